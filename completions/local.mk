@@ -1,0 +1,5 @@
+# shell completions: they ask masqsh itself for candidates.
+bashcompdir = $(datadir)/bash-completion/completions
+dist_bashcomp_DATA = completions/masqsh
+zshcompdir = $(datadir)/zsh/vendor-completions
+dist_zshcomp_DATA = completions/_masqsh

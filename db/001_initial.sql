@@ -1,0 +1,2 @@
+-- 001: placeholder
+SELECT 1;

@@ -1,0 +1,1 @@
+# src/diag: FAQ checks (issue 4).

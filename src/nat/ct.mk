@@ -1,0 +1,1 @@
+# src/nat conntrack engine (issue 3): dump, events, delete, stats.

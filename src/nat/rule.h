@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * rule.h - the NAT rule model: masquerade/SNAT rules with every column of
+ * Shorewall's masq file (seeds/shorewall-masq.5.txt), and port forwards
+ * (DNAT, the HOWTO's IPPORTFW).
+ *
+ * Owns: the in-memory model, parsing from the two user forms (keyword form
+ * of `masq add ...` and the masq-file column form), validation with
+ * positioned errors, and canonical formatting back to both forms.
+ * Does not own: storage (core/store.c keeps each rule as its canonical
+ * keyword text), compiling to nftables (nft_*.c), or printing tables.
+ *
+ * Canonical form: nat_rule_format_kw(r) is the keyword text without the
+ * leading "masq add"; parsing it again yields an equal rule.  The store keeps
+ * exactly that text, so the parser is the only reader of stored rules.
+ */
+#ifndef MASQ_NAT_RULE_H
+#define MASQ_NAT_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define NAT_IFNAMSIZ 16		/* IFNAMSIZ, with the NUL */
+#define NAT_MAX_PORTS 15	/* multiport's limit, kept from the masq file */
+
+/* One address or network: a host is a network with a full prefix. */
+struct nat_net {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network byte order; v4 in the first 4 */
+	uint8_t plen;		/* prefix length */
+};
+
+/* "NET[,NET..][!EXCL[,EXCL..]]": no includes means "any". */
+struct nat_netlist {
+	struct nat_net *inc;
+	size_t n_inc;
+	struct nat_net *exc;
+	size_t n_exc;
+};
+
+/* An interface name; "ppp+" is stored as name "ppp" with wildcard set. */
+struct nat_ifname {
+	char name[NAT_IFNAMSIZ];
+	bool wildcard;
+};
+
+/* An address or an inclusive range of addresses (SNAT target). */
+struct nat_addr_range {
+	int family;
+	uint8_t lo[16];
+	uint8_t hi[16];		/* == lo for a single address */
+};
+
+struct nat_port_range {
+	uint16_t lo, hi;	/* hi == lo for a single port */
+};
+
+/* PORT(S): up to NAT_MAX_PORTS ports/ranges, optionally negated. */
+struct nat_ports {
+	bool neg;
+	size_t n;
+	struct nat_port_range v[NAT_MAX_PORTS];
+};
+
+/* PROTO: one or more protocol numbers, optionally negated ("!tcp"). */
+struct nat_proto {
+	bool neg;
+	size_t n;		/* 0: any protocol */
+	uint8_t v[8];
+};
+
+enum nat_action {
+	NAT_MASQUERADE = 0,	/* ADDRESS "-" or empty */
+	NAT_SNAT,		/* ADDRESS is an address or a range */
+	NAT_DETECT,		/* ADDRESS "detect": the interface's addresses */
+	NAT_NONAT,		/* exempt: stop, no translation */
+};
+
+/* IPSEC column.  Only what nftables can match is accepted. */
+enum nat_ipsec_policy {
+	NAT_IPSEC_ANY = 0,	/* column empty */
+	NAT_IPSEC_YES,		/* will be encrypted ("yes" / options) */
+	NAT_IPSEC_NO,		/* will not be encrypted ("no") */
+};
+
+struct nat_ipsec {
+	enum nat_ipsec_policy policy;
+	bool has_reqid, has_spi, has_tsrc, has_tdst;
+	uint32_t reqid, spi;
+	struct nat_net tsrc, tdst;	/* tunnel-src= / tunnel-dst= */
+};
+
+/* MARK: [!]value[/mask][:C] */
+struct nat_mark {
+	bool set, neg, ct;
+	uint32_t value, mask;		/* mask 0xffffffff when omitted */
+};
+
+/* USER/GROUP: [!][user][:group] -- locally generated traffic only. */
+struct nat_owner {
+	bool set, neg, has_uid, has_gid;
+	uint32_t uid, gid;
+	char user[33], group[33];	/* names as given (for formatting) */
+};
+
+struct nat_rule {
+	int64_t id;			/* store id; 0 before insertion */
+	unsigned int pos;		/* 1-based order; set by the loader */
+
+	/* INTERFACE */
+	bool early;			/* leading '+' (before one-to-one NAT) */
+	size_t n_oifs;
+	struct nat_ifname *oifs;
+	int alias;			/* ":digit" label, -1 when none */
+	struct nat_netlist dst;		/* ":dest" qualifiers + exclusions */
+
+	/* SOURCE: networks, or (deprecated form) an inbound interface */
+	struct nat_netlist src;
+	bool has_src_if;
+	struct nat_ifname src_if;
+
+	/* ADDRESS */
+	enum nat_action action;
+	bool has_to;
+	struct nat_addr_range to;	/* NAT_SNAT: the address or range */
+	bool has_ports;
+	struct nat_port_range ports;	/* ":lo-hi" source port remap */
+	bool random, persistent;
+
+	struct nat_proto proto;		/* PROTO */
+	struct nat_ports dport;		/* PORT(S) */
+	struct nat_ipsec ipsec;		/* IPSEC */
+	struct nat_mark mark;		/* MARK */
+	struct nat_owner owner;		/* USER/GROUP */
+	char *comment;			/* owned, or NULL */
+};
+
+/* Port forward: DNAT from an inbound interface to an inside host. */
+struct nat_forward {
+	int64_t id;
+	unsigned int pos;
+	struct nat_ifname iif;
+	struct nat_proto proto;		/* tcp, udp or both (n == 2) */
+	struct nat_ports dport;		/* never negated */
+	struct nat_net to;		/* a host (full prefix) */
+	bool has_toport;
+	struct nat_port_range toport;	/* a port, or a range as long as dport */
+	struct nat_netlist src;		/* "from": allowed sources */
+	char *comment;
+};
+
+/* Rules in order, as `apply` compiles them. */
+struct nat_ruleset {
+	size_t n_masq;
+	struct nat_rule *masq;
+	size_t n_fwd;
+	struct nat_forward *fwd;
+};
+
+void nat_rule_init(struct nat_rule *r);
+/* Free what @r owns and re-init it.  Cannot fail. */
+void nat_rule_done(struct nat_rule *r);
+void nat_forward_init(struct nat_forward *f);
+void nat_forward_done(struct nat_forward *f);
+void nat_ruleset_init(struct nat_ruleset *rs);
+void nat_ruleset_done(struct nat_ruleset *rs);
+/* Append a parsed rule; takes over what @r owns and re-inits @r. */
+void nat_ruleset_add_masq(struct nat_ruleset *rs, struct nat_rule *r);
+void nat_ruleset_add_fwd(struct nat_ruleset *rs, struct nat_forward *f);
+/* True when any rule needs the ip6 table. */
+bool nat_ruleset_has_ipv6(const struct nat_ruleset *rs);
+/* The family of a rule: AF_INET6 if any address in it is v6, else AF_INET. */
+int nat_rule_family(const struct nat_rule *r);
+
+/*
+ * Parse the keyword form (the words after "masq add"), e.g.
+ *   out eth0 from 192.168.1.0/24 snat 203.0.113.10 proto tcp dport smtp
+ * Tokens carry their positions; on error -1, @e marks the bad word and
+ * says the fix, and @r is left initialised (caller still calls _done).
+ * "at N" is NOT part of the rule: the caller strips it.
+ */
+int nat_rule_parse_kw(struct nat_rule *r, const struct masq_tok *tv,
+		      size_t tc, struct masq_err *e);
+
+/*
+ * Parse one masq-file line in column form:
+ *   INTERFACE SOURCE [ADDRESS [PROTO [PORT(S) [IPSEC [MARK [USER/GROUP]]]]]]
+ * @text is the line's content; positions in errors are reported as
+ * @base + offset into @text, against @line (the whole input line, which
+ * may be @text itself with @base 0).  '#' starts a comment; "-" is an empty
+ * column.  Returns 0 with a rule, 1 for a blank/comment-only line (nothing
+ * parsed), -1 on error.
+ */
+int nat_rule_parse_columns(struct nat_rule *r, const char *text,
+			   const char *line, size_t base, struct masq_err *e);
+
+/* Forward keyword form: the words after "forward add". */
+int nat_forward_parse_kw(struct nat_forward *f, const struct masq_tok *tv,
+			 size_t tc, struct masq_err *e);
+
+/* Canonical keyword form (no "masq add"/"forward add").  Caller frees. */
+char *nat_rule_format_kw(const struct nat_rule *r);
+char *nat_forward_format_kw(const struct nat_forward *f);
+/* Masq-file column form, tab-separated, trailing "-" columns dropped,
+ * comment not included.  Caller frees. */
+char *nat_rule_format_columns(const struct nat_rule *r);
+
+/* Helpers shared with the forward parser, the compiler and the shell. */
+int nat_net_parse(struct nat_net *n, const char *s, int want_family);
+/* "192.168.1.0/24" or "10.0.0.1" (full prefix printed bare).  Caller frees. */
+char *nat_net_format(const struct nat_net *n);
+/* Protocol name/number via /etc/protocols; -1 if unknown. */
+int nat_proto_lookup(const char *s);
+const char *nat_proto_name(uint8_t num);	/* borrowed, NULL if none */
+/* Service name/number via /etc/services for @proto ("tcp"/"udp"/NULL). */
+int nat_service_lookup(const char *s, const char *proto);
+
+#endif

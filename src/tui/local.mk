@@ -1,0 +1,1 @@
+# src/tui: masqtop (issue 3).

@@ -1,0 +1,1 @@
+# unit tests of the conntrack engine and the filter language (issue 3).
