@@ -4,4 +4,5 @@ src_libmasq_a_SOURCES += \
 	src/nat/rule_addr.c \
 	src/nat/rule_parse.c \
 	src/nat/rule_format.c \
-	src/nat/fwd_parse.c
+	src/nat/fwd_parse.c \
+	src/nat/ruleset_load.c

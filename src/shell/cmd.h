@@ -1,2 +1,145 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+/*
+ * cmd.h - the command table of masqsh and the one entry point every input
+ * path goes through: the REPL, each -c, -f files, masqtop's keys and the
+ * hidden completion command used by completions/.
+ *
+ * One struct cmd_entry per command (tmux's cmd_table idea): its words, its
+ * keyword grammar (which drives '?' help and TAB completion), usage, help
+ * and handler.  Nothing else re-implements the grammar.  Command words
+ * accept unique prefixes; an ambiguous prefix is an error naming the
+ * candidates; an unknown word gets a "did you mean".
+ */
+#ifndef MASQ_SHELL_CMD_H
+#define MASQ_SHELL_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/err.h"
+#include "core/out.h"
+#include "core/store.h"
+
+/* What a command's handler runs with. */
+struct cmd_ctx {
+	const char *db_path;	/* --db / MASQSH_DB / default */
+	struct store *store;	/* opened on first use: cmd_ctx_store() */
+	struct out *out;	/* stdout, text or JSON */
+	bool json;		/* -j */
+	bool check_only;	/* -n: parse, validate, print the plan */
+	bool interactive;	/* a person at a terminal (may be asked) */
+	const char *where;	/* "file:line" while running -f, else NULL */
+	/* Ask a yes/no question (interactive only); NULL: never asks. */
+	bool (*confirm)(struct cmd_ctx *ctx, const char *question);
+};
+
+/* The store, opened (created, migrated) on first use.  -1 on error. */
+int cmd_ctx_store(struct cmd_ctx *ctx, struct store **s, struct masq_err *e);
+/* Close what the context opened. */
+void cmd_ctx_done(struct cmd_ctx *ctx);
+
+enum cmd_arg_type {
+	CMD_ARG_NONE = 0,	/* a flag keyword, no value ("random") */
+	CMD_ARG_WORD,		/* any word */
+	CMD_ARG_NUM,		/* a non-negative integer */
+	CMD_ARG_IFACE,		/* interface name(s): completes live names */
+	CMD_ARG_ADDR,		/* address/network list */
+	CMD_ARG_PROTO,		/* protocol name(s): /etc/protocols */
+	CMD_ARG_PORTS,		/* ports/services: /etc/services */
+	CMD_ARG_TEXT,		/* free text (quote it) */
+	CMD_ARG_FILE,		/* a path: completes files */
+	CMD_ARG_MASQ_ID,	/* a masq rule id: completes stored ids */
+	CMD_ARG_FWD_ID,		/* a forward id */
+	CMD_ARG_CHOICE,		/* one of .choices */
+};
+
+enum {
+	CMD_KW_REQUIRED = 1 << 0,	/* must appear */
+	CMD_KW_POSITIONAL = 1 << 1,	/* a bare value, in order, no keyword */
+	CMD_KW_REPEAT = 1 << 2,		/* may appear more than once */
+};
+
+/* One word of a command's grammar. */
+struct cmd_kw {
+	const char *name;		/* keyword, or the value's name if positional */
+	enum cmd_arg_type type;
+	const char *meta;		/* value placeholder for usage: "IFACE[,..]" */
+	const char *help;		/* one line, shown by '?' */
+	unsigned int flags;
+	const char *const *choices;	/* CMD_ARG_CHOICE, NULL-terminated */
+};
+
+/* The words after the command's own words, as typed. */
+struct cmd_args {
+	size_t n;
+	const struct masq_tok *v;
+	const char *line;		/* the whole input line */
+};
+
+enum {
+	CMD_WRITES = 1 << 0,		/* changes the store (-n: does not) */
+	CMD_KERNEL = 1 << 1,		/* talks to the kernel */
+	CMD_HIDDEN = 1 << 2,		/* not listed by help (completion hook) */
+};
+
+struct cmd_entry {
+	const char *name;		/* its words: "masq add" */
+	const char *usage;		/* one line after the name */
+	const char *summary;		/* one line for help lists and '?' */
+	const char *help;		/* paragraph(s) for `help CMD`, or NULL */
+	const struct cmd_kw *kws;	/* grammar, terminated by {NULL}; or NULL */
+	unsigned int flags;
+	/* Run.  0 on success; -1 with @e filled.  Prints via ctx->out. */
+	int (*exec)(struct cmd_ctx *ctx, const struct cmd_args *a,
+		    struct masq_err *e);
+};
+
+/* Every command, in help order; NULL-terminated.  Defined in cmd.c. */
+extern const struct cmd_entry *const cmd_table[];
+
+/* Entries defined by the command files. */
+extern const struct cmd_entry cmd_masq_add_entry, cmd_masq_list_entry,
+	cmd_masq_del_entry, cmd_masq_move_entry, cmd_masq_show_entry;
+extern const struct cmd_entry cmd_forward_add_entry, cmd_forward_list_entry,
+	cmd_forward_del_entry;
+extern const struct cmd_entry cmd_import_shorewall_entry,
+	cmd_export_shorewall_entry;
+extern const struct cmd_entry cmd_check_entry, cmd_show_compiled_entry,
+	cmd_diff_entry, cmd_apply_entry;
+extern const struct cmd_entry cmd_help_entry, cmd_complete_entry;
+
+/*
+ * Run one command line.  Blank and comment lines do nothing.  Returns the
+ * exit-status class: 0, or e->code (MASQ_EFAIL/EUSAGE/EKERNEL/ESTORE)
+ * with @e filled (the caller renders it).
+ */
+int cmd_run_line(struct cmd_ctx *ctx, const char *line, struct masq_err *e);
+
+/*
+ * Candidates for the word under the cursor at byte @point of @line:
+ * command words, keywords, and live values (interfaces, rule ids,
+ * protocols, services, files).  Caller frees with cmd_candidates_free().
+ */
+struct cmd_candidate {
+	char *word;
+	char *help;		/* one line, for '?'; may be NULL */
+};
+int cmd_complete_line(struct cmd_ctx *ctx, const char *line, size_t point,
+		      struct cmd_candidate **cands, size_t *n);
+void cmd_candidates_free(struct cmd_candidate *cands, size_t n);
+
+/* Look an entry up by its full or abbreviated words (for `help CMD`). */
+const struct cmd_entry *cmd_find(const char *const *words, size_t n,
+				 size_t *used, struct masq_err *e);
+
+/*
+ * Check @a against @ent->kws: keywords known (unique prefixes accepted),
+ * required ones present, values present, positionals in order.  Fills
+ * @vals[i] with the token of kws[i] (NULL when absent; repeats: the
+ * last).  For the commands whose grammar is this simple.
+ */
+int cmd_args_bind(const struct cmd_entry *ent, const struct cmd_args *a,
+		  const struct masq_tok **vals, struct masq_err *e);
+
+#endif

@@ -2,7 +2,6 @@
 # and the masqsh program (main.c + repl.c, the only readline user).
 src_libmasq_a_SOURCES += \
 	src/shell/cmd.h src/shell/cmd.c \
-	src/shell/tok.h src/shell/tok.c \
 	src/shell/complete.c \
 	src/shell/cmd_masq.c \
 	src/shell/cmd_forward.c \
