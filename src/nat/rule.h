@@ -208,6 +208,15 @@ char *nat_forward_format_kw(const struct nat_forward *f);
  * comment not included.  Caller frees. */
 char *nat_rule_format_columns(const struct nat_rule *r);
 
+/*
+ * Load the staged rules from @s (core/store.h): every row parsed back from
+ * its canonical text, ids and positions set.  A row that no longer parses
+ * is an MASQ_ESTORE error naming its id.  @rs must be initialised.
+ */
+struct store;
+int nat_ruleset_load(struct store *s, struct nat_ruleset *rs,
+		     struct masq_err *e);
+
 /* Helpers shared with the forward parser, the compiler and the shell. */
 int nat_net_parse(struct nat_net *n, const char *s, int want_family);
 /* "192.168.1.0/24" or "10.0.0.1" (full prefix printed bare).  Caller frees. */
