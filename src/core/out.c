@@ -25,6 +25,7 @@ struct out {
 	int depth;
 	unsigned int count[OUT_DEPTH];	/* members written at each level */
 	char closer[OUT_DEPTH];
+	bool written;		/* something since the last document end */
 	int err;
 };
 
@@ -91,6 +92,7 @@ out_json_string(FILE *fp, const char *s)
 static void
 out_member(struct out *o, const char *key)
 {
+	o->written = true;
 	if (o->depth > 0 && o->count[o->depth - 1]++)
 		putc(',', o->fp);
 	if (key && o->depth > 0 && o->closer[o->depth - 1] == '}') {
@@ -134,7 +136,10 @@ out_doc_end(struct out *o)
 		return;
 	while (o->depth > 0)
 		out_close(o);
-	putc('\n', o->fp);
+	/* A command that failed before writing leaves no empty line. */
+	if (o->written)
+		putc('\n', o->fp);
+	o->written = false;
 	fflush(o->fp);
 }
 
