@@ -1,4 +1,813 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+/*
+ * store.c - the rule database (see store.h).  The only file that includes
+ * sqlite3.h.
+ *
+ * Owns: creating the file safely (0600, parent 0700, whatever the umask),
+ * the connection settings (WAL, busy timeout, foreign keys), the schema
+ * version (PRAGMA user_version) and the migrations compiled in from db/,
+ * and every SQL statement masqsh runs.  Does not own what a rule means:
+ * rows are canonical text that src/nat/ parses back.
+ *
+ * Transactions: every write function brackets itself with BEGIN IMMEDIATE
+ * (taking the write lock up front, so the busy timeout applies and WAL never
+ * refuses a late read-to-write upgrade) or, when the caller already opened
+ * one with store_begin(), with a SAVEPOINT.  Either way a failed write
+ * leaves nothing behind, and calls compose inside an outer transaction.
+ */
 #include "config.h"
-extern int masq_placeholder_store;
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "core/store.h"
+#include "core/xalloc.h"
+
+#ifndef MASQSH_DBDIR
+#define MASQSH_DBDIR "/var/lib/masqsh"
+#endif
+
+#define STORE_BUSY_MS 5000
+
+/* Generated from db/NNN_*.sql by db/embed.sh. */
+extern const char *const store_migrations[];
+extern const size_t store_migrations_count;
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	bool ro;
+	unsigned int depth;	/* store_begin() nesting */
+};
+
+static const char *
+store_kind_name(enum store_kind kind)
+{
+	return kind == STORE_FORWARD ? "forward" : "masq";
+}
+
+/* "PATH: WHAT: sqlite's message", MASQ_ESTORE.  Returns -1. */
+static int
+store_fail(struct store *s, struct masq_err *e, const char *what)
+{
+	return err_set(e, MASQ_ESTORE, "%s: %s: %s", s->path, what,
+		       sqlite3_errmsg(s->db));
+}
+
+const char *
+store_default_path(void)
+{
+	const char *p = getenv("MASQSH_DB");
+
+	return p && *p ? p : MASQSH_DBDIR "/masq.db";
+}
+
+const char *
+store_path(const struct store *s)
+{
+	return s->path;
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+static int
+store_exec(struct store *s, const char *sql, const char *what,
+	   struct masq_err *e)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, e, what);
+	return 0;
+}
+
+static int
+store_prep(struct store *s, sqlite3_stmt **st, const char *sql,
+	   const char *what, struct masq_err *e)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return store_fail(s, e, what);
+	}
+	return 0;
+}
+
+/* Run a statement that returns no rows; finalizes it.  */
+static int
+store_done(struct store *s, sqlite3_stmt *st, const char *what,
+	   struct masq_err *e)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		store_fail(s, e, what);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Run "SQL" with up to three integer parameters (the rest ignored). */
+static int
+store_run3(struct store *s, const char *sql, int64_t a, int64_t b, int64_t c,
+	   const char *what, struct masq_err *e)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	if (store_prep(s, &st, sql, what, e) == -1)
+		return -1;
+	n = sqlite3_bind_parameter_count(st);
+	if (n >= 1)
+		sqlite3_bind_int64(st, 1, a);
+	if (n >= 2)
+		sqlite3_bind_int64(st, 2, b);
+	if (n >= 3)
+		sqlite3_bind_int64(st, 3, c);
+	return store_done(s, st, what, e);
+}
+
+/* One integer from "SQL" with up to two integer parameters; @none when no
+ * row comes back.  */
+static int
+store_int(struct store *s, const char *sql, int64_t a, int64_t b,
+	  int64_t none, int64_t *out, const char *what, struct masq_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, n;
+
+	if (store_prep(s, &st, sql, what, e) == -1)
+		return -1;
+	n = sqlite3_bind_parameter_count(st);
+	if (n >= 1)
+		sqlite3_bind_int64(st, 1, a);
+	if (n >= 2)
+		sqlite3_bind_int64(st, 2, b);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		*out = none;
+	else
+		store_fail(s, e, what);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- transactions --------------------------------------------------------- */
+
+/*
+ * Open the bracket of one write function.  *@outer tells store_wend()
+ * whether it opened the transaction itself or only a savepoint inside the
+ * caller's.
+ */
+static int
+store_wbegin(struct store *s, bool *outer, struct masq_err *e)
+{
+	*outer = sqlite3_get_autocommit(s->db) != 0;
+	return store_exec(s, *outer ? "BEGIN IMMEDIATE" : "SAVEPOINT store_w",
+			  "cannot start a transaction", e);
+}
+
+/* Close the bracket: commit when @ret is 0, else undo everything since
+ * store_wbegin() (@e already holds the error).  Returns @ret or -1. */
+static int
+store_wend(struct store *s, bool outer, int ret, struct masq_err *e)
+{
+	if (ret == 0) {
+		if (store_exec(s, outer ? "COMMIT" : "RELEASE store_w",
+			       "cannot commit", e) == 0)
+			return 0;
+		ret = -1;
+	}
+	/* SQLite may already have rolled the whole transaction back (e.g. on
+	 * SQLITE_FULL); then there is nothing left to undo. */
+	if (sqlite3_get_autocommit(s->db))
+		return ret;
+	if (outer)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	else
+		sqlite3_exec(s->db, "ROLLBACK TO store_w; RELEASE store_w",
+			     NULL, NULL, NULL);
+	return ret;
+}
+
+int
+store_begin(struct store *s, struct masq_err *e)
+{
+	char sql[64];
+
+	if (s->depth == 0 || sqlite3_get_autocommit(s->db)) {
+		if (store_exec(s, "BEGIN IMMEDIATE",
+			       "cannot start a transaction", e) == -1)
+			return -1;
+		s->depth = 1;
+		return 0;
+	}
+	snprintf(sql, sizeof(sql), "SAVEPOINT store_t%u", s->depth);
+	if (store_exec(s, sql, "cannot start a transaction", e) == -1)
+		return -1;
+	s->depth++;
+	return 0;
+}
+
+int
+store_commit(struct store *s, struct masq_err *e)
+{
+	char sql[64];
+
+	if (s->depth == 0)
+		return err_set(e, MASQ_ESTORE, "%s: no transaction to commit",
+			       s->path);
+	if (sqlite3_get_autocommit(s->db)) {
+		s->depth = 0;
+		return err_set(e, MASQ_ESTORE,
+			       "%s: the transaction was rolled back after an error",
+			       s->path);
+	}
+	if (s->depth > 1) {
+		snprintf(sql, sizeof(sql), "RELEASE store_t%u", s->depth - 1);
+		if (store_exec(s, sql, "cannot commit", e) == -1) {
+			store_rollback(s);
+			return -1;
+		}
+		s->depth--;
+		return 0;
+	}
+	if (store_exec(s, "COMMIT", "cannot commit", e) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	s->depth = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *s)
+{
+	char sql[96];
+
+	if (s->depth == 0)
+		return;
+	if (sqlite3_get_autocommit(s->db)) {
+		s->depth = 0;		/* SQLite already undid it all */
+		return;
+	}
+	if (s->depth > 1) {
+		snprintf(sql, sizeof(sql), "ROLLBACK TO store_t%u; RELEASE store_t%u",
+			 s->depth - 1, s->depth - 1);
+		sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		s->depth--;
+		return;
+	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->depth = 0;
+}
+
+/* ---- opening and migrating ------------------------------------------------- */
+
+/* Make the missing directories above @path, each 0700. */
+static int
+store_mkparents(const char *path, struct masq_err *e)
+{
+	char *dir = xstrdup(path), *p;
+	int ret = -1;
+
+	for (p = dir + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(dir, 0700) == 0) {
+			if (chmod(dir, 0700) == -1) {
+				err_sys(e, MASQ_ESTORE, errno, "%s", dir);
+				goto out;
+			}
+		} else if (errno != EEXIST) {
+			err_sys(e, MASQ_ESTORE, errno,
+				"cannot create directory %s", dir);
+			goto out;
+		}
+		*p = '/';
+	}
+	ret = 0;
+out:
+	free(dir);
+	return ret;
+}
+
+/* Create @path 0600 if it does not exist yet, before SQLite touches it. */
+static int
+store_create_file(const char *path, struct masq_err *e)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd == -1) {
+		if (errno == EEXIST)
+			return 0;
+		return err_sys(e, MASQ_ESTORE, errno, "cannot create %s", path);
+	}
+	if (fchmod(fd, 0600) == -1) {
+		err_sys(e, MASQ_ESTORE, errno, "cannot set the mode of %s", path);
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+store_version(struct store *s, int64_t *v, struct masq_err *e)
+{
+	return store_int(s, "PRAGMA user_version", 0, 0, 0, v,
+			 "cannot read the schema version", e);
+}
+
+static int
+store_check_version(struct store *s, int64_t v, struct masq_err *e)
+{
+	if (v >= 0 && (uint64_t)v <= store_migrations_count)
+		return 0;
+	err_set(e, MASQ_ESTORE, "%s: database schema version %lld is newer "
+		"than this masqsh knows (%zu)", s->path, (long long)v,
+		store_migrations_count);
+	return err_hint(e, "upgrade masqsh, or use another database with --db");
+}
+
+/* Run the migrations past the file's version, one transaction each. */
+static int
+store_migrate(struct store *s, struct masq_err *e)
+{
+	char sql[64], what[64];
+	int64_t v;
+	size_t i;
+	bool outer;
+
+	for (;;) {
+		if (store_wbegin(s, &outer, e) == -1)
+			return -1;
+		/* re-read under the write lock: another masqsh may have
+		 * migrated meanwhile */
+		if (store_version(s, &v, e) == -1 ||
+		    store_check_version(s, v, e) == -1)
+			return store_wend(s, outer, -1, e);
+		i = (size_t)v;
+		if (i == store_migrations_count)
+			return store_wend(s, outer, 0, e);
+		snprintf(what, sizeof(what), "migration %03zu failed", i + 1);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
+		if (store_exec(s, store_migrations[i], what, e) == -1 ||
+		    store_exec(s, sql, what, e) == -1)
+			return store_wend(s, outer, -1, e);
+		if (store_wend(s, outer, 0, e) == -1)
+			return -1;
+	}
+}
+
+static int
+store_connect(struct store **sp, const char *path, bool ro, struct masq_err *e)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	int64_t v;
+
+	s->path = xstrdup(path);
+	s->ro = ro;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		if (!s->db) {
+			err_set(e, MASQ_ESTORE, "%s: cannot open: out of memory",
+				path);
+			goto fail;
+		}
+		store_fail(s, e, "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	if (store_exec(s, "PRAGMA foreign_keys = ON", "cannot open", e) == -1)
+		goto fail;
+	/* reading the version is the first real access: a file that is not
+	 * a database fails here with SQLite's words */
+	if (store_version(s, &v, e) == -1 || store_check_version(s, v, e) == -1)
+		goto fail;
+	if (ro) {
+		if ((uint64_t)v < store_migrations_count) {
+			err_set(e, MASQ_ESTORE,
+				"%s: database schema version %lld is older than "
+				"this masqsh (%zu)", path, (long long)v,
+				store_migrations_count);
+			err_hint(e, "run masqsh once to upgrade it");
+			goto fail;
+		}
+	} else {
+		if (store_exec(s, "PRAGMA journal_mode = WAL",
+			       "cannot switch to WAL", e) == -1 ||
+		    store_migrate(s, e) == -1)
+			goto fail;
+	}
+	*sp = s;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+int
+store_open(struct store **s, const char *path, struct masq_err *e)
+{
+	*s = NULL;
+	if (!path)
+		path = store_default_path();
+	if (store_mkparents(path, e) == -1 || store_create_file(path, e) == -1)
+		return -1;
+	return store_connect(s, path, false, e);
+}
+
+int
+store_open_ro(struct store **s, const char *path, struct masq_err *e)
+{
+	struct stat st;
+
+	*s = NULL;
+	if (!path)
+		path = store_default_path();
+	if (stat(path, &st) == -1) {
+		err_sys(e, MASQ_ESTORE, errno, "cannot open %s", path);
+		if (errno == ENOENT)
+			err_hint(e, "nothing is staged yet; 'masq add' creates it");
+		return -1;
+	}
+	return store_connect(s, path, true, e);
+}
+
+void
+store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->db && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+}
+
+int
+store_schema_version(struct store *s)
+{
+	struct masq_err e;
+	int64_t v;
+
+	err_init(&e);
+	if (store_version(s, &v, &e) == -1)
+		v = -1;
+	err_done(&e);
+	return (int)v;
+}
+
+/* ---- rules ------------------------------------------------------------------ */
+
+int
+store_rows_list(struct store *s, enum store_kind kind, struct store_row **rows,
+		size_t *n, struct masq_err *e)
+{
+	struct store_row *v = NULL;
+	sqlite3_stmt *st;
+	size_t cnt = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (store_prep(s, &st, "SELECT id, pos, spec FROM rules WHERE kind = ?1 "
+		       "ORDER BY pos", "cannot list rules", e) == -1)
+		return -1;
+	sqlite3_bind_int(st, 1, kind);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *spec = (const char *)sqlite3_column_text(st, 2);
+
+		v = xreallocarray(v, cnt + 1, sizeof(*v));
+		v[cnt].id = sqlite3_column_int64(st, 0);
+		v[cnt].pos = (unsigned int)sqlite3_column_int64(st, 1);
+		v[cnt].spec = xstrdup(spec ? spec : "");
+		cnt++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, e, "cannot list rules");
+		sqlite3_finalize(st);
+		store_rows_free(v, cnt);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*rows = v;
+	*n = cnt;
+	return 0;
+}
+
+void
+store_rows_free(struct store_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && rows; i++)
+		free(rows[i].spec);
+	free(rows);
+}
+
+/*
+ * Add @delta to pos of the rows of @kind with lo <= pos <= hi.  (kind, pos)
+ * is unique and SQLite checks it row by row, so the rows go through
+ * negative positions first.
+ */
+static int
+store_shift(struct store *s, enum store_kind kind, int64_t lo, int64_t hi,
+	    int delta, struct masq_err *e)
+{
+	static const char *const what = "cannot renumber rules";
+	sqlite3_stmt *st;
+
+	if (lo > hi)
+		return 0;
+	if (store_prep(s, &st, "UPDATE rules SET pos = -(pos + ?4) "
+		       "WHERE kind = ?1 AND pos BETWEEN ?2 AND ?3", what, e) == -1)
+		return -1;
+	sqlite3_bind_int(st, 1, kind);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	sqlite3_bind_int(st, 4, delta);
+	if (store_done(s, st, what, e) == -1)
+		return -1;
+	return store_run3(s, "UPDATE rules SET pos = -pos "
+			  "WHERE kind = ?1 AND pos < 0", kind, 0, 0, what, e);
+}
+
+static int
+store_count(struct store *s, enum store_kind kind, int64_t *n,
+	    struct masq_err *e)
+{
+	return store_int(s, "SELECT count(*) FROM rules WHERE kind = ?1",
+			 kind, 0, 0, n, "cannot count rules", e);
+}
+
+/* Position of rule @id of @kind; MASQ_EFAIL when there is none. */
+static int
+store_pos_of(struct store *s, enum store_kind kind, int64_t id, int64_t *pos,
+	     struct masq_err *e)
+{
+	if (store_int(s, "SELECT pos FROM rules WHERE kind = ?1 AND id = ?2",
+		      kind, id, 0, pos, "cannot find rule", e) == -1)
+		return -1;
+	if (*pos == 0) {
+		err_set(e, MASQ_EFAIL, "no %s rule %lld", store_kind_name(kind),
+			(long long)id);
+		return err_hint(e, "'%s list' shows the rule numbers",
+				store_kind_name(kind));
+	}
+	return 0;
+}
+
+static int
+store_insert_at(struct store *s, enum store_kind kind, int64_t pos,
+		const char *spec, int64_t *id, struct masq_err *e)
+{
+	static const char *const what = "cannot add rule";
+	sqlite3_stmt *st;
+
+	if (store_prep(s, &st, "INSERT INTO rules (kind, pos, spec) "
+		       "VALUES (?1, ?2, ?3)", what, e) == -1)
+		return -1;
+	sqlite3_bind_int(st, 1, kind);
+	sqlite3_bind_int64(st, 2, pos);
+	if (spec)
+		sqlite3_bind_text(st, 3, spec, -1, SQLITE_STATIC);
+	if (store_done(s, st, what, e) == -1)
+		return -1;
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_row_insert(struct store *s, enum store_kind kind, unsigned int at,
+		 const char *spec, int64_t *id, struct masq_err *e)
+{
+	int64_t n, pos;
+	bool outer;
+	int ret = -1;
+
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	if (store_count(s, kind, &n, e) == -1)
+		goto out;
+	pos = at == 0 || at > n ? n + 1 : at;
+	if (store_shift(s, kind, pos, n, 1, e) == -1 ||
+	    store_insert_at(s, kind, pos, spec, id, e) == -1)
+		goto out;
+	ret = 0;
+out:
+	return store_wend(s, outer, ret, e);
+}
+
+int
+store_row_delete(struct store *s, enum store_kind kind, int64_t id,
+		 struct masq_err *e)
+{
+	int64_t pos, n;
+	bool outer;
+	int ret = -1;
+
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	if (store_pos_of(s, kind, id, &pos, e) == -1 ||
+	    store_run3(s, "DELETE FROM rules WHERE id = ?1", id, 0, 0,
+		       "cannot delete rule", e) == -1 ||
+	    store_count(s, kind, &n, e) == -1 ||
+	    store_shift(s, kind, pos + 1, n + 1, -1, e) == -1)
+		goto out;
+	ret = 0;
+out:
+	return store_wend(s, outer, ret, e);
+}
+
+int
+store_row_move(struct store *s, enum store_kind kind, int64_t id,
+	       unsigned int to, struct masq_err *e)
+{
+	int64_t from, n, dest;
+	bool outer;
+	int ret = -1;
+
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	if (store_pos_of(s, kind, id, &from, e) == -1 ||
+	    store_count(s, kind, &n, e) == -1)
+		goto out;
+	dest = to == 0 || to > n ? n : to;
+	if (dest != from) {
+		/* park the row at 0, close the gap, open one at dest */
+		if (store_run3(s, "UPDATE rules SET pos = 0 WHERE id = ?1",
+			       id, 0, 0, "cannot move rule", e) == -1)
+			goto out;
+		if (dest < from ? store_shift(s, kind, dest, from - 1, 1, e) :
+				  store_shift(s, kind, from + 1, dest, -1, e))
+			goto out;
+		if (store_run3(s, "UPDATE rules SET pos = ?2 WHERE id = ?1",
+			       id, dest, 0, "cannot move rule", e) == -1)
+			goto out;
+	}
+	ret = 0;
+out:
+	return store_wend(s, outer, ret, e);
+}
+
+int
+store_rows_replace(struct store *s, enum store_kind kind,
+		   const char *const *specs, size_t n, struct masq_err *e)
+{
+	bool outer;
+	size_t i;
+	int ret = -1;
+
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	if (store_run3(s, "DELETE FROM rules WHERE kind = ?1", kind, 0, 0,
+		       "cannot replace rules", e) == -1)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (store_insert_at(s, kind, (int64_t)i + 1, specs[i], NULL,
+				    e) == -1)
+			goto out;
+	ret = 0;
+out:
+	return store_wend(s, outer, ret, e);
+}
+
+/* ---- settings ----------------------------------------------------------------- */
+
+int
+store_setting_get(struct store *s, const char *key, char **val,
+		  struct masq_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*val = NULL;
+	if (store_prep(s, &st, "SELECT value FROM settings WHERE key = ?1",
+		       "cannot read setting", e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+
+		*val = xstrdup(v ? v : "");
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s, e, "cannot read setting");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_setting_set(struct store *s, const char *key, const char *val,
+		  struct masq_err *e)
+{
+	static const char *const what = "cannot write setting";
+	sqlite3_stmt *st;
+	bool outer;
+	int ret = -1;
+
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	if (store_prep(s, &st, val ?
+		       "INSERT OR REPLACE INTO settings (key, value) "
+		       "VALUES (?1, ?2)" :
+		       "DELETE FROM settings WHERE key = ?1", what, e) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (val)
+		sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
+	ret = store_done(s, st, what, e);
+out:
+	return store_wend(s, outer, ret, e);
+}
+
+/* ---- revisions ----------------------------------------------------------------- */
+
+int
+store_revision_add(struct store *s, const char *rules, const char *compiled,
+		   const char *status, int64_t *id, struct masq_err *e)
+{
+	static const char *const what = "cannot record the revision";
+	sqlite3_stmt *st;
+	bool outer;
+	int ret = -1;
+
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	if (store_prep(s, &st, "INSERT INTO revisions (applied_at, rules, "
+		       "compiled, status) VALUES (?1, ?2, ?3, ?4)", what,
+		       e) == -1)
+		goto out;
+	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+	sqlite3_bind_text(st, 2, rules, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, compiled, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
+	if (store_done(s, st, what, e) == -1)
+		goto out;
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	ret = 0;
+out:
+	return store_wend(s, outer, ret, e);
+}
+
+static char *
+store_col_dup(sqlite3_stmt *st, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+
+	return xstrdup(v ? v : "");
+}
+
+int
+store_revision_last(struct store *s, struct store_revision *r,
+		    struct masq_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (store_prep(s, &st, "SELECT id, applied_at, rules, compiled, status "
+		       "FROM revisions ORDER BY id DESC LIMIT 1",
+		       "cannot read revisions", e) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->id = sqlite3_column_int64(st, 0);
+		r->applied_at = sqlite3_column_int64(st, 1);
+		r->rules = store_col_dup(st, 2);
+		r->compiled = store_col_dup(st, 3);
+		r->status = store_col_dup(st, 4);
+		ret = 0;
+	} else if (rc == SQLITE_DONE) {
+		ret = 1;
+	} else {
+		store_fail(s, e, "cannot read revisions");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+void
+store_revision_done(struct store_revision *r)
+{
+	free(r->rules);
+	free(r->compiled);
+	free(r->status);
+	memset(r, 0, sizeof(*r));
+}
