@@ -1,4 +1,222 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+/*
+ * fwd_parse.c - the keyword form of `forward add` (see rule.h):
+ *   in IFACE [proto tcp|udp] dport PORTS to ADDR[:PORT|:LO-HI]
+ *   [from SOURCE[!EXCL]] [comment TEXT]
+ * Keywords in any order, each once, unique prefixes accepted.  Without
+ * proto a forward covers tcp and udp.  An IPv6 target with a port is
+ * written in brackets, "[2001:db8::5]:80".  A to-port range maps the
+ * dport range one to one, so both must be equally long.
+ * Does not own: the value parsers (rule_addr.c, rule_parse.c) and the
+ * canonical text (rule_format.c).
+ */
 #include "config.h"
-extern int masq_placeholder_fwd_parse;
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/xalloc.h"
+#include "nat/rule_int.h"
+
+enum fkw { FK_IN, FK_PROTO, FK_DPORT, FK_TO, FK_FROM, FK_COMMENT, FK__N };
+
+static const char *const fkw_names[FK__N + 1] = {
+	"in", "proto", "dport", "to", "from", "comment", NULL
+};
+
+static const char *const fkw_usage[FK__N] = {
+	"in IFACE", "proto tcp|udp", "dport PORT[,PORT|LOW-HIGH..]",
+	"to ADDR[:PORT|:LOW-HIGH]", "from NET[,NET..][!EXCL[,..]]",
+	"comment TEXT",
+};
+
+static int
+fkw_lookup(struct masq_err *e, const struct masq_tok *t)
+{
+	size_t len = strlen(t->s), i;
+	int hit = -1, nh = 0;
+	const char *sug;
+
+	for (i = 0; i < FK__N; i++) {
+		if (strcmp(t->s, fkw_names[i]) == 0)
+			return (int)i;
+		if (len && strncmp(t->s, fkw_names[i], len) == 0) {
+			hit = (int)i;
+			nh++;
+		}
+	}
+	if (nh == 1)
+		return hit;
+	err_tok(e, MASQ_EUSAGE, t, "unknown keyword '%s'", t->s);
+	sug = err_suggest(t->s, fkw_names);
+	if (sug)
+		return err_hint(e, "did you mean '%s'?", sug);
+	return err_hint(e, "write 'forward add in IFACE dport PORTS to ADDR'");
+}
+
+static int
+fwd_proto(struct nat_pctx *c, const struct nat_span *sp, struct nat_proto *p)
+{
+	if (nat_p_proto(c, sp, p) < 0)
+		return -1;
+	if (!p->neg && p->n == 2 && ((p->v[0] == 6 && p->v[1] == 17) ||
+				     (p->v[0] == 17 && p->v[1] == 6))) {
+		p->v[0] = 6;
+		p->v[1] = 17;
+		return 0;
+	}
+	if (p->neg || p->n != 1 || (p->v[0] != 6 && p->v[0] != 17)) {
+		nat_perr(c, sp, "a forward takes proto tcp or udp, not '%.*s'",
+			 (int)sp->len, nat_span_str(sp));
+		return err_hint(c->e, "write 'proto tcp', 'proto udp', or leave "
+				"proto out for both");
+	}
+	return 0;
+}
+
+static int
+fwd_to(struct nat_pctx *c, const struct nat_span *sp, struct nat_forward *f,
+       struct nat_span *portsp)
+{
+	const char *s = nat_span_str(sp);
+	struct nat_span addr = *sp;
+	size_t i, colons = 0;
+
+	memset(portsp, 0, sizeof(*portsp));
+	for (i = 0; i < sp->len; i++)
+		colons += s[i] == ':';
+	if (sp->len && s[0] == '[') {
+		const char *rb = memchr(s, ']', sp->len);
+
+		if (!rb) {
+			addr = nat_span_sub(sp, 0, 1);
+			nat_perr(c, &addr, "'[' without a closing ']'");
+			return err_hint(c->e, "write [2001:db8::5]:80");
+		}
+		i = (size_t)(rb - s);
+		addr = nat_span_sub(sp, 1, i - 1);
+		if (i + 1 < sp->len) {
+			if (s[i + 1] != ':') {
+				*portsp = nat_span_sub(sp, i + 1,
+						       sp->len - i - 1);
+				nat_perr(c, portsp, "':PORT' expected after "
+					 "']'");
+				return err_hint(c->e, "write [2001:db8::5]:80");
+			}
+			*portsp = nat_span_sub(sp, i + 2, sp->len - i - 2);
+		}
+	} else if (colons == 1) {
+		i = (size_t)((const char *)memchr(s, ':', sp->len) - s);
+		addr = nat_span_sub(sp, 0, i);
+		*portsp = nat_span_sub(sp, i + 1, sp->len - i - 1);
+	}
+	if (memchr(nat_span_str(&addr), '/', addr.len)) {
+		nat_perr(c, &addr, "a forward goes to one host, not a network");
+		return err_hint(c->e, "write the inside server's address, e.g. "
+				"'to 192.168.1.5:80'");
+	}
+	if (nat_p_net(c, &addr, &f->to) < 0)
+		return -1;
+	if (portsp->t) {
+		if (nat_p_portrange(c, portsp, &f->toport) < 0)
+			return -1;
+		f->has_toport = true;
+	}
+	return 0;
+}
+
+int
+nat_forward_parse_kw(struct nat_forward *f, const struct masq_tok *tv,
+		     size_t tc, struct masq_err *e)
+{
+	struct nat_pctx c = { e, 0 };
+	const struct masq_tok *val[FK__N] = { NULL }, *key[FK__N] = { NULL };
+	struct nat_span sp, portsp;
+	unsigned int dlen, tlen;
+	size_t i;
+	int k;
+
+	for (i = 0; i < tc; i++) {
+		k = fkw_lookup(e, &tv[i]);
+		if (k < 0)
+			goto fail;
+		if (key[k]) {
+			err_tok(e, MASQ_EUSAGE, &tv[i], "'%s' given twice",
+				fkw_names[k]);
+			err_hint(e, "give each keyword once");
+			goto fail;
+		}
+		key[k] = &tv[i];
+		if (i + 1 == tc) {
+			err_tok(e, MASQ_EUSAGE, &tv[i], "'%s' needs a value",
+				fkw_names[k]);
+			err_hint(e, "write %s", fkw_usage[k]);
+			goto fail;
+		}
+		val[k] = &tv[++i];
+	}
+	for (k = 0; k < FK__N; k++) {
+		if (val[k] || k == FK_PROTO || k == FK_FROM || k == FK_COMMENT)
+			continue;
+		err_set(e, MASQ_EUSAGE, "a forward needs '%s'", fkw_usage[k]);
+		err_hint(e, "e.g. 'forward add in eth0 proto tcp dport 80 to "
+			 "192.168.1.5'");
+		goto fail;
+	}
+	sp = nat_span_tok(val[FK_IN]);
+	if (nat_p_ifname(&c, &sp, &f->iif) < 0)
+		goto fail;
+	sp = nat_span_tok(val[FK_PROTO]);
+	if (sp.t) {
+		if (fwd_proto(&c, &sp, &f->proto) < 0)
+			goto fail;
+	} else {
+		f->proto.n = 2;
+		f->proto.v[0] = 6;
+		f->proto.v[1] = 17;
+	}
+	sp = nat_span_tok(val[FK_DPORT]);
+	if (nat_p_dport(&c, &sp, &f->dport, &f->proto) < 0)
+		goto fail;
+	if (f->dport.neg) {
+		sp.len = 1;
+		nat_perr(&c, &sp, "a forward cannot take negated ports");
+		err_hint(e, "list the ports to forward");
+		goto fail;
+	}
+	sp = nat_span_tok(val[FK_TO]);
+	if (fwd_to(&c, &sp, f, &portsp) < 0)
+		goto fail;
+	if (f->has_toport && f->toport.hi != f->toport.lo) {
+		tlen = (unsigned int)(f->toport.hi - f->toport.lo) + 1;
+		dlen = f->dport.n == 1 ? (unsigned int)(f->dport.v[0].hi -
+			f->dport.v[0].lo) + 1 : 0;
+		if (tlen != dlen) {
+			nat_perr(&c, &portsp, "to-port range %u-%u is %u ports "
+				 "long, but dport is %s %u", f->toport.lo,
+				 f->toport.hi, tlen, dlen ? "a range of" :
+				 "a list, not a range; length", dlen ? dlen :
+				 (unsigned int)f->dport.n);
+			err_hint(e, "give one to-port, or a range as long as "
+				 "the one dport range");
+			goto fail;
+		}
+	}
+	sp = nat_span_tok(val[FK_FROM]);
+	if (sp.t && nat_p_netlist(&c, &sp, &f->src, false) < 0)
+		goto fail;
+	if (val[FK_COMMENT] && val[FK_COMMENT]->s[0]) {
+		if (strlen(val[FK_COMMENT]->s) > 100) {
+			err_tok(e, MASQ_EUSAGE, val[FK_COMMENT], "comment is "
+				"longer than 100 characters");
+			err_hint(e, "shorten it; nftables keeps short comments");
+			goto fail;
+		}
+		f->comment = xstrdup(val[FK_COMMENT]->s);
+	}
+	return 0;
+fail:
+	nat_forward_done(f);
+	return -1;
+}

@@ -1,6 +1,6 @@
 # src/nat rule model: parse, validate, format.
 src_libmasq_a_SOURCES += \
-	src/nat/rule.c src/nat/rule.h \
+	src/nat/rule.c src/nat/rule.h src/nat/rule_int.h \
 	src/nat/rule_addr.c \
 	src/nat/rule_parse.c \
 	src/nat/rule_format.c \

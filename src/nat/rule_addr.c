@@ -1,4 +1,492 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+/*
+ * rule_addr.c - addresses, networks, interface names, protocol and service
+ * names for the rule parsers (see rule.h and rule_int.h).
+ *
+ * Owns: nat_net_parse/format, the /etc/protocols and /etc/services
+ * lookups, and the span parsers for the parts of a rule that are
+ * addresses or interface names (nets, net lists with '!' exclusions,
+ * the SNAT address or range, interface lists with the "ppp+" wildcard).
+ * Host bits set beyond a prefix ("10.0.0.1/8") are an error, never
+ * silently cleared: the user most likely meant something else, and a
+ * canonical text must read back the way it was written.
+ * Does not own: keywords and columns (rule_parse.c), formatting of whole
+ * rules (rule_format.c).
+ */
 #include "config.h"
-extern int masq_placeholder_rule_addr;
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/xalloc.h"
+#include "nat/rule_int.h"
+
+int
+nat_perr(struct nat_pctx *c, const struct nat_span *sp, const char *fmt, ...)
+{
+	char msg[sizeof(c->e->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!sp || !sp->t)
+		return err_set(c->e, MASQ_EUSAGE, "%s", msg);
+	/* a quoted word: offsets into the text do not match the line */
+	if (sp->t->len != strlen(sp->t->s))
+		return err_tok(c->e, MASQ_EUSAGE, sp->t, "%s", msg);
+	return err_tok_sub(c->e, MASQ_EUSAGE, sp->t, sp->off,
+			   sp->len ? sp->len : 1, "%s", msg);
+}
+
+int
+nat_span_copy(const struct nat_span *sp, char *buf, size_t size)
+{
+	if (sp->len >= size) {
+		buf[0] = '\0';
+		return -1;
+	}
+	memcpy(buf, nat_span_str(sp), sp->len);
+	buf[sp->len] = '\0';
+	return 0;
+}
+
+int
+nat_addr_parse(uint8_t *a, const char *s)
+{
+	memset(a, 0, 16);
+	if (inet_pton(AF_INET, s, a) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, s, a) == 1)
+		return AF_INET6;
+	return 0;
+}
+
+void
+nat_addr_format(char *buf, size_t size, int family, const uint8_t *a)
+{
+	if (!inet_ntop(family, a, buf, (socklen_t)size))
+		snprintf(buf, size, "?");
+}
+
+int
+nat_net_parse_why(struct nat_net *n, const char *s, int want_family)
+{
+	char buf[64];
+	const char *slash;
+	unsigned int plen = 0, max, i;
+	size_t alen;
+
+	memset(n, 0, sizeof(*n));
+	slash = strchr(s, '/');
+	alen = slash ? (size_t)(slash - s) : strlen(s);
+	if (alen == 0 || alen >= sizeof(buf))
+		return NAT_NET_ESYNTAX;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	n->family = nat_addr_parse(n->addr, buf);
+	if (!n->family)
+		return NAT_NET_ESYNTAX;
+	max = n->family == AF_INET ? 32 : 128;
+	if (slash) {
+		const char *p = slash + 1;
+
+		if (!*p || strlen(p) > 3)
+			return NAT_NET_EPLEN;
+		for (; *p; p++) {
+			if (!isdigit((unsigned char)*p))
+				return NAT_NET_EPLEN;
+			plen = plen * 10 + (unsigned int)(*p - '0');
+		}
+		if (plen > max)
+			return NAT_NET_EPLEN;
+	} else {
+		plen = max;
+	}
+	n->plen = (uint8_t)plen;
+	for (i = plen; i < max; i++)
+		if (n->addr[i / 8] & (0x80u >> (i % 8)))
+			return NAT_NET_EHOST;
+	if (want_family && n->family != want_family)
+		return NAT_NET_EFAMILY;
+	return 0;
+}
+
+int
+nat_net_parse(struct nat_net *n, const char *s, int want_family)
+{
+	return nat_net_parse_why(n, s, want_family) == 0 ? 0 : -1;
+}
+
+char *
+nat_net_format(const struct nat_net *n)
+{
+	char buf[INET6_ADDRSTRLEN];
+	unsigned int max = n->family == AF_INET ? 32 : 128;
+
+	nat_addr_format(buf, sizeof(buf), n->family, n->addr);
+	if (n->plen == max)
+		return xstrdup(buf);
+	return xasprintf("%s/%u", buf, n->plen);
+}
+
+static int
+small_number(const char *s, unsigned long max, unsigned long *v)
+{
+	unsigned long x = 0;
+
+	if (!*s || strlen(s) > 10)
+		return -1;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		x = x * 10 + (unsigned long)(*s - '0');
+	}
+	if (x > max)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int
+nat_proto_lookup(const char *s)
+{
+	struct protoent *pe;
+	unsigned long v;
+
+	if (isdigit((unsigned char)*s))
+		return small_number(s, 255, &v) == 0 ? (int)v : -1;
+	pe = getprotobyname(s);
+	if (!pe || pe->p_proto < 0 || pe->p_proto > 255)
+		return -1;
+	return pe->p_proto;
+}
+
+const char *
+nat_proto_name(uint8_t num)
+{
+	static char names[256][24];
+	static bool looked[256];
+	struct protoent *pe;
+
+	if (!looked[num]) {
+		looked[num] = true;
+		pe = getprotobynumber(num);
+		if (pe && pe->p_name && strlen(pe->p_name) < sizeof(names[0]))
+			strcpy(names[num], pe->p_name);
+	}
+	return names[num][0] ? names[num] : NULL;
+}
+
+bool
+nat_proto_has_ports(uint8_t num)
+{
+	return num == 6 || num == 17 || num == 33 || num == 132 || num == 136;
+}
+
+int
+nat_service_lookup(const char *s, const char *proto)
+{
+	struct servent *se;
+	unsigned long v;
+
+	if (isdigit((unsigned char)*s))
+		return small_number(s, 65535, &v) == 0 ? (int)v : -1;
+	se = getservbyname(s, proto);
+	if (!se)
+		return -1;
+	return ntohs((uint16_t)se->s_port);
+}
+
+int
+nat_p_ifname(struct nat_pctx *c, const struct nat_span *sp,
+	     struct nat_ifname *ifn)
+{
+	const char *s = nat_span_str(sp);
+	size_t i, n = sp->len;
+	struct nat_span at;
+
+	memset(ifn, 0, sizeof(*ifn));
+	if (n == 0)
+		return nat_perr(c, sp, "interface name is empty");
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		at = nat_span_sub(sp, i, 1);
+		if (ch == ':') {
+			nat_perr(c, sp, "'%.*s' is an alias, and aliases are not "
+				 "real interfaces for netfilter", (int)n, s);
+			return err_hint(c->e, "use the real interface and the "
+					"alias address: 'out %.*s snat ADDR' "
+					"(FAQ 7.26)", (int)i, s);
+		}
+		if (ch == '+' && i + 1 < n) {
+			nat_perr(c, &at, "'+' in interface name '%.*s' is only "
+				 "allowed at the end", (int)n, s);
+			return err_hint(c->e, "write a prefix and '+', e.g. "
+					"'ppp+' matches ppp0, ppp1, ...");
+		}
+		if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == '!' ||
+		    ch == ',' || ch == '"' || ch == '\'' || ch == '(' ||
+		    ch == ')' || ch == '#') {
+			nat_perr(c, &at, "invalid character '%c' in interface "
+				 "name '%.*s'", ch, (int)n, s);
+			return err_hint(c->e, "interface names are like eth0, "
+					"enp1s0 or ppp+");
+		}
+	}
+	if (n > NAT_IFNAMSIZ - 1) {
+		nat_perr(c, sp, "interface name '%.*s' is longer than %d "
+			 "characters", (int)n, s, NAT_IFNAMSIZ - 1);
+		return err_hint(c->e, "Linux interface names have at most %d "
+				"characters", NAT_IFNAMSIZ - 1);
+	}
+	if (s[n - 1] == '+') {
+		if (n == 1) {
+			nat_perr(c, sp, "interface wildcard '+' needs a prefix");
+			return err_hint(c->e, "write e.g. 'ppp+' for all ppp "
+					"interfaces");
+		}
+		ifn->wildcard = true;
+		n--;
+	}
+	memcpy(ifn->name, s, n);
+	ifn->name[n] = '\0';
+	return 0;
+}
+
+int
+nat_p_iflist(struct nat_pctx *c, const struct nat_span *sp,
+	     struct nat_ifname **v, size_t *n)
+{
+	const char *s = nat_span_str(sp);
+	size_t i = 0, j;
+	struct nat_ifname ifn;
+	struct nat_span item;
+
+	if (sp->len == 0)
+		return nat_perr(c, sp, "interface list is empty");
+	while (i <= sp->len) {
+		for (j = i; j < sp->len && s[j] != ','; j++)
+			;
+		item = nat_span_sub(sp, i, j - i);
+		if (j == i) {
+			item = nat_span_sub(sp, i ? i - 1 : 0, 1);
+			nat_perr(c, &item, "empty interface name in list");
+			return err_hint(c->e, "separate interfaces with one ','");
+		}
+		if (nat_p_ifname(c, &item, &ifn) < 0)
+			return -1;
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		(*v)[(*n)++] = ifn;
+		i = j + 1;
+	}
+	return 0;
+}
+
+static int
+family_check(struct nat_pctx *c, const struct nat_span *sp, int family,
+	     const char *s)
+{
+	if (c->family && c->family != family) {
+		nat_perr(c, sp, "'%s' is %s, but this rule already uses %s "
+			 "addresses", s, family == AF_INET ? "IPv4" : "IPv6",
+			 c->family == AF_INET ? "IPv4" : "IPv6");
+		return err_hint(c->e, "write IPv4 and IPv6 in separate rules");
+	}
+	c->family = family;
+	return 0;
+}
+
+int
+nat_p_net(struct nat_pctx *c, const struct nat_span *sp, struct nat_net *n)
+{
+	char buf[64], *fix;
+	const char *slash;
+	struct nat_span at;
+	struct nat_net tmp;
+	unsigned int i, max;
+	int rc;
+
+	if (sp->len == 0)
+		return nat_perr(c, sp, "address is empty");
+	if (nat_span_copy(sp, buf, sizeof(buf)) < 0)
+		rc = NAT_NET_ESYNTAX;
+	else
+		rc = nat_net_parse_why(n, buf, 0);
+	switch (rc) {
+	case 0:
+		return family_check(c, sp, n->family, buf);
+	case NAT_NET_EPLEN:
+		slash = strchr(buf, '/');
+		at = nat_span_sub(sp, (size_t)(slash - buf),
+				  sp->len - (size_t)(slash - buf));
+		nat_perr(c, &at, "bad prefix length '%s' in '%s'", slash, buf);
+		return err_hint(c->e, "IPv4 prefixes are /0 to /32, IPv6 "
+				"prefixes /0 to /128");
+	case NAT_NET_EHOST:
+		tmp = *n;
+		max = tmp.family == AF_INET ? 32 : 128;
+		for (i = tmp.plen; i < max; i++)
+			tmp.addr[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+		fix = nat_net_format(&tmp);
+		nat_perr(c, sp, "'%s' has host bits set beyond /%u", buf,
+			 n->plen);
+		err_hint(c->e, "write the network as '%s' (or the host "
+			 "without a prefix)", fix);
+		free(fix);
+		return -1;
+	default:
+		nat_perr(c, sp, "'%.*s' is not an IPv4 or IPv6 address or "
+			 "network", (int)sp->len, nat_span_str(sp));
+		return err_hint(c->e, "write e.g. 192.168.1.0/24, 10.0.0.1 or "
+				"2001:db8::/32 (DNS names are not allowed)");
+	}
+}
+
+static int
+net_list_parse(struct nat_pctx *c, const struct nat_span *sp,
+	       struct nat_net **v, size_t *n)
+{
+	const char *s = nat_span_str(sp);
+	size_t i = 0, j;
+	struct nat_span item;
+	struct nat_net net;
+
+	while (i <= sp->len) {
+		for (j = i; j < sp->len && s[j] != ','; j++)
+			;
+		item = nat_span_sub(sp, i, j - i);
+		if (j == i) {
+			item = nat_span_sub(sp, i ? i - 1 : 0, 1);
+			nat_perr(c, &item, "empty address in list");
+			return err_hint(c->e, "separate addresses with one ','");
+		}
+		if (nat_p_net(c, &item, &net) < 0)
+			return -1;
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		(*v)[(*n)++] = net;
+		i = j + 1;
+	}
+	return 0;
+}
+
+int
+nat_p_netlist(struct nat_pctx *c, const struct nat_span *sp,
+	      struct nat_netlist *l, bool exc_only)
+{
+	const char *s = nat_span_str(sp);
+	const char *bang = memchr(s, '!', sp->len);
+	struct nat_span part, at;
+	size_t b;
+
+	if (sp->len == 0)
+		return nat_perr(c, sp, "address list is empty");
+	if (!bang)
+		return net_list_parse(c, sp, exc_only ? &l->exc : &l->inc,
+				      exc_only ? &l->n_exc : &l->n_inc);
+	b = (size_t)(bang - s);
+	at = nat_span_sub(sp, b, 1);
+	if (exc_only) {
+		nat_perr(c, &at, "'!' is not needed here: every address in "
+			 "this list is excluded");
+		return err_hint(c->e, "drop the '!'");
+	}
+	if (memchr(bang + 1, '!', sp->len - b - 1)) {
+		at = nat_span_sub(sp, (size_t)((const char *)memchr(bang + 1,
+				  '!', sp->len - b - 1) - s), 1);
+		nat_perr(c, &at, "only one '!' may start the exclusions");
+		return err_hint(c->e, "write INCLUDES!EXCL1,EXCL2");
+	}
+	if (b + 1 == sp->len) {
+		nat_perr(c, &at, "'!' is not followed by addresses to exclude");
+		return err_hint(c->e, "write e.g. 10.0.0.0/8!10.1.0.0/16");
+	}
+	if (b > 0) {
+		part = nat_span_sub(sp, 0, b);
+		if (net_list_parse(c, &part, &l->inc, &l->n_inc) < 0)
+			return -1;
+	}
+	part = nat_span_sub(sp, b + 1, sp->len - b - 1);
+	return net_list_parse(c, &part, &l->exc, &l->n_exc);
+}
+
+static int
+snat_addr(struct nat_pctx *c, const struct nat_span *sp, uint8_t *a)
+{
+	char buf[64];
+	int fam;
+
+	if (sp->len == 0)
+		return nat_perr(c, sp, "SNAT address is empty");
+	if (nat_span_copy(sp, buf, sizeof(buf)) == 0 && strchr(buf, '/')) {
+		nat_perr(c, sp, "SNAT address '%s' takes no prefix length",
+			 buf);
+		return err_hint(c->e, "write one address or a range "
+				"FIRST-LAST");
+	}
+	fam = buf[0] ? nat_addr_parse(a, buf) : 0;
+	if (!fam) {
+		nat_perr(c, sp, "'%.*s' is not an IPv4 or IPv6 address",
+			 (int)sp->len, nat_span_str(sp));
+		return err_hint(c->e, "write e.g. 203.0.113.10 or "
+				"203.0.113.10-203.0.113.20");
+	}
+	if (family_check(c, sp, fam, buf) < 0)
+		return -1;
+	return fam;
+}
+
+int
+nat_p_snat(struct nat_pctx *c, const struct nat_span *sp, struct nat_rule *r)
+{
+	const char *s = nat_span_str(sp);
+	const char *comma = memchr(s, ',', sp->len);
+	const char *dash;
+	struct nat_span lo, hi;
+	size_t d, i;
+	int fam;
+
+	if (comma) {
+		size_t k = (size_t)(comma - s) + 1;
+		const char *end = memchr(s + k, ',', sp->len - k);
+		struct nat_span second = nat_span_sub(sp, k,
+			(end ? (size_t)(end - s) : sp->len) - k);
+
+		nat_perr(c, &second, "SNAT takes one address or one range; "
+			 "'%.*s' is a second one", (int)second.len,
+			 nat_span_str(&second));
+		return err_hint(c->e, "use one range A-B that covers the "
+				"addresses, or one rule per address");
+	}
+	dash = memchr(s, '-', sp->len);
+	d = dash ? (size_t)(dash - s) : sp->len;
+	lo = nat_span_sub(sp, 0, d);
+	fam = snat_addr(c, &lo, r->to.lo);
+	if (fam < 0)
+		return -1;
+	r->to.family = fam;
+	memcpy(r->to.hi, r->to.lo, sizeof(r->to.hi));
+	if (dash) {
+		hi = nat_span_sub(sp, d + 1, sp->len - d - 1);
+		if (snat_addr(c, &hi, r->to.hi) < 0)
+			return -1;
+		for (i = 0; i < 16 && r->to.lo[i] == r->to.hi[i]; i++)
+			;
+		if (i < 16 && r->to.hi[i] < r->to.lo[i]) {
+			nat_perr(c, sp, "address range '%.*s' ends before it "
+				 "starts", (int)sp->len, s);
+			return err_hint(c->e, "write the lower address first: "
+					"FIRST-LAST");
+		}
+	}
+	r->has_to = true;
+	r->action = NAT_SNAT;
+	return 0;
+}

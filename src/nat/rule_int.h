@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * rule_int.h - internals shared by the rule parsers and formatters
+ * (rule_addr.c, rule_parse.c, fwd_parse.c, rule_format.c).  Not part of
+ * the rule.h contract; nothing outside src/nat/rule*.c and fwd_parse.c
+ * should include it.
+ *
+ * Every value parser works on a span: a byte range of a token's text, so
+ * an error can mark exactly the bad part of a word ("eth0:1" marks "1",
+ * "tcp,bogus" marks "bogus").  The parse context carries the error record
+ * and the address family fixed by the first address seen, so a rule that
+ * mixes IPv4 and IPv6 is rejected at the first address that disagrees.
+ */
+#ifndef MASQ_NAT_RULE_INT_H
+#define MASQ_NAT_RULE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "nat/rule.h"
+
+/* A byte range of t->s; t == NULL means "nothing to mark". */
+struct nat_span {
+	const struct masq_tok *t;
+	size_t off, len;
+};
+
+struct nat_pctx {
+	struct masq_err *e;
+	int family;			/* 0 until an address fixes it */
+};
+
+/* Where each part of a rule was written, for validation errors. */
+struct nat_marks {
+	struct nat_span snat, ports, random, persistent, nonat, detect;
+	struct nat_span proto, dport, alias;
+};
+
+static inline const char *
+nat_span_str(const struct nat_span *sp)
+{
+	return sp->t->s + sp->off;
+}
+
+static inline struct nat_span
+nat_span_sub(const struct nat_span *sp, size_t off, size_t len)
+{
+	struct nat_span s = { sp->t, sp->off + off, len };
+
+	return s;
+}
+
+static inline struct nat_span
+nat_span_tok(const struct masq_tok *t)
+{
+	struct nat_span s = { t, 0, t ? strlen(t->s) : 0 };
+
+	return s;
+}
+
+/* MASQ_EUSAGE error marking @sp (or nothing when sp->t is NULL). */
+int nat_perr(struct nat_pctx *c, const struct nat_span *sp,
+	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Copy span text into @buf (NUL-terminated); -1 if it does not fit. */
+int nat_span_copy(const struct nat_span *sp, char *buf, size_t size);
+
+/*
+ * nat_net_parse() with a reason: 0 ok, NAT_NET_ESYNTAX not an address,
+ * NAT_NET_EPLEN bad prefix length, NAT_NET_EHOST host bits set beyond the
+ * prefix (rejected, never silently cleared), NAT_NET_EFAMILY wrong family.
+ */
+enum {
+	NAT_NET_ESYNTAX = -1,
+	NAT_NET_EPLEN = -2,
+	NAT_NET_EHOST = -3,
+	NAT_NET_EFAMILY = -4,
+};
+int nat_net_parse_why(struct nat_net *n, const char *s, int want_family);
+/* Parse one address (no prefix) into @a (16 bytes); returns the family
+ * or 0 when @s is not an address. */
+int nat_addr_parse(uint8_t *a, const char *s);
+/* "1.2.3.4" / "2001:db8::1" into @buf (at least 46 bytes). */
+void nat_addr_format(char *buf, size_t size, int family, const uint8_t *a);
+/* Same protocol numbers the port-carrying protocols have. */
+bool nat_proto_has_ports(uint8_t num);
+
+/* Value parsers.  All return 0 or -1 with c->e filled (MASQ_EUSAGE). */
+int nat_p_ifname(struct nat_pctx *c, const struct nat_span *sp,
+		 struct nat_ifname *ifn);
+int nat_p_iflist(struct nat_pctx *c, const struct nat_span *sp,
+		 struct nat_ifname **v, size_t *n);
+int nat_p_net(struct nat_pctx *c, const struct nat_span *sp,
+	      struct nat_net *n);
+/* "A[,B..][!X[,Y..]]" appended to @l; with @exc_only all of it is an
+ * exclusion list (no '!' allowed). */
+int nat_p_netlist(struct nat_pctx *c, const struct nat_span *sp,
+		  struct nat_netlist *l, bool exc_only);
+/* ADDR or ADDR-ADDR into r->to (sets has_to, action NAT_SNAT). */
+int nat_p_snat(struct nat_pctx *c, const struct nat_span *sp,
+	       struct nat_rule *r);
+/* "LO-HI" (or a single port) with numbers only. */
+int nat_p_portrange(struct nat_pctx *c, const struct nat_span *sp,
+		    struct nat_port_range *pr);
+int nat_p_proto(struct nat_pctx *c, const struct nat_span *sp,
+		struct nat_proto *p);
+/* dport list; names are looked up for the protocols in @proto. */
+int nat_p_dport(struct nat_pctx *c, const struct nat_span *sp,
+		struct nat_ports *p, const struct nat_proto *proto);
+int nat_p_ipsec(struct nat_pctx *c, const struct nat_span *sp,
+		struct nat_ipsec *ip);
+int nat_p_mark(struct nat_pctx *c, const struct nat_span *sp,
+	       struct nat_mark *m);
+int nat_p_owner(struct nat_pctx *c, const struct nat_span *sp,
+		struct nat_owner *o);
+/* Cross-column checks shared by both masq forms. */
+int nat_rule_validate(struct nat_pctx *c, const struct nat_rule *r,
+		      const struct nat_marks *mk);
+
+/* A growing string for the formatters. */
+struct nat_sb {
+	char *s;
+	size_t n, cap;
+};
+void nat_sb_add(struct nat_sb *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Give up the string (never NULL). */
+char *nat_sb_take(struct nat_sb *b);
+void nat_sb_netlist(struct nat_sb *b, const struct nat_netlist *l);
+void nat_sb_ports(struct nat_sb *b, const struct nat_ports *p, char rsep);
+void nat_sb_proto(struct nat_sb *b, const struct nat_proto *p);
+
+#endif
