@@ -1,4 +1,359 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+/*
+ * nft_apply.c - sending a compiled table set to the kernel as ONE nfnetlink
+ * batch, and the kernel's answer.
+ *
+ * The batch is BEGIN, then per family: NEWTABLE masqsh (create, so it
+ * exists), DELTABLE masqsh (drop the old one with everything in it), and
+ * when the family is wanted NEWTABLE, the chains and every rule; then END.
+ * The kernel applies all of it or nothing, and never looks at any other
+ * table.  Check mode leaves out END: the kernel then processes and
+ * validates every message and aborts the transaction, which is what `nft
+ * -c` does.
+ *
+ * Completion: nfnetlink handles the whole batch inside our sendmsg() call,
+ * so when it returns every error (and the one ACK we ask for, on the last
+ * message) is already queued on the socket; we drain it without blocking,
+ * as iptables-nft does, instead of asking for an ACK per message.  Each
+ * message's sequence number maps back to the masqsh rule it came from, so
+ * an error reads "masq rule 7: <kernel text>".
+ */
 #include "config.h"
-extern int masq_placeholder_nft_apply;
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/batch.h>
+#include <libnftnl/common.h>
+
+#include "core/xalloc.h"
+#include "nat/nft_int.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+#define BATCH_PAGE (256u * 1024u)
+#define BATCH_OVERRUN (64u * 1024u)
+
+/* What each message of the batch was, by seq - seq0. */
+struct msg_info {
+	const char *what;		/* "table", "chain NAME", or NULL: rule */
+	int family;
+	struct nft_origin origin;
+};
+
+struct bctx {
+	struct nftnl_batch *b;
+	uint32_t seq0, seq;
+	struct msg_info *info;
+	size_t n_info, cap;
+	struct nlmsghdr *last;
+};
+
+struct mnl_socket *
+nft_sock_open(size_t sndbuf, struct masq_err *e)
+{
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
+	int one = 1, fd, sz = (int)(sndbuf > 0x40000000 ? 0x40000000 : sndbuf);
+	int rcv = 4 * 1024 * 1024;
+
+	if (!nl) {
+		err_sys(e, MASQ_EKERNEL, errno, "cannot open a netfilter "
+			"netlink socket");
+		err_hint(e, "the kernel needs nf_tables (CONFIG_NF_TABLES)");
+		return NULL;
+	}
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err_sys(e, MASQ_EKERNEL, errno, "cannot bind netlink socket");
+		mnl_socket_close(nl);
+		return NULL;
+	}
+	fd = mnl_socket_get_fd(nl);
+	/* Best effort: older kernels lack these, errors then carry less. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (sz > 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	return nl;
+}
+
+static struct nlmsghdr *
+bmsg(struct bctx *bc, uint16_t type, int family, uint16_t flags,
+     const char *what, const struct nft_origin *o)
+{
+	struct nlmsghdr *nlh;
+	struct msg_info *mi;
+
+	if (bc->n_info == bc->cap) {
+		bc->cap = bc->cap ? bc->cap * 2 : 64;
+		bc->info = xreallocarray(bc->info, bc->cap, sizeof(*bc->info));
+	}
+	mi = &bc->info[bc->n_info++];
+	memset(mi, 0, sizeof(*mi));
+	mi->what = what;
+	mi->family = family;
+	if (o)
+		mi->origin = *o;
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bc->b), type,
+				    (uint16_t)family, flags, bc->seq++);
+	bc->last = nlh;
+	return nlh;
+}
+
+static void
+bnext(struct bctx *bc)
+{
+	if (nftnl_batch_update(bc->b) < 0)
+		abort();	/* only on allocation failure */
+}
+
+static void
+batch_table(struct bctx *bc, const struct nft_tab *t)
+{
+	struct nftnl_table *tb = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+	size_t i, j;
+
+	if (!tb)
+		abort();
+	nftnl_table_set_u32(tb, NFTNL_TABLE_FAMILY, (uint32_t)t->family);
+	nftnl_table_set_str(tb, NFTNL_TABLE_NAME, NAT_TABLE_NAME);
+	nlh = bmsg(bc, NFT_MSG_NEWTABLE, t->family, NLM_F_CREATE, "table",
+		   NULL);
+	nftnl_table_nlmsg_build_payload(nlh, tb);
+	bnext(bc);
+	nlh = bmsg(bc, NFT_MSG_DELTABLE, t->family, 0, "table", NULL);
+	nftnl_table_nlmsg_build_payload(nlh, tb);
+	bnext(bc);
+	nftnl_table_free(tb);
+	if (!t->present)
+		return;
+	nlh = bmsg(bc, NFT_MSG_NEWTABLE, t->family, NLM_F_CREATE | NLM_F_EXCL,
+		   "table", NULL);
+	nftnl_table_nlmsg_build_payload(nlh, t->table);
+	bnext(bc);
+	for (i = 0; i < t->n_chains; i++) {
+		nlh = bmsg(bc, NFT_MSG_NEWCHAIN, t->family,
+			   NLM_F_CREATE | NLM_F_EXCL, "chain", NULL);
+		nftnl_chain_nlmsg_build_payload(nlh, t->chains[i].chain);
+		bnext(bc);
+	}
+	for (i = 0; i < t->n_chains; i++) {
+		const struct nft_chainset *cs = &t->chains[i];
+
+		for (j = 0; j < cs->n_rules; j++) {
+			nlh = bmsg(bc, NFT_MSG_NEWRULE, t->family,
+				   NLM_F_CREATE | NLM_F_APPEND, NULL,
+				   &cs->origin[j]);
+			/* libnftnl takes a non-const rule; it only reads it. */
+			nftnl_rule_nlmsg_build_payload(nlh, cs->rules[j]);
+			bnext(bc);
+		}
+	}
+}
+
+static const char *
+fam_name(int family)
+{
+	return family == NFPROTO_IPV6 ? "ip6" : "ip";
+}
+
+/* Turn the first kernel error into our message, naming its source. */
+static int
+report(const struct bctx *bc, uint32_t seq, int err, const char *ktext,
+       struct masq_err *e)
+{
+	const struct msg_info *mi = NULL;
+	char where[96];
+	int code = MASQ_EFAIL;
+
+	if (seq >= bc->seq0 + 1 && seq - bc->seq0 - 1 < bc->n_info)
+		mi = &bc->info[seq - bc->seq0 - 1];
+	if (!mi)
+		snprintf(where, sizeof(where), "the transaction");
+	else if (mi->origin.kind == NFT_ORIGIN_MASQ)
+		snprintf(where, sizeof(where), "masq rule %lld",
+			 (long long)mi->origin.id);
+	else if (mi->origin.kind == NFT_ORIGIN_FWD)
+		snprintf(where, sizeof(where), "forward %lld",
+			 (long long)mi->origin.id);
+	else
+		snprintf(where, sizeof(where), "%s %s %s",
+			 mi->what ? mi->what : "rule", fam_name(mi->family),
+			 NAT_TABLE_NAME);
+	if (err == EPERM || err == EOPNOTSUPP || err == ENOENT ||
+	    err == EAFNOSUPPORT || err == EPROTONOSUPPORT)
+		code = MASQ_EKERNEL;
+	err_sys(e, code, err, "the kernel rejected %s", where);
+	if (ktext)
+		snprintf(e->kernel, sizeof(e->kernel), "%s", ktext);
+	if (err == EPERM)
+		err_hint(e, "changing nftables needs CAP_NET_ADMIN: run "
+			 "masqsh as root");
+	else if (err == EOPNOTSUPP || err == ENOENT)
+		err_hint(e, "the kernel lacks a NAT feature this rule uses, or "
+			 "does not allow it in this chain: load nf_tables, "
+			 "nft_chain_nat, nft_nat, nft_masq (modprobe), or "
+			 "change the rule");
+	else
+		err_hint(e, "nothing was changed; fix %s and apply again",
+			 where);
+	return -1;
+}
+
+static void
+parse_ext_ack(const struct nlmsghdr *nlh, const struct nlmsgerr *er,
+	      const char **msg)
+{
+	size_t off = sizeof(*er);
+	const struct nlattr *a;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += er->msg.nlmsg_len - sizeof(er->msg);
+	mnl_attr_for_each(a, nlh, off) {
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			*msg = mnl_attr_get_str(a);
+	}
+}
+
+/* Send the batch and drain the replies; the first error wins. */
+static int
+talk(struct mnl_socket *nl, struct bctx *bc, struct masq_err *e)
+{
+	int n_iov = nftnl_batch_iovec_len(bc->b);
+	struct iovec *iov = xcalloc((size_t)n_iov, sizeof(*iov));
+	struct sockaddr_nl snl = { .nl_family = AF_NETLINK };
+	struct msghdr msg = {
+		.msg_name = &snl, .msg_namelen = sizeof(snl),
+		.msg_iov = iov, .msg_iovlen = (size_t)n_iov,
+	};
+	size_t bufsz = 64 * 1024;
+	char *buf = xmalloc(bufsz);
+	bool failed = false;
+	int ret = -1;
+
+	nftnl_batch_iovec(bc->b, iov, (uint32_t)n_iov);
+	if (sendmsg(mnl_socket_get_fd(nl), &msg, 0) < 0) {
+		err_sys(e, errno == EPERM ? MASQ_EKERNEL : MASQ_EFAIL, errno,
+			"cannot send the nftables batch");
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = recv(mnl_socket_get_fd(nl), buf, bufsz,
+				 MSG_DONTWAIT);
+		const struct nlmsghdr *nlh;
+		int left;
+
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n < 0) {
+			if (!failed)
+				err_sys(e, MASQ_EFAIL, errno, "reading the "
+					"kernel's answer failed");
+			failed = true;
+			break;
+		}
+		left = (int)n;
+		for (nlh = (const struct nlmsghdr *)buf;
+		     mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			const struct nlmsgerr *er;
+			const char *ktext = NULL;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			er = mnl_nlmsg_get_payload(nlh);
+			if (er->error == 0 || failed)
+				continue;
+			parse_ext_ack(nlh, er, &ktext);
+			report(bc, nlh->nlmsg_seq, -er->error, ktext, e);
+			failed = true;
+		}
+	}
+	ret = failed ? -1 : 0;
+out:
+	free(buf);
+	free(iov);
+	return ret;
+}
+
+static int
+run_batch(const struct nft_tab *tabs, enum nat_apply_mode mode,
+	  struct masq_err *e)
+{
+	struct bctx bc;
+	struct mnl_socket *nl = NULL;
+	size_t total = 0;
+	int ret = -1, i;
+
+	memset(&bc, 0, sizeof(bc));
+	bc.b = nftnl_batch_alloc(BATCH_PAGE, BATCH_OVERRUN);
+	if (!bc.b)
+		abort();
+	bc.seq0 = bc.seq = (uint32_t)time(NULL);
+	nftnl_batch_begin(nftnl_batch_buffer(bc.b), bc.seq++);
+	bnext(&bc);
+	for (i = 0; i < 2; i++)
+		batch_table(&bc, &tabs[i]);
+	/* One ACK, on the last real message: proof the batch was read. */
+	bc.last->nlmsg_flags |= NLM_F_ACK;
+	if (mode == NAT_APPLY_COMMIT) {
+		nftnl_batch_end(nftnl_batch_buffer(bc.b), bc.seq++);
+		bnext(&bc);
+	}
+	{
+		int n = nftnl_batch_iovec_len(bc.b);
+		struct iovec *iov = xcalloc((size_t)n, sizeof(*iov));
+		int k;
+
+		nftnl_batch_iovec(bc.b, iov, (uint32_t)n);
+		for (k = 0; k < n; k++)
+			total += iov[k].iov_len;
+		free(iov);
+	}
+	nl = nft_sock_open(total + 65536, e);
+	if (!nl)
+		goto out;
+	ret = talk(nl, &bc, e);
+out:
+	if (nl)
+		mnl_socket_close(nl);
+	nftnl_batch_free(bc.b);
+	free(bc.info);
+	return ret;
+}
+
+int
+nat_apply(const struct nat_compiled *c, enum nat_apply_mode mode,
+	  struct masq_err *e)
+{
+	return run_batch(c->tab, mode, e);
+}
+
+int
+nat_flush(struct masq_err *e)
+{
+	struct nat_compiled *c = nft_compiled_new();
+	int ret = run_batch(c->tab, NAT_APPLY_COMMIT, e);
+
+	nat_compiled_free(c);
+	return ret;
+}

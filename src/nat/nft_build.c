@@ -1,4 +1,729 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+/*
+ * nft_build.c - the compiler: a struct nat_ruleset becomes table "masqsh"
+ * (family ip, plus ip6 when IPv6 rules exist) as libnftnl objects.
+ *
+ * Each table has two base chains at the standard priorities: prerouting
+ * (dstnat, the port forwards) and postrouting (srcnat, the masq rules in
+ * order).  Every nft rule carries a counter and the comment "masqsh masq
+ * ID" / "masqsh forward ID".  A column holding several values fans out
+ * into several nft rules (interfaces x sources x destinations x protocols
+ * x ports); exclusions become AND-ed "!=" matches.  The expressions are
+ * the ones nft itself generates for the same text, so that `nft list`
+ * prints what nft_print.c prints.  Does not own: sending (nft_apply.c) or
+ * printing (nft_print.c).
+ */
 #include "config.h"
-extern int masq_placeholder_nft_build;
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/udata.h>
+
+#include "core/xalloc.h"
+#include "nat/links.h"
+#include "nat/nft_int.h"
+
+#define TH_DPORT_OFF 2
+
+/* One fan-out combination of a masq rule or forward. */
+struct combo {
+	const struct nat_ifname *oif;
+	const struct nat_net *src, *dst;
+	int proto;			/* -1: no positive protocol match */
+	const struct nat_port_range *port;	/* NULL: none or negated list */
+	const struct nat_net *snat_addr;	/* detect: the resolved address */
+};
+
+/* Cache of the last "detect" lookup, so 10k rules ask once per name. */
+struct detect_cache {
+	char name[NAT_IFNAMSIZ];
+	int family;
+	bool have;
+	struct nat_net addr;
+	bool found;
+};
+
+struct nat_compiled *
+nft_compiled_new(void)
+{
+	struct nat_compiled *c = xcalloc(1, sizeof(*c));
+
+	c->tab[NFT_TAB_IP].family = NFPROTO_IPV4;
+	c->tab[NFT_TAB_IP6].family = NFPROTO_IPV6;
+	return c;
+}
+
+struct nft_chainset *
+nft_tab_add_chain(struct nft_tab *t, struct nftnl_chain *ch)
+{
+	struct nft_chainset *cs;
+
+	t->chains = xreallocarray(t->chains, t->n_chains + 1,
+				  sizeof(*t->chains));
+	cs = &t->chains[t->n_chains++];
+	memset(cs, 0, sizeof(*cs));
+	cs->chain = ch;
+	return cs;
+}
+
+void
+nft_chainset_add_rule(struct nft_chainset *cs, struct nftnl_rule *r,
+		      const struct nft_origin *o)
+{
+	static const struct nft_origin none = { NFT_ORIGIN_NONE, 0 };
+
+	if (cs->n_rules == cs->cap) {
+		cs->cap = cs->cap ? cs->cap * 2 : 16;
+		cs->rules = xreallocarray(cs->rules, cs->cap,
+					  sizeof(*cs->rules));
+		cs->origin = xreallocarray(cs->origin, cs->cap,
+					   sizeof(*cs->origin));
+	}
+	cs->rules[cs->n_rules] = r;
+	cs->origin[cs->n_rules] = o ? *o : none;
+	cs->n_rules++;
+}
+
+void
+nft_tab_done(struct nft_tab *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->n_chains; i++) {
+		struct nft_chainset *cs = &t->chains[i];
+
+		for (j = 0; j < cs->n_rules; j++)
+			nftnl_rule_free(cs->rules[j]);
+		free(cs->rules);
+		free(cs->origin);
+		nftnl_chain_free(cs->chain);
+	}
+	free(t->chains);
+	if (t->table)
+		nftnl_table_free(t->table);
+	t->chains = NULL;
+	t->n_chains = 0;
+	t->table = NULL;
+	t->present = false;
+}
+
+void
+nat_compiled_free(struct nat_compiled *c)
+{
+	if (!c)
+		return;
+	nft_tab_done(&c->tab[NFT_TAB_IP]);
+	nft_tab_done(&c->tab[NFT_TAB_IP6]);
+	free(c);
+}
+
+unsigned int
+nat_compiled_rule_count(const struct nat_compiled *c)
+{
+	unsigned int n = 0;
+	size_t t, i;
+
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < c->tab[t].n_chains; i++)
+			n += (unsigned int)c->tab[t].chains[i].n_rules;
+	return n;
+}
+
+/* ---- expression builders (register 1 unless said otherwise) ---- */
+
+static struct nftnl_expr *
+expr_new(struct nftnl_rule *r, const char *name)
+{
+	struct nftnl_expr *x = nftnl_expr_alloc(name);
+
+	if (!x)
+		abort();	/* only on allocation failure */
+	nftnl_rule_add_expr(r, x);
+	return x;
+}
+
+static void
+meta_load(struct nftnl_rule *r, uint32_t key)
+{
+	struct nftnl_expr *x = expr_new(r, "meta");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_META_DREG, NFT_REG_1);
+}
+
+static void
+payload_load(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len)
+{
+	struct nftnl_expr *x = expr_new(r, "payload");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, len);
+}
+
+static void
+cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *x = expr_new(r, "cmp");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(x, NFTNL_EXPR_CMP_DATA, data, len);
+}
+
+static void
+cmp_u32(struct nftnl_rule *r, uint32_t op, uint32_t v)
+{
+	cmp(r, op, &v, sizeof(v));
+}
+
+static void
+bitwise_mask(struct nftnl_rule *r, const void *mask, uint32_t len)
+{
+	static const uint8_t zero[16];
+	struct nftnl_expr *x = expr_new(r, "bitwise");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set(x, NFTNL_EXPR_BITWISE_MASK, mask, len);
+	nftnl_expr_set(x, NFTNL_EXPR_BITWISE_XOR, zero, len);
+}
+
+static void
+imm_data(struct nftnl_rule *r, uint32_t reg, const void *data, uint32_t len)
+{
+	struct nftnl_expr *x = expr_new(r, "immediate");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, reg);
+	nftnl_expr_set(x, NFTNL_EXPR_IMM_DATA, data, len);
+}
+
+static void
+imm_port(struct nftnl_rule *r, uint32_t reg, uint16_t port)
+{
+	uint16_t be = htons(port);
+
+	imm_data(r, reg, &be, sizeof(be));
+}
+
+static void
+match_ifname(struct nftnl_rule *r, uint32_t key, const struct nat_ifname *i)
+{
+	char buf[NAT_IFNAMSIZ];
+
+	meta_load(r, key);
+	if (i->wildcard) {
+		cmp(r, NFT_CMP_EQ, i->name, (uint32_t)strlen(i->name));
+		return;
+	}
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, i->name, strnlen(i->name, sizeof(buf) - 1));
+	cmp(r, NFT_CMP_EQ, buf, sizeof(buf));
+}
+
+/* ip/ip6 saddr|daddr [!=] NET, as nft encodes a prefix. */
+static void
+match_net(struct nftnl_rule *r, int family, bool daddr,
+	  const struct nat_net *n, uint32_t op)
+{
+	uint32_t alen = family == NFPROTO_IPV4 ? 4 : 16;
+	uint32_t off;
+	uint8_t mask[16], val[16];
+	unsigned int i;
+
+	if (family == NFPROTO_IPV4)
+		off = daddr ? 16 : 12;
+	else
+		off = daddr ? 24 : 8;
+	if (n->plen == 0 && op == NFT_CMP_EQ)
+		return;		/* matches everything */
+	if (n->plen % 8 == 0 && n->plen > 0) {
+		payload_load(r, NFT_PAYLOAD_NETWORK_HEADER, off, n->plen / 8u);
+		cmp(r, op, n->addr, n->plen / 8u);
+		return;
+	}
+	memset(mask, 0, sizeof(mask));
+	for (i = 0; i < n->plen; i++)
+		mask[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+	for (i = 0; i < alen; i++)
+		val[i] = n->addr[i] & mask[i];
+	payload_load(r, NFT_PAYLOAD_NETWORK_HEADER, off, alen);
+	bitwise_mask(r, mask, alen);
+	cmp(r, op, val, alen);
+}
+
+static void
+match_port(struct nftnl_rule *r, const struct nat_port_range *p, bool neg)
+{
+	uint16_t lo = htons(p->lo), hi = htons(p->hi);
+
+	payload_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, TH_DPORT_OFF, 2);
+	if (p->lo == p->hi) {
+		cmp(r, neg ? NFT_CMP_NEQ : NFT_CMP_EQ, &lo, 2);
+	} else if (neg) {
+		struct nftnl_expr *x = expr_new(r, "range");
+
+		nftnl_expr_set_u32(x, NFTNL_EXPR_RANGE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_RANGE_OP, NFT_RANGE_NEQ);
+		nftnl_expr_set(x, NFTNL_EXPR_RANGE_FROM_DATA, &lo, 2);
+		nftnl_expr_set(x, NFTNL_EXPR_RANGE_TO_DATA, &hi, 2);
+	} else {
+		cmp(r, NFT_CMP_GTE, &lo, 2);
+		cmp(r, NFT_CMP_LTE, &hi, 2);
+	}
+}
+
+static void
+match_proto_ports(struct nftnl_rule *r, const struct nat_proto *pr,
+		  const struct nat_ports *dp, const struct combo *k)
+{
+	size_t i;
+
+	if (k->proto >= 0) {
+		meta_load(r, NFT_META_L4PROTO);
+		cmp(r, NFT_CMP_EQ, &(uint8_t){ (uint8_t)k->proto }, 1);
+	} else if (pr->neg) {
+		for (i = 0; i < pr->n; i++) {
+			meta_load(r, NFT_META_L4PROTO);
+			cmp(r, NFT_CMP_NEQ, &pr->v[i], 1);
+		}
+	}
+	if (k->port)
+		match_port(r, k->port, false);
+	else if (dp->neg)
+		for (i = 0; i < dp->n; i++)
+			match_port(r, &dp->v[i], true);
+}
+
+static void
+match_mark(struct nftnl_rule *r, const struct nat_mark *m)
+{
+	struct nftnl_expr *x;
+
+	if (m->ct) {
+		x = expr_new(r, "ct");
+		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, NFT_CT_MARK);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	} else {
+		meta_load(r, NFT_META_MARK);
+	}
+	if (m->mask != 0xffffffffu)
+		bitwise_mask(r, &m->mask, 4);
+	cmp_u32(r, m->neg ? NFT_CMP_NEQ : NFT_CMP_EQ, m->value & m->mask);
+}
+
+static void
+xfrm_load(struct nftnl_rule *r, uint32_t key)
+{
+	struct nftnl_expr *x = expr_new(r, "xfrm");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_XFRM_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_XFRM_KEY, key);
+	nftnl_expr_set_u8(x, NFTNL_EXPR_XFRM_DIR, 1);	/* XFRM_POLICY_OUT */
+	nftnl_expr_set_u32(x, NFTNL_EXPR_XFRM_SPNUM, 0);
+}
+
+static void
+match_ipsec(struct nftnl_rule *r, const struct nat_ipsec *s)
+{
+	bool opts = s->has_reqid || s->has_spi || s->has_tsrc || s->has_tdst;
+	struct nftnl_expr *x;
+
+	if (s->policy == NAT_IPSEC_NO || (s->policy == NAT_IPSEC_YES && !opts)) {
+		x = expr_new(r, "rt");
+		nftnl_expr_set_u32(x, NFTNL_EXPR_RT_KEY, NFT_RT_XFRM);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_RT_DREG, NFT_REG_1);
+		cmp(r, NFT_CMP_EQ, &(uint8_t){ s->policy == NAT_IPSEC_YES }, 1);
+	}
+	if (s->policy == NAT_IPSEC_NO)
+		return;
+	if (s->has_reqid) {
+		xfrm_load(r, NFT_XFRM_KEY_REQID);
+		cmp_u32(r, NFT_CMP_EQ, s->reqid);
+	}
+	if (s->has_spi) {
+		xfrm_load(r, NFT_XFRM_KEY_SPI);
+		cmp_u32(r, NFT_CMP_EQ, htonl(s->spi));
+	}
+	if (s->has_tsrc) {
+		bool v4 = s->tsrc.family == AF_INET;
+
+		xfrm_load(r, v4 ? NFT_XFRM_KEY_SADDR_IP4 :
+			  NFT_XFRM_KEY_SADDR_IP6);
+		cmp(r, NFT_CMP_EQ, s->tsrc.addr, v4 ? 4 : 16);
+	}
+	if (s->has_tdst) {
+		bool v4 = s->tdst.family == AF_INET;
+
+		xfrm_load(r, v4 ? NFT_XFRM_KEY_DADDR_IP4 :
+			  NFT_XFRM_KEY_DADDR_IP6);
+		cmp(r, NFT_CMP_EQ, s->tdst.addr, v4 ? 4 : 16);
+	}
+}
+
+static void
+match_owner(struct nftnl_rule *r, const struct nat_owner *o)
+{
+	uint32_t op = o->neg ? NFT_CMP_NEQ : NFT_CMP_EQ;
+
+	if (o->has_uid) {
+		meta_load(r, NFT_META_SKUID);
+		cmp_u32(r, op, o->uid);
+	}
+	if (o->has_gid) {
+		meta_load(r, NFT_META_SKGID);
+		cmp_u32(r, op, o->gid);
+	}
+}
+
+static void
+add_counter(struct nftnl_rule *r)
+{
+	expr_new(r, "counter");
+}
+
+static void
+add_accept(struct nftnl_rule *r)
+{
+	struct nftnl_expr *x = expr_new(r, "immediate");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_VERDICT, NF_ACCEPT);
+}
+
+/*
+ * nat TYPE to ADDR[-ADDR][:LO[-HI]] with @flags.  Registers as nft uses
+ * them: addresses in 1 (and 2), ports after them.
+ */
+static void
+add_nat(struct nftnl_rule *r, uint32_t type, int family, const uint8_t *lo,
+	const uint8_t *hi, const struct nat_port_range *ports, uint32_t flags)
+{
+	uint32_t alen = family == NFPROTO_IPV4 ? 4 : 16;
+	uint32_t reg = NFT_REG_1;
+	struct nftnl_expr *x;
+	bool range = memcmp(lo, hi, alen) != 0;
+
+	imm_data(r, reg++, lo, alen);
+	if (range)
+		imm_data(r, reg++, hi, alen);
+	if (ports) {
+		imm_port(r, reg, ports->lo);
+		if (ports->hi != ports->lo)
+			imm_port(r, reg + 1, ports->hi);
+	}
+	x = expr_new(r, "nat");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_TYPE, type);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FAMILY, (uint32_t)family);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+	if (range)
+		nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MAX, NFT_REG_2);
+	if (ports) {
+		flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
+		nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN, reg);
+		if (ports->hi != ports->lo)
+			nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MAX,
+					   reg + 1);
+	}
+	if (flags)
+		nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FLAGS, flags);
+}
+
+static void
+add_masq(struct nftnl_rule *r, const struct nat_port_range *ports,
+	 uint32_t flags)
+{
+	struct nftnl_expr *x;
+
+	if (ports) {
+		imm_port(r, NFT_REG_1, ports->lo);
+		if (ports->hi != ports->lo)
+			imm_port(r, NFT_REG_2, ports->hi);
+		flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
+	}
+	x = expr_new(r, "masq");
+	if (ports) {
+		nftnl_expr_set_u32(x, NFTNL_EXPR_MASQ_REG_PROTO_MIN, NFT_REG_1);
+		if (ports->hi != ports->lo)
+			nftnl_expr_set_u32(x, NFTNL_EXPR_MASQ_REG_PROTO_MAX,
+					   NFT_REG_2);
+	}
+	if (flags)
+		nftnl_expr_set_u32(x, NFTNL_EXPR_MASQ_FLAGS, flags);
+}
+
+/* ---- tables, chains, rules ---- */
+
+static struct nft_chainset *
+tab_chain(struct nft_tab *t, const char *name, uint32_t hook, int32_t prio)
+{
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+
+	if (!ch)
+		abort();
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, (uint32_t)t->family);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, NAT_TABLE_NAME);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, name);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, "nat");
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM, hook);
+	nftnl_chain_set_s32(ch, NFTNL_CHAIN_PRIO, prio);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	return nft_tab_add_chain(t, ch);
+}
+
+static void
+tab_make(struct nft_tab *t)
+{
+	if (t->present)
+		return;
+	t->present = true;
+	t->table = nftnl_table_alloc();
+	if (!t->table)
+		abort();
+	nftnl_table_set_u32(t->table, NFTNL_TABLE_FAMILY, (uint32_t)t->family);
+	nftnl_table_set_str(t->table, NFTNL_TABLE_NAME, NAT_TABLE_NAME);
+	tab_chain(t, "prerouting", NF_INET_PRE_ROUTING, -100);
+	tab_chain(t, "postrouting", NF_INET_POST_ROUTING, 100);
+}
+
+static struct nftnl_rule *
+rule_new(const struct nft_tab *t, const struct nft_chainset *cs)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (!r)
+		abort();
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, (uint32_t)t->family);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NAT_TABLE_NAME);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN,
+			   nftnl_chain_get_str(cs->chain, NFTNL_CHAIN_NAME));
+	return r;
+}
+
+static void
+rule_comment(struct nftnl_rule *r, const char *kind, int64_t id)
+{
+	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
+	char txt[48];
+
+	if (!u)
+		abort();
+	snprintf(txt, sizeof(txt), "masqsh %s %lld", kind, (long long)id);
+	nftnl_udata_put_strz(u, NFTNL_UDATA_RULE_COMMENT, txt);
+	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(u),
+			    nftnl_udata_buf_len(u));
+	nftnl_udata_buf_free(u);
+}
+
+static int
+detect_addr(struct detect_cache *dc, const struct nat_rule *mr,
+	    const struct nat_ifname *oif, int family, struct masq_err *e)
+{
+	struct nat_net *v = NULL;
+	size_t n = 0;
+	int af = family == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+
+	if (!oif || oif->wildcard)
+		return err_set(e, MASQ_EFAIL,
+			       "masq rule %lld: 'detect' needs a named "
+			       "interface, not '%s+'", (long long)mr->id,
+			       oif ? oif->name : "");
+	if (dc->have && dc->family == af && !strcmp(dc->name, oif->name))
+		goto found;
+	if (links_addrs(oif->name, af, &v, &n, e) < 0)
+		return err_prefix(e, "masq rule %lld", (long long)mr->id);
+	dc->have = true;
+	dc->family = af;
+	snprintf(dc->name, sizeof(dc->name), "%s", oif->name);
+	dc->found = n > 0;
+	if (n > 0)
+		dc->addr = v[0];
+	free(v);
+found:
+	if (!dc->found) {
+		err_set(e, MASQ_EFAIL, "masq rule %lld: interface '%s' has no "
+			"global %s address for 'detect'", (long long)mr->id,
+			oif->name, af == AF_INET ? "IPv4" : "IPv6");
+		return err_hint(e, "add an address to %s, or give the "
+				"address with 'snat ADDR'", oif->name);
+	}
+	return 0;
+}
+
+static void
+masq_emit(struct nft_tab *t, struct nft_chainset *cs,
+	  const struct nat_rule *mr, const struct combo *k)
+{
+	struct nftnl_rule *r = rule_new(t, cs);
+	struct nft_origin o = { NFT_ORIGIN_MASQ, mr->id };
+	const struct nat_port_range *ports = mr->has_ports ? &mr->ports : NULL;
+	uint32_t flags = 0;
+	size_t i;
+
+	if (mr->has_src_if)
+		match_ifname(r, NFT_META_IIFNAME, &mr->src_if);
+	if (k->oif)
+		match_ifname(r, NFT_META_OIFNAME, k->oif);
+	if (k->src)
+		match_net(r, t->family, false, k->src, NFT_CMP_EQ);
+	for (i = 0; i < mr->src.n_exc; i++)
+		match_net(r, t->family, false, &mr->src.exc[i], NFT_CMP_NEQ);
+	if (k->dst)
+		match_net(r, t->family, true, k->dst, NFT_CMP_EQ);
+	for (i = 0; i < mr->dst.n_exc; i++)
+		match_net(r, t->family, true, &mr->dst.exc[i], NFT_CMP_NEQ);
+	match_proto_ports(r, &mr->proto, &mr->dport, k);
+	if (mr->mark.set)
+		match_mark(r, &mr->mark);
+	if (mr->owner.set)
+		match_owner(r, &mr->owner);
+	match_ipsec(r, &mr->ipsec);
+	add_counter(r);
+	if (mr->random)
+		flags |= NF_NAT_RANGE_PROTO_RANDOM;
+	if (mr->persistent)
+		flags |= NF_NAT_RANGE_PERSISTENT;
+	switch (mr->action) {
+	case NAT_NONAT:
+		add_accept(r);
+		break;
+	case NAT_SNAT:
+		add_nat(r, NFT_NAT_SNAT, t->family, mr->to.lo, mr->to.hi,
+			ports, flags);
+		break;
+	case NAT_DETECT:
+		add_nat(r, NFT_NAT_SNAT, t->family, k->snat_addr->addr,
+			k->snat_addr->addr, ports, flags);
+		break;
+	case NAT_MASQUERADE:
+	default:
+		add_masq(r, ports, flags);
+		break;
+	}
+	rule_comment(r, "masq", mr->id);
+	nft_chainset_add_rule(cs, r, &o);
+}
+
+/* Loop over one fan-out dimension: @n values, or once with NULL. */
+#define FAN(var, arr, n)						\
+	for (size_t var##_i = 0; var##_i < ((n) ? (n) : 1); var##_i++)	\
+		for (var = (n) ? &(arr)[var##_i] : NULL, var##_once = 1;	\
+		     var##_once; var##_once = 0)
+
+static int
+compile_masq(struct nat_compiled *c, const struct nat_rule *mr,
+	     struct detect_cache *dc, struct masq_err *e)
+{
+	struct nft_tab *t = &c->tab[nat_rule_family(mr) == AF_INET6 ?
+				    NFT_TAB_IP6 : NFT_TAB_IP];
+	struct nft_chainset *cs;
+	const struct nat_ifname *oif;
+	const struct nat_net *src, *dst;
+	const struct nat_port_range *port;
+	int oif_once, src_once, dst_once, port_once;
+	size_t np = mr->proto.neg ? 0 : mr->proto.n, pi;
+	size_t nd = mr->dport.neg ? 0 : mr->dport.n;
+
+	tab_make(t);
+	cs = &t->chains[1];
+	FAN(oif, mr->oifs, mr->n_oifs) {
+		struct combo k;
+
+		memset(&k, 0, sizeof(k));
+		k.oif = oif;
+		if (mr->action == NAT_DETECT) {
+			if (detect_addr(dc, mr, oif, t->family, e) < 0)
+				return -1;
+			k.snat_addr = &dc->addr;
+		}
+		FAN(src, mr->src.inc, mr->src.n_inc)
+		FAN(dst, mr->dst.inc, mr->dst.n_inc)
+		for (pi = 0; pi < (np ? np : 1); pi++)
+		FAN(port, mr->dport.v, nd) {
+			k.src = src;
+			k.dst = dst;
+			k.proto = np ? mr->proto.v[pi] : -1;
+			k.port = port;
+			masq_emit(t, cs, mr, &k);
+		}
+	}
+	return 0;
+}
+
+static void
+fwd_emit(struct nft_tab *t, struct nft_chainset *cs,
+	 const struct nat_forward *f, const struct nat_net *src, uint8_t proto,
+	 const struct nat_port_range *port)
+{
+	struct nftnl_rule *r = rule_new(t, cs);
+	struct nft_origin o = { NFT_ORIGIN_FWD, f->id };
+	size_t i;
+
+	match_ifname(r, NFT_META_IIFNAME, &f->iif);
+	if (src)
+		match_net(r, t->family, false, src, NFT_CMP_EQ);
+	for (i = 0; i < f->src.n_exc; i++)
+		match_net(r, t->family, false, &f->src.exc[i], NFT_CMP_NEQ);
+	meta_load(r, NFT_META_L4PROTO);
+	cmp(r, NFT_CMP_EQ, &proto, 1);
+	match_port(r, port, false);
+	add_counter(r);
+	add_nat(r, NFT_NAT_DNAT, t->family, f->to.addr, f->to.addr,
+		f->has_toport ? &f->toport : NULL, 0);
+	rule_comment(r, "forward", f->id);
+	nft_chainset_add_rule(cs, r, &o);
+}
+
+static void
+compile_fwd(struct nat_compiled *c, const struct nat_forward *f)
+{
+	static const uint8_t both[] = { IPPROTO_TCP, IPPROTO_UDP };
+	struct nft_tab *t = &c->tab[f->to.family == AF_INET6 ?
+				    NFT_TAB_IP6 : NFT_TAB_IP];
+	const uint8_t *pv = f->proto.n ? f->proto.v : both;
+	size_t np = f->proto.n ? f->proto.n : 2, pi;
+	const struct nat_net *src;
+	const struct nat_port_range *port;
+	int src_once, port_once;
+
+	tab_make(t);
+	FAN(src, f->src.inc, f->src.n_inc)
+	for (pi = 0; pi < np; pi++)
+	FAN(port, f->dport.v, f->dport.n)
+		if (port)
+			fwd_emit(t, &t->chains[0], f, src, pv[pi], port);
+}
+
+int
+nat_compile(const struct nat_ruleset *rs, struct nat_compiled **cp,
+	    struct masq_err *e)
+{
+	struct nat_compiled *c = nft_compiled_new();
+	struct detect_cache dc;
+	size_t i;
+
+	memset(&dc, 0, sizeof(dc));
+	*cp = NULL;
+	/* The ip table always exists, so applying nothing empties it. */
+	tab_make(&c->tab[NFT_TAB_IP]);
+	for (i = 0; i < rs->n_fwd; i++)
+		compile_fwd(c, &rs->fwd[i]);
+	for (i = 0; i < rs->n_masq; i++) {
+		if (compile_masq(c, &rs->masq[i], &dc, e) < 0) {
+			nat_compiled_free(c);
+			return -1;
+		}
+	}
+	*cp = c;
+	return 0;
+}

@@ -1,2 +1,83 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+/*
+ * nft_int.h - what the nft_*.c files share and nothing else includes
+ * (except the unit test): the in-memory shape of "our tables" as libnftnl
+ * objects, used alike by the compiler (nft_build.c), the apply path
+ * (nft_apply.c), the read-back (nft_read.c) and the one printer
+ * (nft_print.c).  A table set built by the compiler and one parsed from a
+ * kernel dump are the same structure, so a single printer serves both.
+ */
+#ifndef MASQ_NAT_NFT_INT_H
+#define MASQ_NAT_NFT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+
+#include "core/err.h"
+#include "nat/nft.h"
+
+/* Which masqsh rule an nft rule came from (for kernel error messages). */
+enum nft_origin_kind {
+	NFT_ORIGIN_NONE = 0,
+	NFT_ORIGIN_MASQ,
+	NFT_ORIGIN_FWD,
+};
+
+struct nft_origin {
+	enum nft_origin_kind kind;
+	int64_t id;
+};
+
+/* One chain and its rules, in order. */
+struct nft_chainset {
+	struct nftnl_chain *chain;
+	struct nftnl_rule **rules;
+	struct nft_origin *origin;	/* parallel to rules */
+	size_t n_rules, cap;
+};
+
+/* One table of ours (family ip or ip6). */
+struct nft_tab {
+	int family;			/* NFPROTO_IPV4 / NFPROTO_IPV6 */
+	bool present;
+	struct nftnl_table *table;
+	struct nft_chainset *chains;
+	size_t n_chains;
+};
+
+#define NFT_TAB_IP	0
+#define NFT_TAB_IP6	1
+
+struct nat_compiled {
+	struct nft_tab tab[2];
+};
+
+/* Allocate an empty set: both families absent. */
+struct nat_compiled *nft_compiled_new(void);
+/* Add a chain to @t (takes @ch); returns its chainset.  Cannot fail. */
+struct nft_chainset *nft_tab_add_chain(struct nft_tab *t,
+				       struct nftnl_chain *ch);
+/* Append @r (taken) with @o to @cs.  Cannot fail. */
+void nft_chainset_add_rule(struct nft_chainset *cs, struct nftnl_rule *r,
+			   const struct nft_origin *o);
+/* Free the objects of @t and clear it. */
+void nft_tab_done(struct nft_tab *t);
+
+/* Print @t as `nft list table` does to @fp. */
+void nft_tab_print(FILE *fp, const struct nft_tab *t, bool with_counters);
+/* Print both tables (ip, then ip6) of @c.  Caller frees. */
+char *nft_tabs_print(const struct nat_compiled *c, bool with_counters);
+
+/* A netlink socket for nfnetlink with big buffers and extended ACK. */
+struct mnl_socket;
+struct mnl_socket *nft_sock_open(size_t sndbuf, struct masq_err *e);
+
+/* Read our tables from the kernel into a fresh set.  Caller frees. */
+int nft_kernel_read(struct nat_compiled **c, struct masq_err *e);
+
+#endif

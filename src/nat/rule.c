@@ -76,7 +76,11 @@ nat_ruleset_done(struct nat_ruleset *rs)
 void
 nat_ruleset_add_masq(struct nat_ruleset *rs, struct nat_rule *r)
 {
-	rs->masq = xreallocarray(rs->masq, rs->n_masq + 1, sizeof(*r));
+	/* Geometric growth: imports and loads add thousands of rules. */
+	if (rs->n_masq == rs->cap_masq) {
+		rs->cap_masq = rs->cap_masq ? 2 * rs->cap_masq : 16;
+		rs->masq = xreallocarray(rs->masq, rs->cap_masq, sizeof(*r));
+	}
 	rs->masq[rs->n_masq++] = *r;
 	nat_rule_init(r);
 }
@@ -84,7 +88,10 @@ nat_ruleset_add_masq(struct nat_ruleset *rs, struct nat_rule *r)
 void
 nat_ruleset_add_fwd(struct nat_ruleset *rs, struct nat_forward *f)
 {
-	rs->fwd = xreallocarray(rs->fwd, rs->n_fwd + 1, sizeof(*f));
+	if (rs->n_fwd == rs->cap_fwd) {
+		rs->cap_fwd = rs->cap_fwd ? 2 * rs->cap_fwd : 16;
+		rs->fwd = xreallocarray(rs->fwd, rs->cap_fwd, sizeof(*f));
+	}
 	rs->fwd[rs->n_fwd++] = *f;
 	nat_forward_init(f);
 }

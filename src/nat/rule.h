@@ -154,9 +154,9 @@ struct nat_forward {
 
 /* Rules in order, as `apply` compiles them. */
 struct nat_ruleset {
-	size_t n_masq;
+	size_t n_masq, cap_masq;
 	struct nat_rule *masq;
-	size_t n_fwd;
+	size_t n_fwd, cap_fwd;
 	struct nat_forward *fwd;
 };
 
