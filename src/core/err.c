@@ -30,7 +30,7 @@ err_vset(struct masq_err *e, int code, const char *fmt, va_list ap)
 	e->input = NULL;
 	e->pos = e->len = 0;
 	e->code = code;
-	e->hint[0] = e->kernel[0] = '\0';
+	e->hint[0] = e->kernel[0] = e->origin[0] = '\0';
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 }
 
@@ -120,6 +120,17 @@ err_hint(struct masq_err *e, const char *fmt, ...)
 }
 
 int
+err_origin(struct masq_err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->origin, sizeof(e->origin), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
 err_prefix(struct masq_err *e, const char *fmt, ...)
 {
 	char pre[256], old[sizeof(e->msg)];
@@ -142,6 +153,8 @@ err_print(FILE *fp, const struct masq_err *e, const char *prog,
 {
 	size_t i;
 
+	if (e->origin[0])
+		where = e->origin;
 	if (where && e->input && e->len)
 		fprintf(fp, "%s:%zu: error: %s\n", where, e->pos + 1, e->msg);
 	else if (where)

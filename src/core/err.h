@@ -46,6 +46,9 @@ struct masq_err {
 	char msg[512];
 	char hint[256];
 	char kernel[256];	/* the kernel's extended-ACK text, if any */
+	char origin[256];	/* "file:line" of @input when it came from
+				 * another file than the command (import);
+				 * replaces the caller's where */
 };
 
 void err_init(struct masq_err *e);
@@ -68,6 +71,9 @@ int err_tok_sub(struct masq_err *e, int code, const struct masq_tok *t,
 	__attribute__((format(printf, 6, 7)));
 /* Set the hint (the next step for the user).  Returns -1. */
 int err_hint(struct masq_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Say which file and line @input came from (see origin).  Returns -1. */
+int err_origin(struct masq_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Prefix the message with more context, "ctx: msg".  Returns -1. */
 int err_prefix(struct masq_err *e, const char *fmt, ...)

@@ -32,6 +32,8 @@ struct cmd_ctx {
 	const char *where;	/* "file:line" while running -f, else NULL */
 	/* Ask a yes/no question (interactive only); NULL: never asks. */
 	bool (*confirm)(struct cmd_ctx *ctx, const char *question);
+	/* The commands to match against; NULL: cmd_table (tests, masqtop). */
+	const struct cmd_entry *const *table;
 };
 
 /* The store, opened (created, migrated) on first use.  -1 on error. */
@@ -113,6 +115,14 @@ extern const struct cmd_entry cmd_help_entry, cmd_complete_entry;
  * Run one command line.  Blank and comment lines do nothing.  Returns the
  * exit-status class: 0, or e->code (MASQ_EFAIL/EUSAGE/EKERNEL/ESTORE)
  * with @e filled (the caller renders it).
+ *
+ * With -j the handler writes one JSON value (an object or an array) and
+ * never calls out_doc_end(): cmd_run_line() ends the document, so every
+ * command is one line of NDJSON.  CMD_WRITES handlers must not write when
+ * ctx->check_only is set (they validate and print what they would do);
+ * cmd_run_line() does not enforce it.  Handlers ask ctx->confirm (when not
+ * NULL) before destroying something the user cannot get back; NULL means
+ * "not interactive: go ahead" (scripts say what they mean).
  */
 int cmd_run_line(struct cmd_ctx *ctx, const char *line, struct masq_err *e);
 
@@ -141,5 +151,39 @@ const struct cmd_entry *cmd_find(const char *const *words, size_t n,
  */
 int cmd_args_bind(const struct cmd_entry *ent, const struct cmd_args *a,
 		  const struct masq_tok **vals, struct masq_err *e);
+
+/*
+ * Reading scripts (-f FILE, stdin): one command per logical line, a
+ * trailing unescaped '\' joins the next physical line (a line whose
+ * first non-blank is '#' is a comment and never continues), CR before LF
+ * is dropped.  @name is used for "FILE:LINE" locations.
+ */
+struct cmd_script {
+	FILE *fp;
+	const char *name;
+	unsigned int lineno;	/* physical lines read so far */
+	unsigned int first;	/* physical line where the last logical began */
+	char *line;		/* the last logical line, owned */
+	size_t *starts;		/* byte offset in line of each joined part */
+	size_t nparts;
+	char where[300];	/* "NAME:LINE" of the last logical line */
+};
+void cmd_script_init(struct cmd_script *sc, FILE *fp, const char *name);
+/* Next logical line into sc->line.  1: got one, 0: end of file, -1: read
+ * error (@e filled, MASQ_EFAIL). */
+int cmd_script_next(struct cmd_script *sc, struct masq_err *e);
+/* After an error on sc->line: narrow @e's marked input to the physical
+ * line holding the mark and point sc->where at that line.  Cannot fail. */
+void cmd_script_locate(struct cmd_script *sc, struct masq_err *e);
+void cmd_script_done(struct cmd_script *sc);
+
+/*
+ * What may come next at @point (for '?'): like cmd_complete_line() but
+ * keywords come with their value placeholder ("out IFACE[,..]"), values
+ * without live candidates show their placeholder ("<N>"), and "<Enter>"
+ * is listed when the command could run as typed.  Caller frees.
+ */
+int cmd_describe_line(struct cmd_ctx *ctx, const char *line, size_t point,
+		      struct cmd_candidate **cands, size_t *n);
 
 #endif

@@ -1,4 +1,175 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+/*
+ * cmd_forward.c - `forward add|list|del`: port forwards (DNAT), the
+ * HOWTO's IPPORTFW.  Argument handling and output only; the forward
+ * language is parsed by src/nat/fwd_parse.c and stored as canonical text.
+ */
 #include "config.h"
-extern int masq_placeholder_cmd_forward;
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell/cmds_int.h"
+
+static const struct cmd_kw fwd_add_kws[] = {
+	{ "at", CMD_ARG_NUM, "POS", "insert before this position (default: append)", 0, NULL },
+	{ "in", CMD_ARG_IFACE, "IFACE", "the interface connections arrive on", CMD_KW_REQUIRED, NULL },
+	{ "proto", CMD_ARG_PROTO, "tcp|udp", "only this protocol (default: both)", 0, NULL },
+	{ "dport", CMD_ARG_PORTS, "PORT[,..]|LO-HI", "the ports to forward", CMD_KW_REQUIRED, NULL },
+	{ "to", CMD_ARG_ADDR, "ADDR[:PORT]", "the inside host (and port) to forward to", CMD_KW_REQUIRED, NULL },
+	{ "from", CMD_ARG_ADDR, "SOURCE[,..]", "only connections from these sources", 0, NULL },
+	{ "comment", CMD_ARG_TEXT, "TEXT", "a note kept with the forward", 0, NULL },
+	{ NULL, 0, NULL, NULL, 0, NULL },
+};
+
+static int
+cmd_forward_add(struct cmd_ctx *ctx, const struct cmd_args *a,
+		struct masq_err *e)
+{
+	struct store_row *rows = NULL;
+	const struct masq_tok *ift;
+	struct masq_tok *v = NULL;
+	struct nat_forward f;
+	size_t n = 0, nrows = 0, i;
+	unsigned int at, pos = 0;
+	char *spec = NULL;
+	struct store *s;
+	int64_t id = 0;
+	int rc = -1;
+
+	nat_forward_init(&f);
+	if (cmds_strip_at(fwd_add_kws, a, &at, &v, &n, e) < 0 ||
+	    nat_forward_parse_kw(&f, v, n, e) < 0)
+		goto out;
+	ift = &v[0];
+	for (i = 0; i + 1 < n; i++)
+		if (v[i].s[0] && !strncmp("in", v[i].s, strlen(v[i].s)))
+			ift = &v[i + 1];
+	if (cmds_iface_check(ctx, &f.iif, ift, e) < 0)
+		goto out;
+	spec = nat_forward_format_kw(&f);
+	if (cmd_ctx_store(ctx, &s, e) < 0)
+		goto out;
+	if (ctx->check_only) {
+		if (store_rows_list(s, STORE_FORWARD, &rows, &nrows, e) < 0)
+			goto out;
+		pos = at && at <= nrows ? at : (unsigned int)nrows + 1;
+		out_obj_open(ctx->out, NULL);
+		out_null(ctx->out, "id", NULL);
+		out_int(ctx->out, "pos", "would add forward at position %lld",
+			pos);
+	} else {
+		if (store_row_insert(s, STORE_FORWARD, at, spec, &id, e) < 0 ||
+		    cmds_row_pos(s, STORE_FORWARD, id, &pos, e) < 0)
+			goto out;
+		out_obj_open(ctx->out, NULL);
+		out_int(ctx->out, "id", "added forward %lld", id);
+		out_int(ctx->out, "pos", " at position %lld", pos);
+	}
+	out_str(ctx->out, "rule", ": %s\n", spec);
+	out_obj_close(ctx->out);
+	rc = 0;
+out:
+	store_rows_free(rows, nrows);
+	nat_forward_done(&f);
+	free(spec);
+	free(v);
+	return rc;
+}
+
+static int
+cmd_forward_list(struct cmd_ctx *ctx, const struct cmd_args *a,
+		 struct masq_err *e)
+{
+	struct store_row *rows = NULL;
+	size_t n = 0, i;
+	struct store *s;
+
+	(void)a;
+	if (cmd_ctx_store(ctx, &s, e) < 0 ||
+	    store_rows_list(s, STORE_FORWARD, &rows, &n, e) < 0)
+		return -1;
+	out_arr_open(ctx->out, NULL);
+	if (n == 0)
+		out_text(ctx->out, "no forwards\n");
+	else
+		out_text(ctx->out, "%-4s %-4s %s\n", "ID", "POS", "FORWARD");
+	for (i = 0; i < n; i++) {
+		out_obj_open(ctx->out, NULL);
+		out_int(ctx->out, "id", "%-4lld ", rows[i].id);
+		out_int(ctx->out, "pos", "%-4lld ", rows[i].pos);
+		out_str(ctx->out, "rule", "%s\n", rows[i].spec);
+		out_obj_close(ctx->out);
+	}
+	out_arr_close(ctx->out);
+	store_rows_free(rows, n);
+	return 0;
+}
+
+static const struct cmd_kw fwd_id_kws[] = {
+	{ "ID", CMD_ARG_FWD_ID, "ID", "the forward's id (see 'forward list')",
+	  CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL },
+	{ NULL, 0, NULL, NULL, 0, NULL },
+};
+
+static int
+cmd_forward_del(struct cmd_ctx *ctx, const struct cmd_args *a,
+		struct masq_err *e)
+{
+	const struct masq_tok *vals[1];
+	unsigned int pos;
+	struct store *s;
+	int64_t id;
+
+	if (cmd_args_bind(&cmd_forward_del_entry, a, vals, e) < 0 ||
+	    cmds_num(vals[0], "forward id", &id, e) < 0 ||
+	    cmd_ctx_store(ctx, &s, e) < 0 ||
+	    cmds_row_pos(s, STORE_FORWARD, id, &pos, e) < 0)
+		return -1;
+	if (!pos) {
+		err_tok(e, MASQ_EFAIL, vals[0], "no forward %lld",
+			(long long)id);
+		return err_hint(e, "'forward list' shows the ids");
+	}
+	if (!ctx->check_only && store_row_delete(s, STORE_FORWARD, id, e) < 0)
+		return -1;
+	out_obj_open(ctx->out, NULL);
+	out_int(ctx->out, "id", ctx->check_only ? "would delete forward %lld\n"
+		: "deleted forward %lld\n", id);
+	out_obj_close(ctx->out);
+	return 0;
+}
+
+const struct cmd_entry cmd_forward_add_entry = {
+	.name = "forward add",
+	.usage = "[at POS] in IFACE [proto tcp|udp] dport PORTS "
+		 "to ADDR[:PORT] [from SOURCE] [comment TEXT]",
+	.summary = "stage a port forward (DNAT) to an inside host",
+	.help = "Forward connections arriving on IFACE for PORTS to an inside\n"
+		"host, optionally to another port (a range as long as PORTS).\n"
+		"Without proto both tcp and udp are forwarded.  Example:\n"
+		"  forward add in eth0 proto tcp dport 8080 to 192.168.1.10:80",
+	.kws = fwd_add_kws,
+	.flags = CMD_WRITES,
+	.exec = cmd_forward_add,
+};
+
+const struct cmd_entry cmd_forward_list_entry = {
+	.name = "forward list",
+	.usage = "",
+	.summary = "list the staged port forwards",
+	.help = NULL,
+	.kws = NULL,
+	.flags = 0,
+	.exec = cmd_forward_list,
+};
+
+const struct cmd_entry cmd_forward_del_entry = {
+	.name = "forward del",
+	.usage = "ID",
+	.summary = "delete a staged port forward",
+	.help = NULL,
+	.kws = fwd_id_kws,
+	.flags = CMD_WRITES,
+	.exec = cmd_forward_del,
+};

@@ -1,5 +1,749 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * check_shell.c - unit tests for the generic shell machinery (src/shell:
+ * cmd.c, complete.c, cmd_help.c, script.c), run against a table of test
+ * commands of our own (ctx.table) so they do not depend on what the real
+ * commands do: command-word matching (exact, prefixes, ambiguity, unknown
+ * words with suggestions and marks, groups), cmd_args_bind, TAB and '?'
+ * candidates, help and __complete output, and script reading.
+ */
 #include "config.h"
+
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
-int main(void) { return 0; }
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/store.h"
+#include "core/tok.h"
+#include "shell/cmd_int.h"
+
+/* ---- a test table -------------------------------------------------------- */
+
+static char ran[64];		/* name of the last entry run */
+static size_t ran_n;		/* its argument count */
+static char ran_a0[64];		/* its first argument */
+
+static int
+t_exec(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e);
+
+static int
+t_fail_exec(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
+{
+	(void)ctx;
+	if (a->n)
+		return -1;	/* forgot to fill @e */
+	return err_set(e, MASQ_ESTORE, "boom");
+}
+
+static const char *const t_protos[] = { "tcp", "udp", NULL };
+
+enum { KA_AT, KA_OUT, KA_FROM, KA_PROTO, KA_RANDOM, KA_COMMENT,
+	KA_PERSISTENT, KA_IP, KA_N };
+static const struct cmd_kw t_add_kws[] = {
+	{ "at", CMD_ARG_NUM, "N", "insert before rule N", 0, NULL },
+	{ "out", CMD_ARG_IFACE, "IFACE[,..]", "egress interfaces",
+	  CMD_KW_REQUIRED, NULL },
+	{ "from", CMD_ARG_ADDR, "SOURCE[,..]", "source networks", 0, NULL },
+	{ "proto", CMD_ARG_CHOICE, "tcp|udp", "the protocol", 0, t_protos },
+	{ "random", CMD_ARG_NONE, NULL, "random ports", 0, NULL },
+	{ "comment", CMD_ARG_TEXT, "TEXT", "a note", 0, NULL },
+	{ "persistent", CMD_ARG_NONE, NULL, "same address per client", 0, NULL },
+	{ "ip", CMD_ARG_PROTO, "P[,..]", "protocols by name", 0, NULL },
+	{ NULL, CMD_ARG_NONE, NULL, NULL, 0, NULL },
+};
+static const struct cmd_kw t_del_kws[] = {
+	{ "ID", CMD_ARG_MASQ_ID, "ID", "the rule's id",
+	  CMD_KW_REQUIRED | CMD_KW_POSITIONAL, NULL },
+	{ NULL, CMD_ARG_NONE, NULL, NULL, 0, NULL },
+};
+static const struct cmd_kw t_move_kws[] = {
+	{ "ID", CMD_ARG_MASQ_ID, "ID", "the rule's id",
+	  CMD_KW_REQUIRED | CMD_KW_POSITIONAL, NULL },
+	{ "to", CMD_ARG_NUM, "N", "its new position", CMD_KW_REQUIRED, NULL },
+	{ NULL, CMD_ARG_NONE, NULL, NULL, 0, NULL },
+};
+static const struct cmd_kw t_import_kws[] = {
+	{ "FILE", CMD_ARG_FILE, "FILE", "a shorewall masq file",
+	  CMD_KW_REQUIRED | CMD_KW_POSITIONAL, NULL },
+	{ "replace", CMD_ARG_NONE, NULL, "replace all rules", 0, NULL },
+	{ NULL, CMD_ARG_NONE, NULL, NULL, 0, NULL },
+};
+
+#define T_ENTRY(nm, k, fl) { .name = nm, .usage = "ARGS", \
+	.summary = "summary of " nm, .kws = k, .flags = fl, .exec = t_exec }
+static const struct cmd_entry t_masq_add = T_ENTRY("masq add", t_add_kws, 0),
+	t_masq_list = T_ENTRY("masq list", NULL, 0),
+	t_masq_del = T_ENTRY("masq del", t_del_kws, 0),
+	t_masq_move = T_ENTRY("masq move", t_move_kws, 0),
+	t_show_compiled = T_ENTRY("show compiled", NULL, 0),
+	t_show_stats = T_ENTRY("show stats", NULL, 0),
+	t_shorewall = T_ENTRY("shorewall", NULL, 0),
+	t_diag = T_ENTRY("diag", NULL, 0),
+	t_diag_mtu = T_ENTRY("diag mtu", NULL, 0),
+	t_import = T_ENTRY("import shorewall", t_import_kws, 0),
+	t_fail = { .name = "fail", .summary = "fails", .exec = t_fail_exec };
+
+static const struct cmd_entry *const t_table[] = {
+	&t_masq_add, &t_masq_list, &t_masq_del, &t_masq_move,
+	&t_show_compiled, &t_show_stats, &t_shorewall, &t_diag, &t_diag_mtu,
+	&t_import, &t_fail, &cmd_help_entry, &cmd_complete_entry, NULL,
+};
+
+static int
+t_exec(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
+{
+	snprintf(ran, sizeof(ran), "%s", "?");
+	ran_n = a->n;
+	snprintf(ran_a0, sizeof(ran_a0), "%s", a->n ? a->v[0].s : "");
+	(void)ctx;
+	return 0;
+}
+
+/* Which entry ran: t_exec cannot see it, so match by the line instead. */
+static const struct cmd_entry *
+t_lookup_line(const char *line, size_t *used, struct masq_err *e)
+{
+	const struct cmd_entry *ent = NULL;
+	const char *w[8];
+	char *copy = strdup(line), *p, *save = NULL;
+	size_t n = 0;
+
+	for (p = strtok_r(copy, " ", &save); p && n < 8;
+	     p = strtok_r(NULL, " ", &save))
+		w[n++] = p;
+	cmd_lookup(t_table, w, NULL, n, &ent, used, NULL, e);
+	free(copy);
+	return ent;
+}
+
+static char *db_path;
+static char tmpdir[] = "/tmp/check_shell.XXXXXX";
+
+static void
+t_ctx(struct cmd_ctx *ctx, FILE *fp, bool json)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->table = t_table;
+	ctx->out = out_new(fp, json);
+	ctx->json = json;
+	ctx->db_path = db_path;
+}
+
+/* ---- matching command words ----------------------------------------------- */
+
+struct match_case {
+	const char *line;
+	const char *ent;	/* entry expected to run, or NULL */
+	int code;
+	const char *msg;	/* substring of the message */
+	size_t pos, len;	/* the mark (len 0: none checked) */
+	const char *hint;	/* substring of the hint, or NULL */
+	size_t nargs;		/* when run */
+	const char *arg0;
+};
+
+static const struct match_case match_cases[] = {
+	{ "masq add out eth0", "masq add", 0, NULL, 0, 0, NULL, 2, "out" },
+	{ "ma ad out eth0", "masq add", 0, NULL, 0, 0, NULL, 2, "out" },
+	{ "  masq   l", "masq list", 0, NULL, 0, 0, NULL, 0, "" },
+	{ "show c", "show compiled", 0, NULL, 0, 0, NULL, 0, "" },
+	{ "show s", "show stats", 0, NULL, 0, 0, NULL, 0, "" },
+	{ "shorewall", "shorewall", 0, NULL, 0, 0, NULL, 0, "" },
+	{ "diag", "diag", 0, NULL, 0, 0, NULL, 0, "" },
+	{ "diag m", "diag mtu", 0, NULL, 0, 0, NULL, 0, "" },
+	{ "diag nat.helpers x", "diag", 0, NULL, 0, 0, NULL, 2, "nat.helpers" },
+	{ "'masq' \"add\" out x", "masq add", 0, NULL, 0, 0, NULL, 2, "out" },
+	{ "", NULL, 0, NULL, 0, 0, NULL, 0, NULL },
+	{ "   # only a comment", NULL, 0, NULL, 0, 0, NULL, 0, NULL },
+	{ "sh c", NULL, MASQ_EUSAGE, "ambiguous command 'sh': show, shorewall",
+	  0, 2, "more", 0, NULL },
+	{ "msaq list", NULL, MASQ_EUSAGE, "unknown command 'msaq'", 0, 4,
+	  "did you mean 'masq'?", 0, NULL },
+	{ "zzz", NULL, MASQ_EUSAGE, "unknown command 'zzz'", 0, 3,
+	  "'help' lists", 0, NULL },
+	{ "masq frob 1", NULL, MASQ_EUSAGE, "unknown command 'masq frob'", 5, 4,
+	  "add, list, del, move", 0, NULL },
+	{ "masq lsit", NULL, MASQ_EUSAGE, "unknown command 'masq lsit'", 5, 4,
+	  "did you mean 'masq list'?", 0, NULL },
+	{ "masq", NULL, MASQ_EUSAGE,
+	  "'masq' needs one more word: add, list, del, move", 0, 4,
+	  "help masq", 0, NULL },
+	{ "  show", NULL, MASQ_EUSAGE, "'show' needs one more word", 2, 4,
+	  NULL, 0, NULL },
+	/* hidden commands match whole words only */
+	{ "__comp x", NULL, MASQ_EUSAGE, "unknown command '__comp'", 0, 6, NULL,
+	  0, NULL },
+	{ "masq add 'out", NULL, MASQ_EUSAGE, "unterminated", 9, 4, NULL, 0,
+	  NULL },
+};
+
+START_TEST(test_match)
+{
+	const struct match_case *c = &match_cases[_i];
+	const struct cmd_entry *ent;
+	struct cmd_ctx ctx;
+	struct masq_err e;
+	size_t used;
+	int code;
+
+	err_init(&e);
+	t_ctx(&ctx, stdout, false);
+	ran[0] = '\0';
+	code = cmd_run_line(&ctx, c->line, &e);
+	ck_assert_msg(code == c->code, "'%s': code %d, want %d (%s)", c->line,
+		      code, c->code, e.msg);
+	if (c->code) {
+		ck_assert_msg(strstr(e.msg, c->msg), "'%s': msg '%s'", c->line,
+			      e.msg);
+		ck_assert_int_eq(e.code, c->code);
+		ck_assert_msg(ran[0] == '\0', "'%s' ran a command", c->line);
+		if (c->len) {
+			ck_assert_ptr_nonnull(e.input);
+			ck_assert_uint_eq(e.pos, c->pos);
+			ck_assert_uint_eq(e.len, c->len);
+		}
+		if (c->hint)
+			ck_assert_msg(strstr(e.hint, c->hint), "'%s': hint '%s'",
+				      c->line, e.hint);
+	} else if (c->ent) {
+		ck_assert_msg(ran[0], "'%s' ran nothing", c->line);
+		ck_assert_uint_eq(ran_n, c->nargs);
+		ck_assert_str_eq(ran_a0, c->arg0);
+		err_done(&e);
+		ent = t_lookup_line(c->line[0] == '\'' ? "masq add out x" :
+				    c->line, &used, &e);
+		ck_assert_ptr_nonnull(ent);
+		ck_assert_str_eq(ent->name, c->ent);
+	} else {
+		ck_assert_msg(ran[0] == '\0', "'%s' ran a command", c->line);
+	}
+	err_done(&e);
+	out_free(ctx.out);
+}
+END_TEST
+
+START_TEST(test_fail_code)
+{
+	struct cmd_ctx ctx;
+	struct masq_err e;
+
+	err_init(&e);
+	t_ctx(&ctx, stdout, false);
+	ck_assert_int_eq(cmd_run_line(&ctx, "fail", &e), MASQ_ESTORE);
+	ck_assert_str_eq(e.msg, "boom");
+	err_done(&e);
+	ck_assert_int_eq(cmd_run_line(&ctx, "fa x", &e), MASQ_EFAIL);
+	ck_assert_str_eq(e.msg, "'fail' failed");
+	err_done(&e);
+	/* cmd_find looks in the real table */
+	ck_assert_ptr_null(cmd_find((const char *const[]){ "nosuch" }, 1, NULL,
+				    &e));
+	ck_assert_int_eq(e.code, MASQ_EUSAGE);
+	err_done(&e);
+	out_free(ctx.out);
+}
+END_TEST
+
+/* ---- binding keywords ------------------------------------------------------ */
+
+struct bind_case {
+	const struct cmd_entry *ent;
+	const char *args;	/* after the command words */
+	int ok;
+	int kw;			/* a keyword index to check when ok */
+	const char *val;	/* its value ("" for flags: present) */
+	const char *msg;
+	size_t pos, len;	/* mark, relative to args */
+	const char *hint;
+};
+
+static const struct bind_case bind_cases[] = {
+	{ &t_masq_add, "out eth0 from 10.0.0.0/8", 0, KA_OUT, "eth0", NULL, 0, 0, NULL },
+	{ &t_masq_add, "o eth0 fr 10.0.0.0/8", 0, KA_FROM, "10.0.0.0/8", NULL, 0, 0, NULL },
+	{ &t_masq_add, "out a random", 0, KA_RANDOM, "random", NULL, 0, 0, NULL },
+	{ &t_masq_add, "out a proto udp", 0, KA_PROTO, "udp", NULL, 0, 0, NULL },
+	{ &t_masq_add, "out a at 3", 0, KA_AT, "3", NULL, 0, 0, NULL },
+	{ &t_masq_add, "out a comment 'x y'", 0, KA_COMMENT, "x y", NULL, 0, 0, NULL },
+	{ &t_masq_add, "out eth0 frm 1.2.3.4", -1, 0, NULL,
+	  "unknown keyword 'frm' for 'masq add'", 9, 3, "did you mean 'from'?" },
+	{ &t_masq_add, "from 10.0.0.0/8", -1, 0, NULL,
+	  "'masq add' needs 'out IFACE[,..]'", 15, 1, "usage: masq add" },
+	{ &t_masq_add, "from x out", -1, 0, NULL, "'out' needs a value: IFACE[,..]",
+	  7, 3, "egress" },
+	{ &t_masq_add, "out a out b", -1, 0, NULL, "'out' given twice", 6, 3, NULL },
+	{ &t_masq_add, "out a proto icmp", -1, 0, NULL,
+	  "'icmp' is not one of: tcp, udp", 12, 4, NULL },
+	{ &t_masq_add, "out a proto tcpp", -1, 0, NULL, "not one of", 12, 4,
+	  "did you mean 'tcp'?" },
+	{ &t_masq_add, "out a at x1", -1, 0, NULL, "N 'x1' is not a number", 9, 2, NULL },
+	{ &t_masq_add, "out a p tcp", -1, 0, NULL,
+	  "ambiguous keyword 'p': proto, persistent", 6, 1, NULL },
+	{ &t_masq_move, "3 to 1", 0, 1, "1", NULL, 0, 0, NULL },
+	{ &t_masq_move, "3 t 1", 0, 0, "3", NULL, 0, 0, NULL },
+	{ &t_masq_move, "to 1", -1, 0, NULL, "'masq move' needs ID", 4, 1, NULL },
+	{ &t_masq_move, "3 to 1 9", -1, 0, NULL, "unknown keyword '9'", 7, 1, NULL },
+	{ &t_masq_list, "x", -1, 0, NULL, "'masq list' takes no more words", 0, 1, NULL },
+	/* a pending positional takes a word that only prefixes a keyword */
+	{ &t_import, "r", 0, 0, "r", NULL, 0, 0, NULL },
+	{ &t_import, "rules r", 0, 1, "r", NULL, 0, 0, NULL },
+	{ &t_import, "replace", -1, 0, NULL, "needs FILE", 7, 1, NULL },
+};
+
+START_TEST(test_bind)
+{
+	const struct bind_case *c = &bind_cases[_i];
+	char *line = NULL;
+	const struct masq_tok *vals[KA_N];
+	struct masq_err e;
+	struct tok_list tl;
+	struct cmd_args a;
+	size_t skip = strlen(c->ent->name) + 1, words = 1;
+	const char *p;
+	int r;
+
+	err_init(&e);
+	ck_assert_int_ne(asprintf(&line, "%s %s", c->ent->name, c->args), -1);
+	ck_assert_int_eq(tok_split(&tl, line, 0, &e), 0);
+	/* the command's own words are the first tokens */
+	for (p = c->ent->name; *p; p++)
+		words += *p == ' ';
+	a.n = tl.n - words;
+	a.v = tl.v + (tl.n - a.n);
+	a.line = tl.line;
+	r = cmd_args_bind(c->ent, &a, vals, &e);
+	ck_assert_msg(r == c->ok, "'%s': %d (%s)", line, r, e.msg);
+	if (!r) {
+		ck_assert_ptr_nonnull(vals[c->kw]);
+		ck_assert_str_eq(vals[c->kw]->s, c->val);
+	} else {
+		ck_assert_msg(strstr(e.msg, c->msg), "'%s': msg '%s'", line,
+			      e.msg);
+		ck_assert_int_eq(e.code, MASQ_EUSAGE);
+		ck_assert_ptr_nonnull(e.input);
+		ck_assert_uint_eq(e.pos, skip + c->pos);
+		ck_assert_uint_eq(e.len, c->len);
+		if (c->hint)
+			ck_assert_msg(strstr(e.hint, c->hint), "'%s': hint '%s'",
+				      line, e.hint);
+	}
+	tok_list_done(&tl);
+	err_done(&e);
+	free(line);
+}
+END_TEST
+
+/* ---- completion -------------------------------------------------------------- */
+
+struct comp_case {
+	const char *line;
+	bool describe;
+	const char *want[10];	/* all must be present (NULL-terminated) */
+	const char *not[4];	/* none may be present */
+	int exact;		/* -1: any count, else exactly this many */
+};
+
+static const struct comp_case comp_cases[] = {
+	{ "", false, { "masq", "show", "shorewall", "diag", "import", "help", NULL },
+	  { "__complete", NULL }, -1 },
+	{ "ma", false, { "masq", NULL }, { NULL }, 1 },
+	{ "masq ", false, { "add", "list", "del", "move", NULL }, { NULL }, 4 },
+	{ "masq a", false, { "add", NULL }, { NULL }, 1 },
+	{ "m a", false, { "add", NULL }, { NULL }, 1 },
+	{ "sh", false, { "show", "shorewall", NULL }, { NULL }, 2 },
+	{ "masq add ", false, { "at", "out", "from", "proto", "random",
+	  "comment", "persistent", "ip", NULL }, { NULL }, 8 },
+	{ "masq add out eth0 r", false, { "random", NULL }, { NULL }, 1 },
+	{ "masq add out eth0 random ", false, { "from", "proto", NULL },
+	  { "out", "random", NULL }, -1 },
+	{ "masq add o eth0 pe", false, { "persistent", NULL }, { NULL }, 1 },
+	{ "masq add proto ", false, { "tcp", "udp", NULL }, { NULL }, 2 },
+	{ "masq add proto u", false, { "udp", NULL }, { NULL }, 1 },
+	{ "masq add from 10.0.0.1,1", false, { NULL }, { NULL }, 0 },
+	{ "masq add comment ", false, { NULL }, { NULL }, 0 },
+	{ "masq add ip tc", false, { "tcp", NULL }, { NULL }, -1 },
+	{ "masq add ip udp,tc", false, { "udp,tcp", NULL }, { NULL }, -1 },
+	{ "masq add out l", false, { "lo", NULL }, { NULL }, -1 },
+	{ "masq add out lo,l", false, { "lo,lo", NULL }, { NULL }, -1 },
+	{ "masq add 'com", false, { "comment", NULL }, { NULL }, 1 },
+	{ "masq list ", false, { NULL }, { NULL }, 0 },
+	{ "zzz ", false, { NULL }, { NULL }, 0 },
+	{ "help ", false, { "masq", "show", NULL }, { "__complete", NULL }, -1 },
+	{ "help ma", false, { "masq", NULL }, { NULL }, 1 },
+	{ "help masq ", false, { "add", "del", NULL }, { "out", NULL }, 4 },
+	{ "help masq add ", false, { NULL }, { NULL }, 0 },
+	{ "diag ", false, { "mtu", NULL }, { NULL }, 1 },
+	{ "masq move 1 ", false, { "to", NULL }, { NULL }, 1 },
+	/* '?' */
+	{ "masq add ", true, { "out IFACE[,..]", "random", "at N", NULL },
+	  { "<Enter>", NULL }, -1 },
+	{ "masq add out eth0 ", true, { "<Enter>", "from SOURCE[,..]", NULL },
+	  { "out IFACE[,..]", NULL }, -1 },
+	{ "masq add out ", true, { "<IFACE[,..]>", "lo", NULL }, { "<Enter>", NULL }, -1 },
+	{ "masq del ", true, { "<ID>", NULL }, { "<Enter>", NULL }, -1 },
+	{ "masq ", true, { "add", "list", NULL }, { NULL }, 4 },
+	{ "masq list ", true, { "<Enter>", NULL }, { NULL }, 1 },
+};
+
+static bool
+has_word(const struct cmd_candidate *c, size_t n, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(c[i].word, w))
+			return true;
+	return false;
+}
+
+START_TEST(test_complete)
+{
+	const struct comp_case *cc = &comp_cases[_i];
+	struct cmd_candidate *c;
+	struct cmd_ctx ctx;
+	size_t n, i;
+
+	t_ctx(&ctx, stdout, false);
+	if (cc->describe)
+		ck_assert_int_eq(cmd_describe_line(&ctx, cc->line,
+						   strlen(cc->line), &c, &n), 0);
+	else
+		ck_assert_int_eq(cmd_complete_line(&ctx, cc->line,
+						   strlen(cc->line), &c, &n), 0);
+	for (i = 0; cc->want[i]; i++)
+		ck_assert_msg(has_word(c, n, cc->want[i]), "'%s': no '%s' (%zu)",
+			      cc->line, cc->want[i], n);
+	for (i = 0; cc->not[i]; i++)
+		ck_assert_msg(!has_word(c, n, cc->not[i]), "'%s': has '%s'",
+			      cc->line, cc->not[i]);
+	if (cc->exact >= 0)
+		ck_assert_msg(n == (size_t)cc->exact, "'%s': %zu candidates, want %d",
+			      cc->line, n, cc->exact);
+	for (i = 0; i < n; i++)
+		if (!strcmp(c[i].word, "out"))
+			ck_assert_str_eq(c[i].help, "egress interfaces");
+	cmd_candidates_free(c, n);
+	out_free(ctx.out);
+}
+END_TEST
+
+/* Completion at a point inside the line looks only at what is before it. */
+START_TEST(test_complete_point)
+{
+	struct cmd_candidate *c;
+	struct cmd_ctx ctx;
+	size_t n;
+
+	t_ctx(&ctx, stdout, false);
+	cmd_complete_line(&ctx, "masq a out eth0", 6, &c, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(c[0].word, "add");
+	ck_assert_str_eq(c[0].help, "summary of masq add");
+	cmd_candidates_free(c, n);
+	out_free(ctx.out);
+}
+END_TEST
+
+START_TEST(test_complete_ids)
+{
+	struct cmd_candidate *c;
+	struct cmd_ctx ctx;
+	struct store *s;
+	struct masq_err e;
+	int64_t id1, id2;
+	char want[32];
+	size_t n;
+
+	err_init(&e);
+	t_ctx(&ctx, stdout, false);
+	/* no database yet: no ids, and completion does not create one */
+	cmd_complete_line(&ctx, "masq del ", 9, &c, &n);
+	ck_assert_uint_eq(n, 0);
+	cmd_candidates_free(c, n);
+	ck_assert_int_ne(access(db_path, F_OK), 0);
+
+	ck_assert_msg(store_open(&s, db_path, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(store_row_insert(s, STORE_MASQ, 0, "out eth0", &id1, &e), 0);
+	ck_assert_int_eq(store_row_insert(s, STORE_MASQ, 0, "out eth1", &id2, &e), 0);
+	store_close(s);
+	cmd_complete_line(&ctx, "masq del ", 9, &c, &n);
+	ck_assert_uint_eq(n, 2);
+	snprintf(want, sizeof(want), "%lld", (long long)id2);
+	ck_assert(has_word(c, n, want));
+	ck_assert_str_eq(c[1].help, "out eth1");
+	cmd_candidates_free(c, n);
+	cmd_complete_line(&ctx, "masq move 1 to ", 15, &c, &n);
+	ck_assert_uint_eq(n, 0);	/* a position, not an id */
+	cmd_candidates_free(c, n);
+	out_free(ctx.out);
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_complete_files)
+{
+	struct cmd_candidate *c;
+	struct cmd_ctx ctx;
+	char *line, *f, *want;
+	FILE *fp;
+	size_t n;
+
+	t_ctx(&ctx, stdout, false);
+	ck_assert_int_ne(asprintf(&f, "%s/rules.masq", tmpdir), -1);
+	fp = fopen(f, "w");
+	ck_assert_ptr_nonnull(fp);
+	fclose(fp);
+	free(f);
+	ck_assert_int_ne(asprintf(&f, "%s/sub", tmpdir), -1);
+	mkdir(f, 0700);
+	free(f);
+	ck_assert_int_ne(asprintf(&line, "import shorewall %s/", tmpdir), -1);
+	cmd_complete_line(&ctx, line, strlen(line), &c, &n);
+	ck_assert_int_ne(asprintf(&want, "%s/sub/", tmpdir), -1);
+	ck_assert_msg(has_word(c, n, want), "no %s", want);
+	free(want);
+	ck_assert_int_ne(asprintf(&want, "%s/rules.masq", tmpdir), -1);
+	ck_assert_msg(has_word(c, n, want), "no %s", want);
+	free(want);
+	cmd_candidates_free(c, n);
+	free(line);
+	out_free(ctx.out);
+}
+END_TEST
+
+/* ---- help and __complete output ---------------------------------------------- */
+
+struct out_case {
+	const char *line;
+	bool json;
+	const char *want[4];
+	const char *not;
+};
+
+static const struct out_case out_cases[] = {
+	{ "help", false, { "  masq add ", "summary of show stats", "'help CMD'", NULL },
+	  "__complete" },
+	{ "help ma ad", false, { "usage: masq add ARGS\n", "  out IFACE[,..]",
+	  "egress interfaces (required)", NULL }, NULL },
+	{ "help masq", false, { "masq list", "masq move", NULL }, "show" },
+	{ "help", true, { "{\"commands\":[{\"name\":\"masq add\"", "}]}\n", NULL },
+	  "Words" },
+	{ "help masq add", true, { "\"name\":\"proto\",\"meta\":\"tcp|udp\","
+	  "\"type\":\"choice\"", "\"choices\":[\"tcp\",\"udp\"]", NULL }, NULL },
+	{ "__complete 'masq a'", false, { "add\tsummary of masq add\n", NULL },
+	  "list" },
+	{ "__complete 'masq add out x ' describe", false, { "<Enter>\trun", NULL },
+	  NULL },
+	{ "__complete 'masq '", true, { "[{\"word\":\"add\",\"help\":\"summary of"
+	  " masq add\"},{\"word\":\"list\"", "]\n", NULL }, NULL },
+};
+
+START_TEST(test_output)
+{
+	const struct out_case *c = &out_cases[_i];
+	struct cmd_ctx ctx;
+	struct masq_err e;
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *fp = open_memstream(&buf, &len);
+
+	err_init(&e);
+	t_ctx(&ctx, fp, c->json);
+	ck_assert_msg(cmd_run_line(&ctx, c->line, &e) == 0, "%s", e.msg);
+	fclose(fp);
+	for (i = 0; c->want[i]; i++)
+		ck_assert_msg(strstr(buf, c->want[i]), "'%s': no '%s' in:\n%s",
+			      c->line, c->want[i], buf);
+	if (c->not)
+		ck_assert_msg(!strstr(buf, c->not), "'%s': '%s' in:\n%s",
+			      c->line, c->not, buf);
+	if (c->json)
+		ck_assert_msg(!strchr(buf, '\n') || strchr(buf, '\n') ==
+			      buf + len - 1, "not one line: %s", buf);
+	free(buf);
+	out_free(ctx.out);
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_help_errors)
+{
+	struct cmd_ctx ctx;
+	struct masq_err e;
+
+	err_init(&e);
+	t_ctx(&ctx, stdout, false);
+	ck_assert_int_eq(cmd_run_line(&ctx, "help msaq", &e), MASQ_EUSAGE);
+	ck_assert_str_eq(e.hint, "did you mean 'masq'?");
+	ck_assert_uint_eq(e.pos, 5);
+	err_done(&e);
+	ck_assert_int_eq(cmd_run_line(&ctx, "help masq list x", &e), MASQ_EUSAGE);
+	ck_assert_uint_eq(e.pos, 15);
+	err_done(&e);
+	out_free(ctx.out);
+}
+END_TEST
+
+/* ---- scripts ----------------------------------------------------------------- */
+
+static const char script_text[] =
+	"masq list\n"
+	"# a comment \\\n"
+	"masq add out eth0 \\\n"
+	"   from 10.0.0.0/8\r\n"
+	"\n"
+	"a \\\\\n"
+	"last \\";
+
+START_TEST(test_script)
+{
+	static const struct { const char *line, *where; } want[] = {
+		{ "masq list", "s:1" },
+		{ "# a comment \\", "s:2" },
+		{ "masq add out eth0     from 10.0.0.0/8", "s:3" },
+		{ "", "s:5" },
+		{ "a \\\\", "s:6" },
+		{ "last  ", "s:7" },
+	};
+	struct cmd_script sc;
+	struct masq_err e;
+	size_t i;
+	FILE *fp = fmemopen((void *)script_text, sizeof(script_text) - 1, "r");
+
+	err_init(&e);
+	ck_assert_ptr_nonnull(fp);
+	cmd_script_init(&sc, fp, "s");
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		ck_assert_int_eq(cmd_script_next(&sc, &e), 1);
+		ck_assert_str_eq(sc.line, want[i].line);
+		ck_assert_str_eq(sc.where, want[i].where);
+	}
+	ck_assert_int_eq(cmd_script_next(&sc, &e), 0);
+	ck_assert_uint_eq(sc.lineno, 7);
+	cmd_script_done(&sc);
+	fclose(fp);
+}
+END_TEST
+
+/* An error on a continued line points at the physical line and column. */
+START_TEST(test_script_locate)
+{
+	static const char text[] = "masq list\nmasq add out eth0 \\\n  frm x\n";
+	struct cmd_script sc;
+	struct cmd_ctx ctx;
+	struct masq_err e;
+	const struct masq_tok *vals[KA_N];
+	struct tok_list tl;
+	struct cmd_args a;
+	FILE *fp = fmemopen((void *)text, sizeof(text) - 1, "r");
+
+	err_init(&e);
+	t_ctx(&ctx, stdout, false);
+	cmd_script_init(&sc, fp, "rules.msh");
+	ck_assert_int_eq(cmd_script_next(&sc, &e), 1);
+	ck_assert_int_eq(cmd_script_next(&sc, &e), 1);
+	ck_assert_str_eq(sc.where, "rules.msh:2");
+	ck_assert_int_eq(tok_split(&tl, sc.line, 0, &e), 0);
+	a.n = tl.n - 2;
+	a.v = tl.v + 2;
+	a.line = tl.line;
+	ck_assert_int_eq(cmd_args_bind(&t_masq_add, &a, vals, &e), -1);
+	cmd_script_locate(&sc, &e);
+	ck_assert_str_eq(sc.where, "rules.msh:3");
+	ck_assert_str_eq(e.input, "  frm x");
+	ck_assert_uint_eq(e.pos, 2);
+	ck_assert_uint_eq(e.len, 3);
+	tok_list_done(&tl);
+	cmd_script_done(&sc);
+	fclose(fp);
+	out_free(ctx.out);
+	err_done(&e);
+}
+END_TEST
+
+/* ---- the real table ------------------------------------------------------------ */
+
+/* Every real entry is reachable by its full name, names are unique, and
+ * grammars are well formed (positionals have no prefix clash issues). */
+START_TEST(test_real_table)
+{
+	const struct cmd_entry *const *t, *ent;
+	const struct cmd_kw *k;
+	struct masq_err e;
+	const char *w[8];
+	char *copy, *p, *save;
+	size_t n, used;
+
+	err_init(&e);
+	for (t = cmd_table; *t; t++) {
+		ck_assert_ptr_nonnull((*t)->name);
+		ck_assert_ptr_nonnull((*t)->summary);
+		ck_assert_ptr_nonnull((*t)->exec);
+		copy = strdup((*t)->name);
+		n = 0;
+		save = NULL;
+		for (p = strtok_r(copy, " ", &save); p && n < 8;
+		     p = strtok_r(NULL, " ", &save))
+			w[n++] = p;
+		ck_assert_int_eq(cmd_lookup(cmd_table, w, NULL, n, &ent, &used,
+					    NULL, &e), 0);
+		ck_assert_ptr_eq(ent, *t);
+		free(copy);
+		for (k = (*t)->kws; k && k->name; k++)
+			ck_assert_msg(k->type != CMD_ARG_CHOICE || k->choices,
+				      "%s %s: choice without choices",
+				      (*t)->name, k->name);
+	}
+	err_done(&e);
+}
+END_TEST
+
+static Suite *
+shell_suite(void)
+{
+	Suite *s = suite_create("shell");
+	TCase *tc = tcase_create("shell");
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+	tcase_add_loop_test(tc, test_match, 0, N(match_cases));
+	tcase_add_test(tc, test_fail_code);
+	tcase_add_loop_test(tc, test_bind, 0, N(bind_cases));
+	tcase_add_loop_test(tc, test_complete, 0, N(comp_cases));
+	tcase_add_test(tc, test_complete_point);
+	tcase_add_test(tc, test_complete_ids);
+	tcase_add_test(tc, test_complete_files);
+	tcase_add_loop_test(tc, test_output, 0, N(out_cases));
+	tcase_add_test(tc, test_help_errors);
+	tcase_add_test(tc, test_script);
+	tcase_add_test(tc, test_script_locate);
+	tcase_add_test(tc, test_real_table);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+	char cmd[64];
+
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	if (asprintf(&db_path, "%s/masq.db", tmpdir) < 0)
+		return 1;
+	sr = srunner_create(shell_suite());
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "check_shell: could not remove %s\n", tmpdir);
+	free(db_path);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cmd_rules.c - helpers shared by the rule commands (see cmds_int.h).
+ *
+ * Interface names come from src/nat/links.c (rtnetlink); existence of one
+ * name is a plain if_nametoindex().
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/tok.h"
+#include "core/xalloc.h"
+#include "nat/links.h"
+#include "shell/cmds_int.h"
+
+int
+cmds_num(const struct masq_tok *t, const char *what, int64_t *v,
+	 struct masq_err *e)
+{
+	const char *p = t->s;
+	int64_t n = 0;
+
+	if (!*p)
+		goto bad;
+	for (; *p; p++) {
+		if (!isdigit((unsigned char)*p) || n > 100000000)
+			goto bad;
+		n = n * 10 + (*p - '0');
+	}
+	if (n == 0)
+		goto bad;
+	*v = n;
+	return 0;
+bad:
+	err_tok(e, MASQ_EUSAGE, t, "'%s' is not a %s", t->s, what);
+	return err_hint(e, "a %s is a number from 1 up", what);
+}
+
+/* The keyword of @kws that @word names exactly or as a unique prefix. */
+static const struct cmd_kw *
+kw_lookup(const struct cmd_kw *kws, const char *word)
+{
+	const struct cmd_kw *k, *hit = NULL;
+	size_t len = strlen(word);
+
+	for (k = kws; k->name; k++) {
+		if (k->flags & CMD_KW_POSITIONAL)
+			continue;
+		if (!strcmp(k->name, word))
+			return k;
+		if (len && !strncmp(k->name, word, len)) {
+			if (hit)
+				return NULL;
+			hit = k;
+		}
+	}
+	return hit;
+}
+
+int
+cmds_strip_at(const struct cmd_kw *kws, const struct cmd_args *a,
+	      unsigned int *at, struct masq_tok **rest, size_t *n,
+	      struct masq_err *e)
+{
+	const struct cmd_kw *k;
+	struct masq_tok *v;
+	int64_t pos;
+	size_t i, m = 0;
+
+	*at = 0;
+	v = xcalloc(a->n + 1, sizeof(*v));
+	for (i = 0; i < a->n; i++) {
+		k = kw_lookup(kws, a->v[i].s);
+		if (k && !strcmp(k->name, "at")) {
+			if (i + 1 >= a->n) {
+				free(v);
+				return err_tok(e, MASQ_EUSAGE, &a->v[i],
+					       "'at' needs a position");
+			}
+			if (cmds_num(&a->v[i + 1], "position", &pos, e) < 0) {
+				free(v);
+				return -1;
+			}
+			*at = (unsigned int)pos;
+			i++;
+			continue;
+		}
+		v[m++] = a->v[i];
+		if (k && !strcmp(k->name, "line")) {
+			/* the rest is the column text */
+			for (i++; i < a->n; i++)
+				v[m++] = a->v[i];
+			break;
+		}
+		if (k && k->type != CMD_ARG_NONE && i + 1 < a->n)
+			v[m++] = a->v[++i];
+	}
+	*rest = v;
+	*n = m;
+	return 0;
+}
+
+int
+cmds_masq_from_spec(struct nat_rule *r, const char *spec, int64_t id,
+		    struct masq_err *e)
+{
+	struct tok_list tl;
+	int rc = -1;
+
+	memset(&tl, 0, sizeof(tl));
+	if (tok_split(&tl, spec, 0, e) < 0 ||
+	    nat_rule_parse_kw(r, tl.v, tl.n, e) < 0) {
+		e->code = MASQ_ESTORE;
+		err_prefix(e, "stored masq rule %lld no longer parses",
+			   (long long)id);
+		goto out;
+	}
+	r->id = id;
+	rc = 0;
+out:
+	tok_list_done(&tl);
+	return rc;
+}
+
+int
+cmds_fwd_from_spec(struct nat_forward *f, const char *spec, int64_t id,
+		   struct masq_err *e)
+{
+	struct tok_list tl;
+	int rc = -1;
+
+	memset(&tl, 0, sizeof(tl));
+	if (tok_split(&tl, spec, 0, e) < 0 ||
+	    nat_forward_parse_kw(f, tl.v, tl.n, e) < 0) {
+		e->code = MASQ_ESTORE;
+		err_prefix(e, "stored forward %lld no longer parses",
+			   (long long)id);
+		goto out;
+	}
+	f->id = id;
+	rc = 0;
+out:
+	tok_list_done(&tl);
+	return rc;
+}
+
+int
+cmds_row_pos(struct store *s, enum store_kind kind, int64_t id,
+	     unsigned int *pos, struct masq_err *e)
+{
+	struct store_row *rows = NULL;
+	size_t n = 0, i;
+
+	if (store_rows_list(s, kind, &rows, &n, e) < 0)
+		return -1;
+	*pos = 0;
+	for (i = 0; i < n; i++)
+		if (rows[i].id == id)
+			*pos = rows[i].pos ? rows[i].pos : (unsigned int)i + 1;
+	store_rows_free(rows, n);
+	return 0;
+}
+
+void
+cmds_warn(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: warning: ", ctx->where ? ctx->where : "masqsh");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool
+cmds_iface_exists(const char *name)
+{
+	return if_nametoindex(name) != 0;
+}
+
+/* "unknown interface", marking @name inside token @t when it can be
+ * found there as a word, else the whole token. */
+static int
+mark_name(struct masq_err *e, const struct masq_tok *t, const char *name)
+{
+	const char *span, *p;
+	size_t len = strlen(name);
+
+	if (t && t->line) {
+		span = t->line + t->off;
+		for (p = span; p + len <= span + t->len; p++) {
+			if (strncmp(p, name, len))
+				continue;
+			if (p > span && (isalnum((unsigned char)p[-1]) ||
+					 strchr("_.-", p[-1])))
+				continue;
+			if (isalnum((unsigned char)p[len]) ||
+			    (p[len] && strchr("_.-", p[len])))
+				continue;
+			return err_tok_sub(e, MASQ_EFAIL, t,
+					   (size_t)(p - span), len,
+					   "unknown interface '%s'", name);
+		}
+	}
+	return err_tok(e, MASQ_EFAIL, t, "unknown interface '%s'", name);
+}
+
+int
+cmds_iface_check(struct cmd_ctx *ctx, const struct nat_ifname *ifn,
+		 const struct masq_tok *t, struct masq_err *e)
+{
+	const char *best = NULL;
+	struct masq_err lerr;
+	char **names = NULL;
+	size_t n = 0;
+	bool typo;
+
+	if (ifn->wildcard || !ifn->name[0] || cmds_iface_exists(ifn->name))
+		return 0;
+	err_init(&lerr);
+	if (links_names(&names, &n, &lerr) == 0) {
+		/* links_names gives n owned strings; add the terminator */
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n] = NULL;
+		best = err_suggest(ifn->name, (const char *const *)names);
+	}
+	err_done(&lerr);
+	typo = best != NULL;
+	if (typo) {
+		mark_name(e, t, ifn->name);
+		err_hint(e, "did you mean '%s'?", best);
+	}
+	links_names_free(names, n);
+	if (typo)
+		return -1;
+	cmds_warn(ctx, "interface '%s' does not exist (yet)", ifn->name);
+	return 0;
+}
+
+char *
+cmds_ruleset_script(const struct nat_ruleset *rs)
+{
+	char *buf = NULL, *spec;
+	size_t len = 0, i;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp)
+		return xstrdup("");
+	for (i = 0; i < rs->n_masq; i++) {
+		spec = nat_rule_format_kw(&rs->masq[i]);
+		fprintf(fp, "masq add %s\n", spec ? spec : "");
+		free(spec);
+	}
+	for (i = 0; i < rs->n_fwd; i++) {
+		spec = nat_forward_format_kw(&rs->fwd[i]);
+		fprintf(fp, "forward add %s\n", spec ? spec : "");
+		free(spec);
+	}
+	fclose(fp);
+	return buf ? buf : xstrdup("");
+}
+
+char *
+cmds_range_format(const struct nat_addr_range *r)
+{
+	char lo[INET6_ADDRSTRLEN], hi[INET6_ADDRSTRLEN];
+	int af = r->family == AF_INET6 ? AF_INET6 : AF_INET;
+
+	if (!inet_ntop(af, r->lo, lo, sizeof(lo)) ||
+	    !inet_ntop(af, r->hi, hi, sizeof(hi)))
+		return xstrdup("?");
+	if (!memcmp(r->lo, r->hi, af == AF_INET6 ? 16 : 4))
+		return xstrdup(lo);
+	return xasprintf("%s-%s", lo, hi);
+}
+
+int
+cmds_load(struct cmd_ctx *ctx, struct nat_ruleset *rs, struct masq_err *e)
+{
+	struct store *s;
+
+	if (cmd_ctx_store(ctx, &s, e) < 0)
+		return -1;
+	return nat_ruleset_load(s, rs, e);
+}
