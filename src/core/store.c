@@ -490,7 +490,8 @@ store_rows_list(struct store *s, enum store_kind kind, struct store_row **rows,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *spec = (const char *)sqlite3_column_text(st, 2);
 
-		v = xreallocarray(v, cnt + 1, sizeof(*v));
+		if ((cnt & (cnt - 1)) == 0)	/* grow at powers of two */
+			v = xreallocarray(v, cnt ? 2 * cnt : 16, sizeof(*v));
 		v[cnt].id = sqlite3_column_int64(st, 0);
 		v[cnt].pos = (unsigned int)sqlite3_column_int64(st, 1);
 		v[cnt].spec = xstrdup(spec ? spec : "");
@@ -567,6 +568,18 @@ store_pos_of(struct store *s, enum store_kind kind, int64_t id, int64_t *pos,
 		return err_hint(e, "'%s list' shows the rule numbers",
 				store_kind_name(kind));
 	}
+	return 0;
+}
+
+int
+store_row_pos(struct store *s, enum store_kind kind, int64_t id,
+	      unsigned int *pos, struct masq_err *e)
+{
+	int64_t p;
+
+	if (store_pos_of(s, kind, id, &p, e) == -1)
+		return -1;
+	*pos = (unsigned int)p;
 	return 0;
 }
 

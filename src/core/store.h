@@ -56,6 +56,9 @@ void store_rows_free(struct store_row *rows, size_t n);
 /* Insert before position @at (1-based; 0 or past the end: append). */
 int store_row_insert(struct store *s, enum store_kind kind, unsigned int at,
 		     const char *spec, int64_t *id, struct masq_err *e);
+/* Current 1-based position of row @id; MASQ_EFAIL if there is none. */
+int store_row_pos(struct store *s, enum store_kind kind, int64_t id,
+		  unsigned int *pos, struct masq_err *e);
 /* Delete by id; MASQ_EFAIL "no masq rule N" if absent. */
 int store_row_delete(struct store *s, enum store_kind kind, int64_t id,
 		     struct masq_err *e);

@@ -26,15 +26,12 @@ static int
 cmd_forward_add(struct cmd_ctx *ctx, const struct cmd_args *a,
 		struct masq_err *e)
 {
-	struct store_row *rows = NULL;
 	const struct masq_tok *ift;
 	struct masq_tok *v = NULL;
 	struct nat_forward f;
-	size_t n = 0, nrows = 0, i;
-	unsigned int at, pos = 0;
+	size_t n = 0, i;
+	unsigned int at;
 	char *spec = NULL;
-	struct store *s;
-	int64_t id = 0;
 	int rc = -1;
 
 	nat_forward_init(&f);
@@ -48,29 +45,10 @@ cmd_forward_add(struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (cmds_iface_check(ctx, &f.iif, ift, e) < 0)
 		goto out;
 	spec = nat_forward_format_kw(&f);
-	if (cmd_ctx_store(ctx, &s, e) < 0)
+	if (cmds_stage_row(ctx, STORE_FORWARD, "forward", at, spec, e) < 0)
 		goto out;
-	if (ctx->check_only) {
-		if (store_rows_list(s, STORE_FORWARD, &rows, &nrows, e) < 0)
-			goto out;
-		pos = at && at <= nrows ? at : (unsigned int)nrows + 1;
-		out_obj_open(ctx->out, NULL);
-		out_null(ctx->out, "id", NULL);
-		out_int(ctx->out, "pos", "would add forward at position %lld",
-			pos);
-	} else {
-		if (store_row_insert(s, STORE_FORWARD, at, spec, &id, e) < 0 ||
-		    cmds_row_pos(s, STORE_FORWARD, id, &pos, e) < 0)
-			goto out;
-		out_obj_open(ctx->out, NULL);
-		out_int(ctx->out, "id", "added forward %lld", id);
-		out_int(ctx->out, "pos", " at position %lld", pos);
-	}
-	out_str(ctx->out, "rule", ": %s\n", spec);
-	out_obj_close(ctx->out);
 	rc = 0;
 out:
-	store_rows_free(rows, nrows);
 	nat_forward_done(&f);
 	free(spec);
 	free(v);
@@ -123,10 +101,11 @@ cmd_forward_del(struct cmd_ctx *ctx, const struct cmd_args *a,
 
 	if (cmd_args_bind(&cmd_forward_del_entry, a, vals, e) < 0 ||
 	    cmds_num(vals[0], "forward id", &id, e) < 0 ||
-	    cmd_ctx_store(ctx, &s, e) < 0 ||
-	    cmds_row_pos(s, STORE_FORWARD, id, &pos, e) < 0)
+	    cmd_ctx_store(ctx, &s, e) < 0)
 		return -1;
-	if (!pos) {
+	if (store_row_pos(s, STORE_FORWARD, id, &pos, e) < 0) {
+		if (e->code != MASQ_EFAIL)
+			return -1;
 		err_tok(e, MASQ_EFAIL, vals[0], "no forward %lld",
 			(long long)id);
 		return err_hint(e, "'forward list' shows the ids");

@@ -67,9 +67,9 @@ static int
 masq_find(struct store *s, const struct masq_tok *t, int64_t id,
 	  unsigned int *pos, struct masq_err *e)
 {
-	if (cmds_row_pos(s, STORE_MASQ, id, pos, e) < 0)
-		return -1;
-	if (!*pos) {
+	if (store_row_pos(s, STORE_MASQ, id, pos, e) < 0) {
+		if (e->code != MASQ_EFAIL)	/* a storage error, not "none" */
+			return -1;
 		err_tok(e, MASQ_EFAIL, t, "no masq rule %lld", (long long)id);
 		return err_hint(e, "'masq list' shows the ids");
 	}
@@ -155,7 +155,7 @@ cmd_masq_move(struct cmd_ctx *ctx, const struct cmd_args *a,
 		return 0;
 	}
 	if (store_row_move(s, STORE_MASQ, id, (unsigned int)to, e) < 0 ||
-	    cmds_row_pos(s, STORE_MASQ, id, &pos, e) < 0)
+	    store_row_pos(s, STORE_MASQ, id, &pos, e) < 0)
 		return -1;
 	out_obj_open(ctx->out, NULL);
 	out_int(ctx->out, "id", "moved masq rule %lld", id);

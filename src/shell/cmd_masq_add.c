@@ -89,13 +89,10 @@ cmd_masq_add(struct cmd_ctx *ctx, const struct cmd_args *a,
 {
 	struct masq_tok *v = NULL, span, whole = { 0 };
 	const struct masq_tok *ift;
-	struct store_row *rows = NULL;
-	size_t n = 0, nrows = 0, i;
+	size_t n = 0, i;
 	char *spec = NULL, *owned = NULL;
-	unsigned int at, pos = 0;
+	unsigned int at;
 	struct nat_rule r;
-	struct store *s;
-	int64_t id = 0;
 	int rc = -1;
 
 	nat_rule_init(&r);
@@ -130,29 +127,10 @@ cmd_masq_add(struct cmd_ctx *ctx, const struct cmd_args *a,
 		if (cmds_iface_check(ctx, &r.oifs[i], ift, e) < 0)
 			goto out;
 	spec = nat_rule_format_kw(&r);
-	if (cmd_ctx_store(ctx, &s, e) < 0)
+	if (cmds_stage_row(ctx, STORE_MASQ, "masq rule", at, spec, e) < 0)
 		goto out;
-	if (ctx->check_only) {
-		if (store_rows_list(s, STORE_MASQ, &rows, &nrows, e) < 0)
-			goto out;
-		pos = at && at <= nrows ? at : (unsigned int)nrows + 1;
-		out_obj_open(ctx->out, NULL);
-		out_null(ctx->out, "id", NULL);
-		out_int(ctx->out, "pos", "would add masq rule at position %lld",
-			pos);
-	} else {
-		if (store_row_insert(s, STORE_MASQ, at, spec, &id, e) < 0 ||
-		    cmds_row_pos(s, STORE_MASQ, id, &pos, e) < 0)
-			goto out;
-		out_obj_open(ctx->out, NULL);
-		out_int(ctx->out, "id", "added masq rule %lld", id);
-		out_int(ctx->out, "pos", " at position %lld", pos);
-	}
-	out_str(ctx->out, "rule", ": %s\n", spec);
-	out_obj_close(ctx->out);
 	rc = 0;
 out:
-	store_rows_free(rows, nrows);
 	nat_rule_done(&r);
 	free(spec);
 	free(owned);

@@ -152,19 +152,36 @@ out:
 }
 
 int
-cmds_row_pos(struct store *s, enum store_kind kind, int64_t id,
-	     unsigned int *pos, struct masq_err *e)
+cmds_stage_row(struct cmd_ctx *ctx, enum store_kind kind, const char *what,
+	       unsigned int at, const char *spec, struct masq_err *e)
 {
 	struct store_row *rows = NULL;
-	size_t n = 0, i;
+	size_t nrows = 0;
+	unsigned int pos;
+	struct store *s;
+	int64_t id = 0;
 
-	if (store_rows_list(s, kind, &rows, &n, e) < 0)
+	if (cmd_ctx_store(ctx, &s, e) < 0)
 		return -1;
-	*pos = 0;
-	for (i = 0; i < n; i++)
-		if (rows[i].id == id)
-			*pos = rows[i].pos ? rows[i].pos : (unsigned int)i + 1;
-	store_rows_free(rows, n);
+	out_obj_open(ctx->out, NULL);
+	if (ctx->check_only) {
+		if (store_rows_list(s, kind, &rows, &nrows, e) < 0)
+			return -1;
+		store_rows_free(rows, nrows);
+		pos = at && at <= nrows ? at : (unsigned int)nrows + 1;
+		out_null(ctx->out, "id", NULL);
+		out_text(ctx->out, "would add %s", what);
+		out_int(ctx->out, "pos", " at position %lld", pos);
+	} else {
+		if (store_row_insert(s, kind, at, spec, &id, e) < 0 ||
+		    store_row_pos(s, kind, id, &pos, e) < 0)
+			return -1;
+		out_text(ctx->out, "added %s", what);
+		out_int(ctx->out, "id", " %lld", id);
+		out_int(ctx->out, "pos", " at position %lld", pos);
+	}
+	out_str(ctx->out, "rule", ": %s\n", spec);
+	out_obj_close(ctx->out);
 	return 0;
 }
 

@@ -40,9 +40,14 @@ int cmds_masq_from_spec(struct nat_rule *r, const char *spec, int64_t id,
 int cmds_fwd_from_spec(struct nat_forward *f, const char *spec, int64_t id,
 		       struct masq_err *e);
 
-/* Position of row @id of @kind now (after an insert or move). */
-int cmds_row_pos(struct store *s, enum store_kind kind, int64_t id,
-		 unsigned int *pos, struct masq_err *e);
+/*
+ * Stage canonical rule text @spec of @kind before position @at (0: append)
+ * and report it as "added WHAT ID at position P: SPEC"; with -n only say
+ * where it would go.  @what is "masq rule" or "forward".
+ */
+int cmds_stage_row(struct cmd_ctx *ctx, enum store_kind kind,
+		   const char *what, unsigned int at, const char *spec,
+		   struct masq_err *e);
 
 /*
  * Check that interface @ifn exists.  Wildcards pass.  When it does not
