@@ -1,7 +1,9 @@
-# src/core: errors, printer, allocation, the store.
+# src/core: errors, printer, allocation, tokenizer, the store, conntrack entry model and filter language.
 src_libmasq_a_SOURCES += \
 	src/core/err.c src/core/err.h \
 	src/core/out.c src/core/out.h \
 	src/core/xalloc.c src/core/xalloc.h \
 	src/core/store.c src/core/store.h \
-	src/core/tok.c src/core/tok.h
+	src/core/tok.c src/core/tok.h \
+	src/core/ctent.c src/core/ctent.h \
+	src/core/filter.c src/core/filter.h

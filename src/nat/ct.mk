@@ -1,1 +1,6 @@
-# src/nat conntrack engine (issue 3): dump, events, delete, stats.
+# src/nat conntrack engine (issue 3): dump, events, delete, stats.  Its
+# netlink-free entry model and the filter language are in src/core.
+src_libmasq_a_SOURCES += \
+	src/nat/ct.h src/nat/ct_int.h \
+	src/nat/ct_parse.c src/nat/ct_dump.c src/nat/ct_delete.c \
+	src/nat/ct_stats.c src/nat/ct_events.c

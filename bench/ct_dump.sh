@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# ct_dump.sh - how fast masqsh's conntrack engine lists a big table.
+#
+# In a throwaway network namespace: create N conntrack entries (default
+# 250,000; the kernel caps a table at 262,144 and a namespace cannot raise
+# it), 90% SNAT, 5% DNAT, 5% plain, then time with hyperfine, output fed
+# through a pipe:
+#   floor      a raw libmnl dump that only counts messages
+#   parse      the engine's ct_dump() parsing every entry, printing nothing
+#   masq       the engine listing NAT'ed entries, one `show masq` line each
+#   conntrack  `conntrack -L --src-nat` (the reference tool)
+# and the peak RSS of `masq` at N/10 and N entries (it must not grow with
+# the table).  Prints medians and minimums with their ratios to the floor.
+#
+# Usage: bench/ct_dump.sh [-n N] [-r RUNS] [-b BUILDDIR]
+#   BUILDDIR is a configured build tree (default: _build next to bench/);
+#   the driver bench/ct_dump_bench is built there with make.
+#   BENCH_OUT=DIR keeps the hyperfine JSON (default: a new /tmp dir).
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+N=250000
+RUNS=10
+BUILD=${BUILD:-$BENCH_DIR/../_build}
+NETNS=()
+
+die() {
+	printf 'ct_dump.sh: %s\n' "$*" >&2
+	exit 1
+}
+
+cleanup() {
+	local ns
+
+	for ns in "${NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+while getopts n:r:b: o; do
+	case $o in
+	n) N=$OPTARG ;;
+	r) RUNS=$OPTARG ;;
+	b) BUILD=$OPTARG ;;
+	*) die "usage: $0 [-n N] [-r RUNS] [-b BUILDDIR]" ;;
+	esac
+done
+
+[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, ctnetlink)"
+for t in hyperfine /usr/bin/time conntrack ip python3 make; do
+	command -v "$t" >/dev/null 2>&1 ||
+		die "missing $t (apt-get install -y hyperfine time conntrack iproute2 python3 make)"
+done
+[ -f "$BUILD/Makefile" ] || die "no configured build tree at $BUILD (use -b)"
+make -s -C "$BUILD" bench/ct_dump_bench >/dev/null ||
+	die "cannot build bench/ct_dump_bench in $BUILD"
+DRV=$(cd "$BUILD" && pwd)/bench/ct_dump_bench
+OUT=${BENCH_OUT:-$(mktemp -d /tmp/masqsh-bench.XXXXXX)}
+mkdir -p "$OUT"
+
+# A namespace holding $2 entries; its name goes to NETNS for the trap.
+make_ns() {
+	local ns=$1 n=$2 got
+
+	ip netns add "$ns"
+	NETNS+=("$ns")
+	ip netns exec "$ns" "$DRV" create "$n" ||
+		die "creating $n entries in $ns failed"
+	got=$(ip netns exec "$ns" cat /proc/sys/net/netfilter/nf_conntrack_count)
+	[ "$got" -eq "$n" ] || die "$ns holds $got entries, wanted $n"
+}
+
+# Peak RSS in KiB of a command run in namespace $1.
+peak_rss() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1
+}
+
+BIG=masqbench-ct-$$
+SMALL=masqbench-ct-small-$$
+make_ns "$BIG" "$N"
+make_ns "$SMALL" $((N / 10))
+
+nat=$(ip netns exec "$BIG" "$DRV" nat 2>/dev/null | wc -l)
+ref=$(ip netns exec "$BIG" conntrack -L --src-nat 2>/dev/null | wc -l)
+
+ip netns exec "$BIG" hyperfine -N --output=pipe -w 2 -r "$RUNS" \
+	--export-json "$OUT/ct_dump.json" \
+	-n floor "$DRV count" \
+	-n parse "$DRV count-api" \
+	-n masq "$DRV nat" \
+	-n conntrack "conntrack -L --src-nat" >"$OUT/hyperfine.log" 2>&1 ||
+	die "hyperfine failed, see $OUT/hyperfine.log"
+
+rss_small=$(peak_rss "$SMALL" "$DRV" nat)
+rss_big=$(peak_rss "$BIG" "$DRV" nat)
+rss_ct=$(peak_rss "$BIG" conntrack -L --src-nat)
+
+echo "# conntrack dump, $N entries ($nat NAT'ed, $ref SNAT'ed per conntrack), $RUNS runs"
+python3 - "$OUT/ct_dump.json" <<'EOF'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+# On a shared machine the minimum is the steadier estimate; both shown.
+fl = r["floor"]
+for name in ("floor", "parse", "masq", "conntrack"):
+    x = r[name]
+    print("%-10s median %7.1f ms (%4.2fx)  min %7.1f ms (%4.2fx)  "
+          "user %6.1f ms  sys %6.1f ms"
+          % (name, x["median"] * 1e3, x["median"] / fl["median"],
+             x["min"] * 1e3, x["min"] / fl["min"],
+             x["user"] * 1e3, x["system"] * 1e3))
+print("conntrack -L --src-nat / masq: %.2fx median, %.2fx min" %
+      (r["conntrack"]["median"] / r["masq"]["median"],
+       r["conntrack"]["min"] / r["masq"]["min"]))
+EOF
+echo "peak RSS: masq $rss_small KiB at $((N / 10)) entries, $rss_big KiB at $N; conntrack -L --src-nat $rss_ct KiB at $N"
+echo "# hyperfine JSON and log in $OUT"

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * ct_events.c - listening to conntrack events without losing the thread.
+ *
+ * Owns: the event socket (subscribed to the NEW / UPDATE / DESTROY
+ * groups, receive buffer forced large), reading it without blocking, and
+ * recovering from overruns.  When the kernel could not queue an event it
+ * reports ENOBUFS once; we then double the buffer (up to a cap), tell the
+ * consumer (CT_EV_OVERRUN) and, at the end of that round, replay the table
+ * with a dump on a second socket (CT_EV_RESYNC ... CT_EV_RESYNC_DONE) so
+ * the consumer's picture is whole again.  A lost event is never an error.
+ * Does not own: what the consumer keeps (masqtop's table, watch's output).
+ *
+ * Each call handles at most CT_EV_BUDGET messages, so a caller that also
+ * draws a screen gets control back under an endless storm.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netfilter/nfnetlink_compat.h>
+
+#include "core/xalloc.h"
+#include "nat/ct_int.h"
+
+#define CT_EV_RCVBUF_DEFAULT	(32u << 20)
+#define CT_EV_RCVBUF_MAX	(256u << 20)
+#define CT_EV_BUDGET		8192
+
+struct ct_events {
+	struct ct_handle *h;		/* the subscribed socket */
+	struct ct_handle *dump;		/* lazily, for resyncs */
+	const struct ct_query *q;	/* NULL, or &qbuf */
+	struct ct_query qbuf;
+	unsigned int flags;
+	size_t rcvbuf, rcvbuf_max;
+	uint64_t overruns;
+	bool need_resync;
+};
+
+const char *
+ct_event_name(enum ct_event_type t)
+{
+	switch (t) {
+	case CT_EV_NEW: return "new";
+	case CT_EV_UPDATE: return "update";
+	case CT_EV_DESTROY: return "destroy";
+	case CT_EV_OVERRUN: return "overrun";
+	case CT_EV_RESYNC: return "resync";
+	case CT_EV_RESYNC_DONE: return "resync-done";
+	}
+	return "?";
+}
+
+struct ct_events *
+ct_events_open(const struct ct_events_opts *opts, struct masq_err *e)
+{
+	struct ct_events *ev = xcalloc(1, sizeof(*ev));
+	unsigned int groups = 0;
+	int fd, fl;
+
+	ev->flags = opts ? opts->flags : 0;
+	if (!(ev->flags & CT_EV_F_ALL))
+		ev->flags |= CT_EV_F_ALL;
+	ev->q = ct_query_tighten(opts ? opts->query : NULL, &ev->qbuf);
+	if (ev->q && ev->q != &ev->qbuf) {
+		ev->qbuf = *ev->q;
+		ev->q = &ev->qbuf;
+	}
+	ev->rcvbuf = opts && opts->rcvbuf ? opts->rcvbuf : CT_EV_RCVBUF_DEFAULT;
+	ev->rcvbuf_max = opts && opts->rcvbuf_max ? opts->rcvbuf_max :
+			 CT_EV_RCVBUF_MAX;
+	if (ev->rcvbuf_max < ev->rcvbuf)
+		ev->rcvbuf_max = ev->rcvbuf;
+	if (ev->flags & CT_EV_F_NEW)
+		groups |= NF_NETLINK_CONNTRACK_NEW;
+	if (ev->flags & CT_EV_F_UPDATE)
+		groups |= NF_NETLINK_CONNTRACK_UPDATE;
+	if (ev->flags & CT_EV_F_DESTROY)
+		groups |= NF_NETLINK_CONNTRACK_DESTROY;
+	ev->h = ct_open_groups(groups, ev->rcvbuf, e);
+	if (!ev->h)
+		goto fail;
+	fd = mnl_socket_get_fd(ev->h->nl);
+	fl = fcntl(fd, F_GETFL);
+	if (fl == -1 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		ct_err_sys(e, errno, "cannot make the event socket non-blocking");
+		goto fail;
+	}
+	return ev;
+fail:
+	ct_events_close(ev);
+	return NULL;
+}
+
+void
+ct_events_close(struct ct_events *ev)
+{
+	if (!ev)
+		return;
+	ct_close(ev->h);
+	ct_close(ev->dump);
+	free(ev);
+}
+
+int
+ct_events_fd(const struct ct_events *ev)
+{
+	return mnl_socket_get_fd(ev->h->nl);
+}
+
+uint64_t
+ct_events_overruns(const struct ct_events *ev)
+{
+	return ev->overruns;
+}
+
+size_t
+ct_events_rcvbuf(const struct ct_events *ev)
+{
+	return ev->rcvbuf;
+}
+
+struct ct_resync_ctx {
+	ct_event_cb cb;
+	void *data;
+	int stop;		/* the consumer's non-zero answer */
+};
+
+static int
+ct_resync_entry_cb(const struct ct_entry *ce, void *data, struct masq_err *e)
+{
+	struct ct_resync_ctx *c = data;
+
+	c->stop = c->cb(CT_EV_RESYNC, ce, c->data, e);
+	return c->stop;
+}
+
+/* Replay the table.  Returns what the consumer returned (0 on a full
+ * replay), or -1 with @e set. */
+static int
+ct_events_resync(struct ct_events *ev, ct_event_cb cb, void *data,
+		 long *n, struct masq_err *e)
+{
+	struct ct_resync_ctx c = { .cb = cb, .data = data };
+	long got;
+
+	if (!ev->dump) {
+		ev->dump = ct_open(e);
+		if (!ev->dump)
+			return -1;
+	}
+	got = ct_dump(ev->dump, ev->q, ct_resync_entry_cb, &c, e);
+	if (got == -1)
+		return -1;
+	*n += got;
+	if (c.stop)
+		return c.stop;	/* cut short: replay again next time */
+	ev->need_resync = false;
+	return cb(CT_EV_RESYNC_DONE, NULL, data, e);
+}
+
+/* Grow the buffer and tell the consumer.  Returns the consumer's answer. */
+static int
+ct_events_overrun(struct ct_events *ev, ct_event_cb cb, void *data,
+		  struct masq_err *e)
+{
+	ev->overruns++;
+	if (ev->rcvbuf < ev->rcvbuf_max) {
+		ev->rcvbuf = ev->rcvbuf * 2 > ev->rcvbuf_max ? ev->rcvbuf_max :
+			     ev->rcvbuf * 2;
+		ct_sock_rcvbuf(ev->h->nl, ev->rcvbuf);
+	}
+	if (!(ev->flags & CT_EV_F_NO_RESYNC))
+		ev->need_resync = true;
+	return cb(CT_EV_OVERRUN, NULL, data, e);
+}
+
+static int
+ct_event_type_of(const struct nlmsghdr *nlh, enum ct_event_type *t)
+{
+	switch (nlh->nlmsg_type & 0xff) {
+	case IPCTNL_MSG_CT_NEW:
+		*t = nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL) ?
+		     CT_EV_NEW : CT_EV_UPDATE;
+		return 0;
+	case IPCTNL_MSG_CT_DELETE:
+		*t = CT_EV_DESTROY;
+		return 0;
+	}
+	return -1;
+}
+
+/* Deliver the events in one datagram.  Returns the consumer's first
+ * non-zero answer, else 0. */
+static int
+ct_events_datagram(struct ct_events *ev, size_t len, ct_event_cb cb,
+		   void *data, long *n, struct masq_err *e)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)ev->h->buf;
+	int left = (int)len, rc;
+	enum ct_event_type t;
+	struct ct_entry ce;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if ((nlh->nlmsg_type >> 8) != NFNL_SUBSYS_CTNETLINK ||
+		    ct_event_type_of(nlh, &t) == -1)
+			continue;
+		if (!(ev->flags & (1u << t)))
+			continue;
+		if (ct_parse_msg(nlh, ev->q, &ce) <= 0)
+			continue;
+		(*n)++;
+		rc = cb(t, &ce, data, e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+long
+ct_events_process(struct ct_events *ev, ct_event_cb cb, void *data,
+		  struct masq_err *e)
+{
+	int fd = ct_events_fd(ev), rc = 0, budget = CT_EV_BUDGET;
+	long n = 0;
+	ssize_t len;
+
+	while (budget-- > 0) {
+		len = recv(fd, ev->h->buf, CT_RECV_BUFSZ, MSG_DONTWAIT);
+		if (len == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno != ENOBUFS)
+				return ct_err_sys(e, errno, "cannot read events");
+			rc = ct_events_overrun(ev, cb, data, e);
+		} else {
+			rc = ct_events_datagram(ev, (size_t)len, cb, data,
+						&n, e);
+		}
+		if (rc)
+			break;
+	}
+	if (!rc && ev->need_resync)
+		rc = ct_events_resync(ev, cb, data, &n, e);
+	return rc < 0 ? -1 : n;
+}
