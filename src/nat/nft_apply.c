@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -202,9 +203,15 @@ report(const struct bctx *bc, uint32_t seq, int err, const char *ktext,
 	err_sys(e, code, err, "the kernel rejected %s", where);
 	if (ktext)
 		snprintf(e->kernel, sizeof(e->kernel), "%s", ktext);
-	if (err == EPERM)
+	if (err == EPERM && geteuid() != 0)
 		err_hint(e, "changing nftables needs CAP_NET_ADMIN: run "
 			 "masqsh as root");
+	else if (err == EPERM)
+		/* Root and still refused: since Linux 5.12 a table created
+		 * with 'flags owner' belongs to the process that made it. */
+		err_hint(e, "another process owns a table named %s (nft "
+			 "'flags owner'); see 'nft list tables', stop that "
+			 "process, then apply again", NAT_TABLE_NAME);
 	else if (err == EOPNOTSUPP || err == ENOENT)
 		err_hint(e, "the kernel lacks a NAT feature this rule uses, or "
 			 "does not allow it in this chain: load nf_tables, "
