@@ -35,7 +35,7 @@ lab_namespaces() {
 trap finish EXIT
 trap 'exit 130' INT TERM
 "${T[@]}" -f /dev/null new-session -d -s lab -x 160 -y 60 \
-	"env LAB_SKIP_BUILD=1 MASQSH='$MASQSH' NS_PREFIX='$NS_PREFIX' \
+	"env -u LAB_NONINTERACTIVE -u CI LAB_SKIP_BUILD=1 MASQSH='$MASQSH' NS_PREFIX='$NS_PREFIX' \
 	'$root/scripts/lab'; echo LAB-EXIT=\$?; sleep 60" ||
 	skip "tmux cannot start a session here"
 
