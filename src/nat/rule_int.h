@@ -60,6 +60,14 @@ nat_span_tok(const struct masq_tok *t)
 	return s;
 }
 
+/* True when span @sp is exactly @word. */
+static inline bool
+nat_span_is(const struct nat_span *sp, const char *word)
+{
+	return sp->len == strlen(word) &&
+	       memcmp(nat_span_str(sp), word, sp->len) == 0;
+}
+
 /* MASQ_EUSAGE error marking @sp (or nothing when sp->t is NULL). */
 int nat_perr(struct nat_pctx *c, const struct nat_span *sp,
 	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
