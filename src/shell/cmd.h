@@ -109,6 +109,8 @@ extern const struct cmd_entry cmd_import_shorewall_entry,
 	cmd_export_shorewall_entry;
 extern const struct cmd_entry cmd_check_entry, cmd_show_compiled_entry,
 	cmd_diff_entry, cmd_apply_entry;
+extern const struct cmd_entry cmd_show_masq_entry, cmd_show_conntrack_entry,
+	cmd_show_stats_entry, cmd_kill_entry, cmd_watch_entry;
 extern const struct cmd_entry cmd_help_entry, cmd_complete_entry;
 
 /*

@@ -10,7 +10,10 @@ src_libmasq_a_SOURCES += \
 	src/shell/cmd_forward.c \
 	src/shell/cmd_import.c \
 	src/shell/cmd_check.c src/shell/cmd_diff.c \
-	src/shell/cmd_apply.c
+	src/shell/cmd_apply.c \
+	src/shell/ct_row.h src/shell/ct_row.c \
+	src/shell/cmd_show_ct.c src/shell/cmd_show_stats.c \
+	src/shell/cmd_kill.c src/shell/cmd_watch.c
 
 sbin_PROGRAMS += masqsh
 masqsh_SOURCES = src/shell/main.c src/shell/repl.c src/shell/repl.h

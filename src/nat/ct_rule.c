@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * ct_rule.c - the masq rule behind a conntrack entry (see ct_rule.h for
+ * what it can and cannot know).
+ *
+ * Owns: matching one entry's original tuple against the staged rules in
+ * order, cheaply enough to run for every entry of a 250k-entry listing
+ * (no allocation, a few compares per rule), and the read-only load.
+ * Does not own: the rule model or the store.
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/store.h"
+#include "core/xalloc.h"
+#include "nat/ct_rule.h"
+#include "nat/links.h"
+
+/* What a rule needs beyond the model, worked out once. */
+struct ct_rule_x {
+	int family;
+	bool any_gw;		/* detect whose addresses could not be read */
+	struct nat_net *addrs;	/* detect: the interfaces' addresses */
+	size_t n_addrs;
+};
+
+struct ct_rules {
+	const struct nat_ruleset *rs;
+	struct nat_ruleset own;		/* filled by ct_rules_load() */
+	bool owns;
+	struct ct_rule_x *x;		/* one per masq rule */
+};
+
+/* Is @a (of @family) inside network @n? */
+static bool
+net_has(const struct nat_net *n, int family, const union ct_addr *a)
+{
+	unsigned int full, rest;
+
+	if (n->family != family)
+		return false;
+	full = n->plen / 8;
+	rest = n->plen % 8;
+	if (memcmp(n->addr, a->b, full))
+		return false;
+	if (!rest)
+		return true;
+	return ((n->addr[full] ^ a->b[full]) & (0xff00 >> rest)) == 0;
+}
+
+/* Includes (none: any) minus exclusions. */
+static bool
+netlist_has(const struct nat_netlist *l, int family, const union ct_addr *a)
+{
+	size_t i;
+	bool in = l->n_inc == 0;
+
+	for (i = 0; !in && i < l->n_inc; i++)
+		in = net_has(&l->inc[i], family, a);
+	if (!in)
+		return false;
+	for (i = 0; i < l->n_exc; i++)
+		if (net_has(&l->exc[i], family, a))
+			return false;
+	return true;
+}
+
+static bool
+proto_has_ports(uint8_t p)
+{
+	return p == IPPROTO_TCP || p == IPPROTO_UDP || p == IPPROTO_SCTP ||
+	       p == IPPROTO_DCCP || p == IPPROTO_UDPLITE;
+}
+
+static bool
+rule_l4_match(const struct nat_rule *r, const struct ct_entry *ce)
+{
+	bool hit;
+	size_t i;
+
+	if (r->proto.n) {
+		for (i = 0, hit = false; !hit && i < r->proto.n; i++)
+			hit = r->proto.v[i] == ce->proto;
+		if (hit == r->proto.neg)
+			return false;
+	}
+	if (r->dport.n) {
+		if (!proto_has_ports(ce->proto))
+			return false;
+		for (i = 0, hit = false; !hit && i < r->dport.n; i++)
+			hit = ce->orig.dport >= r->dport.v[i].lo &&
+			      ce->orig.dport <= r->dport.v[i].hi;
+		if (hit == r->dport.neg)
+			return false;
+	}
+	/* Conntrack keeps the connection mark only: a packet-mark rule is
+	 * compared with it too (the usual setups copy one to the other). */
+	if (r->mark.set &&
+	    ((ce->mark & r->mark.mask) == r->mark.value) == r->mark.neg)
+		return false;
+	return true;
+}
+
+/* Does the rule's action explain what the kernel did to @ce? */
+static bool
+rule_action_fits(const struct nat_rule *r, const struct ct_rule_x *x,
+		 const struct ct_entry *ce)
+{
+	const union ct_addr *gw;
+	size_t alen = ce->family == AF_INET6 ? 16 : 4, i;
+	uint16_t gport;
+
+	if (r->action == NAT_NONAT)
+		return !(ce->status & CT_ST_NAT_MASK);
+	if (!(ce->status & CT_ST_SRC_NAT))
+		return false;
+	gw = &ce->reply.dst;
+	gport = ce->reply.dport;
+	if (r->has_ports && proto_has_ports(ce->proto) &&
+	    (gport < r->ports.lo || gport > r->ports.hi))
+		return false;
+	switch (r->action) {
+	case NAT_SNAT:
+		return r->to.family == ce->family &&
+		       memcmp(gw->b, r->to.lo, alen) >= 0 &&
+		       memcmp(gw->b, r->to.hi, alen) <= 0;
+	case NAT_DETECT:
+		if (x->any_gw)
+			return true;
+		for (i = 0; i < x->n_addrs; i++)
+			if (x->addrs[i].family == ce->family &&
+			    !memcmp(x->addrs[i].addr, gw->b, alen))
+				return true;
+		return false;
+	default:
+		return true;	/* masquerade: the interface's address */
+	}
+}
+
+uint64_t
+ct_rules_match(const struct ct_rules *cr, const struct ct_entry *ce)
+{
+	const struct nat_rule *r;
+	size_t i;
+
+	if (!cr)
+		return 0;
+	/* a port forward alone is not a masq rule's doing */
+	if ((ce->status & CT_ST_NAT_MASK) == CT_ST_DST_NAT)
+		return 0;
+	for (i = 0; i < cr->rs->n_masq; i++) {
+		r = &cr->rs->masq[i];
+		if (cr->x[i].family != ce->family ||
+		    !netlist_has(&r->src, ce->family, &ce->orig.src) ||
+		    !netlist_has(&r->dst, ce->family, &ce->orig.dst) ||
+		    !rule_l4_match(r, ce) ||
+		    !rule_action_fits(r, &cr->x[i], ce))
+			continue;
+		return r->id > 0 ? (uint64_t)r->id : 0;
+	}
+	return 0;
+}
+
+void
+ct_rules_annotate(struct ct_entry *ce, void *cr)
+{
+	if (cr)
+		ce->rule_id = ct_rules_match(cr, ce);
+}
+
+/* The addresses of every interface of detect rule @r. */
+static void
+detect_resolve(const struct nat_rule *r, struct ct_rule_x *x)
+{
+	struct masq_err e;
+	struct nat_net *v;
+	size_t i, n;
+
+	err_init(&e);
+	for (i = 0; i < r->n_oifs; i++) {
+		if (r->oifs[i].wildcard ||
+		    links_addrs(r->oifs[i].name, x->family, &v, &n, &e) < 0) {
+			x->any_gw = true;
+			err_reset(&e);
+			continue;
+		}
+		x->addrs = xreallocarray(x->addrs, x->n_addrs + n + 1,
+					 sizeof(*x->addrs));
+		if (n)
+			memcpy(x->addrs + x->n_addrs, v, n * sizeof(*v));
+		x->n_addrs += n;
+		free(v);
+	}
+	if (!r->n_oifs)
+		x->any_gw = true;
+	err_done(&e);
+}
+
+/* The per-rule part, over cr->rs. */
+static void
+ct_rules_prepare(struct ct_rules *cr)
+{
+	const struct nat_ruleset *rs = cr->rs;
+	size_t i;
+
+	cr->x = xcalloc(rs->n_masq + 1, sizeof(*cr->x));
+	for (i = 0; i < rs->n_masq; i++) {
+		cr->x[i].family = nat_rule_family(&rs->masq[i]);
+		if (rs->masq[i].action == NAT_DETECT)
+			detect_resolve(&rs->masq[i], &cr->x[i]);
+	}
+}
+
+struct ct_rules *
+ct_rules_new(const struct nat_ruleset *rs)
+{
+	struct ct_rules *cr = xcalloc(1, sizeof(*cr));
+
+	cr->rs = rs;
+	ct_rules_prepare(cr);
+	return cr;
+}
+
+int
+ct_rules_load(const char *db_path, struct ct_rules **cr, struct masq_err *e)
+{
+	struct nat_ruleset rs;
+	struct store *s = NULL;
+	int rc = -1;
+
+	*cr = NULL;
+	if (!db_path)
+		db_path = store_default_path();
+	if (access(db_path, F_OK) == -1)
+		return 0;
+	nat_ruleset_init(&rs);
+	if (store_open_ro(&s, db_path, e) < 0 ||
+	    nat_ruleset_load(s, &rs, e) < 0)
+		goto out;
+	*cr = xcalloc(1, sizeof(**cr));
+	(*cr)->own = rs;		/* moved: @rs is re-initialised below */
+	(*cr)->owns = true;
+	(*cr)->rs = &(*cr)->own;
+	nat_ruleset_init(&rs);
+	ct_rules_prepare(*cr);
+	rc = 0;
+out:
+	nat_ruleset_done(&rs);
+	if (s)
+		store_close(s);
+	return rc;
+}
+
+size_t
+ct_rules_count(const struct ct_rules *cr)
+{
+	return cr ? cr->rs->n_masq : 0;
+}
+
+void
+ct_rules_free(struct ct_rules *cr)
+{
+	size_t i;
+
+	if (!cr)
+		return;
+	for (i = 0; i < cr->rs->n_masq; i++)
+		free(cr->x[i].addrs);
+	free(cr->x);
+	if (cr->owns)
+		nat_ruleset_done(&cr->own);
+	free(cr);
+}
