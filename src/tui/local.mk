@@ -1,1 +1,16 @@
-# src/tui: masqtop (issue 3).
+# src/tui: masqtop (issue 3).  Everything that needs no curses (the entry
+# table, views, keymap and commands, text/JSON rendering) is in libmasq so
+# tests/unit/check_tui links it; the program adds the curses screen and
+# the event loop.
+src_libmasq_a_SOURCES += \
+	src/tui/table.c src/tui/table.h \
+	src/tui/view.c src/tui/view.h \
+	src/tui/view_conn.c src/tui/view_agg.c \
+	src/tui/app.h src/tui/keymap.c \
+	src/tui/render.c src/tui/render.h
+
+sbin_PROGRAMS += masqtop
+masqtop_SOURCES = src/tui/main.c src/tui/loop.c src/tui/loop.h \
+	src/tui/screen.c src/tui/screen.h
+masqtop_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
+masqtop_LDADD = $(MASQ_LIBS) $(NCURSES_LIBS)

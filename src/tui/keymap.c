@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * keymap.c - masqtop's key bindings and the commands they run.
+ *
+ * Every key is a command string with a note (as tmux binds keys), so the
+ * help screen is printed from the same table the loop dispatches on and
+ * cannot drift.  Commands change the model or the cursor and return
+ * TOP_RF_* flags; whatever needs the user goes through app->ui.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "nat/ct.h"
+#include "tui/app.h"
+
+const struct top_key top_keymap[] = {
+	{ 'q', "q", "quit", "quit" },
+	{ '?', "?", "help", "this help" },
+	{ 'h', "h", "help", "this help" },
+	{ 's', "s", "sort next", "sort on the next column" },
+	{ 'S', "S", "sort prev", "sort on the previous column" },
+	{ 'r', "r", "reverse", "reverse the sort order" },
+	{ '/', "/", "filter", "filter (the filter language; empty: none)" },
+	{ ' ', "space", "pause", "pause / resume the display" },
+	{ 'd', "d", "delete", "delete the entry under the cursor (asks)" },
+	{ TOP_KEY_ENTER, "Enter", "details", "details of the entry under the cursor" },
+	{ 't', "t", "nat toggle", "NAT'ed entries only <-> every entry" },
+	{ 'v', "v", "view next", "next view: connections, hosts, ports, rules, timeouts" },
+	{ '+', "+", "interval +", "refresh less often" },
+	{ '-', "-", "interval -", "refresh more often" },
+	{ TOP_KEY_UP, "Up", "cursor -1", "cursor up" },
+	{ TOP_KEY_DOWN, "Down", "cursor +1", "cursor down" },
+	{ TOP_KEY_PGUP, "PgUp", "cursor -page", "one page up" },
+	{ TOP_KEY_PGDN, "PgDn", "cursor +page", "one page down" },
+	{ TOP_KEY_HOME, "Home", "cursor first", "first row" },
+	{ TOP_KEY_END, "End", "cursor last", "last row" },
+	{ TOP_KEY_RESIZE, NULL, "redraw", NULL },	/* not shown in help */
+	{ 0, NULL, NULL, NULL },
+};
+
+const struct top_key *
+top_key_find(int key)
+{
+	const struct top_key *k;
+
+	for (k = top_keymap; k->cmd; k++)
+		if (k->key == key)
+			return k;
+	return NULL;
+}
+
+char *
+top_help_text(void)
+{
+	const struct top_key *k;
+	size_t cap = 4096, len = 0;
+	char *s = xmalloc(cap);
+
+	for (k = top_keymap; k->cmd; k++) {
+		if (!k->name)
+			continue;
+		len += (size_t)snprintf(s + len, cap - len, "  %-6s %-14s %s\n",
+					k->name, k->cmd, k->note);
+		if (len >= cap)
+			break;
+	}
+	s[cap - 1] = '\0';
+	return s;
+}
+
+void
+top_cursor_clamp(struct top_app *app, size_t total)
+{
+	size_t page = app->page ? app->page : 1;
+
+	if (app->cursor >= total)
+		app->cursor = total ? total - 1 : 0;
+	if (app->cursor < app->top)
+		app->top = app->cursor;
+	if (app->cursor >= app->top + page)
+		app->top = app->cursor - page + 1;
+	if (total <= page)
+		app->top = 0;
+	else if (app->top > total - page)
+		app->top = total - page;
+}
+
+static int
+cmd_cursor(struct top_app *app, const char *arg)
+{
+	size_t total = app->grid.total, page = app->page ? app->page : 1;
+
+	if (!strcmp(arg, "first"))
+		app->cursor = 0;
+	else if (!strcmp(arg, "last"))
+		app->cursor = total ? total - 1 : 0;
+	else if (!strcmp(arg, "+page"))
+		app->cursor += page;
+	else if (!strcmp(arg, "-page"))
+		app->cursor = app->cursor > page ? app->cursor - page : 0;
+	else if (!strcmp(arg, "+1"))
+		app->cursor++;
+	else if (!strcmp(arg, "-1") && app->cursor)
+		app->cursor--;
+	top_cursor_clamp(app, total);
+	return TOP_RF_REBUILD;
+}
+
+static int
+cmd_sort(struct top_app *app, int step)
+{
+	size_t n;
+	int *col = &app->m.sort[app->m.view];
+	const struct top_col *c = top_view_cols(app->m.view, &n);
+
+	*col = (int)((*col + (int)n + step) % (int)n);
+	snprintf(app->status, sizeof(app->status), "sorted by %s",
+		 c[*col].key);
+	return TOP_RF_REBUILD;
+}
+
+static int
+cmd_filter(struct top_app *app)
+{
+	struct masq_err e;
+	char *line;
+	size_t i;
+	int n;
+
+	if (!app->ui || !app->ui->prompt)
+		return 0;
+	line = app->ui->prompt(app->ui_data, "filter: ",
+			       app->m.filter_text ? app->m.filter_text : "");
+	if (!line)
+		return TOP_RF_REDRAW;
+	err_init(&e);
+	if (top_model_set_filter(&app->m, line, &e) == -1) {
+		/* One line: the message, then the input with the bad word
+		 * bracketed where a caret would point. */
+		n = snprintf(app->status, sizeof(app->status), "%.300s: ", e.msg);
+		for (i = 0; line[i] && n < (int)sizeof(app->status) - 4; i++) {
+			if (e.len && i == e.pos)
+				app->status[n++] = '^';
+			app->status[n++] = line[i];
+		}
+		if (e.len && i == e.pos && n < (int)sizeof(app->status) - 2)
+			app->status[n++] = '^';
+		app->status[n] = '\0';
+		err_done(&e);
+		free(line);
+		return TOP_RF_REDRAW;
+	}
+	snprintf(app->status, sizeof(app->status), "filter: %s",
+		 app->m.filter_text ? app->m.filter_text : "none");
+	app->cursor = app->top = 0;
+	free(line);
+	return TOP_RF_REBUILD;
+}
+
+/* The entry under the cursor (connections view), into @ce. */
+static bool
+cursor_entry(struct top_app *app, struct ct_entry *ce)
+{
+	struct top_grid *g = &app->grid;
+	size_t r;
+	long i;
+
+	if (app->m.view != TOP_V_CONN || app->cursor < g->first ||
+	    app->cursor - g->first >= g->nrows)
+		return false;
+	r = app->cursor - g->first;
+	i = g->ref[r];
+	if ((size_t)i >= top_table_count(app->m.table) ||
+	    top_table_at(app->m.table, (size_t)i)->id != g->rid[r])
+		i = top_table_find_id(app->m.table, g->rid[r]);
+	if (i < 0)
+		return false;	/* gone since it was drawn */
+	top_ent_to_ct(app->m.table, top_table_at(app->m.table, (size_t)i),
+		      app->m.now, ce);
+	return true;
+}
+
+static int
+cmd_delete(struct top_app *app)
+{
+	struct ct_entry ce;
+	struct masq_err e;
+	char q[256], ep[CT_ENDPOINTSTRLEN], dp[CT_ENDPOINTSTRLEN];
+	int r;
+
+	if (!cursor_entry(app, &ce)) {
+		snprintf(app->status, sizeof(app->status),
+			 "no entry under the cursor (connections view)");
+		return TOP_RF_REDRAW;
+	}
+	ctent_endpoint_format(ce.family, &ce.orig.src, ce.orig.sport, ep);
+	ctent_endpoint_format(ce.family, &ce.orig.dst, ce.orig.dport, dp);
+	snprintf(q, sizeof(q), "delete %s %s -> %s? (y/n)",
+		 ctent_proto_name(ce.proto) ? ctent_proto_name(ce.proto) : "?",
+		 ep, dp);
+	if (!app->ui || !app->ui->confirm ||
+	    !app->ui->confirm(app->ui_data, q)) {
+		snprintf(app->status, sizeof(app->status), "not deleted");
+		return TOP_RF_REDRAW;
+	}
+	if (!app->ct) {
+		snprintf(app->status, sizeof(app->status),
+			 "cannot delete: no conntrack handle");
+		return TOP_RF_REDRAW;
+	}
+	err_init(&e);
+	r = ct_delete(app->ct, &ce, &e);
+	if (r == -1)
+		snprintf(app->status, sizeof(app->status), "delete: %.400s", e.msg);
+	else
+		snprintf(app->status, sizeof(app->status), "%s %s -> %s",
+			 r ? "deleted" : "already gone:", ep, dp);
+	err_done(&e);
+	if (r >= 0)
+		top_table_remove(app->m.table, &ce);
+	return TOP_RF_REBUILD;
+}
+
+static int
+cmd_interval(struct top_app *app, const char *arg)
+{
+	int ms = app->interval_ms;
+
+	if (*arg == '+')
+		ms = ms < 1000 ? ms * 2 : ms + 1000;
+	else
+		ms = ms <= 1000 ? ms / 2 : ms - 1000;
+	if (ms < 100)
+		ms = 100;
+	if (ms > 60000)
+		ms = 60000;
+	app->interval_ms = ms;
+	snprintf(app->status, sizeof(app->status), "refresh every %.1f s",
+		 ms / 1000.0);
+	return TOP_RF_REDRAW | TOP_RF_RETIME;
+}
+
+int
+top_cmd_run(struct top_app *app, const char *cmd)
+{
+	struct ct_entry ce;
+
+	if (!strcmp(cmd, "quit"))
+		return TOP_RF_QUIT;
+	if (!strcmp(cmd, "redraw"))
+		return TOP_RF_REBUILD;
+	if (!strcmp(cmd, "help")) {
+		if (app->ui && app->ui->help)
+			app->ui->help(app->ui_data);
+		return TOP_RF_REDRAW;
+	}
+	if (!strcmp(cmd, "sort next") || !strcmp(cmd, "sort prev"))
+		return cmd_sort(app, cmd[5] == 'n' ? 1 : -1);
+	if (!strcmp(cmd, "reverse")) {
+		app->m.reverse = !app->m.reverse;
+		return TOP_RF_REBUILD;
+	}
+	if (!strcmp(cmd, "filter"))
+		return cmd_filter(app);
+	if (!strcmp(cmd, "pause")) {
+		app->paused = !app->paused;
+		app->m.hdr.paused = app->paused;
+		return TOP_RF_REDRAW;
+	}
+	if (!strcmp(cmd, "delete"))
+		return cmd_delete(app);
+	if (!strcmp(cmd, "details")) {
+		if (cursor_entry(app, &ce) && app->ui && app->ui->details)
+			app->ui->details(app->ui_data, &ce);
+		return TOP_RF_REDRAW;
+	}
+	if (!strcmp(cmd, "nat toggle")) {
+		app->m.nat_only = !app->m.nat_only;
+		snprintf(app->status, sizeof(app->status), "%s",
+			 app->m.nat_only ? "NAT'ed entries only" :
+					   "every entry");
+		app->cursor = app->top = 0;
+		return TOP_RF_REBUILD;
+	}
+	if (!strcmp(cmd, "view next")) {
+		app->m.view = (enum top_view_id)((app->m.view + 1) %
+						 TOP_V_COUNT);
+		app->cursor = app->top = 0;
+		return TOP_RF_REBUILD;
+	}
+	if (!strncmp(cmd, "interval ", 9))
+		return cmd_interval(app, cmd + 9);
+	if (!strncmp(cmd, "cursor ", 7))
+		return cmd_cursor(app, cmd + 7);
+	snprintf(app->status, sizeof(app->status), "unknown command '%s'",
+		 cmd);
+	return TOP_RF_REDRAW;
+}

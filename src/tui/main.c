@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * main.c - the masqtop program: options, then loop.c.  Errors are printed
+ * here and nowhere else.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "tui/loop.h"
+#include "tui/view.h"
+
+static const char usage[] =
+"usage: masqtop [-d SECS] [-f FILTER] [-s SORT] [-b] [-n ITER] [-w WIDTH] [-j]\n"
+"               [--db PATH] [--all] [-h] [-V]\n"
+"  -d, --delay SECS    refresh interval (default 2; fractions allowed)\n"
+"  -f, --filter F      show only entries matching the filter language\n"
+"  -s, --sort COL      sort column: proto src gw dst state expires bytes\n"
+"                      packets rule; a leading '-' reverses\n"
+"  -v, --view VIEW     start in view connections|hosts|ports|rules|timeouts\n"
+"  -b, --batch         no curses: print plain text (or -j JSON) and exit\n"
+"  -n, --iterations N  batch: print N times (default 1); screen: exit after N\n"
+"  -w, --width W       batch: line width (default $COLUMNS, the terminal, 80)\n"
+"  -j, --json          batch: one JSON document per iteration\n"
+"      --db PATH       rule database (default " MASQSH_DBDIR "/masq.db; env MASQSH_DB)\n"
+"  -a, --all           every entry, not only NAT'ed ones\n"
+"  -h, --help          this help;  -V, --version  the version\n"
+"Keys: press ? in masqtop.\n";
+
+static int
+parse_view(const char *s)
+{
+	int v;
+
+	for (v = 0; v < TOP_V_COUNT; v++)
+		if (!strncmp(top_view_name((enum top_view_id)v), s, strlen(s)) &&
+		    *s)
+			return v;
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "view", required_argument, NULL, 'v' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "width", required_argument, NULL, 'w' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct top_opts o = { .interval_ms = 2000 };
+	struct masq_err e;
+	char *end;
+	double d;
+	int c, rc;
+
+	setlocale(LC_ALL, "");
+	o.db = getenv("MASQSH_DB");
+	if (!o.db)
+		o.db = MASQSH_DBDIR "/masq.db";
+	while ((c = getopt_long(argc, argv, "d:f:s:v:bn:w:jahV", lopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			d = strtod(optarg, &end);
+			if (*end || d < 0.1 || d > 3600) {
+				fprintf(stderr, "masqtop: error: bad delay '%s'; "
+					"give seconds from 0.1 to 3600\n", optarg);
+				return 2;
+			}
+			o.interval_ms = (int)(d * 1000);
+			break;
+		case 'f':
+			o.filter = optarg;
+			break;
+		case 's':
+			o.sort = optarg;
+			break;
+		case 'v':
+			if ((o.view = parse_view(optarg)) < 0) {
+				fprintf(stderr, "masqtop: error: unknown view '%s'; "
+					"use connections, hosts, ports, rules or "
+					"timeouts\n", optarg);
+				return 2;
+			}
+			break;
+		case 'b':
+			o.batch = true;
+			break;
+		case 'n':
+			o.iters = strtol(optarg, &end, 10);
+			if (*end || o.iters < 1) {
+				fprintf(stderr, "masqtop: error: bad iteration "
+					"count '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'w':
+			o.width = (int)strtol(optarg, &end, 10);
+			if (*end || o.width < 20 || o.width > 1000) {
+				fprintf(stderr, "masqtop: error: bad width '%s'; "
+					"give 20 to 1000 columns\n", optarg);
+				return 2;
+			}
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'D':
+			o.db = optarg;
+			break;
+		case 'a':
+			o.all = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'V':
+			printf("masqtop %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "masqtop: error: unexpected argument '%s'\n%s",
+			argv[optind], usage);
+		return 2;
+	}
+	if (o.json && !o.batch) {
+		fprintf(stderr, "masqtop: error: -j needs -b (batch mode)\n");
+		return 2;
+	}
+	if (!o.batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "masqtop: error: not a terminal; use -b for "
+			"batch output\n");
+		return 2;
+	}
+	err_init(&e);
+	rc = top_run(&o, &e) == 0 ? 0 : (e.code ? e.code : 1);
+	if (rc)
+		err_print(stderr, &e, "masqtop", NULL);
+	err_done(&e);
+	return rc;
+}

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * render.c - masqtop's header lines, row layout and batch output (see
+ * render.h).
+ *
+ * Batch text streams the connections view from one sorted index array
+ * through a single line buffer and a large stdio buffer, so printing a
+ * 250k-entry table allocates nothing per row.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/out.h"
+#include "core/xalloc.h"
+#include "tui/render.h"
+
+void
+top_bar(char *buf, int w, uint64_t used, uint64_t max)
+{
+	int i, fill = max ? (int)((used * (uint64_t)w + max - 1) / max) : 0;
+
+	if (fill > w)
+		fill = w;
+	buf[0] = '[';
+	for (i = 0; i < w; i++)
+		buf[1 + i] = i < fill ? '#' : ' ';
+	buf[1 + w] = ']';
+	buf[2 + w] = '\0';
+}
+
+static double
+pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+/* Clip @s to @width columns (ASCII only is ever written here). */
+static void
+clip(char *s, int width)
+{
+	if (width >= 0 && strlen(s) > (size_t)width)
+		s[width] = '\0';
+}
+
+size_t
+top_hdr_lines(const struct top_model *m, int width, char lines[][TOP_LINE])
+{
+	const struct top_hdr *h = &m->hdr;
+	const struct top_col *cols;
+	char bar[64], busy[160], rows[48];
+	size_t n;
+
+	top_bar(bar, 10, h->count, h->max);
+	snprintf(lines[0], TOP_LINE,
+		 "conntrack %" PRIu64 "/%" PRIu64 " %s %.1f%%  tcp %" PRIu64
+		 " udp %" PRIu64 " icmp %" PRIu64 " other %" PRIu64,
+		 h->count, h->max, bar, pct(h->count, h->max), h->tcp, h->udp,
+		 h->icmp, h->other);
+	if (h->busy_gw[0])
+		snprintf(busy, sizeof(busy),
+			 "busiest %s/%s %" PRIu64 "/%" PRIu64 " (%.1f%%)",
+			 h->busy_gw, h->busy_proto, h->busy_used, h->port_range,
+			 pct(h->busy_used, h->port_range));
+	else
+		snprintf(busy, sizeof(busy), "busiest -");
+	snprintf(lines[1], TOP_LINE,
+		 "new/s %.1f destroyed/s %.1f unreplied %.1f%% %s",
+		 h->new_rate, h->destroy_rate, pct(h->unreplied, h->count),
+		 busy);
+	cols = top_view_cols(m->view, &n);
+	rows[0] = '\0';
+	if (m->view == TOP_V_CONN)	/* other views count groups */
+		snprintf(rows, sizeof(rows), "  rows %" PRIu64, h->shown);
+	snprintf(lines[2], TOP_LINE,
+		 "view %s%s  sort %s%s  %s  filter %s%s%s",
+		 top_view_name(m->view), rows, cols[m->sort[m->view]].key,
+		 m->reverse ? " reversed" : "",
+		 m->nat_only ? "nat-only" : "all",
+		 m->filter_text ? m->filter_text : "none",
+		 h->paused ? "  [paused]" : "",
+		 h->resyncing ? "  [resync]" : "");
+	if (h->overruns)
+		snprintf(lines[3], TOP_LINE,
+			 "alerts: %s  events overrun %" PRIu64
+			 "x (resynchronised)", h->alerts, h->overruns);
+	else
+		snprintf(lines[3], TOP_LINE, "alerts: %s", h->alerts);
+	for (n = 0; n < TOP_HDR_LINES; n++)
+		clip(lines[n], width);
+	return TOP_HDR_LINES;
+}
+
+size_t
+top_row_line(const struct top_col *cols, size_t ncols,
+	     const char (*cells)[TOP_CELL], int width, char *buf)
+{
+	/* Widest row: every cell full and padded; then clipped. */
+	char tmp[TOP_LINE + 16 * (TOP_CELL + 48)];
+	size_t i, len = 0, npos = 0, w, l, lim;
+	const char *s;
+
+	lim = width < 0 || width >= TOP_LINE ? TOP_LINE - 1 : (size_t)width;
+	for (i = 0; i < ncols && i < 16; i++) {
+		w = (size_t)cols[i].width;
+		/* A column that does not fit whole is left out (decided on
+		 * the nominal widths, so titles and rows agree). */
+		if (npos + (npos ? 1 : 0) + w > lim)
+			continue;
+		s = cells ? cells[i] : cols[i].title;
+		l = strnlen(s, TOP_CELL - 1);
+		if (npos) {
+			tmp[len++] = ' ';
+			npos++;
+		}
+		npos += w;
+		if (l < w && cols[i].right) {
+			memset(tmp + len, ' ', w - l);
+			len += w - l;
+		}
+		memcpy(tmp + len, s, l);
+		len += l;
+		if (l < w && !cols[i].right) {
+			memset(tmp + len, ' ', w - l);
+			len += w - l;
+		}
+	}
+	if (len > lim)
+		len = lim;
+	while (len && tmp[len - 1] == ' ')
+		len--;
+	memcpy(buf, tmp, len);
+	buf[len] = '\0';
+	return len;
+}
+
+/* A cell as a JSON value: numbers bare ("-" is null), text quoted. */
+static void
+json_cell(FILE *fp, const struct top_col *c, const char *s)
+{
+	if (c->num)
+		fputs(strcmp(s, "-") ? s : "null", fp);
+	else
+		out_json_string(fp, s);
+}
+
+static void
+json_row(FILE *fp, const struct top_col *cols, size_t ncols,
+	 const char (*cells)[TOP_CELL], bool first)
+{
+	size_t i;
+
+	fputs(first ? "{" : ",{", fp);
+	for (i = 0; i < ncols; i++) {
+		fprintf(fp, "%s\"%s\":", i ? "," : "", cols[i].key);
+		json_cell(fp, &cols[i], cells[i]);
+	}
+	putc('}', fp);
+}
+
+static void
+json_header(FILE *fp, const struct top_model *m)
+{
+	const struct top_hdr *h = &m->hdr;
+	size_t n;
+	const struct top_col *cols = top_view_cols(m->view, &n);
+
+	fprintf(fp, "{\"count\":%" PRIu64 ",\"max\":%" PRIu64
+		",\"kernel_count\":%" PRIu64 ",\"shown\":%" PRIu64
+		",\"proto\":{\"tcp\":%" PRIu64 ",\"udp\":%" PRIu64
+		",\"icmp\":%" PRIu64 ",\"other\":%" PRIu64 "}"
+		",\"new_per_s\":%.1f,\"destroyed_per_s\":%.1f"
+		",\"unreplied\":%" PRIu64 ",\"busiest\":",
+		h->count, h->max, h->kcount, h->shown, h->tcp, h->udp, h->icmp,
+		h->other, h->new_rate, h->destroy_rate, h->unreplied);
+	if (h->busy_gw[0]) {
+		fputs("{\"gw\":", fp);
+		out_json_string(fp, h->busy_gw);
+		fputs(",\"proto\":", fp);
+		out_json_string(fp, h->busy_proto);
+		fprintf(fp, ",\"used\":%" PRIu64 ",\"available\":%" PRIu64 "}",
+			h->busy_used, h->port_range);
+	} else {
+		fputs("null", fp);
+	}
+	fprintf(fp, ",\"overruns\":%" PRIu64 ",\"alerts\":[]"
+		",\"view\":\"%s\",\"sort\":\"%s\",\"reverse\":%s"
+		",\"nat_only\":%s,\"filter\":",
+		h->overruns, top_view_name(m->view), cols[m->sort[m->view]].key,
+		m->reverse ? "true" : "false", m->nat_only ? "true" : "false");
+	if (m->filter_text)
+		out_json_string(fp, m->filter_text);
+	else
+		fputs("null", fp);
+	fputs(",\"rows\":[", fp);
+}
+
+int
+top_batch_print(FILE *fp, struct top_model *m, int width, bool json)
+{
+	char lines[TOP_HDR_LINES][TOP_LINE], line[TOP_LINE];
+	char cells[16][TOP_CELL];
+	struct top_grid g = { 0 };
+	const struct top_col *cols;
+	uint32_t *order = NULL;
+	size_t i, n, ncols;
+
+	cols = top_view_cols(m->view, &ncols);
+	if (json) {
+		json_header(fp, m);
+	} else {
+		n = top_hdr_lines(m, width, lines);
+		for (i = 0; i < n; i++) {
+			fputs(lines[i], fp);
+			putc('\n', fp);
+		}
+		top_row_line(cols, ncols, NULL, width, line);
+		fputs(line, fp);
+		putc('\n', fp);
+	}
+	if (m->view == TOP_V_CONN) {
+		order = top_view_conn_order(m, &n);
+		for (i = 0; i < n; i++) {
+			top_conn_cells(m, top_table_at(m->table, order[i]),
+				       cells);
+			if (json) {
+				json_row(fp, cols, ncols,
+					 (const char (*)[TOP_CELL])cells, !i);
+				continue;
+			}
+			top_row_line(cols, ncols,
+				     (const char (*)[TOP_CELL])cells, width,
+				     line);
+			fputs(line, fp);
+			putc('\n', fp);
+		}
+		free(order);
+	} else {
+		top_view_build(m, 0, SIZE_MAX / 2, &g);
+		for (i = 0; i < g.nrows; i++) {
+			if (json) {
+				json_row(fp, cols, ncols,
+					 (const char (*)[TOP_CELL])
+						 &g.cell[i * ncols], !i);
+				continue;
+			}
+			top_row_line(cols, ncols,
+				     (const char (*)[TOP_CELL])
+					     &g.cell[i * ncols], width, line);
+			fputs(line, fp);
+			putc('\n', fp);
+		}
+		top_grid_done(&g);
+	}
+	if (json)
+		fputs("]}\n", fp);
+	return ferror(fp) ? -1 : 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * render.h - masqtop's text: the header lines, a row laid out to a width,
+ * and batch mode (plain text or one JSON document per iteration).
+ *
+ * Owns: every character masqtop prints, so the curses screen and batch
+ * mode show the same words.  Does not own: curses (screen.c), the model
+ * (view.h).  Nothing here writes escape codes.
+ */
+#ifndef MASQ_TUI_RENDER_H
+#define MASQ_TUI_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tui/view.h"
+
+#define TOP_HDR_LINES 4
+#define TOP_LINE 1024		/* widest line masqtop lays out */
+
+/* Header lines of @m clipped to @width columns into @lines.  Returns how
+ * many (TOP_HDR_LINES).  Cannot fail. */
+size_t top_hdr_lines(const struct top_model *m, int width,
+		     char lines[][TOP_LINE]);
+
+/* The fill bar alone ("[####      ]", @w cells between the brackets). */
+void top_bar(char *buf, int w, uint64_t used, uint64_t max);
+
+/*
+ * One row: @cells (or the column titles when @cells is NULL) laid out in
+ * the columns' widths, one blank apart, clipped to @width (< TOP_LINE),
+ * into @buf of TOP_LINE bytes.  Returns the length.  Cannot fail.
+ */
+size_t top_row_line(const struct top_col *cols, size_t ncols,
+		    const char (*cells)[TOP_CELL], int width, char *buf);
+
+/*
+ * Batch mode: print the current view of @m once: header lines, the column
+ * titles and every row, each line at most @width columns; or with @json
+ * one JSON document on one line (header numbers and all rows).  Expects
+ * top_hdr_compute() to have run.  Returns 0, or -1 when @fp failed.
+ */
+int top_batch_print(FILE *fp, struct top_model *m, int width, bool json);
+
+#endif

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * view.c - masqtop's display model: filter and NAT-only matching, the
+ * header numbers, the view table and the grid storage (see view.h).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "tui/view.h"
+
+static const struct top_col conn_cols[] = {
+	{ "PROTO", "proto", 6, false, false },
+	{ "SOURCE", "src", 21, false, false },
+	{ "MASQ-AS", "gw", 21, false, false },
+	{ "REMOTE", "dst", 21, false, false },
+	{ "STATE", "state", 11, false, false },
+	{ "EXPIRES", "expires", 7, true, true },
+	{ "BYTES", "bytes", 10, true, true },
+	{ "PACKETS", "packets", 8, true, true },
+	{ "RULE", "rule", 4, true, true },
+};
+
+static const struct top_col host_cols[] = {
+	{ "INSIDE-HOST", "host", 39, false, false },
+	{ "CONNS", "conns", 7, true, true },
+	{ "TCP", "tcp", 7, true, true },
+	{ "UDP", "udp", 7, true, true },
+	{ "BYTES", "bytes", 12, true, true },
+};
+
+static const struct top_col port_cols[] = {
+	{ "MASQ-ADDRESS", "gw", 39, false, false },
+	{ "PROTO", "proto", 6, false, false },
+	{ "USED", "used", 7, true, true },
+	{ "AVAILABLE", "available", 9, true, true },
+	{ "USE%", "use_pct", 5, true, true },
+};
+
+static const struct top_col rule_cols[] = {
+	{ "RULE", "rule", 6, true, true },
+	{ "CONNS", "conns", 8, true, true },
+	{ "SHARE%", "share_pct", 6, true, true },
+};
+
+static const struct top_col tmo_cols[] = {
+	{ "PROTO", "proto", 6, false, false },
+	{ "STATE", "state", 11, false, false },
+	{ "CONNS", "conns", 8, true, true },
+	{ "MIN", "min", 7, true, true },
+	{ "AVG", "avg", 7, true, true },
+	{ "MAX", "max", 7, true, true },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+	const char *name;
+	const struct top_col *cols;
+	size_t ncols;
+	int sort;		/* default sort column */
+} views[TOP_V_COUNT] = {
+	[TOP_V_CONN] = { "connections", conn_cols, N(conn_cols), 5 },
+	[TOP_V_HOSTS] = { "hosts", host_cols, N(host_cols), 1 },
+	[TOP_V_PORTS] = { "ports", port_cols, N(port_cols), 2 },
+	[TOP_V_RULES] = { "rules", rule_cols, N(rule_cols), 0 },
+	[TOP_V_TIMEOUTS] = { "timeouts", tmo_cols, N(tmo_cols), 0 },
+};
+
+const char *
+top_view_name(enum top_view_id v)
+{
+	return views[v].name;
+}
+
+const struct top_col *
+top_view_cols(enum top_view_id v, size_t *n)
+{
+	*n = views[v].ncols;
+	return views[v].cols;
+}
+
+int
+top_view_col_find(enum top_view_id v, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < views[v].ncols; i++)
+		if (!strcasecmp(views[v].cols[i].key, key) ||
+		    !strcasecmp(views[v].cols[i].title, key))
+			return (int)i;
+	return -1;
+}
+
+void
+top_model_init(struct top_model *m, struct top_table *table)
+{
+	int v;
+
+	memset(m, 0, sizeof(*m));
+	m->table = table;
+	m->nat_only = true;
+	m->port_range = 64512;
+	for (v = 0; v < TOP_V_COUNT; v++)
+		m->sort[v] = views[v].sort;
+	strcpy(m->hdr.alerts, "no alerts");
+}
+
+void
+top_model_done(struct top_model *m)
+{
+	filter_free(m->filter);
+	free(m->filter_text);
+	m->filter = NULL;
+	m->filter_text = NULL;
+}
+
+int
+top_model_set_filter(struct top_model *m, const char *text,
+		     struct masq_err *e)
+{
+	struct filter *f = NULL;
+	char *canon = NULL;
+
+	if (text && text[strspn(text, " \t")]) {
+		f = filter_compile_str(text, e);
+		if (!f)
+			return -1;
+		canon = filter_format(f);
+		if (!*canon) {
+			free(canon);
+			canon = NULL;
+		}
+	}
+	top_model_done(m);
+	m->filter = f;
+	m->filter_text = canon;
+	return 0;
+}
+
+bool
+top_model_match(const struct top_model *m, const struct top_ent *e)
+{
+	struct ct_entry ce;
+
+	if (m->nat_only && !(e->status & CT_ST_NAT_MASK))
+		return false;
+	if (!m->filter)
+		return true;
+	top_ent_to_ct(m->table, e, m->now, &ce);
+	return filter_match(m->filter, &ce);
+}
+
+void
+top_hdr_compute(struct top_model *m)
+{
+	struct top_hdr *h = &m->hdr;
+	size_t i, n = top_table_count(m->table);
+	struct top_ent *e;
+
+	h->count = n;
+	h->shown = h->tcp = h->udp = h->icmp = h->other = h->unreplied = 0;
+	for (i = 0; i < n; i++) {
+		e = top_table_at(m->table, i);
+		if (top_model_match(m, e)) {
+			e->flags |= TOP_F_MATCH;
+			h->shown++;
+		} else {
+			e->flags &= (uint8_t)~TOP_F_MATCH;
+		}
+		switch (e->proto) {
+		case 6:
+			h->tcp++;
+			break;
+		case 17:
+			h->udp++;
+			break;
+		case 1:
+		case 58:
+			h->icmp++;
+			break;
+		default:
+			h->other++;
+		}
+		if (!(e->status & CT_ST_SEEN_REPLY))
+			h->unreplied++;
+	}
+	h->port_range = m->port_range;
+	top_hdr_ports(m);
+}
+
+void
+top_grid_reserve(struct top_grid *g, size_t nrows, size_t ncols)
+{
+	if (nrows * ncols > g->cap) {
+		g->cap = nrows * ncols;
+		g->cell = xrealloc(g->cell, g->cap * sizeof(*g->cell));
+		g->ref = xrealloc(g->ref, g->cap * sizeof(*g->ref));
+		g->rid = xrealloc(g->rid, g->cap * sizeof(*g->rid));
+	}
+}
+
+void
+top_grid_done(struct top_grid *g)
+{
+	free(g->cell);
+	free(g->ref);
+	free(g->rid);
+	memset(g, 0, sizeof(*g));
+}
+
+void
+top_view_build(struct top_model *m, size_t first, size_t nrows,
+	       struct top_grid *g)
+{
+	g->cols = top_view_cols(m->view, &g->ncols);
+	g->first = first;
+	g->nrows = 0;
+	g->total = 0;
+	if (m->view == TOP_V_CONN)
+		top_view_conn_build(m, first, nrows, g);
+	else
+		top_view_agg_build(m, first, nrows, g);
+}

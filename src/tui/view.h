@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * view.h - what masqtop shows, independent of how it is drawn.
+ *
+ * Owns: the display model (filter, NAT-only switch, current view, sort
+ * column and direction, the header numbers), the generic row model every
+ * view fills (struct top_grid: columns plus a window of text rows, as
+ * htop's generic table), and the five views: connections, inside hosts,
+ * port budgets, rules and timeouts.  Both the curses screen (screen.c) and
+ * batch mode (batch.c) render a grid; neither knows what a view computes.
+ * Does not own: the kernel (main.c feeds the table), drawing, keys.
+ *
+ * The connections view never sorts more than it must: a window near the
+ * top is chosen by a bounded heap (O(n log k)); only a window deep in the
+ * list sorts everything.
+ */
+#ifndef MASQ_TUI_VIEW_H
+#define MASQ_TUI_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/filter.h"
+#include "tui/table.h"
+
+enum top_view_id {
+	TOP_V_CONN,
+	TOP_V_HOSTS,
+	TOP_V_PORTS,
+	TOP_V_RULES,
+	TOP_V_TIMEOUTS,
+	TOP_V_COUNT,
+};
+
+/* One column of a view. */
+struct top_col {
+	const char *title;	/* header text, upper case */
+	const char *key;	/* JSON key and -s name */
+	int width;		/* minimum text width */
+	bool right;		/* right-aligned (numbers) */
+	bool num;		/* JSON: a number ("-" is null) */
+};
+
+#define TOP_CELL 56		/* longest cell text + NUL ("[v6]:port") */
+
+/* A window of rows of one view: cells are text, ready to lay out. */
+struct top_grid {
+	const struct top_col *cols;
+	size_t ncols;
+	size_t total;		/* rows in the whole view */
+	size_t first;		/* view row of grid row 0 */
+	size_t nrows;		/* rows in this window */
+	char (*cell)[TOP_CELL];	/* nrows * ncols */
+	uint32_t *ref;		/* connections: dense table index per row */
+	uint32_t *rid;		/* ... and that entry's id (refs go stale
+				 * when events move entries) */
+	size_t cap;		/* rows allocated */
+};
+
+/* The header numbers. */
+struct top_hdr {
+	uint64_t count, max;		/* entries (the kernel's count when
+					 * known, else this table) / max */
+	uint64_t kcount;		/* the kernel's own count, last read */
+	uint64_t shown;			/* entries passing filter + NAT-only */
+	uint64_t tcp, udp, icmp, other;
+	uint64_t unreplied;
+	double new_rate, destroy_rate;	/* per second over the last tick */
+	char busy_gw[TOP_CELL];		/* busiest gw address, "" if none */
+	const char *busy_proto;
+	uint64_t busy_used, port_range;	/* entries on it / ports available */
+	uint64_t overruns;
+	bool resyncing, paused;
+	char alerts[128];		/* "no alerts" until the engine raises */
+};
+
+struct top_model {
+	struct top_table *table;
+	struct filter *filter;		/* owned; NULL: everything */
+	char *filter_text;		/* owned canonical text, or NULL */
+	bool nat_only;
+	enum top_view_id view;
+	int sort[TOP_V_COUNT];		/* sort column per view */
+	bool reverse;
+	uint32_t now;			/* table clock, seconds */
+	uint32_t port_range;		/* ports per gw address (64512) */
+	struct top_hdr hdr;
+};
+
+/* Zero the model around @table (borrowed) with the defaults: connections
+ * view sorted by expires, NAT-only, port range 64512.  Cannot fail. */
+void top_model_init(struct top_model *m, struct top_table *table);
+/* Free the filter; the table stays the caller's. */
+void top_model_done(struct top_model *m);
+
+/*
+ * Replace the filter with @text compiled ("" or NULL: none).  On a bad
+ * filter returns -1 with @e set (position relative to @text) and keeps
+ * the old one.
+ */
+int top_model_set_filter(struct top_model *m, const char *text,
+			 struct masq_err *e);
+
+/* Does @e pass the filter and the NAT-only switch now?  Cannot fail. */
+bool top_model_match(const struct top_model *m, const struct top_ent *e);
+
+/* Recompute the header from the table (one pass), and each entry's
+ * TOP_F_MATCH flag, which the connections view relies on.  hdr.kcount, max, the
+ * rates, overruns and flags are the caller's to set. */
+void top_hdr_compute(struct top_model *m);
+
+/* Name of view @v ("connections", "hosts", "ports", "rules", "timeouts")
+ * and its columns. */
+const char *top_view_name(enum top_view_id v);
+const struct top_col *top_view_cols(enum top_view_id v, size_t *n);
+/* Column index of @key in view @v, or -1. */
+int top_view_col_find(enum top_view_id v, const char *key);
+
+/*
+ * Fill @g with rows [@first, @first + @nrows) of the current view in the
+ * current order (g->total says how many there are; the window is clipped).
+ * @g starts zeroed and is reused across calls; free with top_grid_done().
+ */
+void top_view_build(struct top_model *m, size_t first, size_t nrows,
+		    struct top_grid *g);
+void top_grid_done(struct top_grid *g);
+
+/*
+ * Every entry the connections view shows, as dense table indexes in the
+ * current order (batch mode streams rows from it).  Relies on the
+ * TOP_F_MATCH flags of top_hdr_compute().  Caller frees.  Cannot fail.
+ */
+uint32_t *top_view_conn_order(struct top_model *m, size_t *len);
+
+/* Internal: one view's builder (view_conn.c, view_agg.c). */
+void top_view_conn_build(struct top_model *m, size_t first, size_t nrows,
+			 struct top_grid *g);
+void top_view_agg_build(struct top_model *m, size_t first, size_t nrows,
+			struct top_grid *g);
+/* "ESTABLISHED" (TCP), else UNREPLIED / REPLIED / ASSURED.  Static text. */
+const char *top_ent_state(const struct top_ent *e);
+/* Which address/port slot of @e (TOP_RDST for SNAT, TOP_ODST for DNAT)
+ * is the gateway side, as ctent_gateway(); -1 without NAT. */
+int top_ent_gw(const struct top_ent *e);
+/* Internal: the busiest gw address x protocol into m->hdr (view_agg.c). */
+void top_hdr_ports(struct top_model *m);
+/* Internal: make room for @nrows rows of @ncols in @g. */
+void top_grid_reserve(struct top_grid *g, size_t nrows, size_t ncols);
+/* Internal: the connections columns' texts of @e into row @r of @g. */
+void top_conn_cells(const struct top_model *m, const struct top_ent *e,
+		    char (*cells)[TOP_CELL]);
+
+#endif
