@@ -11,7 +11,8 @@
  * x ports); exclusions become AND-ed "!=" matches.  The expressions are
  * the ones nft itself generates for the same text, so that `nft list`
  * prints what nft_print.c prints.  Does not own: sending (nft_apply.c) or
- * printing (nft_print.c).
+ * printing (nft_print.c).  With `clamp mss` set, the ip table also gets a
+ * "forward" filter chain holding the MSS clamp rule.
  */
 #include "config.h"
 
@@ -465,7 +466,8 @@ add_masq(struct nftnl_rule *r, const struct nat_port_range *ports,
 /* ---- tables, chains, rules ---- */
 
 static struct nft_chainset *
-tab_chain(struct nft_tab *t, const char *name, uint32_t hook, int32_t prio)
+tab_chain_type(struct nft_tab *t, const char *name, const char *type,
+	       uint32_t hook, int32_t prio)
 {
 	struct nftnl_chain *ch = nftnl_chain_alloc();
 
@@ -474,11 +476,17 @@ tab_chain(struct nft_tab *t, const char *name, uint32_t hook, int32_t prio)
 	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, (uint32_t)t->family);
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, NAT_TABLE_NAME);
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, name);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, "nat");
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, type);
 	nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM, hook);
 	nftnl_chain_set_s32(ch, NFTNL_CHAIN_PRIO, prio);
 	nftnl_chain_set_u32(ch, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	return nft_tab_add_chain(t, ch);
+}
+
+static struct nft_chainset *
+tab_chain(struct nft_tab *t, const char *name, uint32_t hook, int32_t prio)
+{
+	return tab_chain_type(t, name, "nat", hook, prio);
 }
 
 static void
@@ -704,6 +712,63 @@ compile_fwd(struct nat_compiled *c, const struct nat_forward *f)
 			fwd_emit(t, &t->chains[0], f, src, pv[pi], port);
 }
 
+/*
+ * `clamp mss`: a filter chain on the forward hook at mangle priority,
+ *   [oifname IF] tcp flags syn tcp option maxseg size set rt mtu|N
+ * with a counter and the comment "masqsh clamp".  The bytes are nft's own
+ * for that text (meta l4proto dependency, flags via a one-byte mask, rt
+ * tcpmss converted to network order before the option write).
+ */
+static void
+compile_clamp(struct nat_compiled *c, const struct nat_clamp *cl)
+{
+	struct nft_tab *t = &c->tab[NFT_TAB_IP];
+	struct nft_chainset *cs;
+	struct nftnl_rule *r;
+	struct nftnl_udata_buf *u;
+	struct nftnl_expr *x;
+	uint8_t flag = 0x02, zero = 0;	/* TCP SYN */
+
+	cs = tab_chain_type(t, "forward", "filter", NF_INET_FORWARD, -150);
+	r = rule_new(t, cs);
+	if (cl->has_oif)
+		match_ifname(r, NFT_META_OIFNAME, &cl->oif);
+	meta_load(r, NFT_META_L4PROTO);
+	cmp(r, NFT_CMP_EQ, &(uint8_t){ IPPROTO_TCP }, 1);
+	payload_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1);
+	bitwise_mask(r, &flag, 1);
+	cmp(r, NFT_CMP_NEQ, &zero, 1);
+	if (cl->mss) {
+		imm_port(r, NFT_REG_1, cl->mss);
+	} else {
+		x = expr_new(r, "rt");
+		nftnl_expr_set_u32(x, NFTNL_EXPR_RT_KEY, NFT_RT_TCPMSS);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_RT_DREG, NFT_REG_1);
+		x = expr_new(r, "byteorder");
+		nftnl_expr_set_u32(x, NFTNL_EXPR_BYTEORDER_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_BYTEORDER_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_BYTEORDER_OP,
+				   NFT_BYTEORDER_HTON);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_BYTEORDER_LEN, 2);
+		nftnl_expr_set_u32(x, NFTNL_EXPR_BYTEORDER_SIZE, 2);
+	}
+	x = expr_new(r, "exthdr");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1);
+	nftnl_expr_set_u8(x, NFTNL_EXPR_EXTHDR_TYPE, 2);	/* maxseg */
+	nftnl_expr_set_u32(x, NFTNL_EXPR_EXTHDR_OFFSET, 2);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_EXTHDR_LEN, 2);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
+	add_counter(r);
+	u = nftnl_udata_buf_alloc(64);
+	if (!u)
+		abort();
+	nftnl_udata_put_strz(u, NFTNL_UDATA_RULE_COMMENT, "masqsh clamp");
+	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(u),
+			    nftnl_udata_buf_len(u));
+	nftnl_udata_buf_free(u);
+	nft_chainset_add_rule(cs, r, NULL);
+}
+
 int
 nat_compile(const struct nat_ruleset *rs, struct nat_compiled **cp,
 	    struct masq_err *e)
@@ -724,6 +789,8 @@ nat_compile(const struct nat_ruleset *rs, struct nat_compiled **cp,
 			return -1;
 		}
 	}
+	if (rs->clamp.on)
+		compile_clamp(c, &rs->clamp);
 	*cp = c;
 	return 0;
 }

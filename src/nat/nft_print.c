@@ -8,7 +8,8 @@
  * remembered until the cmp/range that consumes them, a bitwise mask turns
  * into a prefix or "& MASK ==", "meta l4proto tcp" followed by a transport
  * port load prints as "tcp dport" (nft's dependency elimination), and
- * immediates feed nat/masq.  Anything else prints as "# unknown expr NAME"
+ * immediates feed nat/masq (and the MSS clamp's "tcp option maxseg size
+ * set").  Anything else prints as "# unknown expr NAME"
  * so a hand-edited rule never disappears from a diff.  Does not own: what
  * to compile (nft_build.c) or where the objects come from.
  */
@@ -38,6 +39,7 @@ enum lhs_kind {
 	LHS_ADDR,		/* ip/ip6 saddr/daddr, ipsec addresses */
 	LHS_PORT,		/* th/tcp/udp dport, sport */
 	LHS_RT_IPSEC,
+	LHS_TCPFLAGS,		/* tcp flags (with a mask: "tcp flags syn") */
 	LHS_RAW,		/* something we only show in hex */
 };
 
@@ -45,6 +47,7 @@ struct reg {
 	uint8_t d[16];
 	uint32_t len;
 	bool set;
+	const char *sym;	/* a load, not data: "rt mtu" */
 };
 
 struct pctx {
@@ -191,6 +194,15 @@ load_payload(struct pctx *p, const struct nftnl_expr *x)
 			snprintf(buf, sizeof(buf), "th %s", f);
 		}
 		set_lhs(p, LHS_PORT, buf);
+		return;
+	}
+	if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 13 && len == 1 &&
+	    (p->pend_l4 == IPPROTO_TCP ||
+	     (p->pend_l4 < 0 && p->l4ctx == IPPROTO_TCP))) {
+		if (p->pend_l4 >= 0)
+			p->l4ctx = p->pend_l4;
+		p->pend_l4 = -1;
+		set_lhs(p, LHS_TCPFLAGS, "tcp flags");
 		return;
 	}
 	flush_l4(p);
@@ -376,6 +388,30 @@ print_rel(struct pctx *p, const char *op, const uint8_t *d, uint32_t len)
 	emit(p, buf);
 }
 
+/* "tcp flags syn,ack" for "tcp flags & (syn|ack) != 0".  False (nothing
+ * printed) when the mask holds no known flag. */
+static bool
+tcp_flags_print(struct pctx *p)
+{
+	static const char *const names[8] = {
+		"fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr",
+	};
+	char buf[96];
+	size_t o;
+	int i;
+
+	if (!p->mask[0])
+		return false;
+	o = (size_t)snprintf(buf, sizeof(buf), "%s ", p->lhs);
+	for (i = 0; i < 8; i++)
+		if (p->mask[0] & (1u << i))
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s",
+					      buf[o - 1] == ' ' ? "" : ",",
+					      names[i]);
+	emit(p, buf);
+	return true;
+}
+
 static void
 flush_gte(struct pctx *p)
 {
@@ -418,6 +454,9 @@ do_cmp(struct pctx *p, const struct nftnl_expr *x)
 		p->pend_l4 = d[0];	/* maybe "tcp dport" follows */
 		return;
 	}
+	if (p->kind == LHS_TCPFLAGS && op == NFT_CMP_NEQ && len == 1 &&
+	    p->masked && !d[0] && tcp_flags_print(p))
+		return;
 	if (op == NFT_CMP_LTE && p->have_gte && p->gte_len == len) {
 		char lo[96], hi[96], buf[400];
 
@@ -513,6 +552,7 @@ do_immediate(struct pctx *p, const struct nftnl_expr *x)
 		memcpy(p->reg[dreg].d, d, len);
 		p->reg[dreg].len = len;
 		p->reg[dreg].set = true;
+		p->reg[dreg].sym = NULL;
 	} else {
 		emit(p, "# unknown expr immediate");
 	}
@@ -618,6 +658,63 @@ do_masq(struct pctx *p, const struct nftnl_expr *x)
 	print_nat_flags(p->fp, flags);
 }
 
+/* rt tcpmss into a register: a symbol the option write prints. */
+static void
+do_rt_mss(struct pctx *p, const struct nftnl_expr *x)
+{
+	uint32_t dreg = nftnl_expr_get_u32(x, NFTNL_EXPR_RT_DREG);
+
+	if (dreg >= 8) {
+		emit(p, "# unknown expr rt");
+		return;
+	}
+	memset(&p->reg[dreg], 0, sizeof(p->reg[dreg]));
+	p->reg[dreg].set = true;
+	p->reg[dreg].len = 2;
+	p->reg[dreg].sym = "rt mtu";
+}
+
+/* hton of a loaded symbol in place: nft's conversion before a write. */
+static void
+do_byteorder(struct pctx *p, const struct nftnl_expr *x)
+{
+	uint32_t sreg = nftnl_expr_get_u32(x, NFTNL_EXPR_BYTEORDER_SREG);
+	uint32_t dreg = nftnl_expr_get_u32(x, NFTNL_EXPR_BYTEORDER_DREG);
+
+	if (sreg >= 8 || dreg >= 8 || !p->reg[sreg].sym) {
+		emit(p, "# unknown expr byteorder");
+		return;
+	}
+	p->reg[dreg] = p->reg[sreg];
+}
+
+/* "tcp option maxseg size set VALUE"; other extension headers are shown
+ * as unknown. */
+static void
+do_exthdr(struct pctx *p, const struct nftnl_expr *x)
+{
+	const struct reg *v = reg_get(p, x, NFTNL_EXPR_EXTHDR_SREG);
+	char buf[96];
+
+	if (!v || !nftnl_expr_is_set(x, NFTNL_EXPR_EXTHDR_OP) ||
+	    nftnl_expr_get_u32(x, NFTNL_EXPR_EXTHDR_OP) !=
+	    NFT_EXTHDR_OP_TCPOPT ||
+	    nftnl_expr_get_u8(x, NFTNL_EXPR_EXTHDR_TYPE) != 2 ||
+	    nftnl_expr_get_u32(x, NFTNL_EXPR_EXTHDR_OFFSET) != 2 ||
+	    nftnl_expr_get_u32(x, NFTNL_EXPR_EXTHDR_LEN) != 2 ||
+	    (!v->sym && v->len != 2)) {
+		emit(p, "# unknown expr exthdr");
+		return;
+	}
+	if (v->sym)
+		snprintf(buf, sizeof(buf), "tcp option maxseg size set %s",
+			 v->sym);
+	else
+		snprintf(buf, sizeof(buf), "tcp option maxseg size set %u",
+			 (unsigned)(v->d[0] << 8 | v->d[1]));
+	emit(p, buf);
+}
+
 static void
 do_counter(struct pctx *p, const struct nftnl_expr *x)
 {
@@ -658,6 +755,14 @@ expr_print_cb(struct nftnl_expr *x, void *data)
 	} else if (!strcmp(name, "rt") &&
 		   nftnl_expr_get_u32(x, NFTNL_EXPR_RT_KEY) == NFT_RT_XFRM) {
 		set_lhs(p, LHS_RT_IPSEC, "rt ipsec");
+	} else if (!strcmp(name, "rt") &&
+		   nftnl_expr_get_u32(x, NFTNL_EXPR_RT_KEY) == NFT_RT_TCPMSS) {
+		do_rt_mss(p, x);
+	} else if (!strcmp(name, "byteorder")) {
+		do_byteorder(p, x);
+	} else if (!strcmp(name, "exthdr") &&
+		   nftnl_expr_is_set(x, NFTNL_EXPR_EXTHDR_SREG)) {
+		do_exthdr(p, x);
 	} else if (!strcmp(name, "xfrm")) {
 		load_xfrm(p, x);
 	} else if (!strcmp(name, "cmp")) {

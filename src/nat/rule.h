@@ -152,12 +152,29 @@ struct nat_forward {
 	char *comment;
 };
 
+/*
+ * TCP MSS clamping (`clamp mss pmtu|N [out IFACE]`): SYNs forwarded out of
+ * @oif (any interface when !has_oif) get their MSS option set to @mss, or
+ * to the route's MTU minus 40 when @mss is 0 ("pmtu").  Stored as the
+ * settings "clamp.mss" ("pmtu" or the number) and "clamp.out".
+ */
+#define NAT_CLAMP_MSS_MIN 88	/* the kernel's TCP_MIN_MSS */
+#define NAT_CLAMP_MSS_MAX 65495
+
+struct nat_clamp {
+	bool on;
+	uint16_t mss;			/* 0: "pmtu" (rt mtu) */
+	bool has_oif;
+	struct nat_ifname oif;
+};
+
 /* Rules in order, as `apply` compiles them. */
 struct nat_ruleset {
 	size_t n_masq, cap_masq;
 	struct nat_rule *masq;
 	size_t n_fwd, cap_fwd;
 	struct nat_forward *fwd;
+	struct nat_clamp clamp;		/* loaded from the settings */
 };
 
 void nat_rule_init(struct nat_rule *r);
@@ -216,6 +233,18 @@ char *nat_rule_format_columns(const struct nat_rule *r);
 struct store;
 int nat_ruleset_load(struct store *s, struct nat_ruleset *rs,
 		     struct masq_err *e);
+
+/*
+ * The clamp setting from its stored text: @mss "pmtu" or a number in
+ * NAT_CLAMP_MSS_MIN..NAT_CLAMP_MSS_MAX, @out an interface name ("ppp+"
+ * for a prefix) or NULL for any.  @mss NULL means clamping is off.  -1
+ * (MASQ_EUSAGE) with @e naming the bad value.
+ */
+int nat_clamp_parse(struct nat_clamp *c, const char *mss, const char *out,
+		    struct masq_err *e);
+/* "pmtu out wan0", "1452", ...: the words after "clamp mss".  Caller
+ * frees.  NULL when clamping is off. */
+char *nat_clamp_format(const struct nat_clamp *c);
 
 /* Helpers shared with the forward parser, the compiler and the shell. */
 int nat_net_parse(struct nat_net *n, const char *s, int want_family);

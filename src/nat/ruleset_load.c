@@ -4,13 +4,19 @@
  *
  * Owns: turning store rows (canonical keyword text) into a struct
  * nat_ruleset with ids and positions, through the one tokenizer and the
- * one parser, so a stored rule means exactly what it meant when typed.
- * Does not own: SQL (core/store.c) or the grammar (rule_parse.c,
- * fwd_parse.c).
+ * one parser, so a stored rule means exactly what it meant when typed;
+ * and the MSS clamp setting (settings "clamp.mss" / "clamp.out"), its
+ * parser and its canonical text.  Does not own: SQL (core/store.c) or the
+ * grammar (rule_parse.c, fwd_parse.c).
  */
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
 
 #include "core/store.h"
 #include "core/tok.h"
@@ -76,6 +82,29 @@ out:
 	return ret;
 }
 
+/* The clamp settings; a value that no longer parses is a store error. */
+static int
+load_clamp(struct store *s, struct nat_clamp *c, struct masq_err *e)
+{
+	char *mss = NULL, *oif = NULL;
+	int ret = -1;
+
+	if (store_setting_get(s, "clamp.mss", &mss, e) == -1 ||
+	    store_setting_get(s, "clamp.out", &oif, e) == -1)
+		goto out;
+	if (nat_clamp_parse(c, mss, oif, e) == -1) {
+		err_prefix(e, "stored clamp setting no longer parses");
+		e->code = MASQ_ESTORE;
+		err_hint(e, "set it again with 'clamp mss ...' or 'clamp off'");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(mss);
+	free(oif);
+	return ret;
+}
+
 /*
  * All or nothing: the rows are parsed into a scratch set and moved into
  * @rs only when every one of them parsed.
@@ -98,14 +127,78 @@ nat_ruleset_load(struct store *s, struct nat_ruleset *rs, struct masq_err *e)
 	for (i = 0; i < n_fwd; i++)
 		if (load_fwd(&tmp, &fwd[i], e) == -1)
 			goto out;
+	if (load_clamp(s, &tmp.clamp, e) == -1)
+		goto out;
 	for (i = 0; i < tmp.n_masq; i++)
 		nat_ruleset_add_masq(rs, &tmp.masq[i]);
 	for (i = 0; i < tmp.n_fwd; i++)
 		nat_ruleset_add_fwd(rs, &tmp.fwd[i]);
+	rs->clamp = tmp.clamp;
 	ret = 0;
 out:
 	nat_ruleset_done(&tmp);
 	store_rows_free(masq, n_masq);
 	store_rows_free(fwd, n_fwd);
 	return ret;
+}
+
+int
+nat_clamp_parse(struct nat_clamp *c, const char *mss, const char *out,
+		struct masq_err *e)
+{
+	size_t i, n;
+	char *end;
+	long v;
+
+	memset(c, 0, sizeof(*c));
+	if (!mss)
+		return 0;
+	if (strcmp(mss, "pmtu") != 0) {
+		v = strtol(mss, &end, 10);
+		if (!*mss || *end || *mss == '-' || *mss == '+' ||
+		    v < NAT_CLAMP_MSS_MIN || v > NAT_CLAMP_MSS_MAX) {
+			err_set(e, MASQ_EUSAGE, "MSS '%s' is not 'pmtu' or a "
+				"number from %d to %d", mss, NAT_CLAMP_MSS_MIN,
+				NAT_CLAMP_MSS_MAX);
+			return err_hint(e, "for an MTU of M, clamp to M-40 "
+					"(1492 -> 1452), or say 'pmtu'");
+		}
+		c->mss = (uint16_t)v;
+	}
+	c->on = true;
+	if (!out)
+		return 0;
+	n = strlen(out);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)out[i] <= ' ' || out[i] >= 0x7f ||
+		    out[i] == '/' || out[i] == ':' || out[i] == ',' ||
+		    out[i] == '"' || (out[i] == '+' && i + 1 < n))
+			break;
+	if (!n || i < n || n > NAT_IFNAMSIZ - 1 + (out[n - 1] == '+')) {
+		err_set(e, MASQ_EUSAGE, "'%s' is not an interface name", out);
+		return err_hint(e, "interface names are like eth0, ppp0 or "
+				"ppp+ (every ppp interface)");
+	}
+	c->has_oif = true;
+	c->oif.wildcard = out[n - 1] == '+';
+	snprintf(c->oif.name, sizeof(c->oif.name), "%.*s",
+		 (int)(n - c->oif.wildcard), out);
+	return 0;
+}
+
+char *
+nat_clamp_format(const struct nat_clamp *c)
+{
+	char mss[16];
+
+	if (!c->on)
+		return NULL;
+	if (c->mss)
+		snprintf(mss, sizeof(mss), "%u", c->mss);
+	else
+		snprintf(mss, sizeof(mss), "pmtu");
+	if (!c->has_oif)
+		return xstrdup(mss);
+	return xasprintf("%s out %s%s", mss, c->oif.name,
+			 c->oif.wildcard ? "+" : "");
 }

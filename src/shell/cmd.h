@@ -112,6 +112,9 @@ extern const struct cmd_entry cmd_check_entry, cmd_show_compiled_entry,
 extern const struct cmd_entry cmd_show_masq_entry, cmd_show_conntrack_entry,
 	cmd_show_stats_entry, cmd_kill_entry, cmd_watch_entry;
 extern const struct cmd_entry cmd_help_entry, cmd_complete_entry;
+extern const struct cmd_entry cmd_diag_entry, cmd_diag_list_entry,
+	cmd_diag_crlf_entry, cmd_diag_mtu_entry;
+extern const struct cmd_entry cmd_clamp_mss_entry, cmd_clamp_off_entry;
 
 /*
  * Run one command line.  Blank and comment lines do nothing.  Returns the

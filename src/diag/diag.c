@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * diag.c - the check registry, the runner and the renderer of results.
+ *
+ * Owns: diag_checks[] (every check file's entry, in `diag list` order),
+ * the context's lazily loaded rules, filling results, turning unmet needs
+ * into SKIP, resolving ids typed by the user (exact, or a unique prefix;
+ * otherwise a usage error marking the word with "did you mean"), and
+ * printing results as text or JSON through core/out.h.
+ * Does not own: any check's logic (check_*.c, mtu*.c) or the commands.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
+#include "diag/diag.h"
+
+const struct diag_check *const diag_checks[] = {
+	&diag_ip_forward_check,
+	&diag_kernel_nat_check,
+	&diag_helpers_check,
+	&diag_ct_sizing_check,
+	&diag_timeouts_check,
+	&diag_alias_check,
+	&diag_lan_to_lan_check,
+	&diag_multi_uplink_check,
+	&diag_ident_check,
+	&diag_nat_others_check,
+	&diag_crlf_check,
+	&diag_mtu_check,
+	NULL,
+};
+
+void
+diag_ctx_init(struct diag_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->proc = "/proc";
+	ctx->sys = "/sys";
+	ctx->is_root = geteuid() == 0;
+	nat_ruleset_init(&ctx->rules);
+}
+
+void
+diag_ctx_done(struct diag_ctx *ctx)
+{
+	nat_ruleset_done(&ctx->rules);
+	ctx->rules_loaded = false;
+}
+
+int
+diag_ctx_rules(struct diag_ctx *ctx, const struct nat_ruleset **rs,
+	       struct masq_err *e)
+{
+	if (!ctx->rules_loaded && ctx->store) {
+		if (nat_ruleset_load(ctx->store, &ctx->rules, e) == -1) {
+			nat_ruleset_done(&ctx->rules);
+			nat_ruleset_init(&ctx->rules);
+			*rs = NULL;
+			return -1;
+		}
+	}
+	ctx->rules_loaded = true;
+	*rs = &ctx->rules;
+	return 0;
+}
+
+const struct diag_check *
+diag_check_find(const char *id)
+{
+	const struct diag_check *const *c;
+
+	for (c = diag_checks; *c; c++)
+		if (!strcmp((*c)->id, id))
+			return *c;
+	return NULL;
+}
+
+void
+diag_result_init(struct diag_result *res)
+{
+	memset(res, 0, sizeof(*res));
+}
+
+void
+diag_result_done(struct diag_result *res)
+{
+	free(res->message);
+	free(res->evidence);
+	free(res->fix);
+	free(res->skip);
+	diag_result_init(res);
+}
+
+static char *
+vfmt(const char *fmt, va_list ap)
+{
+	va_list aq;
+	char *s;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		n = 0;
+	s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+void
+diag_message(struct diag_result *res, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(res->message);
+	res->message = vfmt(fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_evidence(struct diag_result *res, const char *fmt, ...)
+{
+	va_list ap;
+	char *line, *all;
+
+	va_start(ap, fmt);
+	line = vfmt(fmt, ap);
+	va_end(ap);
+	if (!res->evidence) {
+		res->evidence = line;
+		return;
+	}
+	all = xasprintf("%s\n%s", res->evidence, line);
+	free(line);
+	free(res->evidence);
+	res->evidence = all;
+}
+
+void
+diag_fix(struct diag_result *res, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(res->fix);
+	res->fix = vfmt(fmt, ap);
+	va_end(ap);
+}
+
+enum diag_status
+diag_skip(struct diag_result *res, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(res->skip);
+	res->skip = vfmt(fmt, ap);
+	va_end(ap);
+	if (!res->message)
+		res->message = xstrdup(res->skip);
+	return DIAG_SKIP;
+}
+
+enum diag_status
+diag_error(struct diag_result *res, const struct masq_err *e)
+{
+	if (e->hint[0])
+		diag_message(res, "%s (%s)", e->msg, e->hint);
+	else
+		diag_message(res, "%s", e->msg[0] ? e->msg : "failed");
+	if (e->kernel[0])
+		diag_evidence(res, "kernel says: %s", e->kernel);
+	return DIAG_ERROR;
+}
+
+const char *
+diag_status_name(enum diag_status st)
+{
+	switch (st) {
+	case DIAG_PASS:
+		return "PASS";
+	case DIAG_WARN:
+		return "WARN";
+	case DIAG_FAIL:
+		return "FAIL";
+	case DIAG_SKIP:
+		return "SKIP";
+	case DIAG_ERROR:
+		break;
+	}
+	return "ERROR";
+}
+
+/* Does this process have nf_conntrack in the current namespace? */
+static bool
+ct_present(const struct diag_ctx *ctx)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/sys/net/netfilter/nf_conntrack_max",
+		 ctx->proc);
+	return access(path, R_OK) == 0;
+}
+
+enum diag_status
+diag_run_one(struct diag_ctx *ctx, const struct diag_check *c,
+	     struct diag_result *res)
+{
+	enum diag_status st;
+
+	diag_result_init(res);
+	res->check = c;
+	if ((c->needs & DIAG_NEEDS_HOST) && !ctx->host)
+		st = diag_skip(res, "needs a target host: diag %s HOST",
+			       c->id);
+	else if ((c->needs & DIAG_NEEDS_PATHS) && !ctx->n_paths)
+		st = diag_skip(res, "needs files to read: diag %s PATH..",
+			       c->id);
+	else if ((c->needs & DIAG_NEEDS_ROOT) && !ctx->is_root)
+		st = diag_skip(res, "needs root (CAP_NET_ADMIN)");
+	else if ((c->needs & DIAG_NEEDS_CT) && !ct_present(ctx))
+		st = diag_skip(res, "needs conntrack (nf_conntrack is not "
+			       "loaded in this namespace)");
+	else
+		st = c->run(ctx, res);
+	res->status = st;
+	if (!res->message)
+		res->message = xstrdup(st == DIAG_PASS ? "ok" : "no details");
+	return st;
+}
+
+/* Resolve @t to a check: exact id, else a unique prefix. */
+static const struct diag_check *
+resolve(const struct masq_tok *t, struct masq_err *e)
+{
+	const struct diag_check *const *c, *hit = NULL;
+	const char *cands[64], *best;
+	size_t len = strlen(t->s), n = 0, nhit = 0;
+	char list[400] = "";
+
+	for (c = diag_checks; *c; c++) {
+		if (!strcmp((*c)->id, t->s))
+			return *c;
+		if (len && !strncmp((*c)->id, t->s, len)) {
+			hit = *c;
+			nhit++;
+			if (strlen(list) + strlen((*c)->id) + 3 < sizeof(list)) {
+				if (list[0])
+					strcat(list, ", ");
+				strcat(list, (*c)->id);
+			}
+		}
+		if (n < 63)
+			cands[n++] = (*c)->id;
+	}
+	cands[n] = NULL;
+	if (nhit == 1)
+		return hit;
+	if (nhit > 1) {
+		err_tok(e, MASQ_EUSAGE, t, "ambiguous check '%s': %s", t->s,
+			list);
+		err_hint(e, "type more of the id to pick one");
+		return NULL;
+	}
+	err_tok(e, MASQ_EUSAGE, t, "unknown check '%s'", t->s);
+	best = err_suggest(t->s, cands);
+	if (best)
+		err_hint(e, "did you mean '%s'?", best);
+	else
+		err_hint(e, "'diag list' names the checks");
+	return NULL;
+}
+
+int
+diag_run(struct diag_ctx *ctx, const struct masq_tok *ids, size_t n_ids,
+	 struct diag_result **res, size_t *n, struct masq_err *e)
+{
+	const struct diag_check **todo = NULL;
+	const struct diag_check *const *c;
+	size_t i, k = 0;
+	int rc = -1;
+
+	*res = NULL;
+	*n = 0;
+	if (ids) {
+		todo = xcalloc(n_ids ? n_ids : 1, sizeof(*todo));
+		for (i = 0; i < n_ids; i++) {
+			todo[k] = resolve(&ids[i], e);
+			if (!todo[k])
+				goto out;
+			k++;
+		}
+	} else {
+		for (c = diag_checks; *c; c++)
+			k++;
+		todo = xcalloc(k ? k : 1, sizeof(*todo));
+		k = 0;
+		for (c = diag_checks; *c; c++)
+			if (!((*c)->needs & DIAG_NEEDS_PARAMS))
+				todo[k++] = *c;
+	}
+	*res = xcalloc(k ? k : 1, sizeof(**res));
+	for (i = 0; i < k; i++)
+		diag_run_one(ctx, todo[i], &(*res)[i]);
+	*n = k;
+	rc = 0;
+out:
+	free(todo);
+	return rc;
+}
+
+void
+diag_results_free(struct diag_result *res, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		diag_result_done(&res[i]);
+	free(res);
+}
+
+int
+diag_results_failed(const struct diag_result *res, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (res[i].status == DIAG_FAIL || res[i].status == DIAG_ERROR)
+			return 1;
+	return 0;
+}
+
+/* Evidence as a JSON array of lines, or indented text lines. */
+static void
+print_evidence(struct out *o, const char *ev, bool text)
+{
+	const char *p = ev, *nl;
+	char *line;
+
+	out_arr_open(o, "evidence");
+	while (p && *p) {
+		nl = strchr(p, '\n');
+		line = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+		out_str(o, NULL, text ? "      %s\n" : NULL, line);
+		free(line);
+		p = nl ? nl + 1 : NULL;
+	}
+	out_arr_close(o);
+}
+
+void
+diag_results_print(struct out *o, const struct diag_result *res, size_t n,
+		   bool verbose)
+{
+	const struct diag_result *r;
+	char lower[8];
+	size_t i, k;
+
+	out_arr_open(o, NULL);
+	for (i = 0; i < n; i++) {
+		r = &res[i];
+		for (k = 0; k < sizeof(lower) - 1 &&
+		     diag_status_name(r->status)[k]; k++)
+			lower[k] = (char)(diag_status_name(r->status)[k] | 0x20);
+		lower[k] = '\0';
+		out_obj_open(o, NULL);
+		out_str(o, "id", NULL, r->check ? r->check->id : "");
+		out_str(o, "status", NULL, lower);
+		out_text(o, "%-5s  %-20s  %s\n", diag_status_name(r->status),
+			 r->check ? r->check->id : "", r->message);
+		out_str(o, "message", NULL, r->message);
+		print_evidence(o, r->evidence, verbose);
+		if (r->fix)
+			out_str(o, "fix", "       fix: %s\n", r->fix);
+		else
+			out_null(o, "fix", NULL);
+		if (r->check && r->check->faq)
+			out_str(o, "faq", NULL, r->check->faq);
+		else
+			out_null(o, "faq", NULL);
+		if (r->skip)
+			out_str(o, "skip", NULL, r->skip);
+		else
+			out_null(o, "skip", NULL);
+		out_obj_close(o);
+	}
+	out_arr_close(o);
+}
+
+static int
+read_under(const char *root, const char *rel, char *buf, size_t size)
+{
+	char path[512];
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fp = fopen(path, "re");
+	if (!fp)
+		return -1;
+	n = fread(buf, 1, size - 1, fp);
+	if (ferror(fp)) {
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+static int
+parse_u64(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno || end == s) {
+		errno = errno ? errno : EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+diag_proc_read(const struct diag_ctx *ctx, const char *rel, char *buf,
+	       size_t size)
+{
+	return read_under(ctx->proc, rel, buf, size);
+}
+
+int
+diag_sys_read(const struct diag_ctx *ctx, const char *rel, char *buf,
+	      size_t size)
+{
+	return read_under(ctx->sys, rel, buf, size);
+}
+
+int
+diag_proc_u64(const struct diag_ctx *ctx, const char *rel,
+	      unsigned long long *v)
+{
+	char buf[64];
+
+	if (read_under(ctx->proc, rel, buf, sizeof(buf)) == -1)
+		return -1;
+	return parse_u64(buf, v);
+}
+
+int
+diag_sys_u64(const struct diag_ctx *ctx, const char *rel,
+	     unsigned long long *v)
+{
+	char buf[64];
+
+	if (read_under(ctx->sys, rel, buf, sizeof(buf)) == -1)
+		return -1;
+	return parse_u64(buf, v);
+}

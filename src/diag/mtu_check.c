@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * mtu_check.c - the verdict of `diag mtu HOST [out IF]` (FAQ 7.15: "some
+ * sites don't work"), and the diag check "mtu" it is registered as.
+ *
+ * Probes the path (mtu_probe.c), reads the local ruleset before and after
+ * (mtu_rules.c) and the link MTUs, and names one of:
+ *   normal    - sizes pass and fail consistently; "fragmentation needed"
+ *               came back naming the MTU, or nothing on the path is
+ *               smaller than our link;
+ *   blackhole - large DF probes vanish without "fragmentation needed"
+ *               while smaller ones pass;
+ *   filtered  - the same silence, and a rule or drop policy of this host
+ *               (ours or another's) drops incoming frag-needed;
+ *   mismatch  - the uplink's MTU is smaller than a LAN interface's on a
+ *               forwarding host (PPPoE 1492 with 1500 LANs);
+ *   noanswer  - the host answered nothing at all.
+ * with the path MTU, the MSS to clamp to (MTU - 40) and the `clamp mss`
+ * command.  The evidence lists every size probed with its answer.
+ */
+#include "config.h"
+
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
+#include "diag/diag.h"
+#include "diag/mtu.h"
+#include "nat/links.h"
+
+/* The largest MTU among the other up interfaces holding an IPv4 address
+ * (the LANs), with its name; 0 when there is none. */
+static unsigned int
+lan_mtu(const char *oif, char *name, size_t sz, char **list)
+{
+	struct masq_err e;
+	struct nat_net *a;
+	struct ifreq ifr;
+	char **names = NULL;
+	size_t n = 0, na, i;
+	unsigned int best = 0, m;
+	int fd;
+
+	err_init(&e);
+	*list = xstrdup("");
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || links_names(&names, &n, &e) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", names[i]);
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0 ||
+		    !(ifr.ifr_flags & IFF_UP) || (ifr.ifr_flags & IFF_LOOPBACK))
+			continue;
+		m = mtu_link_mtu(names[i]);
+		if (!strcmp(names[i], oif)) {
+			char *l = xasprintf("%s%s%s %u (uplink)", *list,
+					    **list ? ", " : "", names[i], m);
+
+			free(*list);
+			*list = l;
+			continue;
+		}
+		a = NULL;
+		na = 0;
+		if (links_addrs(names[i], AF_INET, &a, &na, &e) < 0 || !na) {
+			free(a);
+			err_reset(&e);
+			continue;
+		}
+		free(a);
+		{
+			char *l = xasprintf("%s%s%s %u", *list,
+					    **list ? ", " : "", names[i], m);
+
+			free(*list);
+			*list = l;
+		}
+		if (m > best) {
+			best = m;
+			snprintf(name, sz, "%s", names[i]);
+		}
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	links_names_free(names, n);
+	err_done(&e);
+	return best;
+}
+
+static bool
+forwarding(const struct diag_ctx *ctx)
+{
+	char path[256], v = '0';
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_forward",
+		 ctx->proc ? ctx->proc : "/proc");
+	fp = fopen(path, "r");
+	if (!fp)
+		return false;
+	if (fread(&v, 1, 1, fp) != 1)
+		v = '0';
+	fclose(fp);
+	return v == '1';
+}
+
+static const char *
+answer_word(enum mtu_answer a)
+{
+	switch (a) {
+	case MTU_PASS:
+		return "ok";
+	case MTU_FRAG:
+		return "frag-needed";
+	case MTU_LOCAL:
+		return "too big here";
+	case MTU_LOST:
+		return "lost";
+	default:
+		return "-";
+	}
+}
+
+/* One evidence line per round: "round 1: 1500 icmp frag-needed 1400 from
+ * 192.0.2.1 1 ms, udp ...; 1400 icmp ok 1 ms, ...". */
+static void
+probe_evidence(struct diag_result *res, const struct mtu_report *r)
+{
+	unsigned int round;
+	size_t i;
+	char *l;
+
+	for (round = 1; round <= r->rounds; round++) {
+		l = xasprintf("round %u:", round);
+		for (i = 0; i < r->n_probes; i++) {
+			const struct mtu_probe_rec *q = &r->probes[i];
+			char *m;
+
+			if (q->round != round || q->answer == MTU_NONE)
+				continue;
+			m = xasprintf("%s %u/%s %s", l, q->size,
+				      q->proto == 'i' ? "icmp" : "udp",
+				      answer_word(q->answer));
+			free(l);
+			l = m;
+			if (q->answer == MTU_FRAG) {
+				m = xasprintf("%s(mtu %u from %s)", l, q->mtu,
+					      q->from);
+				free(l);
+				l = m;
+			}
+			if (q->answer != MTU_LOCAL) {
+				m = xasprintf("%s %ums", l, q->ms);
+				free(l);
+				l = m;
+			}
+			m = xasprintf("%s,", l);
+			free(l);
+			l = m;
+		}
+		if (l[strlen(l) - 1] == ',')
+			l[strlen(l) - 1] = '\0';
+		diag_evidence(res, "%s", l);
+		free(l);
+	}
+}
+
+/* Drops whose counters rose between @a (before) and @b (after). */
+static uint64_t
+drop_delta(const struct mtu_drop *d, const struct mtu_drop *before,
+	   size_t nb)
+{
+	size_t i;
+
+	for (i = 0; i < nb; i++)
+		if (before[i].handle == d->handle && d->handle &&
+		    !strcmp(before[i].table, d->table) &&
+		    !strcmp(before[i].family, d->family) &&
+		    !strcmp(before[i].chain, d->chain))
+			return d->packets - before[i].packets;
+	return 0;
+}
+
+int
+mtu_diagnose(struct diag_ctx *ctx, struct diag_result *res,
+	     struct mtu_report *r, const char **verdict)
+{
+	struct mtu_probe_opts o = { ctx->host, ctx->iface, 0 };
+	struct mtu_drop *d0 = NULL, *d1 = NULL;
+	size_t n0 = 0, n1 = 0, i;
+	struct masq_err e;
+	char lan[IF_NAMESIZE] = "", *links = NULL, cb[12], ca[12];
+	unsigned int lmax, local_drops = 0;
+	bool fwd = forwarding(ctx), rules_ok;
+	enum diag_status st;
+
+	err_init(&e);
+	*verdict = "error";
+	rules_ok = mtu_rules_drops(&d0, &n0, &e) == 0;
+	err_reset(&e);
+	if (mtu_probe_run(&o, r, &e) < 0) {
+		st = diag_error(res, &e);
+		goto out;
+	}
+	if (rules_ok && mtu_rules_drops(&d1, &n1, &e) < 0)
+		rules_ok = false;
+	lmax = lan_mtu(r->oif, lan, sizeof(lan), &links);
+
+	diag_evidence(res, "route: %s%s dev %s (link MTU %u)%s%s",
+		      r->gateway[0] ? "via " : "on-link", r->gateway, r->oif,
+		      r->link_mtu, r->src[0] ? " src " : "", r->src);
+	snprintf(cb, sizeof(cb), "%u", r->cached_before);
+	snprintf(ca, sizeof(ca), "%u", r->cached_after);
+	diag_evidence(res, "kernel's cached PMTU for %s: %s before, %s after",
+		      r->dst, r->cached_before ? cb : "none",
+		      r->cached_after ? ca : "none");
+	diag_evidence(res, "probes: %u sent in %u rounds, %u.%03u s: %u "
+		      "answered, %u frag-needed, %u too big here, %u lost%s",
+		      r->n_sent, r->rounds, r->elapsed_ms / 1000,
+		      r->elapsed_ms % 1000, r->n_pass, r->n_frag, r->n_local,
+		      r->n_lost, r->no_raw ? " (no raw socket: UDP only)" :
+		      "");
+	probe_evidence(res, r);
+	diag_evidence(res, "interfaces: %s%s", links,
+		      fwd ? "; forwarding on" : "; forwarding off");
+	if (!rules_ok)
+		diag_evidence(res, "local ruleset: could not be read (%s)",
+			      e.msg);
+	for (i = 0; rules_ok && i < n1; i++) {
+		const struct mtu_drop *x = &d1[i];
+		uint64_t delta = drop_delta(x, d0, n0);
+		bool in = strcmp(x->hook, "forward") != 0;
+
+		if (in && (x->kind == MTU_DROP_RULE || delta))
+			local_drops++;
+		if (in && x->kind == MTU_DROP_POLICY)
+			local_drops++;
+		diag_evidence(res, "local ruleset: %stable %s %s chain %s "
+			      "(%s hook): %s%s", x->ours ? "our own " : "",
+			      x->family, x->table, x->chain, x->hook,
+			      x->kind == MTU_DROP_POLICY ?
+			      "policy drop and no rule accepts ICMP "
+			      "frag-needed (type 3 code 4, ct related)" :
+			      x->kind == MTU_DROP_RULE ?
+			      "a rule drops ICMP frag-needed" :
+			      "a rule may drop ICMP frag-needed",
+			      x->has_counter ? "" : "");
+		if (x->handle)
+			diag_evidence(res, "  rule handle %llu, counter %llu "
+				      "packets, +%llu while probing%s",
+				      (unsigned long long)x->handle,
+				      (unsigned long long)x->packets,
+				      (unsigned long long)delta,
+				      in ? "" : " (affects LAN hosts only)");
+	}
+
+	if (!r->path_mtu) {
+		*verdict = "noanswer";
+		diag_message(res, "%s answered none of %u probes (echo and "
+			     "UDP): host down, or it filters both", r->dst,
+			     r->n_sent);
+		st = DIAG_ERROR;
+		goto out;
+	}
+	if (r->minfail && r->minfail_answer == MTU_LOST) {
+		if (local_drops) {
+			*verdict = "filtered";
+			diag_message(res, "path MTU to %s is %u (MSS %u): ICMP "
+				     "'fragmentation needed' is filtered "
+				     "locally - probes above %u vanish and "
+				     "this host's ruleset drops the answer",
+				     r->dst, r->path_mtu, r->path_mtu - 40,
+				     r->path_mtu);
+		} else {
+			*verdict = "blackhole";
+			diag_message(res, "path MTU to %s is %u (MSS %u): black "
+				     "hole - probes above %u vanish without "
+				     "'fragmentation needed'%s", r->dst,
+				     r->path_mtu, r->path_mtu - 40,
+				     r->path_mtu, r->icmp_alive ? "" :
+				     " (echo unanswered: UDP only, less sure)");
+		}
+		diag_fix(res, "clamp mss %u out %s", r->path_mtu - 40, r->oif);
+		st = local_drops || r->icmp_alive ? DIAG_FAIL : DIAG_WARN;
+		goto out;
+	}
+	if (fwd && lmax > r->link_mtu && r->link_mtu) {
+		*verdict = "mismatch";
+		diag_message(res, "path MTU to %s is %u (MSS %u): link MTU "
+			     "mismatch - uplink %s has %u, LAN %s has %u, "
+			     "LAN hosts will send %u-byte packets", r->dst,
+			     r->path_mtu, r->path_mtu - 40, r->oif,
+			     r->link_mtu, lan, lmax, lmax);
+		diag_fix(res, "clamp mss pmtu out %s", r->oif);
+		st = DIAG_WARN;
+		goto out;
+	}
+	*verdict = "normal";
+	if (r->frag_mtu)
+		diag_message(res, "path MTU to %s is %u (MSS %u): normal PMTUD "
+			     "- 'fragmentation needed' from %s names %u",
+			     r->dst, r->path_mtu, r->path_mtu - 40,
+			     r->frag_from, r->frag_mtu);
+	else
+		diag_message(res, "path MTU to %s is %u (MSS %u): normal - "
+			     "nothing on the path is smaller than %s", r->dst,
+			     r->path_mtu, r->path_mtu - 40, r->oif);
+	if (fwd && r->path_mtu < (lmax ? lmax : r->link_mtu))
+		diag_fix(res, "clamp mss pmtu out %s", r->oif);
+	st = DIAG_PASS;
+out:
+	if (r->inconsistent)
+		diag_evidence(res, "note: some sizes failed below one that "
+			      "passed (loss or a flapping path)");
+	free(links);
+	free(d0);
+	free(d1);
+	err_done(&e);
+	return (int)st;
+}
+
+static enum diag_status
+mtu_run(struct diag_ctx *ctx, struct diag_result *res)
+{
+	struct mtu_report r;
+	const char *verdict;
+	enum diag_status st;
+
+	memset(&r, 0, sizeof(r));
+	st = (enum diag_status)mtu_diagnose(ctx, res, &r, &verdict);
+	mtu_report_done(&r);
+	return st;
+}
+
+const struct diag_check diag_mtu_check = {
+	.id = "mtu",
+	.title = "path MTU to a host: black holes, filtered frag-needed, "
+		 "PPPoE-style link mismatch",
+	.faq = "7.15",
+	.needs = DIAG_NEEDS_ROOT | DIAG_NEEDS_HOST,
+	.run = mtu_run,
+};
