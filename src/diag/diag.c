@@ -34,6 +34,8 @@ const struct diag_check *const diag_checks[] = {
 	&diag_nat_others_check,
 	&diag_crlf_check,
 	&diag_mtu_check,
+	&diag_dynaddr_check,
+	&diag_ports_check,
 	NULL,
 };
 

@@ -89,12 +89,22 @@ out:
 	return rc;
 }
 
-static const char *const diag_ids[] = {
-	"sysctl.ip-forward", "kernel.nat-features", "helpers",
-	"conntrack.sizing", "timeouts.idle", "rules.alias",
-	"rules.lan-to-lan", "routing.multi-uplink", "ident", "nat.others",
-	NULL,
-};
+/*
+ * Completion choices for `diag ID..`: the registry's ids, filled once at
+ * start so this list can never drift from diag_checks[].
+ */
+static const char *diag_ids[64];
+
+__attribute__((constructor)) static void
+diag_ids_fill(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; diag_checks[i] && n + 1 < sizeof(diag_ids) /
+	     sizeof(diag_ids[0]); i++)
+		diag_ids[n++] = diag_checks[i]->id;
+	diag_ids[n] = NULL;
+}
 
 static const struct cmd_kw diag_kws[] = {
 	{ "CHECK-ID", CMD_ARG_CHOICE, "CHECK-ID",
