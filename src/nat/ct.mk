@@ -5,3 +5,4 @@ src_libmasq_a_SOURCES += \
 	src/nat/ct_parse.c src/nat/ct_dump.c src/nat/ct_delete.c \
 	src/nat/ct_stats.c src/nat/ct_events.c \
 	src/nat/ct_rule.h src/nat/ct_rule.c
+src_libmasq_a_SOURCES += src/nat/timeouts.h src/nat/timeouts.c

@@ -111,6 +111,8 @@ extern const struct cmd_entry cmd_check_entry, cmd_show_compiled_entry,
 	cmd_diff_entry, cmd_apply_entry;
 extern const struct cmd_entry cmd_show_masq_entry, cmd_show_conntrack_entry,
 	cmd_show_stats_entry, cmd_kill_entry, cmd_watch_entry;
+extern const struct cmd_entry cmd_show_ports_entry, cmd_show_timeouts_entry,
+	cmd_timeouts_set_entry, cmd_timeouts_reset_entry;
 extern const struct cmd_entry cmd_help_entry, cmd_complete_entry;
 extern const struct cmd_entry cmd_diag_entry, cmd_diag_list_entry,
 	cmd_diag_crlf_entry, cmd_diag_mtu_entry;

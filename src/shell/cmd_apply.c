@@ -14,7 +14,27 @@
 #include <stdlib.h>
 
 #include "nat/nft.h"
+#include "nat/timeouts.h"
 #include "shell/cmds_int.h"
+
+/*
+ * After the rules: write the stored conntrack timeouts into this namespace
+ * again (the kernel forgets them when the namespace is recreated or
+ * someone changes them).  Prints a line only when some are stored.
+ */
+static int
+apply_timeouts(struct cmd_ctx *ctx, struct store *s, struct masq_err *e)
+{
+	unsigned int n;
+
+	if (nat_timeouts_apply_stored(s, &n, e) < 0)
+		return err_prefix(e, "the rules are applied, but setting the "
+				  "stored timeouts failed");
+	if (n)
+		out_int(ctx->out, "timeouts", "set %lld stored conntrack "
+			"timeouts\n", n);
+	return 0;
+}
 
 /* Load and compile the staged rules. */
 static int
@@ -61,8 +81,8 @@ cmd_apply(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 		(long long)(rs.n_masq + rs.n_fwd));
 	out_int(ctx->out, "nft_rules", " (%lld nft rules)", m);
 	out_int(ctx->out, "revision", " as revision %lld\n", rev);
+	rc = apply_timeouts(ctx, s, e);
 	out_obj_close(ctx->out);
-	rc = 0;
 out:
 	free(script);
 	free(text);

@@ -20,3 +20,4 @@ masqsh_SOURCES = src/shell/main.c src/shell/repl.c src/shell/repl.h
 masqsh_CFLAGS = $(AM_CFLAGS) $(READLINE_CFLAGS)
 masqsh_LDADD = $(MASQ_LIBS) $(READLINE_LIBS)
 src_libmasq_a_SOURCES += src/shell/cmd_clamp.c src/shell/cmd_diag_mtu.c
+src_libmasq_a_SOURCES += src/shell/cmd_ports.c src/shell/cmd_timeouts.c
