@@ -10,4 +10,4 @@ src_libmasq_a_SOURCES += \
 	src/shell/cmd_diag.c
 src_libmasq_a_SOURCES += src/diag/mtu.h src/diag/mtu_search.c src/diag/mtu_probe.c src/diag/mtu_rules.c src/diag/mtu_check.c
 src_libmasq_a_SOURCES += src/diag/check_dynaddr.c src/diag/check_ports.c \
-	src/shell/cmd_diag_dynaddr.c src/shell/cmd_diag_ports.c
+	src/shell/cmd_diag.h src/shell/cmd_diag_dynaddr.c src/shell/cmd_diag_ports.c
