@@ -53,6 +53,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_diag_mtu_entry,
 	&cmd_diag_dynaddr_entry,
 	&cmd_diag_ports_entry,
+	&cmd_report_entry,
 	&cmd_help_entry,
 	&cmd_complete_entry,
 	NULL,

@@ -117,6 +117,7 @@ extern const struct cmd_entry cmd_help_entry, cmd_complete_entry;
 extern const struct cmd_entry cmd_diag_entry, cmd_diag_list_entry,
 	cmd_diag_crlf_entry, cmd_diag_mtu_entry;
 extern const struct cmd_entry cmd_diag_dynaddr_entry, cmd_diag_ports_entry;
+extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_clamp_mss_entry, cmd_clamp_off_entry;
 
 /*
