@@ -38,6 +38,8 @@
 
 #include "nat/ct.h"
 
+#include "ct_bench.h"
+
 /* under the default socket send buffer (208 KiB): larger is EMSGSIZE */
 #define BATCH_BYTES (128 * 1024)
 
@@ -49,23 +51,8 @@ make_ct(struct nf_conntrack *ct, uint32_t i)
 	uint32_t src = htonl(0x0a000000 | (i & 0xffffff));
 	uint32_t dst = htonl(0xc6336400 | (1 + i % 200));
 	uint16_t sport = htons((uint16_t)(40000 + i % 20000));
-	uint16_t dport = htons(443);
 
-	nfct_set_attr_u8(ct, ATTR_L3PROTO, AF_INET);
-	nfct_set_attr_u8(ct, ATTR_REPL_L3PROTO, AF_INET);
-	nfct_set_attr_u32(ct, ATTR_IPV4_SRC, src);
-	nfct_set_attr_u32(ct, ATTR_IPV4_DST, dst);
-	nfct_set_attr_u32(ct, ATTR_REPL_IPV4_SRC, dst);
-	nfct_set_attr_u32(ct, ATTR_REPL_IPV4_DST, src);
-	nfct_set_attr_u8(ct, ATTR_L4PROTO, IPPROTO_TCP);
-	nfct_set_attr_u8(ct, ATTR_REPL_L4PROTO, IPPROTO_TCP);
-	nfct_set_attr_u16(ct, ATTR_PORT_SRC, sport);
-	nfct_set_attr_u16(ct, ATTR_PORT_DST, dport);
-	nfct_set_attr_u16(ct, ATTR_REPL_PORT_SRC, dport);
-	nfct_set_attr_u16(ct, ATTR_REPL_PORT_DST, sport);
-	nfct_set_attr_u8(ct, ATTR_TCP_STATE, 3);	/* ESTABLISHED */
-	nfct_set_attr_u32(ct, ATTR_STATUS, IPS_SEEN_REPLY | IPS_ASSURED);
-	nfct_set_attr_u32(ct, ATTR_TIMEOUT, 7200);
+	ct_bench_tcp(ct, src, dst, sport, htons(443), 7200);
 	nfct_attr_unset(ct, ATTR_SNAT_IPV4);
 	nfct_attr_unset(ct, ATTR_SNAT_PORT);
 	nfct_attr_unset(ct, ATTR_DNAT_IPV4);
@@ -80,33 +67,6 @@ make_ct(struct nf_conntrack *ct, uint32_t i)
 				  htonl(0xc0a80100 | (1 + i % 250)));
 		nfct_set_attr_u16(ct, ATTR_DNAT_PORT, htons(8443));
 	}
-}
-
-/* Read and count error answers without blocking. */
-static long
-drain_errors(struct mnl_socket *nl, char *buf, size_t len, int *first)
-{
-	const struct nlmsghdr *nlh;
-	const struct nlmsgerr *er;
-	long bad = 0;
-	ssize_t n;
-	int left;
-
-	while ((n = recv(mnl_socket_get_fd(nl), buf, len, MSG_DONTWAIT)) > 0) {
-		left = (int)n;
-		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left);
-		     nlh = mnl_nlmsg_next(nlh, &left)) {
-			if (nlh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			er = mnl_nlmsg_get_payload(nlh);
-			if (er->error) {
-				bad++;
-				if (!*first)
-					*first = -er->error;
-			}
-		}
-	}
-	return bad;
 }
 
 static int
@@ -149,10 +109,10 @@ cmd_create(uint32_t n)
 				return 1;
 			}
 			off = 0;
-			bad += drain_errors(nl, rbuf, BATCH_BYTES, &first);
+			bad += ct_bench_drain(nl, rbuf, BATCH_BYTES, &first);
 		}
 	}
-	bad += drain_errors(nl, rbuf, BATCH_BYTES, &first);
+	bad += ct_bench_drain(nl, rbuf, BATCH_BYTES, &first);
 	if (bad)
 		fprintf(stderr, "ct_dump_bench: %ld of %" PRIu32 " creates "
 			"failed, first: %s\n", bad, n, strerror(first));

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -33,8 +32,8 @@
 #include "core/xalloc.h"
 #include "diag/diag.h"
 #include "nat/ct.h"
+#include "nat/links.h"
 
-#define DYN_INFINITY 0xffffffffu
 #define DYN_ARPHRD_PPP 512
 
 /* One address as rtnetlink reports it. */
@@ -44,7 +43,7 @@ struct dyn_addr {
 	uint8_t addr[16];
 	uint8_t plen, scope;
 	uint32_t flags;
-	uint32_t valid, preferred;	/* seconds; DYN_INFINITY: forever */
+	uint32_t valid, preferred;	/* seconds; LINKS_LIFE_FOREVER: forever */
 };
 
 struct dyn_acc {
@@ -55,53 +54,22 @@ struct dyn_acc {
 static int
 dyn_addr_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	struct dyn_acc *acc = data;
-	const struct nlattr *a, *local = NULL, *addr = NULL;
+	struct links_ifaddr ia;
 	struct dyn_addr d;
-	size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
 
-	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+	if (!links_ifaddr_parse(nlh, &ia))
 		return MNL_CB_OK;
 	memset(&d, 0, sizeof(d));
-	d.family = ifa->ifa_family;
-	d.plen = ifa->ifa_prefixlen;
-	d.scope = ifa->ifa_scope;
-	d.flags = ifa->ifa_flags;
-	d.valid = d.preferred = DYN_INFINITY;
-	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
-		switch (mnl_attr_get_type(a)) {
-		case IFA_LOCAL:
-			local = a;
-			break;
-		case IFA_ADDRESS:
-			addr = a;
-			break;
-		case IFA_FLAGS:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				d.flags = mnl_attr_get_u32(a);
-			break;
-		case IFA_CACHEINFO:
-			if (mnl_attr_get_payload_len(a) >=
-			    sizeof(struct ifa_cacheinfo)) {
-				const struct ifa_cacheinfo *ci =
-					mnl_attr_get_payload(a);
-
-				d.valid = ci->ifa_valid;
-				d.preferred = ci->ifa_prefered;
-			}
-			break;
-		default:
-			break;
-		}
-	}
-	if (local)
-		addr = local;
-	if (!addr || mnl_attr_get_payload_len(addr) != alen)
-		return MNL_CB_OK;
-	memcpy(d.addr, mnl_attr_get_payload(addr), alen);
-	if (!if_indextoname(ifa->ifa_index, d.ifname))
-		snprintf(d.ifname, sizeof(d.ifname), "if%u", ifa->ifa_index);
+	d.family = ia.family;
+	memcpy(d.addr, ia.addr, sizeof(ia.addr));
+	d.plen = ia.plen;
+	d.scope = ia.scope;
+	d.flags = ia.flags;
+	d.valid = ia.valid;
+	d.preferred = ia.preferred;
+	if (!if_indextoname(ia.ifindex, d.ifname))
+		snprintf(d.ifname, sizeof(d.ifname), "if%u", ia.ifindex);
 	if (acc->n == acc->cap) {
 		acc->cap = acc->cap ? acc->cap * 2 : 16;
 		acc->v = xrealloc(acc->v, acc->cap * sizeof(*acc->v));
@@ -110,58 +78,10 @@ dyn_addr_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Every address of this namespace with lifetimes.  Caller frees acc->v. */
-static int
-dyn_addrs_read(struct dyn_acc *acc, struct masq_err *e)
-{
-	static char buf[16384];
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct rtgenmsg *g;
-	unsigned int seq = (unsigned int)time(NULL), portid;
-	ssize_t n;
-	int r = -1;
-
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return err_sys(e, MASQ_EKERNEL, errno, "rtnetlink socket");
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "rtnetlink bind");
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->rtgen_family = AF_UNSPEC;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "rtnetlink address dump");
-		goto out;
-	}
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			err_sys(e, MASQ_EKERNEL, errno, "rtnetlink address dump");
-			goto out;
-		}
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, dyn_addr_cb, acc);
-	} while (r > MNL_CB_STOP);
-	if (r < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "rtnetlink address dump");
-		goto out;
-	}
-	r = 0;
-out:
-	mnl_socket_close(nl);
-	return r;
-}
-
 static bool
 dyn_is_dynamic(const struct dyn_addr *d)
 {
-	return !(d->flags & IFA_F_PERMANENT) || d->valid != DYN_INFINITY;
+	return !(d->flags & IFA_F_PERMANENT) || d->valid != LINKS_LIFE_FOREVER;
 }
 
 static const char *
@@ -484,7 +404,8 @@ dynaddr_run(struct diag_ctx *ctx, struct diag_result *res)
 
 	err_init(&e);
 	if (diag_ctx_rules(ctx, &rs, &e) == -1 ||
-	    dyn_addrs_read(&acc, &e) == -1) {
+	    links_dump(RTM_GETADDR, AF_UNSPEC, sizeof(struct rtgenmsg),
+		       dyn_addr_cb, &acc, &e) == -1) {
 		s.st = diag_error(res, &e);
 		goto out;
 	}

@@ -2,7 +2,7 @@
 /*
  * diag_net.c - the namespace's addresses (with alias labels) and IPv4
  * policy-routing rules over rtnetlink, and network-list helpers for the
- * checks.  One socket per dump; nothing cached.
+ * checks.  One socket per dump (links_dump()); nothing cached.
  */
 #include "config.h"
 
@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
@@ -21,57 +20,7 @@
 
 #include "core/xalloc.h"
 #include "diag/diag_int.h"
-
-static int
-rt_dump(int type, int family, size_t hdrlen, mnl_cb_t cb, void *data,
-	struct masq_err *e)
-{
-	char buf[32768];
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	unsigned int seq = (unsigned int)time(NULL), portid;
-	uint8_t *fam;
-	ssize_t n;
-	int r, ret = -1;
-
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return err_sys(e, MASQ_EKERNEL, errno, "cannot open rtnetlink");
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot bind rtnetlink");
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (uint16_t)type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	/* every header used here starts with its family byte */
-	fam = mnl_nlmsg_put_extra_header(nlh, hdrlen);
-	fam[0] = (uint8_t)family;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot send rtnetlink request");
-		goto out;
-	}
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			err_sys(e, MASQ_EKERNEL, errno, "rtnetlink dump failed");
-			goto out;
-		}
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
-		if (r < 0) {
-			err_sys(e, MASQ_EKERNEL, errno, "rtnetlink dump failed");
-			goto out;
-		}
-		if (r == MNL_CB_STOP)
-			break;
-	}
-	ret = 0;
-out:
-	mnl_socket_close(nl);
-	return ret;
-}
+#include "nat/links.h"
 
 struct addr_acc {
 	struct diag_addr *v;
@@ -82,44 +31,21 @@ static int
 addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct addr_acc *acc = data;
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct links_ifaddr ia;
 	struct diag_addr a;
-	const void *local = NULL, *address = NULL;
-	struct nlattr *at;
-	size_t alen;
 
-	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+	if (!links_ifaddr_parse(nlh, &ia))
 		return MNL_CB_OK;
 	memset(&a, 0, sizeof(a));
-	mnl_attr_for_each(at, nlh, sizeof(*ifa)) {
-		switch (mnl_attr_get_type(at)) {
-		case IFA_LOCAL:
-			local = mnl_attr_get_payload(at);
-			break;
-		case IFA_ADDRESS:
-			address = mnl_attr_get_payload(at);
-			break;
-		case IFA_LABEL:
-			if (mnl_attr_validate(at, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(a.label, sizeof(a.label), "%s",
-					 mnl_attr_get_str(at));
-			break;
-		}
-	}
-	if (!local)
-		local = address;
-	if (!local)
-		return MNL_CB_OK;
-	alen = ifa->ifa_family == AF_INET ? 4 : 16;
-	a.net.family = ifa->ifa_family;
-	memcpy(a.net.addr, local, alen);
-	a.net.plen = ifa->ifa_prefixlen;
-	a.secondary = ifa->ifa_flags & IFA_F_SECONDARY;
-	a.scope = ifa->ifa_scope;
-	if (!if_indextoname(ifa->ifa_index, a.ifname))
-		snprintf(a.ifname, sizeof(a.ifname), "if%u", ifa->ifa_index);
-	if (!a.label[0])
-		snprintf(a.label, sizeof(a.label), "%s", a.ifname);
+	a.net.family = ia.family;
+	memcpy(a.net.addr, ia.addr, sizeof(ia.addr));
+	a.net.plen = ia.plen;
+	a.secondary = ia.flags & IFA_F_SECONDARY;
+	a.scope = ia.scope;
+	if (!if_indextoname(ia.ifindex, a.ifname))
+		snprintf(a.ifname, sizeof(a.ifname), "if%u", ia.ifindex);
+	snprintf(a.label, sizeof(a.label), "%s",
+		 ia.label && ia.label[0] ? ia.label : a.ifname);
 	acc->v = xreallocarray(acc->v, acc->n + 1, sizeof(*acc->v));
 	acc->v[acc->n++] = a;
 	return MNL_CB_OK;
@@ -132,8 +58,8 @@ diag_net_addrs(struct diag_addr **v, size_t *n, struct masq_err *e)
 
 	*v = NULL;
 	*n = 0;
-	if (rt_dump(RTM_GETADDR, AF_UNSPEC, sizeof(struct ifaddrmsg), addr_cb,
-		    &acc, e) == -1) {
+	if (links_dump(RTM_GETADDR, AF_UNSPEC, sizeof(struct ifaddrmsg),
+		       addr_cb, &acc, e) == -1) {
 		free(acc.v);
 		return -1;
 	}
@@ -207,8 +133,8 @@ diag_net_rules(struct diag_iprule **v, size_t *n, struct masq_err *e)
 
 	*v = NULL;
 	*n = 0;
-	if (rt_dump(RTM_GETRULE, AF_INET, sizeof(struct fib_rule_hdr),
-		    rule_cb, &acc, e) == -1) {
+	if (links_dump(RTM_GETRULE, AF_INET, sizeof(struct fib_rule_hdr),
+		       rule_cb, &acc, e) == -1) {
 		free(acc.v);
 		return -1;
 	}

@@ -37,6 +37,7 @@
 
 #include "core/xalloc.h"
 #include "diag/mtu.h"
+#include "nat/links.h"
 
 #define UDP_PORT_BASE 33434
 #define TIMEOUT_MAX_MS 2000
@@ -150,49 +151,8 @@ static int
 route_get(struct in_addr dst, unsigned int oif, struct route_info *ri,
 	  struct masq_err *e)
 {
-	char buf[8192];
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
-	unsigned int seq = (unsigned int)time(NULL), portid;
-	int ret = -1, n;
-	char a[INET_ADDRSTRLEN];
-
 	memset(ri, 0, sizeof(*ri));
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot open rtnetlink");
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = seq;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
-	mnl_attr_put(nlh, RTA_DST, 4, &dst);
-	if (oif)
-		mnl_attr_put_u32(nlh, RTA_OIF, oif);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "route query failed");
-		goto out;
-	}
-	n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	if (n < 0 || mnl_cb_run(buf, (size_t)n, seq, portid, route_cb,
-				ri) < 0) {
-		inet_ntop(AF_INET, &dst, a, sizeof(a));
-		err_sys(e, MASQ_EFAIL, errno, "no route to %s", a);
-		err_hint(e, "'ip route get %s' shows what the kernel thinks",
-			 a);
-		goto out;
-	}
-	ret = 0;
-out:
-	if (nl)
-		mnl_socket_close(nl);
-	return ret;
+	return links_route_get(AF_INET, &dst, oif, route_cb, ri, e);
 }
 
 static uint16_t

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * report_net.c - the interfaces (state, MTU, link address) and the IPv4
- * and IPv6 main-table routes for `report`, read over rtnetlink with one socket per
- * dump.  Addresses and policy rules come from diag_net.c.  Nothing is
- * cached and nothing printed.
+ * and IPv6 main-table routes for `report`, read over rtnetlink with one
+ * socket per dump (links_dump()).  Addresses and policy rules come from
+ * diag_net.c.  Nothing is cached and nothing printed.
  */
 #include "config.h"
 
@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
@@ -22,56 +21,7 @@
 
 #include "core/xalloc.h"
 #include "diag/report.h"
-
-/* Dump @type for @family; @cb gets each message. */
-static int
-report_dump(int type, int family, size_t hdrlen, mnl_cb_t cb, void *data,
-	    struct masq_err *e)
-{
-	char buf[32768];
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	unsigned int seq = (unsigned int)time(NULL), portid;
-	uint8_t *fam;
-	ssize_t len;
-	int r, ret = -1;
-
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return err_sys(e, MASQ_EKERNEL, errno, "cannot open rtnetlink");
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot bind rtnetlink");
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (uint16_t)type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	/* ifinfomsg and rtmsg both start with their family byte */
-	fam = mnl_nlmsg_put_extra_header(nlh, hdrlen);
-	fam[0] = (uint8_t)family;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot send rtnetlink request");
-		goto out;
-	}
-	do {
-		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (len < 0) {
-			err_sys(e, MASQ_EKERNEL, errno, "rtnetlink dump failed");
-			goto out;
-		}
-		r = mnl_cb_run(buf, (size_t)len, seq, portid, cb, data);
-		if (r < 0) {
-			err_sys(e, MASQ_EKERNEL, errno, "rtnetlink dump failed");
-			goto out;
-		}
-	} while (r != MNL_CB_STOP);
-	ret = 0;
-out:
-	mnl_socket_close(nl);
-	return ret;
-}
+#include "nat/links.h"
 
 /* ---- links ---- */
 
@@ -152,8 +102,8 @@ report_links(struct report_link **v, size_t *n, struct masq_err *e)
 
 	*v = NULL;
 	*n = 0;
-	if (report_dump(RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg),
-			link_cb, &acc, e) == -1) {
+	if (links_dump(RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg),
+		       link_cb, &acc, e) == -1) {
 		free(acc.v);
 		return -1;
 	}
@@ -267,8 +217,8 @@ report_routes(int family, struct report_route **v, size_t *n,
 	assert(family == AF_INET || family == AF_INET6);
 	*v = NULL;
 	*n = 0;
-	if (report_dump(RTM_GETROUTE, family, sizeof(struct rtmsg),
-			route_cb, &acc, e) == -1) {
+	if (links_dump(RTM_GETROUTE, family, sizeof(struct rtmsg),
+		       route_cb, &acc, e) == -1) {
 		free(acc.v);
 		return -1;
 	}
