@@ -45,6 +45,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool ro;
+	bool wrote;		/* a write transaction was opened */
 	unsigned int depth;	/* store_begin() nesting */
 };
 
@@ -164,6 +165,27 @@ store_int(struct store *s, const char *sql, int64_t a, int64_t b,
 /* ---- transactions --------------------------------------------------------- */
 
 /*
+ * Put what this connection committed on disk.  The connections run with
+ * synchronous = NORMAL (see store_settings()): COMMIT writes the WAL but
+ * syncs nothing, and the syncing is left to a checkpoint, which syncs the
+ * WAL, copies it into the database file and syncs that.  SQLite runs one
+ * when the last connection closes; store_close() runs this passive one
+ * first (when this connection began a write), so that a masqsh that
+ * exits while another one (the engine, a REPL) keeps the database open
+ * has its commits on disk too.  Only frames that a read still open
+ * elsewhere needs stay unsynced until that reader lets go.  Errors are
+ * not fatal here: the commits are in the WAL, and the next checkpoint
+ * retries.
+ */
+static void
+store_sync(struct store *s)
+{
+	if (!s->ro && s->wrote)
+		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+					  NULL, NULL);
+}
+
+/*
  * Open the bracket of one write function.  *@outer tells store_wend()
  * whether it opened the transaction itself or only a savepoint inside the
  * caller's.
@@ -172,6 +194,7 @@ static int
 store_wbegin(struct store *s, bool *outer, struct masq_err *e)
 {
 	*outer = sqlite3_get_autocommit(s->db) != 0;
+	s->wrote = true;
 	return store_exec(s, *outer ? "BEGIN IMMEDIATE" : "SAVEPOINT store_w",
 			  "cannot start a transaction", e);
 }
@@ -204,6 +227,7 @@ store_begin(struct store *s, struct masq_err *e)
 {
 	char sql[64];
 
+	s->wrote = true;
 	if (s->depth == 0 || sqlite3_get_autocommit(s->db)) {
 		if (store_exec(s, "BEGIN IMMEDIATE",
 			       "cannot start a transaction", e) == -1)
@@ -300,12 +324,22 @@ out:
 	return ret;
 }
 
-/* Create @path 0600 if it does not exist yet, before SQLite touches it. */
+/*
+ * Create @path 0600 if it does not exist yet, before SQLite touches it,
+ * making missing parent directories (0700) first.  An existing file costs
+ * one open(): the parents are only walked when the file's directory is
+ * missing.
+ */
 static int
 store_create_file(const char *path, struct masq_err *e)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
+	if (fd == -1 && errno == ENOENT) {
+		if (store_mkparents(path, e) == -1)
+			return -1;
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	}
 	if (fd == -1) {
 		if (errno == EEXIST)
 			return 0;
@@ -369,6 +403,64 @@ store_migrate(struct store *s, struct masq_err *e)
 	}
 }
 
+/*
+ * Process-wide SQLite settings, before the first connection initialises
+ * the library.  No bulk page-cache preallocation: SQLite would otherwise
+ * write the headers of 20 page slots (~80 KiB) on the first read, which
+ * costs more page faults than a whole "masq list" needs; pages are
+ * allocated one at a time instead.  Also no memory statistics, which we
+ * never read.  Both are ignored (SQLITE_MISUSE) if the library was already
+ * initialised by someone else, which is harmless.
+ */
+static void
+store_sqlite_setup(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)NULL, 0, 0);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/*
+ * The connection settings.  The WAL file and its index (-wal, -shm) are
+ * kept between runs (PERSIST_WAL) instead of being created and unlinked
+ * by every masqsh; journal_size_limit = 0 truncates the checkpointed WAL
+ * to zero bytes on close, so what stays on disk is an empty -wal and the
+ * 32 KiB index.  synchronous = NORMAL leaves the syncing to the
+ * checkpoint at close (store_sync()): a sync costs milliseconds on a busy
+ * disk, and FULL spent five of them on one apply and one per commit of a
+ * script, where NORMAL takes four per writing process (WAL header, its
+ * directory, WAL, database file) and none for a reader.  What changes:
+ * a long-lived connection (the REPL, the engine) has its commits synced
+ * by the next checkpoint (every 1,000 WAL pages) or when it closes, not
+ * at each commit.  The database stays consistent after a crash either
+ * way; a power loss can only lose such not-yet-synced commits.
+ */
+static int
+store_settings(struct store *s, struct masq_err *e)
+{
+	int one = 1;
+
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	if (!s->ro)
+		sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+				     &one);
+	return store_exec(s, s->ro ? "PRAGMA foreign_keys = ON" :
+			  "PRAGMA foreign_keys = ON; "
+			  "PRAGMA synchronous = NORMAL; "
+			  "PRAGMA journal_size_limit = 0", "cannot open", e);
+}
+
+/*
+ * The steady state costs one read of the schema version and no write: WAL
+ * mode is a property of the file, switched on together with the first
+ * migration, so a file whose version is current is left as it is and no
+ * write transaction is taken.
+ */
 static int
 store_connect(struct store **sp, const char *path, bool ro, struct masq_err *e)
 {
@@ -376,6 +468,7 @@ store_connect(struct store **sp, const char *path, bool ro, struct masq_err *e)
 	int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	int64_t v;
 
+	store_sqlite_setup();
 	s->path = xstrdup(path);
 	s->ro = ro;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
@@ -387,9 +480,7 @@ store_connect(struct store **sp, const char *path, bool ro, struct masq_err *e)
 		store_fail(s, e, "cannot open");
 		goto fail;
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	if (store_exec(s, "PRAGMA foreign_keys = ON", "cannot open", e) == -1)
+	if (store_settings(s, e) == -1)
 		goto fail;
 	/* reading the version is the first real access: a file that is not
 	 * a database fails here with SQLite's words */
@@ -404,7 +495,7 @@ store_connect(struct store **sp, const char *path, bool ro, struct masq_err *e)
 			err_hint(e, "run masqsh once to upgrade it");
 			goto fail;
 		}
-	} else {
+	} else if ((uint64_t)v < store_migrations_count) {
 		if (store_exec(s, "PRAGMA journal_mode = WAL",
 			       "cannot switch to WAL", e) == -1 ||
 		    store_migrate(s, e) == -1)
@@ -423,7 +514,7 @@ store_open(struct store **s, const char *path, struct masq_err *e)
 	*s = NULL;
 	if (!path)
 		path = store_default_path();
-	if (store_mkparents(path, e) == -1 || store_create_file(path, e) == -1)
+	if (store_create_file(path, e) == -1)
 		return -1;
 	return store_connect(s, path, false, e);
 }
@@ -452,6 +543,8 @@ store_close(struct store *s)
 		return;
 	if (s->db && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (s->db)
+		store_sync(s);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
@@ -787,25 +880,53 @@ store_col_dup(sqlite3_stmt *st, int col)
 	return xstrdup(v ? v : "");
 }
 
-int
-store_revision_last(struct store *s, struct store_revision *r,
-		    struct masq_err *e)
+/* NULL for an SQL NULL. */
+static char *
+store_col_dup_null(sqlite3_stmt *st, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+
+	return v ? xstrdup(v) : NULL;
+}
+
+/* The columns every revision query selects, in store_rev_fill()'s order;
+ * @compiled is the compiled column, or '' when it is not wanted. */
+#define STORE_REV_COLS(compiled)					\
+	"SELECT id, applied_at, rules, " compiled ", status, deadline, "	\
+	"prev, origin, user, rule_ids FROM revisions "
+
+static void
+store_rev_fill(sqlite3_stmt *st, struct store_revision *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->applied_at = sqlite3_column_int64(st, 1);
+	r->rules = store_col_dup(st, 2);
+	r->compiled = store_col_dup(st, 3);
+	r->status = store_col_dup(st, 4);
+	r->deadline = sqlite3_column_int64(st, 5);
+	r->prev = sqlite3_column_int64(st, 6);
+	r->origin = store_col_dup_null(st, 7);
+	r->user = store_col_dup_null(st, 8);
+	r->rule_ids = store_col_dup_null(st, 9);
+}
+
+/* One revision from "@sql" with one integer parameter @a (ignored when
+ * the statement has none).  1 when no row. */
+static int
+store_rev_one(struct store *s, const char *sql, int64_t a,
+	      struct store_revision *r, struct masq_err *e)
 {
 	sqlite3_stmt *st;
 	int rc, ret = -1;
 
 	memset(r, 0, sizeof(*r));
-	if (store_prep(s, &st, "SELECT id, applied_at, rules, compiled, status "
-		       "FROM revisions ORDER BY id DESC LIMIT 1",
-		       "cannot read revisions", e) == -1)
+	if (store_prep(s, &st, sql, "cannot read revisions", e) == -1)
 		return -1;
+	if (sqlite3_bind_parameter_count(st) >= 1)
+		sqlite3_bind_int64(st, 1, a);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		r->id = sqlite3_column_int64(st, 0);
-		r->applied_at = sqlite3_column_int64(st, 1);
-		r->rules = store_col_dup(st, 2);
-		r->compiled = store_col_dup(st, 3);
-		r->status = store_col_dup(st, 4);
+		store_rev_fill(st, r);
 		ret = 0;
 	} else if (rc == SQLITE_DONE) {
 		ret = 1;
@@ -816,11 +937,428 @@ store_revision_last(struct store *s, struct store_revision *r,
 	return ret;
 }
 
+int
+store_revision_last(struct store *s, struct store_revision *r,
+		    struct masq_err *e)
+{
+	return store_rev_one(s, STORE_REV_COLS("compiled")
+			     "ORDER BY id DESC LIMIT 1", 0, r, e);
+}
+
 void
 store_revision_done(struct store_revision *r)
 {
 	free(r->rules);
 	free(r->compiled);
 	free(r->status);
+	free(r->origin);
+	free(r->user);
+	free(r->rule_ids);
 	memset(r, 0, sizeof(*r));
+}
+
+/* ---- revisions: history, rollback, apply confirm ---------------------------- */
+
+static void
+store_bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+store_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int
+store_revision_record(struct store *s, const struct store_revision *r,
+		      int64_t *id, struct masq_err *e)
+{
+	static const char *const what = "cannot record the revision";
+	sqlite3_stmt *st;
+	bool outer;
+	int ret = -1;
+
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	if (store_prep(s, &st, "INSERT INTO revisions (applied_at, rules, "
+		       "compiled, status, deadline, prev, origin, user, "
+		       "rule_ids) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		       what, e) == -1)
+		goto out;
+	sqlite3_bind_int64(st, 1, r->applied_at ? r->applied_at :
+			   (int64_t)time(NULL));
+	sqlite3_bind_text(st, 2, r->rules ? r->rules : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->compiled ? r->compiled : "", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->status ? r->status : STORE_REV_APPLIED, -1,
+			  SQLITE_STATIC);
+	store_bind_int_or_null(st, 5, r->deadline);
+	store_bind_int_or_null(st, 6, r->prev);
+	store_bind_text_or_null(st, 7, r->origin);
+	store_bind_text_or_null(st, 8, r->user);
+	store_bind_text_or_null(st, 9, r->rule_ids);
+	if (store_done(s, st, what, e) == -1)
+		goto out;
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	ret = 0;
+out:
+	return store_wend(s, outer, ret, e);
+}
+
+int
+store_revision_get(struct store *s, int64_t id, struct store_revision *r,
+		   struct masq_err *e)
+{
+	return store_rev_one(s, STORE_REV_COLS("compiled") "WHERE id = ?1",
+			     id, r, e);
+}
+
+int
+store_revision_pending(struct store *s, struct store_revision *r,
+		       struct masq_err *e)
+{
+	return store_rev_one(s, STORE_REV_COLS("compiled")
+			     "WHERE status = 'pending' ORDER BY id DESC "
+			     "LIMIT 1", 0, r, e);
+}
+
+int
+store_revisions_list(struct store *s, size_t limit, struct store_revision **v,
+		     size_t *n, struct masq_err *e)
+{
+	struct store_revision *a = NULL;
+	size_t cap = 0, k = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (store_prep(s, &st, STORE_REV_COLS("''") "ORDER BY id DESC "
+		       "LIMIT ?1", "cannot read revisions", e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 16;
+			a = xreallocarray(a, cap, sizeof(*a));
+		}
+		memset(&a[k], 0, sizeof(a[k]));
+		store_rev_fill(st, &a[k]);
+		k++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, e, "cannot read revisions");
+		sqlite3_finalize(st);
+		store_revisions_free(a, k);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*v = a;
+	*n = k;
+	return 0;
+}
+
+void
+store_revisions_free(struct store_revision *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		store_revision_done(&v[i]);
+	free(v);
+}
+
+int
+store_revision_set_status(struct store *s, int64_t id, const char *from,
+			  const char *to, bool *changed, struct masq_err *e)
+{
+	static const char *const what = "cannot change the revision's status";
+	sqlite3_stmt *st;
+	bool outer;
+	int ret = -1;
+
+	if (changed)
+		*changed = false;
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	if (store_prep(s, &st, from ?
+		       "UPDATE revisions SET status = ?2 WHERE id = ?1 AND "
+		       "status = ?3" :
+		       "UPDATE revisions SET status = ?2 WHERE id = ?1",
+		       what, e) == -1)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	if (from)
+		sqlite3_bind_text(st, 3, from, -1, SQLITE_STATIC);
+	if (store_done(s, st, what, e) == -1)
+		goto out;
+	if (changed)
+		*changed = sqlite3_changes(s->db) > 0;
+	ret = 0;
+out:
+	return store_wend(s, outer, ret, e);
+}
+
+int
+store_rows_restore(struct store *s, enum store_kind kind, const int64_t *ids,
+		   const char *const *specs, size_t n, struct masq_err *e)
+{
+	static const char *const what = "cannot restore rules";
+	sqlite3_stmt *st;
+	bool outer;
+	size_t i;
+	int ret = -1;
+
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	if (store_run3(s, "DELETE FROM rules WHERE kind = ?1", kind, 0, 0,
+		       what, e) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!ids || ids[i] <= 0) {
+			if (store_insert_at(s, kind, (int64_t)i + 1, specs[i],
+					    NULL, e) == -1)
+				goto out;
+			continue;
+		}
+		if (store_prep(s, &st, "INSERT INTO rules (id, kind, pos, spec) "
+			       "VALUES (?1, ?2, ?3, ?4)", what, e) == -1)
+			goto out;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		sqlite3_bind_int(st, 2, kind);
+		sqlite3_bind_int64(st, 3, (int64_t)i + 1);
+		sqlite3_bind_text(st, 4, specs[i], -1, SQLITE_STATIC);
+		if (store_done(s, st, what, e) == -1)
+			goto out;
+	}
+	ret = 0;
+out:
+	return store_wend(s, outer, ret, e);
+}
+
+/* ---- alerts (masqsh engine) -------------------------------------------------- */
+
+int
+store_alert_raise(struct store *s, const char *kind, const char *key,
+		  const char *message, const char *host, int64_t *id,
+		  bool *created, struct masq_err *e)
+{
+	static const char *const what = "cannot record the alert";
+	sqlite3_stmt *st = NULL;
+	int64_t old = 0;
+	bool outer;
+	int rc, ret = -1;
+
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	if (store_prep(s, &st, "SELECT id FROM alerts WHERE kind = ?1 AND "
+		       "key = ?2 AND cleared_at IS NULL", what, e) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		old = sqlite3_column_int64(st, 0);
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s, e, what);
+		sqlite3_finalize(st);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	if (store_prep(s, &st, old ?
+		       "UPDATE alerts SET message = ?3, host = ?4 WHERE id = ?5" :
+		       "INSERT INTO alerts (raised_at, kind, key, message, host) "
+		       "VALUES (?5, ?1, ?2, ?3, ?4)", what, e) == -1)
+		goto out;
+	if (!old) {
+		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(st, 3, message, -1, SQLITE_STATIC);
+	if (host && *host)
+		sqlite3_bind_text(st, 4, host, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, old ? old : (int64_t)time(NULL));
+	if (store_done(s, st, what, e) == -1)
+		goto out;
+	if (id)
+		*id = old ? old : sqlite3_last_insert_rowid(s->db);
+	if (created)
+		*created = !old;
+	ret = 0;
+out:
+	return store_wend(s, outer, ret, e);
+}
+
+int
+store_alert_clear(struct store *s, int64_t id, struct masq_err *e)
+{
+	bool outer;
+	int ret;
+
+	if (store_wbegin(s, &outer, e) == -1)
+		return -1;
+	ret = store_run3(s, "UPDATE alerts SET cleared_at = ?1 WHERE id = ?2 "
+			 "AND cleared_at IS NULL", (int64_t)time(NULL), id, 0,
+			 "cannot clear the alert", e);
+	return store_wend(s, outer, ret, e);
+}
+
+int
+store_alerts_list(struct store *s, bool all, struct store_alert **v,
+		  size_t *n, struct masq_err *e)
+{
+	struct store_alert *a = NULL;
+	size_t cap = 0, k = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (store_prep(s, &st, all ?
+		       "SELECT id, raised_at, cleared_at, kind, key, message, "
+		       "host FROM alerts ORDER BY id" :
+		       "SELECT id, raised_at, cleared_at, kind, key, message, "
+		       "host FROM alerts WHERE cleared_at IS NULL ORDER BY id",
+		       "cannot read alerts", e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 8;
+			a = xreallocarray(a, cap, sizeof(*a));
+		}
+		a[k].id = sqlite3_column_int64(st, 0);
+		a[k].raised_at = sqlite3_column_int64(st, 1);
+		a[k].cleared_at = sqlite3_column_int64(st, 2);
+		a[k].kind = store_col_dup(st, 3);
+		a[k].key = store_col_dup(st, 4);
+		a[k].message = store_col_dup(st, 5);
+		a[k].host = store_col_dup(st, 6);
+		k++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, e, "cannot read alerts");
+		sqlite3_finalize(st);
+		store_alerts_free(a, k);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*v = a;
+	*n = k;
+	return 0;
+}
+
+void
+store_alerts_free(struct store_alert *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].key);
+		free(v[i].message);
+		free(v[i].host);
+	}
+	free(v);
+}
+
+/* ---- light reads for the apply path ----------------------------------------- */
+
+int
+store_settings_prefix(struct store *s, const char *prefix,
+		      struct store_setting **v, size_t *n, struct masq_err *e)
+{
+	static const char *const what = "cannot read settings";
+	struct store_setting *a = NULL;
+	size_t k = 0, cap = 0, len = strlen(prefix);
+	char *hi = xstrdup(prefix);
+	sqlite3_stmt *st = NULL;
+	int rc, ret = -1;
+
+	*v = NULL;
+	*n = 0;
+	/* the smallest key above every key that starts with @prefix */
+	while (len && (unsigned char)hi[len - 1] == 0xff)
+		hi[--len] = '\0';
+	if (len)
+		hi[len - 1] = (char)((unsigned char)hi[len - 1] + 1);
+	if (store_prep(s, &st, "SELECT key, value FROM settings WHERE "
+		       "key >= ?1 AND (?2 IS NULL OR key < ?2) ORDER BY key",
+		       what, e) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	if (len)
+		sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 16;
+			a = xreallocarray(a, cap, sizeof(*a));
+		}
+		a[k].key = store_col_dup(st, 0);
+		a[k].val = store_col_dup(st, 1);
+		k++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, e, what);
+		goto out;
+	}
+	*v = a;
+	*n = k;
+	a = NULL;
+	k = 0;
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	store_settings_free(a, k);
+	free(hi);
+	return ret;
+}
+
+void
+store_settings_free(struct store_setting *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].val);
+	}
+	free(v);
+}
+
+int
+store_revision_last_id(struct store *s, int64_t *id, struct masq_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, ret = -1;
+
+	*id = 0;
+	/* the rowid alone: no payload, so no overflow pages of the texts */
+	if (store_prep(s, &st, "SELECT id FROM revisions ORDER BY id DESC "
+		       "LIMIT 1", "cannot read revisions", e) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		ret = 0;
+	} else if (rc == SQLITE_DONE) {
+		ret = 1;
+	} else {
+		store_fail(s, e, "cannot read revisions");
+	}
+	sqlite3_finalize(st);
+	return ret;
 }

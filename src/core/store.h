@@ -15,6 +15,7 @@
 #ifndef MASQ_STORE_H
 #define MASQ_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -83,6 +84,12 @@ struct store_revision {
 	char *rules;		/* the staged rules as text (masqsh -f form) */
 	char *compiled;		/* the exact ruleset text loaded */
 	char *status;		/* "applied", "pending" (confirm), "reverted" */
+	/* db/003; 0 / NULL on rows written before it */
+	int64_t deadline;	/* pending: confirm by this unix time */
+	int64_t prev;		/* the revision that ran before this one */
+	char *origin;		/* "apply", "rollback to 3", ... */
+	char *user;		/* who ran it */
+	char *rule_ids;		/* store ids, one per rules line, space-separated */
 };
 int store_revision_add(struct store *s, const char *rules,
 		       const char *compiled, const char *status, int64_t *id,
@@ -91,5 +98,103 @@ int store_revision_add(struct store *s, const char *rules,
 int store_revision_last(struct store *s, struct store_revision *r,
 			struct masq_err *e);
 void store_revision_done(struct store_revision *r);
+
+/* ---- revisions: history, rollback, apply confirm (cmd_revisions.c) ---- */
+
+/* Statuses a revision goes through: "applied" (no confirm asked),
+ * "pending" -> "confirmed" or "reverted". */
+#define STORE_REV_APPLIED "applied"
+#define STORE_REV_PENDING "pending"
+#define STORE_REV_CONFIRMED "confirmed"
+#define STORE_REV_REVERTED "reverted"
+
+/*
+ * Record @r (every field; applied_at 0 means now; NULL strings are stored
+ * as "" for rules/compiled and NULL otherwise).  *@id gets the new id.
+ */
+int store_revision_record(struct store *s, const struct store_revision *r,
+			  int64_t *id, struct masq_err *e);
+/* Revision @id (with its texts); 1 (zeroed @r) when there is none. */
+int store_revision_get(struct store *s, int64_t id, struct store_revision *r,
+		       struct masq_err *e);
+/* The newest pending revision; 1 (zeroed @r) when none is pending. */
+int store_revision_pending(struct store *s, struct store_revision *r,
+			   struct masq_err *e);
+/*
+ * Every revision, newest first, without the compiled text (compiled is
+ * ""), at most @limit of them (0: all).  Free with store_revisions_free().
+ */
+int store_revisions_list(struct store *s, size_t limit,
+			 struct store_revision **v, size_t *n,
+			 struct masq_err *e);
+void store_revisions_free(struct store_revision *v, size_t n);
+/* Set the status of @id when it is now @from (NULL: any).  *@changed
+ * (may be NULL) says whether a row changed. */
+int store_revision_set_status(struct store *s, int64_t id, const char *from,
+			      const char *to, bool *changed,
+			      struct masq_err *e);
+/*
+ * Replace all rows of @kind by @specs, giving row i the id @ids[i] when
+ * @ids is not NULL and @ids[i] > 0 (a fresh id otherwise).  The caller
+ * clears both kinds first (store_rows_replace with n 0) so no id is in
+ * use.  One transaction.
+ */
+int store_rows_restore(struct store *s, enum store_kind kind,
+		       const int64_t *ids, const char *const *specs, size_t n,
+		       struct masq_err *e);
+
+/*
+ * Alerts raised by `masqsh engine` (db/002_alerts.sql).  An alert is
+ * active until cleared; at most one is active per (@kind, @key).
+ */
+#include <stdbool.h>
+
+struct store_alert {
+	int64_t id;
+	int64_t raised_at;	/* unix time */
+	int64_t cleared_at;	/* unix time; 0 while active */
+	char *kind;		/* "port-budget", "table-fill", ... */
+	char *key;		/* what it is about, e.g. "198.51.100.2 udp 192.0.2.10:53" */
+	char *message;
+	char *host;		/* the culprit inside host, "" when none */
+};
+/*
+ * Raise the alert @kind/@key, or refresh the message and host of the one
+ * already active (its raised_at stays).  *@created says which (both out
+ * parameters may be NULL).  @host NULL or "" stores none.  On error
+ * nothing is changed.
+ */
+int store_alert_raise(struct store *s, const char *kind, const char *key,
+		      const char *message, const char *host, int64_t *id,
+		      bool *created, struct masq_err *e);
+/* Mark alert @id cleared now; clearing a cleared or unknown one is a
+ * no-op. */
+int store_alert_clear(struct store *s, int64_t id, struct masq_err *e);
+/* Active alerts (@all: every alert ever raised), oldest first.  Caller
+ * frees with store_alerts_free(). */
+int store_alerts_list(struct store *s, bool all, struct store_alert **v,
+		      size_t *n, struct masq_err *e);
+void store_alerts_free(struct store_alert *v, size_t n);
+
+/* ---- light reads for the apply path ---- */
+
+struct store_setting {
+	char *key;		/* the whole key, owned */
+	char *val;		/* owned, never NULL */
+};
+/*
+ * Every setting whose key starts with @prefix ("" for all), in key order,
+ * in one query.  *@v is NULL when there is none.  Caller frees with
+ * store_settings_free().
+ */
+int store_settings_prefix(struct store *s, const char *prefix,
+			  struct store_setting **v, size_t *n,
+			  struct masq_err *e);
+void store_settings_free(struct store_setting *v, size_t n);
+/*
+ * The id of the newest revision, without reading its texts; returns 1
+ * (and *@id 0) when there is none.
+ */
+int store_revision_last_id(struct store *s, int64_t *id, struct masq_err *e);
 
 #endif

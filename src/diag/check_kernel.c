@@ -135,7 +135,11 @@ rule_covers(const struct nat_rule *r, uint8_t proto, uint16_t port)
 	return in != r->dport.neg;
 }
 
-/* Is a ct helper object of type @h both defined and set by some rule? */
+/*
+ * Is a ct helper object of type @h both defined and set by some rule?  In
+ * our own table (`helper add`) a helper object always comes with the
+ * prerouting rules that set it, so the object alone is enough there.
+ */
 static bool
 nft_assigned(const struct diag_nft *d, const char *h)
 {
@@ -144,6 +148,8 @@ nft_assigned(const struct diag_nft *d, const char *h)
 	for (i = 0; i < d->n_helpers; i++) {
 		if (strcmp(d->helpers[i].helper, h))
 			continue;
+		if (!strcmp(d->helpers[i].table, NAT_TABLE_NAME))
+			return true;
 		for (k = 0; k < d->n_chains; k++) {
 			const struct diag_nft_chain *c = &d->chains[k];
 
@@ -156,6 +162,18 @@ nft_assigned(const struct diag_nft *d, const char *h)
 					return true;
 		}
 	}
+	return false;
+}
+
+/* Is helper @name staged (`helper add`), applied or not? */
+static bool
+staged_helper(const struct nat_ruleset *rs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->helpers.n; i++)
+		if (!strcmp(rs->helpers.v[i].name, name))
+			return true;
 	return false;
 }
 
@@ -205,16 +223,18 @@ helpers_run(struct diag_ctx *ctx, struct diag_result *res)
 			     h->proto == 6 ? "tcp" : "udp", h->port, h->name,
 			     h->name == helpers[0].name ? "active FTP" :
 			     "DCC");
-		diag_fix(res, "nft add table ip helpers; nft 'add ct helper ip "
-			 "helpers %s { type \"%s\" protocol tcp; }'; nft 'add "
-			 "chain ip helpers pre { type filter hook prerouting "
-			 "priority 0; }'; nft 'add rule ip helpers pre tcp "
-			 "dport %u ct helper set \"%s\"'", h->name, h->name,
-			 h->port, h->name);
+		if (staged_helper(rs, h->name)) {
+			diag_evidence(res, "%s: assigned by 'helper add' but "
+				      "not applied yet", h->name);
+			diag_fix(res, "apply");
+		} else {
+			diag_fix(res, "helper add %s", h->name);
+		}
 		st = DIAG_WARN;
 	}
 	diag_evidence(res, "IRC servers on other ports than 6667 need the "
-		      "helper rule on those ports too (FAQ 7.25)");
+		      "helper on those ports too: 'helper add irc ports "
+		      "6667,6697,7000' (FAQ 7.25)");
 	if (st == DIAG_PASS)
 		diag_message(res, "every masqueraded protocol that needs a "
 			     "helper has one");

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -142,6 +143,68 @@ rule_action_fits(const struct nat_rule *r, const struct ct_rule_x *x,
 	}
 }
 
+/* Does forward @f explain the DNAT of @ce? */
+static bool
+fwd_match(const struct nat_forward *f, const struct ct_entry *ce)
+{
+	size_t alen = ce->family == AF_INET6 ? 16 : 4, i;
+	const struct nat_port_range *hit = NULL;
+	bool proto;
+
+	if (f->to.family != ce->family ||
+	    memcmp(f->to.addr, ce->reply.src.b, alen))
+		return false;
+	if (f->proto.n)
+		for (i = 0, proto = false; !proto && i < f->proto.n; i++)
+			proto = f->proto.v[i] == ce->proto;
+	else
+		proto = ce->proto == IPPROTO_TCP || ce->proto == IPPROTO_UDP;
+	if (!proto)
+		return false;
+	for (i = 0; !hit && i < f->dport.n; i++)
+		if (ce->orig.dport >= f->dport.v[i].lo &&
+		    ce->orig.dport <= f->dport.v[i].hi)
+			hit = &f->dport.v[i];
+	if (!hit || !netlist_has(&f->src, ce->family, &ce->orig.src))
+		return false;
+	if (!f->has_toport)
+		return ce->reply.sport == ce->orig.dport;
+	if (f->toport.lo == f->toport.hi)
+		return ce->reply.sport == f->toport.lo;
+	/* a range maps onto a range of the same length, in order */
+	return ce->reply.sport == f->toport.lo + (ce->orig.dport - hit->lo);
+}
+
+char *
+ct_rule_ref(uint64_t rule_id, char *buf)
+{
+	if (!rule_id)
+		snprintf(buf, CT_RULE_REFSIZ, "-");
+	else if (rule_id & CT_RULE_FWD)
+		snprintf(buf, CT_RULE_REFSIZ, "fwd%llu",
+			 (unsigned long long)(rule_id & ~CT_RULE_FWD));
+	else
+		snprintf(buf, CT_RULE_REFSIZ, "%llu",
+			 (unsigned long long)rule_id);
+	return buf;
+}
+
+/* The forward behind a DNAT'ed entry, or 0. */
+static uint64_t
+fwd_rules_match(const struct ct_rules *cr, const struct ct_entry *ce)
+{
+	const struct nat_forward *f;
+	size_t i;
+
+	for (i = 0; i < cr->rs->n_fwd; i++) {
+		f = &cr->rs->fwd[i];
+		if (fwd_match(f, ce))
+			return f->id > 0 && (uint64_t)f->id < CT_RULE_FWD ?
+			       CT_RULE_FWD | (uint64_t)f->id : 0;
+	}
+	return 0;
+}
+
 uint64_t
 ct_rules_match(const struct ct_rules *cr, const struct ct_entry *ce)
 {
@@ -152,7 +215,7 @@ ct_rules_match(const struct ct_rules *cr, const struct ct_entry *ce)
 		return 0;
 	/* a port forward alone is not a masq rule's doing */
 	if ((ce->status & CT_ST_NAT_MASK) == CT_ST_DST_NAT)
-		return 0;
+		return fwd_rules_match(cr, ce);
 	for (i = 0; i < cr->rs->n_masq; i++) {
 		r = &cr->rs->masq[i];
 		if (cr->x[i].family != ce->family ||
@@ -163,6 +226,10 @@ ct_rules_match(const struct ct_rules *cr, const struct ct_entry *ce)
 			continue;
 		return r->id > 0 ? (uint64_t)r->id : 0;
 	}
+	/* DNAT + SNAT by our own masquerade (hairpin) without a masq rule
+	 * that fits: the forward made the connection */
+	if (ce->status & CT_ST_DST_NAT)
+		return fwd_rules_match(cr, ce);
 	return 0;
 }
 

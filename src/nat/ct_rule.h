@@ -18,8 +18,14 @@
  * accepts any translated address, SNAT only an address inside its range,
  * `detect` only an address of one of its interfaces (looked up when the
  * evaluator is built), NONAT only an untranslated entry; a port range must
- * hold the translated port.  Interfaces are otherwise ignored.  Entries
- * that only carry DNAT (port forwards) get no masq rule.
+ * hold the translated port.  Interfaces are otherwise ignored.
+ *
+ * Entries that carry DNAT and no masq rule of theirs are attributed to the
+ * first port forward whose protocol, public port and allowed sources match
+ * the original tuple and whose inside host (and port, mapped like the
+ * kernel maps a range) is the reply's source.  Such a rule_id has
+ * CT_RULE_FWD set, so it never equals a masq rule's id (`rule N`, `kill
+ * rule N` stay about masq rules); ct_rule_ref() names it "fwdN".
  */
 #ifndef MASQ_NAT_CT_RULE_H
 #define MASQ_NAT_CT_RULE_H
@@ -31,6 +37,16 @@
 #include "nat/rule.h"
 
 struct ct_rules;
+
+/* Set in a rule_id that names a port forward (the forward's id below it).
+ * Bit 31, so a uint32_t copy of the id keeps it. */
+#define CT_RULE_FWD (UINT64_C(1) << 31)
+
+/* The rule column's text for @rule_id: "3" (masq rule 3), "fwd2" (forward
+ * 2) or "-" (none), in @buf of at least CT_RULE_REFSIZ bytes.  Returns
+ * @buf.  Cannot fail. */
+#define CT_RULE_REFSIZ 32
+char *ct_rule_ref(uint64_t rule_id, char *buf);
 
 /*
  * Build an evaluator over @rs, which is borrowed and must outlive the
@@ -56,7 +72,8 @@ void ct_rules_free(struct ct_rules *cr);
 /* How many masq rules @cr evaluates (0 for NULL). */
 size_t ct_rules_count(const struct ct_rules *cr);
 
-/* The id of the rule that made @ce, or 0 when none fits.  Cannot fail. */
+/* The id of the rule that made @ce (CT_RULE_FWD | id for a forward), or 0
+ * when none fits.  Cannot fail. */
 uint64_t ct_rules_match(const struct ct_rules *cr, const struct ct_entry *ce);
 
 /* ct_query.annotate hook: ce->rule_id = ct_rules_match(@cr, ce).  @cr is a

@@ -33,6 +33,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/batch.h>
+#include <libnftnl/object.h>
 #include <libnftnl/common.h>
 
 #include "core/xalloc.h"
@@ -152,6 +153,12 @@ batch_table(struct bctx *bc, const struct nft_tab *t)
 		nlh = bmsg(bc, NFT_MSG_NEWCHAIN, t->family,
 			   NLM_F_CREATE | NLM_F_EXCL, "chain", NULL);
 		nftnl_chain_nlmsg_build_payload(nlh, t->chains[i].chain);
+		bnext(bc);
+	}
+	for (i = 0; i < t->n_objs; i++) {	/* ct objects (nft_ct.c) */
+		nlh = bmsg(bc, NFT_MSG_NEWOBJ, t->family,
+			   NLM_F_CREATE | NLM_F_EXCL, "object", NULL);
+		nftnl_obj_nlmsg_build_payload(nlh, t->objs[i]);
 		bnext(bc);
 	}
 	for (i = 0; i < t->n_chains; i++) {

@@ -31,6 +31,7 @@
 #include "core/xalloc.h"
 #include "nat/links.h"
 #include "nat/nft_int.h"
+#include "nat/nft_ct.h"
 
 #define TH_DPORT_OFF 2
 
@@ -107,6 +108,7 @@ nft_tab_done(struct nft_tab *t)
 		free(cs->origin);
 		nftnl_chain_free(cs->chain);
 	}
+	nft_ct_tab_done(t);
 	free(t->chains);
 	if (t->table)
 		nftnl_table_free(t->table);
@@ -518,19 +520,38 @@ rule_new(const struct nft_tab *t, const struct nft_chainset *cs)
 	return r;
 }
 
+/*
+ * The comment "masqsh KIND ID" as the rule's user data.  The TLV is
+ * written by hand (type NFTNL_UDATA_RULE_COMMENT, length with the NUL,
+ * the text), byte for byte what nftnl_udata_put_strz() makes, without
+ * its buffer allocation and snprintf: this runs once per nft rule.
+ */
 static void
 rule_comment(struct nftnl_rule *r, const char *kind, int64_t id)
 {
-	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
-	char txt[48];
+	uint8_t tlv[2 + 64];	/* "masqsh " + kind (<= 32) + " " + id */
+	char num[24];
+	size_t k = strnlen(kind, 32), n = 0, o = 2;
+	unsigned long long v = id < 0 ? 0ULL - (unsigned long long)id :
+				 (unsigned long long)id;
 
-	if (!u)
-		abort();
-	snprintf(txt, sizeof(txt), "masqsh %s %lld", kind, (long long)id);
-	nftnl_udata_put_strz(u, NFTNL_UDATA_RULE_COMMENT, txt);
-	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(u),
-			    nftnl_udata_buf_len(u));
-	nftnl_udata_buf_free(u);
+	do {
+		num[sizeof(num) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (id < 0)
+		num[sizeof(num) - 1 - n++] = '-';
+	memcpy(tlv + o, "masqsh ", 7);
+	o += 7;
+	memcpy(tlv + o, kind, k);
+	o += k;
+	tlv[o++] = ' ';
+	memcpy(tlv + o, num + sizeof(num) - n, n);
+	o += n;
+	tlv[o++] = '\0';
+	tlv[0] = NFTNL_UDATA_RULE_COMMENT;
+	tlv[1] = (uint8_t)(o - 2);
+	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, tlv, (uint32_t)o);
 }
 
 static int
@@ -597,6 +618,7 @@ masq_emit(struct nft_tab *t, struct nft_chainset *cs,
 		match_owner(r, &mr->owner);
 	match_ipsec(r, &mr->ipsec);
 	add_counter(r);
+	nft_ct_rule_timeout(r, mr);	/* "ct timeout set", nft_ct.c */
 	if (mr->random)
 		flags |= NF_NAT_RANGE_PROTO_RANDOM;
 	if (mr->persistent)
@@ -791,6 +813,10 @@ nat_compile(const struct nat_ruleset *rs, struct nat_compiled **cp,
 	}
 	if (rs->clamp.on)
 		compile_clamp(c, &rs->clamp);
+	if (nft_ct_compile(c, rs, e) < 0) {	/* ct objects, helpers */
+		nat_compiled_free(c);
+		return -1;
+	}
 	*cp = c;
 	return 0;
 }

@@ -33,6 +33,8 @@ struct nft_origin {
 	int64_t id;
 };
 
+struct nftnl_obj;
+
 /* One chain and its rules, in order. */
 struct nft_chainset {
 	struct nftnl_chain *chain;
@@ -48,6 +50,8 @@ struct nft_tab {
 	struct nftnl_table *table;
 	struct nft_chainset *chains;
 	size_t n_chains;
+	struct nftnl_obj **objs;	/* ct timeout/helper objects (nft_ct.c) */
+	size_t n_objs;
 };
 
 #define NFT_TAB_IP	0

@@ -12,11 +12,18 @@
  * set").  Anything else prints as "# unknown expr NAME"
  * so a hand-edited rule never disappears from a diff.  Does not own: what
  * to compile (nft_build.c) or where the objects come from.
+ *
+ * Speed: `apply` prints every table it loads (the revision record), so
+ * 10,000 rules go through here each time.  The text goes into one growing
+ * buffer (struct pbuf) rather than a stdio stream, numbers and IPv4
+ * addresses are formatted by hand, expression names are told apart by a
+ * switch, and protocol names are looked up once per print.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +34,151 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/udata.h>
 
+#include "core/xalloc.h"
 #include "nat/nft_int.h"
+#include "nat/nft_ct.h"
+
+/* The text being printed: one growing buffer, NUL-terminated. */
+struct pbuf {
+	char *s;
+	size_t n, cap;
+};
+
+/* One print: the buffer and the protocol names looked up so far. */
+struct pout {
+	struct pbuf b;
+	bool proto_known[256];
+	char *proto[256];		/* NULL: no name in /etc/protocols */
+};
+
+static void
+pb_need(struct pbuf *b, size_t more)
+{
+	if (b->n + more < b->cap)
+		return;
+	if (!b->cap)
+		b->cap = 4096;
+	while (b->n + more >= b->cap)
+		b->cap *= 2;
+	b->s = xrealloc(b->s, b->cap);
+}
+
+static void
+pb_put(struct pbuf *b, const char *s, size_t len)
+{
+	pb_need(b, len);
+	memcpy(b->s + b->n, s, len);
+	b->n += len;
+	b->s[b->n] = '\0';
+}
+
+static void
+pb_puts(struct pbuf *b, const char *s)
+{
+	pb_put(b, s, strlen(s));
+}
+
+static void
+pb_putc(struct pbuf *b, char c)
+{
+	pb_need(b, 1);
+	b->s[b->n++] = c;
+	b->s[b->n] = '\0';
+}
+
+/* As "%llu". */
+static void
+pb_u64(struct pbuf *b, unsigned long long v)
+{
+	char t[24];
+	size_t i = sizeof(t);
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	pb_put(b, t + i, sizeof(t) - i);
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+/* As "0x%08x". */
+static void
+pb_hex32(struct pbuf *b, uint32_t v)
+{
+	char t[10];
+	int i;
+
+	t[0] = '0';
+	t[1] = 'x';
+	for (i = 9; i >= 2; i--, v >>= 4)
+		t[i] = hexdig[v & 0xf];
+	pb_put(b, t, sizeof(t));
+}
+
+/* As inet_ntop() prints it; IPv4 by hand, the common case. */
+static void
+pb_addr(struct pbuf *b, int af, const uint8_t *a)
+{
+	char t[INET6_ADDRSTRLEN];
+	char *o;
+	int i;
+
+	if (af != AF_INET) {
+		if (!inet_ntop(af, a, t, sizeof(t)))
+			t[0] = '\0';
+		pb_puts(b, t);
+		return;
+	}
+	pb_need(b, 16);
+	o = b->s + b->n;
+	for (i = 0; i < 4; i++) {
+		unsigned int v = a[i];
+
+		if (i)
+			*o++ = '.';
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+	}
+	*o = '\0';
+	b->n = (size_t)(o - b->s);
+}
+
+/* Cold paths (chain headers, unusual expressions). */
+static void
+pb_printf(struct pbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+pb_printf(struct pbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	pb_need(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+	va_end(ap);
+	b->n += (size_t)n;
+}
+
+static void
+pout_done(struct pout *o)
+{
+	size_t i;
+
+	for (i = 0; i < 256; i++)
+		free(o->proto[i]);
+	free(o->b.s);
+}
 
 enum lhs_kind {
 	LHS_NONE = 0,
@@ -51,7 +202,8 @@ struct reg {
 };
 
 struct pctx {
-	FILE *fp;
+	struct pout *o;
+	struct pbuf *b;			/* &o->b */
 	int family;
 	bool counters;
 	bool first;
@@ -59,6 +211,7 @@ struct pctx {
 	int l4ctx;			/* protocol known from an earlier match */
 	enum lhs_kind kind;
 	char lhs[64];
+	size_t lhs_len;
 	int addr_family;		/* for LHS_ADDR */
 	uint32_t load_len;
 	bool masked;
@@ -69,22 +222,34 @@ struct pctx {
 	struct reg reg[8];
 };
 
+/* Start the next word of the rule. */
+static void
+emit_sep(struct pctx *p)
+{
+	if (!p->first)
+		pb_putc(p->b, ' ');
+	p->first = false;
+}
+
 static void
 emit(struct pctx *p, const char *s)
 {
-	if (!p->first)
-		fputc(' ', p->fp);
-	p->first = false;
-	fputs(s, p->fp);
+	emit_sep(p);
+	pb_puts(p->b, s);
 }
 
+/* The name of protocol @n, or its number in @buf. */
 static const char *
-proto_str(uint8_t n, char *buf, size_t sz)
+proto_str(struct pout *o, uint8_t n, char *buf, size_t sz)
 {
-	const struct protoent *pe = getprotobynumber(n);
+	if (!o->proto_known[n]) {
+		const struct protoent *pe = getprotobynumber(n);
 
-	if (pe)
-		return pe->p_name;
+		o->proto_known[n] = true;
+		o->proto[n] = pe ? xstrdup(pe->p_name) : NULL;
+	}
+	if (o->proto[n])
+		return o->proto[n];
 	snprintf(buf, sz, "%u", n);
 	return buf;
 }
@@ -92,26 +257,42 @@ proto_str(uint8_t n, char *buf, size_t sz)
 static void
 flush_l4(struct pctx *p)
 {
-	char num[8], buf[64];
+	char num[8];
 
 	if (p->pend_l4 < 0)
 		return;
-	snprintf(buf, sizeof(buf), "meta l4proto %s",
-		 proto_str((uint8_t)p->pend_l4, num, sizeof(num)));
+	emit(p, "meta l4proto ");
+	pb_puts(p->b, proto_str(p->o, (uint8_t)p->pend_l4, num, sizeof(num)));
 	p->pend_l4 = -1;
-	emit(p, buf);
 }
 
 static void
 flush_gte(struct pctx *p);
 
+/* The left-hand side @a, or "@a @b" when @b is given. */
 static void
-set_lhs(struct pctx *p, enum lhs_kind k, const char *s)
+set_lhs2(struct pctx *p, enum lhs_kind k, const char *a, const char *b)
 {
+	size_t n = strnlen(a, sizeof(p->lhs) - 1), m;
+
 	flush_gte(p);
 	p->kind = k;
 	p->masked = false;
-	snprintf(p->lhs, sizeof(p->lhs), "%s", s);
+	memcpy(p->lhs, a, n);
+	if (b && n + 1 < sizeof(p->lhs) - 1) {
+		p->lhs[n++] = ' ';
+		m = strnlen(b, sizeof(p->lhs) - 1 - n);
+		memcpy(p->lhs + n, b, m);
+		n += m;
+	}
+	p->lhs[n] = '\0';
+	p->lhs_len = n;
+}
+
+static void
+set_lhs(struct pctx *p, enum lhs_kind k, const char *s)
+{
+	set_lhs2(p, k, s, NULL);
 }
 
 static void
@@ -188,12 +369,11 @@ load_payload(struct pctx *p, const struct nftnl_expr *x)
 			if (p->pend_l4 >= 0)
 				p->l4ctx = p->pend_l4;
 			p->pend_l4 = -1;
-			snprintf(buf, sizeof(buf), "%s %s", l4, f);
+			set_lhs2(p, LHS_PORT, l4, f);
 		} else {
 			flush_l4(p);
-			snprintf(buf, sizeof(buf), "th %s", f);
+			set_lhs2(p, LHS_PORT, "th", f);
 		}
-		set_lhs(p, LHS_PORT, buf);
 		return;
 	}
 	if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 13 && len == 1 &&
@@ -211,8 +391,7 @@ load_payload(struct pctx *p, const struct nftnl_expr *x)
 	     (!v4 && (off == 8 || off == 24) && len <= 16))) {
 		bool d = off == (v4 ? 16u : 24u);
 
-		snprintf(buf, sizeof(buf), "%s %s", pfx, d ? "daddr" : "saddr");
-		set_lhs(p, LHS_ADDR, buf);
+		set_lhs2(p, LHS_ADDR, pfx, d ? "daddr" : "saddr");
 		p->addr_family = v4 ? AF_INET : AF_INET6;
 		return;
 	}
@@ -281,12 +460,14 @@ mask_plen(const uint8_t *m, uint32_t len, bool *is_prefix)
 	return n;
 }
 
+/* The value @d/@len as the current left-hand side shows it.  Raw data is
+ * hex, at most 46 bytes of it (what the old fixed buffer held). */
 static void
-fmt_value(struct pctx *p, const uint8_t *d, uint32_t len, char *out,
-	  size_t sz)
+put_value(struct pctx *p, const uint8_t *d, uint32_t len)
 {
+	struct pbuf *b = p->b;
 	uint32_t v = 0;
-	size_t i, o = 0;
+	size_t i;
 
 	if (len == 4)
 		memcpy(&v, d, 4);
@@ -294,37 +475,42 @@ fmt_value(struct pctx *p, const uint8_t *d, uint32_t len, char *out,
 	case LHS_IFNAME: {
 		size_t n = strnlen((const char *)d, len);
 
-		snprintf(out, sz, "\"%.*s%s\"", (int)n, (const char *)d,
-			 n == len ? "*" : "");
+		pb_putc(b, '"');
+		pb_put(b, (const char *)d, n);
+		if (n == len)
+			pb_putc(b, '*');
+		pb_putc(b, '"');
 		return;
 	}
 	case LHS_PROTO:
 		if (len == 1) {
-			snprintf(out, sz, "%s", proto_str(d[0], out, sz));
+			char num[8];
+
+			pb_puts(b, proto_str(p->o, d[0], num, sizeof(num)));
 			return;
 		}
 		break;
 	case LHS_HEX32:
 		if (len == 4) {
-			snprintf(out, sz, "0x%08x", v);
+			pb_hex32(b, v);
 			return;
 		}
 		break;
 	case LHS_U32:
 		if (len == 4) {
-			snprintf(out, sz, "%u", v);
+			pb_u64(b, v);
 			return;
 		}
 		break;
 	case LHS_BE32:
 		if (len == 4) {
-			snprintf(out, sz, "%u", ntohl(v));
+			pb_u64(b, ntohl(v));
 			return;
 		}
 		break;
 	case LHS_PORT:
 		if (len == 2) {
-			snprintf(out, sz, "%u", (unsigned)(d[0] << 8 | d[1]));
+			pb_u64(b, (unsigned)(d[0] << 8 | d[1]));
 			return;
 		}
 		break;
@@ -341,51 +527,58 @@ fmt_value(struct pctx *p, const uint8_t *d, uint32_t len, char *out,
 			plen = mask_plen(p->mask, full, &pfx);
 		if (!pfx)
 			break;
-		inet_ntop(p->addr_family, a, out, (socklen_t)sz);
+		pb_addr(b, p->addr_family, a);
 		if (plen < full * 8) {
-			size_t l = strlen(out);
-
-			snprintf(out + l, sz - l, "/%u", plen);
+			pb_putc(b, '/');
+			pb_u64(b, plen);
 		}
 		return;
 	}
 	default:
 		break;
 	}
-	o += (size_t)snprintf(out, sz, "0x");
-	for (i = 0; i < len && o + 3 < sz; i++)
-		o += (size_t)snprintf(out + o, sz - o, "%02x", d[i]);
+	pb_put(b, "0x", 2);
+	for (i = 0; i < len && i < 46; i++) {
+		pb_putc(b, hexdig[d[i] >> 4]);
+		pb_putc(b, hexdig[d[i] & 0xf]);
+	}
 }
 
 static void
 print_rel(struct pctx *p, const char *op, const uint8_t *d, uint32_t len)
 {
-	char val[96], buf[400];
-	const char *sep = *op ? " " : "";
-
-	fmt_value(p, d, len, val, sizeof(val));
 	if (p->kind == LHS_RT_IPSEC && len == 1 && !*op) {
-		snprintf(buf, sizeof(buf), "rt ipsec %s",
-			 d[0] ? "exists" : "missing");
-	} else if (p->masked && p->kind != LHS_ADDR) {
-		char m[96];
+		emit(p, d[0] ? "rt ipsec exists" : "rt ipsec missing");
+		return;
+	}
+	emit_sep(p);
+	pb_put(p->b, p->lhs, p->lhs_len);
+	if (p->masked && p->kind != LHS_ADDR) {
 		enum lhs_kind k = p->kind;
 
-		p->kind = LHS_RAW;
+		pb_put(p->b, " & ", 3);
 		if (p->load_len == 4) {
 			uint32_t mv;
 
 			memcpy(&mv, p->mask, 4);
-			snprintf(m, sizeof(m), "0x%08x", mv);
-		} else
-			fmt_value(p, p->mask, p->load_len, m, sizeof(m));
-		p->kind = k;
-		snprintf(buf, sizeof(buf), "%s & %s %s %s", p->lhs, m,
-			 *op ? op : "==", val);
+			pb_hex32(p->b, mv);
+		} else {
+			p->kind = LHS_RAW;
+			put_value(p, p->mask, p->load_len > sizeof(p->mask) ?
+				  (uint32_t)sizeof(p->mask) : p->load_len);
+			p->kind = k;
+		}
+		pb_putc(p->b, ' ');
+		pb_puts(p->b, *op ? op : "==");
+		pb_putc(p->b, ' ');
 	} else {
-		snprintf(buf, sizeof(buf), "%s %s%s%s", p->lhs, op, sep, val);
+		pb_putc(p->b, ' ');
+		if (*op) {
+			pb_puts(p->b, op);
+			pb_putc(p->b, ' ');
+		}
 	}
-	emit(p, buf);
+	put_value(p, d, len);
 }
 
 /* "tcp flags syn,ack" for "tcp flags & (syn|ack) != 0".  False (nothing
@@ -396,19 +589,22 @@ tcp_flags_print(struct pctx *p)
 	static const char *const names[8] = {
 		"fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr",
 	};
-	char buf[96];
-	size_t o;
+	bool any = false;
 	int i;
 
 	if (!p->mask[0])
 		return false;
-	o = (size_t)snprintf(buf, sizeof(buf), "%s ", p->lhs);
-	for (i = 0; i < 8; i++)
-		if (p->mask[0] & (1u << i))
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s",
-					      buf[o - 1] == ' ' ? "" : ",",
-					      names[i]);
-	emit(p, buf);
+	emit_sep(p);
+	pb_put(p->b, p->lhs, p->lhs_len);
+	pb_putc(p->b, ' ');
+	for (i = 0; i < 8; i++) {
+		if (!(p->mask[0] & (1u << i)))
+			continue;
+		if (any)
+			pb_putc(p->b, ',');
+		pb_puts(p->b, names[i]);
+		any = true;
+	}
 	return true;
 }
 
@@ -458,13 +654,13 @@ do_cmp(struct pctx *p, const struct nftnl_expr *x)
 	    p->masked && !d[0] && tcp_flags_print(p))
 		return;
 	if (op == NFT_CMP_LTE && p->have_gte && p->gte_len == len) {
-		char lo[96], hi[96], buf[400];
-
 		p->have_gte = false;
-		fmt_value(p, p->gte, len, lo, sizeof(lo));
-		fmt_value(p, d, len, hi, sizeof(hi));
-		snprintf(buf, sizeof(buf), "%s %s-%s", p->lhs, lo, hi);
-		emit(p, buf);
+		emit_sep(p);
+		pb_put(p->b, p->lhs, p->lhs_len);
+		pb_putc(p->b, ' ');
+		put_value(p, p->gte, len);
+		pb_putc(p->b, '-');
+		put_value(p, d, len);
 		return;
 	}
 	flush_gte(p);
@@ -484,14 +680,14 @@ do_range(struct pctx *p, const struct nftnl_expr *x)
 	uint32_t l1 = 0, l2 = 0;
 	const uint8_t *a = nftnl_expr_get(x, NFTNL_EXPR_RANGE_FROM_DATA, &l1);
 	const uint8_t *b = nftnl_expr_get(x, NFTNL_EXPR_RANGE_TO_DATA, &l2);
-	char lo[96], hi[96], buf[400];
 
 	flush_gte(p);
-	fmt_value(p, a, l1 > 16 ? 16 : l1, lo, sizeof(lo));
-	fmt_value(p, b, l2 > 16 ? 16 : l2, hi, sizeof(hi));
-	snprintf(buf, sizeof(buf), "%s %s%s-%s", p->lhs,
-		 op == NFT_RANGE_NEQ ? "!= " : "", lo, hi);
-	emit(p, buf);
+	emit_sep(p);
+	pb_put(p->b, p->lhs, p->lhs_len);
+	pb_puts(p->b, op == NFT_RANGE_NEQ ? " != " : " ");
+	put_value(p, a, l1 > 16 ? 16 : l1);
+	pb_putc(p->b, '-');
+	put_value(p, b, l2 > 16 ? 16 : l2);
 }
 
 static void
@@ -515,7 +711,6 @@ do_immediate(struct pctx *p, const struct nftnl_expr *x)
 	uint32_t dreg = nftnl_expr_get_u32(x, NFTNL_EXPR_IMM_DREG);
 	uint32_t len = 0;
 	const void *d;
-	char buf[128];
 
 	if (dreg == NFT_REG_VERDICT) {
 		int v = (int)nftnl_expr_get_u32(x, NFTNL_EXPR_IMM_VERDICT);
@@ -536,10 +731,8 @@ do_immediate(struct pctx *p, const struct nftnl_expr *x)
 			break;
 		case NFT_JUMP:
 		case NFT_GOTO:
-			snprintf(buf, sizeof(buf), "%s %s",
-				 v == NFT_JUMP ? "jump" : "goto",
-				 ch ? ch : "?");
-			emit(p, buf);
+			emit(p, v == NFT_JUMP ? "jump " : "goto ");
+			pb_puts(p->b, ch ? ch : "?");
 			break;
 		default:
 			emit(p, "# unknown verdict");
@@ -584,30 +777,37 @@ reg_max(struct pctx *p, const struct nftnl_expr *x, uint16_t amin,
 }
 
 static void
-print_nat_flags(FILE *fp, uint32_t f)
+print_nat_flags(struct pbuf *b, uint32_t f)
 {
-	const char *sep = " ";
+	char sep = ' ';
 
 	if (f & NF_NAT_RANGE_PROTO_RANDOM) {
-		fprintf(fp, "%srandom", sep);
-		sep = ",";
+		pb_putc(b, sep);
+		pb_puts(b, "random");
+		sep = ',';
 	}
 	if (f & NF_NAT_RANGE_PROTO_RANDOM_FULLY) {
-		fprintf(fp, "%sfully-random", sep);
-		sep = ",";
+		pb_putc(b, sep);
+		pb_puts(b, "fully-random");
+		sep = ',';
 	}
-	if (f & NF_NAT_RANGE_PERSISTENT)
-		fprintf(fp, "%spersistent", sep);
+	if (f & NF_NAT_RANGE_PERSISTENT) {
+		pb_putc(b, sep);
+		pb_puts(b, "persistent");
+	}
 }
 
 static void
-print_port(FILE *fp, const struct reg *lo, const struct reg *hi)
+print_port(struct pbuf *b, const struct reg *lo, const struct reg *hi)
 {
 	if (!lo || lo->len < 2)
 		return;
-	fprintf(fp, ":%u", (unsigned)(lo->d[0] << 8 | lo->d[1]));
-	if (hi && hi->len >= 2)
-		fprintf(fp, "-%u", (unsigned)(hi->d[0] << 8 | hi->d[1]));
+	pb_putc(b, ':');
+	pb_u64(b, (unsigned)(lo->d[0] << 8 | lo->d[1]));
+	if (hi && hi->len >= 2) {
+		pb_putc(b, '-');
+		pb_u64(b, (unsigned)(hi->d[0] << 8 | hi->d[1]));
+	}
 }
 
 static void
@@ -625,19 +825,23 @@ do_nat(struct pctx *p, const struct nftnl_expr *x)
 				       NFTNL_EXPR_NAT_REG_PROTO_MAX);
 	int af = fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
 	bool br = af == AF_INET6 && p1;
-	char s1[INET6_ADDRSTRLEN] = "", s2[INET6_ADDRSTRLEN] = "";
 
 	emit(p, type == NFT_NAT_DNAT ? "dnat to " : "snat to ");
-	if (a1)
-		inet_ntop(af, a1->d, s1, sizeof(s1));
-	if (a2)
-		inet_ntop(af, a2->d, s2, sizeof(s2));
-	if (a1)
-		fprintf(p->fp, br ? "[%s]" : "%s", s1);
-	if (a2)
-		fprintf(p->fp, br ? "-[%s]" : "-%s", s2);
-	print_port(p->fp, p1, p2);
-	print_nat_flags(p->fp, flags);
+	if (a1) {
+		if (br)
+			pb_putc(p->b, '[');
+		pb_addr(p->b, af, a1->d);
+		if (br)
+			pb_putc(p->b, ']');
+	}
+	if (a2) {
+		pb_puts(p->b, br ? "-[" : "-");
+		pb_addr(p->b, af, a2->d);
+		if (br)
+			pb_putc(p->b, ']');
+	}
+	print_port(p->b, p1, p2);
+	print_nat_flags(p->b, flags);
 }
 
 static void
@@ -651,11 +855,10 @@ do_masq(struct pctx *p, const struct nftnl_expr *x)
 
 	emit(p, "masquerade");
 	if (p1) {
-		fputs(" to", p->fp);
-		fputc(' ', p->fp);
-		print_port(p->fp, p1, p2);
+		pb_puts(p->b, " to ");
+		print_port(p->b, p1, p2);
 	}
-	print_nat_flags(p->fp, flags);
+	print_nat_flags(p->b, flags);
 }
 
 /* rt tcpmss into a register: a symbol the option write prints. */
@@ -694,7 +897,6 @@ static void
 do_exthdr(struct pctx *p, const struct nftnl_expr *x)
 {
 	const struct reg *v = reg_get(p, x, NFTNL_EXPR_EXTHDR_SREG);
-	char buf[96];
 
 	if (!v || !nftnl_expr_is_set(x, NFTNL_EXPR_EXTHDR_OP) ||
 	    nftnl_expr_get_u32(x, NFTNL_EXPR_EXTHDR_OP) !=
@@ -706,19 +908,16 @@ do_exthdr(struct pctx *p, const struct nftnl_expr *x)
 		emit(p, "# unknown expr exthdr");
 		return;
 	}
+	emit(p, "tcp option maxseg size set ");
 	if (v->sym)
-		snprintf(buf, sizeof(buf), "tcp option maxseg size set %s",
-			 v->sym);
+		pb_puts(p->b, v->sym);
 	else
-		snprintf(buf, sizeof(buf), "tcp option maxseg size set %u",
-			 (unsigned)(v->d[0] << 8 | v->d[1]));
-	emit(p, buf);
+		pb_u64(p->b, (unsigned)(v->d[0] << 8 | v->d[1]));
 }
 
 static void
 do_counter(struct pctx *p, const struct nftnl_expr *x)
 {
-	char buf[96];
 	unsigned long long pk = 0, by = 0;
 
 	if (p->counters) {
@@ -727,8 +926,40 @@ do_counter(struct pctx *p, const struct nftnl_expr *x)
 		by = (unsigned long long)nftnl_expr_get_u64(x,
 						NFTNL_EXPR_CTR_BYTES);
 	}
-	snprintf(buf, sizeof(buf), "counter packets %llu bytes %llu", pk, by);
-	emit(p, buf);
+	emit(p, "counter packets ");
+	pb_u64(p->b, pk);
+	pb_puts(p->b, " bytes ");
+	pb_u64(p->b, by);
+}
+
+enum expr_kind {
+	X_OTHER = 0, X_META, X_PAYLOAD, X_CT, X_RT, X_BYTEORDER, X_EXTHDR,
+	X_XFRM, X_CMP, X_RANGE, X_BITWISE, X_IMMEDIATE, X_COUNTER, X_NAT,
+	X_MASQ,
+};
+
+/* One strcmp() per expression instead of a chain of them. */
+static enum expr_kind
+expr_kind(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum expr_kind k;
+	} tab[] = {
+		{ "meta", X_META }, { "payload", X_PAYLOAD }, { "ct", X_CT },
+		{ "rt", X_RT }, { "byteorder", X_BYTEORDER },
+		{ "exthdr", X_EXTHDR }, { "xfrm", X_XFRM }, { "cmp", X_CMP },
+		{ "range", X_RANGE }, { "bitwise", X_BITWISE },
+		{ "immediate", X_IMMEDIATE }, { "counter", X_COUNTER },
+		{ "nat", X_NAT }, { "masq", X_MASQ },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (tab[i].name[0] == name[0] && tab[i].name[1] == name[1] &&
+		    !strcmp(tab[i].name, name))
+			return tab[i].k;
+	return X_OTHER;
 }
 
 static int
@@ -736,55 +967,97 @@ expr_print_cb(struct nftnl_expr *x, void *data)
 {
 	struct pctx *p = data;
 	const char *name = nftnl_expr_get_str(x, NFTNL_EXPR_NAME);
-	char buf[80];
+	enum expr_kind k = expr_kind(name);
+	bool known = true;
 
-	if (strcmp(name, "payload") && strcmp(name, "cmp"))
+	if (k != X_PAYLOAD && k != X_CMP)
 		flush_l4(p);
-	if (strcmp(name, "cmp"))
+	if (k != X_CMP)
 		flush_gte(p);
-	if (!strcmp(name, "meta") && nftnl_expr_is_set(x, NFTNL_EXPR_META_DREG)) {
+	switch (k) {
+	case X_META:
+		if (!nftnl_expr_is_set(x, NFTNL_EXPR_META_DREG)) {
+			known = false;
+			break;
+		}
 		load_meta(p, x);
-	} else if (!strcmp(name, "payload") &&
-		   nftnl_expr_is_set(x, NFTNL_EXPR_PAYLOAD_DREG)) {
-		load_payload(p, x);
-	} else if (!strcmp(name, "ct") &&
-		   nftnl_expr_is_set(x, NFTNL_EXPR_CT_DREG) &&
-		   nftnl_expr_get_u32(x, NFTNL_EXPR_CT_KEY) == NFT_CT_MARK) {
+		p->load_len = 4;
+		break;
+	case X_PAYLOAD:
+		if (!nftnl_expr_is_set(x, NFTNL_EXPR_PAYLOAD_DREG))
+			known = false;
+		else
+			load_payload(p, x);
+		break;
+	case X_CT:
+		if (!nftnl_expr_is_set(x, NFTNL_EXPR_CT_DREG) ||
+		    nftnl_expr_get_u32(x, NFTNL_EXPR_CT_KEY) != NFT_CT_MARK) {
+			known = false;
+			break;
+		}
 		set_lhs(p, LHS_HEX32, "ct mark");
 		p->load_len = 4;
-	} else if (!strcmp(name, "rt") &&
-		   nftnl_expr_get_u32(x, NFTNL_EXPR_RT_KEY) == NFT_RT_XFRM) {
-		set_lhs(p, LHS_RT_IPSEC, "rt ipsec");
-	} else if (!strcmp(name, "rt") &&
-		   nftnl_expr_get_u32(x, NFTNL_EXPR_RT_KEY) == NFT_RT_TCPMSS) {
-		do_rt_mss(p, x);
-	} else if (!strcmp(name, "byteorder")) {
+		break;
+	case X_RT:
+		switch (nftnl_expr_get_u32(x, NFTNL_EXPR_RT_KEY)) {
+		case NFT_RT_XFRM:
+			set_lhs(p, LHS_RT_IPSEC, "rt ipsec");
+			break;
+		case NFT_RT_TCPMSS:
+			do_rt_mss(p, x);
+			break;
+		default:
+			known = false;
+			break;
+		}
+		break;
+	case X_BYTEORDER:
 		do_byteorder(p, x);
-	} else if (!strcmp(name, "exthdr") &&
-		   nftnl_expr_is_set(x, NFTNL_EXPR_EXTHDR_SREG)) {
-		do_exthdr(p, x);
-	} else if (!strcmp(name, "xfrm")) {
+		break;
+	case X_EXTHDR:
+		if (!nftnl_expr_is_set(x, NFTNL_EXPR_EXTHDR_SREG))
+			known = false;
+		else
+			do_exthdr(p, x);
+		break;
+	case X_XFRM:
 		load_xfrm(p, x);
-	} else if (!strcmp(name, "cmp")) {
+		break;
+	case X_CMP:
 		do_cmp(p, x);
-	} else if (!strcmp(name, "range")) {
+		break;
+	case X_RANGE:
 		do_range(p, x);
-	} else if (!strcmp(name, "bitwise")) {
+		break;
+	case X_BITWISE:
 		do_bitwise(p, x);
-	} else if (!strcmp(name, "immediate")) {
+		break;
+	case X_IMMEDIATE:
 		do_immediate(p, x);
-	} else if (!strcmp(name, "counter")) {
+		break;
+	case X_COUNTER:
 		do_counter(p, x);
-	} else if (!strcmp(name, "nat")) {
+		break;
+	case X_NAT:
 		do_nat(p, x);
-	} else if (!strcmp(name, "masq")) {
+		break;
+	case X_MASQ:
 		do_masq(p, x);
-	} else {
-		snprintf(buf, sizeof(buf), "# unknown expr %s", name);
-		emit(p, buf);
+		break;
+	default:
+		known = false;
+		break;
 	}
-	if (!strcmp(name, "meta") && nftnl_expr_is_set(x, NFTNL_EXPR_META_DREG))
-		p->load_len = 4;
+	if (!known) {
+		char ref[80];	/* "ct timeout set", nft_ct.c */
+
+		if (nft_ct_objref_text(x, ref, sizeof(ref))) {
+			emit(p, ref);
+			return 0;
+		}
+		emit(p, "# unknown expr ");
+		pb_puts(p->b, name);
+	}
 	return 0;
 }
 
@@ -802,7 +1075,7 @@ udata_cb(const struct nftnl_udata *attr, void *data)
 }
 
 static void
-rule_print(FILE *fp, int family, struct nftnl_rule *r, bool counters)
+rule_print(struct pout *o, int family, struct nftnl_rule *r, bool counters)
 {
 	struct pctx p;
 	const char *comment = NULL;
@@ -810,13 +1083,14 @@ rule_print(FILE *fp, int family, struct nftnl_rule *r, bool counters)
 	const void *ud;
 
 	memset(&p, 0, sizeof(p));
-	p.fp = fp;
+	p.o = o;
+	p.b = &o->b;
 	p.family = family;
 	p.counters = counters;
 	p.first = true;
 	p.pend_l4 = -1;
 	p.l4ctx = -1;
-	fputs("\t\t", fp);
+	pb_put(&o->b, "\t\t", 2);
 	nftnl_expr_foreach(r, expr_print_cb, &p);
 	flush_gte(&p);
 	flush_l4(&p);
@@ -825,10 +1099,12 @@ rule_print(FILE *fp, int family, struct nftnl_rule *r, bool counters)
 		nftnl_udata_parse(ud, ulen, udata_cb, &comment);
 	if (comment) {
 		if (!p.first)
-			fputc(' ', fp);
-		fprintf(fp, "comment \"%s\"", comment);
+			pb_putc(&o->b, ' ');
+		pb_put(&o->b, "comment \"", 9);
+		pb_puts(&o->b, comment);
+		pb_putc(&o->b, '"');
 	}
-	fputc('\n', fp);
+	pb_putc(&o->b, '\n');
 }
 
 static const char *
@@ -844,7 +1120,7 @@ hook_name(uint32_t h)
 
 /* "srcnat", "dstnat + 5", or the number, as nft 1.0.6 prints it. */
 static void
-prio_print(FILE *fp, int32_t prio, uint32_t hook)
+prio_print(struct pbuf *b, int32_t prio, uint32_t hook)
 {
 	static const struct {
 		const char *name;
@@ -868,69 +1144,90 @@ prio_print(FILE *fp, int32_t prio, uint32_t hook)
 		if (off < -10 || off > 10)
 			continue;
 		if (off == 0)
-			fprintf(fp, "%s", std[i].name);
+			pb_puts(b, std[i].name);
 		else
-			fprintf(fp, "%s %c %d", std[i].name,
-				off < 0 ? '-' : '+', off < 0 ? -off : off);
+			pb_printf(b, "%s %c %d", std[i].name,
+				  off < 0 ? '-' : '+', off < 0 ? -off : off);
 		return;
 	}
-	fprintf(fp, "%d", prio);
+	pb_printf(b, "%d", prio);
 }
 
 static void
-chain_print(FILE *fp, const struct nft_tab *t, const struct nft_chainset *cs,
-	    bool counters)
+chain_print(struct pout *o, const struct nft_tab *t,
+	    const struct nft_chainset *cs, bool counters)
 {
 	const struct nftnl_chain *ch = cs->chain;
 	size_t i;
 
-	fprintf(fp, "\tchain %s {\n", nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME));
+	pb_printf(&o->b, "\tchain %s {\n",
+		  nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME));
 	if (nftnl_chain_is_set(ch, NFTNL_CHAIN_HOOKNUM)) {
 		uint32_t hook = nftnl_chain_get_u32(ch, NFTNL_CHAIN_HOOKNUM);
 		const char *type = nftnl_chain_get_str(ch, NFTNL_CHAIN_TYPE);
 		uint32_t pol = nftnl_chain_is_set(ch, NFTNL_CHAIN_POLICY) ?
 			nftnl_chain_get_u32(ch, NFTNL_CHAIN_POLICY) : NF_ACCEPT;
 
-		fprintf(fp, "\t\ttype %s hook %s priority ", type ? type : "?",
-			hook_name(hook));
-		prio_print(fp, nftnl_chain_get_s32(ch, NFTNL_CHAIN_PRIO), hook);
-		fprintf(fp, "; policy %s;\n", pol == NF_DROP ? "drop" : "accept");
+		pb_printf(&o->b, "\t\ttype %s hook %s priority ",
+			  type ? type : "?", hook_name(hook));
+		prio_print(&o->b, nftnl_chain_get_s32(ch, NFTNL_CHAIN_PRIO),
+			   hook);
+		pb_printf(&o->b, "; policy %s;\n",
+			  pol == NF_DROP ? "drop" : "accept");
 	}
 	for (i = 0; i < cs->n_rules; i++)
-		rule_print(fp, t->family, cs->rules[i], counters);
-	fputs("\t}\n", fp);
+		rule_print(o, t->family, cs->rules[i], counters);
+	pb_puts(&o->b, "\t}\n");
 }
 
-void
-nft_tab_print(FILE *fp, const struct nft_tab *t, bool with_counters)
+static void
+tab_print(struct pout *o, const struct nft_tab *t, bool with_counters)
 {
 	size_t i;
 
 	if (!t->present)
 		return;
-	fprintf(fp, "table %s %s {\n", t->family == NFPROTO_IPV6 ? "ip6" : "ip",
-		NAT_TABLE_NAME);
+	pb_printf(&o->b, "table %s %s {\n",
+		  t->family == NFPROTO_IPV6 ? "ip6" : "ip", NAT_TABLE_NAME);
+	if (t->n_objs) {	/* ct objects first, as nft does (nft_ct.c) */
+		char *objs = nft_ct_objs_text(t);
+
+		pb_puts(&o->b, objs);
+		free(objs);
+	}
 	for (i = 0; i < t->n_chains; i++) {
 		if (i > 0)
-			fputc('\n', fp);
-		chain_print(fp, t, &t->chains[i], with_counters);
+			pb_putc(&o->b, '\n');
+		chain_print(o, t, &t->chains[i], with_counters);
 	}
-	fputs("}\n", fp);
+	pb_puts(&o->b, "}\n");
+}
+
+void
+nft_tab_print(FILE *fp, const struct nft_tab *t, bool with_counters)
+{
+	struct pout o;
+
+	memset(&o, 0, sizeof(o));
+	tab_print(&o, t, with_counters);
+	if (o.b.n)
+		fwrite(o.b.s, 1, o.b.n, fp);
+	pout_done(&o);
 }
 
 char *
 nft_tabs_print(const struct nat_compiled *c, bool with_counters)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
+	struct pout o;
+	char *text;
 
-	if (!fp)
-		abort();
-	nft_tab_print(fp, &c->tab[NFT_TAB_IP], with_counters);
-	nft_tab_print(fp, &c->tab[NFT_TAB_IP6], with_counters);
-	fclose(fp);
-	return buf;
+	memset(&o, 0, sizeof(o));
+	tab_print(&o, &c->tab[NFT_TAB_IP], with_counters);
+	tab_print(&o, &c->tab[NFT_TAB_IP6], with_counters);
+	text = o.b.s ? o.b.s : xstrdup("");
+	o.b.s = NULL;
+	pout_done(&o);
+	return text;
 }
 
 char *

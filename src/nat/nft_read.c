@@ -20,6 +20,7 @@
 
 #include "core/xalloc.h"
 #include "nat/nft_int.h"
+#include "nat/nft_ct.h"
 
 struct rd {
 	struct nft_tab *t;
@@ -175,7 +176,8 @@ nft_kernel_read(struct nat_compiled **cp, struct masq_err *e)
 		if (!t->present)
 			continue;
 		if (dump(nl, NFT_MSG_GETCHAIN, t, chain_cb, e) < 0 ||
-		    dump(nl, NFT_MSG_GETRULE, t, rule_cb, e) < 0)
+		    dump(nl, NFT_MSG_GETRULE, t, rule_cb, e) < 0 ||
+		    nft_ct_read(nl, t, e) < 0)	/* ct objects, nft_ct.c */
 			goto fail;
 	}
 	mnl_socket_close(nl);

@@ -106,6 +106,20 @@ struct nat_owner {
 	char user[33], group[33];	/* names as given (for formatting) */
 };
 
+/*
+ * Per-rule conntrack timeout policy ("timeout STATE=SECONDS[,..]"): the
+ * connections the rule matches get these timeouts instead of the
+ * namespace's.  state[] indexes the table of nat/timeouts.h, ascending and
+ * without repeats; n == 0 means no policy.  The rule's protocol is one of
+ * tcp or udp and every state belongs to it.
+ */
+#define NAT_RULE_TIMEOUTS_MAX 16
+struct nat_ct_policy {
+	size_t n;
+	uint8_t state[NAT_RULE_TIMEOUTS_MAX];
+	uint32_t secs[NAT_RULE_TIMEOUTS_MAX];
+};
+
 struct nat_rule {
 	int64_t id;			/* store id; 0 before insertion */
 	unsigned int pos;		/* 1-based order; set by the loader */
@@ -135,6 +149,7 @@ struct nat_rule {
 	struct nat_ipsec ipsec;		/* IPSEC */
 	struct nat_mark mark;		/* MARK */
 	struct nat_owner owner;		/* USER/GROUP */
+	struct nat_ct_policy timeout;	/* keyword form only: no column */
 	char *comment;			/* owned, or NULL */
 };
 
@@ -168,6 +183,23 @@ struct nat_clamp {
 	struct nat_ifname oif;
 };
 
+/*
+ * Conntrack helpers (`helper add NAME [ports LIST]`): connections to one
+ * of @ports (protocol @proto) get the kernel helper @name assigned in
+ * prerouting.  Stored as the one setting "helpers" (nat_helpers_format).
+ */
+#define NAT_HELPERS_MAX 16
+struct nat_helper {
+	char name[16];			/* the kernel's helper name: "ftp" */
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	struct nat_ports ports;		/* never negated, n >= 1 */
+};
+
+struct nat_helpers {
+	size_t n;
+	struct nat_helper v[NAT_HELPERS_MAX];	/* sorted by name */
+};
+
 /* Rules in order, as `apply` compiles them. */
 struct nat_ruleset {
 	size_t n_masq, cap_masq;
@@ -175,6 +207,7 @@ struct nat_ruleset {
 	size_t n_fwd, cap_fwd;
 	struct nat_forward *fwd;
 	struct nat_clamp clamp;		/* loaded from the settings */
+	struct nat_helpers helpers;	/* loaded from the settings */
 };
 
 void nat_rule_init(struct nat_rule *r);
@@ -218,6 +251,10 @@ int nat_rule_parse_columns(struct nat_rule *r, const char *text,
 int nat_forward_parse_kw(struct nat_forward *f, const struct masq_tok *tv,
 			 size_t tc, struct masq_err *e);
 
+/* "udp-unreplied=10,udp-stream=30": the value of a rule's timeout
+ * keyword; NULL when @t is empty.  Caller frees. */
+char *nat_ct_policy_format(const struct nat_ct_policy *t);
+
 /* Canonical keyword form (no "masq add"/"forward add").  Caller frees. */
 char *nat_rule_format_kw(const struct nat_rule *r);
 char *nat_forward_format_kw(const struct nat_forward *f);
@@ -245,6 +282,33 @@ int nat_clamp_parse(struct nat_clamp *c, const char *mss, const char *out,
 /* "pmtu out wan0", "1452", ...: the words after "clamp mss".  Caller
  * frees.  NULL when clamping is off. */
 char *nat_clamp_format(const struct nat_clamp *c);
+
+/*
+ * Conntrack helpers (helpers.c).  nat_helper_parse() reads the values of
+ * `helper add NAME [ports LIST]` (@ports NULL when not given) into @h,
+ * with the helper's standard port when no list is given; -1 (MASQ_EUSAGE)
+ * marking the bad word or the bad part of it.
+ * nat_helpers_parse() reads the stored setting text; nat_helpers_format()
+ * gives it ("ftp=21,2121 tftp=69"; "" when empty; caller frees).
+ * nat_helpers_load() fills @hs from the store's "helpers" setting (a value
+ * that no longer parses is MASQ_ESTORE).  nat_helpers_put() adds or
+ * replaces @h by name; -1 when the table is full.  nat_helpers_del()
+ * removes @name; -1 when absent.
+ */
+int nat_helper_parse(struct nat_helper *h, const struct masq_tok *name,
+		     const struct masq_tok *ports, struct masq_err *e);
+int nat_helpers_parse(struct nat_helpers *hs, const char *text,
+		      struct masq_err *e);
+char *nat_helpers_format(const struct nat_helpers *hs);
+int nat_helpers_load(struct store *s, struct nat_helpers *hs,
+		     struct masq_err *e);
+int nat_helpers_put(struct nat_helpers *hs, const struct nat_helper *h);
+int nat_helpers_del(struct nat_helpers *hs, const char *name);
+/* The kernel helper names masqsh knows, NULL-terminated. */
+extern const char *const nat_helper_names[];
+/* Whether the kernel's helper @name exists for IPv6 (irc, pptp, snmp and
+ * netbios-ns are IPv4 only). */
+bool nat_helper_has_ipv6(const char *name);
 
 /* Helpers shared with the forward parser, the compiler and the shell. */
 int nat_net_parse(struct nat_net *n, const char *s, int want_family);

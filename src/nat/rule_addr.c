@@ -68,11 +68,31 @@ nat_addr_parse(uint8_t *a, const char *s)
 	return 0;
 }
 
+/* IPv4 by hand (inet_ntop() goes through sprintf; apply formats every
+ * address of every rule); IPv6 through inet_ntop() for its exact text. */
 void
 nat_addr_format(char *buf, size_t size, int family, const uint8_t *a)
 {
-	if (!inet_ntop(family, a, buf, (socklen_t)size))
-		snprintf(buf, size, "?");
+	char *o = buf;
+	int i;
+
+	if (family != AF_INET || size < INET_ADDRSTRLEN) {
+		if (!inet_ntop(family, a, buf, (socklen_t)size))
+			snprintf(buf, size, "?");
+		return;
+	}
+	for (i = 0; i < 4; i++) {
+		unsigned int v = a[i];
+
+		if (i)
+			*o++ = '.';
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+	}
+	*o = '\0';
 }
 
 int
@@ -127,13 +147,23 @@ nat_net_parse(struct nat_net *n, const char *s, int want_family)
 char *
 nat_net_format(const struct nat_net *n)
 {
-	char buf[INET6_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN + 4];
 	unsigned int max = n->family == AF_INET ? 32 : 128;
+	size_t l;
 
-	nat_addr_format(buf, sizeof(buf), n->family, n->addr);
+	nat_addr_format(buf, INET6_ADDRSTRLEN, n->family, n->addr);
 	if (n->plen == max)
 		return xstrdup(buf);
-	return xasprintf("%s/%u", buf, n->plen);
+	/* "/%u" by hand: plen is at most 255 */
+	l = strlen(buf);
+	buf[l++] = '/';
+	if (n->plen >= 100)
+		buf[l++] = (char)('0' + n->plen / 100);
+	if (n->plen >= 10)
+		buf[l++] = (char)('0' + n->plen / 10 % 10);
+	buf[l++] = (char)('0' + n->plen % 10);
+	buf[l] = '\0';
+	return xstrdup(buf);
 }
 
 static int

@@ -3,10 +3,12 @@
  * rule_format.c - the canonical texts of rules (see rule.h).
  *
  * Owns: nat_rule_format_kw (the text the store keeps), nat_forward_format_kw
- * and nat_rule_format_columns (a masq-file line for `export shorewall`).
+ * and nat_rule_format_columns (a masq-file line for `export shorewall`),
+ * and the string builder they share (nat_sb_*, rule_int.h).
  * Canonical means: keywords in one fixed order (out, to, from, except,
  * snat, ports, random, persistent, nonat, proto, dport, ipsec, mark, user,
- * early, alias, comment), protocol names from /etc/protocols when known,
+ * timeout, early, alias, comment), timeout states in the order of the
+ * table in nat/timeouts.h with plain seconds, protocol names from /etc/protocols when known,
  * ports as numbers ("lo-hi" in the keyword form, "lo:hi" in columns),
  * networks with /plen except full-length hosts, marks in 0x hex, source
  * exclusions always after "except", the comment quoted with tok_quote().
@@ -26,6 +28,62 @@
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "nat/rule_int.h"
+#include "nat/timeouts.h"
+
+/*
+ * The hot path of an apply formats every rule once (the revision's script),
+ * so the builder appends known strings and numbers itself; nat_sb_add()
+ * (vsnprintf) is left for the rare parts.
+ */
+static void
+sb_reserve(struct nat_sb *b, size_t more)
+{
+	size_t need = b->n + more + 1;
+
+	if (b->s && need <= b->cap)
+		return;
+	b->cap = need * 2 < 128 ? 128 : need * 2;
+	b->s = xrealloc(b->s, b->cap);
+}
+
+static void
+sb_mem(struct nat_sb *b, const char *p, size_t len)
+{
+	sb_reserve(b, len);
+	memcpy(b->s + b->n, p, len);
+	b->n += len;
+	b->s[b->n] = '\0';
+}
+
+static void
+sb_str(struct nat_sb *b, const char *p)
+{
+	sb_mem(b, p, strlen(p));
+}
+
+/* sb_lit(b, "literal"): append a string literal without strlen */
+#define sb_lit(b, lit) sb_mem((b), (lit), sizeof(lit) - 1)
+
+static void
+sb_chr(struct nat_sb *b, char c)
+{
+	sb_reserve(b, 1);
+	b->s[b->n++] = c;
+	b->s[b->n] = '\0';
+}
+
+static void
+sb_uint(struct nat_sb *b, unsigned int v)
+{
+	char tmp[10];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_mem(b, tmp + i, sizeof(tmp) - i);
+}
 
 void
 nat_sb_add(struct nat_sb *b, const char *fmt, ...)
@@ -58,16 +116,30 @@ nat_sb_take(struct nat_sb *b)
 	return s;
 }
 
+/* the text of nat_net_format(), appended without an allocation */
+static void
+sb_net(struct nat_sb *b, const struct nat_net *n)
+{
+	char buf[INET6_ADDRSTRLEN];
+	unsigned int max = n->family == AF_INET ? 32 : 128;
+
+	nat_addr_format(buf, sizeof(buf), n->family, n->addr);
+	sb_str(b, buf);
+	if (n->plen != max) {
+		sb_chr(b, '/');
+		sb_uint(b, n->plen);
+	}
+}
+
 static void
 sb_nets(struct nat_sb *b, const struct nat_net *v, size_t n)
 {
 	size_t i;
-	char *t;
 
 	for (i = 0; i < n; i++) {
-		t = nat_net_format(&v[i]);
-		nat_sb_add(b, "%s%s", i ? "," : "", t);
-		free(t);
+		if (i)
+			sb_chr(b, ',');
+		sb_net(b, &v[i]);
 	}
 }
 
@@ -76,7 +148,7 @@ nat_sb_netlist(struct nat_sb *b, const struct nat_netlist *l)
 {
 	sb_nets(b, l->inc, l->n_inc);
 	if (l->n_exc) {
-		nat_sb_add(b, "!");
+		sb_chr(b, '!');
 		sb_nets(b, l->exc, l->n_exc);
 	}
 }
@@ -84,10 +156,11 @@ nat_sb_netlist(struct nat_sb *b, const struct nat_netlist *l)
 static void
 sb_range(struct nat_sb *b, const struct nat_port_range *r, char sep)
 {
-	if (r->lo == r->hi)
-		nat_sb_add(b, "%u", r->lo);
-	else
-		nat_sb_add(b, "%u%c%u", r->lo, sep, r->hi);
+	sb_uint(b, r->lo);
+	if (r->lo != r->hi) {
+		sb_chr(b, sep);
+		sb_uint(b, r->hi);
+	}
 }
 
 void
@@ -95,9 +168,11 @@ nat_sb_ports(struct nat_sb *b, const struct nat_ports *p, char rsep)
 {
 	size_t i;
 
-	nat_sb_add(b, "%s", p->neg ? "!" : "");
+	if (p->neg)
+		sb_chr(b, '!');
 	for (i = 0; i < p->n; i++) {
-		nat_sb_add(b, "%s", i ? "," : "");
+		if (i)
+			sb_chr(b, ',');
 		sb_range(b, &p->v[i], rsep);
 	}
 }
@@ -108,13 +183,16 @@ nat_sb_proto(struct nat_sb *b, const struct nat_proto *p)
 	const char *name;
 	size_t i;
 
-	nat_sb_add(b, "%s", p->neg ? "!" : "");
+	if (p->neg)
+		sb_chr(b, '!');
 	for (i = 0; i < p->n; i++) {
+		if (i)
+			sb_chr(b, ',');
 		name = nat_proto_name(p->v[i]);
 		if (name)
-			nat_sb_add(b, "%s%s", i ? "," : "", name);
+			sb_str(b, name);
 		else
-			nat_sb_add(b, "%s%u", i ? "," : "", p->v[i]);
+			sb_uint(b, p->v[i]);
 	}
 }
 
@@ -123,56 +201,70 @@ sb_ifs(struct nat_sb *b, const struct nat_ifname *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		nat_sb_add(b, "%s%s%s", i ? "," : "", v[i].name,
-			   v[i].wildcard ? "+" : "");
+	for (i = 0; i < n; i++) {
+		if (i)
+			sb_chr(b, ',');
+		sb_str(b, v[i].name);
+		if (v[i].wildcard)
+			sb_chr(b, '+');
+	}
 }
 
 static void
 sb_to(struct nat_sb *b, const struct nat_addr_range *to, bool brackets)
 {
-	char lo[INET6_ADDRSTRLEN], hi[INET6_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 
-	nat_addr_format(lo, sizeof(lo), to->family, to->lo);
-	nat_addr_format(hi, sizeof(hi), to->family, to->hi);
-	nat_sb_add(b, "%s%s", brackets ? "[" : "", lo);
-	if (memcmp(to->lo, to->hi, sizeof(to->lo)))
-		nat_sb_add(b, "-%s", hi);
-	nat_sb_add(b, "%s", brackets ? "]" : "");
+	if (brackets)
+		sb_chr(b, '[');
+	nat_addr_format(buf, sizeof(buf), to->family, to->lo);
+	sb_str(b, buf);
+	if (memcmp(to->lo, to->hi, sizeof(to->lo))) {
+		sb_chr(b, '-');
+		nat_addr_format(buf, sizeof(buf), to->family, to->hi);
+		sb_str(b, buf);
+	}
+	if (brackets)
+		sb_chr(b, ']');
 }
 
 static void
 sb_ipsec(struct nat_sb *b, const struct nat_ipsec *ip)
 {
-	const char *sep = "";
-	char *t;
+	bool any = false;
 
 	if (ip->policy == NAT_IPSEC_NO) {
-		nat_sb_add(b, "no");
+		sb_lit(b, "no");
 		return;
 	}
 	if (ip->has_reqid) {
-		nat_sb_add(b, "reqid=%u", ip->reqid);
-		sep = ",";
+		sb_lit(b, "reqid=");
+		sb_uint(b, ip->reqid);
+		any = true;
 	}
 	if (ip->has_spi) {
-		nat_sb_add(b, "%sspi=%u", sep, ip->spi);
-		sep = ",";
+		if (any)
+			sb_chr(b, ',');
+		sb_lit(b, "spi=");
+		sb_uint(b, ip->spi);
+		any = true;
 	}
 	if (ip->has_tsrc) {
-		t = nat_net_format(&ip->tsrc);
-		nat_sb_add(b, "%stunnel-src=%s", sep, t);
-		free(t);
-		sep = ",";
+		if (any)
+			sb_chr(b, ',');
+		sb_lit(b, "tunnel-src=");
+		sb_net(b, &ip->tsrc);
+		any = true;
 	}
 	if (ip->has_tdst) {
-		t = nat_net_format(&ip->tdst);
-		nat_sb_add(b, "%stunnel-dst=%s", sep, t);
-		free(t);
-		sep = ",";
+		if (any)
+			sb_chr(b, ',');
+		sb_lit(b, "tunnel-dst=");
+		sb_net(b, &ip->tdst);
+		any = true;
 	}
-	if (!*sep)
-		nat_sb_add(b, "yes");
+	if (!any)
+		sb_lit(b, "yes");
 }
 
 static void
@@ -182,21 +274,25 @@ sb_mark(struct nat_sb *b, const struct nat_mark *m)
 	if (m->mask != 0xffffffffu)
 		nat_sb_add(b, "/0x%x", m->mask);
 	if (m->ct)
-		nat_sb_add(b, ":C");
+		sb_lit(b, ":C");
 }
 
 static void
 sb_owner(struct nat_sb *b, const struct nat_owner *o)
 {
-	nat_sb_add(b, "%s", o->neg ? "!" : "");
+	if (o->neg)
+		sb_chr(b, '!');
 	if (o->has_uid && o->user[0])
-		nat_sb_add(b, "%s", o->user);
+		sb_str(b, o->user);
 	else if (o->has_uid)
-		nat_sb_add(b, "%u", o->uid);
-	if (o->has_gid && o->group[0])
-		nat_sb_add(b, ":%s", o->group);
-	else if (o->has_gid)
-		nat_sb_add(b, ":%u", o->gid);
+		sb_uint(b, o->uid);
+	if (o->has_gid && o->group[0]) {
+		sb_chr(b, ':');
+		sb_str(b, o->group);
+	} else if (o->has_gid) {
+		sb_chr(b, ':');
+		sb_uint(b, o->gid);
+	}
 }
 
 char *
@@ -205,68 +301,103 @@ nat_rule_format_kw(const struct nat_rule *r)
 	struct nat_sb b = { NULL, 0, 0 };
 	char *q;
 
-	nat_sb_add(&b, "out ");
+	sb_reserve(&b, 96);
+	sb_lit(&b, "out ");
 	sb_ifs(&b, r->oifs, r->n_oifs);
 	if (r->dst.n_inc || r->dst.n_exc) {
-		nat_sb_add(&b, " to ");
+		sb_lit(&b, " to ");
 		nat_sb_netlist(&b, &r->dst);
 	}
 	if (r->has_src_if) {
-		nat_sb_add(&b, " from ");
+		sb_lit(&b, " from ");
 		sb_ifs(&b, &r->src_if, 1);
 	} else if (r->src.n_inc) {
-		nat_sb_add(&b, " from ");
+		sb_lit(&b, " from ");
 		sb_nets(&b, r->src.inc, r->src.n_inc);
 	}
 	if (r->src.n_exc) {
-		nat_sb_add(&b, " except ");
+		sb_lit(&b, " except ");
 		sb_nets(&b, r->src.exc, r->src.n_exc);
 	}
 	if (r->action == NAT_SNAT && r->has_to) {
-		nat_sb_add(&b, " snat ");
+		sb_lit(&b, " snat ");
 		sb_to(&b, &r->to, false);
 	} else if (r->action == NAT_DETECT) {
-		nat_sb_add(&b, " snat detect");
+		sb_lit(&b, " snat detect");
 	}
 	if (r->has_ports) {
-		nat_sb_add(&b, " ports ");
+		sb_lit(&b, " ports ");
 		sb_range(&b, &r->ports, '-');
 	}
 	if (r->random)
-		nat_sb_add(&b, " random");
+		sb_lit(&b, " random");
 	if (r->persistent)
-		nat_sb_add(&b, " persistent");
+		sb_lit(&b, " persistent");
 	if (r->action == NAT_NONAT)
-		nat_sb_add(&b, " nonat");
+		sb_lit(&b, " nonat");
 	if (r->proto.n) {
-		nat_sb_add(&b, " proto ");
+		sb_lit(&b, " proto ");
 		nat_sb_proto(&b, &r->proto);
 	}
 	if (r->dport.n) {
-		nat_sb_add(&b, " dport ");
+		sb_lit(&b, " dport ");
 		nat_sb_ports(&b, &r->dport, '-');
 	}
 	if (r->ipsec.policy != NAT_IPSEC_ANY) {
-		nat_sb_add(&b, " ipsec ");
+		sb_lit(&b, " ipsec ");
 		sb_ipsec(&b, &r->ipsec);
 	}
 	if (r->mark.set) {
-		nat_sb_add(&b, " mark ");
+		sb_lit(&b, " mark ");
 		sb_mark(&b, &r->mark);
 	}
 	if (r->owner.set) {
-		nat_sb_add(&b, " user ");
+		sb_lit(&b, " user ");
 		sb_owner(&b, &r->owner);
 	}
+	if (r->timeout.n) {
+		sb_lit(&b, " timeout ");
+		nat_sb_timeout(&b, &r->timeout);
+	}
 	if (r->early)
-		nat_sb_add(&b, " early");
-	if (r->alias >= 0)
-		nat_sb_add(&b, " alias %d", r->alias);
+		sb_lit(&b, " early");
+	if (r->alias >= 0) {
+		sb_lit(&b, " alias ");
+		sb_uint(&b, (unsigned int)r->alias);
+	}
 	if (r->comment && r->comment[0]) {
 		q = tok_quote(r->comment);
-		nat_sb_add(&b, " comment %s", q);
+		sb_lit(&b, " comment ");
+		sb_str(&b, q);
 		free(q);
 	}
+	return nat_sb_take(&b);
+}
+
+void
+nat_sb_timeout(struct nat_sb *b, const struct nat_ct_policy *t)
+{
+	const struct nat_timeout *tab;
+	size_t i, n;
+
+	tab = nat_timeouts_table(&n);
+	for (i = 0; i < t->n; i++) {
+		if (i)
+			sb_chr(b, ',');
+		sb_str(b, tab[t->state[i]].name);
+		sb_chr(b, '=');
+		sb_uint(b, t->secs[i]);
+	}
+}
+
+char *
+nat_ct_policy_format(const struct nat_ct_policy *t)
+{
+	struct nat_sb b = { NULL, 0, 0 };
+
+	if (!t->n)
+		return NULL;
+	nat_sb_timeout(&b, t);
 	return nat_sb_take(&b);
 }
 
@@ -387,28 +518,36 @@ nat_forward_format_kw(const struct nat_forward *f)
 	char addr[INET6_ADDRSTRLEN], *q;
 	bool v6 = f->to.family == AF_INET6;
 
-	nat_sb_add(&b, "in ");
+	sb_reserve(&b, 96);
+	sb_lit(&b, "in ");
 	sb_ifs(&b, &f->iif, 1);
 	if (!(f->proto.n == 2 && f->proto.v[0] == 6 && f->proto.v[1] == 17)) {
-		nat_sb_add(&b, " proto ");
+		sb_lit(&b, " proto ");
 		nat_sb_proto(&b, &f->proto);
 	}
-	nat_sb_add(&b, " dport ");
+	sb_lit(&b, " dport ");
 	nat_sb_ports(&b, &f->dport, '-');
 	nat_addr_format(addr, sizeof(addr), f->to.family, f->to.addr);
-	if (f->has_toport) {
-		nat_sb_add(&b, v6 ? " to [%s]:" : " to %s:", addr);
-		sb_range(&b, &f->toport, '-');
+	sb_lit(&b, " to ");
+	if (f->has_toport && v6) {
+		sb_chr(&b, '[');
+		sb_str(&b, addr);
+		sb_chr(&b, ']');
 	} else {
-		nat_sb_add(&b, " to %s", addr);
+		sb_str(&b, addr);
+	}
+	if (f->has_toport) {
+		sb_chr(&b, ':');
+		sb_range(&b, &f->toport, '-');
 	}
 	if (f->src.n_inc || f->src.n_exc) {
-		nat_sb_add(&b, " from ");
+		sb_lit(&b, " from ");
 		nat_sb_netlist(&b, &f->src);
 	}
 	if (f->comment && f->comment[0]) {
 		q = tok_quote(f->comment);
-		nat_sb_add(&b, " comment %s", q);
+		sb_lit(&b, " comment ");
+		sb_str(&b, q);
 		free(q);
 	}
 	return nat_sb_take(&b);

@@ -35,7 +35,7 @@ struct nat_pctx {
 /* Where each part of a rule was written, for validation errors. */
 struct nat_marks {
 	struct nat_span snat, ports, random, persistent, nonat, detect;
-	struct nat_span proto, dport, alias;
+	struct nat_span proto, dport, alias, timeout;
 };
 
 static inline const char *
@@ -123,6 +123,11 @@ int nat_p_mark(struct nat_pctx *c, const struct nat_span *sp,
 	       struct nat_mark *m);
 int nat_p_owner(struct nat_pctx *c, const struct nat_span *sp,
 		struct nat_owner *o);
+/* "STATE=SECONDS[,..]" (timeout names of nat/timeouts.h) for a rule of
+ * protocol @proto, written at @proto_sp. */
+int nat_p_timeout(struct nat_pctx *c, const struct nat_span *sp,
+		  struct nat_ct_policy *t, const struct nat_proto *proto,
+		  const struct nat_span *proto_sp);
 /* Cross-column checks shared by both masq forms. */
 int nat_rule_validate(struct nat_pctx *c, const struct nat_rule *r,
 		      const struct nat_marks *mk);
@@ -139,5 +144,6 @@ char *nat_sb_take(struct nat_sb *b);
 void nat_sb_netlist(struct nat_sb *b, const struct nat_netlist *l);
 void nat_sb_ports(struct nat_sb *b, const struct nat_ports *p, char rsep);
 void nat_sb_proto(struct nat_sb *b, const struct nat_proto *p);
+void nat_sb_timeout(struct nat_sb *b, const struct nat_ct_policy *t);
 
 #endif

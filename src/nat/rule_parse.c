@@ -8,8 +8,10 @@
  * Keyword form: keywords in any order, each at most once, unique prefixes
  * accepted.  The values are parsed in the canonical keyword order (out,
  * to, from, except, snat, ports, random, persistent, nonat, proto, dport,
- * ipsec, mark, user, early, alias, comment), so that "dport smtp" can be
- * looked up for the protocol given later on the line.
+ * ipsec, mark, user, timeout, early, alias, comment), so that "dport
+ * smtp" can be looked up for the protocol given later on the line and a
+ * timeout policy checked against it.  "timeout" has no column: a rule
+ * with a policy exists in the keyword form only.
  *
  * Column form, INTERFACE column: [+]IFLIST[:[ALIAS]][:DEST]; an alias is
  * one to three digits.  An IPv6 DEST needs the alias slot written, empty
@@ -95,7 +97,7 @@ parse_source(struct nat_pctx *c, const struct nat_span *sp,
 enum kw {
 	KW_OUT, KW_TO, KW_FROM, KW_EXCEPT, KW_SNAT, KW_PORTS, KW_RANDOM,
 	KW_PERSISTENT, KW_NONAT, KW_PROTO, KW_DPORT, KW_IPSEC, KW_MARK,
-	KW_USER, KW_EARLY, KW_ALIAS, KW_COMMENT, KW__N
+	KW_USER, KW_TIMEOUT, KW_EARLY, KW_ALIAS, KW_COMMENT, KW__N
 };
 
 static const struct {
@@ -117,6 +119,8 @@ static const struct {
 		       "tunnel-dst=NET" },
 	[KW_MARK] = { "mark", "mark [!]VALUE[/MASK][:C]" },
 	[KW_USER] = { "user", "user [!]USER[:GROUP]" },
+	[KW_TIMEOUT] = { "timeout", "timeout STATE=SECONDS[,STATE=SECONDS..], "
+			 "e.g. timeout udp-stream=30,udp-unreplied=10" },
 	[KW_EARLY] = { "early", NULL },
 	[KW_ALIAS] = { "alias", "alias N" },
 	[KW_COMMENT] = { "comment", "comment TEXT" },
@@ -269,6 +273,10 @@ nat_rule_parse_kw(struct nat_rule *r, const struct masq_tok *tv, size_t tc,
 		goto fail;
 	sp = nat_span_tok(val[KW_USER]);
 	if (sp.t && nat_p_owner(&c, &sp, &r->owner) < 0)
+		goto fail;
+	mk.timeout = nat_span_tok(val[KW_TIMEOUT]);
+	if (mk.timeout.t && nat_p_timeout(&c, &mk.timeout, &r->timeout,
+					  &r->proto, &mk.proto) < 0)
 		goto fail;
 	r->early = key[KW_EARLY] != NULL;
 	mk.alias = nat_span_tok(val[KW_ALIAS]);

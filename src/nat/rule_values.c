@@ -20,6 +20,7 @@
 
 #include "core/xalloc.h"
 #include "nat/rule_int.h"
+#include "nat/timeouts.h"
 /* Decimal, or hex with 0x, up to 0xffffffff. */
 static int
 parse_u32(const char *s, size_t n, uint32_t *out)
@@ -551,6 +552,210 @@ ports_need_proto(struct nat_pctx *c, const struct nat_rule *r,
 		 "?", what);
 	return err_hint(c->e, "only tcp, udp, sctp, dccp and udplite have "
 			"ports");
+}
+
+/* Kernel timeouts are kept in jiffies (32 bits, HZ up to 1000). */
+#define RULE_TIMEOUT_MAX 4294967u
+
+/* SECONDS[s|m|h|d] of a timeout policy entry. */
+static int
+timeout_secs(struct nat_pctx *c, const struct nat_span *sp, uint32_t *out)
+{
+	const char *s = nat_span_str(sp);
+	unsigned long long v = 0, mul = 1;
+	size_t i = 0;
+
+	while (i < sp->len && isdigit((unsigned char)s[i])) {
+		if (v <= RULE_TIMEOUT_MAX)
+			v = v * 10 + (unsigned long long)(s[i] - '0');
+		i++;
+	}
+	if (i && i + 1 == sp->len) {
+		switch (s[i]) {
+		case 's': mul = 1; break;
+		case 'm': mul = 60; break;
+		case 'h': mul = 3600; break;
+		case 'd': mul = 86400; break;
+		default: i = 0; break;
+		}
+		if (i)
+			i++;
+	}
+	if (i == 0 || i != sp->len) {
+		nat_perr(c, sp, "'%.*s' is not a number of seconds",
+			 (int)sp->len, s);
+		return err_hint(c->e, "write seconds, optionally with a unit: "
+				"30, 90s, 10m, 2h, 1d");
+	}
+	v *= mul;
+	if (v == 0 || v > RULE_TIMEOUT_MAX) {
+		nat_perr(c, sp, "timeout '%.*s' is out of range", (int)sp->len,
+			 s);
+		return err_hint(c->e, "from 1 second to %u seconds (49 days)",
+				RULE_TIMEOUT_MAX);
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* The HOWTO's words, as in `timeouts set`. */
+static const struct {
+	const char *word;
+	const char *members[5];
+} timeout_groups[] = {
+	{ "tcp", { "tcp-established", NULL } },
+	{ "tcpfin", { "tcp-fin-wait", "tcp-close-wait", "tcp-last-ack",
+		      "tcp-time-wait", NULL } },
+	{ "udp", { "udp-unreplied", "udp-stream", NULL } },
+};
+
+/* Which states @name selects into @sel (table indexes); -1 if unknown. */
+static int
+timeout_select(const char *name, bool *sel)
+{
+	size_t g, m;
+	int i;
+
+	for (g = 0; g < sizeof(timeout_groups) / sizeof(timeout_groups[0]);
+	     g++) {
+		if (strcmp(timeout_groups[g].word, name))
+			continue;
+		for (m = 0; timeout_groups[g].members[m]; m++)
+			sel[nat_timeout_find(timeout_groups[g].members[m])] =
+				true;
+		return 0;
+	}
+	i = nat_timeout_find(name);
+	if (i < 0)
+		return -1;
+	sel[i] = true;
+	return 0;
+}
+
+/* The rule's protocol when a policy can apply to it: tcp or udp alone. */
+static const char *
+timeout_proto(struct nat_pctx *c, const struct nat_span *sp,
+	      const struct nat_proto *p, const struct nat_span *psp)
+{
+	const char *name;
+
+	if (p->n == 0) {
+		nat_perr(c, sp, "a timeout policy needs the rule's protocol");
+		err_hint(c->e, "add 'proto tcp' or 'proto udp'");
+		return NULL;
+	}
+	name = nat_proto_name(p->v[0]);
+	if (!p->neg && p->n == 1 && (!name || (strcmp(name, "tcp") &&
+					      strcmp(name, "udp")))) {
+		nat_perr(c, psp->t ? psp : sp, "timeout policies exist for "
+			 "tcp and udp only");
+		err_hint(c->e, "remove 'timeout', or use 'timeouts set' for "
+			 "the namespace's %s timeout", name ? name : "generic");
+		return NULL;
+	}
+	if (p->neg || p->n > 1) {
+		nat_perr(c, psp->t ? psp : sp, "a timeout policy needs one "
+			 "protocol, tcp or udp");
+		err_hint(c->e, "split the rule: one with 'proto tcp', one with "
+			 "'proto udp', each with its own timeout");
+		return NULL;
+	}
+	return name;
+}
+
+int
+nat_p_timeout(struct nat_pctx *c, const struct nat_span *sp,
+	      struct nat_ct_policy *t, const struct nat_proto *proto,
+	      const struct nat_span *proto_sp)
+{
+	const struct nat_timeout *tab;
+	bool sel[NAT_TIMEOUTS_NMAX], seen[NAT_TIMEOUTS_NMAX] = { false };
+	uint32_t val[NAT_TIMEOUTS_NMAX], v = 0;
+	const char *s = nat_span_str(sp), *pname;
+	struct nat_span item, name, num;
+	size_t i = 0, j, k, ntab;
+	char buf[32];
+
+	memset(t, 0, sizeof(*t));
+	tab = nat_timeouts_table(&ntab);
+	pname = timeout_proto(c, sp, proto, proto_sp);
+	if (!pname)
+		return -1;
+	while (i <= sp->len) {
+		const char *eq;
+
+		for (j = i; j < sp->len && s[j] != ','; j++)
+			;
+		item = nat_span_sub(sp, i, j - i);
+		eq = memchr(s + i, '=', j - i);
+		if (!eq) {
+			nat_perr(c, item.len ? &item : sp, "'%.*s' is not "
+				 "STATE=SECONDS", (int)item.len, s + i);
+			return err_hint(c->e, "e.g. 'timeout %s'",
+					strcmp(pname, "tcp") ?
+					"udp-stream=30,udp-unreplied=10" :
+					"tcp-established=3600");
+		}
+		name = nat_span_sub(sp, i, (size_t)(eq - (s + i)));
+		num = nat_span_sub(sp, (size_t)(eq - s) + 1,
+				   j - (size_t)(eq - s) - 1);
+		memset(sel, 0, sizeof(sel));
+		if (nat_span_copy(&name, buf, sizeof(buf)) < 0 ||
+		    timeout_select(buf, sel) < 0) {
+			const char *words[NAT_TIMEOUTS_NMAX + 4], *sug;
+			size_t nw = 0;
+
+			for (k = 0; k < ntab; k++)
+				if (!strcmp(tab[k].proto, pname))
+					words[nw++] = tab[k].name;
+			words[nw] = NULL;
+			nat_perr(c, name.len ? &name : &item, "unknown %s "
+				 "timeout state '%.*s'", pname, (int)name.len,
+				 nat_span_str(&name));
+			sug = err_suggest(buf, words);
+			if (sug)
+				return err_hint(c->e, "did you mean '%s'?",
+						sug);
+			return err_hint(c->e, "%s states: %s", pname,
+					strcmp(pname, "tcp") ?
+					"udp-unreplied, udp-stream" :
+					"tcp-syn-sent, tcp-established, "
+					"tcp-fin-wait, ... ('help timeouts "
+					"set' lists them)");
+		}
+		for (k = 0; k < ntab; k++) {
+			if (!sel[k])
+				continue;
+			if (strcmp(tab[k].proto, pname)) {
+				nat_perr(c, &name, "'%s' is a %s state, but "
+					 "the rule's protocol is %s",
+					 tab[k].name, tab[k].proto, pname);
+				return err_hint(c->e, "use %s states with "
+						"'proto %s'", pname, pname);
+			}
+			if (seen[k]) {
+				nat_perr(c, &name, "state '%s' is given twice",
+					 tab[k].name);
+				return err_hint(c->e, "give each state once");
+			}
+		}
+		if (timeout_secs(c, &num, &v) < 0)
+			return -1;
+		for (k = 0; k < ntab; k++)
+			if (sel[k]) {
+				seen[k] = true;
+				val[k] = v;
+			}
+		i = j + 1;
+	}
+	for (k = 0; k < ntab; k++) {
+		if (!seen[k])
+			continue;
+		t->state[t->n] = (uint8_t)k;
+		t->secs[t->n] = val[k];
+		t->n++;
+	}
+	return 0;
 }
 
 int

@@ -317,57 +317,66 @@ undo:
 	return -1;
 }
 
-/* A stored number, or false. */
+/* A stored value as a number of seconds, or false. */
 static bool
-setting_num(struct store *s, const char *key, uint32_t *v,
-	    struct masq_err *e, int *rc)
+setting_num(const char *val, uint32_t *v)
 {
-	char *val = NULL, *end;
+	char *end;
 	unsigned long n;
-	bool ok = false;
 
-	if (store_setting_get(s, key, &val, e) < 0) {
-		*rc = -1;
+	errno = 0;
+	n = strtoul(val, &end, 10);
+	if (errno || end == val || *end || n < 1 || n > NAT_TIMEOUT_MAX)
 		return false;
-	}
-	if (val) {
-		errno = 0;
-		n = strtoul(val, &end, 10);
-		ok = !errno && end != val && !*end && n >= 1 &&
-		     n <= NAT_TIMEOUT_MAX;
-		if (ok)
-			*v = (uint32_t)n;
-	}
-	free(val);
-	return ok;
+	*v = (uint32_t)n;
+	return true;
 }
+
+/* The table index of @name, or -1. */
+static int
+timeout_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_TIMEOUTS; i++)
+		if (!strcmp(timeouts[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+#define KEY_SET "timeout."
+#define KEY_DFLT "timeout.default."
 
 int
 nat_timeouts_load(struct store *s, struct nat_timeout_set *set,
 		  struct nat_timeout_set *dflt, struct masq_err *e)
 {
-	char key[80];
-	size_t i;
-	int rc = 0;
+	struct store_setting *v = NULL;
+	struct nat_timeout_set *to;
+	const char *name;
+	size_t n = 0, i;
+	int k;
 
 	if (set)
 		memset(set, 0, sizeof(*set));
 	if (dflt)
 		memset(dflt, 0, sizeof(*dflt));
-	for (i = 0; i < N_TIMEOUTS && rc == 0; i++) {
-		if (set) {
-			snprintf(key, sizeof(key), "timeout.%s",
-				 timeouts[i].name);
-			set->has[i] = setting_num(s, key, &set->val[i], e, &rc);
+	/* one query for both kinds: "timeout.NAME", "timeout.default.NAME" */
+	if (store_settings_prefix(s, KEY_SET, &v, &n, e) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		name = v[i].key + strlen(KEY_SET);
+		to = set;
+		if (!strncmp(v[i].key, KEY_DFLT, strlen(KEY_DFLT))) {
+			name = v[i].key + strlen(KEY_DFLT);
+			to = dflt;
 		}
-		if (dflt && rc == 0) {
-			snprintf(key, sizeof(key), "timeout.default.%s",
-				 timeouts[i].name);
-			dflt->has[i] = setting_num(s, key, &dflt->val[i], e,
-						   &rc);
-		}
+		k = timeout_index(name);
+		if (to && k >= 0)
+			to->has[k] = setting_num(v[i].val, &to->val[k]);
 	}
-	return rc;
+	store_settings_free(v, n);
+	return 0;
 }
 
 int

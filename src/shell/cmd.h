@@ -119,6 +119,15 @@ extern const struct cmd_entry cmd_diag_entry, cmd_diag_list_entry,
 extern const struct cmd_entry cmd_diag_dynaddr_entry, cmd_diag_ports_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_clamp_mss_entry, cmd_clamp_off_entry;
+/* conntrack helpers (cmd_helper.c) */
+extern const struct cmd_entry cmd_helper_add_entry, cmd_helper_del_entry,
+	cmd_helper_list_entry;
+extern const struct cmd_entry cmd_engine_entry, cmd_show_alerts_entry;
+/* lifecycle: history, rollback, confirm (cmd_revisions.c), export nft,
+ * explain */
+extern const struct cmd_entry cmd_revisions_entry, cmd_rollback_entry,
+	cmd_confirm_entry, cmd_confirm_timer_entry;
+extern const struct cmd_entry cmd_export_nft_entry, cmd_explain_entry;
 
 /*
  * Run one command line.  Blank and comment lines do nothing.  Returns the

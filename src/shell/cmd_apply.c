@@ -2,20 +2,24 @@
 /*
  * cmd_apply.c - `apply` and `show compiled`.
  *
- * apply: load the staged rules, compile them, send them as one batch, and
- * record what was loaded as a revision (the rules as a masqsh script and
- * the exact compiled text).  A failed apply leaves the kernel as it was
- * (nft_apply.c's promise) and records nothing.  With -n it is `check`.
+ * apply [confirm SECS]: load the staged rules, compile them, send them as
+ * one batch, and record what was loaded as a revision (the rules as a
+ * masqsh script and the exact compiled text) -- all through revision.c,
+ * which also owns the confirm timer.  A failed apply leaves the kernel as
+ * it was (nft_apply.c's promise) and records nothing.  With -n it is
+ * `check`.
  * show compiled: the table apply would load, in nft syntax, from our own
  * printer.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "nat/nft.h"
 #include "nat/timeouts.h"
 #include "shell/cmds_int.h"
+#include "shell/revision.h"
 
 /*
  * After the rules: write the stored conntrack timeouts into this namespace
@@ -47,62 +51,77 @@ load_compile(struct cmd_ctx *ctx, struct nat_ruleset *rs,
 	return 0;
 }
 
+static const struct cmd_kw apply_kws[] = {
+	{ "confirm", CMD_ARG_NUM, "SECS", "revert by itself unless 'confirm' "
+	  "comes within SECS seconds", 0, NULL },
+	{ NULL, 0, NULL, NULL, 0, NULL },
+};
+
+/*
+ * The rules go in through revision.c (one store transaction around
+ * compile, kernel batch and record).  With confirm, the revision is
+ * pending and a detached timer reverts it at the deadline.
+ */
 static int
 cmd_apply(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 {
-	char *script = NULL, *text = NULL;
-	struct nat_compiled *c = NULL;
-	struct nat_ruleset rs;
+	const struct masq_tok *vals[1] = { NULL };
+	struct revision_req q = { .origin = "apply" };
+	struct revision_res res;
+	char origin[48];
 	struct store *s;
-	unsigned int m;
-	int64_t rev;
+	int64_t secs = 0;
 	int rc = -1;
 
-	(void)a;
+	if (cmd_args_bind(&cmd_apply_entry, a, vals, e) < 0)
+		return -1;
+	if (vals[0] && revision_confirm_secs(vals[0], &secs, e) < 0)
+		return -1;
 	if (ctx->check_only)
 		return cmds_check_run(ctx, e);
-	nat_ruleset_init(&rs);
-	if (load_compile(ctx, &rs, &c, e) < 0 ||
-	    cmd_ctx_store(ctx, &s, e) < 0)
-		goto out;
-	m = nat_compiled_rule_count(c);
-	text = nat_compiled_print(c);
-	script = cmds_ruleset_script(&rs);
-	if (nat_apply(c, NAT_APPLY_COMMIT, e) < 0)
-		goto out;
-	if (store_revision_add(s, script, text ? text : "", "applied", &rev,
-			       e) < 0) {
-		err_prefix(e, "the rules are applied, but recording the "
-			   "revision failed");
+	if (cmd_ctx_store(ctx, &s, e) < 0)
+		return -1;
+	if (secs) {
+		snprintf(origin, sizeof(origin), "apply confirm %lld",
+			 (long long)secs);
+		q.origin = origin;
+		q.confirm_secs = secs;
+	}
+	if (revision_apply(s, &q, &res, e) < 0)
+		return -1;
+	out_obj_open(ctx->out, NULL);
+	revision_print(ctx, &res, "applied");
+	if (secs && revision_timer_spawn(store_path(s), res.id, e) < 0) {
+		err_prefix(e, "revision %lld is pending without its timer",
+			   (long long)res.id);
+		err_hint(e, "run 'confirm' now, or 'rollback'; 'masqsh engine' "
+			 "also reverts it at the deadline");
 		goto out;
 	}
-	out_obj_open(ctx->out, NULL);
-	out_int(ctx->out, "rules", "applied %lld rules",
-		(long long)(rs.n_masq + rs.n_fwd));
-	out_int(ctx->out, "nft_rules", " (%lld nft rules)", m);
-	out_int(ctx->out, "revision", " as revision %lld\n", rev);
 	rc = apply_timeouts(ctx, s, e);
-	out_obj_close(ctx->out);
 out:
-	free(script);
-	free(text);
-	if (c)
-		nat_compiled_free(c);
-	nat_ruleset_done(&rs);
+	out_obj_close(ctx->out);
 	return rc;
 }
 
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
-	.usage = "",
+	.usage = "[confirm SECS]",
 	.summary = "load the staged rules into the kernel in one transaction",
 	.help = "Compile the staged rules and replace the kernel's masqsh\n"
 		"table with them in one atomic batch; no other table is\n"
 		"touched.  If the kernel refuses anything, the running rules\n"
 		"stay exactly as they were and its message is shown with the\n"
-		"masqsh rule it concerns.  Each apply is kept as a revision.\n"
+		"masqsh rule it concerns.  Each apply is kept as a revision\n"
+		"('revisions').\n"
+		"With 'confirm SECS' the new revision is pending: unless\n"
+		"'confirm' comes within SECS seconds, a background timer (and\n"
+		"'masqsh engine', if it runs) puts the previous revision back\n"
+		"in the kernel, and in the staged rules when they were not\n"
+		"edited since.  A new apply meanwhile counts as 'confirm', a\n"
+		"'rollback' as a revert.\n"
 		"With -n, this is 'check'.",
-	.kws = NULL,
+	.kws = apply_kws,
 	.flags = CMD_KERNEL,
 	.exec = cmd_apply,
 };

@@ -200,6 +200,16 @@ export_write(FILE *fp, const struct nat_ruleset *rs)
 		else if (!c && cur)
 			fputs("COMMENT\n", fp);
 		cur = c;
+		if (rs->masq[i].timeout.n) {
+			/* the masq file has no column for it: say so in
+			 * the file rather than drop it silently */
+			char *t = nat_ct_policy_format(&rs->masq[i].timeout);
+
+			fprintf(fp, "# rule %lld: timeout %s is not part of "
+				"a masq file\n", (long long)rs->masq[i].id,
+				t ? t : "");
+			free(t);
+		}
 		cols = nat_rule_format_columns(&rs->masq[i]);
 		fprintf(fp, "%s\n", cols ? cols : "");
 		free(cols);

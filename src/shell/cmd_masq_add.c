@@ -31,6 +31,7 @@ static const struct cmd_kw masq_add_kws[] = {
 	{ "ipsec", CMD_ARG_WORD, "OPT[,..]", "IPsec policy: yes, no, reqid=N, spi=N, tunnel-src=, tunnel-dst=", 0, NULL },
 	{ "mark", CMD_ARG_WORD, "[!]V[/M][:C]", "packet (or with :C connection) mark test", 0, NULL },
 	{ "user", CMD_ARG_WORD, "[!]USER[:GROUP]", "locally generated traffic of this user/group", 0, NULL },
+	{ "timeout", CMD_ARG_WORD, "STATE=SECS[,..]", "conntrack timeouts for these connections (needs proto tcp or udp)", 0, NULL },
 	{ "comment", CMD_ARG_TEXT, "TEXT", "a note kept with the rule", 0, NULL },
 	{ "early", CMD_ARG_NONE, NULL, "the masq file's leading '+' (no effect)", 0, NULL },
 	{ "alias", CMD_ARG_NUM, "N", "the masq file's ':N' alias label (with snat)", 0, NULL },

@@ -262,6 +262,7 @@ show_rule(struct cmd_ctx *ctx, const struct nat_rule *r, unsigned int pos,
 	field(ctx, "ipsec", "ipsec:", ipsec(&r->ipsec));
 	field(ctx, "mark", "mark:", mark(&r->mark));
 	field(ctx, "user", "user/group:", owner(&r->owner));
+	field(ctx, "timeout", "ct timeouts:", nat_ct_policy_format(&r->timeout));
 	if (r->alias >= 0)
 		out_int(ctx->out, "alias", "  alias label:  %lld\n", r->alias);
 	else

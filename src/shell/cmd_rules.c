@@ -274,12 +274,17 @@ cmds_ruleset_script(const struct nat_ruleset *rs)
 		return xstrdup("");
 	for (i = 0; i < rs->n_masq; i++) {
 		spec = nat_rule_format_kw(&rs->masq[i]);
-		fprintf(fp, "masq add %s\n", spec ? spec : "");
+		/* fputs, not fprintf: this runs for every rule of an apply */
+		fputs("masq add ", fp);
+		fputs(spec ? spec : "", fp);
+		fputc('\n', fp);
 		free(spec);
 	}
 	for (i = 0; i < rs->n_fwd; i++) {
 		spec = nat_forward_format_kw(&rs->fwd[i]);
-		fprintf(fp, "forward add %s\n", spec ? spec : "");
+		fputs("forward add ", fp);
+		fputs(spec ? spec : "", fp);
+		fputc('\n', fp);
 		free(spec);
 	}
 	fclose(fp);

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "core/xalloc.h"
+#include "nat/ct_rule.h"
 #include "shell/cmds_int.h"
 #include "shell/ct_row.h"
 
@@ -209,10 +210,15 @@ ct_row_text(struct ct_rowbuf *rb, const char *prefix,
 	else
 		*p++ = '-';
 	p = ralign(f, p, W_PKTS);
-	if (ce->rule_id)
+	if (ce->rule_id & CT_RULE_FWD) {	/* a port forward: "fwdN" */
+		char ref[CT_RULE_REFSIZ];
+
+		p = put_s(p, ct_rule_ref(ce->rule_id, ref));
+	} else if (ce->rule_id) {
 		p = put_u64(p, ce->rule_id);
-	else
+	} else {
 		*p++ = '-';
+	}
 	*p++ = '\n';
 	rb->len += (size_t)(p - s);
 }
@@ -316,10 +322,12 @@ ct_row_json(struct ct_rowbuf *rb, const char *event,
 		*p++ = '"';
 	}
 	*p++ = ']';
-	if (ce->rule_id)
+	if (ce->rule_id && !(ce->rule_id & CT_RULE_FWD))
 		p = put_u64(jkey(p, "rule"), ce->rule_id);
 	else
 		p = put_s(jkey(p, "rule"), "null");
+	if (ce->rule_id & CT_RULE_FWD)	/* the port forward's id */
+		p = put_u64(jkey(p, "forward"), ce->rule_id & ~CT_RULE_FWD);
 	p = put_u64(jkey(p, "id"), ce->id);
 	*p++ = '}';
 	rb->len += (size_t)(p - s);

@@ -20,4 +20,11 @@ masqsh_SOURCES = src/shell/main.c src/shell/repl.c src/shell/repl.h
 masqsh_CFLAGS = $(AM_CFLAGS) $(READLINE_CFLAGS)
 masqsh_LDADD = $(MASQ_LIBS) $(READLINE_LIBS)
 src_libmasq_a_SOURCES += src/shell/cmd_clamp.c src/shell/cmd_diag_mtu.c
+# conntrack helpers
+src_libmasq_a_SOURCES += src/shell/cmd_helper.c
+# masqsh engine (the service) and show alerts
+src_libmasq_a_SOURCES += src/shell/cmd_engine.h src/shell/cmd_engine.c \
+	src/shell/cmd_engine_apply.c src/shell/cmd_alerts.c \
+	src/nat/engine.h src/nat/engine_addr.c src/nat/engine_scan.c
 src_libmasq_a_SOURCES += src/shell/cmd_ports.c src/shell/cmd_timeouts.c
+src_libmasq_a_SOURCES += src/shell/revision.h src/shell/revision.c src/shell/cmd_revisions.c src/shell/cmd_export_nft.c src/shell/cmd_explain.c src/nat/explain.h src/nat/explain.c src/nat/explain_route.c

@@ -27,3 +27,33 @@ expect_nat "lan1 outbound still masqueraded" "$C1" 192.168.1.10 tcp 192.0.2.10 4
 # Port 80 on the uplink is not forwarded.
 got=$(req "$SRV" tcp 198.51.100.2 80 192.0.2.10)
 assert_eq "unforwarded port 80 on the gateway: no answer" "" "$got"
+
+# The live table names the forward behind a forwarded connection (the
+# rule column says "fwdID"; JSON has "forward": ID and "rule": null), and
+# the masq rule behind a masqueraded one.
+ct_flush
+req "$SRV" tcp 198.51.100.2 8080 192.0.2.10 >/dev/null
+req "$C1" tcp 192.0.2.10 443 >/dev/null
+fid=$(gw_masqsh -c 'forward list' | awk '$1 ~ /^[0-9]+$/ { print $1; exit }')
+mid=$(gw_masqsh -c 'masq list' | awk '$1 ~ /^[0-9]+$/ { print $1; exit }')
+txt=$(gw_masqsh -c 'show conntrack')
+echo "$txt"
+assert_eq "rule column of the forwarded connection" "fwd$fid" \
+	"$(echo "$txt" | awk '/:8080 / { print $NF; exit }')"
+assert_eq "rule column of the masqueraded connection" "$mid" \
+	"$(echo "$txt" | awk '/:443 / { print $NF; exit }')"
+js=$(gw_masqsh -j -c 'show conntrack')
+assert_match "JSON names the forward" "\"rule\":null,\"forward\":$fid" "$js"
+# masqtop's batch mode shows the same rule column (text and JSON).
+top=$(dirname "$MASQSH")/masqtop
+if [ -x "$top" ]; then
+	ttxt=$(ip netns exec "$GW" "$top" --db "$NS_TMP/masq.db" -a -b -n 1 -w 200 2>&1)
+	echo "$ttxt"
+	assert_match "masqtop rule column names the forward" "fwd$fid" "$ttxt"
+	tjs=$(ip netns exec "$GW" "$top" --db "$NS_TMP/masq.db" -a -b -n 1 -j 2>&1)
+	"$NS_PY" -c 'import json, sys; json.loads(sys.stdin.read())' <<<"$tjs" ||
+		fail "masqtop -j is not JSON: $tjs"
+	assert_match "masqtop JSON names the forward" "\"fwd$fid\"" "$tjs"
+else
+	echo "SKIP (part): no masqtop binary next to $MASQSH"
+fi

@@ -34,6 +34,7 @@
 #include "nat/nft.h"
 #include "nat/nft_int.h"
 #include "nat/rule.h"
+#include "nat/timeouts.h"
 
 /* ---- building rules by hand ---- */
 
@@ -247,6 +248,52 @@ set_v6(struct nat_ruleset *rs)
 	r->ipsec.tsrc = N("2001:db8::77");
 }
 
+/* Conntrack objects: timeout policies (tcp, udp, ip6) and helpers,
+ * whose rules go before the port forwards. */
+static void
+set_ct(struct nat_ruleset *rs)
+{
+	struct nat_rule *r;
+	struct nat_helper *h;
+
+	fwd(rs, 40, "eth0", IPPROTO_TCP, 21, 21, "192.168.1.20");
+	r = masq(rs, 41, "eth0");
+	r->proto.v[r->proto.n++] = IPPROTO_UDP;
+	r->timeout.state[0] = (uint8_t)nat_timeout_find("udp-unreplied");
+	r->timeout.secs[0] = 10;
+	r->timeout.state[1] = (uint8_t)nat_timeout_find("udp-stream");
+	r->timeout.secs[1] = 120;	/* nft's default: not printed */
+	r->timeout.n = 2;
+	r = masq(rs, 42, "eth0");
+	netadd(&r->src.inc, &r->src.n_inc, "192.168.1.0/24");
+	r->proto.v[r->proto.n++] = IPPROTO_TCP;
+	r->timeout.state[0] = (uint8_t)nat_timeout_find("tcp-established");
+	r->timeout.secs[0] = 7200;
+	r->timeout.state[1] = (uint8_t)nat_timeout_find("tcp-unacknowledged");
+	r->timeout.secs[1] = 30;
+	r->timeout.n = 2;
+	r->action = NAT_NONAT;
+	r = masq(rs, 43, "eth0");
+	netadd(&r->src.inc, &r->src.n_inc, "2001:db8:1::/64");
+	r->proto.v[r->proto.n++] = IPPROTO_UDP;
+	r->timeout.state[0] = (uint8_t)nat_timeout_find("udp-stream");
+	r->timeout.secs[0] = 60;
+	r->timeout.n = 1;
+	h = &rs->helpers.v[rs->helpers.n++];
+	snprintf(h->name, sizeof(h->name), "ftp");
+	h->proto = IPPROTO_TCP;
+	ports(&h->ports, 21, 21);
+	ports(&h->ports, 2121, 2121);
+	h = &rs->helpers.v[rs->helpers.n++];
+	snprintf(h->name, sizeof(h->name), "irc");
+	h->proto = IPPROTO_TCP;
+	ports(&h->ports, 6660, 6669);
+	h = &rs->helpers.v[rs->helpers.n++];
+	snprintf(h->name, sizeof(h->name), "tftp");
+	h->proto = IPPROTO_UDP;
+	ports(&h->ports, 69, 69);
+}
+
 static void
 set_empty(struct nat_ruleset *rs)
 {
@@ -263,6 +310,7 @@ static const struct golden goldens[] = {
 	{ "basic", set_basic, 20 },
 	{ "v6", set_v6, 5 },
 	{ "empty", set_empty, 0 },
+	{ "ct", set_ct, 11 },
 };
 
 static char *
@@ -453,7 +501,8 @@ static void
 k_apply_roundtrip(void)
 {
 	void (*sets[])(struct nat_ruleset *) = { set_basic, set_v6,
-						 set_detect, set_empty };
+						 set_detect, set_empty,
+						 set_ct };
 	size_t i;
 
 	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {

@@ -22,7 +22,9 @@
 #include <sys/socket.h>
 
 #include "core/err.h"
+#include "nat/ct_rule.h"
 #include "nat/rule.h"
+#include "nat/timeouts.h"
 
 #define MAXTOK 64
 
@@ -195,6 +197,16 @@ dump(const struct nat_rule *r, char *b, size_t sz)
 		if (r->owner.has_gid)
 			app(b, sz, ":%u", r->owner.gid);
 	}
+	if (r->timeout.n) {
+		const struct nat_timeout *tt;
+		size_t ntt;
+
+		tt = nat_timeouts_table(&ntt);
+		app(b, sz, " timeout=");
+		for (i = 0; i < r->timeout.n; i++)
+			app(b, sz, "%s%s:%u", i ? "," : "",
+			    tt[r->timeout.state[i]].name, r->timeout.secs[i]);
+	}
 	if (r->comment)
 		app(b, sz, " comment=%s", r->comment);
 }
@@ -246,6 +258,7 @@ round_trip(const struct nat_rule *r, const char *want_dump)
 		      "columns '%s' do not parse: %s", cols, e.msg);
 	free(r3.comment);
 	r3.comment = r->comment ? strdup(r->comment) : NULL;
+	r3.timeout = r->timeout;	/* no column for it: keyword form only */
 	dump(&r3, d, sizeof(d));
 	ck_assert_str_eq(d, want_dump);
 	cols2 = nat_rule_format_columns(&r3);
@@ -786,6 +799,25 @@ static const struct col_case kw_ok[] = {
 	{ "out eth0 from eth1 snat 203.0.113.176 proto tcp dport smtp",
 	  "out=eth0 srcif=eth1 snat to=203.0.113.176-203.0.113.176 proto=6 "
 	  "dport=25-25", NULL },
+	/* per-rule timeout policies: table order, plain seconds */
+	{ "out eth0 proto udp timeout udp-stream=30,udp-unreplied=10",
+	  "out=eth0 masq proto=17 timeout=udp-unreplied:10,udp-stream:30",
+	  "out eth0 proto udp timeout udp-unreplied=10,udp-stream=30" },
+	{ "timeout tcpfin=1m,tcp=2h proto tcp out eth0 comment x",
+	  "out=eth0 masq proto=6 timeout=tcp-established:7200,"
+	  "tcp-fin-wait:60,tcp-close-wait:60,tcp-last-ack:60,"
+	  "tcp-time-wait:60 comment=x",
+	  "out eth0 proto tcp timeout tcp-established=7200,tcp-fin-wait=60,"
+	  "tcp-close-wait=60,tcp-last-ack=60,tcp-time-wait=60 comment x" },
+	{ "out eth0 from 10.0.0.0/8 snat 203.0.113.1 proto udp dport 53 "
+	  "ti udp=5s early",
+	  "out=eth0 early src=10.0.0.0/8 snat to=203.0.113.1-203.0.113.1 "
+	  "proto=17 dport=53-53 timeout=udp-unreplied:5,udp-stream:5",
+	  "out eth0 from 10.0.0.0/8 snat 203.0.113.1 proto udp dport 53 "
+	  "timeout udp-unreplied=5,udp-stream=5 early" },
+	{ "out eth0 proto tcp timeout tcp-syn-sent=1d,tcp-retrans=3",
+	  "out=eth0 masq proto=6 timeout=tcp-syn-sent:86400,tcp-retrans:3",
+	  "out eth0 proto tcp timeout tcp-syn-sent=86400,tcp-retrans=3" },
 };
 
 START_TEST(test_kw_ok)
@@ -865,6 +897,27 @@ static const struct err_case kw_err[] = {
 	{ "out eth0 mark 1/2/3", 16, 3, "mask" },
 	{ "out eth0 ipsec", 9, 5, "needs a value" },
 	{ "eth0 from 10.0.0.0/8", 0, 4, "unknown keyword 'eth0'" },
+	/* timeout policies: the state, the value or the protocol marked */
+	{ "out eth0 timeout udp=3", 17, 5, "needs the rule's protocol" },
+	{ "out eth0 proto tcp,udp timeout udp=3", 15, 7, "one protocol" },
+	{ "out eth0 proto !udp timeout udp=3", 15, 4, "one protocol" },
+	{ "out eth0 proto icmp timeout udp=3", 15, 4, "tcp and udp only" },
+	{ "out eth0 proto tcp timeout udp-stream=3", 27, 10,
+	  "is a udp state" },
+	{ "out eth0 proto tcp timeout tcp=5,udp=3", 33, 3, "is a udp state" },
+	{ "out eth0 proto udp timeout udp-strem=3", 27, 9,
+	  "unknown udp timeout state" },
+	{ "out eth0 proto udp timeout udp-stream=0", 38, 1, "out of range" },
+	{ "out eth0 proto tcp timeout tcp-established=50d", 43, 3,
+	  "out of range" },
+	{ "out eth0 proto udp timeout udp-stream=3,udp-stream=4", 40, 10,
+	  "given twice" },
+	{ "out eth0 proto udp timeout udp=3,udp-stream=4", 33, 10,
+	  "given twice" },
+	{ "out eth0 proto udp timeout udp-stream", 27, 10,
+	  "not STATE=SECONDS" },
+	{ "out eth0 proto udp timeout udp=3x", 31, 2, "not a number" },
+	{ "out eth0 proto udp timeout", 19, 7, "needs a value" },
 	/* a quoted word: the whole word is marked */
 	{ "out eth0 from '10.0.0.1/8'", 14, 12, "host bits" },
 };
@@ -1113,6 +1166,204 @@ START_TEST(test_family)
 }
 END_TEST
 
+/* ---- which rule made a conntrack entry (ct_rule.c) ---- */
+
+static const char *const ct_masq_rules[] = {
+	"out wan0 from 192.168.1.0/24",				/* id 1 */
+};
+static const char *const ct_fwd_rules[] = {
+	"in wan0 proto tcp dport 8080 to 192.168.1.10:80",	/* id 2 */
+	"in wan0 proto udp dport 5000-5009 to 192.168.1.20:6000-6009 "
+	"from 192.0.2.0/24",					/* id 3 */
+	"in wan0 dport 2222 to 192.168.1.30",			/* id 4 */
+};
+
+static const struct {
+	const char *what;
+	uint8_t proto;
+	const char *osrc, *odst;
+	uint16_t osport, odport;
+	const char *rsrc, *rdst;
+	uint16_t rsport, rdport;
+	uint32_t status;
+	const char *want;		/* ct_rule_ref() text */
+} ct_cases[] = {
+	{ "masquerade", 6, "192.168.1.10", "192.0.2.10", 1000, 80,
+	  "192.0.2.10", "198.51.100.2", 80, 1000, CT_ST_SRC_NAT, "1" },
+	{ "forward to a port", 6, "192.0.2.10", "198.51.100.2", 40000, 8080,
+	  "192.168.1.10", "192.0.2.10", 80, 40000, CT_ST_DST_NAT, "fwd2" },
+	{ "forward, other inside port", 6, "192.0.2.10", "198.51.100.2",
+	  40000, 8080, "192.168.1.10", "192.0.2.10", 81, 40000,
+	  CT_ST_DST_NAT, "-" },
+	{ "forward, other inside host", 6, "192.0.2.10", "198.51.100.2",
+	  40000, 8080, "192.168.1.11", "192.0.2.10", 80, 40000,
+	  CT_ST_DST_NAT, "-" },
+	{ "forward, wrong protocol", 17, "192.0.2.10", "198.51.100.2",
+	  40000, 8080, "192.168.1.10", "192.0.2.10", 80, 40000,
+	  CT_ST_DST_NAT, "-" },
+	{ "range onto a range", 17, "192.0.2.5", "198.51.100.2", 7, 5003,
+	  "192.168.1.20", "192.0.2.5", 6003, 7, CT_ST_DST_NAT, "fwd3" },
+	{ "range, mapped elsewhere", 17, "192.0.2.5", "198.51.100.2", 7, 5003,
+	  "192.168.1.20", "192.0.2.5", 6004, 7, CT_ST_DST_NAT, "-" },
+	{ "range, source not allowed", 17, "203.0.113.9", "198.51.100.2", 7,
+	  5003, "192.168.1.20", "203.0.113.9", 6003, 7, CT_ST_DST_NAT, "-" },
+	{ "tcp+udp forward, udp", 17, "192.0.2.10", "198.51.100.2", 1, 2222,
+	  "192.168.1.30", "192.0.2.10", 2222, 1, CT_ST_DST_NAT, "fwd4" },
+	{ "tcp+udp forward, tcp", 6, "192.0.2.10", "198.51.100.2", 1, 2222,
+	  "192.168.1.30", "192.0.2.10", 2222, 1, CT_ST_DST_NAT, "fwd4" },
+	{ "tcp+udp forward, icmp", 1, "192.0.2.10", "198.51.100.2", 0, 0,
+	  "192.168.1.30", "192.0.2.10", 0, 0, CT_ST_DST_NAT, "-" },
+	{ "hairpin: the masq rule stays", 6, "192.168.1.11", "198.51.100.2",
+	  1000, 8080, "192.168.1.10", "198.51.100.2", 80, 1000,
+	  CT_ST_SRC_NAT | CT_ST_DST_NAT, "1" },
+	{ "hairpin from outside the masq rule", 6, "10.9.9.9",
+	  "198.51.100.2", 1000, 8080, "192.168.1.10", "198.51.100.2", 80,
+	  1000, CT_ST_SRC_NAT | CT_ST_DST_NAT, "fwd2" },
+	{ "not translated", 6, "192.0.2.10", "198.51.100.2", 1, 22,
+	  "198.51.100.2", "192.0.2.10", 22, 1, 0, "-" },
+};
+
+START_TEST(test_ct_rule)
+{
+	struct nat_ruleset rs;
+	struct ct_rules *cr;
+	struct ct_entry ce;
+	struct masq_err e;
+	struct toks t;
+	char ref[CT_RULE_REFSIZ];
+	int64_t id = 1;
+	size_t i;
+
+	err_init(&e);
+	nat_ruleset_init(&rs);
+	for (i = 0; i < sizeof(ct_masq_rules) / sizeof(ct_masq_rules[0]);
+	     i++) {
+		struct nat_rule r;
+
+		nat_rule_init(&r);
+		split(&t, ct_masq_rules[i]);
+		ck_assert_int_eq(nat_rule_parse_kw(&r, t.v, t.n, &e), 0);
+		r.id = id++;
+		nat_ruleset_add_masq(&rs, &r);
+	}
+	for (i = 0; i < sizeof(ct_fwd_rules) / sizeof(ct_fwd_rules[0]); i++) {
+		struct nat_forward f;
+
+		nat_forward_init(&f);
+		split(&t, ct_fwd_rules[i]);
+		ck_assert_msg(nat_forward_parse_kw(&f, t.v, t.n, &e) == 0,
+			      "%s: %s", ct_fwd_rules[i], e.msg);
+		f.id = id++;
+		nat_ruleset_add_fwd(&rs, &f);
+	}
+	cr = ct_rules_new(&rs);
+	memset(&ce, 0, sizeof(ce));
+	ce.family = AF_INET;
+	ce.proto = ct_cases[_i].proto;
+	ce.status = ct_cases[_i].status;
+	inet_pton(AF_INET, ct_cases[_i].osrc, ce.orig.src.b);
+	inet_pton(AF_INET, ct_cases[_i].odst, ce.orig.dst.b);
+	inet_pton(AF_INET, ct_cases[_i].rsrc, ce.reply.src.b);
+	inet_pton(AF_INET, ct_cases[_i].rdst, ce.reply.dst.b);
+	ce.orig.sport = ct_cases[_i].osport;
+	ce.orig.dport = ct_cases[_i].odport;
+	ce.reply.sport = ct_cases[_i].rsport;
+	ce.reply.dport = ct_cases[_i].rdport;
+	ct_rule_ref(ct_rules_match(cr, &ce), ref);
+	ck_assert_msg(!strcmp(ref, ct_cases[_i].want), "%s: rule %s, want %s",
+		      ct_cases[_i].what, ref, ct_cases[_i].want);
+	ct_rules_free(cr);
+	nat_ruleset_done(&rs);
+	err_done(&e);
+}
+END_TEST
+
+/* ---- conntrack helpers (helpers.c) ---- */
+
+static const struct {
+	const char *line;	/* "NAME [PORTS]" as typed after `helper add` */
+	const char *want;	/* the stored text, or NULL for an error */
+	size_t pos, len;	/* the error's mark */
+	const char *msg;
+} helper_cases[] = {
+	{ "ftp", "ftp=21", 0, 0, NULL },
+	{ "tftp", "tftp=69", 0, 0, NULL },
+	{ "irc 6667,6697,6660-6669", "irc=6667,6697,6660-6669", 0, 0, NULL },
+	{ "sip domain", "sip=53", 0, 0, NULL },
+	{ "ftpp", NULL, 0, 4, "unknown conntrack helper 'ftpp'" },
+	{ "ftp !21", NULL, 4, 1, "cannot be negated" },
+	{ "ftp 21,nosuchsvc", NULL, 7, 9, "unknown service" },
+	{ "ftp 21-", NULL, 4, 3, "" },
+};
+
+START_TEST(test_helper_parse)
+{
+	struct nat_helpers hs = { 0 };
+	struct nat_helper h;
+	struct masq_err e;
+	struct toks t;
+	char *text;
+	int rc;
+
+	err_init(&e);
+	split(&t, helper_cases[_i].line);
+	rc = nat_helper_parse(&h, &t.v[0], t.n > 1 ? &t.v[1] : NULL, &e);
+	if (!helper_cases[_i].want) {
+		ck_assert_msg(rc == -1, "'%s' was accepted",
+			      helper_cases[_i].line);
+		ck_assert_int_eq(e.code, MASQ_EUSAGE);
+		ck_assert_msg(strstr(e.msg, helper_cases[_i].msg), "'%s': %s",
+			      helper_cases[_i].line, e.msg);
+		ck_assert_msg(e.pos == helper_cases[_i].pos &&
+			      e.len == helper_cases[_i].len,
+			      "'%s': marked %zu+%zu (%s)", helper_cases[_i].line,
+			      e.pos, e.len, e.msg);
+		err_done(&e);
+		return;
+	}
+	ck_assert_msg(rc == 0, "'%s': %s", helper_cases[_i].line, e.msg);
+	ck_assert_int_eq(nat_helpers_put(&hs, &h), 0);
+	text = nat_helpers_format(&hs);
+	ck_assert_str_eq(text, helper_cases[_i].want);
+	/* the stored text reads back to the same */
+	memset(&hs, 0, sizeof(hs));
+	ck_assert_int_eq(nat_helpers_parse(&hs, text, &e), 0);
+	ck_assert_uint_eq(hs.n, 1);
+	ck_assert_int_eq(hs.v[0].proto, h.proto);
+	free(text);
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_helpers_set)
+{
+	struct nat_helpers hs;
+	struct masq_err e;
+	char *text;
+
+	err_init(&e);
+	ck_assert_int_eq(nat_helpers_parse(&hs, "tftp=69  irc=6667 ftp=21,2121",
+					   &e), 0);
+	text = nat_helpers_format(&hs);
+	ck_assert_str_eq(text, "ftp=21,2121 irc=6667 tftp=69");	/* sorted */
+	free(text);
+	ck_assert_int_eq(nat_helpers_del(&hs, "irc"), 0);
+	ck_assert_int_eq(nat_helpers_del(&hs, "irc"), -1);
+	text = nat_helpers_format(&hs);
+	ck_assert_str_eq(text, "ftp=21,2121 tftp=69");
+	free(text);
+	ck_assert(nat_helper_has_ipv6("ftp"));
+	ck_assert(!nat_helper_has_ipv6("irc"));
+	/* a stored text that no longer parses names the bad part */
+	ck_assert_int_eq(nat_helpers_parse(&hs, "ftp=21 bogus=1", &e), -1);
+	ck_assert_uint_eq(e.pos, 7);
+	ck_assert_uint_eq(e.len, 5);
+	ck_assert_int_eq(nat_helpers_parse(&hs, "", &e), 0);
+	ck_assert_uint_eq(hs.n, 0);
+	err_done(&e);
+}
+END_TEST
+
 static Suite *
 rule_suite(void)
 {
@@ -1140,6 +1391,17 @@ rule_suite(void)
 			    (int)(sizeof(fwd_ok) / sizeof(fwd_ok[0])));
 	tcase_add_loop_test(tc, test_fwd_err, 0,
 			    (int)(sizeof(fwd_err) / sizeof(fwd_err[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("conntrack helpers");
+	tcase_add_loop_test(tc, test_helper_parse, 0,
+			    (int)(sizeof(helper_cases) / sizeof(helper_cases[0])));
+	tcase_add_test(tc, test_helpers_set);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ct_rule");
+	tcase_add_loop_test(tc, test_ct_rule, 0,
+			    (int)(sizeof(ct_cases) / sizeof(ct_cases[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("helpers");

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include "core/store.h"
 #include "core/tok.h"
 #include "shell/cmd_int.h"
+#include "nat/explain.h"
+#include "shell/revision.h"
 
 /* ---- a test table -------------------------------------------------------- */
 
@@ -700,6 +703,254 @@ START_TEST(test_real_table)
 }
 END_TEST
 
+/* ---- explain: the userspace walk of one flow (nat/explain.c) ---- */
+
+static const char *const explain_masq_rules[] = {
+	"out wan0 from 192.168.2.0/24 nonat",
+	"out wan0 from 192.168.1.0/24 proto tcp dport 25 mark 1 snat 198.51.100.3",
+	"out wan0 from 192.168.1.0/24 except 192.168.1.99",
+	"out ppp+ from 192.168.0.0/16",
+	"out wan0 to 10.0.0.0/8 from 192.168.1.0/24 user 0",
+};
+static const char *const explain_fwd_rules[] = {
+	"in wan0 proto tcp dport 8080 to 192.168.1.10:80",
+	"in wan0 dport 5000-5009 to 192.168.1.20",
+};
+
+static const struct explain_case {
+	const char *flow;	/* "PROTO SRC SPORT DST DPORT IIF OIF [local]" */
+	long fwd, masq;		/* deciding id, -1 none */
+	const char *verdicts;	/* forwards then masq rules */
+	const char *after;	/* destination after DNAT, or NULL */
+} explain_cases[] = {
+	{ "6 192.168.1.10 40000 192.0.2.10 25 lan0 wan0", -1, 3,
+	  "no no | no if match no no", NULL },
+	{ "17 192.168.1.99 53 192.0.2.10 53 lan0 wan0", -1, -1,
+	  "no no | no no no no no", NULL },
+	{ "17 192.168.1.99 53 192.0.2.10 53 lan0 ppp3", -1, 4,
+	  "no no | no no no match no", NULL },
+	{ "1 192.168.2.5 0 192.0.2.1 0 lan0 wan0", -1, 1,
+	  "no no | match no no no no", NULL },
+	/* unknown out: interface-bound rules are conditions */
+	{ "6 192.168.1.10 40000 192.0.2.10 443 lan0 -", -1, -1,
+	  "no no | no no if if no", NULL },
+	/* forwards: tcp 8080 -> .10:80; udp 5003 -> .20 (port kept) */
+	{ "6 192.0.2.7 5555 198.51.100.2 8080 wan0 lan0", 1, -1,
+	  "match no | no no no no no", "192.168.1.10:80" },
+	{ "17 192.0.2.7 5555 198.51.100.2 5003 wan0 lan0", 2, -1,
+	  "no match | no no no no no", "192.168.1.20:5003" },
+	{ "6 192.0.2.7 5555 198.51.100.2 8080 lan0 lan0", -1, -1,
+	  "no no | no no no no no", NULL },
+	{ "6 192.0.2.7 5555 198.51.100.2 8080 - lan0", -1, -1,
+	  "if no | no no no no no", NULL },
+	/* sent by this host: no forwards; user only here */
+	{ "6 192.168.1.1 33000 10.1.2.3 22 - wan0 local", -1, 3,
+	  "no no | no no match no shadowed", NULL },
+	{ "6 192.168.1.1 33000 10.1.2.3 22 - eth9 local", -1, -1,
+	  "no no | no no no no no", NULL },
+	/* forwarded: the user rule cannot match */
+	{ "6 192.168.1.7 33000 10.1.2.3 22 lan0 wan0", -1, 3,
+	  "no no | no no match no no", NULL },
+};
+
+static const char *
+explain_vword(enum explain_verdict v)
+{
+	return v == EXPLAIN_MATCH ? "match" : v == EXPLAIN_COND ? "if" :
+	       v == EXPLAIN_SHADOWED ? "shadowed" : "no";
+}
+
+static void
+explain_rules(struct nat_ruleset *rs)
+{
+	struct masq_err e;
+	struct tok_list tl;
+	size_t i;
+
+	err_init(&e);
+	for (i = 0; i < sizeof(explain_masq_rules) / sizeof(*explain_masq_rules);
+	     i++) {
+		struct nat_rule r;
+
+		nat_rule_init(&r);
+		ck_assert_int_eq(tok_split(&tl, explain_masq_rules[i], 0, &e), 0);
+		ck_assert_msg(nat_rule_parse_kw(&r, tl.v, tl.n, &e) == 0,
+			      "%s: %s", explain_masq_rules[i], e.msg);
+		r.id = (int64_t)i + 1;
+		r.pos = (unsigned int)i + 1;
+		nat_ruleset_add_masq(rs, &r);
+		nat_rule_done(&r);
+		tok_list_done(&tl);
+	}
+	for (i = 0; i < sizeof(explain_fwd_rules) / sizeof(*explain_fwd_rules);
+	     i++) {
+		struct nat_forward f;
+
+		nat_forward_init(&f);
+		ck_assert_int_eq(tok_split(&tl, explain_fwd_rules[i], 0, &e), 0);
+		ck_assert_msg(nat_forward_parse_kw(&f, tl.v, tl.n, &e) == 0,
+			      "%s: %s", explain_fwd_rules[i], e.msg);
+		f.id = (int64_t)i + 1;
+		f.pos = (unsigned int)i + 1;
+		nat_ruleset_add_fwd(rs, &f);
+		nat_forward_done(&f);
+		tok_list_done(&tl);
+	}
+	err_done(&e);
+}
+
+START_TEST(test_explain)
+{
+	const struct explain_case *c = &explain_cases[_i];
+	struct explain_flow f, after;
+	struct explain_result res;
+	struct nat_ruleset rs;
+	char src[64], dst[64], iif[16], oif[16], loc[8] = "", got[200] = "";
+	char adst[64];
+	unsigned int proto, sport, dport;
+	size_t i;
+
+	nat_ruleset_init(&rs);
+	explain_rules(&rs);
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_ge(sscanf(c->flow, "%u %63s %u %63s %u %15s %15s %7s",
+				&proto, src, &sport, dst, &dport, iif, oif,
+				loc), 7);
+	f.family = AF_INET;
+	f.proto = (uint8_t)proto;
+	ck_assert_int_eq(inet_pton(AF_INET, src, f.src), 1);
+	ck_assert_int_eq(inet_pton(AF_INET, dst, f.dst), 1);
+	f.has_sport = f.has_dport = proto == 6 || proto == 17;
+	f.sport = (uint16_t)sport;
+	f.dport = (uint16_t)dport;
+	if (strcmp(iif, "-"))
+		snprintf(f.iif, sizeof(f.iif), "%s", iif);
+	if (strcmp(oif, "-"))
+		snprintf(f.oif, sizeof(f.oif), "%s", oif);
+	f.local_src = !strcmp(loc, "local");
+	explain_result_init(&res);
+	explain_forwards(&rs, &f, &res, &after);
+	explain_masq(&rs, &after, &res);
+	for (i = 0; i < res.n_steps; i++) {
+		if (i && res.steps[i - 1].fwd && !res.steps[i].fwd)
+			strcat(got, " |");
+		if (i)
+			strcat(got, " ");
+		strcat(got, explain_vword(res.steps[i].verdict));
+	}
+	ck_assert_msg(!strcmp(got, c->verdicts), "%s: verdicts '%s', want '%s'",
+		      c->flow, got, c->verdicts);
+	ck_assert_int_eq(res.fwd_hit < 0 ? -1 : rs.fwd[res.fwd_hit].id, c->fwd);
+	ck_assert_int_eq(res.masq_hit < 0 ? -1 : rs.masq[res.masq_hit].id,
+			 c->masq);
+	if (c->after) {
+		inet_ntop(AF_INET, after.dst, adst, sizeof(adst));
+		snprintf(got, sizeof(got), "%s:%u", adst, after.dport);
+		ck_assert_str_eq(got, c->after);
+	}
+	for (i = 0; i < res.n_steps; i++)
+		ck_assert_msg(res.steps[i].verdict == EXPLAIN_MATCH ||
+			      res.steps[i].verdict == EXPLAIN_SHADOWED ||
+			      res.steps[i].why[0], "%s: step %zu has no why",
+			      c->flow, i);
+	explain_result_done(&res);
+	nat_ruleset_done(&rs);
+}
+END_TEST
+
+START_TEST(test_explain_ifname)
+{
+	struct nat_ifname w = { "ppp", true }, x = { "eth0", false };
+
+	ck_assert(explain_ifname_match(&w, "ppp0"));
+	ck_assert(explain_ifname_match(&w, "ppp"));
+	ck_assert(!explain_ifname_match(&w, "pp0"));
+	ck_assert(explain_ifname_match(&x, "eth0"));
+	ck_assert(!explain_ifname_match(&x, "eth00"));
+}
+END_TEST
+
+static const struct endpoint_case {
+	const char *in, *proto;
+	int ok, family;
+	const char *addr;
+	int port;		/* -1: none */
+} endpoint_cases[] = {
+	{ "192.168.1.10", "tcp", 1, AF_INET, "192.168.1.10", -1 },
+	{ "192.168.1.10:40000", "tcp", 1, AF_INET, "192.168.1.10", 40000 },
+	{ "192.0.2.1:smtp", "tcp", 1, AF_INET, "192.0.2.1", 25 },
+	{ "[2001:db8::1]:443", "tcp", 1, AF_INET6, "2001:db8::1", 443 },
+	{ "2001:db8::1", "udp", 1, AF_INET6, "2001:db8::1", -1 },
+	{ "[2001:db8::1]", "udp", 1, AF_INET6, "2001:db8::1", -1 },
+	{ "192.168.1.0/24", "tcp", 0, 0, NULL, 0 },
+	{ "192.168.1.10:", "tcp", 0, 0, NULL, 0 },
+	{ "192.168.1.10:70000", "tcp", 0, 0, NULL, 0 },
+	{ "192.168.1.10:nosuchservice", "tcp", 0, 0, NULL, 0 },
+	{ "[2001:db8::1", "tcp", 0, 0, NULL, 0 },
+	{ "host.example", "tcp", 0, 0, NULL, 0 },
+	{ ":80", "tcp", 0, 0, NULL, 0 },
+};
+
+START_TEST(test_explain_endpoint)
+{
+	const struct endpoint_case *c = &endpoint_cases[_i];
+	struct masq_tok t = { c->in, c->in, 0, strlen(c->in) };
+	uint8_t addr[16] = { 0 }, want[16] = { 0 };
+	struct masq_err e;
+	bool has_port = false;
+	uint16_t port = 0;
+	int family = 0, rc;
+
+	err_init(&e);
+	rc = explain_endpoint_parse(&t, c->proto, &family, addr, &has_port,
+				    &port, &e);
+	if (!c->ok) {
+		ck_assert_msg(rc == -1, "%s: accepted", c->in);
+		ck_assert_int_eq(e.code, MASQ_EUSAGE);
+		ck_assert_uint_eq(e.len, strlen(c->in));
+		err_done(&e);
+		return;
+	}
+	ck_assert_msg(rc == 0, "%s: %s", c->in, e.msg);
+	ck_assert_int_eq(family, c->family);
+	ck_assert_int_eq(inet_pton(c->family, c->addr, want), 1);
+	ck_assert_mem_eq(addr, want, c->family == AF_INET ? 4 : 16);
+	ck_assert_int_eq(has_port, c->port >= 0);
+	if (c->port >= 0)
+		ck_assert_int_eq(port, c->port);
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_revision_rule_count)
+{
+	ck_assert_uint_eq(revision_rule_count(""), 0);
+	ck_assert_uint_eq(revision_rule_count(NULL), 0);
+	ck_assert_uint_eq(revision_rule_count("masq add out eth0\n"
+					      "forward add in eth0 dport 80 to "
+					      "10.0.0.1\n# comment\n"
+					      "masq add out eth1"), 3);
+}
+END_TEST
+
+START_TEST(test_revision_rule_ids)
+{
+	struct nat_ruleset rs;
+	char *ids;
+
+	nat_ruleset_init(&rs);
+	ids = revision_rule_ids(&rs);
+	ck_assert_str_eq(ids, "");
+	free(ids);
+	explain_rules(&rs);
+	rs.fwd[0].id = 40;
+	ids = revision_rule_ids(&rs);
+	ck_assert_str_eq(ids, "1 2 3 4 5 40 2");
+	free(ids);
+	nat_ruleset_done(&rs);
+}
+END_TEST
+
 static Suite *
 shell_suite(void)
 {
@@ -719,6 +970,11 @@ shell_suite(void)
 	tcase_add_test(tc, test_script);
 	tcase_add_test(tc, test_script_locate);
 	tcase_add_test(tc, test_real_table);
+	tcase_add_loop_test(tc, test_explain, 0, N(explain_cases));
+	tcase_add_test(tc, test_explain_ifname);
+	tcase_add_loop_test(tc, test_explain_endpoint, 0, N(endpoint_cases));
+	tcase_add_test(tc, test_revision_rule_count);
+	tcase_add_test(tc, test_revision_rule_ids);
 	suite_add_tcase(s, tc);
 	return s;
 }

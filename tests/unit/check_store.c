@@ -447,6 +447,403 @@ START_TEST(test_revisions)
 }
 END_TEST
 
+/* store_settings_prefix(): exactly the keys under the prefix, in key
+ * order, including one whose next byte is the largest (the range end). */
+START_TEST(test_settings_prefix)
+{
+	static const char *const keys[][2] = {
+		{ "timeout.udp-stream", "180" },
+		{ "timeout.tcp-established", "7200" },
+		{ "timeout.\xff", "edge" },
+		{ "timeouts", "not under 'timeout.'" },
+		{ "timeout", "nor this" },
+		{ "clamp", "pmtu" },
+	};
+	struct store *s = open_ok();
+	struct store_setting *v = NULL;
+	struct masq_err e;
+	size_t n = 99, i;
+
+	err_init(&e);
+	ck_assert_int_eq(store_settings_prefix(s, "timeout.", &v, &n, &e), 0);
+	ck_assert_uint_eq(n, 0);
+	store_settings_free(v, n);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ck_assert_int_eq(store_setting_set(s, keys[i][0], keys[i][1],
+						   &e), 0);
+	ck_assert_int_eq(store_settings_prefix(s, "timeout.", &v, &n, &e), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(v[0].key, "timeout.tcp-established");
+	ck_assert_str_eq(v[0].val, "7200");
+	ck_assert_str_eq(v[1].key, "timeout.udp-stream");
+	ck_assert_str_eq(v[2].key, "timeout.\xff");
+	ck_assert_str_eq(v[2].val, "edge");
+	store_settings_free(v, n);
+	/* the empty prefix is every setting */
+	ck_assert_int_eq(store_settings_prefix(s, "", &v, &n, &e), 0);
+	ck_assert_uint_eq(n, sizeof(keys) / sizeof(keys[0]));
+	store_settings_free(v, n);
+	store_close(s);
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_revision_last_id)
+{
+	struct store *s = open_ok();
+	struct masq_err e;
+	int64_t id = -1, a = 0, b = 0;
+
+	err_init(&e);
+	ck_assert_int_eq(store_revision_last_id(s, &id, &e), 1);
+	ck_assert_int_eq(id, 0);
+	ck_assert_int_eq(store_revision_add(s, "masq add out eth0\n", "t\n",
+					    "applied", &a, &e), 0);
+	ck_assert_int_eq(store_revision_add(s, "", "u\n", "pending", &b, &e),
+			 0);
+	ck_assert_int_eq(store_revision_last_id(s, &id, &e), 0);
+	ck_assert_int_eq(id, b);
+	ck_assert_int_gt(b, a);
+	store_close(s);
+	err_done(&e);
+}
+END_TEST
+
+/* ---- revisions: history, confirm state, restore (cmd_revisions.c) ---- */
+
+static int64_t
+rev_record(struct store *s, const char *rules, const char *status,
+	   int64_t deadline, int64_t prev, const char *origin)
+{
+	struct store_revision r = { 0 };
+	struct masq_err e;
+	int64_t id = 0;
+
+	err_init(&e);
+	r.rules = (char *)rules;
+	r.compiled = (char *)"table ip masqsh {}\n";
+	r.status = (char *)status;
+	r.deadline = deadline;
+	r.prev = prev;
+	r.origin = (char *)origin;
+	r.user = (char *)"tester";
+	r.rule_ids = (char *)"7";
+	ck_assert_msg(store_revision_record(s, &r, &id, &e) == 0, "%s", e.msg);
+	ck_assert_int_gt(id, 0);
+	err_done(&e);
+	return id;
+}
+
+START_TEST(test_revision_history)
+{
+	struct store *s = open_ok();
+	struct store_revision r, *v;
+	struct masq_err e;
+	int64_t a, b, c;
+	size_t n;
+	bool changed;
+
+	err_init(&e);
+	ck_assert_int_eq(store_revision_pending(s, &r, &e), 1);
+	ck_assert_int_eq(store_revisions_list(s, 0, &v, &n, &e), 0);
+	ck_assert_uint_eq(n, 0);
+	store_revisions_free(v, n);
+	a = rev_record(s, "masq add out eth0\n", STORE_REV_APPLIED, 0, 0,
+		       "apply");
+	b = rev_record(s, "masq add out eth1\n", STORE_REV_PENDING, 12345, a,
+		       "apply confirm 60");
+	/* older code's rows still read (NULLs for the new columns) */
+	ck_assert_int_eq(store_revision_add(s, "", "", STORE_REV_APPLIED, &c,
+					    &e), 0);
+
+	ck_assert_int_eq(store_revision_get(s, b, &r, &e), 0);
+	ck_assert_str_eq(r.rules, "masq add out eth1\n");
+	ck_assert_str_eq(r.status, "pending");
+	ck_assert_int_eq(r.deadline, 12345);
+	ck_assert_int_eq(r.prev, a);
+	ck_assert_str_eq(r.origin, "apply confirm 60");
+	ck_assert_str_eq(r.user, "tester");
+	ck_assert_str_eq(r.rule_ids, "7");
+	store_revision_done(&r);
+	ck_assert_int_eq(store_revision_get(s, c, &r, &e), 0);
+	ck_assert_ptr_null(r.origin);
+	ck_assert_int_eq(r.deadline, 0);
+	store_revision_done(&r);
+	ck_assert_int_eq(store_revision_get(s, c + 100, &r, &e), 1);
+
+	ck_assert_int_eq(store_revision_pending(s, &r, &e), 0);
+	ck_assert_int_eq(r.id, b);
+	store_revision_done(&r);
+
+	/* newest first, without the compiled text; limit */
+	ck_assert_int_eq(store_revisions_list(s, 0, &v, &n, &e), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(v[0].id, c);
+	ck_assert_int_eq(v[2].id, a);
+	ck_assert_str_eq(v[1].compiled, "");
+	ck_assert_str_eq(v[2].rules, "masq add out eth0\n");
+	store_revisions_free(v, n);
+	ck_assert_int_eq(store_revisions_list(s, 2, &v, &n, &e), 0);
+	ck_assert_uint_eq(n, 2);
+	store_revisions_free(v, n);
+
+	/* a status changes only from the expected one */
+	ck_assert_int_eq(store_revision_set_status(s, b, STORE_REV_APPLIED,
+						   STORE_REV_REVERTED, &changed,
+						   &e), 0);
+	ck_assert(!changed);
+	ck_assert_int_eq(store_revision_set_status(s, b, STORE_REV_PENDING,
+						   STORE_REV_CONFIRMED,
+						   &changed, &e), 0);
+	ck_assert(changed);
+	ck_assert_int_eq(store_revision_pending(s, &r, &e), 1);
+	ck_assert_int_eq(store_revision_get(s, b, &r, &e), 0);
+	ck_assert_str_eq(r.status, "confirmed");
+	store_revision_done(&r);
+	err_done(&e);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(test_rows_restore)
+{
+	static const char *const specs[] = { "out eth0", "out eth1", "out ppp0" };
+	int64_t ids[] = { 42, 0, 7 }, fresh, max;
+	struct store *s = open_ok();
+	struct masq_err e;
+
+	err_init(&e);
+	max = add(s, STORE_MASQ, 0, "out old0");
+	add(s, STORE_FORWARD, 0, "in eth0 dport 80 to 10.0.0.1");
+	ck_assert_int_eq(store_rows_replace(s, STORE_MASQ, NULL, 0, &e), 0);
+	ck_assert_int_eq(store_rows_replace(s, STORE_FORWARD, NULL, 0, &e), 0);
+	ck_assert_int_eq(store_rows_restore(s, STORE_MASQ, ids, specs, 3, &e),
+			 0);
+	ck_assert_str_eq(order(s, STORE_MASQ), "out eth0 out eth1 out ppp0");
+	ck_assert_int_eq(id_at(s, STORE_MASQ, 1), 42);
+	ck_assert_int_eq(id_at(s, STORE_MASQ, 3), 7);
+	fresh = id_at(s, STORE_MASQ, 2);
+	ck_assert_int_gt(fresh, max);
+	ck_assert_int_ne(fresh, 42);
+	ck_assert_int_ne(fresh, 7);
+	/* an id already in use (here by the other kind) fails, and the
+	 * whole restore is undone */
+	add(s, STORE_FORWARD, 0, "in eth0 dport 81 to 10.0.0.2");
+	ids[0] = id_at(s, STORE_FORWARD, 1);
+	ck_assert_int_eq(store_rows_restore(s, STORE_MASQ, ids, specs, 1, &e),
+			 -1);
+	ck_assert_int_eq(e.code, MASQ_ESTORE);
+	ck_assert_str_eq(order(s, STORE_MASQ), "out eth0 out eth1 out ppp0");
+	err_done(&e);
+	store_close(s);
+}
+END_TEST
+
+/* ---- alerts (masqsh engine, db/002_alerts.sql) ---- */
+
+/* sqlite3_exec() of @sql on the file, as another program would. */
+static int
+raw_exec_rc(const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* The alerts (@all: with the cleared ones) as "kind/key=message@host#id
+ * ..." with ids relative to @base. */
+static char *
+alerts_text(struct store *s, bool all, int64_t base)
+{
+	static char buf[1024];
+	struct store_alert *v;
+	struct masq_err e;
+	size_t n, i;
+	int len = 0;
+
+	err_init(&e);
+	ck_assert_msg(store_alerts_list(s, all, &v, &n, &e) == 0, "%s", e.msg);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i)
+			ck_assert_int_gt(v[i].id, v[i - 1].id);
+		ck_assert_int_gt(v[i].raised_at, 0);
+		ck_assert(all || v[i].cleared_at == 0);
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len,
+				"%s%s/%s=%s@%s#%lld%s", i ? " " : "",
+				v[i].kind, v[i].key, v[i].message, v[i].host,
+				(long long)(v[i].id - base),
+				v[i].cleared_at ? "(cleared)" : "");
+	}
+	store_alerts_free(v, n);
+	err_done(&e);
+	return buf;
+}
+
+/*
+ * One step of an alerts scenario: raise (@msg non-NULL) or clear the
+ * alert raised at step @clear_step, then the active list and the whole
+ * history must read @active and @all (ids relative to the first).
+ */
+static const struct alert_step {
+	const char *kind, *key, *msg, *host;
+	int clear_step;		/* -1: raise; else clear the id of that step */
+	int created;		/* raise: 1 new row, 0 refreshed */
+	const char *active, *all;
+} alert_steps[] = {
+	{ "port-budget", "gw udp dst:53", "50 of 100", "192.168.1.10", -1, 1,
+	  "port-budget/gw udp dst:53=50 of 100@192.168.1.10#0",
+	  "port-budget/gw udp dst:53=50 of 100@192.168.1.10#0" },
+	/* the same condition again: refreshed in place, no second row */
+	{ "port-budget", "gw udp dst:53", "90 of 100", "192.168.1.11", -1, 0,
+	  "port-budget/gw udp dst:53=90 of 100@192.168.1.11#0",
+	  "port-budget/gw udp dst:53=90 of 100@192.168.1.11#0" },
+	/* same key, other kind: a separate alert; NULL host stores none */
+	{ "table-fill", "gw udp dst:53", "full", NULL, -1, 1,
+	  "port-budget/gw udp dst:53=90 of 100@192.168.1.11#0 "
+	  "table-fill/gw udp dst:53=full@#1",
+	  "port-budget/gw udp dst:53=90 of 100@192.168.1.11#0 "
+	  "table-fill/gw udp dst:53=full@#1" },
+	{ "insert-failed", "conntrack", "12 failed", "", -1, 1,
+	  "port-budget/gw udp dst:53=90 of 100@192.168.1.11#0 "
+	  "table-fill/gw udp dst:53=full@#1 "
+	  "insert-failed/conntrack=12 failed@#2",
+	  "port-budget/gw udp dst:53=90 of 100@192.168.1.11#0 "
+	  "table-fill/gw udp dst:53=full@#1 "
+	  "insert-failed/conntrack=12 failed@#2" },
+	/* clearing: gone from the active list, kept in the history */
+	{ NULL, NULL, NULL, NULL, 0, 0,
+	  "table-fill/gw udp dst:53=full@#1 "
+	  "insert-failed/conntrack=12 failed@#2",
+	  "port-budget/gw udp dst:53=90 of 100@192.168.1.11#0(cleared) "
+	  "table-fill/gw udp dst:53=full@#1 "
+	  "insert-failed/conntrack=12 failed@#2" },
+	/* clearing it again is a no-op */
+	{ NULL, NULL, NULL, NULL, 0, 0,
+	  "table-fill/gw udp dst:53=full@#1 "
+	  "insert-failed/conntrack=12 failed@#2",
+	  "port-budget/gw udp dst:53=90 of 100@192.168.1.11#0(cleared) "
+	  "table-fill/gw udp dst:53=full@#1 "
+	  "insert-failed/conntrack=12 failed@#2" },
+	/* the condition comes back: a new alert, a new id */
+	{ "port-budget", "gw udp dst:53", "85 of 100", "192.168.1.10", -1, 1,
+	  "table-fill/gw udp dst:53=full@#1 "
+	  "insert-failed/conntrack=12 failed@#2 "
+	  "port-budget/gw udp dst:53=85 of 100@192.168.1.10#3",
+	  "port-budget/gw udp dst:53=90 of 100@192.168.1.11#0(cleared) "
+	  "table-fill/gw udp dst:53=full@#1 "
+	  "insert-failed/conntrack=12 failed@#2 "
+	  "port-budget/gw udp dst:53=85 of 100@192.168.1.10#3" },
+	{ NULL, NULL, NULL, NULL, 3, 0,
+	  "table-fill/gw udp dst:53=full@#1 "
+	  "port-budget/gw udp dst:53=85 of 100@192.168.1.10#3",
+	  "port-budget/gw udp dst:53=90 of 100@192.168.1.11#0(cleared) "
+	  "table-fill/gw udp dst:53=full@#1 "
+	  "insert-failed/conntrack=12 failed@#2(cleared) "
+	  "port-budget/gw udp dst:53=85 of 100@192.168.1.10#3" },
+};
+
+START_TEST(test_alerts)
+{
+	int64_t ids[sizeof(alert_steps) / sizeof(alert_steps[0])];
+	struct store *s = open_ok();
+	struct masq_err e;
+	size_t i;
+
+	err_init(&e);
+	ck_assert_str_eq(alerts_text(s, true, 0), "");
+	for (i = 0; i < sizeof(alert_steps) / sizeof(alert_steps[0]); i++) {
+		const struct alert_step *t = &alert_steps[i];
+		bool created = !t->created;
+
+		ids[i] = 0;
+		if (t->clear_step < 0) {
+			ck_assert_msg(store_alert_raise(s, t->kind, t->key,
+							t->msg, t->host,
+							&ids[i], &created,
+							&e) == 0,
+				      "step %zu: %s", i, e.msg);
+			ck_assert_msg(created == (bool)t->created,
+				      "step %zu: created %d", i, created);
+			ck_assert_int_gt(ids[i], 0);
+		} else {
+			ck_assert_msg(store_alert_clear(s, ids[t->clear_step],
+							&e) == 0,
+				      "step %zu: %s", i, e.msg);
+		}
+		ck_assert_str_eq(alerts_text(s, false, ids[0]), t->active);
+		ck_assert_str_eq(alerts_text(s, true, ids[0]), t->all);
+	}
+	/* clearing an id that never existed is a no-op too */
+	ck_assert_int_eq(store_alert_clear(s, 99999, &e), 0);
+	/* the alerts outlive the connection */
+	store_close(s);
+	s = open_ok();
+	ck_assert_str_eq(alerts_text(s, true, ids[0]),
+			 alert_steps[i - 1].all);
+	err_done(&e);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(test_alerts_refused)
+{
+	struct store *s = open_ok(), *ro = NULL;
+	struct masq_err e;
+	int64_t id = 0;
+	bool created = true;
+	time_t before = time(NULL);
+	struct store_alert *v;
+	size_t n;
+
+	err_init(&e);
+	ck_assert_int_eq(store_alert_raise(s, "table-fill", "table", "m",
+					   NULL, &id, NULL, &e), 0);
+	/* an empty kind is refused and changes nothing */
+	ck_assert_int_eq(store_alert_raise(s, "", "k", "m", NULL, NULL,
+					   &created, &e), -1);
+	ck_assert_int_eq(e.code, MASQ_ESTORE);
+	err_done(&e);
+	err_init(&e);
+	ck_assert_str_eq(alerts_text(s, true, id), "table-fill/table=m@#0");
+	/* a refresh keeps raised_at; out parameters may be NULL */
+	ck_assert_int_eq(store_alert_raise(s, "table-fill", "table", "m2",
+					   "10.0.0.1", NULL, NULL, &e), 0);
+	ck_assert_int_eq(store_alerts_list(s, false, &v, &n, &e), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(v[0].id, id);
+	ck_assert_int_ge(v[0].raised_at, before);
+	ck_assert_int_le(v[0].raised_at, time(NULL));
+	store_alerts_free(v, n);
+	store_close(s);
+	/* read-only: listing works, raising and clearing do not */
+	ck_assert_int_eq(store_open_ro(&ro, dbpath, &e), 0);
+	ck_assert_str_eq(alerts_text(ro, false, id),
+			 "table-fill/table=m2@10.0.0.1#0");
+	ck_assert_int_eq(store_alert_raise(ro, "table-fill", "x", "m", NULL,
+					   NULL, NULL, &e), -1);
+	ck_assert_int_eq(e.code, MASQ_ESTORE);
+	err_done(&e);
+	err_init(&e);
+	ck_assert_int_eq(store_alert_clear(ro, id, &e), -1);
+	ck_assert_int_eq(e.code, MASQ_ESTORE);
+	store_close(ro);
+	/* the schema itself allows one active alert per kind and key */
+	ck_assert_int_eq(raw_exec_rc("INSERT INTO alerts (raised_at, kind, "
+				     "key, message) VALUES (1, 'table-fill', "
+				     "'table', 'dup')"), SQLITE_CONSTRAINT);
+	ck_assert_int_eq(raw_exec_rc("INSERT INTO alerts (raised_at, kind, "
+				     "key, message, cleared_at) VALUES (1, "
+				     "'table-fill', 'table', 'old', 2)"),
+			 SQLITE_OK);
+	err_done(&e);
+}
+END_TEST
+
 START_TEST(test_newer_schema)
 {
 	struct store *s = open_ok();
@@ -561,7 +958,13 @@ store_suite(void)
 	tcase_add_test(tc, test_replace);
 	tcase_add_test(tc, test_transactions);
 	tcase_add_test(tc, test_settings);
+	tcase_add_test(tc, test_settings_prefix);
+	tcase_add_test(tc, test_revision_last_id);
 	tcase_add_test(tc, test_revisions);
+	tcase_add_test(tc, test_revision_history);
+	tcase_add_test(tc, test_rows_restore);
+	tcase_add_test(tc, test_alerts);
+	tcase_add_test(tc, test_alerts_refused);
 	tcase_add_test(tc, test_newer_schema);
 	tcase_add_test(tc, test_readonly);
 	tcase_add_test(tc, test_not_a_db);

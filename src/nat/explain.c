@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * explain.c - one flow through the staged rules (see explain.h).
+ *
+ * Owns: the column-by-column match of a flow against a forward and a masq
+ * rule, with the words that say why a rule misses or on what it depends.
+ * Mirrors nft_build.c: a forward matches iifname, source networks (minus
+ * exclusions), l4 protocol (tcp and udp when none is given) and a
+ * destination port, never the destination address; a masq rule matches
+ * oifname, the deprecated inbound interface, source and destination
+ * networks with exclusions, protocol, destination ports, mark, owner and
+ * IPsec policy.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/xalloc.h"
+#include "core/err.h"
+#include "nat/explain.h"
+
+int
+explain_endpoint_parse(const struct masq_tok *t, const char *pname, int *family,
+	       uint8_t *addr, bool *has_port, uint16_t *port,
+	       struct masq_err *e)
+{
+	const char *s = t->s, *colon = strrchr(s, ':'), *pstr = NULL;
+	char host[INET6_ADDRSTRLEN + 2];
+	struct nat_net n;
+	size_t len = strlen(s);
+	int p;
+
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (!rb || (rb[1] && rb[1] != ':'))
+			goto bad;
+		len = (size_t)(rb - s - 1);
+		s++;
+		pstr = rb[1] ? rb + 2 : NULL;
+	} else if (colon && strchr(s, ':') == colon) {
+		len = (size_t)(colon - s);
+		pstr = colon + 1;
+	}
+	if (len == 0 || len >= sizeof(host))
+		goto bad;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	if (nat_net_parse(&n, host, 0) < 0 || strchr(host, '/'))
+		goto bad;
+	*family = n.family;
+	memcpy(addr, n.addr, 16);
+	*has_port = pstr != NULL;
+	if (!pstr)
+		return 0;
+	p = *pstr ? nat_service_lookup(pstr, pname) : -1;
+	if (p < 0) {
+		err_tok(e, MASQ_EUSAGE, t, "'%s' is not a port or a %s service",
+			pstr, pname ? pname : "known");
+		return err_hint(e, "give a number from 0 to 65535 or a name "
+				"from /etc/services");
+	}
+	*port = (uint16_t)p;
+	return 0;
+bad:
+	err_tok(e, MASQ_EUSAGE, t, "'%s' is not an address with an optional "
+		"port", t->s);
+	return err_hint(e, "like 192.168.1.10, 192.168.1.10:40000 or "
+			"[2001:db8::1]:443 (one host, not a network)");
+}
+
+void
+explain_result_init(struct explain_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->fwd_hit = -1;
+	res->masq_hit = -1;
+}
+
+void
+explain_result_done(struct explain_result *res)
+{
+	free(res->steps);
+	explain_result_init(res);
+}
+
+bool
+explain_ifname_match(const struct nat_ifname *ifn, const char *name)
+{
+	if (ifn->wildcard)
+		return !strncmp(ifn->name, name, strlen(ifn->name));
+	return !strcmp(ifn->name, name);
+}
+
+static bool
+net_has(const struct nat_net *n, int family, const uint8_t *a)
+{
+	unsigned int full = n->plen / 8, rest = n->plen % 8;
+
+	if (n->family != family || memcmp(n->addr, a, full))
+		return false;
+	return !rest || ((n->addr[full] ^ a[full]) & (0xff00 >> rest)) == 0;
+}
+
+/* 1 in the list, 0 not in any include, -1 excluded. */
+static int
+netlist_has(const struct nat_netlist *l, int family, const uint8_t *a)
+{
+	bool in = l->n_inc == 0;
+	size_t i;
+
+	for (i = 0; !in && i < l->n_inc; i++)
+		in = net_has(&l->inc[i], family, a);
+	if (!in)
+		return 0;
+	for (i = 0; i < l->n_exc; i++)
+		if (net_has(&l->exc[i], family, a))
+			return -1;
+	return 1;
+}
+
+static bool
+proto_has_ports(uint8_t p)
+{
+	return p == IPPROTO_TCP || p == IPPROTO_UDP || p == IPPROTO_SCTP ||
+	       p == IPPROTO_DCCP || p == IPPROTO_UDPLITE;
+}
+
+static bool
+ports_has(const struct nat_ports *p, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (port >= p->v[i].lo && port <= p->v[i].hi)
+			return true;
+	return false;
+}
+
+/* Append a condition to @s ("A and B"). */
+static void
+cond_add(struct explain_step *s, const char *text)
+{
+	size_t o = strlen(s->why);
+
+	if (o && o < sizeof(s->why))
+		o += (size_t)snprintf(s->why + o, sizeof(s->why) - o, " and ");
+	if (o < sizeof(s->why))
+		snprintf(s->why + o, sizeof(s->why) - o, "%s", text);
+	s->verdict = EXPLAIN_COND;
+}
+
+static void
+miss(struct explain_step *s, const char *text)
+{
+	snprintf(s->why, sizeof(s->why), "%s", text);
+	s->verdict = EXPLAIN_MISS;
+}
+
+/* "wan0,ppp+" */
+static void
+ifs_text(const struct nat_ifname *v, size_t n, char *buf, size_t size)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && o < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%s%s", i ? "," : "",
+				      v[i].name, v[i].wildcard ? "+" : "");
+}
+
+/* The interface column: a MISS, or a condition when @have is "". */
+static bool
+iface_check(struct explain_step *s, const struct nat_ifname *v, size_t n,
+	    const char *have, const char *verb)
+{
+	char list[120], text[200];
+	size_t i;
+
+	ifs_text(v, n, list, sizeof(list));
+	if (!*have) {
+		snprintf(text, sizeof(text), "it %s %s", verb, list);
+		cond_add(s, text);
+		return true;
+	}
+	for (i = 0; i < n; i++)
+		if (explain_ifname_match(&v[i], have))
+			return true;
+	snprintf(text, sizeof(text), "%s %.16s, not %s", verb, have, list);
+	miss(s, text);
+	return false;
+}
+
+static struct explain_step *
+step_new(struct explain_result *res)
+{
+	struct explain_step *s;
+
+	res->steps = xreallocarray(res->steps, res->n_steps + 1,
+				   sizeof(*res->steps));
+	s = &res->steps[res->n_steps++];
+	memset(s, 0, sizeof(*s));
+	s->verdict = EXPLAIN_MATCH;
+	return s;
+}
+
+static void
+fwd_check(const struct nat_forward *fw, const struct explain_flow *f,
+	  struct explain_step *s)
+{
+	char text[64];
+	size_t i;
+	bool hit = false;
+
+	if (f->local_src) {
+		miss(s, "sent by this host: port forwards act on "
+		     "arriving traffic only");
+		return;
+	}
+	if (fw->to.family != f->family) {
+		miss(s, f->family == AF_INET ? "an IPv6 forward" :
+		     "an IPv4 forward");
+		return;
+	}
+	if (fw->proto.n) {
+		for (i = 0; i < fw->proto.n; i++)
+			hit = hit || fw->proto.v[i] == f->proto;
+	} else {
+		hit = f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP;
+	}
+	if (!hit) {
+		miss(s, "another protocol");
+		return;
+	}
+	if (netlist_has(&fw->src, f->family, f->src) <= 0) {
+		miss(s, "the source is not in its 'from'");
+		return;
+	}
+	if (!f->has_dport) {
+		cond_add(s, "the destination port is one it forwards");
+	} else if (!ports_has(&fw->dport, f->dport)) {
+		snprintf(text, sizeof(text), "destination port %u is not one "
+			 "it forwards", f->dport);
+		miss(s, text);
+		return;
+	}
+	iface_check(s, &fw->iif, 1, f->iif, "arrives on");
+}
+
+static void
+masq_check(const struct nat_rule *r, const struct explain_flow *f,
+	   struct explain_step *s)
+{
+	char buf[80], text[160];
+	size_t i;
+	bool hit = false;
+	int in;
+
+	if (nat_rule_family(r) != f->family) {
+		miss(s, f->family == AF_INET ? "an IPv6 rule" :
+		     "an IPv4 rule");
+		return;
+	}
+	if ((in = netlist_has(&r->src, f->family, f->src)) <= 0) {
+		miss(s, in < 0 ? "the source is excluded" :
+		     "the source is not in its 'from'");
+		return;
+	}
+	if ((in = netlist_has(&r->dst, f->family, f->dst)) <= 0) {
+		miss(s, in < 0 ? "the destination is excluded" :
+		     "the destination is not in its 'to'");
+		return;
+	}
+	if (r->proto.n) {
+		for (i = 0; i < r->proto.n; i++)
+			hit = hit || r->proto.v[i] == f->proto;
+		if (hit == r->proto.neg) {
+			miss(s, "another protocol");
+			return;
+		}
+	}
+	if (r->dport.n) {
+		if (!proto_has_ports(f->proto)) {
+			miss(s, "it matches destination ports; this "
+			     "protocol has none");
+			return;
+		}
+		if (!f->has_dport) {
+			cond_add(s, "the destination port fits its "
+				 "'dport'");
+		} else if (ports_has(&r->dport, f->dport) == r->dport.neg) {
+			snprintf(text, sizeof(text), "destination port %u "
+				 "does not fit its 'dport'", f->dport);
+			miss(s, text);
+			return;
+		}
+	}
+	if (r->n_oifs && !iface_check(s, r->oifs, r->n_oifs, f->oif,
+				      "leaves by"))
+		return;
+	if (r->has_src_if) {
+		if (f->local_src) {
+			miss(s, "sent by this host, so it arrives on no "
+			     "interface");
+			return;
+		}
+		if (!iface_check(s, &r->src_if, 1, f->iif, "arrives on"))
+			return;
+	}
+	if (r->owner.set) {
+		if (!f->local_src && f->iif[0]) {
+			miss(s, "user/group match only traffic sent by "
+			     "this host");
+			return;
+		}
+		snprintf(buf, sizeof(buf), "%s%s%s%s", r->owner.neg ? "not " :
+			 "", r->owner.user, r->owner.group[0] ? ":" : "",
+			 r->owner.group);
+		snprintf(text, sizeof(text), "this host sends it as %s", buf);
+		cond_add(s, text);
+	}
+	if (r->mark.set) {
+		snprintf(buf, sizeof(buf), "%s0x%x/0x%x", r->mark.neg ? "not " :
+			 "", r->mark.value, r->mark.mask);
+		snprintf(text, sizeof(text), "the %s mark is %s",
+			 r->mark.ct ? "connection" : "packet", buf);
+		cond_add(s, text);
+	}
+	if (r->ipsec.policy != NAT_IPSEC_ANY)
+		cond_add(s, r->ipsec.policy == NAT_IPSEC_YES ?
+			 "an IPsec policy encrypts it" :
+			 "no IPsec policy encrypts it");
+}
+
+/* Verdicts after the walk: the first MATCH decides, later ones are
+ * shadowed. */
+static long
+decide(struct explain_result *res, size_t from)
+{
+	long hit = -1;
+	size_t i;
+
+	for (i = from; i < res->n_steps; i++) {
+		struct explain_step *s = &res->steps[i];
+
+		if (hit >= 0 && s->verdict == EXPLAIN_COND) {
+			/* "shadowed; it would match if ..." */
+			s->verdict = EXPLAIN_SHADOWED;
+			continue;
+		}
+		if (s->verdict != EXPLAIN_MATCH)
+			continue;
+		if (hit < 0)
+			hit = (long)s->idx;
+		else
+			s->verdict = EXPLAIN_SHADOWED;
+	}
+	return hit;
+}
+
+void
+explain_forwards(const struct nat_ruleset *rs, const struct explain_flow *f,
+		 struct explain_result *res, struct explain_flow *after)
+{
+	const struct nat_forward *fw;
+	struct explain_step *s;
+	size_t i, from = res->n_steps;
+	size_t alen = f->family == AF_INET6 ? 16 : 4;
+
+	for (i = 0; i < rs->n_fwd; i++) {
+		s = step_new(res);
+		s->fwd = true;
+		s->idx = i;
+		s->id = rs->fwd[i].id;
+		s->pos = rs->fwd[i].pos;
+		fwd_check(&rs->fwd[i], f, s);
+	}
+	res->fwd_hit = decide(res, from);
+	if (after)
+		*after = *f;
+	if (res->fwd_hit < 0)
+		return;
+	fw = &rs->fwd[res->fwd_hit];
+	memcpy(res->dnat_addr, fw->to.addr, alen);
+	res->dnat_port_set = fw->has_toport;
+	res->dnat_ports = fw->toport;
+	if (!after)
+		return;
+	memcpy(after->dst, fw->to.addr, alen);
+	if (fw->has_toport && fw->toport.lo == fw->toport.hi) {
+		after->dport = fw->toport.lo;
+		after->has_dport = true;
+	} else if (fw->has_toport) {
+		after->has_dport = false;	/* one of a range */
+	}
+	after->oif[0] = '\0';	/* routed anew to the new destination */
+}
+
+void
+explain_masq(const struct nat_ruleset *rs, const struct explain_flow *f,
+	     struct explain_result *res)
+{
+	struct explain_step *s;
+	size_t i, from = res->n_steps;
+
+	for (i = 0; i < rs->n_masq; i++) {
+		s = step_new(res);
+		s->idx = i;
+		s->id = rs->masq[i].id;
+		s->pos = rs->masq[i].pos;
+		masq_check(&rs->masq[i], f, s);
+	}
+	res->masq_hit = decide(res, from);
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cmd_engine.h - the state of `masqsh engine`, shared by the service loop
+ * (cmd_engine.c) and its alert keeping (cmd_alerts.c).  Nothing else
+ * needs it.
+ */
+#ifndef MASQ_SHELL_CMD_ENGINE_H
+#define MASQ_SHELL_CMD_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nat/engine.h"
+#include "shell/cmd.h"
+
+struct engine_gone {
+	int family;
+	uint8_t addr[16];
+	char ifname[NAT_IFNAMSIZ];
+};
+
+struct engine {
+	struct cmd_ctx *ctx;
+	struct store *s;
+	struct nat_ruleset rs;		/* the rules the kernel runs */
+	int64_t rev_id;			/* ... as of this revision (0: none) */
+	int64_t boot_id;		/* the newest revision at start: the
+					 * kernel may not run it (a reboot) */
+	struct ct_rules *cr;		/* evaluator over rs */
+	struct ct_handle *ct;
+	struct engine_addrw *aw;
+	bool use_syslog, use_stderr;
+	bool started;			/* an apply of this run succeeded */
+	bool need_apply;
+	char why[64];			/* what asked for the pending apply */
+	int64_t first_event, due;	/* ms; due 0: nothing pending */
+	struct engine_gone *gone;	/* addresses removed, to flush */
+	size_t n_gone;
+	unsigned int interval, pct;
+	uint64_t checks;		/* table checks done in this run */
+	bool have_prev;
+	uint64_t prev_insert_failed;
+	int64_t insert_grew;		/* unix time of the last growth */
+	char insert_msg[256];
+};
+
+/* Log a line: syslog (when on) and stderr (when not under systemd). */
+void engine_log(struct engine *eng, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Alerts (cmd_alerts.c).  Store errors are logged, never fatal: the
+ * service keeps running without its table rather than stopping NAT care.
+ */
+/* Raise (or refresh) @kind/@key; logs it when new. */
+void engine_alert_set(struct engine *eng, const char *kind, const char *key,
+		      const char *message, const char *host);
+/* Clear every active alert of @kind (NULL: every kind), logging each. */
+void engine_alert_drop(struct engine *eng, const char *kind);
+/*
+ * Make the watch alerts (table-fill, port-budget, insert-failed) match
+ * scan @sc: raise what it found, clear what it no longer finds.
+ * @insert_msg non-NULL keeps the insert-failed alert up, blaming @host.
+ */
+void engine_alerts_sync(struct engine *eng, const struct engine_scan *sc,
+			const char *insert_msg, const char *host);
+/*
+ * At start: take over the alerts a previous engine left active, so a
+ * condition that lasts across a restart stays one alert (same id) instead
+ * of being cleared and raised again.  Only an active insert-failed alert
+ * needs state here (the counter delta is unknown until the second scan).
+ */
+void engine_alerts_adopt(struct engine *eng);
+
+/*
+ * Applying and locking (cmd_engine_apply.c).
+ *
+ * engine_apply(): load the staged rules, compile and apply them and record
+ * a revision (origin "engine: @why"), all inside one store write
+ * transaction as `apply` does; then write the stored conntrack timeouts.
+ * With @detect_only (re-resolving `detect` after an address change) the
+ * staged rules must be those of the newest revision -- staged edits nobody
+ * applied are never applied behind the admin's back (MASQ_EFAIL) -- and
+ * nothing is applied when the compiled text is unchanged (returns 1).
+ * A pending (`apply confirm`) revision stays pending.  Returns 0 when it
+ * applied, 1 when nothing needed applying, -1 with @e set.
+ */
+int engine_apply(struct engine *eng, const char *why, bool detect_only,
+		 struct masq_err *e);
+/*
+ * Follow applies made by others while the engine runs: when the newest
+ * revision is not the one the engine knows and the staged rules are that
+ * revision's, adopt them for `detect` tracking and budgets.  Cheap when
+ * nothing changed.  Errors are logged.
+ */
+void engine_rules_refresh(struct engine *eng);
+/* Rebuild the rule evaluator (after addresses changed: `detect`). */
+void engine_rules_reindex(struct engine *eng);
+/*
+ * One engine per network namespace and per database: an abstract unix
+ * socket "masqsh-engine" (abstract names are per network namespace, and
+ * vanish with the process) and an flock on DB.engine.lock.  Returns 0 and
+ * both fds (close them at exit), or -1 with @e set (MASQ_EFAIL naming the
+ * engine already running).
+ */
+int engine_lock(const char *db, int *ns_fd, int *db_fd, struct masq_err *e);
+
+#endif

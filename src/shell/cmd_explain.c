@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cmd_explain.c - `explain PROTO SRC[:PORT] -> DST[:PORT] [in IF] [out IF]`:
+ * which staged rule a flow meets and what it becomes.
+ *
+ * Owns: reading the flow from the words, finding the interfaces the flow
+ * would use when they are not given, and printing the walk of
+ * nat/explain.c.  Interfaces: `in` defaults to the route back to SRC (the
+ * reverse path; a local SRC means the flow is sent by this host); `out`
+ * defaults to the route to the destination after any DNAT (a local
+ * destination means the flow is delivered here and meets no source NAT).
+ * Both come from the kernel (explain_route_get(), as `ip route get`);
+ * with no route the interface stays unknown and rules that name one are
+ * reported as "if it leaves by ...".  Masquerade shows the route's
+ * preferred source address (what the kernel picks), else the interface's
+ * first address; detect the interface's first address, as the compiler
+ * does.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "nat/explain.h"
+#include "nat/links.h"
+#include "shell/cmds_int.h"
+
+static const char *const arrow_choices[] = { "->", NULL };
+
+static const struct cmd_kw explain_kws[] = {
+	{ "PROTO", CMD_ARG_PROTO, "PROTO", "tcp, udp, icmp, ... or a number",
+	  CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL },
+	{ "SRC", CMD_ARG_ADDR, "SRC[:PORT]", "where the flow comes from "
+	  "([v6]:port for IPv6)", CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL },
+	{ "->", CMD_ARG_CHOICE, "->", "the arrow",
+	  CMD_KW_POSITIONAL | CMD_KW_REQUIRED, arrow_choices },
+	{ "DST", CMD_ARG_ADDR, "DST[:PORT]", "where it goes",
+	  CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL },
+	{ "in", CMD_ARG_IFACE, "IF", "the interface it arrives on (default: "
+	  "the route back to SRC)", 0, NULL },
+	{ "out", CMD_ARG_IFACE, "IF", "the interface it leaves by (default: "
+	  "the route to DST)", 0, NULL },
+	{ NULL, 0, NULL, NULL, 0, NULL },
+};
+
+static const char *
+verdict_word(enum explain_verdict v)
+{
+	switch (v) {
+	case EXPLAIN_MATCH:
+		return "match";
+	case EXPLAIN_COND:
+		return "if";
+	case EXPLAIN_SHADOWED:
+		return "shadowed";
+	default:
+		return "no";
+	}
+}
+
+static void
+addr_text(int family, const uint8_t *a, bool has_port, uint16_t port,
+	  char *buf, size_t size)
+{
+	char ab[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, a, ab, sizeof(ab));
+	if (!has_port)
+		snprintf(buf, size, "%s", ab);
+	else if (family == AF_INET6)
+		snprintf(buf, size, "[%s]:%u", ab, port);
+	else
+		snprintf(buf, size, "%s:%u", ab, port);
+}
+
+/* The flow as the user gave it and the interfaces it uses. */
+struct xflow {
+	struct explain_flow f, after;
+	const char *pname;
+	const char *in_from, *out_from;	/* "given", "route", ... */
+	bool local_dst;
+	struct explain_route out_rt;
+};
+
+static void
+print_flow(struct cmd_ctx *ctx, const struct xflow *x)
+{
+	const struct explain_flow *f = &x->f;
+	char s[64], d[64];
+
+	addr_text(f->family, f->src, f->has_sport, f->sport, s, sizeof(s));
+	addr_text(f->family, f->dst, f->has_dport, f->dport, d, sizeof(d));
+	out_obj_open(ctx->out, "flow");
+	out_str(ctx->out, "proto", "flow: %s", x->pname);
+	out_str(ctx->out, "src", " %s", s);
+	out_str(ctx->out, "dst", " -> %s\n", d);
+	if (f->local_src) {
+		out_bool(ctx->out, "local_src", NULL, true);
+		out_text(ctx->out, "  sent by this host (the source is "
+			 "local)\n");
+	} else {
+		out_str(ctx->out, "in", "  in %s", f->iif[0] ? f->iif : "?");
+		out_str(ctx->out, "in_from", " (%s)\n", x->in_from);
+	}
+	if (x->local_dst) {
+		out_bool(ctx->out, "local_dst", NULL, true);
+		out_text(ctx->out, "  delivered to this host (the destination "
+			 "is local)\n");
+	} else {
+		out_str(ctx->out, "out", "  out %s", x->after.oif[0] ?
+			x->after.oif : "?");
+		out_str(ctx->out, "out_from", " (%s)\n", x->out_from);
+	}
+	out_obj_close(ctx->out);
+}
+
+/* Where the source goes: @buf gets the address text, *@note the why. */
+static void
+snat_source(const struct nat_rule *r, const struct xflow *x, char *buf,
+	    size_t size, const char **note)
+{
+	const struct explain_flow *f = &x->after;
+	struct masq_err e;
+	struct nat_net *v = NULL;
+	size_t n = 0;
+
+	if (r->action == NAT_SNAT) {
+		char *t = cmds_range_format(&r->to);
+
+		snprintf(buf, size, "%s", t);
+		free(t);
+		*note = r->to.family == AF_INET6 ||
+			memcmp(r->to.lo, r->to.hi, 4) ? "one of the range" :
+			"snat";
+		return;
+	}
+	if (r->action == NAT_MASQUERADE && x->out_rt.ok && x->out_rt.has_src &&
+	    !strcmp(x->out_rt.oif, f->oif)) {
+		inet_ntop(f->family, x->out_rt.src, buf, (socklen_t)size);
+		*note = "masquerade: the route's source address";
+		return;
+	}
+	err_init(&e);
+	if (f->oif[0] && links_addrs(f->oif, f->family, &v, &n, &e) == 0 &&
+	    n) {
+		inet_ntop(f->family, v[0].addr, buf, (socklen_t)size);
+		*note = r->action == NAT_DETECT ? "detect: the interface's "
+			"address" : "masquerade: the interface's address";
+	} else {
+		snprintf(buf, size, "%s", "the address of the interface it "
+			 "leaves by");
+		*note = r->action == NAT_DETECT ? "detect" : "masquerade";
+	}
+	free(v);
+	err_done(&e);
+}
+
+/* Is some masq rule before the deciding one (or any, when none decides)
+ * only conditional? */
+static bool
+masq_cond(const struct explain_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->n_steps; i++) {
+		if (res->steps[i].fwd)
+			continue;
+		if (res->steps[i].verdict == EXPLAIN_MATCH)
+			return false;
+		if (res->steps[i].verdict == EXPLAIN_COND)
+			return true;
+	}
+	return false;
+}
+
+static void
+print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
+	     const struct xflow *x, const struct explain_result *res)
+{
+	const struct explain_flow *f = &x->after;
+	const struct nat_rule *r = res->masq_hit >= 0 ?
+				   &rs->masq[res->masq_hit] : NULL;
+	char src[80], dst[80], ports[32];
+	const char *note = "";
+
+	if (res->fwd_hit >= 0) {
+		addr_text(f->family, res->dnat_addr, false, 0, dst, sizeof(dst));
+		if (res->dnat_port_set && res->dnat_ports.lo != res->dnat_ports.hi)
+			snprintf(ports, sizeof(ports), "%u-%u",
+				 res->dnat_ports.lo, res->dnat_ports.hi);
+		else if (x->after.has_dport)
+			snprintf(ports, sizeof(ports), "%u", x->after.dport);
+		else
+			ports[0] = '\0';
+		out_obj_open(ctx->out, "dnat");
+		out_int(ctx->out, "forward", "dnat: forward %lld sends it to",
+			rs->fwd[res->fwd_hit].id);
+		out_str(ctx->out, "addr", " %s", dst);
+		out_str(ctx->out, "ports", ports[0] ? " port %s\n" : "%s\n",
+			ports);
+		out_obj_close(ctx->out);
+	}
+	addr_text(f->family, f->dst, f->has_dport, f->dport, dst, sizeof(dst));
+	if (x->local_dst || !r || r->action == NAT_NONAT) {
+		out_str(ctx->out, "action", "snat: none (", x->local_dst ?
+			"local" : r ? "nonat" : "none");
+		if (x->local_dst)
+			out_text(ctx->out, "%s", "delivered to this host)\n");
+		else if (r)
+			out_int(ctx->out, "masq", "masq rule %lld is nonat)\n",
+				r->id);
+		else
+			out_text(ctx->out, "%s)\n", masq_cond(res) ?
+				 "no masq rule is sure to match; see the 'if' "
+				 "rules below" : "no masq rule matches");
+		addr_text(f->family, f->src, f->has_sport, f->sport, src,
+			  sizeof(src));
+	} else {
+		char a[64];
+
+		snat_source(r, x, a, sizeof(a), &note);
+		out_str(ctx->out, "action", "snat: %s", r->action == NAT_SNAT ?
+			"snat" : r->action == NAT_DETECT ? "detect" :
+			"masquerade");
+		out_int(ctx->out, "masq", " by masq rule %lld", r->id);
+		out_str(ctx->out, "addr", ": source becomes %s", a);
+		if (r->has_ports)
+			snprintf(ports, sizeof(ports), "%u-%u", r->ports.lo,
+				 r->ports.hi);
+		if (r->has_ports)
+			out_str(ctx->out, "ports", ", port from %s", ports);
+		else
+			out_null(ctx->out, "ports", ", port kept when free");
+		out_bool(ctx->out, "random", r->random ? ", random" : NULL,
+			 r->random);
+		out_bool(ctx->out, "persistent", r->persistent ?
+			 ", persistent" : NULL, r->persistent);
+		out_str(ctx->out, "how", " (%s)\n", note);
+		if (masq_cond(res))
+			out_text(ctx->out, "%s", "  unless an earlier 'if' rule "
+				 "below applies\n");
+		if (r->has_ports)
+			snprintf(src, sizeof(src), "%s:%s", a, ports);
+		else if (f->has_sport)
+			snprintf(src, sizeof(src), "%s:%u", a, f->sport);
+		else
+			snprintf(src, sizeof(src), "%s", a);
+	}
+	out_str(ctx->out, "result", "becomes: %s", src);
+	out_str(ctx->out, "result_dst", " -> %s\n", dst);
+}
+
+static void
+print_steps(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
+	    const struct explain_result *res)
+{
+	size_t i;
+	char *spec;
+
+	out_arr_open(ctx->out, "rules");
+	if (res->n_steps)
+		out_text(ctx->out, "rules, in order:\n");
+	for (i = 0; i < res->n_steps; i++) {
+		const struct explain_step *s = &res->steps[i];
+
+		spec = s->fwd ? nat_forward_format_kw(&rs->fwd[s->idx]) :
+			nat_rule_format_kw(&rs->masq[s->idx]);
+		out_obj_open(ctx->out, NULL);
+		out_str(ctx->out, "kind", "  %-7s", s->fwd ? "forward" : "masq");
+		out_int(ctx->out, "id", " %-4lld", s->id);
+		out_str(ctx->out, "verdict", " %-8s", verdict_word(s->verdict));
+		out_str(ctx->out, "rule", " %s\n", spec ? spec : "");
+		if (s->why[0])
+			out_str(ctx->out, "why", "                  %s\n",
+				s->why);
+		out_obj_close(ctx->out);
+		free(spec);
+	}
+	out_arr_close(ctx->out);
+}
+
+/* Fill in the interfaces the user left out, from the routing table. */
+static void
+resolve_ifaces(struct xflow *x, const struct masq_tok *in,
+	       const struct masq_tok *out, const struct nat_ruleset *rs,
+	       struct explain_result *res)
+{
+	struct explain_route rt;
+
+	x->in_from = "given";
+	if (in) {
+		snprintf(x->f.iif, sizeof(x->f.iif), "%s", in->s);
+	} else {
+		explain_route_get(x->f.family, x->f.src, &rt);
+		x->f.local_src = rt.ok && rt.local;
+		if (rt.ok && !rt.local && rt.oif[0]) {
+			snprintf(x->f.iif, sizeof(x->f.iif), "%s", rt.oif);
+			x->in_from = "route back to the source";
+		} else if (!rt.ok) {
+			x->in_from = "unknown: no route back to the source";
+		}
+	}
+	explain_forwards(rs, &x->f, res, &x->after);
+	x->out_from = "given";
+	explain_route_get(x->after.family, x->after.dst, &x->out_rt);
+	if (out) {
+		snprintf(x->after.oif, sizeof(x->after.oif), "%s", out->s);
+	} else if (x->out_rt.ok && x->out_rt.local) {
+		x->local_dst = true;
+	} else if (x->out_rt.ok && x->out_rt.oif[0]) {
+		snprintf(x->after.oif, sizeof(x->after.oif), "%s",
+			 x->out_rt.oif);
+		x->out_from = res->fwd_hit >= 0 ? "route to the new "
+			      "destination" : "route";
+	} else {
+		x->out_from = "unknown: no route";
+	}
+	snprintf(x->f.oif, sizeof(x->f.oif), "%s", x->after.oif);
+}
+
+static int
+cmd_explain(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
+{
+	const struct masq_tok *vals[6];
+	struct explain_result res;
+	struct nat_ruleset rs;
+	struct xflow x;
+	int p, dfam = 0, rc = -1;
+
+	memset(&x, 0, sizeof(x));
+	nat_ruleset_init(&rs);
+	explain_result_init(&res);
+	if (cmd_args_bind(&cmd_explain_entry, a, vals, e) < 0)
+		goto out;
+	p = nat_proto_lookup(vals[0]->s);
+	if (p < 0) {
+		err_tok(e, MASQ_EUSAGE, vals[0], "unknown protocol '%s'",
+			vals[0]->s);
+		err_hint(e, "tcp, udp, icmp, ... (/etc/protocols) or a number");
+		goto out;
+	}
+	x.f.proto = (uint8_t)p;
+	x.pname = nat_proto_name(x.f.proto);
+	if (!x.pname)
+		x.pname = vals[0]->s;
+	if (explain_endpoint_parse(vals[1], x.pname, &x.f.family, x.f.src,
+			   &x.f.has_sport, &x.f.sport, e) < 0 ||
+	    explain_endpoint_parse(vals[3], x.pname, &dfam, x.f.dst, &x.f.has_dport,
+			   &x.f.dport, e) < 0)
+		goto out;
+	if (dfam != x.f.family) {
+		err_tok(e, MASQ_EUSAGE, vals[3], "the source and the "
+			"destination are of different families");
+		goto out;
+	}
+	if ((x.f.has_sport || x.f.has_dport) &&
+	    p != IPPROTO_TCP && p != IPPROTO_UDP && p != IPPROTO_SCTP &&
+	    p != IPPROTO_DCCP && p != IPPROTO_UDPLITE) {
+		err_tok(e, MASQ_EUSAGE, vals[x.f.has_sport ? 1 : 3], "%s has "
+			"no ports", x.pname);
+		err_hint(e, "leave the ':PORT' out, or use tcp or udp");
+		goto out;
+	}
+	if (cmds_load(ctx, &rs, e) < 0)
+		goto out;
+	resolve_ifaces(&x, vals[4], vals[5], &rs, &res);
+	if (!x.local_dst)
+		explain_masq(&rs, &x.after, &res);
+	out_obj_open(ctx->out, NULL);
+	print_flow(ctx, &x);
+	print_result(ctx, &rs, &x, &res);
+	print_steps(ctx, &rs, &res);
+	out_obj_close(ctx->out);
+	rc = 0;
+out:
+	explain_result_done(&res);
+	nat_ruleset_done(&rs);
+	return rc;
+}
+
+const struct cmd_entry cmd_explain_entry = {
+	.name = "explain",
+	.usage = "PROTO SRC[:PORT] -> DST[:PORT] [in IF] [out IF]",
+	.summary = "which staged rule a flow meets and what it becomes",
+	.help = "Walk one flow through the staged rules in userspace, as the\n"
+		"compiled table would: the port forwards first (DNAT), then\n"
+		"the masq rules with the new destination.  Prints the flow,\n"
+		"the DNAT and source NAT it gets, what it becomes, and every\n"
+		"rule's verdict: match (the one that decides), no (and why),\n"
+		"if (it depends on something a flow does not say: the mark,\n"
+		"the sending user, IPsec, an unknown interface) or shadowed\n"
+		"(it matches, but an earlier rule decides).  Without 'in', the\n"
+		"route back to SRC names the interface (a local SRC means\n"
+		"this host sends it); without 'out', the route to the\n"
+		"destination does (a local destination gets no source NAT).\n"
+		"Nothing is sent and the kernel is not changed.",
+	.kws = explain_kws,
+	.flags = 0,
+	.exec = cmd_explain,
+};

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * revision.h - applying rules as recorded revisions: `apply [confirm
+ * SECS]`, `rollback [REV]`, `confirm`, and the expiry of unconfirmed
+ * applies (by the timer process `apply confirm` leaves behind, and by
+ * `masqsh engine`).
+ *
+ * Owns: the one path from rules to kernel to history -- the store's write
+ * lock is taken first and held across compile, the kernel batch and the
+ * record, so the kernel and the newest revision never disagree because of
+ * a concurrent apply, confirm or expiry; re-staging a revision's rules
+ * (under their old ids); the revert of an expired pending revision; and
+ * the detached timer process.  Does not own: SQL (core/store.c), the
+ * compiler (nat/nft.h) or printing (cmd_revisions.c, cmd_apply.c).
+ *
+ * What a revert does (the "commit confirmed" choice): the kernel goes back
+ * to the revision that ran before the pending one, recorded as a new
+ * revision; the pending one becomes "reverted" (its rules stay in the
+ * history, `rollback N` brings them back).  The staged rules are set back
+ * too when they are still exactly what the pending apply loaded, so a
+ * later `apply` or an engine start does not load the unconfirmed rules
+ * again; staged edits made since are left alone.  A new apply or rollback
+ * while a revision is pending counts as its confirmation.
+ */
+#ifndef MASQ_SHELL_REVISION_H
+#define MASQ_SHELL_REVISION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/store.h"
+
+/* The longest `apply confirm SECS` accepted (a day). */
+#define REVISION_CONFIRM_MAX 86400
+
+struct revision_req {
+	const char *origin;	/* what makes it: "apply", "rollback to 3" */
+	int64_t confirm_secs;	/* > 0: pending until confirmed */
+	/* Apply @rev's rules instead of the staged ones, re-staging them
+	 * (rollback).  @rev NULL with @from_rev: no rules at all. */
+	bool from_rev;
+	const struct store_revision *rev;
+	/* What a pending revision becomes (NULL: "confirmed"). */
+	const char *pending_to;
+};
+
+struct revision_res {
+	int64_t id;		/* the new revision */
+	int64_t deadline;	/* confirm by (0: none asked) */
+	int64_t confirmed;	/* a pending revision this one confirmed, or 0 */
+	size_t n_rules;		/* masq + forward rules */
+	unsigned int nft_rules;
+};
+
+/*
+ * Load (or re-stage), compile and apply in one store transaction, and
+ * record the revision ("pending" with a deadline when confirmation is
+ * asked).  On any failure the kernel and the store are as before (a
+ * failure to commit the record after the kernel took the rules says so).
+ */
+int revision_apply(struct store *s, const struct revision_req *q,
+		   struct revision_res *res, struct masq_err *e);
+
+/* Confirm the pending revision: *@id gets it.  MASQ_EFAIL when nothing is
+ * pending (naming the newest revision and its status). */
+int revision_confirm(struct store *s, int64_t *id, struct masq_err *e);
+
+/*
+ * If a revision is pending and its deadline is at or before @now, revert
+ * it (see above).  Idempotent and safe to call from several processes.
+ * Returns 1 when it reverted (*@reverted the pending id, *@now_rev the
+ * revision recorded for the revert; both may be NULL), 0 when there was
+ * nothing to do, -1 with @e filled (the pending revision stays pending).
+ */
+int revision_expire_pending(struct store *s, int64_t now, int64_t *reverted,
+			    int64_t *now_rev, struct masq_err *e);
+
+/*
+ * Start the timer for pending revision @id: a detached process (double
+ * fork, new session, stdio on /dev/null, no inherited descriptors) that
+ * re-executes this program as `masqsh --db @db_path -c '__confirm-timer
+ * ID'`, so it outlives the admin's session.
+ */
+int revision_timer_spawn(const char *db_path, int64_t id, struct masq_err *e);
+
+/*
+ * The store ids of @rs in the order of its script (cmds_ruleset_script():
+ * masq rules, then forwards), space-separated: the rule_ids column, so a
+ * rollback re-stages the rules under the same ids.  Caller frees; NULL
+ * only when memory runs out.
+ */
+struct nat_ruleset;
+char *revision_rule_ids(const struct nat_ruleset *rs);
+
+/* Rules in a revision's script ("masq add"/"forward add" lines). */
+size_t revision_rule_count(const char *rules);
+
+/* The user running this: $SUDO_USER, else the login name of the uid.
+ * Borrowed (static). */
+const char *revision_user(void);
+
+/* ---- shell side (cmd_revisions.c) ---- */
+#include "shell/cmd.h"
+
+/* SECS of "confirm SECS": 1..REVISION_CONFIRM_MAX, else MASQ_EUSAGE
+ * marking @t. */
+int revision_confirm_secs(const struct masq_tok *t, int64_t *secs,
+			  struct masq_err *e);
+/* "applied N rules (M nft rules) as revision R" and, when pending, the
+ * deadline; JSON keys rules, nft_rules, revision, deadline, confirmed.
+ * Inside the caller's object. */
+void revision_print(struct cmd_ctx *ctx, const struct revision_res *res,
+		    const char *verb);
+
+#endif
