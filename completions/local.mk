@@ -1,5 +1,5 @@
 # shell completions: they ask masqsh itself for candidates.
 bashcompdir = $(datadir)/bash-completion/completions
-dist_bashcomp_DATA = completions/masqsh
+dist_bashcomp_DATA = completions/masqsh completions/masqtop
 zshcompdir = $(datadir)/zsh/vendor-completions
-dist_zshcomp_DATA = completions/_masqsh
+dist_zshcomp_DATA = completions/_masqsh completions/_masqtop

@@ -6,9 +6,13 @@
  * groups, receive buffer forced large), reading it without blocking, and
  * recovering from overruns.  When the kernel could not queue an event it
  * reports ENOBUFS once; we then double the buffer (up to a cap), tell the
- * consumer (CT_EV_OVERRUN) and, at the end of that round, replay the table
- * with a dump on a second socket (CT_EV_RESYNC ... CT_EV_RESYNC_DONE) so
- * the consumer's picture is whole again.  A lost event is never an error.
+ * consumer (CT_EV_OVERRUN), go on delivering what is still queued, and
+ * once the socket is empty replay the table with a dump on a second
+ * socket (CT_EV_RESYNC ... CT_EV_RESYNC_DONE) so the consumer's picture is
+ * whole again.  Only once it is empty: an event queued before the dump but
+ * delivered after it could bring back an entry whose DESTROY was among the
+ * dropped ones, and a consumer keeping a table (masqtop) would keep it for
+ * ever.  A lost event is never an error.
  * Does not own: what the consumer keeps (masqtop's table, watch's output).
  *
  * Each call handles at most CT_EV_BUDGET messages, so a caller that also
@@ -227,6 +231,7 @@ ct_events_process(struct ct_events *ev, ct_event_cb cb, void *data,
 		  struct masq_err *e)
 {
 	int fd = ct_events_fd(ev), rc = 0, budget = CT_EV_BUDGET;
+	bool empty = false;
 	long n = 0;
 	ssize_t len;
 
@@ -235,8 +240,10 @@ ct_events_process(struct ct_events *ev, ct_event_cb cb, void *data,
 		if (len == -1) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				empty = true;
 				break;
+			}
 			if (errno != ENOBUFS)
 				return ct_err_sys(e, errno, "cannot read events");
 			rc = ct_events_overrun(ev, cb, data, e);
@@ -247,7 +254,25 @@ ct_events_process(struct ct_events *ev, ct_event_cb cb, void *data,
 		if (rc)
 			break;
 	}
-	if (!rc && ev->need_resync)
+	/*
+	 * The budget ran out: has the queue emptied meanwhile?  Callers
+	 * come back on POLLIN only, so a replay left for "a later call"
+	 * with nothing queued would wait for the next event.  (A peek also
+	 * reports a pending overrun, and takes it: handled as above.)
+	 */
+	if (!rc && ev->need_resync && !empty) {
+		char c;
+
+		if (recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				empty = true;
+			else if (errno == ENOBUFS)
+				rc = ct_events_overrun(ev, cb, data, e);
+		}
+	}
+	/* The replay waits for an empty queue (see the top); under a storm
+	 * that outlasts the budget it comes in a later call. */
+	if (!rc && ev->need_resync && empty)
 		rc = ct_events_resync(ev, cb, data, &n, e);
 	return rc < 0 ? -1 : n;
 }

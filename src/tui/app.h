@@ -5,7 +5,8 @@
  * Owns: struct top_app (model, cursor, refresh interval, pause, status
  * line), the keymap (a table of key -> command string + note, tmux-style,
  * from which the help screen is generated so it cannot drift from the
- * keys) and the command interpreter the keys go through.  A command
+ * keys) and the command interpreter the keys go through (its "masqsh
+ * LINE" command hands LINE to masqsh's own command table).  A command
  * returns TOP_RF_* flags (htop-style); it never draws.  What needs the
  * user (a prompt, a y/n question, the details or help pane) goes through
  * struct top_ui_ops, which screen.c implements with curses and the unit
@@ -39,12 +40,16 @@ struct top_ui_ops {
 	bool (*confirm)(void *ui, const char *question);
 	void (*details)(void *ui, const struct ct_entry *ce);
 	void (*help)(void *ui);
+	/* Show @text (a command's output) under @title until a key; NULL:
+	 * its first line goes to the status line. */
+	void (*pager)(void *ui, const char *title, const char *text);
 };
 
 struct top_app {
 	struct top_model m;
 	struct top_grid grid;		/* the rows last built */
-	struct ct_handle *ct;		/* for deletion; NULL: read-only */
+	struct ct_handle *ct;		/* conntrack handle (borrowed) */
+	const char *db;			/* rule database (masqsh commands) */
 	int interval_ms;		/* refresh, 100 .. 60000 */
 	bool paused;
 	size_t cursor;			/* view row under the cursor */
@@ -88,6 +93,17 @@ const struct top_key *top_key_find(int key);
  * is reported in app->status (never fatal).
  */
 int top_cmd_run(struct top_app *app, const char *cmd);
+
+/*
+ * Run masqsh command @line through masqsh's command table (cmd_run_line),
+ * with app->db as its database; @ask: the command may ask its questions
+ * through app->ui.  *@text gets everything it printed, its error rendered
+ * as masqsh renders it included (caller frees).  Returns cmd_run_line()'s
+ * exit class (0 success).  Commands that run until interrupted (watch,
+ * engine) are refused with MASQ_EUSAGE.
+ */
+int top_shell_run(struct top_app *app, const char *line, bool ask,
+		  char **text);
 
 /* The help text, one "KEY  NOTE" per line, from top_keymap.  Caller
  * frees. */

@@ -5,10 +5,14 @@
  * Every key is a command string with a note (as tmux binds keys), so the
  * help screen is printed from the same table the loop dispatches on and
  * cannot drift.  Commands change the model or the cursor and return
- * TOP_RF_* flags; whatever needs the user goes through app->ui.
+ * TOP_RF_* flags; whatever needs the user goes through app->ui.  What
+ * acts on the gateway goes through masqsh's command table (shell.c): ':'
+ * runs any masqsh command line, and 'd' runs masqsh's `kill` with a
+ * filter naming the entry under the cursor.
  */
 #include "config.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +30,8 @@ const struct top_key top_keymap[] = {
 	{ 'r', "r", "reverse", "reverse the sort order" },
 	{ '/', "/", "filter", "filter (the filter language; empty: none)" },
 	{ ' ', "space", "pause", "pause / resume the display" },
-	{ 'd', "d", "delete", "delete the entry under the cursor (asks)" },
+	{ 'd', "d", "delete", "delete the entry under the cursor: masqsh 'kill' (asks)" },
+	{ ':', ":", "masqsh", "run a masqsh command (show stats, kill ..., diag ...)" },
 	{ TOP_KEY_ENTER, "Enter", "details", "details of the entry under the cursor" },
 	{ 't', "t", "nat toggle", "NAT'ed entries only <-> every entry" },
 	{ 'v', "v", "view next", "next view: connections, hosts, ports, rules, timeouts" },
@@ -184,44 +189,99 @@ cursor_entry(struct top_app *app, struct ct_entry *ce)
 	return true;
 }
 
+/* Show what a masqsh command printed: one line in the status line, more
+ * in the pager. */
+static void
+shell_show(struct top_app *app, const char *line, const char *text)
+{
+	const char *nl = strchr(text, '\n');
+	char title[300];
+	int len;
+
+	if (nl && nl[1] && app->ui && app->ui->pager) {
+		snprintf(title, sizeof(title), "masqsh> %s", line);
+		app->ui->pager(app->ui_data, title, text);
+		app->status[0] = '\0';
+		return;
+	}
+	len = nl ? (int)(nl - text) : (int)strlen(text);
+	snprintf(app->status, sizeof(app->status), "%.*s", len, text);
+}
+
+/* Run masqsh command @line (prompted for when NULL). */
+static int
+cmd_masqsh(struct top_app *app, const char *line)
+{
+	char *in = NULL, *text = NULL;
+
+	if (!line) {
+		if (!app->ui || !app->ui->prompt)
+			return 0;
+		in = app->ui->prompt(app->ui_data, "masqsh> ", "");
+		if (!in || !in[strspn(in, " \t")]) {
+			free(in);
+			return TOP_RF_REDRAW;
+		}
+		line = in;
+	}
+	top_shell_run(app, line, true, &text);
+	shell_show(app, line, text);
+	free(text);
+	free(in);
+	return TOP_RF_REBUILD;
+}
+
+/*
+ * The filter that names the connection @ce: protocol, original source
+ * and destination, and the ports where the protocol has them.  Ids are
+ * not in the filter language, so two entries differing only in their
+ * zone are both named; kill says how many it deleted.
+ */
+static void
+kill_line(const struct ct_entry *ce, char *buf, size_t len)
+{
+	char src[CT_ADDRSTRLEN], dst[CT_ADDRSTRLEN];
+	const char *pn = ctent_proto_name(ce->proto);
+	bool ports = ce->proto != IPPROTO_ICMP &&
+		     ce->proto != IPPROTO_ICMPV6 &&
+		     (ce->orig.sport || ce->orig.dport);
+	int n;
+
+	ctent_addr_format(ce->family, &ce->orig.src, src);
+	ctent_addr_format(ce->family, &ce->orig.dst, dst);
+	n = snprintf(buf, len, "kill ");
+	if (pn && ctent_proto_parse(pn) == ce->proto)
+		n += snprintf(buf + n, len - (size_t)n, "proto %s and ", pn);
+	n += snprintf(buf + n, len - (size_t)n, "src %s and dst %s", src, dst);
+	if (ports)
+		snprintf(buf + n, len - (size_t)n, " and sport %u and dport %u",
+			 ce->orig.sport, ce->orig.dport);
+}
+
+/* d: masqsh's 'kill' with the filter naming the entry under the cursor,
+ * after one question showing that command. */
 static int
 cmd_delete(struct top_app *app)
 {
 	struct ct_entry ce;
-	struct masq_err e;
-	char q[256], ep[CT_ENDPOINTSTRLEN], dp[CT_ENDPOINTSTRLEN];
-	int r;
+	char line[400], q[460], *text = NULL;
 
 	if (!cursor_entry(app, &ce)) {
 		snprintf(app->status, sizeof(app->status),
 			 "no entry under the cursor (connections view)");
 		return TOP_RF_REDRAW;
 	}
-	ctent_endpoint_format(ce.family, &ce.orig.src, ce.orig.sport, ep);
-	ctent_endpoint_format(ce.family, &ce.orig.dst, ce.orig.dport, dp);
-	snprintf(q, sizeof(q), "delete %s %s -> %s? (y/n)",
-		 ctent_proto_name(ce.proto) ? ctent_proto_name(ce.proto) : "?",
-		 ep, dp);
+	kill_line(&ce, line, sizeof(line));
+	snprintf(q, sizeof(q), "run '%s'? (y/n)", line);
 	if (!app->ui || !app->ui->confirm ||
 	    !app->ui->confirm(app->ui_data, q)) {
 		snprintf(app->status, sizeof(app->status), "not deleted");
 		return TOP_RF_REDRAW;
 	}
-	if (!app->ct) {
-		snprintf(app->status, sizeof(app->status),
-			 "cannot delete: no conntrack handle");
-		return TOP_RF_REDRAW;
-	}
-	err_init(&e);
-	r = ct_delete(app->ct, &ce, &e);
-	if (r == -1)
-		snprintf(app->status, sizeof(app->status), "delete: %.400s", e.msg);
-	else
-		snprintf(app->status, sizeof(app->status), "%s %s -> %s",
-			 r ? "deleted" : "already gone:", ep, dp);
-	err_done(&e);
-	if (r >= 0)
-		top_table_remove(app->m.table, &ce);
+	/* Asked once, here; the table follows by the DESTROY events. */
+	top_shell_run(app, line, false, &text);
+	shell_show(app, line, text);
+	free(text);
 	return TOP_RF_REBUILD;
 }
 
@@ -273,6 +333,10 @@ top_cmd_run(struct top_app *app, const char *cmd)
 	}
 	if (!strcmp(cmd, "delete"))
 		return cmd_delete(app);
+	if (!strcmp(cmd, "masqsh"))
+		return cmd_masqsh(app, NULL);
+	if (!strncmp(cmd, "masqsh ", 7))
+		return cmd_masqsh(app, cmd + 7);
 	if (!strcmp(cmd, "details")) {
 		if (cursor_entry(app, &ce) && app->ui && app->ui->details)
 			app->ui->details(app->ui_data, &ce);

@@ -6,11 +6,14 @@ src_libmasq_a_SOURCES += \
 	src/tui/table.c src/tui/table.h \
 	src/tui/view.c src/tui/view.h \
 	src/tui/view_conn.c src/tui/view_agg.c \
-	src/tui/app.h src/tui/keymap.c \
-	src/tui/render.c src/tui/render.h
+	src/tui/app.h src/tui/keymap.c src/tui/shell.c \
+	src/tui/render.c src/tui/render.h \
+	src/tui/alerts.c src/tui/alerts.h
 
 sbin_PROGRAMS += masqtop
 masqtop_SOURCES = src/tui/main.c src/tui/loop.c src/tui/loop.h \
 	src/tui/screen.c src/tui/screen.h
-masqtop_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
+# -pthread: the engine's alerts are read off the UI thread (loop.c).
+masqtop_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS) -pthread
+masqtop_LDFLAGS = -pthread
 masqtop_LDADD = $(MASQ_LIBS) $(NCURSES_LIBS)

@@ -8,12 +8,20 @@
  * the kernel is only asked for its statistics (count and max) once per
  * tick; the table itself is kept by events.  An overrun is shown in the
  * header and the engine's resync (RESYNC entries, then RESYNC_DONE) is a
- * mark-and-sweep of the table.
+ * mark-and-sweep of the table; the mark is set by the replay's first
+ * entry, since the engine delivers every queued event before it replays.
+ *
+ * The engine's alerts come from the rule database: read once at start,
+ * before the screen is up, then every ALERTS_PERIOD seconds by a small
+ * thread: SQLite may wait on a lock, the screen never does (a tick takes
+ * the latest result if the thread is not holding it, else the next tick
+ * does).  Batch mode reads them itself, at most every ALERTS_PERIOD.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,13 +37,28 @@
 #include "tui/render.h"
 #include "tui/screen.h"
 
+enum { ALERTS_PERIOD = 3 };	/* seconds between reads of the alerts */
+
+/* The alerts reader (the only other thread). */
+struct alerts_poll {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const char *db;
+	bool running, stop, fresh;	/* fresh: cur not yet taken */
+	struct top_alerts cur;
+};
+
 struct run {
 	struct top_app app;
+	struct alerts_poll ap;
+	double alerts_at;		/* batch: monotonic time of last read */
 	struct top_table *t;
 	struct ct_handle *ct;
 	struct ct_events *ev;
 	struct ct_rules *rules;		/* names the rule behind an entry */
 	uint64_t n_new, n_destroy;	/* since the last tick */
+	bool marked;			/* a resync replay has begun */
 	double last_tick;		/* monotonic seconds */
 };
 
@@ -63,7 +86,7 @@ dump_cb(const struct ct_entry *ce, void *data, struct masq_err *e)
 	struct run *r = data;
 
 	(void)e;
-	top_table_put(r->t, ce, r->app.m.now, NULL);
+	top_table_append(r->t, ce, r->app.m.now);
 	return 0;
 }
 
@@ -76,11 +99,19 @@ event_cb(enum ct_event_type type, const struct ct_entry *ce, void *data,
 
 	(void)e;
 	switch (type) {
+	case CT_EV_RESYNC:
+		/* The replay's first entry: from here on what it does not
+		 * deliver is gone (events before it were all delivered). */
+		if (!r->marked) {
+			top_table_mark_begin(r->t);
+			r->marked = true;
+		}
+		top_table_put(r->t, ce, r->app.m.now, &added);
+		break;
 	case CT_EV_NEW:
 		r->n_new++;
 		/* fall through */
 	case CT_EV_UPDATE:
-	case CT_EV_RESYNC:
 		top_table_put(r->t, ce, r->app.m.now, &added);
 		break;
 	case CT_EV_DESTROY:
@@ -90,18 +121,101 @@ event_cb(enum ct_event_type type, const struct ct_entry *ce, void *data,
 	case CT_EV_OVERRUN:
 		r->app.m.hdr.overruns++;
 		r->app.m.hdr.resyncing = true;
-		top_table_mark_begin(r->t);
 		snprintf(r->app.status, sizeof(r->app.status),
 			 "kernel dropped events: resynchronising");
 		break;
 	case CT_EV_RESYNC_DONE:
+		if (!r->marked)		/* an empty table was replayed */
+			top_table_mark_begin(r->t);
 		top_table_sweep(r->t);
+		r->marked = false;
 		r->app.m.hdr.resyncing = false;
 		snprintf(r->app.status, sizeof(r->app.status),
 			 "resynchronised after an event overrun");
 		break;
 	}
 	return 0;
+}
+
+static void *
+alerts_thread(void *data)
+{
+	struct alerts_poll *ap = data;
+	struct top_alerts a;
+	struct timespec ts;
+
+	/* The first read was top_run()'s: wait, read, publish, again. */
+	pthread_mutex_lock(&ap->mu);
+	for (;;) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += ALERTS_PERIOD;
+		while (!ap->stop &&
+		       pthread_cond_timedwait(&ap->cv, &ap->mu, &ts) == 0)
+			;
+		if (ap->stop)
+			break;
+		pthread_mutex_unlock(&ap->mu);
+		top_alerts_read(ap->db, &a);
+		pthread_mutex_lock(&ap->mu);
+		ap->cur = a;
+		ap->fresh = true;
+	}
+	pthread_mutex_unlock(&ap->mu);
+	return NULL;
+}
+
+/* Start the reader; without it (no thread) there is no alerts line. */
+static void
+alerts_start(struct alerts_poll *ap, const char *db)
+{
+	sigset_t all, old;
+
+	pthread_mutex_init(&ap->mu, NULL);
+	pthread_cond_init(&ap->cv, NULL);
+	ap->db = db;
+	/* Signals stay with the main thread (its poll() must see them). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ap->running = pthread_create(&ap->th, NULL, alerts_thread, ap) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void
+alerts_stop(struct alerts_poll *ap)
+{
+	if (!ap->running)
+		return;
+	pthread_mutex_lock(&ap->mu);
+	ap->stop = true;
+	pthread_cond_signal(&ap->cv);
+	pthread_mutex_unlock(&ap->mu);
+	pthread_join(ap->th, NULL);
+	pthread_cond_destroy(&ap->cv);
+	pthread_mutex_destroy(&ap->mu);
+	ap->running = false;
+}
+
+/* The newest result into the header, if the reader is not busy with it. */
+static void
+alerts_take(struct run *r, double now)
+{
+	struct alerts_poll *ap = &r->ap;
+
+	if (!ap->running) {
+		/* Batch: read here, at most every ALERTS_PERIOD seconds. */
+		if (now - r->alerts_at >= ALERTS_PERIOD) {
+			top_alerts_read(ap->db, &r->app.m.hdr.alerts);
+			r->alerts_at = now;
+		}
+		return;
+	}
+	if (pthread_mutex_trylock(&ap->mu) != 0)
+		return;
+	if (ap->fresh) {
+		r->app.m.hdr.alerts = ap->cur;
+		ap->fresh = false;
+	}
+	pthread_mutex_unlock(&ap->mu);
 }
 
 /* Header numbers for now: kernel statistics, the table pass, rates. */
@@ -118,6 +232,7 @@ refresh(struct run *r, double now)
 	ok = ct_stats_get(r->ct, &st, &e) == 0;
 	err_done(&e);
 	r->app.m.now = (uint32_t)now;
+	alerts_take(r, now);
 	top_hdr_compute(&r->app.m);
 	if (ok) {
 		/* The fill is the kernel's: a NAT-only batch dump skipped
@@ -185,7 +300,8 @@ run_batch(struct run *r, const struct top_opts *o, struct masq_err *e)
 				putchar('\n');
 		}
 		refresh(r, mono());
-		if (top_batch_print(stdout, &r->app.m, width, o->json) == -1 ||
+		if (top_batch_print_rows(stdout, &r->app.m, width, o->json,
+					 (size_t)o->lines) == -1 ||
 		    fflush(stdout) == EOF)
 			return err_sys(e, MASQ_EFAIL, errno, "writing output");
 	}
@@ -211,7 +327,7 @@ run_screen(struct run *r, const struct top_opts *o, struct masq_err *e)
 	struct top_screen *s = top_screen_open(&r->app);
 	struct pollfd pfd[2];
 	double next, now;
-	long ticks = 0;
+	long ticks;
 	int flags, key, rc = 0;
 	const struct top_key *k;
 
@@ -224,7 +340,9 @@ run_screen(struct run *r, const struct top_opts *o, struct masq_err *e)
 	build(r, s);
 	top_screen_draw(s, &r->app);
 	next = mono() + r->app.interval_ms / 1000.0;
-	while (!stop) {
+	/* -n counts screens, the first one too (-n 1: draw it and leave). */
+	ticks = 1;
+	while (!stop && !(o->iters > 0 && ticks >= o->iters)) {
 		now = mono();
 		if (poll(pfd, 2, now < next ? (int)((next - now) * 1000) + 1 :
 			 0) < 0 && errno != EINTR) {
@@ -250,8 +368,7 @@ run_screen(struct run *r, const struct top_opts *o, struct masq_err *e)
 			next = now + r->app.interval_ms / 1000.0;
 			if (!r->app.paused)
 				flags |= TOP_RF_REBUILD;
-			if (o->iters > 0 && ++ticks >= o->iters)
-				break;
+			ticks++;
 		}
 		if (flags & TOP_RF_REBUILD) {
 			refresh(r, now);
@@ -299,10 +416,13 @@ top_run(const struct top_opts *o, struct masq_err *e)
 	struct sigaction sa;
 	struct ct_events_opts eo = { 0 };
 	struct ct_query q = { 0 };
+	struct ct_stats st;
+	struct masq_err se, re;
 	bool need_events = !o->batch || o->iters > 1;
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
+	err_init(&re);
 	r.t = top_table_new();
 	top_model_init(&r.app.m, r.t);
 	if (apply_opts(&r, o, e) == -1)
@@ -313,8 +433,17 @@ top_run(const struct top_opts *o, struct masq_err *e)
 	sigaction(SIGTERM, &sa, NULL);
 	/* The staged rules say which rule made each entry; without a
 	 * database the rule column stays "-". */
-	if (ct_rules_load(o->db, &r.rules, e) < 0)
-		goto out;
+	if (ct_rules_load(o->db, &r.rules, &re) < 0) {
+		/* Watching the table needs no rules: say why the column
+		 * stays empty and go on. */
+		snprintf(r.app.status, sizeof(r.app.status),
+			 "rule column off: %.400s", re.msg);
+		if (o->batch)
+			fprintf(stderr, "masqtop: warning: %s\n",
+				r.app.status);
+		r.rules = NULL;
+	}
+	err_done(&re);
 	if (r.rules) {
 		q.annotate = ct_rules_annotate;
 		q.annotate_data = r.rules;
@@ -324,16 +453,32 @@ top_run(const struct top_opts *o, struct masq_err *e)
 	if (!r.ct)
 		goto out;
 	r.app.ct = r.ct;
+	r.app.db = o->db;
 	if (need_events && !(r.ev = ct_events_open(&eo, e)))
 		goto out;
+	/* The alerts: read once now, before there is a screen to stall
+	 * (and so SQLite is set up on this thread), then by the reader. */
+	r.ap.db = o->db;
+	top_alerts_read(o->db, &r.app.m.hdr.alerts);
+	r.alerts_at = mono();
+	if (!o->batch)
+		alerts_start(&r.ap, o->db);
 	r.last_tick = mono();
 	r.app.m.now = (uint32_t)r.last_tick;
 	/* A one-shot NAT-only listing need not parse the other entries. */
 	q.flags = o->batch && !need_events && !o->all ? CT_Q_NAT_ONLY : 0;
+	/* Size the table for what the kernel holds, so the dump fills it
+	 * without re-hashing or moving it (a hint: without it, it grows). */
+	err_init(&se);
+	if (ct_stats_get(r.ct, &st, &se) == 0)
+		top_table_reserve(r.t, st.count + st.count / 64 + 64);
+	err_done(&se);
 	if (ct_dump(r.ct, &q, dump_cb, &r, e) < 0)
 		goto out;
+	top_table_index(r.t);
 	rc = o->batch ? run_batch(&r, o, e) : run_screen(&r, o, e);
 out:
+	alerts_stop(&r.ap);
 	ct_events_close(r.ev);
 	ct_close(r.ct);
 	ct_rules_free(r.rules);

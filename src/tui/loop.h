@@ -22,6 +22,7 @@ struct top_opts {
 	bool batch, json, all;	/* -b, -j, --all */
 	long iters;		/* -n; 0: until q (batch: 1) */
 	int width;		/* -w; 0: the terminal's or 80 */
+	long lines;		/* --lines: batch rows; 0 all */
 	const char *db;		/* --db, for the rule evaluator */
 	int view;		/* -v: enum top_view_id to start in */
 };

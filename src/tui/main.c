@@ -18,16 +18,19 @@
 
 static const char usage[] =
 "usage: masqtop [-d SECS] [-f FILTER] [-s SORT] [-b] [-n ITER] [-w WIDTH] [-j]\n"
-"               [--db PATH] [--all] [-h] [-V]\n"
+"               [--lines N] [--db PATH] [--all] [-h] [-V]\n"
 "  -d, --delay SECS    refresh interval (default 2; fractions allowed)\n"
 "  -f, --filter F      show only entries matching the filter language\n"
 "  -s, --sort COL      sort column: proto src gw dst state expires bytes\n"
 "                      packets rule; a leading '-' reverses\n"
 "  -v, --view VIEW     start in view connections|hosts|ports|rules|timeouts\n"
 "  -b, --batch         no curses: print plain text (or -j JSON) and exit\n"
-"  -n, --iterations N  batch: print N times (default 1); screen: exit after N\n"
+"  -n, --iterations N  batch: print N times (default 1); screen: exit after\n"
+"                      N screens (-n 1: the first one)\n"
 "  -w, --width W       batch: line width (default $COLUMNS, the terminal, 80)\n"
 "  -j, --json          batch: one JSON document per iteration\n"
+"      --lines N       batch: only the first N rows (what a screen that\n"
+"                      tall shows first; default all)\n"
 "      --db PATH       rule database (default " MASQSH_DBDIR "/masq.db; env MASQSH_DB)\n"
 "  -a, --all           every entry, not only NAT'ed ones\n"
 "  -h, --help          this help;  -V, --version  the version\n"
@@ -57,6 +60,7 @@ main(int argc, char **argv)
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "width", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "lines", required_argument, NULL, 'L' },
 		{ "db", required_argument, NULL, 'D' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
@@ -121,6 +125,15 @@ main(int argc, char **argv)
 		case 'j':
 			o.json = true;
 			break;
+		case 'L':
+			o.lines = strtol(optarg, &end, 10);
+			if (*end || !*optarg || o.lines < 1) {
+				fprintf(stderr, "masqtop: error: bad line count "
+					"'%s'; give a number of rows from 1\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'D':
 			o.db = optarg;
 			break;
@@ -145,6 +158,10 @@ main(int argc, char **argv)
 	}
 	if (o.json && !o.batch) {
 		fprintf(stderr, "masqtop: error: -j needs -b (batch mode)\n");
+		return 2;
+	}
+	if (o.lines && !o.batch) {
+		fprintf(stderr, "masqtop: error: --lines needs -b (batch mode)\n");
 		return 2;
 	}
 	if (!o.batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {

@@ -4,8 +4,9 @@
  * render.h).
  *
  * Batch text streams the connections view from one sorted index array
- * through a single line buffer and a large stdio buffer, so printing a
- * 250k-entry table allocates nothing per row.
+ * straight into a 1 MiB output buffer: each cell is written in place by
+ * top_conn_cell() and padded to its column, so printing a 250k-entry
+ * table allocates nothing per row and never goes through printf.
  */
 #include "config.h"
 
@@ -82,12 +83,20 @@ top_hdr_lines(const struct top_model *m, int width, char lines[][TOP_LINE])
 		 m->filter_text ? m->filter_text : "none",
 		 h->paused ? "  [paused]" : "",
 		 h->resyncing ? "  [resync]" : "");
-	if (h->overruns)
-		snprintf(lines[3], TOP_LINE,
-			 "alerts: %s  events overrun %" PRIu64
-			 "x (resynchronised)", h->alerts, h->overruns);
-	else
-		snprintf(lines[3], TOP_LINE, "alerts: %s", h->alerts);
+	/* The engine's alerts (no database: no word about them), then
+	 * the event overruns. */
+	lines[3][0] = '\0';
+	if (h->alerts.active > 0)
+		snprintf(lines[3], TOP_LINE, "alerts %d, newest %s",
+			 h->alerts.active, h->alerts.newest);
+	else if (h->alerts.active == 0)
+		snprintf(lines[3], TOP_LINE, "alerts 0");
+	if (h->overruns) {
+		n = strlen(lines[3]);
+		snprintf(lines[3] + n, TOP_LINE - n,
+			 "%sevents overrun %" PRIu64 "x (resynchronised)",
+			 n ? "  " : "", h->overruns);
+	}
 	for (n = 0; n < TOP_HDR_LINES; n++)
 		clip(lines[n], width);
 	return TOP_HDR_LINES;
@@ -136,11 +145,99 @@ top_row_line(const struct top_col *cols, size_t ncols,
 	return len;
 }
 
-/* A cell as a JSON value: numbers bare ("-" is null), text quoted. */
+/* Which of @cols fit in @lim columns (as top_row_line decides). */
+static void
+row_fit(const struct top_col *cols, size_t ncols, size_t lim, bool *fit)
+{
+	size_t i, npos = 0, w;
+
+	for (i = 0; i < ncols; i++) {
+		w = (size_t)cols[i].width;
+		fit[i] = npos + (npos ? 1 : 0) + w <= lim;
+		if (fit[i])
+			npos += (npos ? 1 : 0) + w;
+	}
+}
+
+/*
+ * One connections row of @e at @p, laid out as top_row_line() would lay
+ * out top_conn_cells(): the columns in @fit, padded, clipped to @lim,
+ * trailing blanks dropped.  Returns the length (at most @lim; @p needs
+ * TOP_LINE + 16 * TOP_CELL bytes).
+ */
+static size_t
+conn_line(const struct top_model *m, const struct top_ent *e,
+	  const struct top_col *cols, size_t ncols, const bool *fit,
+	  size_t lim, char *p)
+{
+	char cell[TOP_CELL];
+	size_t i, len = 0, l, w;
+	bool any = false;
+
+	for (i = 0; i < ncols; i++) {
+		if (!fit[i])
+			continue;
+		if (any)
+			p[len++] = ' ';
+		any = true;
+		w = (size_t)cols[i].width;
+		if (cols[i].right) {
+			l = top_conn_cell(m, e, (int)i, cell);
+			if (l < w) {
+				memset(p + len, ' ', w - l);
+				len += w - l;
+			}
+			memcpy(p + len, cell, l);
+			len += l;
+		} else {
+			l = top_conn_cell(m, e, (int)i, p + len);
+			if (l < w) {
+				memset(p + len + l, ' ', w - l);
+				l = w;
+			}
+			len += l;
+		}
+	}
+	if (len > lim)
+		len = lim;
+	while (len && p[len - 1] == ' ')
+		len--;
+	p[len++] = '\n';
+	return len;
+}
+
+/* The connections rows of @order as text, through one big buffer. */
+static void
+conn_rows_text(FILE *fp, const struct top_model *m, const uint32_t *order,
+	       size_t n, int width)
+{
+	enum { OUTBUF = 1 << 20 };
+	const struct top_col *cols;
+	size_t i, len = 0, ncols, lim;
+	bool fit[16];
+	char *ob = xmalloc(OUTBUF);
+
+	cols = top_view_cols(TOP_V_CONN, &ncols);
+	lim = width < 0 || width >= TOP_LINE ? TOP_LINE - 1 : (size_t)width;
+	row_fit(cols, ncols < 16 ? ncols : 16, lim, fit);
+	for (i = 0; i < n; i++) {
+		if (len > OUTBUF - (TOP_LINE + 16 * TOP_CELL)) {
+			fwrite_unlocked(ob, 1, len, fp);
+			len = 0;
+		}
+		len += conn_line(m, top_table_at(m->table, order[i]), cols,
+				 ncols < 16 ? ncols : 16, fit, lim, ob + len);
+	}
+	fwrite_unlocked(ob, 1, len, fp);
+	free(ob);
+}
+
+/* A cell as a JSON value: numbers bare ("-" is null), text quoted (a
+ * port forward in the rule column, "fwdN", is text). */
 static void
 json_cell(FILE *fp, const struct top_col *c, const char *s)
 {
-	if (c->num)
+	if (c->num && strncmp(s, "fwd", 3))
 		fputs(strcmp(s, "-") ? s : "null", fp);
 	else
 		out_json_string(fp, s);
@@ -154,7 +251,11 @@ json_row(FILE *fp, const struct top_col *cols, size_t ncols,
 
 	fputs(first ? "{" : ",{", fp);
 	for (i = 0; i < ncols; i++) {
-		fprintf(fp, "%s\"%s\":", i ? "," : "", cols[i].key);
+		if (i)
+			putc(',', fp);
+		putc('"', fp);
+		fputs(cols[i].key, fp);
+		fputs("\":", fp);
 		json_cell(fp, &cols[i], cells[i]);
 	}
 	putc('}', fp);
@@ -185,10 +286,20 @@ json_header(FILE *fp, const struct top_model *m)
 	} else {
 		fputs("null", fp);
 	}
-	fprintf(fp, ",\"overruns\":%" PRIu64 ",\"alerts\":[]"
-		",\"view\":\"%s\",\"sort\":\"%s\",\"reverse\":%s"
+	fprintf(fp, ",\"overruns\":%" PRIu64 ",\"alerts\":", h->overruns);
+	if (h->alerts.active < 0) {
+		fputs("null", fp);
+	} else {
+		fprintf(fp, "{\"active\":%d,\"newest\":", h->alerts.active);
+		if (h->alerts.active)
+			out_json_string(fp, h->alerts.newest);
+		else
+			fputs("null", fp);
+		putc('}', fp);
+	}
+	fprintf(fp, ",\"view\":\"%s\",\"sort\":\"%s\",\"reverse\":%s"
 		",\"nat_only\":%s,\"filter\":",
-		h->overruns, top_view_name(m->view), cols[m->sort[m->view]].key,
+		top_view_name(m->view), cols[m->sort[m->view]].key,
 		m->reverse ? "true" : "false", m->nat_only ? "true" : "false");
 	if (m->filter_text)
 		out_json_string(fp, m->filter_text);
@@ -199,6 +310,13 @@ json_header(FILE *fp, const struct top_model *m)
 
 int
 top_batch_print(FILE *fp, struct top_model *m, int width, bool json)
+{
+	return top_batch_print_rows(fp, m, width, json, 0);
+}
+
+int
+top_batch_print_rows(FILE *fp, struct top_model *m, int width, bool json,
+		     size_t maxrows)
 {
 	char lines[TOP_HDR_LINES][TOP_LINE], line[TOP_LINE];
 	char cells[16][TOP_CELL];
@@ -220,7 +338,11 @@ top_batch_print(FILE *fp, struct top_model *m, int width, bool json)
 		fputs(line, fp);
 		putc('\n', fp);
 	}
-	if (m->view == TOP_V_CONN) {
+	if (m->view == TOP_V_CONN && !json && !maxrows) {
+		order = top_view_conn_order(m, &n);
+		conn_rows_text(fp, m, order, n, width);
+		free(order);
+	} else if (m->view == TOP_V_CONN && !maxrows) {
 		order = top_view_conn_order(m, &n);
 		for (i = 0; i < n; i++) {
 			top_conn_cells(m, top_table_at(m->table, order[i]),
@@ -238,7 +360,9 @@ top_batch_print(FILE *fp, struct top_model *m, int width, bool json)
 		}
 		free(order);
 	} else {
-		top_view_build(m, 0, SIZE_MAX / 2, &g);
+		/* A window near the top of the connections view comes from
+		 * the bounded heap, not a full sort. */
+		top_view_build(m, 0, maxrows ? maxrows : SIZE_MAX / 2, &g);
 		for (i = 0; i < g.nrows; i++) {
 			if (json) {
 				json_row(fp, cols, ncols,

@@ -43,4 +43,9 @@ size_t top_row_line(const struct top_col *cols, size_t ncols,
  */
 int top_batch_print(FILE *fp, struct top_model *m, int width, bool json);
 
+/* The same, with at most @maxrows rows (0: all), the ones a screen that
+ * many rows tall would show first (--lines). */
+int top_batch_print_rows(FILE *fp, struct top_model *m, int width, bool json,
+			 size_t maxrows);
+
 #endif

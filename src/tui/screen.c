@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "nat/ct_rule.h"
 #include "tui/render.h"
 #include "tui/screen.h"
 
@@ -67,7 +68,8 @@ top_screen_draw(struct top_screen *s, struct top_app *app)
 
 	n = top_hdr_lines(&app->m, COLS, hdr);
 	for (i = 0; i < n; i++, y++)
-		put_line(y, hdr[i], i == 3 && app->m.hdr.overruns ?
+		put_line(y, hdr[i], i == 3 && (app->m.hdr.overruns ||
+					       app->m.hdr.alerts.active > 0) ?
 			 pair(s, PAIR_ALERT, A_BOLD) : 0);
 	top_row_line(g->cols, g->ncols, NULL, COLS, line);
 	put_line(y++, line, pair(s, PAIR_TITLE, A_REVERSE));
@@ -213,10 +215,11 @@ pane(const char *title, const char *text)
 static void
 ui_details(void *ui, const struct ct_entry *ce)
 {
-	char text[2048], a[4][CT_ENDPOINTSTRLEN];
+	char text[2048], a[4][CT_ENDPOINTSTRLEN], ref[CT_RULE_REFSIZ];
 	const char *pn = ctent_proto_name(ce->proto);
 
 	(void)ui;
+	ct_rule_ref(ce->rule_id, ref);	/* "3", "fwd2" or "-" */
 	ctent_endpoint_format(ce->family, &ce->orig.src, ce->orig.sport, a[0]);
 	ctent_endpoint_format(ce->family, &ce->orig.dst, ce->orig.dport, a[1]);
 	ctent_endpoint_format(ce->family, &ce->reply.src, ce->reply.sport,
@@ -233,7 +236,7 @@ ui_details(void *ui, const struct ct_entry *ce)
 		 "  zone      %u\n"
 		 "  status    0x%x%s%s%s%s%s\n"
 		 "  id        %u\n"
-		 "  rule      %s%llu\n"
+		 "  rule      %s\n"
 		 "  counters  %s%llu bytes %llu packets\n",
 		 pn ? pn : "?", ce->proto, a[0], a[1], a[2], a[3],
 		 ce->proto == 6 ? ctent_tcp_state_name(ce->tcp_state) : "-",
@@ -243,7 +246,7 @@ ui_details(void *ui, const struct ct_entry *ce)
 		 ce->status & CT_ST_SEEN_REPLY ? " seen_reply" : " unreplied",
 		 ce->status & CT_ST_ASSURED ? " assured" : "",
 		 ce->status & CT_ST_DYING ? " dying" : "", ce->id,
-		 ce->rule_id ? "" : "- ", (unsigned long long)ce->rule_id,
+		 ref,
 		 ce->has_counters ? "" : "(accounting off) ",
 		 (unsigned long long)(ce->c_orig.bytes + ce->c_reply.bytes),
 		 (unsigned long long)(ce->c_orig.packets +
@@ -261,11 +264,19 @@ ui_help(void *ui)
 	free(text);
 }
 
+static void
+ui_pager(void *ui, const char *title, const char *text)
+{
+	(void)ui;
+	pane(title, text);
+}
+
 static const struct top_ui_ops curses_ops = {
 	.prompt = ui_prompt,
 	.confirm = ui_confirm,
 	.details = ui_details,
 	.help = ui_help,
+	.pager = ui_pager,
 };
 
 struct top_screen *

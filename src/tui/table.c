@@ -3,15 +3,19 @@
  * table.c - masqtop's compact conntrack table (see table.h).
  *
  * Entries sit in one dense array so a tick's scan is a straight walk;
- * removal moves the last entry into the hole.  The hash holds 1 + the
- * array index in a power-of-two slot array with linear probing kept at most
- * half full, and deletes by backward shift (no tombstones, so a churning
- * table never degrades).
+ * removal moves the last entry into the hole.  The hash holds the key and
+ * 1 + the array index side by side in a power-of-two slot array with
+ * linear probing kept at most three quarters full, so a probe that meets
+ * another key never touches the entry array (one cache miss per lookup).
+ * The start-up dump appends without looking anything up and builds the
+ * hash once afterwards, prefetching ahead (top_table_index()).  Deletes
+ * shift backward (no tombstones, so a churning table never degrades).
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include "core/xalloc.h"
@@ -33,13 +37,42 @@ struct pool {
 	size_t nfree, capfree;
 };
 
+struct slot {
+	uint32_t key;		/* the entry's id (top_ent.id) */
+	uint32_t idx;		/* 1 + index into ents, 0 empty */
+};
+
 struct top_table {
 	struct top_ent *ents;
 	size_t n, cap;
-	uint32_t *slots;	/* 1 + index into ents, 0 empty */
+	struct slot *slots;
 	size_t nslots;		/* power of two */
+	unsigned int shift;	/* 32 - log2(nslots), for slot_of() */
+	bool unindexed;		/* appended since top_table_index() */
 	struct pool v6, acct;
 };
+
+/*
+ * A large array (the entries, the slots): 2 MiB-aligned and marked for
+ * transparent huge pages, so filling 250k entries costs a handful of page
+ * faults instead of thousands (where THP is off this is a plain malloc).
+ * Zeroed when @zero.  Freed with free(); xrealloc() may move it.
+ */
+static void *
+big_alloc(size_t n, bool zero)
+{
+	enum { HUGE = 2u << 20 };
+	void *p;
+
+	if (n < 2 * HUGE || posix_memalign(&p, HUGE, n))
+		return zero ? xcalloc(1, n) : xmalloc(n);
+#ifdef MADV_HUGEPAGE
+	madvise(p, n & ~(size_t)(HUGE - 1), MADV_HUGEPAGE);
+#endif
+	if (zero)
+		memset(p, 0, n);
+	return p;
+}
 
 static uint32_t
 pool_get(struct pool *p)
@@ -83,6 +116,7 @@ top_table_new(void)
 	struct top_table *t = xcalloc(1, sizeof(*t));
 
 	t->nslots = 1024;
+	t->shift = 32 - 10;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
 	t->v6.size = sizeof(struct top_v6);
 	t->acct.size = sizeof(struct top_acct);
@@ -139,10 +173,12 @@ ent_key(const struct ct_entry *ce)
 	return h ? h : 1;
 }
 
+/* Home slot of @key: Fibonacci hashing (the top bits of key * 2^32/phi),
+ * good even for keys that are not random. */
 static size_t
-slot_of(uint32_t key, size_t nslots)
+slot_of(const struct top_table *t, uint32_t key)
 {
-	return (size_t)((key * 2654435769u) >> 7) & (nslots - 1);
+	return (size_t)((uint32_t)(key * 2654435769u) >> t->shift);
 }
 
 const union ct_addr *
@@ -174,10 +210,11 @@ ent_same(const struct top_table *t, const struct top_ent *e, uint32_t key,
 static size_t
 slot_find(const struct top_table *t, uint32_t key, const struct ct_entry *ce)
 {
-	size_t s = slot_of(key, t->nslots);
+	size_t s = slot_of(t, key);
 
-	while (t->slots[s] &&
-	       !ent_same(t, &t->ents[t->slots[s] - 1], key, ce))
+	while (t->slots[s].idx &&
+	       (t->slots[s].key != key ||
+		!ent_same(t, &t->ents[t->slots[s].idx - 1], key, ce)))
 		s = (s + 1) & (t->nslots - 1);
 	return s;
 }
@@ -186,27 +223,51 @@ slot_find(const struct top_table *t, uint32_t key, const struct ct_entry *ce)
 static size_t
 slot_of_index(const struct top_table *t, size_t idx)
 {
-	size_t s = slot_of(t->ents[idx].id, t->nslots);
+	size_t s = slot_of(t, t->ents[idx].id);
 
-	while (t->slots[s] != idx + 1)
+	while (t->slots[s].idx != idx + 1)
 		s = (s + 1) & (t->nslots - 1);
 	return s;
 }
 
+/* Re-hash into @nslots (a power of two, > 4/3 n). */
 static void
-hash_grow(struct top_table *t)
+hash_resize(struct top_table *t, size_t nslots)
 {
 	size_t i, s;
 
 	free(t->slots);
-	t->nslots *= 2;
-	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
+	t->nslots = nslots;
+	for (t->shift = 32; nslots > 1; nslots >>= 1)
+		t->shift--;
+	t->slots = big_alloc(t->nslots * sizeof(*t->slots), true);
 	for (i = 0; i < t->n; i++) {
-		s = slot_of(t->ents[i].id, t->nslots);
-		while (t->slots[s])
+		s = slot_of(t, t->ents[i].id);
+		while (t->slots[s].idx)
 			s = (s + 1) & (t->nslots - 1);
-		t->slots[s] = (uint32_t)(i + 1);
+		t->slots[s].key = t->ents[i].id;
+		t->slots[s].idx = (uint32_t)(i + 1);
 	}
+}
+
+void
+top_table_reserve(struct top_table *t, size_t n)
+{
+	size_t ns = t->nslots;
+	struct top_ent *ents;
+
+	if (n > t->cap) {
+		ents = big_alloc(n * sizeof(*ents), false);
+		if (t->n)
+			memcpy(ents, t->ents, t->n * sizeof(*ents));
+		free(t->ents);
+		t->ents = ents;
+		t->cap = n;
+	}
+	while (n * 4 > ns * 3)
+		ns *= 2;
+	if (ns != t->nslots)
+		hash_resize(t, ns);
 }
 
 static void
@@ -272,15 +333,15 @@ top_table_put(struct top_table *t, const struct ct_entry *ce, uint32_t now,
 	size_t s = slot_find(t, key, ce);
 	struct top_ent *e;
 
-	if (t->slots[s]) {
-		e = &t->ents[t->slots[s] - 1];
+	if (t->slots[s].idx) {
+		e = &t->ents[t->slots[s].idx - 1];
 		ent_fill(t, e, key, ce, now);
 		if (added)
 			*added = false;
 		return e;
 	}
-	if ((t->n + 1) * 2 > t->nslots) {
-		hash_grow(t);
+	if ((t->n + 1) * 4 > t->nslots * 3) {
+		hash_resize(t, t->nslots * 2);
 		s = slot_find(t, key, ce);
 	}
 	if (t->n == t->cap) {
@@ -289,11 +350,99 @@ top_table_put(struct top_table *t, const struct ct_entry *ce, uint32_t now,
 	}
 	e = &t->ents[t->n];
 	memset(e, 0, sizeof(*e));
-	t->slots[s] = (uint32_t)(++t->n);
+	t->slots[s].key = key;
+	t->slots[s].idx = (uint32_t)(++t->n);
 	ent_fill(t, e, key, ce, now);
 	if (added)
 		*added = true;
 	return e;
+}
+
+void
+top_table_append(struct top_table *t, const struct ct_entry *ce, uint32_t now)
+{
+	struct top_ent *e;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap + t->cap / 2 : 1024;
+		t->ents = xrealloc(t->ents, t->cap * sizeof(*t->ents));
+	}
+	e = &t->ents[t->n++];
+	memset(e, 0, sizeof(*e));
+	ent_fill(t, e, ent_key(ce), ce, now);
+	t->unindexed = true;
+}
+
+/* Do @a and @b describe the same connection (as ent_same() decides)? */
+static bool
+ent_eq(const struct top_table *t, const struct top_ent *a,
+       const struct top_ent *b)
+{
+	union ct_addr x, y;
+
+	if (a->id != b->id || a->proto != b->proto || a->family != b->family ||
+	    a->p[TOP_OSRC] != b->p[TOP_OSRC] || a->zone != b->zone)
+		return false;
+	return memcmp(top_ent_addr(t, a, TOP_OSRC, &x),
+		      top_ent_addr(t, b, TOP_OSRC, &y),
+		      a->family == AF_INET6 ? 16 : 4) == 0;
+}
+
+/* Free the side-pool items of @e. */
+static void
+ent_release(struct top_table *t, const struct top_ent *e)
+{
+	if (e->flags & TOP_F_V6)
+		pool_put(&t->v6, e->a[0]);
+	if (e->acct)
+		pool_put(&t->acct, e->acct - 1);
+}
+
+void
+top_table_index(struct top_table *t)
+{
+	enum { AHEAD = 8 };
+	size_t i, w = 0, s, ns = t->nslots;
+	struct top_ent *e;
+
+	if (!t->unindexed)
+		return;
+	t->unindexed = false;
+	while (t->n * 4 > ns * 3)
+		ns *= 2;
+	if (ns != t->nslots) {
+		free(t->slots);
+		t->nslots = ns;
+		for (t->shift = 32; ns > 1; ns >>= 1)
+			t->shift--;
+		t->slots = big_alloc(t->nslots * sizeof(*t->slots), true);
+	} else {
+		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
+	}
+	for (i = 0; i < t->n; i++) {
+		/* One cache miss per entry: ask for the slot of a later one
+		 * while this one is placed. */
+		if (i + AHEAD < t->n)
+			__builtin_prefetch(&t->slots[slot_of(t,
+						t->ents[i + AHEAD].id)], 1);
+		e = &t->ents[i];
+		s = slot_of(t, e->id);
+		while (t->slots[s].idx &&
+		       (t->slots[s].key != e->id ||
+			!ent_eq(t, &t->ents[t->slots[s].idx - 1], e)))
+			s = (s + 1) & (t->nslots - 1);
+		if (t->slots[s].idx) {
+			/* The dump gave it twice: the later copy wins. */
+			ent_release(t, &t->ents[t->slots[s].idx - 1]);
+			t->ents[t->slots[s].idx - 1] = *e;
+			continue;
+		}
+		if (w != i)
+			t->ents[w] = *e;
+		t->slots[s].key = e->id;
+		t->slots[s].idx = (uint32_t)++w;
+	}
+	t->n = w;
 }
 
 /* Empty slot @s and close the gap behind it (backward shift). */
@@ -302,16 +451,16 @@ slot_delete(struct top_table *t, size_t s)
 {
 	size_t mask = t->nslots - 1, j = s, home;
 
-	t->slots[s] = 0;
+	t->slots[s].idx = 0;
 	for (;;) {
 		j = (j + 1) & mask;
-		if (!t->slots[j])
+		if (!t->slots[j].idx)
 			return;
-		home = slot_of(t->ents[t->slots[j] - 1].id, t->nslots);
+		home = slot_of(t, t->slots[j].key);
 		/* Move j back to s unless its home lies in (s, j]. */
 		if ((s < j) ? (home <= s || home > j) : (home <= s && home > j)) {
 			t->slots[s] = t->slots[j];
-			t->slots[j] = 0;
+			t->slots[j].idx = 0;
 			s = j;
 		}
 	}
@@ -330,7 +479,7 @@ ent_drop(struct top_table *t, size_t idx, size_t s)
 		pool_put(&t->acct, e->acct - 1);
 	slot_delete(t, s);
 	if (idx != last) {
-		t->slots[slot_of_index(t, last)] = (uint32_t)(idx + 1);
+		t->slots[slot_of_index(t, last)].idx = (uint32_t)(idx + 1);
 		t->ents[idx] = t->ents[last];
 	}
 	t->n--;
@@ -342,20 +491,20 @@ top_table_remove(struct top_table *t, const struct ct_entry *ce)
 	uint32_t key = ent_key(ce);
 	size_t s = slot_find(t, key, ce);
 
-	if (!t->slots[s])
+	if (!t->slots[s].idx)
 		return false;
-	ent_drop(t, t->slots[s] - 1, s);
+	ent_drop(t, t->slots[s].idx - 1, s);
 	return true;
 }
 
 long
 top_table_find_id(const struct top_table *t, uint32_t id)
 {
-	size_t s = slot_of(id, t->nslots);
+	size_t s = slot_of(t, id);
 
-	for (; t->slots[s]; s = (s + 1) & (t->nslots - 1))
-		if (t->ents[t->slots[s] - 1].id == id)
-			return (long)t->slots[s] - 1;
+	for (; t->slots[s].idx; s = (s + 1) & (t->nslots - 1))
+		if (t->slots[s].key == id)
+			return (long)t->slots[s].idx - 1;
 	return -1;
 }
 

@@ -11,9 +11,9 @@
  * Does not own: talking to the kernel (nat/ct.h), sorting or aggregating
  * for display (view.h), drawing.
  *
- * Memory: an IPv4 entry costs 60 bytes plus 8 of hash; IPv6 addresses and
+ * Memory: an IPv4 entry costs 60 bytes plus 11 to 21 of hash; IPv6 addresses and
  * accounting counters live in side pools only for the entries that need
- * them, so a 250k-entry IPv4 table fits in about 17 MiB.
+ * them, so a 250k-entry IPv4 table fits in about 18 MiB.
  */
 #ifndef MASQ_TUI_TABLE_H
 #define MASQ_TUI_TABLE_H
@@ -56,6 +56,10 @@ struct top_table;
 struct top_table *top_table_new(void);
 void top_table_free(struct top_table *t);
 
+/* Make room for @n entries without growing (say, the kernel's count
+ * before the start-up dump).  Cannot fail. */
+void top_table_reserve(struct top_table *t, size_t n);
+
 /* Entries now; entry @i (0 <= i < count) is borrowed until the next
  * put/remove/sweep, which may move entries. */
 size_t top_table_count(const struct top_table *t);
@@ -69,6 +73,16 @@ struct top_ent *top_table_at(const struct top_table *t, size_t i);
  */
 struct top_ent *top_table_put(struct top_table *t, const struct ct_entry *ce,
 			      uint32_t now, bool *added);
+
+/*
+ * The start-up dump's fast path: append @ce without looking for an
+ * existing entry, then call top_table_index() once before any other call
+ * but count/at/append (the hash is built there in one pass; an entry the
+ * dump delivered twice is kept once, the later copy).  Cannot fail.
+ */
+void top_table_append(struct top_table *t, const struct ct_entry *ce,
+		      uint32_t now);
+void top_table_index(struct top_table *t);
 
 /* Remove the entry matching @ce.  Returns true if there was one. */
 bool top_table_remove(struct top_table *t, const struct ct_entry *ce);

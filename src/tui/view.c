@@ -105,7 +105,7 @@ top_model_init(struct top_model *m, struct top_table *table)
 	m->port_range = 64512;
 	for (v = 0; v < TOP_V_COUNT; v++)
 		m->sort[v] = views[v].sort;
-	strcpy(m->hdr.alerts, "no alerts");
+	m->hdr.alerts.active = -1;
 }
 
 void

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "core/filter.h"
+#include "tui/alerts.h"
 #include "tui/table.h"
 
 enum top_view_id {
@@ -72,7 +73,7 @@ struct top_hdr {
 	uint64_t busy_used, port_range;	/* entries on it / ports available */
 	uint64_t overruns;
 	bool resyncing, paused;
-	char alerts[128];		/* "no alerts" until the engine raises */
+	struct top_alerts alerts;	/* the engine's; active -1: none known */
 };
 
 struct top_model {
@@ -147,8 +148,12 @@ int top_ent_gw(const struct top_ent *e);
 void top_hdr_ports(struct top_model *m);
 /* Internal: make room for @nrows rows of @ncols in @g. */
 void top_grid_reserve(struct top_grid *g, size_t nrows, size_t ncols);
-/* Internal: the connections columns' texts of @e into row @r of @g. */
+/* Internal: the connections columns' texts of @e into @cells. */
 void top_conn_cells(const struct top_model *m, const struct top_ent *e,
 		    char (*cells)[TOP_CELL]);
+/* Internal: the text of connections column @col of @e into @buf (at least
+ * TOP_CELL bytes); returns its length. */
+size_t top_conn_cell(const struct top_model *m, const struct top_ent *e,
+		     int col, char *buf);
 
 #endif

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "core/xalloc.h"
+#include "nat/ct_rule.h"
 #include "tui/view.h"
 
 struct agg_key {
@@ -277,10 +278,16 @@ agg_cells(const struct top_model *m, enum top_view_id v, const struct agg *a,
 			 m->port_range ? a->conns * 100 / m->port_range : 0);
 		break;
 	case TOP_V_RULES:
-		if (a->k.rule)
+		if (a->k.rule & CT_RULE_FWD) {	/* a port forward: "fwdN" */
+			char ref[CT_RULE_REFSIZ];
+
+			snprintf(c[0], TOP_CELL, "%s",
+				 ct_rule_ref(a->k.rule, ref));
+		} else if (a->k.rule) {
 			snprintf(c[0], TOP_CELL, "%" PRIu32, a->k.rule);
-		else
+		} else {
 			strcpy(c[0], "-");
+		}
 		snprintf(c[1], TOP_CELL, "%" PRIu64, a->conns);
 		snprintf(c[2], TOP_CELL, "%" PRIu64,
 			 total ? a->conns * 100 / total : 0);

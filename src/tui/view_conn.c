@@ -8,7 +8,8 @@
  * bounded max-heap over the matching entries (O(n log k), no allocation
  * proportional to the table); a window deep in the list sorts all of
  * them.  Ties are broken by the kernel id so the order is stable between
- * ticks.
+ * ticks.  Cells are written by hand (no printf): batch mode prints a
+ * quarter of a million of them.
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #include <sys/socket.h>
 
 #include "core/xalloc.h"
+#include "nat/ct_rule.h"
 #include "tui/view.h"
 
 enum { C_PROTO, C_SRC, C_GW, C_DST, C_STATE, C_EXP, C_BYTES, C_PKTS, C_RULE };
@@ -50,46 +52,110 @@ top_ent_gw(const struct top_ent *e)
 	return -1;
 }
 
-static void
-put_ep(const struct top_model *m, const struct top_ent *e, int i, char *buf)
+/* Decimal @v at @p; returns the end. */
+static char *
+put_u64(char *p, uint64_t v)
 {
-	union ct_addr tmp;
+	char tmp[20];
+	size_t n = 0;
 
-	ctent_endpoint_format(e->family, top_ent_addr(m->table, e, i, &tmp),
-			      e->p[i], buf);
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static char *
+put_s(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+/* Endpoint @i of @e as "a.b.c.d:port" or "[v6]:port". */
+static char *
+put_ep(const struct top_model *m, const struct top_ent *e, int i, char *p)
+{
+	const uint8_t *b = (const uint8_t *)&e->a[i];
+	union ct_addr tmp;
+	int k;
+
+	if (e->family != AF_INET)
+		return p + ctent_endpoint_format(e->family,
+						 top_ent_addr(m->table, e, i,
+							      &tmp),
+						 e->p[i], p);
+	for (k = 0; k < 4; k++) {
+		if (k)
+			*p++ = '.';
+		p = put_u64(p, b[k]);
+	}
+	*p++ = ':';
+	return put_u64(p, e->p[i]);
+}
+
+size_t
+top_conn_cell(const struct top_model *m, const struct top_ent *e, int col,
+	      char *buf)
+{
+	const char *pn;
+	uint64_t bytes, pkts;
+	char *p = buf;
+	int gw;
+
+	switch (col) {
+	case C_PROTO:
+		pn = ctent_proto_name(e->proto);
+		p = pn ? put_s(p, pn) : put_u64(p, e->proto);
+		break;
+	case C_SRC:
+		p = put_ep(m, e, TOP_OSRC, p);
+		break;
+	case C_GW:
+		gw = top_ent_gw(e);
+		p = gw >= 0 ? put_ep(m, e, gw, p) : put_s(p, "-");
+		break;
+	case C_DST:
+		p = put_ep(m, e, TOP_ODST, p);
+		break;
+	case C_STATE:
+		p = put_s(p, top_ent_state(e));
+		break;
+	case C_EXP:
+		p = put_u64(p, top_ent_expires(e, m->now));
+		break;
+	case C_BYTES:
+	case C_PKTS:
+		if (top_ent_counters(m->table, e, &bytes, &pkts))
+			p = put_u64(p, col == C_BYTES ? bytes : pkts);
+		else
+			p = put_s(p, "-");
+		break;
+	case C_RULE:
+		if (e->rule & CT_RULE_FWD) {	/* a port forward: "fwdN" */
+			char ref[CT_RULE_REFSIZ];
+
+			p = put_s(p, ct_rule_ref(e->rule, ref));
+		} else {
+			p = e->rule ? put_u64(p, e->rule) : put_s(p, "-");
+		}
+		break;
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
 }
 
 void
 top_conn_cells(const struct top_model *m, const struct top_ent *e,
 	       char (*c)[TOP_CELL])
 {
-	const char *pn = ctent_proto_name(e->proto);
-	uint64_t bytes, pkts;
-	int gw = top_ent_gw(e);
+	int i;
 
-	if (pn)
-		snprintf(c[C_PROTO], TOP_CELL, "%s", pn);
-	else
-		snprintf(c[C_PROTO], TOP_CELL, "%u", e->proto);
-	put_ep(m, e, TOP_OSRC, c[C_SRC]);
-	if (gw >= 0)
-		put_ep(m, e, gw, c[C_GW]);
-	else
-		strcpy(c[C_GW], "-");
-	put_ep(m, e, TOP_ODST, c[C_DST]);
-	snprintf(c[C_STATE], TOP_CELL, "%s", top_ent_state(e));
-	snprintf(c[C_EXP], TOP_CELL, "%" PRIu32, top_ent_expires(e, m->now));
-	if (top_ent_counters(m->table, e, &bytes, &pkts)) {
-		snprintf(c[C_BYTES], TOP_CELL, "%" PRIu64, bytes);
-		snprintf(c[C_PKTS], TOP_CELL, "%" PRIu64, pkts);
-	} else {
-		strcpy(c[C_BYTES], "-");
-		strcpy(c[C_PKTS], "-");
-	}
-	if (e->rule)
-		snprintf(c[C_RULE], TOP_CELL, "%" PRIu32, e->rule);
-	else
-		strcpy(c[C_RULE], "-");
+	for (i = C_PROTO; i <= C_RULE; i++)
+		top_conn_cell(m, e, i, c[i]);
 }
 
 static int
@@ -163,88 +229,270 @@ cmp_ent(const struct sort_ctx *s, const struct top_ent *a,
 	return r ? r : cmp_u64(a->id, b->id);
 }
 
-static int
-cmp_idx(const void *x, const void *y, void *data)
-{
-	const struct sort_ctx *s = data;
-	struct top_table *t = s->m->table;
+/*
+ * Sorting works on precomputed keys: each candidate becomes a struct skey
+ * whose k is monotone in the column's order (a < b implies k(a) <= k(b);
+ * reversed by complementing), computed once per entry instead of twice
+ * per comparison.  For most columns k is the whole story ("exact"), so a
+ * tie goes straight to the kernel id; where it is only a prefix (IPv6
+ * endpoints, the state text) a tie falls back to cmp_ent().
+ */
+struct skey {
+	uint64_t k;
+	uint32_t id;
+	uint32_t idx;		/* dense table index */
+};
 
-	return cmp_ent(s, top_table_at(t, *(const uint32_t *)x),
-		       top_table_at(t, *(const uint32_t *)y));
+/* Endpoint key: IPv4 address and port exactly; IPv6 by its first 62
+ * bits, after every IPv4; no gateway after both. */
+static uint64_t
+ep_key(const struct top_model *m, const struct top_ent *e, int i)
+{
+	const union ct_addr *a;
+	union ct_addr tmp;
+	uint64_t hi = 0;
+	int b;
+
+	if (i < 0)
+		return UINT64_MAX;
+	if (e->family == AF_INET)
+		return (uint64_t)ntohl(e->a[i]) << 16 | e->p[i];
+	a = top_ent_addr(m->table, e, i, &tmp);
+	for (b = 0; b < 8; b++)
+		hi = hi << 8 | a->b[b];
+	return 1ull << 62 | hi >> 2;
+}
+
+static uint64_t
+ent_skey(const struct sort_ctx *s, const struct top_ent *e)
+{
+	const struct top_model *m = s->m;
+	uint64_t bytes = 0, pkts = 0, k = 0;
+	const char *st;
+	int i;
+
+	switch (s->col) {
+	case C_PROTO:
+		k = e->proto;
+		break;
+	case C_SRC:
+		k = ep_key(m, e, TOP_OSRC);
+		break;
+	case C_GW:
+		k = ep_key(m, e, top_ent_gw(e));
+		break;
+	case C_DST:
+		k = ep_key(m, e, TOP_ODST);
+		break;
+	case C_STATE:
+		st = top_ent_state(e);
+		for (i = 0; i < 8; i++)
+			k = k << 8 | (uint8_t)(*st ? *st++ : 0);
+		break;
+	case C_EXP:
+		k = top_ent_expires(e, m->now);
+		break;
+	case C_BYTES:
+	case C_PKTS:
+		top_ent_counters(m->table, e, &bytes, &pkts);
+		k = s->col == C_BYTES ? bytes : pkts;
+		break;
+	case C_RULE:
+		k = e->rule;
+		break;
+	}
+	return s->reverse ? ~k : k;
+}
+
+/* Does the key alone decide the column's order? */
+static bool
+key_exact(const struct sort_ctx *s)
+{
+	struct top_table *t = s->m->table;
+	size_t i, n;
+
+	switch (s->col) {
+	case C_STATE:
+		return false;
+	case C_SRC:
+	case C_GW:
+	case C_DST:
+		n = top_table_count(t);
+		for (i = 0; i < n; i++)
+			if (top_table_at(t, i)->family != AF_INET)
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+static inline int
+cmp_sk(const struct sort_ctx *s, bool exact, const struct skey *a,
+       const struct skey *b)
+{
+	if (a->k != b->k)
+		return a->k < b->k ? -1 : 1;
+	if (!exact)
+		return cmp_ent(s, top_table_at(s->m->table, a->idx),
+			       top_table_at(s->m->table, b->idx));
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void
+sk_swap(struct skey *a, struct skey *b)
+{
+	struct skey t = *a;
+
+	*a = *b;
+	*b = t;
 }
 
 /* Max-heap on the sort order: h[0] is the last of the k best so far. */
 static void
-heap_down(const struct sort_ctx *s, uint32_t *h, size_t n, size_t i)
+heap_down(const struct sort_ctx *s, bool ex, struct skey *h, size_t n,
+	  size_t i)
 {
-	uint32_t tmp;
 	size_t c;
 
 	for (;;) {
 		c = 2 * i + 1;
 		if (c >= n)
 			return;
-		if (c + 1 < n && cmp_idx(&h[c + 1], &h[c], (void *)s) > 0)
+		if (c + 1 < n && cmp_sk(s, ex, &h[c + 1], &h[c]) > 0)
 			c++;
-		if (cmp_idx(&h[c], &h[i], (void *)s) <= 0)
+		if (cmp_sk(s, ex, &h[c], &h[i]) <= 0)
 			return;
-		tmp = h[c];
-		h[c] = h[i];
-		h[i] = tmp;
+		sk_swap(&h[c], &h[i]);
 		i = c;
 	}
 }
 
 static void
-heap_up(const struct sort_ctx *s, uint32_t *h, size_t i)
+heap_up(const struct sort_ctx *s, bool ex, struct skey *h, size_t i)
 {
-	uint32_t tmp;
-
-	while (i && cmp_idx(&h[i], &h[(i - 1) / 2], (void *)s) > 0) {
-		tmp = h[i];
-		h[i] = h[(i - 1) / 2];
-		h[(i - 1) / 2] = tmp;
+	while (i && cmp_sk(s, ex, &h[i], &h[(i - 1) / 2]) > 0) {
+		sk_swap(&h[i], &h[(i - 1) / 2]);
 		i = (i - 1) / 2;
 	}
 }
 
+/*
+ * In-place introsort of @v: quicksort with a median-of-three pivot,
+ * insertion sort for short runs, heapsort past the depth limit.  No
+ * buffer (qsort()'s merge sort would double the peak memory of a 250k
+ * sort) and no call per comparison.
+ */
+static void
+sk_sort(const struct sort_ctx *s, bool ex, struct skey *v, size_t n,
+	int depth)
+{
+	size_t i, j, lo, hi, mid;
+	struct skey p;
+
+	while (n > 16) {
+		if (depth-- <= 0) {
+			for (i = n / 2; i-- > 0;)
+				heap_down(s, ex, v, n, i);
+			for (i = n - 1; i > 0; i--) {
+				sk_swap(&v[0], &v[i]);
+				heap_down(s, ex, v, i, 0);
+			}
+			return;
+		}
+		mid = n / 2;
+		if (cmp_sk(s, ex, &v[mid], &v[0]) < 0)
+			sk_swap(&v[mid], &v[0]);
+		if (cmp_sk(s, ex, &v[n - 1], &v[mid]) < 0) {
+			sk_swap(&v[n - 1], &v[mid]);
+			if (cmp_sk(s, ex, &v[mid], &v[0]) < 0)
+				sk_swap(&v[mid], &v[0]);
+		}
+		p = v[mid];
+		lo = 0;
+		hi = n - 1;
+		for (;;) {
+			while (cmp_sk(s, ex, &v[lo], &p) < 0)
+				lo++;
+			while (cmp_sk(s, ex, &p, &v[hi]) < 0)
+				hi--;
+			if (lo >= hi)
+				break;
+			sk_swap(&v[lo++], &v[hi--]);
+		}
+		/* [0, hi] <= p <= [hi + 1, n): recurse on the smaller. */
+		if (hi + 1 < n - hi - 1) {
+			sk_sort(s, ex, v, hi + 1, depth);
+			v += hi + 1;
+			n -= hi + 1;
+		} else {
+			sk_sort(s, ex, v + hi + 1, n - hi - 1, depth);
+			n = hi + 1;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		p = v[i];
+		for (j = i; j > 0 && cmp_sk(s, ex, &p, &v[j - 1]) < 0; j--)
+			v[j] = v[j - 1];
+		v[j] = p;
+	}
+}
+
+static void
+sk_sort_all(const struct sort_ctx *s, bool ex, struct skey *v, size_t n)
+{
+	int depth = 0;
+	size_t x;
+
+	for (x = n; x; x >>= 1)
+		depth += 2;
+	sk_sort(s, ex, v, n, depth);
+}
+
 /* The first @k matching entries in order into @out; returns how many. */
 static size_t
-select_top(const struct sort_ctx *s, uint32_t *out, size_t k)
+select_top(const struct sort_ctx *s, struct skey *out, size_t k)
 {
 	struct top_table *t = s->m->table;
 	size_t i, n = top_table_count(t), len = 0;
-	uint32_t cand;
+	bool ex = key_exact(s);
+	struct top_ent *e;
+	struct skey cand;
 
 	for (i = 0; i < n; i++) {
-		if (!(top_table_at(t, i)->flags & TOP_F_MATCH))
+		e = top_table_at(t, i);
+		if (!(e->flags & TOP_F_MATCH))
 			continue;
-		cand = (uint32_t)i;
+		cand = (struct skey){ ent_skey(s, e), e->id, (uint32_t)i };
 		if (len < k) {
 			out[len] = cand;
-			heap_up(s, out, len++);
-		} else if (cmp_idx(&cand, &out[0], (void *)s) < 0) {
+			heap_up(s, ex, out, len++);
+		} else if (cmp_sk(s, ex, &cand, &out[0]) < 0) {
 			out[0] = cand;
-			heap_down(s, out, len, 0);
+			heap_down(s, ex, out, len, 0);
 		}
 	}
-	qsort_r(out, len, sizeof(*out), cmp_idx, (void *)s);
+	sk_sort_all(s, ex, out, len);
 	return len;
 }
 
 /* Every matching entry, sorted, into a fresh array (caller frees). */
-static uint32_t *
+static struct skey *
 select_all(const struct sort_ctx *s, size_t *len)
 {
 	struct top_table *t = s->m->table;
 	size_t i, n = top_table_count(t);
-	uint32_t *v = xmalloc((n ? n : 1) * sizeof(*v));
+	struct skey *v = xmalloc((n ? n : 1) * sizeof(*v));
+	struct top_ent *e;
 
 	*len = 0;
-	for (i = 0; i < n; i++)
-		if (top_table_at(t, i)->flags & TOP_F_MATCH)
-			v[(*len)++] = (uint32_t)i;
-	qsort_r(v, *len, sizeof(*v), cmp_idx, (void *)s);
+	for (i = 0; i < n; i++) {
+		e = top_table_at(t, i);
+		if (e->flags & TOP_F_MATCH)
+			v[(*len)++] = (struct skey){ ent_skey(s, e), e->id,
+						     (uint32_t)i };
+	}
+	sk_sort_all(s, key_exact(s), v, *len);
 	return v;
 }
 
@@ -254,7 +502,7 @@ top_view_conn_build(struct top_model *m, size_t first, size_t nrows,
 {
 	struct sort_ctx s = { m, m->sort[TOP_V_CONN], m->reverse };
 	size_t k = first + nrows, len, i;
-	uint32_t *order;
+	struct skey *order;
 
 	g->total = m->hdr.shown;
 	if (first >= g->total || !nrows)
@@ -272,9 +520,9 @@ top_view_conn_build(struct top_model *m, size_t first, size_t nrows,
 	g->nrows = len > first ? len - first : 0;
 	top_grid_reserve(g, g->nrows, g->ncols);
 	for (i = 0; i < g->nrows; i++) {
-		g->ref[i] = order[first + i];
-		g->rid[i] = top_table_at(m->table, order[first + i])->id;
-		top_conn_cells(m, top_table_at(m->table, order[first + i]),
+		g->ref[i] = order[first + i].idx;
+		g->rid[i] = order[first + i].id;
+		top_conn_cells(m, top_table_at(m->table, order[first + i].idx),
 			       &g->cell[i * g->ncols]);
 	}
 	free(order);
@@ -284,6 +532,12 @@ uint32_t *
 top_view_conn_order(struct top_model *m, size_t *len)
 {
 	struct sort_ctx s = { m, m->sort[TOP_V_CONN], m->reverse };
+	struct skey *v = select_all(&s, len);
+	uint32_t *idx = (uint32_t *)v;
+	size_t i;
 
-	return select_all(&s, len);
+	/* Compact to indexes in place: idx[i] lies below v[i]. */
+	for (i = 0; i < *len; i++)
+		idx[i] = v[i].idx;
+	return xrealloc(v, (*len ? *len : 1) * sizeof(*idx));
 }

@@ -8,7 +8,9 @@
 # masqtop runs in a fixed-size detached tmux pane inside it; keys are sent,
 # the pane is captured and compared with what the help promises and with
 # what the kernel says (`conntrack -C`, `conntrack -L`).  Batch mode is
-# checked piped to a file.
+# checked piped to a file.  The header's alerts come from a database
+# made by masqsh, with alerts written by sqlite3 as the engine would; keys
+# that act (d, :) are checked to run masqsh's commands.
 #
 # Prints PASS/FAIL per check and a last line "N passed, N failed".  Exit 0
 # when nothing failed, 1 otherwise, 77 (skip, with the reason) when not
@@ -18,6 +20,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 build=${top_builddir:-$(cd "$here/../.." && pwd)}
 MASQTOP=${MASQTOP:-$build/masqtop}
+MASQSH=${MASQSH:-$build/masqsh}
 
 [ "$(id -u)" = 0 ] || { echo "tests/tui: skipped: needs root (network namespaces)"; exit 77; }
 for tool in tmux conntrack ip; do
@@ -74,8 +77,24 @@ wait_for() {
 	return 1
 }
 
+# The engine's alerts: a database where one was raised (masqsh makes the
+# database, sqlite3 plays the engine).  Without them, no alerts checks.
+db=$tmp/masq.db
+alerts=
+if [ -x "$MASQSH" ] && command -v sqlite3 >/dev/null &&
+	"$MASQSH" --db "$db" -c 'masq list' >/dev/null 2>&1 &&
+	sqlite3 "$db" "INSERT INTO alerts (raised_at, kind, key, message)
+		VALUES (strftime('%s', 'now'), 'table-fill', '',
+		'conntrack table 91% full')" 2>/dev/null; then
+	alerts=1
+else
+	echo "tests/tui: alerts checks skipped: needs $MASQSH and sqlite3"
+fi
+# Every masqtop here reads the test's database, never the machine's.
+export MASQSH_DB=$db
+
 tmux -L "$sock" new-session -d -s mt -x 132 -y 30 \
-	"ip netns exec $ns env TERM=xterm-256color $MASQTOP -d 0.3; sleep 30"
+	"ip netns exec $ns env TERM=xterm-256color $MASQTOP -d 0.3 --db $db; sleep 30"
 
 check "screen comes up" wait_for '^conntrack 22/'
 kcount=$(nsx conntrack -C)
@@ -84,6 +103,18 @@ check "20 NAT'ed rows shown" wait_for 'view connections  rows 20 '
 check "rows show inside, masq'ed and remote" \
 	wait_for '^tcp +192\.168\.7\.[0-9]+:400[0-9]+ +203\.0\.113\.5:[0-9]+ +198\.51\.100\.9:(80|443) '
 check "busiest port budget" wait_for 'busiest 203\.0\.113\.5/tcp 20/64512'
+
+if [ -n "$alerts" ]; then
+	check "the header shows the engine's alert" \
+		wait_for '^alerts 1, newest table-fill: conntrack table 91% full'
+	sqlite3 "$db" "INSERT INTO alerts (raised_at, kind, key, message, host)
+		VALUES (strftime('%s', 'now'), 'port-budget', '203.0.113.5 tcp',
+		'ports 97% used', '192.168.7.3')"
+	check "a new alert shows within seconds" \
+		wait_for '^alerts 2, newest port-budget: ports 97% used'
+	sqlite3 "$db" "UPDATE alerts SET cleared_at = strftime('%s', 'now')"
+	check "cleared alerts leave the header" wait_for '^alerts 0$'
+fi
 
 keys t
 check "t shows every entry" wait_for 'rows 22 .* all '
@@ -121,14 +152,32 @@ check "help closes" wait_for '^view connections'
 
 before=$(nsx conntrack -C)
 keys Home d
-check "d asks before deleting" wait_for 'delete tcp .*\(y/n\)'
+check "d asks to run masqsh's kill naming the entry" \
+	wait_for "run 'kill proto tcp and src 192\.168\.7\.[0-9]+ and dst 198\.51\.100\.9 and sport 400[0-9]+ and dport (80|443)'\? \(y/n\)"
 keys n
 check "n keeps the entry" test "$(nsx conntrack -C)" = "$before"
 keys d
-wait_for 'delete tcp .*\(y/n\)' >/dev/null
+wait_for "run 'kill .*\(y/n\)" >/dev/null
+victim=$(cap | sed -n "s/.*and src \([0-9.]*\) and .*/\1/p" | head -n 1)
 keys y
 check "d + y deletes the entry under the cursor" test "$(nsx conntrack -C)" = $((before - 1))
+check "... that entry" sh -c "! ip netns exec $ns conntrack -L -p tcp -s $victim 2>/dev/null | grep -q ."
+check "kill's answer in the status line" wait_for '^deleted 1 connection$'
 check "the header follows the delete" wait_for "^conntrack $((before - 1))/"
+
+keys : C-u 'show stats' Enter
+check ": runs a masqsh command, output in a pane" wait_for '^masqsh> show stats'
+keys Escape	# any key closes the pane; Escape runs nothing
+keys : C-u 'kill src 192.168.7.2 and proto udp' Enter
+check ": asks as masqsh asks" wait_for 'delete 1 connection\? \(y/n\)'
+keys y
+check ": kill deleted the entry" sh -c "! ip netns exec $ns conntrack -L -p udp -s 192.168.7.2 2>/dev/null | grep -q ."
+keys : C-u 'watch' Enter
+check ": refuses a command that never returns" wait_for "'watch' runs until interrupted"
+keys : C-u 'kil dport 80 and' Enter
+check ": shows masqsh's error" wait_for 'masqsh: error: '
+keys Escape
+before=$(($(nsx conntrack -C) + 1))
 
 add_tcp 77 8080
 check "a new entry arrives by event" wait_for '192\.168\.7\.77:40077'
@@ -154,6 +203,16 @@ check "q quits" sh -c "sleep 0.5; ! tmux -L $sock capture-pane -p -t mt | grep -
 nsx "$MASQTOP" -b -w 50 -a > "$tmp/b50"
 check "batch -w 50: no line longer than 50" awk 'length > 50 { exit 1 }' "$tmp/b50"
 check "batch has no escape codes" sh -c "! grep -q \$'\\033' $tmp/b50"
+check "batch without a database: no alerts line" \
+	test "$(MASQSH_DB="$tmp/none/masq.db" nsx "$MASQTOP" -b -w 80 | sed -n 4p)" = ""
+if [ -n "$alerts" ]; then
+	sqlite3 "$db" "INSERT INTO alerts (raised_at, kind, key, message)
+		VALUES (strftime('%s', 'now'), 'insert-failed', '', 'inserts failing')"
+	check "batch shows the alerts" \
+		test "$(nsx "$MASQTOP" -b -w 80 --db "$db" | sed -n 4p)" = "alerts 1, newest insert-failed: inserts failing"
+	check "batch -j: the alerts" sh -c "ip netns exec $ns $MASQTOP -b -j --db $db |
+		grep -q '\"alerts\":{\"active\":1,\"newest\":\"insert-failed: inserts failing\"}'"
+fi
 check "batch lists every entry (-a: 22)" test "$(grep -c '^\(tcp\|udp\) ' "$tmp/b50")" = "$(nsx conntrack -C)"
 COLUMNS=90 nsx "$MASQTOP" -b -n 2 -d 0.2 > "$tmp/b2"
 check "batch -n 2 prints two screens" test "$(grep -c '^conntrack ' "$tmp/b2")" = 2
@@ -169,6 +228,13 @@ assert all(r['dst'].endswith(':80') for r in d['rows'])
 check "batch count equals conntrack -L --src-nat" test \
 	"$(nsx "$MASQTOP" -b -j | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rows"]))')" = \
 	"$(nsx conntrack -L --src-nat 2>/dev/null | grep -c .)"
+nsx "$MASQTOP" -b -w 200 -s src > "$tmp/ball"
+nsx "$MASQTOP" -b -w 200 -s src --lines 5 > "$tmp/b5"
+check "batch --lines 5: header, titles and 5 rows" test "$(wc -l < "$tmp/b5")" = 10
+check "batch --lines 5: the head of the full listing" \
+	test "$(sed -n 6,10p "$tmp/b5" | awk '{ print $2 }')" = "$(sed -n 6,10p "$tmp/ball" | awk '{ print $2 }')"
+check "--lines 0 is refused" sh -c "! ip netns exec $ns $MASQTOP -b --lines 0 2>/dev/null"
+check "--lines needs -b" sh -c "! ip netns exec $ns $MASQTOP --lines 5 </dev/null >/dev/null 2>&1"
 
 echo "$pass passed, $failn failed"
 [ "$failn" = 0 ]

@@ -4,7 +4,9 @@
  * removal, resync sweep, IPv6 pool, countdown), the views (sorting,
  * heap window vs full sort, aggregates), the keymap and its commands
  * (every key's command runs, help lists every key), and the text/JSON
- * rendering (widths respected, no escape codes).
+ * rendering (widths respected, no escape codes), the start-up dump's
+ * append-then-index path, and the engine's alerts in the header (read
+ * from a real database made with the store API).
  */
 #include "config.h"
 
@@ -14,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include "core/store.h"
+#include "tui/alerts.h"
 #include "tui/app.h"
 #include "tui/render.h"
 #include "tui/table.h"
@@ -101,6 +106,56 @@ START_TEST(test_table_sweep)
 	}
 	ck_assert_uint_eq(top_table_sweep(t), 50);
 	ck_assert_uint_eq(top_table_count(t), 50);
+	top_table_free(t);
+}
+END_TEST
+
+/*
+ * The start-up path: entries appended, some twice (a dump may repeat one)
+ * and one sharing another's id with a different tuple (ids are hashes),
+ * then indexed once: each is there once, the later copy won, and the
+ * hash finds them all (put updates, remove removes).
+ */
+START_TEST(test_table_append_index)
+{
+	struct top_table *t = top_table_new();
+	struct ct_entry ce;
+	bool added;
+	uint32_t i, n = (uint32_t)(_i ? 5000 : 10);
+	long k;
+
+	for (i = 0; i < n; i++) {
+		mk_ent(&ce, i);
+		top_table_append(t, &ce, 1000);
+	}
+	for (i = 0; i < n; i += 3) {	/* repeats, with a new timeout */
+		mk_ent(&ce, i);
+		ce.timeout = 7;
+		top_table_append(t, &ce, 1000);
+	}
+	mk_ent(&ce, n + 1);
+	ce.id = 0x9e3779b1u;		/* entry 0's id, another tuple */
+	top_table_append(t, &ce, 1000);
+	top_table_index(t);
+	ck_assert_uint_eq(top_table_count(t), n + 1);
+	for (i = 0; i < n; i++) {
+		k = top_table_find_id(t, 0x9e3779b1u * (i + 1));
+		ck_assert_int_ge(k, 0);
+		if (i)	/* entry 0 shares its id: find_id gives either */
+			ck_assert_uint_eq(top_table_at(t, (size_t)k)->timeout,
+					  i % 3 ? 100 + i % 1000 : 7);
+		mk_ent(&ce, i);
+		top_table_put(t, &ce, 1001, &added);
+		ck_assert(!added);
+	}
+	ck_assert_uint_eq(top_table_count(t), n + 1);
+	mk_ent(&ce, n + 1);
+	ce.id = 0x9e3779b1u;
+	ck_assert(top_table_remove(t, &ce));
+	mk_ent(&ce, 0);
+	ck_assert(top_table_remove(t, &ce));
+	ck_assert(!top_table_remove(t, &ce));
+	ck_assert_uint_eq(top_table_count(t), n - 1);
 	top_table_free(t);
 }
 END_TEST
@@ -217,12 +272,13 @@ START_TEST(test_filter_and_views)
 END_TEST
 
 static int stub_confirms;
+static char stub_question[512], stub_paged[4096];
 
 static bool
 stub_confirm(void *ui, const char *q)
 {
 	(void)ui;
-	(void)q;
+	snprintf(stub_question, sizeof(stub_question), "%s", q);
 	stub_confirms++;
 	return false;
 }
@@ -231,14 +287,23 @@ static char *
 stub_prompt(void *ui, const char *label, const char *init)
 {
 	(void)ui;
-	(void)label;
 	(void)init;
+	if (!strncmp(label, "masqsh", 6))
+		return strdup("help kill");
 	return strdup("dport 80 and");	/* bad: kept out */
+}
+
+static void
+stub_pager(void *ui, const char *title, const char *text)
+{
+	(void)ui;
+	snprintf(stub_paged, sizeof(stub_paged), "%s\n%s", title, text);
 }
 
 static const struct top_ui_ops stub_ops = {
 	.prompt = stub_prompt,
 	.confirm = stub_confirm,
+	.pager = stub_pager,
 };
 
 /* Every bound key runs a known command; help shows every named key. */
@@ -290,6 +355,81 @@ START_TEST(test_keymap)
 }
 END_TEST
 
+/*
+ * Keys that act go through masqsh's command table: ':' runs a line (its
+ * output paged, its errors as masqsh prints them, endless commands
+ * refused), and 'd' asks to run masqsh's kill with a filter that names
+ * exactly the entry under the cursor.
+ */
+START_TEST(test_keys_masqsh)
+{
+	struct top_table *t = filled(50);
+	struct top_app app;
+	const char *f, *end;
+	char filt[400];
+	struct masq_err e;
+	size_t i, hits = 0;
+
+	char dir[] = "/tmp/check_tui.XXXXXX", db[64], rm[96];
+
+	/* a database of its own: commands run from ':' may create it */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/masq.db", dir);
+	memset(&app, 0, sizeof(app));
+	model(&app.m, t);
+	app.ui = &stub_ops;
+	app.page = 10;
+	app.db = db;
+
+	stub_paged[0] = '\0';
+	top_cmd_run(&app, top_key_find(':')->cmd);	/* prompts "help kill" */
+	ck_assert_ptr_nonnull(strstr(stub_paged, "masqsh> help kill\n"));
+	ck_assert_ptr_nonnull(strstr(stub_paged, "kill FILTER"));
+
+	top_cmd_run(&app, "masqsh watch dport 80");
+	ck_assert_str_eq(app.status, "'watch' runs until interrupted; run it "
+			 "in masqsh, not from masqtop");
+	/* the confirm timer re-executes the program as masqsh: not masqtop */
+	top_cmd_run(&app, "masqsh apply confirm 30");
+	ck_assert_str_eq(app.status, "'apply' with 'confirm' starts a timer "
+			 "that only masqsh can run; run it in masqsh, not "
+			 "from masqtop");
+	top_cmd_run(&app, "masqsh rollback 2 conf 30");
+	ck_assert_str_eq(app.status, "'rollback' with 'confirm' starts a "
+			 "timer that only masqsh can run; run it in masqsh, "
+			 "not from masqtop");
+	stub_paged[0] = '\0';
+	top_cmd_run(&app, "masqsh frobnicate");	/* error, caret: paged */
+	ck_assert_msg(strstr(stub_paged, "\nmasqsh: error: unknown command "
+			     "'frobnicate'\n  frobnicate\n  ^~~"),
+		      "%s", stub_paged);
+
+	app.cursor = 3;
+	top_view_build(&app.m, 0, app.page, &app.grid);
+	stub_question[0] = '\0';
+	top_cmd_run(&app, top_key_find('d')->cmd);
+	ck_assert_str_eq(app.status, "not deleted");
+	f = strstr(stub_question, "run 'kill proto tcp and src ");
+	ck_assert_msg(f == stub_question, "%s", stub_question);
+	f += strlen("run 'kill ");
+	end = strstr(f, "'? (y/n)");
+	ck_assert_ptr_nonnull(end);
+	snprintf(filt, sizeof(filt), "%.*s", (int)(end - f), f);
+	err_init(&e);
+	ck_assert_int_eq(top_model_set_filter(&app.m, filt, &e), 0);
+	err_done(&e);
+	for (i = 0; i < top_table_count(t); i++)
+		hits += top_model_match(&app.m, top_table_at(t, i));
+	ck_assert_uint_eq(hits, 1);
+	ck_assert(top_model_match(&app.m, top_table_at(t, app.grid.ref[3])));
+	top_grid_done(&app.grid);
+	top_model_done(&app.m);
+	top_table_free(t);
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(rm), 0);
+}
+END_TEST
+
 static const int widths[] = { 20, 40, 80, 132, 300 };
 
 /* Batch text never exceeds the width and never holds an escape. */
@@ -318,6 +458,40 @@ START_TEST(test_batch_width)
 }
 END_TEST
 
+/* --lines: the first N rows of every view, the same as the full listing's
+ * head (the connections view takes them from the heap, not the sort). */
+START_TEST(test_batch_lines)
+{
+	struct top_table *t = filled(300);
+	struct top_model m;
+	char *full = NULL, *part = NULL, *p;
+	size_t flen = 0, plen = 0, nl = 0;
+	FILE *fp;
+	size_t want = (size_t)(_i / TOP_V_COUNT ? 7 : 1);
+
+	model(&m, t);
+	m.view = (enum top_view_id)(_i % TOP_V_COUNT);
+	fp = open_memstream(&full, &flen);
+	ck_assert_int_eq(top_batch_print(fp, &m, 200, false), 0);
+	fclose(fp);
+	fp = open_memstream(&part, &plen);
+	ck_assert_int_eq(top_batch_print_rows(fp, &m, 200, false, want), 0);
+	fclose(fp);
+	for (p = part; *p; p++)
+		nl += *p == '\n';
+	/* Views with fewer groups than asked print them all. */
+	ck_assert_uint_le(nl, TOP_HDR_LINES + 1 + want);
+	if (m.view == TOP_V_CONN)
+		ck_assert_uint_eq(nl, TOP_HDR_LINES + 1 + want);
+	ck_assert_uint_le(plen, flen);
+	ck_assert_int_eq(memcmp(full, part, plen), 0);
+	free(full);
+	free(part);
+	top_model_done(&m);
+	top_table_free(t);
+}
+END_TEST
+
 START_TEST(test_batch_json)
 {
 	struct top_table *t = filled(3);
@@ -340,6 +514,95 @@ START_TEST(test_batch_json)
 }
 END_TEST
 
+/* Header line 3 and the JSON "alerts" of model @m. */
+static void
+alerts_render(struct top_model *m, char *line, char **json)
+{
+	char lines[TOP_HDR_LINES][TOP_LINE];
+	size_t len = 0;
+	FILE *fp;
+
+	top_hdr_lines(m, 200, lines);
+	strcpy(line, lines[3]);
+	fp = open_memstream(json, &len);
+	ck_assert_int_eq(top_batch_print(fp, m, 80, true), 0);
+	fclose(fp);
+}
+
+/*
+ * The engine's alerts: none known without a database (no alerts words,
+ * JSON null); with one, the active count and the newest message; a
+ * cleared alert no longer counts.
+ */
+START_TEST(test_alerts)
+{
+	char dir[] = "/tmp/check_tui.XXXXXX", path[64], line[TOP_LINE];
+	struct top_table *t = filled(3);
+	struct store *s = NULL;
+	struct masq_err e;
+	struct top_model m;
+	int64_t id1, id2;
+	char *json = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/masq.db", dir);
+	model(&m, t);
+
+	top_alerts_read(path, &m.hdr.alerts);	/* no database yet */
+	ck_assert_int_eq(m.hdr.alerts.active, -1);
+	alerts_render(&m, line, &json);
+	ck_assert_str_eq(line, "");
+	ck_assert_ptr_nonnull(strstr(json, "\"alerts\":null,"));
+	free(json);
+
+	err_init(&e);
+	ck_assert_int_eq(store_open(&s, path, &e), 0);
+	top_alerts_read(path, &m.hdr.alerts);	/* database, no alert */
+	ck_assert_int_eq(m.hdr.alerts.active, 0);
+	alerts_render(&m, line, &json);
+	ck_assert_str_eq(line, "alerts 0");
+	ck_assert_ptr_nonnull(strstr(json, "\"alerts\":{\"active\":0,"
+					   "\"newest\":null}"));
+	free(json);
+
+	ck_assert_int_eq(store_alert_raise(s, "table-fill", "", "conntrack "
+					   "table 91% full", NULL, &id1, NULL,
+					   &e), 0);
+	ck_assert_int_eq(store_alert_raise(s, "port-budget", "198.51.100.2 "
+					   "udp", "ports 97% used\nby one host",
+					   "192.168.1.10", &id2, NULL, &e), 0);
+	top_alerts_read(path, &m.hdr.alerts);
+	ck_assert_int_eq(m.hdr.alerts.active, 2);
+	alerts_render(&m, line, &json);
+	ck_assert_str_eq(line, "alerts 2, newest port-budget: ports 97% used "
+			 "by one host");
+	ck_assert_ptr_nonnull(strstr(json, "\"alerts\":{\"active\":2,"
+					   "\"newest\":\"port-budget: "));
+	free(json);
+
+	m.hdr.overruns = 3;
+	ck_assert_int_eq(store_alert_clear(s, id2, &e), 0);
+	top_alerts_read(path, &m.hdr.alerts);
+	ck_assert_int_eq(m.hdr.alerts.active, 1);
+	alerts_render(&m, line, &json);
+	ck_assert_str_eq(line, "alerts 1, newest table-fill: conntrack table "
+			 "91% full  events overrun 3x (resynchronised)");
+	free(json);
+	(void)id1;
+
+	store_close(s);
+	err_done(&e);
+	unlink(path);
+	snprintf(line, sizeof(line), "%s/masq.db-wal", dir);
+	unlink(line);
+	snprintf(line, sizeof(line), "%s/masq.db-shm", dir);
+	unlink(line);
+	ck_assert_int_eq(rmdir(dir), 0);
+	top_model_done(&m);
+	top_table_free(t);
+}
+END_TEST
+
 static Suite *
 tui_suite(void)
 {
@@ -351,17 +614,21 @@ tui_suite(void)
 			    sizeof(sizes) / sizeof(sizes[0]));
 	tcase_add_test(tc, test_table_sweep);
 	tcase_add_test(tc, test_table_v6_countdown);
+	tcase_add_loop_test(tc, test_table_append_index, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("views");
 	top_view_cols(TOP_V_CONN, &ncols);
 	tcase_add_loop_test(tc, test_sort_window, 0, 2 * (int)ncols);
 	tcase_add_test(tc, test_filter_and_views);
 	tcase_add_test(tc, test_keymap);
+	tcase_add_test(tc, test_keys_masqsh);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("render");
 	tcase_add_loop_test(tc, test_batch_width, 0,
 			    sizeof(widths) / sizeof(widths[0]));
 	tcase_add_test(tc, test_batch_json);
+	tcase_add_loop_test(tc, test_batch_lines, 0, 2 * TOP_V_COUNT);
+	tcase_add_test(tc, test_alerts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,4 +7,4 @@ tests_unit_check_tui_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_tui_LDADD = $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/check_tui
 TESTS += tests/tui/run.sh
-EXTRA_DIST += bench/masqtop.sh
+EXTRA_DIST += bench/masqtop.sh bench/masqtop_cpu.sh bench/ct_churn.c

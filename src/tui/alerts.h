@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * alerts.h - the engine's active alerts, as masqtop's header shows them.
+ *
+ * Owns: reading the alerts `masqsh engine` raised (core/store.h) from the
+ * rule database, read-only, into a small summary: how many are active and
+ * the newest one's text.  A database that is missing, older than the
+ * alerts table, locked or unreadable is "no alerts line", never an error:
+ * masqtop works without the engine.
+ * Does not own: when to read (loop.c reads at start and then every few
+ * seconds off the UI thread), drawing (render.c).
+ */
+#ifndef MASQ_TUI_ALERTS_H
+#define MASQ_TUI_ALERTS_H
+
+#define TOP_ALERT_TEXT 160
+
+struct top_alerts {
+	int active;			/* active alerts; -1: no database */
+	char newest[TOP_ALERT_TEXT];	/* "KIND: MESSAGE" of the newest */
+};
+
+/* Read the active alerts of the database at @db (NULL: the default path)
+ * into @a.  Cannot fail (see above). */
+void top_alerts_read(const char *db, struct top_alerts *a);
+
+#endif

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * shell.c - masqsh commands run from masqtop's keys (see app.h).
+ *
+ * A line goes through masqsh's own command table (cmd_run_line), exactly
+ * as the masqsh shell would run it: same grammar, same errors, same
+ * handlers.  Its output is caught in memory (and whatever a handler
+ * writes to stderr in a temporary file, so nothing lands on the curses
+ * screen) and handed back as text.  Commands that run until interrupted
+ * (watch, engine) are refused: they would freeze the screen; so are
+ * `apply confirm` and `rollback confirm`, whose timer process needs masqsh.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/out.h"
+#include "core/xalloc.h"
+#include "shell/cmd.h"
+#include "tui/app.h"
+
+struct shell_ctx {
+	struct cmd_ctx c;	/* first: the handlers see only this */
+	struct top_app *app;
+};
+
+static bool
+shell_confirm(struct cmd_ctx *ctx, const char *question)
+{
+	struct top_app *app = ((struct shell_ctx *)ctx)->app;
+	char q[300];
+
+	snprintf(q, sizeof(q), "%s (y/n)", question);
+	return app->ui && app->ui->confirm &&
+	       app->ui->confirm(app->ui_data, q);
+}
+
+/* Is @w a (prefix) spelling of the keyword "confirm"? */
+static bool
+shell_is_confirm(const char *w)
+{
+	size_t n = strlen(w);
+
+	return n && n <= strlen("confirm") && !strncmp(w, "confirm", n);
+}
+
+/*
+ * Is @line a command masqtop must not run?  Those that never return by
+ * themselves (they would freeze the screen), and `apply`/`rollback` with
+ * `confirm`: their timer re-executes this program as masqsh
+ * (revision_timer_spawn()), which masqtop is not, so the pending revision
+ * would never be reverted.  *@why gets the reason.
+ */
+static const struct cmd_entry *
+shell_refused(const char *line, const char **why)
+{
+	const char *words[8];
+	char buf[256], *p, *save = NULL;
+	const struct cmd_entry *ent;
+	struct masq_err e;
+	size_t n = 0, used = 0, i;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (p = strtok_r(buf, " \t", &save); p && n < 8;
+	     p = strtok_r(NULL, " \t", &save))
+		words[n++] = p;
+	if (!n)
+		return NULL;
+	err_init(&e);
+	ent = cmd_find(words, n, &used, &e);
+	err_done(&e);
+	if (ent == &cmd_watch_entry || ent == &cmd_engine_entry ||
+	    ent == &cmd_confirm_timer_entry) {
+		*why = "runs until interrupted";
+		return ent;
+	}
+	if (ent != &cmd_apply_entry && ent != &cmd_rollback_entry)
+		return NULL;
+	for (i = used; i < n; i++)
+		if (shell_is_confirm(words[i])) {
+			*why = "with 'confirm' starts a timer that only masqsh "
+			       "can run";
+			return ent;
+		}
+	return NULL;
+}
+
+/* Append what @fp holds (from its start) to the memstream @to. */
+static void
+copy_file(FILE *fp, FILE *to)
+{
+	char buf[4096];
+	size_t n;
+
+	rewind(fp);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		fwrite(buf, 1, n, to);
+}
+
+int
+top_shell_run(struct top_app *app, const char *line, bool ask,
+	      char **text)
+{
+	struct shell_ctx sc = { .app = app };
+	const char *why = NULL;
+	const struct cmd_entry *refused = shell_refused(line, &why);
+	struct masq_err e;
+	size_t len = 0;
+	FILE *mem, *errf;
+	int saved = -1, rc;
+
+	mem = open_memstream(text, &len);
+	if (!mem) {
+		*text = xstrdup("masqtop: out of memory\n");
+		return MASQ_EFAIL;
+	}
+	if (refused) {
+		fprintf(mem, "'%s' %s; run it in masqsh, not from masqtop\n",
+			refused->name, why);
+		fclose(mem);
+		return MASQ_EUSAGE;
+	}
+	sc.c.db_path = app->db;
+	sc.c.out = out_new(mem, false);
+	sc.c.interactive = ask;
+	sc.c.confirm = ask ? shell_confirm : NULL;
+	/* Stray stderr writes go to a file, not over the screen. */
+	fflush(stderr);
+	errf = tmpfile();
+	if (errf) {
+		saved = dup(STDERR_FILENO);
+		if (saved == -1 || dup2(fileno(errf), STDERR_FILENO) == -1) {
+			if (saved != -1)
+				close(saved);
+			saved = -1;
+		}
+	}
+	err_init(&e);
+	rc = cmd_run_line(&sc.c, line, &e);
+	cmd_ctx_done(&sc.c);
+	fflush(stderr);
+	if (saved != -1) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+	out_free(sc.c.out);
+	if (errf) {
+		copy_file(errf, mem);
+		fclose(errf);
+	}
+	if (rc)
+		err_print(mem, &e, "masqsh", NULL);
+	err_done(&e);
+	fclose(mem);
+	return rc;
+}
