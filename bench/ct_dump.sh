@@ -89,11 +89,28 @@ make_ns "$SMALL" $((N / 10))
 nat=$(ip netns exec "$BIG" "$DRV" nat 2>/dev/null | wc -l)
 ref=$(ip netns exec "$BIG" conntrack -L --src-nat 2>/dev/null | wc -l)
 
+# The whole command too: `masqsh -c 'show masq'` opens the rule database,
+# attributes every entry to a rule (two masq rules and a forward match the
+# generated table) and prints through masqsh's printer.
+MASQSH=$(cd "$BUILD" && pwd)/masqsh
+SHOW=()
+if [ -x "$MASQSH" ]; then
+	DB=$OUT/show.db
+	rm -f "$DB"
+	"$MASQSH" --db "$DB" -c 'masq add out wan0 from 10.0.0.0/9' \
+		-c 'masq add out wan0 from 10.128.0.0/9' \
+		-c 'forward add in wan0 proto tcp dport 443 to 192.168.1.10' \
+		>/dev/null 2>&1 || die "cannot store the rules for show masq"
+	SHOW=(-n show-masq "$MASQSH --db $DB -c 'show masq'")
+	shown=$(ip netns exec "$BIG" "$MASQSH" --db "$DB" -c 'show masq' | wc -l)
+fi
+
 ip netns exec "$BIG" hyperfine -N --output=pipe -w 2 -r "$RUNS" \
 	--export-json "$OUT/ct_dump.json" \
 	-n floor "$DRV count" \
 	-n parse "$DRV count-api" \
 	-n masq "$DRV nat" \
+	"${SHOW[@]}" \
 	-n conntrack "conntrack -L --src-nat" >"$OUT/hyperfine.log" 2>&1 ||
 	die "hyperfine failed, see $OUT/hyperfine.log"
 
@@ -107,7 +124,9 @@ import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 # On a shared machine the minimum is the steadier estimate; both shown.
 fl = r["floor"]
-for name in ("floor", "parse", "masq", "conntrack"):
+for name in ("floor", "parse", "masq", "show-masq", "conntrack"):
+    if name not in r:
+        continue
     x = r[name]
     print("%-10s median %7.1f ms (%4.2fx)  min %7.1f ms (%4.2fx)  "
           "user %6.1f ms  sys %6.1f ms"
@@ -118,5 +137,11 @@ print("conntrack -L --src-nat / masq: %.2fx median, %.2fx min" %
       (r["conntrack"]["median"] / r["masq"]["median"],
        r["conntrack"]["min"] / r["masq"]["min"]))
 EOF
+if [ ${#SHOW[@]} -gt 0 ]; then
+	rss_show=$(peak_rss "$BIG" "$MASQSH" --db "$DB" -c 'show masq')
+	echo "show masq printed $shown lines; peak RSS $rss_show KiB"
+else
+	echo "show masq not measured: no masqsh in $BUILD"
+fi
 echo "peak RSS: masq $rss_small KiB at $((N / 10)) entries, $rss_big KiB at $N; conntrack -L --src-nat $rss_ct KiB at $N"
 echo "# hyperfine JSON and log in $OUT"
