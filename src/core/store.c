@@ -115,6 +115,61 @@ store_done(struct store *s, sqlite3_stmt *st, const char *what,
 	return 0;
 }
 
+/*
+ * Step @st to its end, one array element of @size bytes per row: zeroed,
+ * then filled by @fill.  The array goes to *@v and its length to *@n; on a
+ * failed step what was read is given to @drop and -1 returned with @e set
+ * from @what.  Finalizes @st either way.  (Every list below is this loop.)
+ */
+typedef void store_fill_fn(sqlite3_stmt *st, void *el);
+typedef void store_drop_fn(void *v, size_t n);
+
+static int
+store_collect(struct store *s, sqlite3_stmt *st, size_t size,
+	      store_fill_fn *fill, store_drop_fn *drop, void **v, size_t *n,
+	      const char *what, struct masq_err *e)
+{
+	unsigned char *a = NULL;
+	size_t k = 0, cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 16;
+			a = xreallocarray(a, cap, size);
+		}
+		memset(a + k * size, 0, size);
+		fill(st, a + k * size);
+		k++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_fail(s, e, what);
+		drop(a, k);
+		return -1;
+	}
+	*v = a;
+	*n = k;
+	return 0;
+}
+
+static char *
+store_col_dup(sqlite3_stmt *st, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+
+	return xstrdup(v ? v : "");
+}
+
+/* NULL for an SQL NULL. */
+static char *
+store_col_dup_null(sqlite3_stmt *st, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+
+	return v ? xstrdup(v) : NULL;
+}
+
 /* Run "SQL" with up to three integer parameters (the rest ignored). */
 static int
 store_run3(struct store *s, const char *sql, int64_t a, int64_t b, int64_t c,
@@ -565,40 +620,40 @@ store_schema_version(struct store *s)
 
 /* ---- rules ------------------------------------------------------------------ */
 
+static void
+store_row_fill(sqlite3_stmt *st, void *el)
+{
+	struct store_row *r = el;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->pos = (unsigned int)sqlite3_column_int64(st, 1);
+	r->spec = store_col_dup(st, 2);
+}
+
+static void
+store_row_drop(void *v, size_t n)
+{
+	store_rows_free(v, n);
+}
+
 int
 store_rows_list(struct store *s, enum store_kind kind, struct store_row **rows,
 		size_t *n, struct masq_err *e)
 {
-	struct store_row *v = NULL;
+	static const char *const what = "cannot list rules";
 	sqlite3_stmt *st;
-	size_t cnt = 0;
-	int rc;
+	void *v;
 
 	*rows = NULL;
 	*n = 0;
 	if (store_prep(s, &st, "SELECT id, pos, spec FROM rules WHERE kind = ?1 "
-		       "ORDER BY pos", "cannot list rules", e) == -1)
+		       "ORDER BY pos", what, e) == -1)
 		return -1;
 	sqlite3_bind_int(st, 1, kind);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *spec = (const char *)sqlite3_column_text(st, 2);
-
-		if ((cnt & (cnt - 1)) == 0)	/* grow at powers of two */
-			v = xreallocarray(v, cnt ? 2 * cnt : 16, sizeof(*v));
-		v[cnt].id = sqlite3_column_int64(st, 0);
-		v[cnt].pos = (unsigned int)sqlite3_column_int64(st, 1);
-		v[cnt].spec = xstrdup(spec ? spec : "");
-		cnt++;
-	}
-	if (rc != SQLITE_DONE) {
-		store_fail(s, e, "cannot list rules");
-		sqlite3_finalize(st);
-		store_rows_free(v, cnt);
+	if (store_collect(s, st, sizeof(**rows), store_row_fill,
+			  store_row_drop, &v, n, what, e) == -1)
 		return -1;
-	}
-	sqlite3_finalize(st);
 	*rows = v;
-	*n = cnt;
 	return 0;
 }
 
@@ -872,23 +927,6 @@ out:
 	return store_wend(s, outer, ret, e);
 }
 
-static char *
-store_col_dup(sqlite3_stmt *st, int col)
-{
-	const char *v = (const char *)sqlite3_column_text(st, col);
-
-	return xstrdup(v ? v : "");
-}
-
-/* NULL for an SQL NULL. */
-static char *
-store_col_dup_null(sqlite3_stmt *st, int col)
-{
-	const char *v = (const char *)sqlite3_column_text(st, col);
-
-	return v ? xstrdup(v) : NULL;
-}
-
 /* The columns every revision query selects, in store_rev_fill()'s order;
  * @compiled is the compiled column, or '' when it is not wanted. */
 #define STORE_REV_COLS(compiled)					\
@@ -896,8 +934,10 @@ store_col_dup_null(sqlite3_stmt *st, int col)
 	"prev, origin, user, rule_ids FROM revisions "
 
 static void
-store_rev_fill(sqlite3_stmt *st, struct store_revision *r)
+store_rev_fill(sqlite3_stmt *st, void *el)
 {
+	struct store_revision *r = el;
+
 	r->id = sqlite3_column_int64(st, 0);
 	r->applied_at = sqlite3_column_int64(st, 1);
 	r->rules = store_col_dup(st, 2);
@@ -1031,39 +1071,30 @@ store_revision_pending(struct store *s, struct store_revision *r,
 			     "LIMIT 1", 0, r, e);
 }
 
+static void
+store_rev_drop(void *v, size_t n)
+{
+	store_revisions_free(v, n);
+}
+
 int
 store_revisions_list(struct store *s, size_t limit, struct store_revision **v,
 		     size_t *n, struct masq_err *e)
 {
-	struct store_revision *a = NULL;
-	size_t cap = 0, k = 0;
+	static const char *const what = "cannot read revisions";
 	sqlite3_stmt *st;
-	int rc;
+	void *a;
 
 	*v = NULL;
 	*n = 0;
 	if (store_prep(s, &st, STORE_REV_COLS("''") "ORDER BY id DESC "
-		       "LIMIT ?1", "cannot read revisions", e) == -1)
+		       "LIMIT ?1", what, e) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? cap * 2 : 16;
-			a = xreallocarray(a, cap, sizeof(*a));
-		}
-		memset(&a[k], 0, sizeof(a[k]));
-		store_rev_fill(st, &a[k]);
-		k++;
-	}
-	if (rc != SQLITE_DONE) {
-		store_fail(s, e, "cannot read revisions");
-		sqlite3_finalize(st);
-		store_revisions_free(a, k);
+	if (store_collect(s, st, sizeof(**v), store_rev_fill, store_rev_drop,
+			  &a, n, what, e) == -1)
 		return -1;
-	}
-	sqlite3_finalize(st);
 	*v = a;
-	*n = k;
 	return 0;
 }
 
@@ -1215,14 +1246,33 @@ store_alert_clear(struct store *s, int64_t id, struct masq_err *e)
 	return store_wend(s, outer, ret, e);
 }
 
+static void
+store_alert_fill(sqlite3_stmt *st, void *el)
+{
+	struct store_alert *a = el;
+
+	a->id = sqlite3_column_int64(st, 0);
+	a->raised_at = sqlite3_column_int64(st, 1);
+	a->cleared_at = sqlite3_column_int64(st, 2);
+	a->kind = store_col_dup(st, 3);
+	a->key = store_col_dup(st, 4);
+	a->message = store_col_dup(st, 5);
+	a->host = store_col_dup(st, 6);
+}
+
+static void
+store_alert_drop(void *v, size_t n)
+{
+	store_alerts_free(v, n);
+}
+
 int
 store_alerts_list(struct store *s, bool all, struct store_alert **v,
 		  size_t *n, struct masq_err *e)
 {
-	struct store_alert *a = NULL;
-	size_t cap = 0, k = 0;
+	static const char *const what = "cannot read alerts";
 	sqlite3_stmt *st;
-	int rc;
+	void *a;
 
 	*v = NULL;
 	*n = 0;
@@ -1231,31 +1281,12 @@ store_alerts_list(struct store *s, bool all, struct store_alert **v,
 		       "host FROM alerts ORDER BY id" :
 		       "SELECT id, raised_at, cleared_at, kind, key, message, "
 		       "host FROM alerts WHERE cleared_at IS NULL ORDER BY id",
-		       "cannot read alerts", e) == -1)
+		       what, e) == -1)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? cap * 2 : 8;
-			a = xreallocarray(a, cap, sizeof(*a));
-		}
-		a[k].id = sqlite3_column_int64(st, 0);
-		a[k].raised_at = sqlite3_column_int64(st, 1);
-		a[k].cleared_at = sqlite3_column_int64(st, 2);
-		a[k].kind = store_col_dup(st, 3);
-		a[k].key = store_col_dup(st, 4);
-		a[k].message = store_col_dup(st, 5);
-		a[k].host = store_col_dup(st, 6);
-		k++;
-	}
-	if (rc != SQLITE_DONE) {
-		store_fail(s, e, "cannot read alerts");
-		sqlite3_finalize(st);
-		store_alerts_free(a, k);
+	if (store_collect(s, st, sizeof(**v), store_alert_fill,
+			  store_alert_drop, &a, n, what, e) == -1)
 		return -1;
-	}
-	sqlite3_finalize(st);
 	*v = a;
-	*n = k;
 	return 0;
 }
 
@@ -1275,16 +1306,31 @@ store_alerts_free(struct store_alert *v, size_t n)
 
 /* ---- light reads for the apply path ----------------------------------------- */
 
+static void
+store_setting_fill(sqlite3_stmt *st, void *el)
+{
+	struct store_setting *a = el;
+
+	a->key = store_col_dup(st, 0);
+	a->val = store_col_dup(st, 1);
+}
+
+static void
+store_setting_drop(void *v, size_t n)
+{
+	store_settings_free(v, n);
+}
+
 int
 store_settings_prefix(struct store *s, const char *prefix,
 		      struct store_setting **v, size_t *n, struct masq_err *e)
 {
 	static const char *const what = "cannot read settings";
-	struct store_setting *a = NULL;
-	size_t k = 0, cap = 0, len = strlen(prefix);
+	size_t len = strlen(prefix);
 	char *hi = xstrdup(prefix);
-	sqlite3_stmt *st = NULL;
-	int rc, ret = -1;
+	sqlite3_stmt *st;
+	void *a;
+	int ret = -1;
 
 	*v = NULL;
 	*n = 0;
@@ -1302,28 +1348,13 @@ store_settings_prefix(struct store *s, const char *prefix,
 		sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 2);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? cap * 2 : 16;
-			a = xreallocarray(a, cap, sizeof(*a));
-		}
-		a[k].key = store_col_dup(st, 0);
-		a[k].val = store_col_dup(st, 1);
-		k++;
-	}
-	if (rc != SQLITE_DONE) {
-		store_fail(s, e, what);
+	if (store_collect(s, st, sizeof(**v), store_setting_fill,
+			  store_setting_drop, &a, n, what, e) == -1)
 		goto out;
-	}
 	*v = a;
-	*n = k;
-	a = NULL;
-	k = 0;
 	ret = 0;
 out:
-	sqlite3_finalize(st);
-	store_settings_free(a, k);
-	free(hi);
+	free(hi);	/* bound SQLITE_STATIC: only after the finalize */
 	return ret;
 }
 
