@@ -82,12 +82,19 @@ struct ct_entry {
 	struct ct_tuple orig, reply;
 	struct ct_counters c_orig, c_reply;
 	/*
-	 * The masqsh rule that made this entry: 0 when unknown.  The engine
+	 * The masqsh rule that made this entry: 0 when unknown, the masq
+	 * rule's id, or CT_RULE_FWD | the id of a port forward.  The engine
 	 * never sets it; a caller that can map entries to rules fills it
-	 * (see struct ct_query.annotate) before the filter runs.
+	 * (see struct ct_query.annotate, nat/ct_rule.h) before the filter
+	 * runs.
 	 */
 	uint64_t rule_id;
 };
+
+/* Set in a rule_id that names a port forward (the forward's id below it),
+ * so it never equals a masq rule's id.  Bit 31, so a uint32_t copy of the
+ * id keeps it. */
+#define CT_RULE_FWD (UINT64_C(1) << 31)
 
 /* Longest text ctent_addr_format() writes, NUL included. */
 #define CT_ADDRSTRLEN 46

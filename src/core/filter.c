@@ -36,7 +36,7 @@ enum fkind {
 	F_SRC, F_DST, F_GW,
 	F_PROTO, F_SPORT, F_DPORT, F_GPORT,
 	F_STATE, F_UNREPLIED, F_REPLIED, F_ASSURED,
-	F_EXPIRES, F_RULE, F_NAT, F_SNAT, F_DNAT,
+	F_EXPIRES, F_RULE, F_FWD, F_NAT, F_SNAT, F_DNAT,
 };
 
 enum fop { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ };
@@ -84,7 +84,8 @@ struct fparse {
  * common transposition "dprot" suggests "dport". */
 static const char *const filter_keywords[] = {
 	"src", "dst", "gw", "sport", "dport", "gport", "proto", "state",
-	"expires", "rule", "nat", "snat", "dnat", "not", "and", "or", NULL,
+	"expires", "rule", "fwd", "nat", "snat", "dnat", "not", "and", "or",
+	NULL,
 };
 
 static const char *const filter_states[] = {
@@ -421,16 +422,23 @@ fparse_term(struct fparse *p, uint32_t *out)
 		n.kind = F_EXPIRES;
 		if (fparse_expires(p, kw, &n))
 			return -1;
-	} else if (!strcasecmp(s, "rule")) {
-		n.kind = F_RULE;
-		if (fparse_value(p, kw, "a rule number", &l))
+	} else if (!strcasecmp(s, "rule") || !strcasecmp(s, "fwd")) {
+		bool fwd = !strcasecmp(s, "fwd");
+
+		/* fwd N: the forward with id N, as the rule column's "fwdN"
+		 * names it; the id must stay below the CT_RULE_FWD bit */
+		n.kind = fwd ? F_FWD : F_RULE;
+		if (fparse_value(p, kw, fwd ? "a forward id" : "a rule number",
+				 &l))
 			return -1;
-		if (fparse_ulong(l->s, ULONG_MAX, &v) || !v) {
-			snprintf(msg, sizeof(msg), "bad rule number '%s' "
-				 "(expected 1 or more)", l->s);
+		if (fparse_ulong(l->s, fwd ? CT_RULE_FWD - 1 : ULONG_MAX, &v) ||
+		    !v) {
+			snprintf(msg, sizeof(msg), fwd ? "bad forward id '%s' "
+				 "(expected 1 to 2147483647)" : "bad rule number "
+				 "'%s' (expected 1 or more)", l->s);
 			return flex_err(p, l, 0, 0, msg);
 		}
-		n.u.rule = v;
+		n.u.rule = fwd ? CT_RULE_FWD | v : v;
 	} else if (!strcasecmp(s, "nat")) {
 		n.kind = F_NAT;
 	} else if (!strcasecmp(s, "snat")) {
@@ -453,7 +461,7 @@ fparse_term(struct fparse *p, uint32_t *out)
 		if (sug && strcasecmp(sug, "and") && strcasecmp(sug, "or"))
 			return err_hint(p->e, "did you mean '%s'?", sug);
 		return err_hint(p->e, "expected src, dst, gw, proto, sport, "
-				"dport, gport, state, expires, rule, nat, "
+				"dport, gport, state, expires, rule, fwd, nat, "
 				"snat, dnat, not or '('");
 	}
 	*out = fnode_add(p, &n);
@@ -674,6 +682,7 @@ fnode_eval(const struct filter *f, uint32_t i, const struct ct_entry *ce)
 		default: return t == n->u.secs;
 		}
 	case F_RULE:
+	case F_FWD:
 		return ce->rule_id == n->u.rule;
 	case F_NAT:
 		return ce->status & CT_ST_NAT_MASK;
@@ -778,6 +787,9 @@ fnode_format(const struct filter *f, uint32_t i, FILE *fp)
 	case F_RULE:
 		fprintf(fp, "rule %" PRIu64, n->u.rule);
 		break;
+	case F_FWD:
+		fprintf(fp, "fwd %" PRIu64, n->u.rule & ~CT_RULE_FWD);
+		break;
 	case F_NAT:
 		fputs("nat", fp);
 		break;
@@ -813,7 +825,7 @@ filter_uses_rule(const struct filter *f)
 	size_t i;
 
 	for (i = 0; f && i < f->n; i++)
-		if (f->v[i].kind == F_RULE)
+		if (f->v[i].kind == F_RULE || f->v[i].kind == F_FWD)
 			return true;
 	return false;
 }
@@ -829,6 +841,7 @@ fnode_implies_nat(const struct filter *f, uint32_t i)
 	case F_DNAT:
 	case F_GW:
 	case F_GPORT:
+	case F_FWD:	/* a forward's entries carry DNAT */
 		return true;
 	case F_AND:
 		return fnode_implies_nat(f, n->l) || fnode_implies_nat(f, n->r);

@@ -20,7 +20,7 @@
  *            | ("sport" | "dport" | "gport") PORT[-PORT]
  *            | "state" STATE
  *            | "expires" ("<" | "<=" | ">" | ">=" | "=") SECONDS
- *            | "rule" N
+ *            | "rule" N | "fwd" N
  *            | "nat" | "snat" | "dnat"
  *
  * "and" binds tighter than "or"; "not" tighter than both.  Parentheses and
@@ -46,7 +46,9 @@
  *               words: unreplied (no reply seen yet), replied, assured
  *   expires OP N   the remaining timeout in seconds compared with N; N may
  *               carry a unit: 90, 90s, 15m, 2h, 1d
- *   rule N      ct_entry.rule_id == N (N >= 1)
+ *   rule N      ct_entry.rule_id == N (N >= 1): the masq rule with id N
+ *   fwd N       ct_entry.rule_id == CT_RULE_FWD | N: the port forward
+ *               with id N (the rule column's "fwdN")
  *   nat         SNAT or DNAT status; snat / dnat: that bit
  */
 #ifndef MASQ_FILTER_H
@@ -85,7 +87,8 @@ bool filter_match(const struct filter *f, const struct ct_entry *ce);
  */
 char *filter_format(const struct filter *f);
 
-/* Does @f use `rule N` (so the caller must fill ct_entry.rule_id)? */
+/* Does @f use `rule N` or `fwd N` (so the caller must fill
+ * ct_entry.rule_id)? */
 bool filter_uses_rule(const struct filter *f);
 
 /* Does every entry @f matches carry SNAT or DNAT status?  A dumper may then

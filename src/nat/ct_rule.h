@@ -25,7 +25,8 @@
  * the original tuple and whose inside host (and port, mapped like the
  * kernel maps a range) is the reply's source.  Such a rule_id has
  * CT_RULE_FWD set, so it never equals a masq rule's id (`rule N`, `kill
- * rule N` stay about masq rules); ct_rule_ref() names it "fwdN".
+ * rule N` stay about masq rules; `fwd N` selects it); ct_rule_ref() names
+ * it "fwdN".
  */
 #ifndef MASQ_NAT_CT_RULE_H
 #define MASQ_NAT_CT_RULE_H
@@ -38,9 +39,7 @@
 
 struct ct_rules;
 
-/* Set in a rule_id that names a port forward (the forward's id below it).
- * Bit 31, so a uint32_t copy of the id keeps it. */
-#define CT_RULE_FWD (UINT64_C(1) << 31)
+/* CT_RULE_FWD (core/ctent.h) in a rule_id names a port forward. */
 
 /* The rule column's text for @rule_id: "3" (masq rule 3), "fwd2" (forward
  * 2) or "-" (none), in @buf of at least CT_RULE_REFSIZ bytes.  Returns

@@ -103,11 +103,12 @@ static const struct cmd_kw show_ct_kws[] = {
 	"compared with the connection mark.\n" \
 	"\n" \
 	"FILTER: src NET, dst NET, gw NET, proto P, sport|dport|gport P[-Q],\n" \
-	"state S, expires < N, rule N, nat, snat, dnat, combined with and,\n" \
-	"or, not and ( ).  Example: show masq src 192.168.1.0/24 and\n" \
-	"(dport 80 or dport 443).  With -j: one JSON array of objects with\n" \
-	"the keys family, proto, src, sport, gw, gport, dst, dport, state,\n" \
-	"expires, bytes, packets, mark, zone, status, rule, id."
+	"state S, expires < N, rule N (masq rule), fwd N (port forward),\n" \
+	"nat, snat, dnat, combined with and, or, not and ( ).  Example:\n" \
+	"show masq src 192.168.1.0/24 and (dport 80 or dport 443).  With -j:\n" \
+	"one JSON array of objects with the keys family, proto, src, sport,\n" \
+	"gw, gport, dst, dport, state, expires, bytes, packets, mark, zone,\n" \
+	"status, rule, id."
 
 const struct cmd_entry cmd_show_masq_entry = {
 	.name = "show masq",

@@ -93,6 +93,8 @@ extern const char *const ct_state_choices[];
 	  CMD_KW_REPEAT, NULL }, \
 	{ "rule", CMD_ARG_MASQ_ID, "ID", "made by masq rule ID (evaluated)", \
 	  CMD_KW_REPEAT, NULL }, \
+	{ "fwd", CMD_ARG_FWD_ID, "ID", "made by port forward ID (evaluated)", \
+	  CMD_KW_REPEAT, NULL }, \
 	{ "nat", CMD_ARG_NONE, NULL, "entries with SNAT or DNAT", \
 	  CMD_KW_REPEAT, NULL }, \
 	{ "snat", CMD_ARG_NONE, NULL, "source-NAT'ed (masqueraded) entries", \

@@ -44,6 +44,14 @@ assert_eq "rule column of the masqueraded connection" "$mid" \
 	"$(echo "$txt" | awk '/:443 / { print $NF; exit }')"
 js=$(gw_masqsh -j -c 'show conntrack')
 assert_match "JSON names the forward" "\"rule\":null,\"forward\":$fid" "$js"
+# The filter selects by it: 'fwd ID' is the forwarded connection only,
+# 'rule N' never a forward's, even when N is the forward's id.
+sel=$(gw_masqsh -c "show conntrack fwd $fid")
+echo "$sel"
+assert_match "fwd $fid selects the forwarded connection" ':8080 ' "$sel"
+assert_eq "fwd $fid selects nothing else" 1 "$(echo "$sel" | grep -c ':[0-9]* ')"
+assert_eq "rule $fid (the forward's number) does not select it" "" \
+	"$(gw_masqsh -c "show conntrack rule $fid" | grep ':8080 ')"
 # masqtop's batch mode shows the same rule column (text and JSON).
 top=$(dirname "$MASQSH")/masqtop
 if [ -x "$top" ]; then

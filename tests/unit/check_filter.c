@@ -51,6 +51,8 @@ static const struct parse_case parse_cases[] = {
 	{ "expires = 1d", "expires = 86400", 0, 0 },
 	{ "expires>=90s", "expires >= 90", 0, 0 },
 	{ "rule 7", "rule 7", 0, 0 },
+	{ "FWD 2", "fwd 2", 0, 0 },
+	{ "fwd 2147483647", "fwd 2147483647", 0, 0 },
 	{ "snat or dnat and proto udp", "snat or dnat and proto udp", 0, 0 },
 	{ "(snat or dnat) and proto udp", "(snat or dnat) and proto udp",
 	  0, 0 },
@@ -85,6 +87,10 @@ static const struct parse_case parse_cases[] = {
 	{ "expires < 99999999d", NULL, 10, 9 },
 	{ "rule 0", NULL, 5, 1 },
 	{ "rule x", NULL, 5, 1 },
+	{ "fwd 0", NULL, 4, 1 },
+	{ "fwd x", NULL, 4, 1 },
+	{ "fwd 2147483648", NULL, 4, 10 },
+	{ "fwd", NULL, 0, 3 },
 	{ "nat or", NULL, 4, 2 },
 	{ "nat and", NULL, 4, 3 },
 	{ "and nat", NULL, 0, 3 },
@@ -215,7 +221,7 @@ addr(int family, const char *s, union ct_addr *a)
 
 /*
  * E0: IPv4 TCP masqueraded, ESTABLISHED, rule 3
- * E1: IPv4 UDP port forward (DNAT), unreplied, rule 5
+ * E1: IPv4 UDP port forward (DNAT), unreplied, forward 5 ("fwd5")
  * E2: IPv6 TCP without NAT, TIME_WAIT
  * E3: IPv4 ICMP echo masqueraded, unreplied
  */
@@ -250,7 +256,7 @@ ents_setup(void)
 	e->proto = IPPROTO_UDP;
 	e->status = CT_ST_CONFIRMED | CT_ST_DST_NAT;
 	e->timeout = 25;
-	e->rule_id = 5;
+	e->rule_id = CT_RULE_FWD | 5;
 	addr(AF_INET, "198.51.100.9", &e->orig.src);
 	addr(AF_INET, "203.0.113.5", &e->orig.dst);
 	e->orig.sport = 5353;
@@ -334,7 +340,12 @@ static const struct match_case match_cases[] = {
 	{ "expires > 1h", "1000" },
 	{ "expires >= 100", "1010" },
 	{ "rule 3", "1000" },
-	{ "rule 5", "0100" },
+	/* a forward's id never passes for a masq rule's, nor the reverse */
+	{ "rule 5", "0000" },
+	{ "fwd 5", "0100" },
+	{ "fwd 3", "0000" },
+	{ "not fwd 5", "1011" },
+	{ "rule 3 or fwd 5", "1100" },
 	{ "not rule 3", "0111" },
 	{ "nat and not snat", "0100" },
 	{ "snat or dnat and proto udp", "1101" },
@@ -390,6 +401,8 @@ static const struct implies_case implies_cases[] = {
 	{ "proto tcp and dnat", true, false },
 	{ "not nat", false, false },
 	{ "not rule 2", false, true },
+	{ "fwd 2", true, true },
+	{ "not fwd 2", false, true },
 };
 
 START_TEST(test_implies)
