@@ -314,7 +314,8 @@ bool nat_helper_has_ipv6(const char *name);
 int nat_net_parse(struct nat_net *n, const char *s, int want_family);
 /* "192.168.1.0/24" or "10.0.0.1" (full prefix printed bare).  Caller frees. */
 char *nat_net_format(const struct nat_net *n);
-/* Protocol name/number via /etc/protocols; -1 if unknown. */
+/* Protocol name/number: built in for the common ones (as netbase names
+ * them; the file may be missing), else /etc/protocols; -1 if unknown. */
 int nat_proto_lookup(const char *s);
 const char *nat_proto_name(uint8_t num);	/* borrowed, NULL if none */
 /* Service name/number via /etc/services for @proto ("tcp"/"udp"/NULL). */

@@ -3,8 +3,8 @@
  * rule_addr.c - addresses, networks, interface names, protocol and service
  * names for the rule parsers (see rule.h and rule_int.h).
  *
- * Owns: nat_net_parse/format, the /etc/protocols and /etc/services
- * lookups, and the span parsers for the parts of a rule that are
+ * Owns: nat_net_parse/format, protocol names (built in for the common
+ * ones, else /etc/protocols), the /etc/services lookup, and the span parsers for the parts of a rule that are
  * addresses or interface names (nets, net lists with '!' exclusions,
  * the SNAT address or range, interface lists with the "ppp+" wildcard).
  * Host bits set beyond a prefix ("10.0.0.1/8") are an error, never
@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "core/xalloc.h"
@@ -184,14 +185,38 @@ small_number(const char *s, unsigned long max, unsigned long *v)
 	return 0;
 }
 
+/*
+ * The protocols NAT rules meet, under the names netbase's /etc/protocols
+ * gives them.  Built in because a container or a minimal router image may
+ * have no /etc/protocols at all, and the stored rules say "proto tcp": a
+ * database must load the same everywhere.  Other names still come from
+ * the file.  "icmpv6" is accepted as well (the filter language's name).
+ */
+static const struct {
+	uint8_t num;
+	const char *name;
+} proto_builtin[] = {
+	{ 1, "icmp" }, { 2, "igmp" }, { 4, "ipencap" }, { 6, "tcp" },
+	{ 17, "udp" }, { 33, "dccp" }, { 41, "ipv6" }, { 47, "gre" },
+	{ 50, "esp" }, { 51, "ah" }, { 58, "ipv6-icmp" }, { 89, "ospf" },
+	{ 94, "ipip" }, { 103, "pim" }, { 112, "vrrp" }, { 115, "l2tp" },
+	{ 132, "sctp" }, { 136, "udplite" },
+};
+
 int
 nat_proto_lookup(const char *s)
 {
 	struct protoent *pe;
 	unsigned long v;
+	size_t i;
 
 	if (isdigit((unsigned char)*s))
 		return small_number(s, 255, &v) == 0 ? (int)v : -1;
+	for (i = 0; i < sizeof(proto_builtin) / sizeof(proto_builtin[0]); i++)
+		if (!strcasecmp(s, proto_builtin[i].name))
+			return proto_builtin[i].num;
+	if (!strcasecmp(s, "icmpv6"))
+		return 58;
 	pe = getprotobyname(s);
 	if (!pe || pe->p_proto < 0 || pe->p_proto > 255)
 		return -1;
@@ -204,7 +229,11 @@ nat_proto_name(uint8_t num)
 	static char names[256][24];
 	static bool looked[256];
 	struct protoent *pe;
+	size_t i;
 
+	for (i = 0; i < sizeof(proto_builtin) / sizeof(proto_builtin[0]); i++)
+		if (proto_builtin[i].num == num)
+			return proto_builtin[i].name;
 	if (!looked[num]) {
 		looked[num] = true;
 		pe = getprotobynumber(num);
