@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# 360: the engine under its systemd unit, with a real systemd as PID 1.
+# This machine's own OS is booted as a throwaway container (systemd-nspawn
+# --volatile=yes: an empty tmpfs root, this host's /usr read-only, nothing
+# written back) inside the test gateway's network namespace, with
+# masqsh.service made from masqsh.service.in the way `make` makes it (only
+# the install directory differs: /opt/masqsh, a bind mount of the build)
+# and enabled.  A drop-in points MASQSH_DB at the test's database.
+#
+#   1. boot: the unit starts the engine, which applies the stored rules;
+#      a LAN client is masqueraded through them;
+#   2. `systemctl reload` applies newly staged rules; `systemctl stop`
+#      ends the engine cleanly and leaves the rules loaded;
+#   3. "reboot": the kernel table is removed (as a reboot loses it) and
+#      the container booted again: the engine puts every rule back;
+#   4. without CAP_NET_ADMIN the engine exits 3 and the unit does not
+#      restart it in a loop (RestartPreventExitStatus).
+#
+# The container's /proc/sys is read-only (systemd-sysctl does not run in
+# it); it reaches no network but the gateway's namespace.
+set -u
+# shellcheck source-path=SCRIPTDIR source=../lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
+test_setup
+
+command -v systemd-nspawn >/dev/null ||
+	skip "systemd-nspawn not installed (systemd-container)"
+command -v nsenter >/dev/null || skip "nsenter not installed (util-linux)"
+[ -x /usr/lib/systemd/systemd ] || [ -x /lib/systemd/systemd ] ||
+	skip "no systemd in this system's /usr to boot"
+UNIT_IN=$(cd "$(dirname "$0")/../.." && pwd)/masqsh.service.in
+[ -r "$UNIT_IN" ] || fail "cannot read $UNIT_IN"
+
+MNAME=mq$$
+CT=$NS_TMP/ct
+mkdir -p "$CT/bin" "$CT/units/multi-user.target.wants" \
+	"$CT/units/masqsh.service.d" "$CT/state"
+chmod 700 "$CT/state"
+cp "$MASQSH" "$CT/bin/masqsh"
+sed -e 's|@sbindir[@]|/opt/masqsh|g' "$UNIT_IN" >"$CT/units/masqsh.service"
+ln -s ../masqsh.service "$CT/units/multi-user.target.wants/masqsh.service"
+printf '[Service]\nEnvironment=MASQSH_DB=/var/lib/masqsh/masq.db\n' \
+	>"$CT/units/masqsh.service.d/test-db.conf"
+export DB=$CT/state/masq.db	# gw_masqsh: the same file, from outside
+
+NSPAWN=""
+LEADER=""
+BOOTS=0
+
+# ct_boot [CAPS]: boot the container in the background, wait (30 s at most)
+# until systemd has finished starting up; 1 (with the boot log shown) when
+# it does not.  CAPS "nonet" leaves out CAP_NET_ADMIN (systemd-nspawn does
+# not give it by default).
+ct_boot() {
+	local caps=(--capability=CAP_NET_ADMIN) i state
+	[ "${1:-}" = nonet ] && caps=()
+	BOOTS=$((BOOTS + 1))
+	systemd-nspawn -q -D / --volatile=yes -b -M "$MNAME" \
+		--network-namespace-path="/run/netns/$GW" \
+		--register=no --keep-unit "${caps[@]}" --console=read-only \
+		--bind-ro="$CT/bin:/opt/masqsh" \
+		--bind-ro="$CT/units:/etc/systemd/system" \
+		--bind="$CT/state:/var/lib/masqsh" \
+		systemd.firstboot=off >"$NS_TMP/boot$BOOTS.log" 2>&1 &
+	NSPAWN=$!
+	for i in $(seq 1 150); do
+		LEADER=$(pgrep -P "$NSPAWN" | head -n 1)
+		if [ -n "$LEADER" ]; then
+			state=$(nsenter -t "$LEADER" -a systemctl \
+				is-system-running 2>/dev/null)
+			case $state in running|degraded) return 0 ;; esac
+		fi
+		kill -0 "$NSPAWN" 2>/dev/null || break
+		sleep 0.2
+	done
+	cat "$NS_TMP/boot$BOOTS.log"
+	echo "the container did not boot (systemd state '${state:-none}')"
+	ct_stop
+	return 1
+}
+
+# ct_stop: shut the container down (SIGTERM to systemd-nspawn asks its
+# systemd to power off), 20 s at most, then by force.
+ct_stop() {
+	local i
+	[ -n "$NSPAWN" ] || return 0
+	kill "$NSPAWN" 2>/dev/null
+	for i in $(seq 1 100); do
+		kill -0 "$NSPAWN" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -9 "$NSPAWN" 2>/dev/null
+	wait "$NSPAWN" 2>/dev/null
+	NSPAWN=""
+	LEADER=""
+}
+trap 'ct_stop; ns_cleanup' EXIT
+
+in_ct() { nsenter -t "$LEADER" -a "$@"; }
+# wait_journal PATTERN: 10 s at most for the engine to log PATTERN (it
+# applies after systemd has started it, not before).
+wait_journal() {
+	local i
+	for i in $(seq 1 100); do
+		in_ct journalctl -b -u masqsh --no-pager -o cat | grep -q "$1" &&
+			return 0
+		sleep 0.1
+	done
+	in_ct journalctl -b -u masqsh --no-pager -o cat
+	fail "the engine did not log '$1'"
+}
+prop() { in_ct systemctl show -p "$1" --value masqsh.service; }
+kernel_rules() { gw_nft list table ip masqsh 2>/dev/null | grep -c 'comment "masqsh '; }
+
+run gw_masqsh -c 'masq add out wan0 from 192.168.1.0/24' \
+	-c 'forward add in wan0 proto tcp dport 8080 to 192.168.1.10:80'
+
+# 1. Boot: the unit starts the engine, the engine applies.  A machine that
+# cannot boot a container at all (no cgroups for it, say) skips the test.
+ct_boot || skip "systemd-nspawn cannot boot this system as a container here"
+wait_journal 'applied 2 rules'
+assert_eq "unit active after boot" active "$(prop ActiveState)"
+assert_eq "its main process is the engine" "/opt/masqsh/masqsh engine" \
+	"$(in_ct ps -o args= -p "$(prop MainPID)")"
+in_ct journalctl -b -u masqsh --no-pager -o cat
+assert_eq "kernel table after boot" 2 "$(kernel_rules)"
+expect_nat "masqueraded by the rules the unit applied" "$C1" 192.168.1.10 \
+	tcp 192.0.2.10 80 198.51.100.2
+
+# 2. reload applies what was staged since; stop leaves the rules loaded.
+run gw_masqsh -c 'masq add out wan0 from 192.168.2.0/24'
+run in_ct systemctl reload masqsh.service
+assert_eq "reload applied the staged rule" 3 "$(kernel_rules)"
+assert_eq "still active after reload" active "$(prop ActiveState)"
+run in_ct systemctl stop masqsh.service
+assert_eq "inactive after stop" inactive "$(prop ActiveState)"
+assert_eq "stopped cleanly" 0 "$(prop ExecMainStatus)"
+assert_eq "rules still loaded after stop" 3 "$(kernel_rules)"
+ct_stop
+
+# 3. A reboot loses the kernel's table; the engine puts it back at boot.
+run gw_nft delete table ip masqsh
+assert_eq "kernel table gone" 0 "$(kernel_rules)"
+ct_boot || fail "the second boot failed"
+wait_journal 'applied 3 rules'
+assert_eq "unit active after the second boot" active "$(prop ActiveState)"
+assert_eq "every stored rule is back" 3 "$(kernel_rules)"
+ct_stop
+
+# 4. Without CAP_NET_ADMIN: exit 3, once, no restart loop.
+ct_boot nonet || fail "the boot without CAP_NET_ADMIN failed"
+i=0
+while [ "$(prop ActiveState)" = activating ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+journal=$(in_ct journalctl -b -u masqsh --no-pager -o cat)
+echo "$journal"
+assert_eq "unit failed" failed "$(prop ActiveState)"
+assert_eq "exit status 3 (permission missing)" 3 "$(prop ExecMainStatus)"
+assert_eq "not restarted" 0 "$(prop NRestarts)"
+assert_match "the journal says what is missing" 'CAP_NET_ADMIN' "$journal"
+ct_stop
