@@ -9,8 +9,9 @@
 # the install directory differs: /opt/masqsh, a bind mount of the build)
 # and enabled.  A drop-in points MASQSH_DB at the test's database.
 #
-#   1. boot: the unit starts the engine, which applies the stored rules;
-#      a LAN client is masqueraded through them;
+#   1. boot: the unit starts the engine, which applies the stored rules
+#      and conntrack timeouts (inside the unit's sandbox); a LAN client is
+#      masqueraded through the rules;
 #   2. `systemctl reload` applies newly staged rules; `systemctl stop`
 #      ends the engine cleanly and leaves the rules loaded;
 #   3. "reboot": the kernel table is removed (as a reboot loses it) and
@@ -115,7 +116,8 @@ prop() { in_ct systemctl show -p "$1" --value masqsh.service; }
 kernel_rules() { gw_nft list table ip masqsh 2>/dev/null | grep -c 'comment "masqsh '; }
 
 run gw_masqsh -c 'masq add out wan0 from 192.168.1.0/24' \
-	-c 'forward add in wan0 proto tcp dport 8080 to 192.168.1.10:80'
+	-c 'forward add in wan0 proto tcp dport 8080 to 192.168.1.10:80' \
+	-c 'timeouts set udp 61'
 
 # 1. Boot: the unit starts the engine, the engine applies.  A machine that
 # cannot boot a container at all (no cgroups for it, say) skips the test.
@@ -128,6 +130,10 @@ in_ct journalctl -b -u masqsh --no-pager -o cat
 assert_eq "kernel table after boot" 2 "$(kernel_rules)"
 expect_nat "masqueraded by the rules the unit applied" "$C1" 192.168.1.10 \
 	tcp 192.0.2.10 80 198.51.100.2
+# the unit's sandbox leaves the engine /proc/sys/net/netfilter to write
+wait_journal 'stored conntrack timeouts'
+assert_eq "stored udp timeout set by the engine" 61 \
+	"$(ip netns exec "$GW" sysctl -n net.netfilter.nf_conntrack_udp_timeout)"
 
 # 2. reload applies what was staged since; stop leaves the rules loaded.
 run gw_masqsh -c 'masq add out wan0 from 192.168.2.0/24'
