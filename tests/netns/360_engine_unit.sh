@@ -6,7 +6,8 @@
 # --volatile=yes: an empty tmpfs root, this host's /usr read-only, nothing
 # written back) inside the test gateway's network namespace, with
 # masqsh.service made from masqsh.service.in the way `make` makes it (only
-# the install directory differs: /opt/masqsh, a bind mount of the build)
+# the directories differ: /opt/masqsh, a bind mount of the build, and the
+# database's /var/lib/masqsh)
 # and enabled.  A drop-in points MASQSH_DB at the test's database.
 #
 #   1. boot: the unit starts the engine, which applies the stored rules
@@ -40,7 +41,8 @@ mkdir -p "$CT/bin" "$CT/units/multi-user.target.wants" \
 	"$CT/units/masqsh.service.d" "$CT/state"
 chmod 700 "$CT/state"
 cp "$MASQSH" "$CT/bin/masqsh"
-sed -e 's|@sbindir[@]|/opt/masqsh|g' "$UNIT_IN" >"$CT/units/masqsh.service"
+sed -e 's|@sbindir[@]|/opt/masqsh|g' -e 's|@dbdir[@]|/var/lib/masqsh|g' \
+	"$UNIT_IN" >"$CT/units/masqsh.service"
 ln -s ../masqsh.service "$CT/units/multi-user.target.wants/masqsh.service"
 printf '[Service]\nEnvironment=MASQSH_DB=/var/lib/masqsh/masq.db\n' \
 	>"$CT/units/masqsh.service.d/test-db.conf"
