@@ -46,6 +46,14 @@ unsigned int nat_compiled_rule_count(const struct nat_compiled *c);
  */
 char *nat_compiled_print(const struct nat_compiled *c);
 
+/*
+ * The same text for `nft -f`: where a ct timeout policy has only default
+ * values, nft 1.0.6 lists it as "policy = {  }", which it cannot read
+ * back; here such a policy names its first state with the default value
+ * (the same object once loaded).  Caller frees.
+ */
+char *nat_compiled_print_script(const struct nat_compiled *c);
+
 enum nat_apply_mode {
 	NAT_APPLY_COMMIT,	/* replace our table atomically */
 	NAT_APPLY_CHECK,	/* kernel validates everything, nothing changes */

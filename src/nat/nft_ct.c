@@ -342,7 +342,7 @@ l3_name(uint16_t f)
 }
 
 static void
-print_timeout(char **s, size_t *n, struct nftnl_obj *o)
+print_timeout(char **s, size_t *n, struct nftnl_obj *o, bool script)
 {
 	uint8_t l4 = nftnl_obj_get_u8(o, NFTNL_OBJ_CT_TIMEOUT_L4PROTO);
 	uint32_t len = 0, i, max;
@@ -368,11 +368,13 @@ print_timeout(char **s, size_t *n, struct nftnl_obj *o)
 		sb_add(s, n, "%s%s : %u", sep, names[i], v[i]);
 		sep = ", ";
 	}
+	if (script && !*sep)	/* all defaults: "{  }" does not load */
+		sb_add(s, n, "%s : %u", names[0], dflt[0]);
 	sb_add(s, n, " }\n");
 }
 
 char *
-nft_ct_objs_text(const struct nft_tab *t)
+nft_ct_objs_text(const struct nft_tab *t, bool script)
 {
 	char *s = NULL;
 	size_t n = 0, i;
@@ -384,7 +386,7 @@ nft_ct_objs_text(const struct nft_tab *t)
 
 		if (type == NFT_OBJECT_CT_TIMEOUT) {
 			sb_add(&s, &n, "\tct timeout %s {\n", name);
-			print_timeout(&s, &n, o);
+			print_timeout(&s, &n, o, script);
 		} else if (type == NFT_OBJECT_CT_HELPER) {
 			uint8_t l4 = nftnl_obj_get_u8(o,
 					NFTNL_OBJ_CT_HELPER_L4PROTO);

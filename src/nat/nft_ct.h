@@ -52,9 +52,11 @@ void nft_ct_tab_done(struct nft_tab *t);
 /*
  * The objects of @t as `nft list table` prints them, each followed by the
  * blank line that separates it from what comes next; NULL when there are
- * none.  Caller frees.
+ * none.  With @script, a timeout policy of nothing but defaults names its
+ * first state instead of printing "{  }" (see nat_compiled_print_script).
+ * Caller frees.
  */
-char *nft_ct_objs_text(const struct nft_tab *t);
+char *nft_ct_objs_text(const struct nft_tab *t, bool script);
 
 /* "ct timeout set \"NAME\"" / "ct helper set \"NAME\"" for an objref
  * expression into @buf; false when @x is something else. */

@@ -49,6 +49,7 @@ struct pout {
 	struct pbuf b;
 	bool proto_known[256];
 	char *proto[256];		/* NULL: no name in /etc/protocols */
+	bool script;			/* for nft -f (nat_compiled_print_script) */
 };
 
 static void
@@ -1190,7 +1191,7 @@ tab_print(struct pout *o, const struct nft_tab *t, bool with_counters)
 	pb_printf(&o->b, "table %s %s {\n",
 		  t->family == NFPROTO_IPV6 ? "ip6" : "ip", NAT_TABLE_NAME);
 	if (t->n_objs) {	/* ct objects first, as nft does (nft_ct.c) */
-		char *objs = nft_ct_objs_text(t);
+		char *objs = nft_ct_objs_text(t, o->script);
 
 		pb_puts(&o->b, objs);
 		free(objs);
@@ -1215,13 +1216,14 @@ nft_tab_print(FILE *fp, const struct nft_tab *t, bool with_counters)
 	pout_done(&o);
 }
 
-char *
-nft_tabs_print(const struct nat_compiled *c, bool with_counters)
+static char *
+tabs_print(const struct nat_compiled *c, bool with_counters, bool script)
 {
 	struct pout o;
 	char *text;
 
 	memset(&o, 0, sizeof(o));
+	o.script = script;
 	tab_print(&o, &c->tab[NFT_TAB_IP], with_counters);
 	tab_print(&o, &c->tab[NFT_TAB_IP6], with_counters);
 	text = o.b.s ? o.b.s : xstrdup("");
@@ -1231,7 +1233,19 @@ nft_tabs_print(const struct nat_compiled *c, bool with_counters)
 }
 
 char *
+nft_tabs_print(const struct nat_compiled *c, bool with_counters)
+{
+	return tabs_print(c, with_counters, false);
+}
+
+char *
 nat_compiled_print(const struct nat_compiled *c)
 {
-	return nft_tabs_print(c, false);
+	return tabs_print(c, false, false);
+}
+
+char *
+nat_compiled_print_script(const struct nat_compiled *c)
+{
+	return tabs_print(c, false, true);
 }

@@ -55,7 +55,7 @@ cmd_export_nft(struct cmd_ctx *ctx, const struct cmd_args *a,
 	nat_ruleset_init(&rs);
 	if (cmds_load(ctx, &rs, e) < 0 || nat_compile(&rs, &c, e) < 0)
 		goto out;
-	text = nat_compiled_print(c);
+	text = nat_compiled_print_script(c);
 	script = text ? export_nft_text(text) : NULL;
 	if (!script) {
 		err_set(e, MASQ_EFAIL, "cannot print the compiled rules");
@@ -88,7 +88,9 @@ const struct cmd_entry cmd_export_nft_entry = {
 		"as 'apply', in one transaction, and leaves other tables\n"
 		"alone.  Nothing is recorded as a revision and no timeouts\n"
 		"are set.  Rules using 'detect' take the interface's current\n"
-		"address.",
+		"address.  A per-rule timeout policy of nothing but default\n"
+		"values names one state (nft lists it as 'policy = {  }',\n"
+		"which it cannot read back).",
 	.kws = NULL,
 	.flags = 0,
 	.exec = cmd_export_nft,

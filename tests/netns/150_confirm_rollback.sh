@@ -175,8 +175,11 @@ assert_eq "one line per revision" \
 
 # 8. export nft: loads with nft -f into a fresh namespace and lists there
 #    exactly as 'show compiled' prints.
+# A timeout policy of nothing but defaults is listed "policy = {  }",
+# which nft cannot load: the export must still load.
 run gw_masqsh -c 'masq add out wan0 from 192.168.2.0/24 proto tcp dport 443 snat 198.51.100.3' \
-	-c 'forward add in wan0 proto tcp dport 8080 to 192.168.1.10:80'
+	-c 'forward add in wan0 proto tcp dport 8080 to 192.168.1.10:80' \
+	-c 'masq add out wan0 from 192.168.3.0/24 proto udp timeout udp-unreplied=30'
 gw_masqsh -c 'export nft' >"$NS_TMP/export.nft" || fail "export nft"
 gw_masqsh -c 'show compiled' >"$NS_TMP/compiled" || fail "show compiled"
 cat "$NS_TMP/export.nft"
