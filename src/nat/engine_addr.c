@@ -26,6 +26,7 @@
 
 #include "core/xalloc.h"
 #include "nat/engine.h"
+#include "nat/links.h"
 
 #define ENGINE_ADDR_RCVBUF (1u << 20)
 
@@ -102,37 +103,15 @@ addr_ifname(struct engine_addr_ev *ev, unsigned int index, const char *label)
 static int
 addr_msg(const struct nlmsghdr *nlh, struct engine_addr_ev *ev)
 {
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a, *local = NULL, *address = NULL, *pick;
-	const char *label = NULL;
-	size_t alen;
+	struct links_ifaddr ia;
 
-	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
-		return 0;
-	alen = ifa->ifa_family == AF_INET ? 4 : 16;
-	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
-		switch (mnl_attr_get_type(a)) {
-		case IFA_LOCAL:
-			local = a;
-			break;
-		case IFA_ADDRESS:
-			address = a;
-			break;
-		case IFA_LABEL:
-			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-				label = mnl_attr_get_str(a);
-			break;
-		}
-	}
-	/* IFA_LOCAL is ours; IFA_ADDRESS is the peer on point-to-point. */
-	pick = local ? local : address;
-	if (!pick || mnl_attr_get_payload_len(pick) != alen)
+	if (!links_ifaddr_parse(nlh, &ia))
 		return 0;
 	ev->type = nlh->nlmsg_type == RTM_NEWADDR ? ENGINE_ADDR_NEW :
 		   ENGINE_ADDR_DEL;
-	ev->family = ifa->ifa_family;
-	memcpy(ev->addr, mnl_attr_get_payload(pick), alen);
-	addr_ifname(ev, ifa->ifa_index, label);
+	ev->family = ia.family;
+	memcpy(ev->addr, ia.addr, ia.family == AF_INET ? 4 : 16);
+	addr_ifname(ev, ia.ifindex, ia.label);
 	return 1;
 }
 
@@ -184,6 +163,9 @@ engine_addrw_process(struct engine_addrw *w, engine_addr_cb cb, void *data,
 	struct engine_addr_run run = { cb, data, 0 };
 	ssize_t n;
 
+	/* Failures here come after start-up, where the watcher worked: they
+	 * are MASQ_EFAIL (exit 1, restarted by the unit), not EKERNEL (3, a
+	 * missing feature or permission, which the unit does not restart). */
 	for (;;) {
 		n = mnl_socket_recvfrom(w->nl, buf, sizeof(buf));
 		if (n < 0) {
@@ -194,7 +176,7 @@ engine_addrw_process(struct engine_addrw *w, engine_addr_cb cb, void *data,
 			if (errno == EINTR)
 				continue;
 			if (errno != ENOBUFS)
-				return err_sys(e, MASQ_EKERNEL, errno,
+				return err_sys(e, MASQ_EFAIL, errno,
 					       "rtnetlink: reading address "
 					       "changes failed");
 			memset(&ev, 0, sizeof(ev));
@@ -205,7 +187,7 @@ engine_addrw_process(struct engine_addrw *w, engine_addr_cb cb, void *data,
 		}
 		if (mnl_cb_run(buf, (size_t)n, 0, 0, addrw_cb, &run) < 0 &&
 		    errno != ENOENT)
-			return err_sys(e, MASQ_EKERNEL, errno,
+			return err_sys(e, MASQ_EFAIL, errno,
 				       "rtnetlink: bad address message");
 	}
 	return run.n;
@@ -218,7 +200,7 @@ engine_addr_present(int family, const uint8_t *addr, struct masq_err *e)
 	int found = 0;
 
 	if (getifaddrs(&ifs) < 0)
-		return err_sys(e, MASQ_EKERNEL, errno,
+		return err_sys(e, MASQ_EFAIL, errno,
 			       "cannot list interface addresses");
 	for (i = ifs; i && !found; i = i->ifa_next) {
 		const struct sockaddr *sa = i->ifa_addr;

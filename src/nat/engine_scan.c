@@ -156,9 +156,12 @@ scan_cb(const struct ct_entry *ce, void *data, struct masq_err *e)
 	memset(k, 0, sizeof(k));
 	k[0] = ce->family;
 	k[1] = ce->proto;
-	memcpy(k + 2, &ce->orig.dport, 2);
+	/* the translated tuple is the reply one (remote -> gateway), where
+	 * the kernel keeps ports unique: as diag ports counts (a forward
+	 * that is also masqueraded differs between the two tuples) */
+	memcpy(k + 2, &ce->reply.sport, 2);
 	memcpy(k + 4, ce->reply.dst.b, 16);	/* the external address */
-	memcpy(k + 20, ce->orig.dst.b, 16);	/* the remote end */
+	memcpy(k + 20, ce->reply.src.b, 16);	/* the remote end */
 	b = cmap_get(&run->budgets, k, &fresh);
 	if (fresh)
 		b->limit = budget_of(run, ce);

@@ -161,11 +161,18 @@ engine_rules_refresh(struct engine *eng)
 	struct nat_ruleset rs;
 	struct masq_err e;
 	char *script = NULL;
+	int64_t id;
 	int have;
 
 	err_init(&e);
 	nat_ruleset_init(&rs);
-	have = store_revision_last(eng->s, &last, &e);
+	/* every check comes here: the id first (no texts read), the whole
+	 * revision only when it is a new one */
+	have = store_revision_last_id(eng->s, &id, &e);
+	if (have == 0 && (id == eng->rev_id || id == eng->boot_id))
+		goto out;
+	if (have == 0)
+		have = store_revision_last(eng->s, &last, &e);
 	/* The revision that was newest at start is not followed: after a
 	 * reboot the kernel does not run it, whatever the start-up apply
 	 * did (a failed one keeps its alert and is retried). */

@@ -334,9 +334,12 @@ const struct cmd_entry cmd_confirm_entry = {
 	.help = "Mark the pending revision confirmed, so it is not reverted\n"
 		"at its deadline.  It is an error when nothing is pending\n"
 		"(for example because the deadline passed and the previous\n"
-		"rules came back: 'revisions' shows it).",
+		"rules came back: 'revisions' shows it), and when the\n"
+		"deadline has passed with the revision still pending (no\n"
+		"timer or engine reverted it): then it is too late, and the\n"
+		"previous rules are put back there and then.",
 	.kws = NULL,
-	.flags = CMD_WRITES,
+	.flags = CMD_WRITES | CMD_KERNEL,	/* a late confirm reverts */
 	.exec = cmd_confirm,
 };
 

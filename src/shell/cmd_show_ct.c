@@ -96,8 +96,9 @@ static const struct cmd_kw show_ct_kws[] = {
 	"came in on; '-' without NAT); the remote destination; the TCP state\n" \
 	"(other protocols: UNREPLIED, REPLIED or ASSURED); seconds until the\n" \
 	"entry expires; bytes and packets of both directions when conntrack\n" \
-	"accounting is on ('-' otherwise); and the staged masq rule that made\n" \
-	"it.  That rule is worked out from the entry's original tuple:\n" \
+	"accounting is on ('-' otherwise); and the staged rule that made it:\n" \
+	"a masq rule's id, or fwdID for a port forward.  That rule is worked\n" \
+	"out from the entry's original tuple:\n" \
 	"conntrack does not record the outgoing interface, so interfaces only\n" \
 	"count through a rule's SNAT or 'detect' addresses, and MARK is\n" \
 	"compared with the connection mark.\n" \
@@ -108,7 +109,7 @@ static const struct cmd_kw show_ct_kws[] = {
 	"show masq src 192.168.1.0/24 and (dport 80 or dport 443).  With -j:\n" \
 	"one JSON array of objects with the keys family, proto, src, sport,\n" \
 	"gw, gport, dst, dport, state, expires, bytes, packets, mark, zone,\n" \
-	"status, rule, id."
+	"status, rule, id, and forward (the forward's id; rule is then null)."
 
 const struct cmd_entry cmd_show_masq_entry = {
 	.name = "show masq",

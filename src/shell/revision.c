@@ -365,10 +365,18 @@ revision_expire_pending(struct store *s, int64_t now, int64_t *reverted,
 	struct nat_ruleset staged, rs;
 	struct revision_res res;
 	char *script = NULL, origin[96];
+	int64_t deadline;
 	int rc = -1, have;
 
 	nat_ruleset_init(&staged);
 	nat_ruleset_init(&rs);
+	/* The engine asks every few seconds: look without the write lock
+	 * first (an index holds the pending ones), then again inside it. */
+	have = store_revision_pending(s, &pend, e);
+	deadline = pend.deadline;
+	store_revision_done(&pend);	/* zeroes it */
+	if (have != 0 || deadline > now)
+		return have < 0 ? -1 : 0;
 	if (store_begin(s, e) < 0)
 		return -1;
 	have = store_revision_pending(s, &pend, e);
