@@ -30,6 +30,22 @@ wait_status() {
 	fail "revision $1 did not become $2"
 }
 
+# newest_rev: the id of the newest revision.
+newest_rev() {
+	gw_masqsh -j -c revisions | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2
+}
+
+# stop_timer REV: stop the confirm timer of revision REV, by its pid (found
+# among the gateway's processes), so that nothing reverts it by itself.
+stop_timer() {
+	local p
+	for p in $(ip netns pids "$GW"); do
+		case $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) in
+		*"__confirm-timer $1"*) kill "$p" ;;
+		esac
+	done
+}
+
 # 1. Revision 1: plain masquerade.
 run gw_masqsh -c 'masq add out wan0 from 192.168.1.0/24' -c apply
 kernel >"$NS_TMP/k1"
@@ -97,7 +113,7 @@ ip -n "$GW" link add noaddr0 type veth peer name noaddr1 ||
 ip -n "$GW" link set noaddr0 up
 ip -n "$GW" addr add 10.77.0.1/24 dev noaddr0
 run gw_masqsh -c 'masq add out noaddr0 from 192.168.2.0/24 snat detect' -c apply
-bad=$(gw_masqsh -j -c revisions | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+bad=$(newest_rev)
 run gw_masqsh -c 'rollback 1'
 ip -n "$GW" addr del 10.77.0.1/24 dev noaddr0
 kernel >"$NS_TMP/k8"
@@ -118,12 +134,8 @@ assert_same_text "no revision recorded" "$NS_TMP/r8" "$NS_TMP/r9"
 #     among the gateway's processes), 'masqsh engine' runs.
 kernel >"$NS_TMP/k10"
 run gw_masqsh -c 'masq add out wan0 from 10.9.0.0/16' -c 'apply confirm 2'
-pend=$(gw_masqsh -j -c revisions | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
-for p in $(ip netns pids "$GW"); do
-	case $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) in
-	*"__confirm-timer $pend"*) kill "$p" ;;
-	esac
-done
+pend=$(newest_rev)
+stop_timer "$pend"
 ip netns exec "$GW" "$MASQSH" --db "$NS_TMP/masq.db" engine interval 1 \
 	nosyslog 2>"$NS_TMP/engine.log" &
 eng=$!
@@ -142,12 +154,8 @@ assert_same_text "engine revert: the table before it" "$NS_TMP/k10" "$NS_TMP/k4c
 #     it is refused as too late and reverts there and then.
 kernel >"$NS_TMP/k11"
 run gw_masqsh -c 'masq add out wan0 from 10.10.0.0/16' -c 'apply confirm 1'
-pend=$(gw_masqsh -j -c revisions | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
-for p in $(ip netns pids "$GW"); do
-	case $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) in
-	*"__confirm-timer $pend"*) kill "$p" ;;
-	esac
-done
+pend=$(newest_rev)
+stop_timer "$pend"
 sleep 2
 assert_match "still pending without a timer" \
 	"\"id\":$pend,[^}]*\"status\":\"pending\"" \

@@ -23,9 +23,13 @@ assert_same_text "show compiled = nft list table ip masqsh" \
 	"$NS_TMP/compiled" "$NS_TMP/kernel"
 assert_match "policy object in the kernel" \
 	'policy = \{ unreplied : 7, replied : 77 \}' "$(cat "$NS_TMP/kernel")"
-gw_masqsh -c diff >"$NS_TMP/diff" 2>&1
-cat "$NS_TMP/diff"
-run gw_masqsh -c 'masq list'
+assert_match "tcp policy object: 1h established, 33 s time-wait" \
+	'policy = \{ established : 3600, time_wait : 33 \}' "$(cat "$NS_TMP/kernel")"
+assert_match "the tcp rule sets its policy before masquerading" \
+	'meta l4proto tcp .*ct timeout set "masq-2" masquerade' "$(cat "$NS_TMP/kernel")"
+assert_eq "diff in sync" "in sync" "$(gw_masqsh -c diff 2>&1 | head -1)"
+assert_match "masq list shows the policy" 'timeout tcp-established=3600,tcp-time-wait=33' \
+	"$(gw_masqsh -c 'masq list')"
 
 # ct_timeout PROTO DPORT: the remaining timeout of the gateway's entry.
 ct_timeout() {
@@ -49,6 +53,8 @@ state=$(ip netns exec "$GW" conntrack -L -p tcp --dport 80 2>/dev/null | awk '{ 
 echo "tcp entry state: $state"
 case $state in
 TIME_WAIT) assert_in_range "tcp TIME_WAIT entry: the policy's 33 s" 20 33 "$(ct_timeout tcp 80)" ;;
+# In these states the policy's values are the defaults: nothing to see
+# in the entry, the object and the rule above hold the policy.
 CLOSE|CLOSE_WAIT|LAST_ACK|FIN_WAIT) echo "ok: tcp entry in $state (policy only sets time-wait)" ;;
 *) fail "tcp entry in unexpected state '$state'" ;;
 esac

@@ -47,14 +47,14 @@ time.sleep(4)
 ip netns exec "$SRV" "$NS_PY" -c "$FTP_SRV" >"$NS_TMP/ftpsrv" 2>&1 &
 NS_PIDS+=("$!")
 for _ in $(seq 50); do grep -q ready "$NS_TMP/ftpsrv" && break; sleep 0.1; done
+grep -q ready "$NS_TMP/ftpsrv" ||
+	fail "the FTP server did not start: $(cat "$NS_TMP/ftpsrv")"
 
 status() {
 	gw_masqsh -j diag helpers 2>/dev/null | "$NS_PY" -c '
 import json, sys
-d = json.loads(sys.stdin.readline())
-r = d[0] if isinstance(d, list) else d
-r = r.get("results", [r])[0] if "results" in r else r
-print(r.get("status", "?"), "|", r.get("fix", ""))'
+r = json.load(sys.stdin)[0]
+print(r["status"], "|", r.get("fix") or "")'
 }
 
 run gw_masqsh -c 'masq add out wan0 from 192.168.1.0/24' -c apply

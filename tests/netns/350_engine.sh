@@ -88,11 +88,12 @@ wait_for "start-up apply logged" 5 grep -q 'applied 2 rules' "$NS_TMP/engine.log
 table=$(gw_nft list table ip masqsh)
 assert_match "table applied at start: snat to the uplink address" \
 	'snat (ip )?to 198\.51\.100\.2' "$table"
-rev=$(gw_masqsh -j -c diff 2>&1 || true)
-echo "diff after start: $rev"
+assert_match "kernel in sync with the stored rules after start" \
+	'"in_sync":true' "$(gw_masqsh -j -c diff 2>&1)"
 
 # 2. one engine per database and per network namespace.
-out=$(gw_masqsh engine nosyslog 2>&1); rc=$?
+out=$(timeout 10 ip netns exec "$GW" "$MASQSH" --db "$DB" engine nosyslog \
+	</dev/null 2>&1); rc=$?
 assert_eq "second engine: exit status" 1 "$rc"
 assert_match "second engine: says why" "already running" "$out"
 out=$(ip netns exec "$GW" "$MASQSH" --db "$NS_TMP/other.db" engine nosyslog \
