@@ -8,7 +8,8 @@
  * Canonical means: keywords in one fixed order (out, to, from, except,
  * snat, ports, random, persistent, nonat, proto, dport, ipsec, mark, user,
  * timeout, early, alias, comment), timeout states in the order of the
- * table in nat/timeouts.h with plain seconds, protocol names from /etc/protocols when known,
+ * table in nat/timeouts.h with plain seconds, protocol names when known
+ * (built in for the common ones, else /etc/protocols; nat_proto_name()),
  * ports as numbers ("lo-hi" in the keyword form, "lo:hi" in columns),
  * networks with /plen except full-length hosts, marks in 0x hex, source
  * exclusions always after "except", the comment quoted with tok_quote().

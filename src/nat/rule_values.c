@@ -598,40 +598,6 @@ timeout_secs(struct nat_pctx *c, const struct nat_span *sp, uint32_t *out)
 	return 0;
 }
 
-/* The HOWTO's words, as in `timeouts set`. */
-static const struct {
-	const char *word;
-	const char *members[5];
-} timeout_groups[] = {
-	{ "tcp", { "tcp-established", NULL } },
-	{ "tcpfin", { "tcp-fin-wait", "tcp-close-wait", "tcp-last-ack",
-		      "tcp-time-wait", NULL } },
-	{ "udp", { "udp-unreplied", "udp-stream", NULL } },
-};
-
-/* Which states @name selects into @sel (table indexes); -1 if unknown. */
-static int
-timeout_select(const char *name, bool *sel)
-{
-	size_t g, m;
-	int i;
-
-	for (g = 0; g < sizeof(timeout_groups) / sizeof(timeout_groups[0]);
-	     g++) {
-		if (strcmp(timeout_groups[g].word, name))
-			continue;
-		for (m = 0; timeout_groups[g].members[m]; m++)
-			sel[nat_timeout_find(timeout_groups[g].members[m])] =
-				true;
-		return 0;
-	}
-	i = nat_timeout_find(name);
-	if (i < 0)
-		return -1;
-	sel[i] = true;
-	return 0;
-}
-
 /* The rule's protocol when a policy can apply to it: tcp or udp alone. */
 static const char *
 timeout_proto(struct nat_pctx *c, const struct nat_span *sp,
@@ -701,7 +667,7 @@ nat_p_timeout(struct nat_pctx *c, const struct nat_span *sp,
 				   j - (size_t)(eq - s) - 1);
 		memset(sel, 0, sizeof(sel));
 		if (nat_span_copy(&name, buf, sizeof(buf)) < 0 ||
-		    timeout_select(buf, sel) < 0) {
+		    nat_timeout_select(buf, sel) < 0) {
 			const char *words[NAT_TIMEOUTS_NMAX + 4], *sug;
 			size_t nw = 0;
 

@@ -95,26 +95,34 @@ nat_timeout_find(const char *name)
 	return -1;
 }
 
-/* Mark the states @word names in @sel.  -1 (MASQ_EUSAGE) when unknown. */
-static int
-word_select(const struct masq_tok *t, bool *sel, struct masq_err *e)
+int
+nat_timeout_select(const char *word, bool *sel)
 {
-	const char *sug;
 	size_t g, m;
 	int i;
 
 	for (g = 0; g < N_GROUPS; g++) {
-		if (strcasecmp(groups[g].word, t->s))
+		if (strcasecmp(groups[g].word, word))
 			continue;
 		for (m = 0; groups[g].members[m]; m++)
 			sel[nat_timeout_find(groups[g].members[m])] = true;
 		return 0;
 	}
-	i = nat_timeout_find(t->s);
-	if (i >= 0) {
-		sel[i] = true;
+	i = nat_timeout_find(word);
+	if (i < 0)
+		return -1;
+	sel[i] = true;
+	return 0;
+}
+
+/* Mark the states @word names in @sel.  -1 (MASQ_EUSAGE) when unknown. */
+static int
+word_select(const struct masq_tok *t, bool *sel, struct masq_err *e)
+{
+	const char *sug;
+
+	if (nat_timeout_select(t->s, sel) == 0)
 		return 0;
-	}
 	err_tok(e, MASQ_EUSAGE, t, "unknown timeout '%s'", t->s);
 	sug = err_suggest(t->s, all_words);
 	if (sug)
@@ -231,19 +239,24 @@ nat_timeout_read(size_t i, uint32_t *val, struct masq_err *e)
 	snprintf(path, sizeof(path), SYSCTL_DIR "%s", timeouts[i].sysctl);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot read the %s timeout "
+		int err = errno;	/* err_sys() may change errno */
+
+		err_sys(e, MASQ_EKERNEL, err, "cannot read the %s timeout "
 			"(%s)", timeouts[i].name, path);
-		return err_hint(e, errno == ENOENT ?
+		return err_hint(e, err == ENOENT ?
 				"conntrack is not loaded in this network "
 				"namespace: load nf_conntrack (modprobe "
 				"nf_conntrack) or apply a NAT rule first" :
 				"run as root");
 	}
 	r = read(fd, buf, sizeof(buf) - 1);
+	if (r <= 0) {
+		int err = r < 0 ? errno : EIO;	/* before close() */
+
+		close(fd);
+		return err_sys(e, MASQ_EKERNEL, err, "cannot read %s", path);
+	}
 	close(fd);
-	if (r <= 0)
-		return err_sys(e, MASQ_EKERNEL, r < 0 ? errno : EIO,
-			       "cannot read %s", path);
 	buf[r] = '\0';
 	errno = 0;
 	v = strtoul(buf, &end, 10);

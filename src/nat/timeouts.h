@@ -50,6 +50,12 @@ const struct nat_timeout *nat_timeouts_table(size_t *n);
 
 /* Index of @name in the table (exact, case-insensitive), or -1. */
 int nat_timeout_find(const char *name);
+/*
+ * Mark in @sel (indexes of the table) the states @word names: one of the
+ * HOWTO's three words (tcp, tcpfin, udp) or a state name, case ignored.
+ * -1 when unknown.  Used by `timeouts set` and by rules' `timeout`.
+ */
+int nat_timeout_select(const char *word, bool *sel);
 
 /* A set of values, one per table entry; has[i] says whether val[i] is
  * given.  Zero-initialised means empty. */

@@ -809,6 +809,10 @@ static const struct col_case kw_ok[] = {
 	  "tcp-time-wait:60 comment=x",
 	  "out eth0 proto tcp timeout tcp-established=7200,tcp-fin-wait=60,"
 	  "tcp-close-wait=60,tcp-last-ack=60,tcp-time-wait=60 comment x" },
+	/* case is ignored, as by `timeouts set`: group words too */
+	{ "out eth0 proto udp timeout UDP=9",
+	  "out=eth0 masq proto=17 timeout=udp-unreplied:9,udp-stream:9",
+	  "out eth0 proto udp timeout udp-unreplied=9,udp-stream=9" },
 	{ "out eth0 from 10.0.0.0/8 snat 203.0.113.1 proto udp dport 53 "
 	  "ti udp=5s early",
 	  "out=eth0 early src=10.0.0.0/8 snat to=203.0.113.1-203.0.113.1 "
