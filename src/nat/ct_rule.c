@@ -169,10 +169,11 @@ fwd_match(const struct nat_forward *f, const struct ct_entry *ce)
 		return false;
 	if (!f->has_toport)
 		return ce->reply.sport == ce->orig.dport;
-	if (f->toport.lo == f->toport.hi)
-		return ce->reply.sport == f->toport.lo;
-	/* a range maps onto a range of the same length, in order */
-	return ce->reply.sport == f->toport.lo + (ce->orig.dport - hit->lo);
+	/* a target range: the rule asks for no offset mapping (nft's
+	 * "dnat to A:LO-HI"), so the kernel takes a free port anywhere in
+	 * it, not necessarily LO + (dport - dport's LO) */
+	return ce->reply.sport >= f->toport.lo &&
+	       ce->reply.sport <= f->toport.hi;
 }
 
 char *

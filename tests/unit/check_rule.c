@@ -1207,8 +1207,14 @@ static const struct {
 	  CT_ST_DST_NAT, "-" },
 	{ "range onto a range", 17, "192.0.2.5", "198.51.100.2", 7, 5003,
 	  "192.168.1.20", "192.0.2.5", 6003, 7, CT_ST_DST_NAT, "fwd3" },
-	{ "range, mapped elsewhere", 17, "192.0.2.5", "198.51.100.2", 7, 5003,
-	  "192.168.1.20", "192.0.2.5", 6004, 7, CT_ST_DST_NAT, "-" },
+	/* the kernel takes any free port of the target range (no offset:
+	 * seen in a namespace, 5003 and 5007 both became 6000) */
+	{ "range onto the range's first port", 17, "192.0.2.5", "198.51.100.2",
+	  7, 5003, "192.168.1.20", "192.0.2.5", 6000, 7, CT_ST_DST_NAT,
+	  "fwd3" },
+	{ "range, mapped outside the target range", 17, "192.0.2.5",
+	  "198.51.100.2", 7, 5003, "192.168.1.20", "192.0.2.5", 6010, 7,
+	  CT_ST_DST_NAT, "-" },
 	{ "range, source not allowed", 17, "203.0.113.9", "198.51.100.2", 7,
 	  5003, "192.168.1.20", "203.0.113.9", 6003, 7, CT_ST_DST_NAT, "-" },
 	{ "tcp+udp forward, udp", 17, "192.0.2.10", "198.51.100.2", 1, 2222,
