@@ -31,6 +31,7 @@ enum {
 	TOP_RF_REBUILD = 1 << 1,	/* recompute header/rows, then draw */
 	TOP_RF_QUIT = 1 << 2,
 	TOP_RF_RETIME = 1 << 3,		/* the refresh interval changed */
+	TOP_RF_RULES = 1 << 4,		/* the staged rules may have changed */
 };
 
 struct top_ui_ops {

@@ -213,6 +213,7 @@ static int
 cmd_masqsh(struct top_app *app, const char *line)
 {
 	char *in = NULL, *text = NULL;
+	int rc;
 
 	if (!line) {
 		if (!app->ui || !app->ui->prompt)
@@ -224,20 +225,23 @@ cmd_masqsh(struct top_app *app, const char *line)
 		}
 		line = in;
 	}
-	top_shell_run(app, line, true, &text);
+	rc = top_shell_run(app, line, true, &text);
 	shell_show(app, line, text);
 	free(text);
 	free(in);
-	return TOP_RF_REBUILD;
+	/* masq add, forward del, rollback...: the rule column follows */
+	return TOP_RF_REBUILD | (rc == 0 ? TOP_RF_RULES : 0);
 }
 
 /*
  * The filter that names the connection @ce: protocol, original source
  * and destination, and the ports where the protocol has them.  Ids are
  * not in the filter language, so two entries differing only in their
- * zone are both named; kill says how many it deleted.
+ * zone are both named; kill says how many it deleted.  false when the
+ * protocol has no ports: then every such flow between the two hosts is
+ * named, and the question must say so.
  */
-static void
+static bool
 kill_line(const struct ct_entry *ce, char *buf, size_t len)
 {
 	char src[CT_ADDRSTRLEN], dst[CT_ADDRSTRLEN];
@@ -256,6 +260,7 @@ kill_line(const struct ct_entry *ce, char *buf, size_t len)
 	if (ports)
 		snprintf(buf + n, len - (size_t)n, " and sport %u and dport %u",
 			 ce->orig.sport, ce->orig.dport);
+	return ports;
 }
 
 /* d: masqsh's 'kill' with the filter naming the entry under the cursor,
@@ -264,15 +269,18 @@ static int
 cmd_delete(struct top_app *app)
 {
 	struct ct_entry ce;
-	char line[400], q[460], *text = NULL;
+	char line[400], q[480], *text = NULL;
 
 	if (!cursor_entry(app, &ce)) {
 		snprintf(app->status, sizeof(app->status),
 			 "no entry under the cursor (connections view)");
 		return TOP_RF_REDRAW;
 	}
-	kill_line(&ce, line, sizeof(line));
-	snprintf(q, sizeof(q), "run '%s'? (y/n)", line);
+	if (kill_line(&ce, line, sizeof(line)))
+		snprintf(q, sizeof(q), "run '%s'? (y/n)", line);
+	else
+		snprintf(q, sizeof(q), "run '%s'? It deletes every such flow "
+			 "between these two hosts (y/n)", line);
 	if (!app->ui || !app->ui->confirm ||
 	    !app->ui->confirm(app->ui_data, q)) {
 		snprintf(app->status, sizeof(app->status), "not deleted");

@@ -147,7 +147,7 @@ alerts_thread(void *data)
 	/* The first read was top_run()'s: wait, read, publish, again. */
 	pthread_mutex_lock(&ap->mu);
 	for (;;) {
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_sec += ALERTS_PERIOD;
 		while (!ap->stop &&
 		       pthread_cond_timedwait(&ap->cv, &ap->mu, &ts) == 0)
@@ -168,10 +168,16 @@ alerts_thread(void *data)
 static void
 alerts_start(struct alerts_poll *ap, const char *db)
 {
+	pthread_condattr_t ca;
 	sigset_t all, old;
 
 	pthread_mutex_init(&ap->mu, NULL);
-	pthread_cond_init(&ap->cv, NULL);
+	/* the wait's deadline is on the monotonic clock: a clock step
+	 * backwards must not stall the alerts */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ap->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	ap->db = db;
 	/* Signals stay with the main thread (its poll() must see them). */
 	sigfillset(&all);
@@ -321,6 +327,46 @@ build(struct run *r, struct top_screen *s)
 		top_view_build(&a->m, a->top, a->page, &a->grid);
 }
 
+/* The dump's and the listener's annotate hook (see top_run()). */
+static void
+run_annotate(struct ct_entry *ce, void *data)
+{
+	struct run *r = data;
+
+	if (r->rules)
+		ct_rules_annotate(ce, r->rules);
+}
+
+/*
+ * After a masqsh command from ':': load the staged rules again, hand them
+ * to the event listener's hook and name the rule of every entry held.
+ * Without a database (or when it cannot be read) the column stays as is.
+ */
+static void
+rules_reload(struct run *r)
+{
+	struct ct_rules *cr = NULL;
+	struct ct_entry ce;
+	struct masq_err e;
+	size_t i, n;
+
+	err_init(&e);
+	if (ct_rules_load(r->app.db, &cr, &e) < 0 || !cr) {
+		err_done(&e);
+		return;
+	}
+	err_done(&e);
+	ct_rules_free(r->rules);	/* run_annotate() reads r->rules */
+	r->rules = cr;
+	n = top_table_count(r->t);
+	for (i = 0; i < n; i++) {
+		struct top_ent *te = top_table_at(r->t, i);
+
+		top_ent_to_ct(r->t, te, r->app.m.now, &ce);
+		te->rule = (uint32_t)ct_rules_match(cr, &ce);
+	}
+}
+
 static int
 run_screen(struct run *r, const struct top_opts *o, struct masq_err *e)
 {
@@ -363,6 +409,8 @@ run_screen(struct run *r, const struct top_opts *o, struct masq_err *e)
 		}
 		if (flags & TOP_RF_QUIT)
 			break;
+		if (flags & TOP_RF_RULES)
+			rules_reload(r);
 		now = mono();
 		if (now >= next || (flags & TOP_RF_RETIME)) {
 			next = now + r->app.interval_ms / 1000.0;
@@ -444,10 +492,10 @@ top_run(const struct top_opts *o, struct masq_err *e)
 		r.rules = NULL;
 	}
 	err_done(&re);
-	if (r.rules) {
-		q.annotate = ct_rules_annotate;
-		q.annotate_data = r.rules;
-	}
+	/* through r, not r.rules itself: the event listener keeps a copy
+	 * of the query, and ':' may load the rules again (rules_reload()) */
+	q.annotate = run_annotate;
+	q.annotate_data = &r;
 	eo.query = &q;
 	r.ct = ct_open(e);
 	if (!r.ct)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/out.h"
+#include "core/tok.h"
 #include "core/xalloc.h"
 #include "shell/cmd.h"
 #include "tui/app.h"
@@ -57,35 +58,43 @@ shell_is_confirm(const char *w)
 static const struct cmd_entry *
 shell_refused(const char *line, const char **why)
 {
-	const char *words[8];
-	char buf[256], *p, *save = NULL;
-	const struct cmd_entry *ent;
+	const struct cmd_entry *ent = NULL;
+	const char **words = NULL;
+	struct tok_list tl;
 	struct masq_err e;
-	size_t n = 0, used = 0, i;
+	size_t used = 0, i;
 
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (p = strtok_r(buf, " \t", &save); p && n < 8;
-	     p = strtok_r(NULL, " \t", &save))
-		words[n++] = p;
-	if (!n)
-		return NULL;
+	/* the words as cmd_run_line() will see them (quotes and all) */
 	err_init(&e);
-	ent = cmd_find(words, n, &used, &e);
+	if (tok_split(&tl, line, 0, &e) == -1) {
+		err_done(&e);
+		return NULL;	/* cmd_run_line() reports the error */
+	}
+	if (tl.n) {
+		words = xcalloc(tl.n, sizeof(*words));
+		for (i = 0; i < tl.n; i++)
+			words[i] = tl.v[i].s;
+		ent = cmd_find(words, tl.n, &used, &e);
+	}
 	err_done(&e);
 	if (ent == &cmd_watch_entry || ent == &cmd_engine_entry ||
 	    ent == &cmd_confirm_timer_entry) {
 		*why = "runs until interrupted";
-		return ent;
-	}
-	if (ent != &cmd_apply_entry && ent != &cmd_rollback_entry)
-		return NULL;
-	for (i = used; i < n; i++)
-		if (shell_is_confirm(words[i])) {
+	} else if (ent == &cmd_apply_entry || ent == &cmd_rollback_entry) {
+		for (i = used; i < tl.n; i++)
+			if (shell_is_confirm(words[i]))
+				break;
+		if (i < tl.n)
 			*why = "with 'confirm' starts a timer that only masqsh "
 			       "can run";
-			return ent;
-		}
-	return NULL;
+		else
+			ent = NULL;
+	} else {
+		ent = NULL;
+	}
+	free(words);
+	tok_list_done(&tl);
+	return ent;
 }
 
 /* Append what @fp holds (from its start) to the memstream @to. */

@@ -183,6 +183,13 @@ add_tcp 77 8080
 check "a new entry arrives by event" wait_for '192\.168\.7\.77:40077'
 check "new/s counted it or the count rose" wait_for "^conntrack $before/"
 
+check "no rule made it yet" wait_for '192\.168\.7\.77:40077 .* -$'
+keys : C-u 'masq add out lo from 192.168.7.77' Enter
+check ": masq add ran" wait_for '^added masq rule 1 '
+keys Escape
+check "the rule column follows the rule staged from ':'" \
+	wait_for '192\.168\.7\.77:40077 .* 1$'
+
 keys Enter
 check "Enter shows the details (both tuples)" wait_for '^  reply +198\.51\.100\.9:'
 keys q
@@ -203,8 +210,11 @@ check "q quits" sh -c "sleep 0.5; ! tmux -L $sock capture-pane -p -t mt | grep -
 nsx "$MASQTOP" -b -w 50 -a > "$tmp/b50"
 check "batch -w 50: no line longer than 50" awk 'length > 50 { exit 1 }' "$tmp/b50"
 check "batch has no escape codes" sh -c "! grep -q \$'\\033' $tmp/b50"
+MASQSH_DB="$tmp/none/masq.db" nsx "$MASQTOP" -b -w 80 >"$tmp/nodb" 2>&1
+check "batch without a database: it runs" \
+	sh -c "head -n 1 $tmp/nodb | grep -q '^conntrack '"
 check "batch without a database: no alerts line" \
-	test "$(MASQSH_DB="$tmp/none/masq.db" nsx "$MASQTOP" -b -w 80 | sed -n 4p)" = ""
+	test "$(sed -n 4p "$tmp/nodb")" = ""
 if [ -n "$alerts" ]; then
 	sqlite3 "$db" "INSERT INTO alerts (raised_at, kind, key, message)
 		VALUES (strftime('%s', 'now'), 'insert-failed', '', 'inserts failing')"
@@ -233,8 +243,8 @@ nsx "$MASQTOP" -b -w 200 -s src --lines 5 > "$tmp/b5"
 check "batch --lines 5: header, titles and 5 rows" test "$(wc -l < "$tmp/b5")" = 10
 check "batch --lines 5: the head of the full listing" \
 	test "$(sed -n 6,10p "$tmp/b5" | awk '{ print $2 }')" = "$(sed -n 6,10p "$tmp/ball" | awk '{ print $2 }')"
-check "--lines 0 is refused" sh -c "! ip netns exec $ns $MASQTOP -b --lines 0 2>/dev/null"
-check "--lines needs -b" sh -c "! ip netns exec $ns $MASQTOP --lines 5 </dev/null >/dev/null 2>&1"
+check "--lines 0 is refused" sh -c "ip netns exec $ns $MASQTOP -b --lines 0 2>&1 | grep -q 'bad line count'"
+check "--lines needs -b" sh -c "ip netns exec $ns $MASQTOP --lines 5 </dev/null 2>&1 | grep -q -- '--lines needs -b'"
 
 echo "$pass passed, $failn failed"
 [ "$failn" = 0 ]

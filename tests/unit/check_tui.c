@@ -394,12 +394,20 @@ START_TEST(test_keys_masqsh)
 	ck_assert_str_eq(app.status, "'apply' with 'confirm' starts a timer "
 			 "that only masqsh can run; run it in masqsh, not "
 			 "from masqtop");
+	/* read with masqsh's own tokenizer: quoting does not hide it */
+	top_cmd_run(&app, "masqsh apply \"confirm\" 30");
+	ck_assert_str_eq(app.status, "'apply' with 'confirm' starts a timer "
+			 "that only masqsh can run; run it in masqsh, not "
+			 "from masqtop");
 	top_cmd_run(&app, "masqsh rollback 2 conf 30");
 	ck_assert_str_eq(app.status, "'rollback' with 'confirm' starts a "
 			 "timer that only masqsh can run; run it in masqsh, "
 			 "not from masqtop");
+	/* a command that ran may have changed the rules: the loop reloads
+	 * them for the rule column; a failed one leaves them */
+	ck_assert(top_cmd_run(&app, "masqsh help kill") & TOP_RF_RULES);
 	stub_paged[0] = '\0';
-	top_cmd_run(&app, "masqsh frobnicate");	/* error, caret: paged */
+	ck_assert(!(top_cmd_run(&app, "masqsh frobnicate") & TOP_RF_RULES));
 	ck_assert_msg(strstr(stub_paged, "\nmasqsh: error: unknown command "
 			     "'frobnicate'\n  frobnicate\n  ^~~"),
 		      "%s", stub_paged);
