@@ -1,8 +1,9 @@
-# src/core: errors, printer, allocation, tokenizer, the store, conntrack entry model and filter language.
+# src/core: errors, printer, allocation and heap policy, tokenizer, the store, conntrack entry model and filter language.
 src_libmasq_a_SOURCES += \
 	src/core/err.c src/core/err.h \
 	src/core/out.c src/core/out.h \
 	src/core/xalloc.c src/core/xalloc.h \
+	src/core/mem.c src/core/mem.h \
 	src/core/store.c src/core/store.h \
 	src/core/tok.c src/core/tok.h \
 	src/core/ctent.c src/core/ctent.h \

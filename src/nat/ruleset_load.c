@@ -16,12 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/mman.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
+#include "core/mem.h"
 #include "core/xalloc.h"
 
 #include "core/store.h"
@@ -112,60 +108,21 @@ out:
 }
 
 /*
- * A large rule set is followed by a lot of small allocations: the parsed
- * rules, then the libnftnl objects, the printed table and the netlink
- * batch, about 2.5 KiB per rule in all (at least 6 MiB is reserved, so
- * that two whole huge pages fit), every byte of it fresh memory.
- * Each fresh 4 KiB page costs a page fault, and on a virtual machine a
- * fault is expensive: at 10,000 rules the faults were a fifth of an
- * apply.  So, once per process and only for LOAD_HEAP_MIN_RULES rules or
- * more, the heap is grown up front by that estimate and the new part is
- * marked for transparent huge pages (what glibc's tunable
- * glibc.malloc.hugetlb=1 does), so one fault maps 2 MiB.  The block is
- * freed at once and malloc hands it out again; mallopt() keeps it in the
- * heap (no trim, and blocks up to 32 MiB come from the heap rather than
- * from mmap(), so the batch pages land there too).  Where the kernel has
- * THP off, or malloc is not glibc's sbrk heap (ASan, valgrind), this
- * changes nothing but the mallopt() settings.
+ * Loading is followed by a lot of small allocations: the parsed rules,
+ * then the libnftnl objects, the printed table and the netlink batch,
+ * about 2.5 KiB per rule in all, every byte of it fresh memory.  So the
+ * heap for that is made ready up front (core/mem.h): filled in with one
+ * call for a small set, marked for huge pages from about 400 rules up
+ * (MEM_HUGE_FROM).  At 10,000 rules the page faults were a fifth of an
+ * apply; at 100 rules, with the netlink batch in an mmap() of its own,
+ * they were 220, and are 130 now.
  */
-#define LOAD_HEAP_MIN_RULES 500
 #define LOAD_HEAP_PER_RULE 2560
-#define LOAD_HEAP_MIN (6u << 20)	/* two whole huge pages after alignment */
-#define LOAD_HEAP_MAX (30u << 20)
-#define LOAD_HUGE (2u << 20)
 
 static void
 load_heap_reserve(size_t n_rules)
 {
-#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
-	static bool done;
-	size_t want;
-	uintptr_t b0, b1;
-	void *p;
-
-	if (done || n_rules < LOAD_HEAP_MIN_RULES)
-		return;
-	done = true;
-	want = n_rules > LOAD_HEAP_MAX / LOAD_HEAP_PER_RULE ? LOAD_HEAP_MAX :
-		n_rules * LOAD_HEAP_PER_RULE;
-	if (want < LOAD_HEAP_MIN)
-		want = LOAD_HEAP_MIN;
-	mallopt(M_MMAP_THRESHOLD, 32 << 20);
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-	b0 = (uintptr_t)sbrk(0);
-	p = malloc(want);
-	b1 = (uintptr_t)sbrk(0);
-	if (p && b0 != (uintptr_t)-1 && b1 != (uintptr_t)-1) {
-		b0 = (b0 + LOAD_HUGE - 1) & ~(uintptr_t)(LOAD_HUGE - 1);
-		if (b1 > b0 + LOAD_HUGE)
-			madvise((void *)b0,
-				(b1 - b0) & ~(uintptr_t)(LOAD_HUGE - 1),
-				MADV_HUGEPAGE);
-	}
-	free(p);
-#else
-	(void)n_rules;
-#endif
+	mem_reserve(n_rules * LOAD_HEAP_PER_RULE);
 }
 
 /*

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/mem.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "shell/cmd.h"
@@ -170,6 +171,7 @@ main(int argc, char **argv)
 	char *line;
 	int c;
 
+	mem_warm(MEM_WARM_START);
 	while ((c = getopt_long(argc, argv, "+c:f:jnVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/mem.h"
 #include "tui/loop.h"
 #include "tui/view.h"
 
@@ -73,6 +74,7 @@ main(int argc, char **argv)
 	double d;
 	int c, rc;
 
+	mem_warm(MEM_WARM_START);
 	setlocale(LC_ALL, "");
 	o.db = getenv("MASQSH_DB");
 	if (!o.db)

@@ -13,8 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "core/err.h"
+#include "core/mem.h"
 #include "core/out.h"
 #include "core/tok.h"
 
@@ -387,6 +393,134 @@ START_TEST(test_out_text)
 }
 END_TEST
 
+/* ---- mem: heap filled in ahead ------------------------------------------- */
+
+/*
+ * These look at glibc's heap itself, so they cannot run where malloc is
+ * another one: AddressSanitizer's (the --enable-asan build) hands out
+ * fresh memory after a free() and keeps no sbrk heap.
+ */
+#if defined(__SANITIZE_ADDRESS__) || !defined(__GLIBC__)
+#define NEED_GLIBC_HEAP()						\
+	do {								\
+		printf("check_core: SKIP %.*s: malloc is not glibc's "	\
+		       "(AddressSanitizer build)\n",			\
+		       (int)strlen(__func__) - 3, __func__);		\
+		return;							\
+	} while (0)
+#else
+#define NEED_GLIBC_HEAP() do { } while (0)
+#endif
+
+/* How many pages of [@p, @p + @n) are in memory, before anyone wrote them. */
+static size_t
+resident_pages(const void *p, size_t n, size_t *total)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(pg - 1);
+	size_t len = (uintptr_t)p + n - a, i, in = 0;
+	unsigned char *v;
+
+	*total = (len + pg - 1) / pg;
+	v = malloc(*total);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(mincore((void *)a, len, v), 0);
+	for (i = 0; i < *total; i++)
+		in += v[i] & 1;
+	free(v);
+	return in;
+}
+
+/* Blocks in an mmap() of their own, per glibc. */
+static size_t
+mmapped_blocks(void)
+{
+#ifdef __GLIBC__
+	return mallinfo2().hblks;
+#else
+	return 0;
+#endif
+}
+
+/* What mem_reserve() filled in is what the next malloc() of that size gets,
+ * and it is in memory before the first write: no fault per page. */
+START_TEST(test_mem_reserve_filled)
+{
+	size_t n = 600u << 10, in, total;
+	char *p;
+
+	NEED_GLIBC_HEAP();
+
+	mem_warm(MEM_WARM_START);
+	mem_reserve(n);
+	p = malloc(n - 64);
+	ck_assert_ptr_nonnull(p);
+	in = resident_pages(p, n - 64, &total);
+	ck_assert_msg(in == total, "%zu of %zu pages in memory", in, total);
+	free(p);
+}
+END_TEST
+
+/* Without mem_reserve() the same fresh heap is not in memory: the check
+ * above can tell the two apart. */
+START_TEST(test_mem_fresh_not_filled)
+{
+	size_t n = 600u << 10, in, total;
+	char *p;
+
+	NEED_GLIBC_HEAP();
+
+	mem_warm(MEM_WARM_START);
+	p = malloc(n);
+	ck_assert_ptr_nonnull(p);
+	in = resident_pages(p + MEM_WARM_START, n - MEM_WARM_START, &total);
+	ck_assert_msg(in < total, "all %zu pages in memory", total);
+	free(p);
+}
+END_TEST
+
+/* After mem_warm() a 320 KiB block (an apply's netlink batch) comes from
+ * the heap, not from an mmap() of its own; from MEM_HUGE_FROM up it is
+ * still mmap()ed. */
+START_TEST(test_mem_warm_keeps_blocks_on_heap)
+{
+	size_t before;
+	void *p;
+
+	NEED_GLIBC_HEAP();
+
+	mem_warm(MEM_WARM_START);
+	before = mmapped_blocks();
+	p = malloc(320u << 10);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(mmapped_blocks(), before);
+	free(p);
+	p = malloc(MEM_HUGE_FROM + 4096);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(mmapped_blocks(), before + 1);
+	free(p);
+}
+END_TEST
+
+/* A large reserve (a big rule set) keeps even 8 MiB blocks on the heap for
+ * the rest of the process. */
+START_TEST(test_mem_reserve_huge)
+{
+	size_t before;
+	void *p;
+
+	NEED_GLIBC_HEAP();
+
+	mem_warm(MEM_WARM_START);
+	mem_reserve(MEM_HUGE_MIN);
+	before = mmapped_blocks();
+	p = malloc(8u << 20);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(mmapped_blocks(), before);
+	free(p);
+}
+END_TEST
+
 static Suite *
 core_suite(void)
 {
@@ -412,6 +546,13 @@ core_suite(void)
 	tcase_add_test(tc, test_out_json);
 	tcase_add_test(tc, test_out_json_autoclose);
 	tcase_add_test(tc, test_out_text);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mem");
+	tcase_add_test(tc, test_mem_reserve_filled);
+	tcase_add_test(tc, test_mem_fresh_not_filled);
+	tcase_add_test(tc, test_mem_warm_keeps_blocks_on_heap);
+	tcase_add_test(tc, test_mem_reserve_huge);
 	suite_add_tcase(s, tc);
 	return s;
 }
