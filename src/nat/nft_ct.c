@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
@@ -426,15 +425,10 @@ nft_ct_objref_text(const struct nftnl_expr *x, char *buf, size_t size)
 
 /* ---- read-back ---- */
 
-struct rd {
-	struct nft_tab *t;
-	int err;
-};
-
-static int
-obj_cb(const struct nlmsghdr *nlh, void *data)
+int
+nft_ct_obj_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct rd *rd = data;
+	struct nft_rd *rd = data;
 	struct nftnl_obj *o = nftnl_obj_alloc();
 
 	if (!o || nftnl_obj_nlmsg_parse(nlh, o) < 0) {
@@ -449,54 +443,4 @@ obj_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	nft_tab_add_obj(rd->t, o);
 	return MNL_CB_OK;
-}
-
-int
-nft_ct_read(struct mnl_socket *nl, struct nft_tab *t, struct masq_err *e)
-{
-	size_t bufsz = MNL_SOCKET_BUFFER_SIZE * 4;
-	char *buf = xmalloc(bufsz);
-	struct nlmsghdr *nlh;
-	uint32_t seq = (uint32_t)time(NULL) + 7;
-	uint32_t portid = mnl_socket_get_portid(nl);
-	struct rd rd = { t, 0 };
-	int ret = -1;
-
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETOBJ, (uint16_t)t->family,
-				    NLM_F_DUMP, seq);
-	mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, NAT_TABLE_NAME);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot ask the kernel for the "
-			"objects of table %s", NAT_TABLE_NAME);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, bufsz);
-		int r;
-
-		if (n < 0) {
-			err_sys(e, MASQ_EKERNEL, errno, "reading the objects "
-				"of table %s failed", NAT_TABLE_NAME);
-			goto out;
-		}
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, obj_cb, &rd);
-		if (r < 0) {
-			if (errno == ENOENT)
-				break;
-			err_sys(e, MASQ_EFAIL, errno, "reading the objects of "
-				"table %s failed", NAT_TABLE_NAME);
-			goto out;
-		}
-		if (r == MNL_CB_STOP)
-			break;
-	}
-	if (rd.err) {
-		err_set(e, MASQ_EFAIL, "cannot parse an object of table %s as "
-			"the kernel sent it", NAT_TABLE_NAME);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(buf);
-	return ret;
 }

@@ -62,8 +62,16 @@ char *nft_ct_objs_text(const struct nft_tab *t, bool script);
  * expression into @buf; false when @x is something else. */
 bool nft_ct_objref_text(const struct nftnl_expr *x, char *buf, size_t size);
 
-/* Read the objects of our table @t (present) from the kernel. */
-struct mnl_socket;
-int nft_ct_read(struct mnl_socket *nl, struct nft_tab *t, struct masq_err *e);
+/*
+ * Read-back (nft_read.c runs the one dump loop): where a dump callback
+ * puts what it parsed, and the callback for the objects of our table,
+ * which adds each one to @data's table.
+ */
+struct nft_rd {
+	struct nft_tab *t;
+	int err;		/* non-zero: a message did not parse */
+};
+struct nlmsghdr;
+int nft_ct_obj_cb(const struct nlmsghdr *nlh, void *data);
 
 #endif

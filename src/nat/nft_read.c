@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * nft_read.c - reading our tables back from the kernel over netlink: a
- * table, chain and rule dump per family, filtered to table "masqsh", parsed
- * into the same libnftnl structure the compiler builds so that one printer
- * serves both.  Whatever a hand edit put in our table is kept; nothing
+ * table, chain, rule and object dump per family (nft_ct.c parses the
+ * objects), filtered to table "masqsh", parsed into the same libnftnl
+ * structure the compiler builds so that one printer serves both.  Whatever a hand edit put in our table is kept; nothing
  * outside it is read.
  */
 #include "config.h"
@@ -22,15 +22,10 @@
 #include "nat/nft_int.h"
 #include "nat/nft_ct.h"
 
-struct rd {
-	struct nft_tab *t;
-	int err;
-};
-
 static int
 table_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct rd *rd = data;
+	struct nft_rd *rd = data;
 	struct nftnl_table *tb = nftnl_table_alloc();
 
 	if (!tb || nftnl_table_nlmsg_parse(nlh, tb) < 0) {
@@ -52,7 +47,7 @@ out:
 static int
 chain_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct rd *rd = data;
+	struct nft_rd *rd = data;
 	struct nftnl_chain *ch = nftnl_chain_alloc();
 
 	if (!ch || nftnl_chain_nlmsg_parse(nlh, ch) < 0) {
@@ -73,7 +68,7 @@ chain_cb(const struct nlmsghdr *nlh, void *data)
 static int
 rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct rd *rd = data;
+	struct nft_rd *rd = data;
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	const char *chain;
 	size_t i;
@@ -108,14 +103,15 @@ dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t, mnl_cb_t cb,
 	char *buf = xmalloc(bufsz);
 	struct nlmsghdr *nlh;
 	uint32_t seq = (uint32_t)time(NULL), portid = mnl_socket_get_portid(nl);
-	struct rd rd = { t, 0 };
+	struct nft_rd rd = { t, 0 };
 	int ret = -1;
 
 	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)t->family,
 				    NLM_F_DUMP, seq);
 	if (type != NFT_MSG_GETTABLE) {
-		/* The kernel filters chain and rule dumps by table. */
+		/* The kernel filters chain, rule and object dumps by table. */
 		uint16_t attr = type == NFT_MSG_GETCHAIN ? NFTA_CHAIN_TABLE :
+			type == NFT_MSG_GETOBJ ? NFTA_OBJ_TABLE :
 			NFTA_RULE_TABLE;
 
 		mnl_attr_put_strz(nlh, attr, NAT_TABLE_NAME);
@@ -177,7 +173,7 @@ nft_kernel_read(struct nat_compiled **cp, struct masq_err *e)
 			continue;
 		if (dump(nl, NFT_MSG_GETCHAIN, t, chain_cb, e) < 0 ||
 		    dump(nl, NFT_MSG_GETRULE, t, rule_cb, e) < 0 ||
-		    nft_ct_read(nl, t, e) < 0)	/* ct objects, nft_ct.c */
+		    dump(nl, NFT_MSG_GETOBJ, t, nft_ct_obj_cb, e) < 0)
 			goto fail;
 	}
 	mnl_socket_close(nl);
