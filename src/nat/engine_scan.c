@@ -128,14 +128,6 @@ budget_of(const struct scan_run *run, const struct ct_entry *ce)
 	return ENGINE_BUDGET_DEFAULT;
 }
 
-static bool
-has_ports(uint8_t proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
-	       proto == IPPROTO_SCTP || proto == IPPROTO_DCCP ||
-	       proto == IPPROTO_UDPLITE;
-}
-
 static int
 scan_cb(const struct ct_entry *ce, void *data, struct masq_err *e)
 {
@@ -150,7 +142,7 @@ scan_cb(const struct ct_entry *ce, void *data, struct masq_err *e)
 	hk[0] = ce->family;
 	memcpy(hk + 1, ce->orig.src.b, 16);
 	cmap_get(&run->hosts, hk, &fresh)->count++;
-	if (!(ce->status & CT_ST_SRC_NAT) || !has_ports(ce->proto))
+	if (!(ce->status & CT_ST_SRC_NAT) || !nat_proto_has_ports(ce->proto))
 		return 0;
 
 	memset(k, 0, sizeof(k));

@@ -314,6 +314,24 @@ bool nat_helper_has_ipv6(const char *name);
 int nat_net_parse(struct nat_net *n, const char *s, int want_family);
 /* "192.168.1.0/24" or "10.0.0.1" (full prefix printed bare).  Caller frees. */
 char *nat_net_format(const struct nat_net *n);
+/*
+ * Matching a flow's values against a rule's columns, for the user-space
+ * readers of the rules (conntrack attribution, explain, the engine); the
+ * kernel side is what nft_build.c compiles.
+ */
+/* Does protocol @num carry ports: tcp, udp, dccp, sctp, udplite? */
+bool nat_proto_has_ports(uint8_t num);
+/* Is address @a (@family: 4 or 16 bytes) inside network @n? */
+bool nat_net_has(const struct nat_net *n, int family, const uint8_t *a);
+/* 1: in @l (no includes means any address), 0: in none of its includes,
+ * -1: in one of its exclusions. */
+int nat_netlist_has(const struct nat_netlist *l, int family,
+		    const uint8_t *a);
+/* Does interface @name match @ifn ("ppp+" matches ppp0 and ppp too)? */
+bool nat_ifname_match(const struct nat_ifname *ifn, const char *name);
+/* Is @port inside one of @p's ranges (@p->neg is the caller's)? */
+bool nat_ports_has(const struct nat_ports *p, uint16_t port);
+
 /* Protocol name/number: built in for the common ones (as netbase names
  * them; the file may be missing), else /etc/protocols; -1 if unknown. */
 int nat_proto_lookup(const char *s);

@@ -4,9 +4,11 @@
  * names for the rule parsers (see rule.h and rule_int.h).
  *
  * Owns: nat_net_parse/format, protocol names (built in for the common
- * ones, else /etc/protocols), the /etc/services lookup, and the span parsers for the parts of a rule that are
- * addresses or interface names (nets, net lists with '!' exclusions,
- * the SNAT address or range, interface lists with the "ppp+" wildcard).
+ * ones, else /etc/protocols), the /etc/services lookup, the span parsers
+ * for the parts of a rule that are addresses or interface names (nets,
+ * net lists with '!' exclusions, the SNAT address or range, interface
+ * lists with the "ppp+" wildcard), and matching a flow's address,
+ * interface, protocol and port against those parts.
  * Host bits set beyond a prefix ("10.0.0.1/8") are an error, never
  * silently cleared: the user most likely meant something else, and a
  * canonical text must read back the way it was written.
@@ -243,10 +245,57 @@ nat_proto_name(uint8_t num)
 	return names[num][0] ? names[num] : NULL;
 }
 
+/* ---- matching (declared in rule.h) ---- */
+
 bool
 nat_proto_has_ports(uint8_t num)
 {
 	return num == 6 || num == 17 || num == 33 || num == 132 || num == 136;
+}
+
+bool
+nat_net_has(const struct nat_net *n, int family, const uint8_t *a)
+{
+	unsigned int full = n->plen / 8, rest = n->plen % 8;
+
+	if (n->family != family || memcmp(n->addr, a, full))
+		return false;
+	return !rest || ((n->addr[full] ^ a[full]) & (0xff00 >> rest)) == 0;
+}
+
+int
+nat_netlist_has(const struct nat_netlist *l, int family, const uint8_t *a)
+{
+	bool in = l->n_inc == 0;
+	size_t i;
+
+	for (i = 0; !in && i < l->n_inc; i++)
+		in = nat_net_has(&l->inc[i], family, a);
+	if (!in)
+		return 0;
+	for (i = 0; i < l->n_exc; i++)
+		if (nat_net_has(&l->exc[i], family, a))
+			return -1;
+	return 1;
+}
+
+bool
+nat_ifname_match(const struct nat_ifname *ifn, const char *name)
+{
+	if (ifn->wildcard)
+		return !strncmp(ifn->name, name, strlen(ifn->name));
+	return !strcmp(ifn->name, name);
+}
+
+bool
+nat_ports_has(const struct nat_ports *p, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (port >= p->v[i].lo && port <= p->v[i].hi)
+			return true;
+	return false;
 }
 
 int

@@ -92,8 +92,6 @@ int nat_net_parse_why(struct nat_net *n, const char *s, int want_family);
 int nat_addr_parse(uint8_t *a, const char *s);
 /* "1.2.3.4" / "2001:db8::1" into @buf (at least 46 bytes). */
 void nat_addr_format(char *buf, size_t size, int family, const uint8_t *a);
-/* Same protocol numbers the port-carrying protocols have. */
-bool nat_proto_has_ports(uint8_t num);
 
 /* Value parsers.  All return 0 or -1 with c->e filled (MASQ_EUSAGE). */
 int nat_p_ifname(struct nat_pctx *c, const struct nat_span *sp,
