@@ -37,47 +37,6 @@ struct ct_rules {
 	struct ct_rule_x *x;		/* one per masq rule */
 };
 
-/* Is @a (of @family) inside network @n? */
-static bool
-net_has(const struct nat_net *n, int family, const union ct_addr *a)
-{
-	unsigned int full, rest;
-
-	if (n->family != family)
-		return false;
-	full = n->plen / 8;
-	rest = n->plen % 8;
-	if (memcmp(n->addr, a->b, full))
-		return false;
-	if (!rest)
-		return true;
-	return ((n->addr[full] ^ a->b[full]) & (0xff00 >> rest)) == 0;
-}
-
-/* Includes (none: any) minus exclusions. */
-static bool
-netlist_has(const struct nat_netlist *l, int family, const union ct_addr *a)
-{
-	size_t i;
-	bool in = l->n_inc == 0;
-
-	for (i = 0; !in && i < l->n_inc; i++)
-		in = net_has(&l->inc[i], family, a);
-	if (!in)
-		return false;
-	for (i = 0; i < l->n_exc; i++)
-		if (net_has(&l->exc[i], family, a))
-			return false;
-	return true;
-}
-
-static bool
-proto_has_ports(uint8_t p)
-{
-	return p == IPPROTO_TCP || p == IPPROTO_UDP || p == IPPROTO_SCTP ||
-	       p == IPPROTO_DCCP || p == IPPROTO_UDPLITE;
-}
-
 static bool
 rule_l4_match(const struct nat_rule *r, const struct ct_entry *ce)
 {
@@ -90,15 +49,10 @@ rule_l4_match(const struct nat_rule *r, const struct ct_entry *ce)
 		if (hit == r->proto.neg)
 			return false;
 	}
-	if (r->dport.n) {
-		if (!proto_has_ports(ce->proto))
-			return false;
-		for (i = 0, hit = false; !hit && i < r->dport.n; i++)
-			hit = ce->orig.dport >= r->dport.v[i].lo &&
-			      ce->orig.dport <= r->dport.v[i].hi;
-		if (hit == r->dport.neg)
-			return false;
-	}
+	if (r->dport.n && (!nat_proto_has_ports(ce->proto) ||
+			   nat_ports_has(&r->dport, ce->orig.dport) ==
+			   r->dport.neg))
+		return false;
 	/* Conntrack keeps the connection mark only: a packet-mark rule is
 	 * compared with it too (the usual setups copy one to the other). */
 	if (r->mark.set &&
@@ -122,7 +76,7 @@ rule_action_fits(const struct nat_rule *r, const struct ct_rule_x *x,
 		return false;
 	gw = &ce->reply.dst;
 	gport = ce->reply.dport;
-	if (r->has_ports && proto_has_ports(ce->proto) &&
+	if (r->has_ports && nat_proto_has_ports(ce->proto) &&
 	    (gport < r->ports.lo || gport > r->ports.hi))
 		return false;
 	switch (r->action) {
@@ -148,7 +102,6 @@ static bool
 fwd_match(const struct nat_forward *f, const struct ct_entry *ce)
 {
 	size_t alen = ce->family == AF_INET6 ? 16 : 4, i;
-	const struct nat_port_range *hit = NULL;
 	bool proto;
 
 	if (f->to.family != ce->family ||
@@ -161,11 +114,8 @@ fwd_match(const struct nat_forward *f, const struct ct_entry *ce)
 		proto = ce->proto == IPPROTO_TCP || ce->proto == IPPROTO_UDP;
 	if (!proto)
 		return false;
-	for (i = 0; !hit && i < f->dport.n; i++)
-		if (ce->orig.dport >= f->dport.v[i].lo &&
-		    ce->orig.dport <= f->dport.v[i].hi)
-			hit = &f->dport.v[i];
-	if (!hit || !netlist_has(&f->src, ce->family, &ce->orig.src))
+	if (!nat_ports_has(&f->dport, ce->orig.dport) ||
+	    nat_netlist_has(&f->src, ce->family, ce->orig.src.b) <= 0)
 		return false;
 	if (!f->has_toport)
 		return ce->reply.sport == ce->orig.dport;
@@ -220,8 +170,8 @@ ct_rules_match(const struct ct_rules *cr, const struct ct_entry *ce)
 	for (i = 0; i < cr->rs->n_masq; i++) {
 		r = &cr->rs->masq[i];
 		if (cr->x[i].family != ce->family ||
-		    !netlist_has(&r->src, ce->family, &ce->orig.src) ||
-		    !netlist_has(&r->dst, ce->family, &ce->orig.dst) ||
+		    nat_netlist_has(&r->src, ce->family, ce->orig.src.b) <= 0 ||
+		    nat_netlist_has(&r->dst, ce->family, ce->orig.dst.b) <= 0 ||
 		    !rule_l4_match(r, ce) ||
 		    !rule_action_fits(r, &cr->x[i], ce))
 			continue;

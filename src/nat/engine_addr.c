@@ -231,9 +231,7 @@ engine_detect_uses(const struct nat_ruleset *rs, const char *ifname)
 		for (j = 0; j < r->n_oifs; j++) {
 			const struct nat_ifname *f = &r->oifs[j];
 
-			if (f->wildcard ?
-			    !strncmp(ifname, f->name, strlen(f->name)) :
-			    !strcmp(ifname, f->name))
+			if (nat_ifname_match(f, ifname))
 				return true;
 		}
 	}

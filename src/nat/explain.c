@@ -89,59 +89,6 @@ explain_result_done(struct explain_result *res)
 	explain_result_init(res);
 }
 
-bool
-explain_ifname_match(const struct nat_ifname *ifn, const char *name)
-{
-	if (ifn->wildcard)
-		return !strncmp(ifn->name, name, strlen(ifn->name));
-	return !strcmp(ifn->name, name);
-}
-
-static bool
-net_has(const struct nat_net *n, int family, const uint8_t *a)
-{
-	unsigned int full = n->plen / 8, rest = n->plen % 8;
-
-	if (n->family != family || memcmp(n->addr, a, full))
-		return false;
-	return !rest || ((n->addr[full] ^ a[full]) & (0xff00 >> rest)) == 0;
-}
-
-/* 1 in the list, 0 not in any include, -1 excluded. */
-static int
-netlist_has(const struct nat_netlist *l, int family, const uint8_t *a)
-{
-	bool in = l->n_inc == 0;
-	size_t i;
-
-	for (i = 0; !in && i < l->n_inc; i++)
-		in = net_has(&l->inc[i], family, a);
-	if (!in)
-		return 0;
-	for (i = 0; i < l->n_exc; i++)
-		if (net_has(&l->exc[i], family, a))
-			return -1;
-	return 1;
-}
-
-static bool
-proto_has_ports(uint8_t p)
-{
-	return p == IPPROTO_TCP || p == IPPROTO_UDP || p == IPPROTO_SCTP ||
-	       p == IPPROTO_DCCP || p == IPPROTO_UDPLITE;
-}
-
-static bool
-ports_has(const struct nat_ports *p, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		if (port >= p->v[i].lo && port <= p->v[i].hi)
-			return true;
-	return false;
-}
-
 /* Append a condition to @s ("A and B"). */
 static void
 cond_add(struct explain_step *s, const char *text)
@@ -189,7 +136,7 @@ iface_check(struct explain_step *s, const struct nat_ifname *v, size_t n,
 		return true;
 	}
 	for (i = 0; i < n; i++)
-		if (explain_ifname_match(&v[i], have))
+		if (nat_ifname_match(&v[i], have))
 			return true;
 	snprintf(text, sizeof(text), "%s %.16s, not %s", verb, have, list);
 	miss(s, text);
@@ -237,13 +184,13 @@ fwd_check(const struct nat_forward *fw, const struct explain_flow *f,
 		miss(s, "another protocol");
 		return;
 	}
-	if (netlist_has(&fw->src, f->family, f->src) <= 0) {
+	if (nat_netlist_has(&fw->src, f->family, f->src) <= 0) {
 		miss(s, "the source is not in its 'from'");
 		return;
 	}
 	if (!f->has_dport) {
 		cond_add(s, "the destination port is one it forwards");
-	} else if (!ports_has(&fw->dport, f->dport)) {
+	} else if (!nat_ports_has(&fw->dport, f->dport)) {
 		snprintf(text, sizeof(text), "destination port %u is not one "
 			 "it forwards", f->dport);
 		miss(s, text);
@@ -266,12 +213,12 @@ masq_check(const struct nat_rule *r, const struct explain_flow *f,
 		     "an IPv4 rule");
 		return;
 	}
-	if ((in = netlist_has(&r->src, f->family, f->src)) <= 0) {
+	if ((in = nat_netlist_has(&r->src, f->family, f->src)) <= 0) {
 		miss(s, in < 0 ? "the source is excluded" :
 		     "the source is not in its 'from'");
 		return;
 	}
-	if ((in = netlist_has(&r->dst, f->family, f->dst)) <= 0) {
+	if ((in = nat_netlist_has(&r->dst, f->family, f->dst)) <= 0) {
 		miss(s, in < 0 ? "the destination is excluded" :
 		     "the destination is not in its 'to'");
 		return;
@@ -285,7 +232,7 @@ masq_check(const struct nat_rule *r, const struct explain_flow *f,
 		}
 	}
 	if (r->dport.n) {
-		if (!proto_has_ports(f->proto)) {
+		if (!nat_proto_has_ports(f->proto)) {
 			miss(s, "it matches destination ports; this "
 			     "protocol has none");
 			return;
@@ -293,7 +240,7 @@ masq_check(const struct nat_rule *r, const struct explain_flow *f,
 		if (!f->has_dport) {
 			cond_add(s, "the destination port fits its "
 				 "'dport'");
-		} else if (ports_has(&r->dport, f->dport) == r->dport.neg) {
+		} else if (nat_ports_has(&r->dport, f->dport) == r->dport.neg) {
 			snprintf(text, sizeof(text), "destination port %u "
 				 "does not fit its 'dport'", f->dport);
 			miss(s, text);

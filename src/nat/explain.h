@@ -108,7 +108,4 @@ struct explain_route {
 void explain_route_get(int family, const uint8_t *addr,
 		       struct explain_route *r);
 
-/* Does interface @name match @ifn (exact, or by prefix for "ppp+")? */
-bool explain_ifname_match(const struct nat_ifname *ifn, const char *name);
-
 #endif

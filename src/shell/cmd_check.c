@@ -79,12 +79,11 @@ netlist_covers(const struct nat_netlist *a, const struct nat_netlist *b)
 	return true;
 }
 
+/* Does @a match every interface @b does ("ppp+" covers "ppp0", "ppp1+")? */
 static bool
 ifname_covers(const struct nat_ifname *a, const struct nat_ifname *b)
 {
-	if (!a->wildcard)
-		return !b->wildcard && !strcmp(a->name, b->name);
-	return !strncmp(a->name, b->name, strlen(a->name));
+	return (a->wildcard || !b->wildcard) && nat_ifname_match(a, b->name);
 }
 
 static bool

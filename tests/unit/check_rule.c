@@ -1374,6 +1374,91 @@ START_TEST(test_helpers_set)
 }
 END_TEST
 
+/* ---- matching a flow against a rule's columns (rule.h) ---------------- */
+
+static const struct net_has_case {
+	const char *net, *addr;
+	bool in;
+} net_has_cases[] = {
+	{ "192.168.1.0/24", "192.168.1.0", true },
+	{ "192.168.1.0/24", "192.168.1.255", true },
+	{ "192.168.1.0/24", "192.168.2.1", false },
+	{ "10.0.0.0/9", "10.127.255.255", true },	/* prefix mid-byte */
+	{ "10.0.0.0/9", "10.128.0.0", false },
+	{ "10.1.2.3", "10.1.2.3", true },		/* a host: /32 */
+	{ "10.1.2.3", "10.1.2.4", false },
+	{ "0.0.0.0/0", "203.0.113.9", true },
+	{ "0.0.0.0/0", "2001:db8::1", false },		/* other family */
+	{ "2001:db8::/33", "2001:db8:7fff::1", true },
+	{ "2001:db8::/33", "2001:db8:8000::1", false },
+	{ "2001:db8::/32", "192.0.2.1", false },
+};
+
+START_TEST(test_net_has)
+{
+	const struct net_has_case *c = &net_has_cases[_i];
+	struct nat_net n;
+	uint8_t a[16] = { 0 };
+	int fam = strchr(c->addr, ':') ? AF_INET6 : AF_INET;
+
+	ck_assert_int_eq(nat_net_parse(&n, c->net, 0), 0);
+	ck_assert_int_eq(inet_pton(fam, c->addr, a), 1);
+	ck_assert_msg(nat_net_has(&n, fam, a) == c->in, "%s in %s: want %d",
+		      c->addr, c->net, c->in);
+}
+END_TEST
+
+/* One include list and one exclusion list: 1 in, 0 outside, -1 excluded. */
+START_TEST(test_netlist_has)
+{
+	struct nat_net inc[2], exc[1];
+	struct nat_netlist l = { inc, 2, exc, 1 }, any = { NULL, 0, exc, 1 };
+	uint8_t a[16] = { 0 };
+
+	ck_assert_int_eq(nat_net_parse(&inc[0], "10.0.0.0/8", 0), 0);
+	ck_assert_int_eq(nat_net_parse(&inc[1], "192.168.0.0/16", 0), 0);
+	ck_assert_int_eq(nat_net_parse(&exc[0], "10.9.0.0/16", 0), 0);
+	inet_pton(AF_INET, "10.1.2.3", a);
+	ck_assert_int_eq(nat_netlist_has(&l, AF_INET, a), 1);
+	inet_pton(AF_INET, "192.168.7.7", a);
+	ck_assert_int_eq(nat_netlist_has(&l, AF_INET, a), 1);
+	inet_pton(AF_INET, "10.9.1.1", a);
+	ck_assert_int_eq(nat_netlist_has(&l, AF_INET, a), -1);
+	ck_assert_int_eq(nat_netlist_has(&any, AF_INET, a), -1);
+	inet_pton(AF_INET, "172.16.0.1", a);
+	ck_assert_int_eq(nat_netlist_has(&l, AF_INET, a), 0);
+	ck_assert_int_eq(nat_netlist_has(&any, AF_INET, a), 1);
+}
+END_TEST
+
+START_TEST(test_ifname_ports_match)
+{
+	struct nat_ifname w = { "ppp", true }, x = { "eth0", false };
+	struct nat_ports p = { false, 2, { { 80, 80 }, { 8000, 8080 } } };
+
+	ck_assert(nat_ifname_match(&w, "ppp0"));
+	ck_assert(nat_ifname_match(&w, "ppp"));
+	ck_assert(!nat_ifname_match(&w, "pp0"));
+	ck_assert(nat_ifname_match(&x, "eth0"));
+	ck_assert(!nat_ifname_match(&x, "eth00"));
+	ck_assert(!nat_ifname_match(&x, "eth"));
+
+	ck_assert(nat_ports_has(&p, 80));
+	ck_assert(!nat_ports_has(&p, 81));
+	ck_assert(nat_ports_has(&p, 8000));
+	ck_assert(nat_ports_has(&p, 8080));
+	ck_assert(!nat_ports_has(&p, 8081));
+	p.n = 0;
+	ck_assert(!nat_ports_has(&p, 80));
+
+	ck_assert(nat_proto_has_ports(6) && nat_proto_has_ports(17));
+	ck_assert(nat_proto_has_ports(33) && nat_proto_has_ports(132));
+	ck_assert(nat_proto_has_ports(136));		/* udplite */
+	ck_assert(!nat_proto_has_ports(1) && !nat_proto_has_ports(58));
+	ck_assert(!nat_proto_has_ports(47));		/* gre */
+}
+END_TEST
+
 static Suite *
 rule_suite(void)
 {
@@ -1407,6 +1492,14 @@ rule_suite(void)
 	tcase_add_loop_test(tc, test_helper_parse, 0,
 			    (int)(sizeof(helper_cases) / sizeof(helper_cases[0])));
 	tcase_add_test(tc, test_helpers_set);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("match");
+	tcase_add_loop_test(tc, test_net_has, 0,
+			    (int)(sizeof(net_has_cases) /
+				  sizeof(net_has_cases[0])));
+	tcase_add_test(tc, test_netlist_has);
+	tcase_add_test(tc, test_ifname_ports_match);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ct_rule");

@@ -858,18 +858,6 @@ START_TEST(test_explain)
 }
 END_TEST
 
-START_TEST(test_explain_ifname)
-{
-	struct nat_ifname w = { "ppp", true }, x = { "eth0", false };
-
-	ck_assert(explain_ifname_match(&w, "ppp0"));
-	ck_assert(explain_ifname_match(&w, "ppp"));
-	ck_assert(!explain_ifname_match(&w, "pp0"));
-	ck_assert(explain_ifname_match(&x, "eth0"));
-	ck_assert(!explain_ifname_match(&x, "eth00"));
-}
-END_TEST
-
 static const struct endpoint_case {
 	const char *in, *proto;
 	int ok, family;
@@ -971,7 +959,6 @@ shell_suite(void)
 	tcase_add_test(tc, test_script_locate);
 	tcase_add_test(tc, test_real_table);
 	tcase_add_loop_test(tc, test_explain, 0, N(explain_cases));
-	tcase_add_test(tc, test_explain_ifname);
 	tcase_add_loop_test(tc, test_explain_endpoint, 0, N(endpoint_cases));
 	tcase_add_test(tc, test_revision_rule_count);
 	tcase_add_test(tc, test_revision_rule_ids);
