@@ -27,6 +27,11 @@
 #endif
 #define HUGE (2u << 20)
 
+#ifdef __GLIBC__
+static size_t warm_bytes;	/* mem_warm()'s step, 0 before */
+static bool huge_held;		/* reserve_huge() ran, not yet settled */
+#endif
+
 /* Fill in the pages under [@p, @p + @n) (a heap block, so its pages are
  * mapped: the heap's end is page-aligned). */
 static void
@@ -49,6 +54,7 @@ mem_warm(size_t bytes)
 	if (done)
 		return;
 	done = true;
+	warm_bytes = bytes;
 	/*
 	 * Grow by @bytes at a time; keep blocks below MEM_HUGE_FROM on the
 	 * heap, where mem_reserve() can fill them in and free() keeps them,
@@ -70,18 +76,17 @@ mem_warm(size_t bytes)
 #endif
 }
 
-/* The huge-page reserve; see mem.h. */
+/* The huge-page reserve; see mem.h.  Once until mem_settle(). */
 static void
 reserve_huge(size_t want)
 {
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
-	static bool done;
 	uintptr_t b0, b1;
 	void *p;
 
-	if (done)
+	if (huge_held)
 		return;
-	done = true;
+	huge_held = true;
 	if (want < MEM_HUGE_MIN)
 		want = MEM_HUGE_MIN;
 	if (want > MEM_RESERVE_MAX)
@@ -117,4 +122,17 @@ mem_reserve(size_t bytes)
 	if (p)
 		fill(p, bytes);
 	free(p);
+}
+
+void
+mem_settle(void)
+{
+#ifdef __GLIBC__
+	if (!huge_held)
+		return;
+	huge_held = false;
+	mallopt(M_MMAP_THRESHOLD, (int)MEM_HUGE_FROM);
+	mallopt(M_TRIM_THRESHOLD, (int)(2 * MEM_HUGE_FROM));
+	malloc_trim(warm_bytes);
+#endif
 }

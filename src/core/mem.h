@@ -41,4 +41,12 @@ void mem_warm(size_t bytes);
 #define MEM_RESERVE_MAX (30u << 20)
 void mem_reserve(size_t bytes);
 
+/*
+ * For a long-lived process (the engine): after a big mem_reserve(), give
+ * the heap above what mem_warm() keeps back to the system and put its
+ * settings back, so an idle daemon does not hold a load's 30 MiB for good.
+ * Does nothing (and costs nothing) when no big reserve happened since.
+ */
+void mem_settle(void);
+
 #endif

@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/mem.h"
 #include "core/xalloc.h"
 #include "nat/engine.h"
 #include "nat/nft.h"
@@ -362,6 +363,8 @@ engine_loop(struct engine *eng, const sigset_t *waitmask, struct masq_err *e)
 			next_check = now + wait;
 			continue;
 		}
+		/* an idle engine does not keep a big apply's heap */
+		mem_settle();
 		wait = next_check - now;
 		if (eng->due && eng->due - now < wait)
 			wait = eng->due > now ? eng->due - now : 0;

@@ -21,6 +21,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "core/mem.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "shell/repl.h"
@@ -237,6 +238,7 @@ repl_run(struct cmd_ctx *ctx)
 		fflush(stdout);
 		err_done(&e);
 		free(line);
+		mem_settle();	/* a big apply's heap, back between lines */
 	}
 	if (hist)
 		history_truncate_file(hist, REPL_HISTORY_MAX);

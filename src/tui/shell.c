@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/mem.h"
 #include "core/out.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
@@ -150,6 +151,7 @@ top_shell_run(struct top_app *app, const char *line, bool ask,
 	err_init(&e);
 	rc = cmd_run_line(&sc.c, line, &e);
 	cmd_ctx_done(&sc.c);
+	mem_settle();		/* a big apply's heap, back to the system */
 	fflush(stderr);
 	if (saved != -1) {
 		dup2(saved, STDERR_FILENO);

@@ -431,6 +431,17 @@ resident_pages(const void *p, size_t n, size_t *total)
 	return in;
 }
 
+/* Bytes of the sbrk heap, per glibc. */
+static size_t
+heap_bytes(void)
+{
+#ifdef __GLIBC__
+	return mallinfo2().arena;
+#else
+	return 0;
+#endif
+}
+
 /* Blocks in an mmap() of their own, per glibc. */
 static size_t
 mmapped_blocks(void)
@@ -521,6 +532,38 @@ START_TEST(test_mem_reserve_huge)
 }
 END_TEST
 
+/* A long-lived process gives a big reserve back: the heap shrinks and
+ * large blocks go to mmap() again.  Nothing happens without a reserve. */
+START_TEST(test_mem_settle)
+{
+	size_t before;
+	void *p;
+
+	NEED_GLIBC_HEAP();
+	mem_warm(MEM_WARM_START);
+	mem_reserve(MEM_HUGE_MIN);
+	p = malloc(8u << 20);
+	ck_assert_ptr_nonnull(p);
+	free(p);
+	ck_assert_uint_ge(heap_bytes(), MEM_HUGE_MIN);
+	mem_settle();
+	ck_assert_msg(heap_bytes() < MEM_HUGE_MIN / 2, "heap still %zu bytes",
+		      heap_bytes());
+	before = mmapped_blocks();
+	p = malloc(8u << 20);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(mmapped_blocks(), before + 1);
+	free(p);
+	/* a second settle, and one without a reserve, change nothing */
+	mem_settle();
+	mem_reserve(64u << 10);
+	mem_settle();
+	p = malloc(320u << 10);
+	ck_assert_uint_eq(mmapped_blocks(), before);
+	free(p);
+}
+END_TEST
+
 static Suite *
 core_suite(void)
 {
@@ -553,6 +596,7 @@ core_suite(void)
 	tcase_add_test(tc, test_mem_fresh_not_filled);
 	tcase_add_test(tc, test_mem_warm_keeps_blocks_on_heap);
 	tcase_add_test(tc, test_mem_reserve_huge);
+	tcase_add_test(tc, test_mem_settle);
 	suite_add_tcase(s, tc);
 	return s;
 }
