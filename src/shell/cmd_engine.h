@@ -77,7 +77,8 @@ void engine_alerts_adopt(struct engine *eng);
  *
  * engine_apply(): load the staged rules, compile and apply them and record
  * a revision (origin "engine: @why"), all inside one store write
- * transaction as `apply` does; then write the stored conntrack timeouts.
+ * transaction: revision_apply() with the engine's flags (revision.h), as
+ * `apply` does; then write the stored conntrack timeouts.
  * With @detect_only (re-resolving `detect` after an address change) the
  * staged rules must be those of the newest revision -- staged edits nobody
  * applied are never applied behind the admin's back (MASQ_EFAIL) -- and

@@ -4,10 +4,11 @@
  * keeps track of the rules that run there, and its single-instance locks
  * (see cmd_engine.h).
  *
- * Owns: the engine's apply (start-up and `detect` re-resolution) inside one
- * store write transaction, so it never interleaves with an `apply`,
- * `rollback` or confirm expiry of another process; adopting revisions that
- * others applied; and the per-namespace and per-database locks.  Does not
+ * Owns: the engine's apply (start-up and `detect` re-resolution), which is
+ * revision_apply() with the engine's flags, so it is one store write
+ * transaction that never interleaves with an `apply`, `rollback` or
+ * confirm expiry of another process; adopting revisions that others
+ * applied; and the per-namespace and per-database locks.  Does not
  * own: the compiler and the kernel batch (nat/nft.h), revisions' SQL
  * (core/store.c), or the confirm logic (revision.c).
  */
@@ -51,107 +52,38 @@ engine_rules_reindex(struct engine *eng)
 	eng->cr = ct_rules_new(&eng->rs);
 }
 
-/* The part inside the transaction.  *@id gets the new revision. */
-static int
-engine_apply_locked(struct engine *eng, struct nat_ruleset *rs,
-		    const char *why, bool detect_only, int64_t *id,
-		    unsigned int *nft_rules, struct masq_err *e)
-{
-	struct store_revision last = { 0 }, rec = { 0 };
-	struct nat_compiled *c = NULL;
-	char *script = NULL, *text = NULL, *ids = NULL, origin[96];
-	int have, rc = -1;
-
-	if (nat_ruleset_load(eng->s, rs, e) < 0)
-		goto out;
-	script = cmds_ruleset_script(rs);
-	have = store_revision_last(eng->s, &last, e);
-	if (have < 0)
-		goto out;
-	if (detect_only && have == 0 && strcmp(last.rules, script)) {
-		err_set(e, MASQ_EFAIL, "the staged rules differ from the "
-			"applied revision %lld, so detect was not re-applied",
-			(long long)last.id);
-		err_hint(e, "run 'apply' (or 'diff' to see what changed)");
-		goto out;
-	}
-	if (nat_compile(rs, &c, e) < 0)
-		goto out;
-	text = nat_compiled_print(c);
-	if (detect_only && have == 0 && !strcmp(last.compiled,
-						text ? text : "")) {
-		*id = last.id;
-		rc = 1;
-		goto out;
-	}
-	if (nat_apply(c, NAT_APPLY_COMMIT, e) < 0)
-		goto out;
-	snprintf(origin, sizeof(origin), "engine: %s", why);
-	rec.rules = script;
-	rec.compiled = text ? text : (char *)"";
-	rec.status = (char *)STORE_REV_APPLIED;
-	rec.prev = have == 0 ? last.id : 0;
-	rec.origin = origin;
-	rec.user = (char *)revision_user();
-	/* the rule ids too, so a rollback to this revision keeps them */
-	ids = revision_rule_ids(rs);
-	rec.rule_ids = ids;
-	if (store_revision_record(eng->s, &rec, id, e) < 0) {
-		err_prefix(e, "the rules are applied, but recording the "
-			   "revision failed");
-		goto out;
-	}
-	*nft_rules = nat_compiled_rule_count(c);
-	rc = 0;
-out:
-	store_revision_done(&last);
-	free(script);
-	free(text);
-	free(ids);
-	if (c)
-		nat_compiled_free(c);
-	return rc;
-}
-
 int
 engine_apply(struct engine *eng, const char *why, bool detect_only,
 	     struct masq_err *e)
 {
 	struct nat_ruleset rs;
-	unsigned int nft_rules = 0, nt = 0;
-	int64_t id = 0;
-	int rc;
+	struct revision_req q = { .keep_pending = true,
+				  .detect_only = detect_only,
+				  .rules_out = &rs };
+	struct revision_res res;
+	unsigned int nt = 0;
+	char origin[96];
 
 	nat_ruleset_init(&rs);
-	if (store_begin(eng->s, e) < 0)
+	snprintf(origin, sizeof(origin), "engine: %s", why);
+	q.origin = origin;
+	if (revision_apply(eng->s, &q, &res, e) < 0)
 		return -1;
-	rc = engine_apply_locked(eng, &rs, why, detect_only, &id, &nft_rules,
-				 e);
-	if (rc < 0) {
-		store_rollback(eng->s);
-		nat_ruleset_done(&rs);
-		return -1;
-	}
-	if (store_commit(eng->s, e) < 0) {
-		nat_ruleset_done(&rs);
-		return err_prefix(e, "the kernel took the rules, but the store "
-				  "could not record it");
-	}
-	if (rc == 0)
+	if (!res.unchanged)
 		engine_log(eng, LOG_NOTICE, "applied %zu rules (%u nft rules) "
-			   "as revision %lld (%s)", rs.n_masq + rs.n_fwd,
-			   nft_rules, (long long)id, why);
-	engine_rules_take(eng, &rs, id);
+			   "as revision %lld (%s)", res.n_rules,
+			   res.nft_rules, (long long)res.id, why);
+	engine_rules_take(eng, &rs, res.id);
 	eng->started = true;
-	if (rc == 0) {
-		if (nat_timeouts_apply_stored(eng->s, &nt, e) < 0)
-			return err_prefix(e, "the rules are applied, but "
-					  "setting the stored timeouts failed");
-		if (nt)
-			engine_log(eng, LOG_NOTICE, "set %u stored conntrack "
-				   "timeouts", nt);
-	}
-	return rc;
+	if (res.unchanged)
+		return 1;
+	if (nat_timeouts_apply_stored(eng->s, &nt, e) < 0)
+		return err_prefix(e, "the rules are applied, but setting the "
+				  "stored timeouts failed");
+	if (nt)
+		engine_log(eng, LOG_NOTICE, "set %u stored conntrack timeouts",
+			   nt);
+	return 0;
 }
 
 void

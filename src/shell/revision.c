@@ -221,28 +221,50 @@ out:
 /*
  * The part of an apply inside the caller's transaction: the rules are
  * @rs (its ids are those in the store), the pending revision (if any)
- * becomes @pending_to.
+ * becomes @pending_to unless q->keep_pending; q->detect_only as in
+ * revision.h.
  */
 static int
 rev_apply_locked(struct store *s, const struct nat_ruleset *rs,
-		 const char *origin, int64_t confirm_secs,
-		 const char *pending_to, struct revision_res *res,
-		 struct masq_err *e)
+		 const struct revision_req *q, const char *pending_to,
+		 struct revision_res *res, struct masq_err *e)
 {
-	struct store_revision pend = { 0 }, rec = { 0 };
+	struct store_revision pend = { 0 }, last = { 0 }, rec = { 0 };
 	struct nat_compiled *c = NULL;
 	char *script = NULL, *text = NULL, *ids = NULL;
-	int64_t last_id;
+	int64_t last_id = 0;
 	int rc = -1, have;
 
+	script = cmds_ruleset_script(rs);
+	if (q->detect_only) {
+		/* the whole newest revision: its rules and text compared */
+		if ((have = store_revision_last(s, &last, e)) < 0)
+			goto out;
+		last_id = last.id;
+		if (have == 0 && strcmp(last.rules, script)) {
+			err_set(e, MASQ_EFAIL, "the staged rules differ from "
+				"the applied revision %" PRId64 ", so detect "
+				"was not re-applied", last.id);
+			err_hint(e, "run 'apply' (or 'diff' to see what "
+				 "changed)");
+			goto out;
+		}
+	} else if ((have = store_revision_last_id(s, &last_id, e)) < 0) {
+		/* only its id is needed (rec.prev), not its texts */
+		goto out;
+	}
 	if (nat_compile(rs, &c, e) < 0)
 		goto out;
 	text = nat_compiled_print(c);
-	script = cmds_ruleset_script(rs);
+	if (q->detect_only && have == 0 &&
+	    !strcmp(last.compiled, text ? text : "")) {
+		res->id = last.id;
+		res->unchanged = true;
+		rc = 0;
+		goto out;
+	}
 	ids = revision_rule_ids(rs);
-	/* only its id is needed (rec.prev), not its texts */
-	if ((have = store_revision_last_id(s, &last_id, e)) < 0 ||
-	    store_revision_pending(s, &pend, e) < 0)
+	if (!q->keep_pending && store_revision_pending(s, &pend, e) < 0)
 		goto out;
 	if (nat_apply(c, NAT_APPLY_COMMIT, e) < 0)
 		goto out;
@@ -251,13 +273,15 @@ rev_apply_locked(struct store *s, const struct nat_ruleset *rs,
 		goto recorded;
 	rec.rules = script;
 	rec.compiled = text ? text : (char *)"";
-	rec.status = (char *)(confirm_secs > 0 ? STORE_REV_PENDING :
+	rec.status = (char *)(q->confirm_secs > 0 ? STORE_REV_PENDING :
 			      STORE_REV_APPLIED);
 	rec.applied_at = (int64_t)time(NULL);
-	rec.deadline = confirm_secs > 0 ? rec.applied_at + confirm_secs : 0;
+	rec.deadline = q->confirm_secs > 0 ?
+		rec.applied_at + q->confirm_secs : 0;
 	rec.prev = have == 0 ? last_id : 0;
-	rec.origin = (char *)origin;
+	rec.origin = (char *)q->origin;
 	rec.user = (char *)revision_user();
+	/* the rule ids too, so a rollback to this revision keeps them */
 	rec.rule_ids = ids;
 	if (store_revision_record(s, &rec, &res->id, e) < 0)
 		goto recorded;
@@ -272,6 +296,7 @@ recorded:
 		   "failed");
 out:
 	store_revision_done(&pend);
+	store_revision_done(&last);
 	free(script);
 	free(text);
 	free(ids);
@@ -311,13 +336,17 @@ revision_apply(struct store *s, const struct revision_req *q,
 		goto out;
 	if (nat_ruleset_load(s, &rs, e) < 0)
 		goto out;
-	rc = rev_apply_locked(s, &rs, q->origin, q->confirm_secs,
-			      q->pending_to ? q->pending_to :
+	rc = rev_apply_locked(s, &rs, q, q->pending_to ? q->pending_to :
 			      STORE_REV_CONFIRMED, res, e);
 out:
+	rc = rev_end(s, rc, e);
+	if (rc >= 0 && q->rules_out) {
+		*q->rules_out = rs;
+		nat_ruleset_init(&rs);
+	}
 	nat_ruleset_done(&rs);
 	nat_ruleset_done(&want);
-	return rev_end(s, rc, e);
+	return rc;
 }
 
 int
@@ -363,7 +392,8 @@ revision_expire_pending(struct store *s, int64_t now, int64_t *reverted,
 {
 	struct store_revision pend = { 0 }, prev = { 0 };
 	struct nat_ruleset staged, rs;
-	struct revision_res res;
+	struct revision_req q = { 0 };
+	struct revision_res res = { 0 };
 	char *script = NULL, origin[96];
 	int64_t deadline;
 	int rc = -1, have;
@@ -406,8 +436,8 @@ revision_expire_pending(struct store *s, int64_t now, int64_t *reverted,
 	}
 	snprintf(origin, sizeof(origin), "revert of %" PRId64
 		 " (not confirmed)", pend.id);
-	if (rev_apply_locked(s, &rs, origin, 0, STORE_REV_REVERTED, &res,
-			     e) < 0)
+	q.origin = origin;
+	if (rev_apply_locked(s, &rs, &q, STORE_REV_REVERTED, &res, e) < 0)
 		goto out;
 	if (reverted)
 		*reverted = pend.id;

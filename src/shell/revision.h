@@ -43,6 +43,15 @@ struct revision_req {
 	const struct store_revision *rev;
 	/* What a pending revision becomes (NULL: "confirmed"). */
 	const char *pending_to;
+	/* The engine's apply: leave a pending revision alone (its timer or
+	 * the user settles it), and with @detect_only re-resolve "detect"
+	 * only: refuse when the staged rules differ from the newest
+	 * revision's, and apply and record nothing when the compiled text
+	 * came out the same (res->unchanged). */
+	bool keep_pending;
+	bool detect_only;
+	/* Non-NULL: the rules that were applied are moved here. */
+	struct nat_ruleset *rules_out;
 };
 
 struct revision_res {
@@ -51,6 +60,7 @@ struct revision_res {
 	int64_t confirmed;	/* a pending revision this one confirmed, or 0 */
 	size_t n_rules;		/* masq + forward rules */
 	unsigned int nft_rules;
+	bool unchanged;		/* detect_only: nothing new; @id is the newest */
 };
 
 /*
