@@ -4,21 +4,23 @@
  * gateway is, now, to running out of conntrack slots or of source ports.
  *
  * Owns: one streaming dump of the table that counts the fill and its
- * evictable share (entries not ASSURED, which early_drop may reclaim), the
- * port budgets -- a translated address can hold at most one connection per
- * source port towards one destination address, port and protocol, so each
- * (gateway address, protocol, destination, port) has as many slots as the
- * rule's port range (64512 without one) -- with the inside hosts that fill
- * the worst one, and the kernel's insert_failed / drop / early_drop /
- * clash_resolve counters with their growth since the last look (kept in
- * the setting "diag.ports.last" when the store is writable).
- * Does not own: killing entries or changing rules (the fix is a command),
- * the engine's alerts.
+ * evictable share (entries not ASSURED, which early_drop may reclaim);
+ * the verdict on the port budgets -- a translated address can hold at most
+ * one connection per source port towards one destination address, port
+ * and protocol, so each (gateway address, protocol, destination, port) has
+ * as many slots as the rule's port range (64512 without one) -- naming
+ * the worst one and the inside hosts that fill it; and the kernel's
+ * insert_failed / drop / early_drop / clash_resolve counters with their
+ * growth since the last look (kept in the setting "diag.ports.last" when
+ * the store is writable).
+ * Does not own: counting or sizing the budgets (nat/ct_budget.h, shared
+ * with the engine and `show ports`), killing entries or changing rules
+ * (the fix is a command), the engine's alerts.
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
-#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,171 +29,37 @@
 #include "core/xalloc.h"
 #include "diag/diag.h"
 #include "nat/ct.h"
+#include "nat/ct_budget.h"
 #include "nat/ct_rule.h"
 
-#define PORTS_DEFAULT_RANGE 64512u	/* 1024-65535, the kernel's pick */
-#define PORTS_ICMP_RANGE 65536u		/* echo ids */
 #define PORTS_WARN_PCT 70
 #define PORTS_FAIL_PCT 90
 #define PORTS_SETTING "diag.ports.last"
 
-/* A budget: where translated flows go, from one gateway address. */
-struct pt_bkey {
-	uint8_t family, proto;
-	uint16_t dport;
-	uint8_t gw[16], dst[16];
-};
+/* This check's budgets: per (gateway address, protocol, destination,
+ * port), every SNAT'ed protocol, sized as CT_BUDGET_RANGE_ANY says, with
+ * the inside hosts behind the translated entries. */
+#define PORTS_BUDGET_FLAGS (CT_BUDGET_BY_REMOTE | CT_BUDGET_BY_PORT | \
+			    CT_BUDGET_PORTLESS | CT_BUDGET_RANGE_ANY | \
+			    CT_BUDGET_HOSTS)
 
-/* One inside host's share of one budget. */
-struct pt_pkey {
-	struct pt_bkey b;
-	uint8_t family, pad[3];
-	uint8_t src[16];
-};
-
-/* Open-addressing table over fixed-size keys, two counters a slot. */
-struct pt_tab {
-	size_t klen, cap, n;
-	uint8_t *keys, *used;
-	uint32_t *a, *b;
-};
-
-static uint64_t
-pt_hash(const uint8_t *k, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ k[i]) * 1099511628211ull;
-	return h;
-}
-
-static void
-pt_tab_init(struct pt_tab *t, size_t klen)
-{
-	memset(t, 0, sizeof(*t));
-	t->klen = klen;
-}
-
-static void
-pt_tab_done(struct pt_tab *t)
-{
-	free(t->keys);
-	free(t->used);
-	free(t->a);
-	free(t->b);
-	pt_tab_init(t, t->klen);
-}
-
-static size_t
-pt_probe(const struct pt_tab *t, const void *key)
-{
-	size_t i = (size_t)pt_hash(key, t->klen) & (t->cap - 1);
-
-	while (t->used[i] && memcmp(t->keys + i * t->klen, key, t->klen))
-		i = (i + 1) & (t->cap - 1);
-	return i;
-}
-
-/* The slot of @key, inserted (counters 0) when new. */
-static size_t
-pt_slot(struct pt_tab *t, const void *key)
-{
-	size_t i;
-
-	if ((t->n + 1) * 10 > t->cap * 7) {
-		struct pt_tab o = *t;
-
-		t->cap = o.cap ? o.cap * 2 : 256;
-		t->keys = xcalloc(t->cap, t->klen);
-		t->used = xcalloc(t->cap, 1);
-		t->a = xcalloc(t->cap, sizeof(*t->a));
-		t->b = xcalloc(t->cap, sizeof(*t->b));
-		for (i = 0; i < o.cap; i++) {
-			size_t j;
-
-			if (!o.used[i])
-				continue;
-			j = pt_probe(t, o.keys + i * o.klen);
-			memcpy(t->keys + j * t->klen, o.keys + i * o.klen,
-			       t->klen);
-			t->used[j] = 1;
-			t->a[j] = o.a[i];
-			t->b[j] = o.b[i];
-		}
-		pt_tab_done(&o);
-	}
-	i = pt_probe(t, key);
-	if (!t->used[i]) {
-		memcpy(t->keys + i * t->klen, key, t->klen);
-		t->used[i] = 1;
-		t->n++;
-	}
-	return i;
-}
-
+/* The budgets (total: .b.seen, translated: .b.counted) and the fill. */
 struct pt_scan {
-	const struct nat_ruleset *rs;
-	struct ct_rules *cr;
-	struct pt_tab budgets;	/* a: used, b: range size */
-	struct pt_tab pairs;	/* a: entries */
-	struct pt_tab hosts;	/* key: family + src; a: entries */
-	unsigned long total, evictable, unreplied, snat;
+	struct ct_budget b;
+	unsigned long evictable, unreplied;
 };
-
-static uint32_t
-pt_range(const struct pt_scan *s, const struct ct_entry *ce)
-{
-	uint64_t id = s->cr ? ct_rules_match(s->cr, ce) : 0;
-	size_t i;
-
-	for (i = 0; id && i < s->rs->n_masq; i++)
-		if ((uint64_t)s->rs->masq[i].id == id &&
-		    s->rs->masq[i].has_ports)
-			return (uint32_t)s->rs->masq[i].ports.hi -
-				s->rs->masq[i].ports.lo + 1;
-	if (ce->proto == 1 || ce->proto == 58)
-		return PORTS_ICMP_RANGE;
-	return PORTS_DEFAULT_RANGE;
-}
 
 static int
 pt_scan_cb(const struct ct_entry *ce, void *data, struct masq_err *e)
 {
 	struct pt_scan *s = data;
-	uint8_t hk[17];
-	struct pt_pkey pk;
-	size_t i, alen = ce->family == AF_INET ? 4 : 16;
 
 	(void)e;
-	s->total++;
 	if (!(ce->status & CT_ST_ASSURED))
 		s->evictable++;
 	if (!(ce->status & CT_ST_SEEN_REPLY))
 		s->unreplied++;
-	if (!(ce->status & CT_ST_SRC_NAT))
-		return 0;
-	s->snat++;
-	memset(&pk, 0, sizeof(pk));
-	pk.b.family = ce->family;
-	pk.b.proto = ce->proto;
-	/* the translated tuple is the reply one: remote -> gateway */
-	pk.b.dport = ce->proto == 1 || ce->proto == 58 ? 0 : ce->reply.sport;
-	memcpy(pk.b.gw, ce->reply.dst.b, alen);
-	memcpy(pk.b.dst, ce->reply.src.b, alen);
-	i = pt_slot(&s->budgets, &pk.b);
-	if (!s->budgets.a[i]++)
-		s->budgets.b[i] = pt_range(s, ce);
-	pk.family = ce->family;
-	memcpy(pk.src, ce->orig.src.b, alen);
-	i = pt_slot(&s->pairs, &pk);	/* may move .a: index after */
-	s->pairs.a[i]++;
-	memset(hk, 0, sizeof(hk));
-	hk[0] = ce->family;
-	memcpy(hk + 1, ce->orig.src.b, alen);
-	i = pt_slot(&s->hosts, hk);
-	s->hosts.a[i]++;
+	ct_budget_add(&s->b, ce);
 	return 0;
 }
 
@@ -255,45 +123,39 @@ pt_counters(struct diag_ctx *ctx, const struct ct_stats *cs,
 	free(val);
 }
 
-/* Top @k hosts of table @t, optionally only of budget @only.  */
 static void
-pt_top(const struct pt_tab *t, const struct pt_bkey *only, size_t *top,
-       size_t k, size_t *n)
-{
-	size_t i, j, m = 0;
-
-	for (i = 0; i < t->cap; i++) {
-		if (!t->used[i] ||
-		    (only && memcmp(t->keys + i * t->klen, only,
-				    sizeof(*only))))
-			continue;
-		if (m < k)
-			j = m++;
-		else if (t->a[i] <= t->a[top[k - 1]])
-			continue;
-		else
-			j = k - 1;
-		for (; j > 0 && t->a[top[j - 1]] < t->a[i]; j--)
-			top[j] = top[j - 1];
-		top[j] = i;
-	}
-	*n = m;
-}
-
-static void
-pt_budget_text(const struct pt_bkey *b, char *buf, size_t size)
+pt_budget_text(const struct ct_budget_key *k, char *buf, size_t size)
 {
 	char gw[CT_ADDRSTRLEN], dst[CT_ENDPOINTSTRLEN];
-	const char *pn = ctent_proto_name(b->proto);
+	const char *pn = ctent_proto_name(k->proto);
 
-	ctent_addr_format(b->family, (const union ct_addr *)b->gw, gw);
-	if (b->dport)
-		ctent_endpoint_format(b->family, (const union ct_addr *)b->dst,
-				      b->dport, dst);
+	ctent_addr_format(k->family, &k->gw, gw);
+	if (k->port)
+		ctent_endpoint_format(k->family, &k->remote, k->port, dst);
 	else
-		ctent_addr_format(b->family, (const union ct_addr *)b->dst,
-				  dst);
+		ctent_addr_format(k->family, &k->remote, dst);
 	snprintf(buf, size, "%s %s -> %s", gw, pn ? pn : "?", dst);
+}
+
+/* The fullest budget: highest whole percent, then most entries (then
+ * ct_budget_list()'s order).  NULL when there is none; *pct its share. */
+static const struct ct_budget_slot *
+pt_worst(const struct ct_budget *b, unsigned int *pct)
+{
+	const struct ct_budget_slot **v = ct_budget_list(b), *w = NULL;
+	unsigned int p;
+	size_t i;
+
+	*pct = 0;
+	for (i = 0; i < b->budgets.n; i++) {
+		p = pt_pct(v[i]->n, v[i]->size);
+		if (!w || p > *pct || (p == *pct && v[i]->n > w->n)) {
+			w = v[i];
+			*pct = p;
+		}
+	}
+	free(v);
+	return w;
 }
 
 static enum diag_status
@@ -306,6 +168,9 @@ pt_level(unsigned int pct)
 static enum diag_status
 ports_run(struct diag_ctx *ctx, struct diag_result *res)
 {
+	const struct nat_ruleset *rs;
+	const struct ct_budget_slot *worst = NULL, *top[3];
+	struct ct_rules *cr = NULL;
 	struct pt_scan s;
 	struct pt_counters c;
 	struct ct_stats cs;
@@ -313,62 +178,44 @@ ports_run(struct diag_ctx *ctx, struct diag_result *res)
 	struct masq_err e;
 	enum diag_status st = DIAG_PASS, b;
 	char bt[160], host[CT_ADDRSTRLEN], tops[200] = "";
-	size_t i, worst = (size_t)-1, top[3], nt = 0;
+	size_t i, nt;
 	unsigned int fill, bpct = 0;
 
 	memset(&s, 0, sizeof(s));
-	pt_tab_init(&s.budgets, sizeof(struct pt_bkey));
-	pt_tab_init(&s.pairs, sizeof(struct pt_pkey));
-	pt_tab_init(&s.hosts, 17);
+	ct_budget_init(&s.b, PORTS_BUDGET_FLAGS, NULL);	/* for "out" */
 	err_init(&e);
-	if (diag_ctx_rules(ctx, &s.rs, &e) == -1) {
+	if (diag_ctx_rules(ctx, &rs, &e) == -1) {
 		st = diag_error(res, &e);
 		goto out;
 	}
-	s.cr = ct_rules_new(s.rs);
+	cr = ct_rules_new(rs);
+	ct_budget_init(&s.b, PORTS_BUDGET_FLAGS, cr);	/* still empty */
 	h = ct_open(&e);
 	if (!h || ct_stats_get(h, &cs, &e) == -1 ||
 	    ct_dump(h, NULL, pt_scan_cb, &s, &e) < 0) {
 		st = diag_error(res, &e);
 		goto out;
 	}
-	fill = pt_pct(s.total, cs.max);
-	diag_evidence(res, "table: %lu of %llu entries (%u%%); %lu not "
-		      "assured (evictable), %lu unreplied; %lu translated "
-		      "by SNAT/masquerade", s.total,
+	fill = pt_pct(s.b.seen, cs.max);
+	diag_evidence(res, "table: %" PRIu64 " of %llu entries (%u%%); %lu "
+		      "not assured (evictable), %lu unreplied; %" PRIu64
+		      " translated by SNAT/masquerade", s.b.seen,
 		      (unsigned long long)cs.max, fill, s.evictable,
-		      s.unreplied, s.snat);
+		      s.unreplied, s.b.counted);
 	st = pt_level(fill);
-	for (i = 0; i < s.budgets.cap; i++) {
-		unsigned int p;
-
-		if (!s.budgets.used[i])
-			continue;
-		p = pt_pct(s.budgets.a[i], s.budgets.b[i]);
-		if (worst == (size_t)-1 || p > bpct ||
-		    (p == bpct && s.budgets.a[i] > s.budgets.a[worst])) {
-			worst = i;
-			bpct = p;
-		}
-	}
-	if (worst != (size_t)-1) {
-		const struct pt_bkey *wk = (const struct pt_bkey *)
-			(s.budgets.keys + worst * s.budgets.klen);
-
-		pt_budget_text(wk, bt, sizeof(bt));
-		diag_evidence(res, "worst port budget: %s: %u of %u source "
-			      "ports (%u%%); %zu budgets in all", bt,
-			      s.budgets.a[worst], s.budgets.b[worst], bpct,
-			      s.budgets.n);
-		pt_top(&s.pairs, wk, top, 3, &nt);
-		for (i = 0; i < nt; i++) {
-			const struct pt_pkey *pk = (const struct pt_pkey *)
-				(s.pairs.keys + top[i] * s.pairs.klen);
-
-			ctent_addr_format(pk->family,
-					  (const union ct_addr *)pk->src, host);
-			diag_evidence(res, "  inside host %s: %u entries in "
-				      "it", host, s.pairs.a[top[i]]);
+	ct_budget_rank(&s.b);
+	worst = pt_worst(&s.b, &bpct);
+	if (worst) {
+		pt_budget_text(&worst->key, bt, sizeof(bt));
+		diag_evidence(res, "worst port budget: %s: %" PRIu64 " of %u "
+			      "source ports (%u%%); %zu budgets in all", bt,
+			      worst->n, worst->size, bpct, s.b.budgets.n);
+		for (i = 0; i < CT_BUDGET_TOP && worst->top[i]; i++) {
+			ctent_addr_format(worst->key.family,
+					  &worst->top[i]->host, host);
+			diag_evidence(res, "  inside host %s: %" PRIu64
+				      " entries in it", host,
+				      worst->top[i]->n);
 			if (i == 0)
 				snprintf(tops, sizeof(tops), "%s", host);
 		}
@@ -376,13 +223,11 @@ ports_run(struct diag_ctx *ctx, struct diag_result *res)
 		if (b > st)
 			st = b;
 	}
-	pt_top(&s.hosts, NULL, top, 3, &nt);
+	nt = ct_budget_top_hosts(&s.b, top, 3);
 	for (i = 0; i < nt; i++) {
-		const uint8_t *k = s.hosts.keys + top[i] * s.hosts.klen;
-
-		ctent_addr_format(k[0], (const union ct_addr *)(k + 1), host);
+		ctent_addr_format(top[i]->key.family, &top[i]->host, host);
 		diag_evidence(res, "top inside host by translated entries: "
-			      "%s (%u)", host, s.hosts.a[top[i]]);
+			      "%s (%" PRIu64 ")", host, top[i]->n);
 		if (!tops[0] && i == 0 && fill >= PORTS_WARN_PCT)
 			snprintf(tops, sizeof(tops), "%s", host);
 	}
@@ -400,11 +245,9 @@ ports_run(struct diag_ctx *ctx, struct diag_result *res)
 	}
 	diag_message(res, "%s %s: table %u%%, worst port budget %u%%%s%s%s%s",
 		     st == DIAG_FAIL ? "running out of" : "pressure on",
-		     worst != (size_t)-1 && bpct >= fill ? "source ports" :
+		     worst && bpct >= fill ? "source ports" :
 		     "conntrack slots", fill, bpct,
-		     worst != (size_t)-1 ? " (" : "",
-		     worst != (size_t)-1 ? bt : "",
-		     worst != (size_t)-1 ? ")" : "",
+		     worst ? " (" : "", worst ? bt : "", worst ? ")" : "",
 		     c.d[0] ? "; inserts failed" : "");
 	if (tops[0]) {
 		char *m = xasprintf("%s; top host %s", res->message, tops);
@@ -419,10 +262,8 @@ ports_run(struct diag_ctx *ctx, struct diag_result *res)
 		      "the fix drops the top host's entries now");
 out:
 	ct_close(h);
-	ct_rules_free(s.cr);
-	pt_tab_done(&s.budgets);
-	pt_tab_done(&s.pairs);
-	pt_tab_done(&s.hosts);
+	ct_budget_done(&s.b);
+	ct_rules_free(cr);
 	err_done(&e);
 	return st;
 }

@@ -280,6 +280,12 @@ ct_rules_count(const struct ct_rules *cr)
 	return cr ? cr->rs->n_masq : 0;
 }
 
+const struct nat_ruleset *
+ct_rules_ruleset(const struct ct_rules *cr)
+{
+	return cr ? cr->rs : NULL;
+}
+
 void
 ct_rules_free(struct ct_rules *cr)
 {

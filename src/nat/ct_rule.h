@@ -71,6 +71,10 @@ void ct_rules_free(struct ct_rules *cr);
 /* How many masq rules @cr evaluates (0 for NULL). */
 size_t ct_rules_count(const struct ct_rules *cr);
 
+/* The rules @cr evaluates (borrowed, or owned by @cr after ct_rules_load());
+ * NULL for NULL. */
+const struct nat_ruleset *ct_rules_ruleset(const struct ct_rules *cr);
+
 /* The id of the rule that made @ce (CT_RULE_FWD | id for a forward), or 0
  * when none fits.  Cannot fail. */
 uint64_t ct_rules_match(const struct ct_rules *cr, const struct ct_entry *ce);

@@ -30,7 +30,11 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include "core/filter.h"
+#include "core/xalloc.h"
 #include "nat/ct.h"
+#include "nat/ct_budget.h"
+#include "nat/ct_rule.h"
+#include "nat/rule.h"
 
 static char skip_reason[256];
 
@@ -49,7 +53,7 @@ static char skip_reason[256];
 
 /* ---- making entries ----------------------------------------------------- */
 
-enum spec_nat { NAT_NONE, NAT_SNAT, NAT_DNAT };
+enum spec_nat { SPEC_NONE, SPEC_SNAT, SPEC_DNAT };	/* not rule.h's NAT_* */
 
 /* Entry @i of a deterministic mix: families, protocols, NAT kinds. */
 struct spec {
@@ -82,7 +86,7 @@ spec_make(unsigned int i, struct spec *s)
 	if (i % 5 == 4)
 		s->proto = s->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
 	s->nat = s->proto == IPPROTO_ICMPV6 || s->proto == IPPROTO_ICMP ?
-		 NAT_NONE : (enum spec_nat)(i % 3);
+		 SPEC_NONE : (enum spec_nat)(i % 3);
 	w->family = (uint8_t)s->family;
 	w->proto = s->proto;
 	w->timeout = 600 + i % 100;
@@ -110,12 +114,12 @@ spec_make(unsigned int i, struct spec *s)
 		w->reply.sport = w->orig.dport;
 		w->reply.dport = w->orig.sport;
 	}
-	if (s->nat == NAT_SNAT) {
+	if (s->nat == SPEC_SNAT) {
 		/* masqueraded as 203.0.113.(1 + i % 8):(30000 + i) */
 		w->status |= CT_ST_SRC_NAT;
 		spec_addr(s->family, 0xcb007100, 1 + i % 8, &w->reply.dst);
 		w->reply.dport = (uint16_t)(30000 + i % 30000);
-	} else if (s->nat == NAT_DNAT) {
+	} else if (s->nat == SPEC_DNAT) {
 		/* forwarded to inside server 192.168.5.(i % 50):8080 */
 		w->status |= CT_ST_DST_NAT;
 		spec_addr(s->family, 0xc0a80500, i % 50, &w->reply.src);
@@ -169,13 +173,13 @@ spec_create(struct nfct_handle *h, const struct spec *s)
 		nfct_set_attr_u16(ct, ATTR_ZONE, w->zone);
 	nfct_set_attr_u32(ct, ATTR_STATUS,
 			  w->status & (CT_ST_SEEN_REPLY | CT_ST_ASSURED));
-	if (s->nat == NAT_SNAT) {
+	if (s->nat == SPEC_SNAT) {
 		if (v6)
 			nfct_set_attr(ct, ATTR_SNAT_IPV6, w->reply.dst.b);
 		else
 			nfct_set_attr_u32(ct, ATTR_SNAT_IPV4, w->reply.dst.w[0]);
 		nfct_set_attr_u16(ct, ATTR_SNAT_PORT, htons(w->reply.dport));
-	} else if (s->nat == NAT_DNAT) {
+	} else if (s->nat == SPEC_DNAT) {
 		if (v6)
 			nfct_set_attr(ct, ATTR_DNAT_IPV6, w->reply.src.b);
 		else
@@ -332,9 +336,9 @@ START_TEST(test_dump_fields)
 	for (i = 0; i < NMIX; i++) {
 		spec_make(i, &sp);
 		assert_entry(seen_by_mark(&s, i), &sp.want);
-		nat += sp.nat != NAT_NONE;
+		nat += sp.nat != SPEC_NONE;
 		v6 += sp.family == AF_INET6;
-		snat_udp += sp.nat == NAT_SNAT && sp.proto == IPPROTO_UDP;
+		snat_udp += sp.nat == SPEC_SNAT && sp.proto == IPPROTO_UDP;
 	}
 	ck_assert_uint_gt(nat, 0);
 	ck_assert_uint_gt(snat_udp, 0);
@@ -434,7 +438,7 @@ START_TEST(test_delete)
 
 	for (i = 0; i < NMIX; i++) {
 		spec_make(i, &sp);
-		if (sp.nat == NAT_DNAT && i != 5) {
+		if (sp.nat == SPEC_DNAT && i != 5) {
 			dnat++;
 			dnat_odd += i % 2;
 		}
@@ -597,14 +601,14 @@ START_TEST(test_events)
 		ck_assert_msg(c.mark_new[i] == 1, "NEW for %u seen %u times",
 			      i, c.mark_new[i]);
 		spec_make(i, &sp);
-		snat += sp.nat == NAT_SNAT && sp.proto == IPPROTO_UDP;
+		snat += sp.nat == SPEC_SNAT && sp.proto == IPPROTO_UDP;
 	}
 	ev_pump(ev_snat, &cs, ev_have_new, snat);
 	ck_assert_uint_eq(cs.n[CT_EV_NEW], snat);
 	for (i = 0; i < n; i++) {
 		spec_make(i, &sp);
 		ck_assert_uint_eq(cs.mark_new[i],
-				  sp.nat == NAT_SNAT &&
+				  sp.nat == SPEC_SNAT &&
 				  sp.proto == IPPROTO_UDP);
 	}
 	h = open_or_fail();
@@ -860,12 +864,228 @@ START_TEST(test_vs_conntrack)
 	specs_create(n);
 	for (i = 0; i < n; i++) {
 		spec_make(i, &sp);
-		snat += sp.nat == NAT_SNAT;
+		snat += sp.nat == SPEC_SNAT;
 	}
 	h = open_or_fail();
 	compare_with_oracle(h, "", "", n);
 	compare_with_oracle(h, "snat", "--src-nat", snat);
 	ct_close(h);
+}
+END_TEST
+
+/* ---- port budgets (no kernel) ------------------------------------------ */
+
+/*
+ * ct_budget's accounting over hand-made entries, once per view's flags:
+ * which entries count, under which key, with which size (first entry or
+ * largest; the rule's range, the default, ICMP ids, none), and the top
+ * host.  Rules: 1 = 10.1/16 tcp ports 20000-20009 (10 ports), 2 = 10/8.
+ */
+struct bent {
+	const char *src, *gw, *remote;
+	uint8_t proto;
+	uint16_t rport, gport;		/* reply sport (remote), dport (ours) */
+	bool snat;
+};
+
+/* proto: 6 tcp, 17 udp, 1 icmp, 47 gre */
+static const struct bent bents[] = {
+	{ "10.1.0.1", "198.51.100.3", "203.0.113.1", 6, 80, 20001, 1 },
+	{ "10.1.0.2", "198.51.100.3", "203.0.113.1", 6, 80, 20002, 1 },
+	/* same endpoint through rule 2: first size 10, largest 64512 */
+	{ "10.2.0.1", "198.51.100.3", "203.0.113.1", 6, 80, 30000, 1 },
+	{ "10.1.0.2", "198.51.100.3", "203.0.113.2", 6, 443, 20003, 1 },
+	{ "10.2.0.1", "198.51.100.2", "192.0.2.53", 17, 53, 30001, 1 },
+	/* echo ids 7 and 8: one budget when keyed by port */
+	{ "10.2.0.1", "198.51.100.2", "203.0.113.1", 1, 7, 7, 1 },
+	{ "10.2.0.2", "198.51.100.2", "203.0.113.1", 1, 8, 8, 1 },
+	{ "10.2.0.3", "198.51.100.2", "203.0.113.50", 47, 2, 1, 1 },
+	{ "fd00::1", "2001:db8:1::2", "2001:db8::53", 17, 53, 40000, 1 },
+	{ "10.9.0.1", "203.0.113.1", "203.0.113.1", 17, 9, 5000, 0 },
+};
+
+/* One budget to look up: @remote NULL when not keyed by it. */
+struct bwant {
+	const char *gw;
+	uint8_t proto;
+	const char *remote;
+	uint16_t port;
+	uint64_t n;
+	uint32_t size;
+	const char *top0;		/* its first host */
+};
+
+static const struct bcase {
+	const char *name;
+	unsigned int flags;
+	bool rules;
+	uint64_t counted;
+	size_t budgets, hosts;
+	const char *top_host;		/* NULL: no hosts kept */
+	uint64_t top_n;
+	const char *first_gw;		/* ct_budget_list()[0] */
+	uint8_t first_proto;
+	struct bwant w[3];
+} bcases[] = {
+	{ "engine", CT_BUDGET_BY_REMOTE | CT_BUDGET_BY_PORT |
+	  CT_BUDGET_HOSTS_ALL, true, 6, 4, 7, "10.2.0.1", 3,
+	  "198.51.100.3", IPPROTO_TCP, {
+	  { "198.51.100.3", IPPROTO_TCP, "203.0.113.1", 80, 3, 10, "10.1.0.1" },
+	  { "198.51.100.3", IPPROTO_TCP, "203.0.113.2", 443, 1, 10,
+	    "10.1.0.2" },
+	  { "2001:db8:1::2", IPPROTO_UDP, "2001:db8::53", 53, 1, 64512,
+	    "fd00::1" } } },
+	{ "engine, no rules", CT_BUDGET_BY_REMOTE | CT_BUDGET_BY_PORT |
+	  CT_BUDGET_HOSTS_ALL, false, 6, 4, 7, "10.2.0.1", 3,
+	  "198.51.100.3", IPPROTO_TCP, {
+	  { "198.51.100.3", IPPROTO_TCP, "203.0.113.1", 80, 3, 64512,
+	    "10.1.0.1" } } },
+	{ "diag ports", CT_BUDGET_BY_REMOTE | CT_BUDGET_BY_PORT |
+	  CT_BUDGET_PORTLESS | CT_BUDGET_RANGE_ANY | CT_BUDGET_HOSTS, true,
+	  9, 6, 6, "10.2.0.1", 3, "198.51.100.3", IPPROTO_TCP, {
+	  { "198.51.100.3", IPPROTO_TCP, "203.0.113.1", 80, 3, 10, "10.1.0.1" },
+	  { "198.51.100.2", IPPROTO_ICMP, "203.0.113.1", 0, 2, 65536,
+	    "10.2.0.1" },
+	  { "198.51.100.2", 47, "203.0.113.50", 2, 1, 64512, "10.2.0.3" } } },
+	{ "show ports", CT_BUDGET_PORTLESS | CT_BUDGET_SIZE_MAX, true,
+	  9, 5, 0, NULL, 0, "198.51.100.3", IPPROTO_TCP, {
+	  { "198.51.100.3", IPPROTO_TCP, NULL, 0, 4, 64512, "10.1.0.2" },
+	  { "198.51.100.2", IPPROTO_ICMP, NULL, 0, 2, 65536, "10.2.0.1" },
+	  { "198.51.100.2", 47, NULL, 0, 1, 0, "10.2.0.3" } } },
+	{ "show ports by dst", CT_BUDGET_PORTLESS | CT_BUDGET_SIZE_MAX |
+	  CT_BUDGET_BY_REMOTE, true, 9, 6, 0, NULL, 0, "198.51.100.3",
+	  IPPROTO_TCP, {
+	  { "198.51.100.3", IPPROTO_TCP, "203.0.113.1", 0, 3, 64512,
+	    "10.1.0.1" },
+	  { "198.51.100.3", IPPROTO_TCP, "203.0.113.2", 0, 1, 10,
+	    "10.1.0.2" },
+	  { "2001:db8:1::2", IPPROTO_UDP, "2001:db8::53", 0, 1, 64512,
+	    "fd00::1" } } },
+};
+
+static int
+baddr(const char *text, union ct_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, text, a->b) == 1)
+		return AF_INET;
+	ck_assert_int_eq(inet_pton(AF_INET6, text, a->b), 1);
+	return AF_INET6;
+}
+
+static void
+bent_make(const struct bent *b, struct ct_entry *ce)
+{
+	memset(ce, 0, sizeof(*ce));
+	ce->family = baddr(b->src, &ce->orig.src);
+	baddr(b->remote, &ce->orig.dst);
+	baddr(b->gw, &ce->reply.dst);
+	baddr(b->remote, &ce->reply.src);
+	ce->proto = b->proto;
+	ce->orig.sport = b->gport;
+	ce->orig.dport = b->rport;
+	ce->reply.sport = b->rport;
+	ce->reply.dport = b->gport;
+	ce->status = CT_ST_SEEN_REPLY | (b->snat ? CT_ST_SRC_NAT : 0);
+}
+
+static void
+bruleset(struct nat_ruleset *rs)
+{
+	struct nat_rule r;
+	struct nat_net n = { .family = AF_INET, .plen = 16 };
+
+	nat_rule_init(&r);
+	r.id = 1;
+	inet_pton(AF_INET, "10.1.0.0", n.addr);
+	r.src.inc = xcalloc(1, sizeof(n));
+	r.src.inc[r.src.n_inc++] = n;
+	r.proto.v[r.proto.n++] = IPPROTO_TCP;
+	r.has_ports = true;
+	r.ports.lo = 20000;
+	r.ports.hi = 20009;
+	nat_ruleset_add_masq(rs, &r);
+	nat_rule_init(&r);
+	r.id = 2;
+	n.plen = 8;
+	inet_pton(AF_INET, "10.0.0.0", n.addr);
+	r.src.inc = xcalloc(1, sizeof(n));
+	r.src.inc[r.src.n_inc++] = n;
+	nat_ruleset_add_masq(rs, &r);
+}
+
+static void
+host_text(const struct ct_budget_slot *s, char *buf)
+{
+	ctent_addr_format(s->key.family, &s->host, buf);
+}
+
+START_TEST(test_budget)
+{
+	const struct bcase *c = &bcases[_i];
+	const struct ct_budget_slot **list, *top, *g;
+	struct ct_budget_key k;
+	struct nat_ruleset rs;
+	struct ct_rules *cr;
+	struct ct_budget b;
+	struct ct_entry ce;
+	char buf[CT_ADDRSTRLEN];
+	size_t i;
+
+	nat_ruleset_init(&rs);
+	bruleset(&rs);
+	cr = c->rules ? ct_rules_new(&rs) : NULL;
+	ct_budget_init(&b, c->flags, cr);
+	for (i = 0; i < sizeof(bents) / sizeof(bents[0]); i++) {
+		bent_make(&bents[i], &ce);
+		ck_assert_int_eq(ct_budget_add(&b, &ce),
+				 ct_budget_key_of(&b, &ce, &k));
+	}
+	ct_budget_rank(&b);
+	ck_assert_msg(b.seen == 10 && b.counted == c->counted,
+		      "%s: seen %" PRIu64 " counted %" PRIu64, c->name,
+		      b.seen, b.counted);
+	ck_assert_msg(b.budgets.n == c->budgets && b.hosts.n == c->hosts,
+		      "%s: %zu budgets, %zu hosts", c->name, b.budgets.n,
+		      b.hosts.n);
+	if (c->top_host) {
+		ck_assert_uint_eq(ct_budget_top_hosts(&b, &top, 1), 1);
+		host_text(top, buf);
+		ck_assert_msg(!strcmp(buf, c->top_host) && top->n == c->top_n,
+			      "%s: top host %s (%" PRIu64 ")", c->name, buf,
+			      top->n);
+	}
+	list = ct_budget_list(&b);
+	ctent_addr_format(list[0]->key.family, &list[0]->key.gw, buf);
+	ck_assert_msg(!strcmp(buf, c->first_gw) &&
+		      list[0]->key.proto == c->first_proto,
+		      "%s: most used first, got %s/%u", c->name, buf,
+		      list[0]->key.proto);
+	free(list);
+	for (i = 0; i < 3 && c->w[i].gw; i++) {
+		const struct bwant *w = &c->w[i];
+
+		memset(&k, 0, sizeof(k));
+		k.family = baddr(w->gw, &k.gw);
+		k.proto = w->proto;
+		if (w->remote)
+			baddr(w->remote, &k.remote);
+		k.port = w->port;
+		g = ct_budget_find(&b, &k);
+		ck_assert_msg(g != NULL, "%s: no budget %s/%u %s:%u", c->name,
+			      w->gw, w->proto, w->remote ? w->remote : "-",
+			      w->port);
+		host_text(g->top[0], buf);
+		ck_assert_msg(g->n == w->n && g->size == w->size &&
+			      !strcmp(buf, w->top0),
+			      "%s: budget %s/%u %s:%u: %" PRIu64 " of %u, top "
+			      "%s", c->name, w->gw, w->proto,
+			      w->remote ? w->remote : "-", w->port, g->n,
+			      g->size, buf);
+	}
+	ct_budget_done(&b);
+	ct_rules_free(cr);
+	nat_ruleset_done(&rs);
 }
 END_TEST
 
@@ -919,6 +1139,10 @@ ct_suite(void)
 	tcase_add_test(tc, test_events_overrun);
 	tcase_add_test(tc, test_counters);
 	tcase_add_test(tc, test_vs_conntrack);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("budget");
+	tcase_add_loop_test(tc, test_budget, 0,
+			    sizeof(bcases) / sizeof(bcases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
