@@ -381,6 +381,18 @@ assert_same_text() {
 	printf 'ok: %s\n' "$1"
 }
 
+# assert_compiled_in_kernel: 'show compiled' prints byte for byte what
+# 'nft list table ip masqsh' prints; the kernel's text stays in
+# $NS_TMP/kernel for further checks.
+assert_compiled_in_kernel() {
+	gw_masqsh -c 'show compiled' >"$NS_TMP/compiled" 2>&1 ||
+		fail "show compiled: $(cat "$NS_TMP/compiled")"
+	gw_nft list table ip masqsh >"$NS_TMP/kernel"
+	cat "$NS_TMP/kernel"
+	assert_same_text "show compiled = nft list table ip masqsh" \
+		"$NS_TMP/compiled" "$NS_TMP/kernel"
+}
+
 # assert_in_range WHAT LO HI VALUE (integers)
 assert_in_range() {
 	case $4 in

@@ -21,11 +21,7 @@ run gw_masqsh \
 	-c 'forward add in wan0 proto tcp dport 8080 to 192.168.1.10:80' \
 	-c 'forward add in wan0 proto udp dport 5353 to 192.168.2.10' \
 	-c apply
-gw_masqsh -c 'show compiled' >"$NS_TMP/compiled" 2>&1 || fail "show compiled: $(cat "$NS_TMP/compiled")"
-gw_nft list table ip masqsh >"$NS_TMP/kernel"
-cat "$NS_TMP/kernel"
-assert_same_text "show compiled = nft list table ip masqsh" \
-	"$NS_TMP/compiled" "$NS_TMP/kernel"
+assert_compiled_in_kernel
 
 gw_masqsh -c diff >"$NS_TMP/diff0" 2>&1
 echo "diff in sync:"; sed 's/^/  /' "$NS_TMP/diff0"

@@ -16,11 +16,7 @@ run gw_masqsh \
 	-c 'masq add out wan0 from 192.168.1.0/24 proto tcp timeout tcp-time-wait=33,tcp-established=1h' \
 	-c 'masq add out wan0 from 192.168.1.0/24' \
 	-c apply
-gw_masqsh -c 'show compiled' >"$NS_TMP/compiled" 2>&1 || fail "show compiled: $(cat "$NS_TMP/compiled")"
-gw_nft list table ip masqsh >"$NS_TMP/kernel"
-cat "$NS_TMP/kernel"
-assert_same_text "show compiled = nft list table ip masqsh" \
-	"$NS_TMP/compiled" "$NS_TMP/kernel"
+assert_compiled_in_kernel
 assert_match "policy object in the kernel" \
 	'policy = \{ unreplied : 7, replied : 77 \}' "$(cat "$NS_TMP/kernel")"
 assert_match "tcp policy object: 1h established, 33 s time-wait" \

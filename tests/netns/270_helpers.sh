@@ -66,11 +66,7 @@ got=$(status); echo "diag helpers staged: $got"
 assert_match "staged only: fix 'apply'" '^warn \| apply' "$got"
 
 run gw_masqsh -c apply
-gw_masqsh -c 'show compiled' >"$NS_TMP/compiled" 2>&1 || fail "show compiled: $(cat "$NS_TMP/compiled")"
-gw_nft list table ip masqsh >"$NS_TMP/kernel"
-cat "$NS_TMP/kernel"
-assert_same_text "show compiled = nft list table ip masqsh" \
-	"$NS_TMP/compiled" "$NS_TMP/kernel"
+assert_compiled_in_kernel
 assert_eq "diff in sync" "in sync" "$(gw_masqsh -c diff 2>&1 | head -1)"
 got=$(status); echo "diag helpers applied: $got"
 assert_match "applied: pass" '^pass' "$got"
