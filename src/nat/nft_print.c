@@ -9,7 +9,8 @@
  * into a prefix or "& MASK ==", "meta l4proto tcp" followed by a transport
  * port load prints as "tcp dport" (nft's dependency elimination), and
  * immediates feed nat/masq (and the MSS clamp's "tcp option maxseg size
- * set").  Anything else prints as "# unknown expr NAME"
+ * set"); a NAT address range that is a whole prefix prints as one, as nft
+ * does ("snat to 198.51.100.2/31").  Anything else prints as "# unknown expr NAME"
  * so a hand-edited rule never disappears from a diff.  Does not own: what
  * to compile (nft_build.c) or where the objects come from.
  *
@@ -545,15 +546,49 @@ put_value(struct pctx *p, const uint8_t *d, uint32_t len)
 	}
 }
 
+/*
+ * The prefix length of the mask on a 32-bit host-order load (meta/ct
+ * mark, skuid), or -1: nft 1.0.6 prints "& MASK == V" as "V/LEN" when MASK
+ * is LEN leading one-bits (0 included: "meta mark 0x00000000/0").
+ */
+static int
+host_mask_plen(const struct pctx *p)
+{
+	uint32_t m;
+	int n = 0;
+
+	if ((p->kind != LHS_HEX32 && p->kind != LHS_U32) || p->load_len != 4)
+		return -1;
+	memcpy(&m, p->mask, 4);
+	while (n < 32 && (m & (0x80000000u >> n)))
+		n++;
+	if (n < 32 && (m & (0xffffffffu >> n)))
+		return -1;	/* a one after the leading ones */
+	return n;
+}
+
 static void
 print_rel(struct pctx *p, const char *op, const uint8_t *d, uint32_t len)
 {
+	int plen;
+
 	if (p->kind == LHS_RT_IPSEC && len == 1 && !*op) {
 		emit(p, d[0] ? "rt ipsec exists" : "rt ipsec missing");
 		return;
 	}
 	emit_sep(p);
 	pb_put(p->b, p->lhs, p->lhs_len);
+	if (p->masked && (plen = host_mask_plen(p)) >= 0) {
+		pb_putc(p->b, ' ');
+		if (*op) {
+			pb_puts(p->b, op);
+			pb_putc(p->b, ' ');
+		}
+		put_value(p, d, len);
+		pb_putc(p->b, '/');
+		pb_u64(p->b, (unsigned)plen);
+		return;
+	}
 	if (p->masked && p->kind != LHS_ADDR) {
 		enum lhs_kind k = p->kind;
 
@@ -811,6 +846,70 @@ print_port(struct pbuf *b, const struct reg *lo, const struct reg *hi)
 	}
 }
 
+/*
+ * The prefix length that @lo-@hi (@len bytes, network order) spans, or -1:
+ * nft 1.0.6's range_expr_to_prefix(), which `nft list` applies to a NAT
+ * address range.  lo XOR hi must be k low one-bits and lo must have its k
+ * low bits clear; then the range is lo/(bits - k).  lo == hi is a prefix
+ * too (k = 0: "198.51.100.2/32").
+ */
+static int
+range_plen(const uint8_t *lo, const uint8_t *hi, uint32_t len)
+{
+	unsigned int k = 0, i;
+	bool ones = true;
+
+	for (i = len * 8; i-- > 0;) {	/* from the least significant bit */
+		unsigned int byte = i / 8, bit = 7 - i % 8;
+		bool x = ((lo[byte] ^ hi[byte]) >> bit) & 1;
+
+		if (x && !ones)
+			return -1;	/* a one above a zero: not 2^k - 1 */
+		if (!x) {
+			ones = false;
+			continue;
+		}
+		if ((lo[byte] >> bit) & 1)
+			return -1;	/* lo not aligned to the block */
+		k++;
+	}
+	return (int)(len * 8 - k);
+}
+
+/* The NAT target address(es) as nft 1.0.6's nat_stmt_print() writes them:
+ * a range that is a prefix as "ADDR/LEN"; an IPv6 address or range in
+ * brackets when a port follows (a prefix never is). */
+static void
+print_nat_addr(struct pbuf *b, int af, const struct reg *a1,
+	       const struct reg *a2, bool port)
+{
+	uint32_t alen = af == AF_INET6 ? 16 : 4;
+	bool br = af == AF_INET6 && port;
+	int plen = -1;
+
+	if (a1 && a2 && a1->len >= alen && a2->len >= alen)
+		plen = range_plen(a1->d, a2->d, alen);
+	if (plen >= 0) {
+		pb_addr(b, af, a1->d);
+		pb_putc(b, '/');
+		pb_u64(b, (unsigned)plen);
+		return;
+	}
+	if (a1) {
+		if (br)
+			pb_putc(b, '[');
+		pb_addr(b, af, a1->d);
+		if (br)
+			pb_putc(b, ']');
+	}
+	if (a2) {
+		pb_puts(b, br ? "-[" : "-");
+		pb_addr(b, af, a2->d);
+		if (br)
+			pb_putc(b, ']');
+	}
+}
+
 static void
 do_nat(struct pctx *p, const struct nftnl_expr *x)
 {
@@ -825,22 +924,9 @@ do_nat(struct pctx *p, const struct nftnl_expr *x)
 	const struct reg *p2 = reg_max(p, x, NFTNL_EXPR_NAT_REG_PROTO_MIN,
 				       NFTNL_EXPR_NAT_REG_PROTO_MAX);
 	int af = fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
-	bool br = af == AF_INET6 && p1;
 
 	emit(p, type == NFT_NAT_DNAT ? "dnat to " : "snat to ");
-	if (a1) {
-		if (br)
-			pb_putc(p->b, '[');
-		pb_addr(p->b, af, a1->d);
-		if (br)
-			pb_putc(p->b, ']');
-	}
-	if (a2) {
-		pb_puts(p->b, br ? "-[" : "-");
-		pb_addr(p->b, af, a2->d);
-		if (br)
-			pb_putc(p->b, ']');
-	}
+	print_nat_addr(p->b, af, a1, a2, p1 != NULL);
 	print_port(p->b, p1, p2);
 	print_nat_flags(p->b, flags);
 }

@@ -294,6 +294,54 @@ set_ct(struct nat_ruleset *rs)
 	ports(&h->ports, 69, 69);
 }
 
+/* NAT address ranges that are whole prefixes print as prefixes, as nft
+ * does; others as ranges.  Mark masks of leading ones print as "V/LEN". */
+static void
+set_ranges(struct nat_ruleset *rs)
+{
+	static const struct {
+		const char *lo, *hi;
+		uint8_t proto;
+		uint16_t plo, phi;
+	} v[] = {
+		{ "198.51.100.2", "198.51.100.3", 0, 0, 0 },
+		{ "198.51.100.4", "198.51.100.7", IPPROTO_TCP, 1024, 2047 },
+		{ "198.51.100.1", "198.51.100.2", 0, 0, 0 },
+		{ "198.51.100.0", "198.51.100.254", 0, 0, 0 },
+		{ "198.51.100.0", "198.51.100.255", IPPROTO_UDP, 53, 53 },
+		{ "0.0.0.0", "255.255.255.255", 0, 0, 0 },
+		{ "2001:db8::2", "2001:db8::3", 0, 0, 0 },
+		{ "2001:db8::", "2001:db8::ffff", IPPROTO_TCP, 1000, 2000 },
+		{ "2001:db8::1", "2001:db8::3", IPPROTO_TCP, 1000, 2000 },
+		{ "2001:db8::", "2001:db8:0:1::ffff", 0, 0, 0 },
+	};
+	struct nat_rule *r;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		r = masq(rs, 50 + (int64_t)i, "eth0");
+		to_range(r, v[i].lo, v[i].hi);
+		if (v[i].proto) {
+			r->proto.v[r->proto.n++] = v[i].proto;
+			r->has_ports = true;
+			r->ports.lo = v[i].plo;
+			r->ports.hi = v[i].phi;
+		}
+	}
+	r = masq(rs, 70, "eth0");
+	r->mark.set = r->mark.neg = r->mark.ct = true;
+	r->mark.value = 0x10000;
+	r->mark.mask = 0xffff0000;
+	r = masq(rs, 71, "eth0");
+	r->mark.set = true;
+	r->mark.value = 0;
+	r->mark.mask = 0;
+	r = masq(rs, 72, "eth0");
+	r->mark.set = true;
+	r->mark.value = 4;
+	r->mark.mask = 0xfffffffe;
+}
+
 static void
 set_empty(struct nat_ruleset *rs)
 {
@@ -311,6 +359,7 @@ static const struct golden goldens[] = {
 	{ "v6", set_v6, 5 },
 	{ "empty", set_empty, 0 },
 	{ "ct", set_ct, 11 },
+	{ "ranges", set_ranges, 13 },
 };
 
 static char *
@@ -399,6 +448,102 @@ START_TEST(test_unknown_expr)
 	free(text);
 	nat_compiled_free(c);
 	nat_ruleset_done(&rs);
+}
+END_TEST
+
+/*
+ * NAT statements as the kernel may hold them (a hand edit): two address
+ * registers, a port register or not.  nft 1.0.6 prints a range that is a
+ * whole prefix as one, the same address twice as "/32", and brackets an
+ * IPv6 address or range (never a prefix) when a port follows.
+ */
+static const struct {
+	uint32_t type;
+	const char *lo, *hi;	/* hi NULL: one register */
+	uint16_t port;		/* 0: none */
+	const char *want;
+} nat_cases[] = {
+	{ NFT_NAT_SNAT, "198.51.100.2", "198.51.100.3", 0,
+	  "snat to 198.51.100.2/31" },
+	{ NFT_NAT_SNAT, "198.51.100.2", "198.51.100.2", 0,
+	  "snat to 198.51.100.2/32" },
+	{ NFT_NAT_SNAT, "198.51.100.2", NULL, 0, "snat to 198.51.100.2" },
+	{ NFT_NAT_SNAT, "198.51.100.3", "198.51.100.4", 80,
+	  "snat to 198.51.100.3-198.51.100.4:80" },
+	{ NFT_NAT_SNAT, "198.51.100.2", "198.51.100.5", 0,
+	  "snat to 198.51.100.2-198.51.100.5" },
+	{ NFT_NAT_SNAT, "10.0.0.0", "10.255.255.255", 80,
+	  "snat to 10.0.0.0/8:80" },
+	{ NFT_NAT_SNAT, "0.0.0.0", "255.255.255.255", 0, "snat to 0.0.0.0/0" },
+	{ NFT_NAT_DNAT, "192.168.1.8", "192.168.1.15", 0,
+	  "dnat to 192.168.1.8/29" },
+	{ NFT_NAT_SNAT, "2001:db8::", "2001:db8::ffff", 53,
+	  "snat to 2001:db8::/112:53" },
+	{ NFT_NAT_SNAT, "2001:db8::1", "2001:db8::2", 53,
+	  "snat to [2001:db8::1]-[2001:db8::2]:53" },
+	{ NFT_NAT_SNAT, "2001:db8::1", NULL, 53, "snat to [2001:db8::1]:53" },
+	{ NFT_NAT_SNAT, "2001:db8::", "2001:db8:0:1::ffff", 0,
+	  "snat to 2001:db8::-2001:db8:0:1::ffff" },
+	{ NFT_NAT_SNAT, "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 0,
+	  "snat to ::/0" },
+};
+
+static void
+imm(struct nftnl_rule *r, uint32_t reg, const void *d, uint32_t len)
+{
+	struct nftnl_expr *x = nftnl_expr_alloc("immediate");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, reg);
+	nftnl_expr_set(x, NFTNL_EXPR_IMM_DATA, d, len);
+	nftnl_rule_add_expr(r, x);
+}
+
+START_TEST(test_nat_print)
+{
+	struct nat_net lo = N(nat_cases[_i].lo);
+	struct nat_net hi = N(nat_cases[_i].hi ? nat_cases[_i].hi :
+			      nat_cases[_i].lo);
+	bool v6 = lo.family == AF_INET6;
+	struct nft_tab *t;
+	struct nat_ruleset rs;
+	struct nat_compiled *c;
+	struct masq_err e;
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_expr *x;
+	uint16_t port = htons(nat_cases[_i].port);
+	char *text, want[160];
+
+	err_init(&e);
+	nat_ruleset_init(&rs);
+	masq(&rs, 1, "eth0");
+	if (v6)
+		netadd(&rs.masq[0].src.inc, &rs.masq[0].src.n_inc, "::/0");
+	ck_assert_int_eq(nat_compile(&rs, &c, &e), 0);
+	t = &c->tab[v6 ? NFT_TAB_IP6 : NFT_TAB_IP];
+	imm(r, NFT_REG_1, lo.addr, v6 ? 16 : 4);
+	if (nat_cases[_i].hi)
+		imm(r, NFT_REG_2, hi.addr, v6 ? 16 : 4);
+	if (nat_cases[_i].port)
+		imm(r, NFT_REG_3, &port, 2);
+	x = nftnl_expr_alloc("nat");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_TYPE, nat_cases[_i].type);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FAMILY,
+			   v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+	if (nat_cases[_i].hi)
+		nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MAX, NFT_REG_2);
+	if (nat_cases[_i].port)
+		nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_3);
+	nftnl_rule_add_expr(r, x);
+	nft_chainset_add_rule(&t->chains[1], r, NULL);
+	text = nat_compiled_print(c);
+	snprintf(want, sizeof(want), "\t\t%s\n", nat_cases[_i].want);
+	ck_assert_msg(strstr(text, want) != NULL, "want \"%s\" in:\n%s",
+		      nat_cases[_i].want, text);
+	free(text);
+	nat_compiled_free(c);
+	nat_ruleset_done(&rs);
+	err_done(&e);
 }
 END_TEST
 
@@ -502,7 +647,7 @@ k_apply_roundtrip(void)
 {
 	void (*sets[])(struct nat_ruleset *) = { set_basic, set_v6,
 						 set_detect, set_empty,
-						 set_ct };
+						 set_ct, set_ranges };
 	size_t i;
 
 	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
@@ -776,6 +921,8 @@ nft_suite(void)
 	tcase_add_loop_test(tc, test_golden, 0,
 			    (int)(sizeof(goldens) / sizeof(goldens[0])));
 	tcase_add_test(tc, test_unknown_expr);
+	tcase_add_loop_test(tc, test_nat_print, 0,
+			    (int)(sizeof(nat_cases) / sizeof(nat_cases[0])));
 	tcase_add_test(tc, test_detect_missing);
 	tcase_add_test(tc, test_links);
 	suite_add_tcase(s, tc);
