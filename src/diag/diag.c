@@ -20,6 +20,7 @@
 
 #include "core/xalloc.h"
 #include "diag/diag.h"
+#include "nat/caps.h"
 
 const struct diag_check *const diag_checks[] = {
 	&diag_ip_forward_check,
@@ -45,7 +46,7 @@ diag_ctx_init(struct diag_ctx *ctx)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->proc = "/proc";
 	ctx->sys = "/sys";
-	ctx->is_root = geteuid() == 0;
+	ctx->net_admin = nat_cap_missing() == NULL;
 	nat_ruleset_init(&ctx->rules);
 }
 
@@ -227,8 +228,9 @@ diag_run_one(struct diag_ctx *ctx, const struct diag_check *c,
 	else if ((c->needs & DIAG_NEEDS_PATHS) && !ctx->n_paths)
 		st = diag_skip(res, "needs files to read: diag %s PATH..",
 			       c->id);
-	else if ((c->needs & DIAG_NEEDS_ROOT) && !ctx->is_root)
-		st = diag_skip(res, "needs root (CAP_NET_ADMIN)");
+	else if ((c->needs & DIAG_NEEDS_ROOT) && !ctx->net_admin)
+		st = diag_skip(res, "%s", nat_cap_missing() ?
+			       nat_cap_missing() : "needs CAP_NET_ADMIN");
 	else if ((c->needs & DIAG_NEEDS_CT) && !ct_present(ctx))
 		st = diag_skip(res, "needs conntrack (nf_conntrack is not "
 			       "loaded in this namespace)");

@@ -39,7 +39,8 @@ enum diag_status {
 
 /* What a check needs before it can run (struct diag_check.needs). */
 enum {
-	DIAG_NEEDS_ROOT = 1 << 0,	/* CAP_NET_ADMIN (euid 0) */
+	DIAG_NEEDS_ROOT = 1 << 0,	/* CAP_NET_ADMIN (nat/caps.h): it
+					 * reads nftables or conntrack */
 	DIAG_NEEDS_CT = 1 << 1,		/* conntrack readable (nf_conntrack) */
 	DIAG_NEEDS_HOST = 1 << 2,	/* ctx->host: a target host */
 	DIAG_NEEDS_PATHS = 1 << 3,	/* ctx->paths: files to read */
@@ -59,8 +60,10 @@ struct diag_ctx {
 	/* Where /proc and /sys are ("/proc", "/sys"; tests may redirect). */
 	const char *proc;
 	const char *sys;
-	/* Set by diag_ctx_init() from the process; tests may override. */
-	bool is_root;
+	/* CAP_NET_ADMIN is effective (nat/caps.h): set by diag_ctx_init()
+	 * from the process; tests may override.  Without it the checks
+	 * that need it are skipped with the reason. */
+	bool net_admin;
 	/* Private to diag.c: the staged rules, loaded on first use. */
 	struct nat_ruleset rules;
 	bool rules_loaded;
@@ -96,7 +99,7 @@ extern const struct diag_check diag_mtu_check;	/* src/diag/mtu*.c */
 extern const struct diag_check diag_dynaddr_check,	/* check_dynaddr.c */
 	diag_ports_check;			/* check_ports.c */
 
-/* Defaults: no store, no parameters, /proc, /sys, is_root from euid. */
+/* Defaults: no store, no parameters, /proc, /sys, net_admin probed. */
 void diag_ctx_init(struct diag_ctx *ctx);
 /* Free what the context loaded (the rules).  Cannot fail. */
 void diag_ctx_done(struct diag_ctx *ctx);

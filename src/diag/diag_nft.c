@@ -33,6 +33,7 @@
 
 #include "core/xalloc.h"
 #include "diag/diag_int.h"
+#include "nat/caps.h"
 
 #define IDENT_PORT 113
 
@@ -271,6 +272,7 @@ dump(struct mnl_socket *nl, uint16_t type, mnl_cb_t cb, struct rd *rd,
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		err_sys(e, MASQ_EKERNEL, errno, "cannot ask the kernel for "
 			"its nftables ruleset");
+		nat_err_perm(e);
 		goto out;
 	}
 	for (;;) {
@@ -278,6 +280,7 @@ dump(struct mnl_socket *nl, uint16_t type, mnl_cb_t cb, struct rd *rd,
 		if (n < 0) {
 			err_sys(e, MASQ_EKERNEL, errno, "reading the nftables "
 				"ruleset failed");
+			nat_err_perm(e);
 			goto out;
 		}
 		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, rd);
@@ -286,6 +289,7 @@ dump(struct mnl_socket *nl, uint16_t type, mnl_cb_t cb, struct rd *rd,
 				break;
 			err_sys(e, MASQ_EKERNEL, errno, "reading the nftables "
 				"ruleset failed");
+			nat_err_perm(e);
 			goto out;
 		}
 		if (r == MNL_CB_STOP)
@@ -305,13 +309,9 @@ diag_nft_read(struct diag_nft *d, struct masq_err *e)
 	int ret = -1;
 
 	memset(d, 0, sizeof(*d));
-	nl = mnl_socket_open(NETLINK_NETFILTER);
+	nl = nat_nfnl_open("reading the nftables ruleset", 0, e);
 	if (!nl)
-		return err_sys(e, MASQ_EKERNEL, errno, "cannot open nfnetlink");
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot bind nfnetlink");
-		goto out;
-	}
+		return -1;
 	if (dump(nl, NFT_MSG_GETCHAIN, chain_cb, &rd, e) == -1 ||
 	    dump(nl, NFT_MSG_GETRULE, rule_cb, &rd, e) == -1 ||
 	    dump(nl, NFT_MSG_GETOBJ, obj_cb, &rd, e) == -1)

@@ -30,6 +30,7 @@
 
 #include "core/xalloc.h"
 #include "diag/mtu.h"
+#include "nat/caps.h"
 
 enum tri { T_NO = 0, T_MAYBE, T_YES };
 
@@ -97,17 +98,21 @@ dump_all(struct mnl_socket *nl, uint16_t type, mnl_cb_t cb, struct dump *d,
 
 	nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_UNSPEC,
 				    NLM_F_DUMP, seq);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return err_sys(e, MASQ_EKERNEL, errno,
-			       "cannot read the nftables ruleset");
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		err_sys(e, MASQ_EKERNEL, errno,
+			"cannot read the nftables ruleset");
+		return nat_err_perm(e);
+	}
 	while ((n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
 		n = mnl_cb_run(buf, (size_t)n, seq, portid, cb, d);
 		if (n <= 0)
 			break;
 	}
-	if (n < 0 && errno != ENOENT)
-		return err_sys(e, MASQ_EKERNEL, errno,
-			       "cannot read the nftables ruleset");
+	if (n < 0 && errno != ENOENT) {
+		err_sys(e, MASQ_EKERNEL, errno,
+			"cannot read the nftables ruleset");
+		return nat_err_perm(e);
+	}
 	return 0;
 }
 
@@ -355,11 +360,9 @@ mtu_rules_drops(struct mtu_drop **v, size_t *n, struct masq_err *e)
 	*v = NULL;
 	*n = 0;
 	memset(&dp, 0, sizeof(dp));
-	nl = mnl_socket_open(NETLINK_NETFILTER);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot open nfnetlink");
+	nl = nat_nfnl_open("reading the nftables ruleset", 0, e);
+	if (!nl)
 		goto out;
-	}
 	if (dump_all(nl, NFT_MSG_GETCHAIN, chain_cb, &dp, e) < 0 ||
 	    dump_all(nl, NFT_MSG_GETRULE, rule_cb, &dp, e) < 0)
 		goto out;

@@ -58,7 +58,8 @@ typedef int (*ct_entry_cb)(const struct ct_entry *ce, void *data,
 /*
  * Open a ctnetlink socket in the current network namespace.  Returns the
  * handle (caller frees with ct_close()) or NULL with @e set: MASQ_EKERNEL
- * when netlink or nf_conntrack is missing or permission is denied.
+ * when netlink or nf_conntrack is missing or CAP_NET_ADMIN is (checked
+ * before anything is sent, nat/caps.h).
  */
 struct ct_handle *ct_open(struct masq_err *e);
 /* Close @h; NULL is fine. */

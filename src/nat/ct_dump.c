@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
+#include "nat/caps.h"
 #include "nat/ct_int.h"
 
 int
@@ -29,13 +30,14 @@ ct_err_sys(struct masq_err *e, int sys, const char *what)
 {
 	int code = MASQ_EFAIL;
 
-	if (sys == EPERM || sys == EACCES || sys == EOPNOTSUPP ||
-	    sys == EPROTONOSUPPORT || sys == EAFNOSUPPORT)
+	if (sys == EOPNOTSUPP || sys == EPROTONOSUPPORT || sys == EAFNOSUPPORT)
 		code = MASQ_EKERNEL;
 	err_sys(e, code, sys, "conntrack: %s", what);
+	if (sys == EPERM || sys == EACCES)
+		return nat_err_perm(e);		/* the capability, named */
 	if (code == MASQ_EKERNEL)
-		err_hint(e, "this needs root (CAP_NET_ADMIN) and the "
-			 "nf_conntrack_netlink kernel module");
+		err_hint(e, "this needs the nf_conntrack_netlink kernel "
+			 "module (modprobe nf_conntrack_netlink)");
 	return -1;
 }
 
@@ -60,16 +62,9 @@ ct_open_groups(unsigned int groups, size_t rcvbuf, struct masq_err *e)
 	struct ct_handle *h = xcalloc(1, sizeof(*h));
 	int one = 1;
 
-	h->nl = mnl_socket_open(NETLINK_NETFILTER);
-	if (!h->nl) {
-		ct_err_sys(e, errno, "cannot open a netlink socket");
+	h->nl = nat_nfnl_open("conntrack", groups, e);
+	if (!h->nl)
 		goto fail;
-	}
-	if (mnl_socket_bind(h->nl, groups, MNL_SOCKET_AUTOPID) == -1) {
-		ct_err_sys(e, errno, groups ? "cannot subscribe to events" :
-			   "cannot bind the netlink socket");
-		goto fail;
-	}
 	/* The kernel's own words for a refused request, when it has them. */
 	mnl_socket_setsockopt(h->nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	if (rcvbuf)

@@ -65,8 +65,9 @@ size_t ct_sock_rcvbuf(struct mnl_socket *nl, size_t size);
 int ct_recv_until_done(struct ct_handle *h, uint32_t seq, mnl_cb_t cb,
 		       void *data, struct masq_err *e);
 
-/* Map a netlink errno to our error record: EPERM/EACCES/EOPNOTSUPP/
- * EPROTONOSUPPORT are MASQ_EKERNEL, the rest MASQ_EFAIL.  Returns -1. */
+/* Map a netlink errno to our error record: EPERM/EACCES (the capability
+ * named, caps.h), EOPNOTSUPP/EPROTONOSUPPORT/EAFNOSUPPORT are
+ * MASQ_EKERNEL, the rest MASQ_EFAIL.  Returns -1. */
 int ct_err_sys(struct masq_err *e, int sys, const char *what);
 
 #endif

@@ -37,6 +37,7 @@
 #include <libnftnl/common.h>
 
 #include "core/xalloc.h"
+#include "nat/caps.h"
 #include "nat/nft_int.h"
 
 #ifndef NETLINK_EXT_ACK
@@ -67,21 +68,12 @@ struct bctx {
 struct mnl_socket *
 nft_sock_open(size_t sndbuf, struct masq_err *e)
 {
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
+	struct mnl_socket *nl = nat_nfnl_open("nftables", 0, e);
 	int one = 1, fd, sz = (int)(sndbuf > 0x40000000 ? 0x40000000 : sndbuf);
 	int rcv = 4 * 1024 * 1024;
 
-	if (!nl) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot open a netfilter "
-			"netlink socket");
-		err_hint(e, "the kernel needs nf_tables (CONFIG_NF_TABLES)");
+	if (!nl)
 		return NULL;
-	}
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot bind netlink socket");
-		mnl_socket_close(nl);
-		return NULL;
-	}
 	fd = mnl_socket_get_fd(nl);
 	/* Best effort: older kernels lack these, errors then carry less. */
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -181,6 +173,33 @@ fam_name(int family)
 	return family == NFPROTO_IPV6 ? "ip6" : "ip";
 }
 
+/* Does a table named like ours carry nft's 'flags owner'?  Then it is
+ * another process's (we never set it).  Read only after a refusal. */
+static bool
+owned_elsewhere(void)
+{
+	struct nat_compiled *c = NULL;
+	struct masq_err e2;
+	bool owned = false;
+	int i;
+
+	err_init(&e2);
+	if (nat_cap_net_admin() && nft_kernel_read(&c, &e2) == 0) {
+		for (i = 0; i < 2; i++) {
+			const struct nft_tab *t = &c->tab[i];
+
+			if (t->present && t->table &&
+			    nftnl_table_is_set(t->table, NFTNL_TABLE_FLAGS) &&
+			    (nftnl_table_get_u32(t->table, NFTNL_TABLE_FLAGS) &
+			     NFT_TABLE_F_OWNER))
+				owned = true;
+		}
+	}
+	nat_compiled_free(c);
+	err_done(&e2);
+	return owned;
+}
+
 /* Turn the first kernel error into our message, naming its source. */
 static int
 report(const struct bctx *bc, uint32_t seq, int err, const char *ktext,
@@ -204,21 +223,20 @@ report(const struct bctx *bc, uint32_t seq, int err, const char *ktext,
 		snprintf(where, sizeof(where), "%s %s %s",
 			 mi->what ? mi->what : "rule", fam_name(mi->family),
 			 NAT_TABLE_NAME);
-	if (err == EPERM || err == EOPNOTSUPP || err == ENOENT ||
-	    err == EAFNOSUPPORT || err == EPROTONOSUPPORT)
+	if (err == EPERM || err == EACCES || err == EOPNOTSUPP ||
+	    err == ENOENT || err == EAFNOSUPPORT || err == EPROTONOSUPPORT)
 		code = MASQ_EKERNEL;
 	err_sys(e, code, err, "the kernel rejected %s", where);
 	if (ktext)
 		snprintf(e->kernel, sizeof(e->kernel), "%s", ktext);
-	if (err == EPERM && geteuid() != 0)
-		err_hint(e, "changing nftables needs CAP_NET_ADMIN: run "
-			 "masqsh as root");
-	else if (err == EPERM)
-		/* Root and still refused: since Linux 5.12 a table created
-		 * with 'flags owner' belongs to the process that made it. */
+	if ((err == EPERM || err == EACCES) && owned_elsewhere())
+		/* Since Linux 5.12 a table created with 'flags owner'
+		 * belongs to the process that made it: seen, not guessed. */
 		err_hint(e, "another process owns a table named %s (nft "
 			 "'flags owner'); see 'nft list tables', stop that "
 			 "process, then apply again", NAT_TABLE_NAME);
+	else if (err == EPERM || err == EACCES)
+		nat_err_perm(e);	/* the capability, named */
 	else if (err == EOPNOTSUPP || err == ENOENT)
 		err_hint(e, "the kernel lacks a NAT feature this rule uses, or "
 			 "does not allow it in this chain: load nf_tables, "
@@ -266,8 +284,8 @@ talk(struct mnl_socket *nl, struct bctx *bc, struct masq_err *e)
 
 	nftnl_batch_iovec(bc->b, iov, (uint32_t)n_iov);
 	if (sendmsg(mnl_socket_get_fd(nl), &msg, 0) < 0) {
-		err_sys(e, errno == EPERM ? MASQ_EKERNEL : MASQ_EFAIL, errno,
-			"cannot send the nftables batch");
+		err_sys(e, MASQ_EFAIL, errno, "cannot send the nftables batch");
+		nat_err_perm(e);
 		goto out;
 	}
 	for (;;) {

@@ -19,6 +19,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "core/xalloc.h"
+#include "nat/caps.h"
 #include "nat/nft_int.h"
 #include "nat/nft_ct.h"
 
@@ -119,6 +120,7 @@ dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t, mnl_cb_t cb,
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		err_sys(e, MASQ_EKERNEL, errno, "cannot ask the kernel for "
 			"table %s", NAT_TABLE_NAME);
+		nat_err_perm(e);
 		goto out;
 	}
 	for (;;) {
@@ -128,6 +130,7 @@ dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t, mnl_cb_t cb,
 		if (n < 0) {
 			err_sys(e, MASQ_EKERNEL, errno, "reading table %s "
 				"from the kernel failed", NAT_TABLE_NAME);
+			nat_err_perm(e);
 			goto out;
 		}
 		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, &rd);
@@ -135,9 +138,9 @@ dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t, mnl_cb_t cb,
 			/* No table in this family: nothing of ours there. */
 			if (errno == ENOENT)
 				break;
-			err_sys(e, errno == EPERM ? MASQ_EKERNEL : MASQ_EFAIL,
-				errno, "reading table %s from the kernel failed",
-				NAT_TABLE_NAME);
+			err_sys(e, MASQ_EFAIL, errno, "reading table %s from "
+				"the kernel failed", NAT_TABLE_NAME);
+			nat_err_perm(e);
 			goto out;
 		}
 		if (r == MNL_CB_STOP)

@@ -153,7 +153,7 @@ cmd_diag_list(struct cmd_ctx *ctx, const struct cmd_args *a,
 	out_text(ctx->out, "%-22s %-6s %s\n", "ID", "FAQ", "TITLE");
 	for (c = diag_checks; *c; c++) {
 		snprintf(needs, sizeof(needs), "%s%s%s%s",
-			 (*c)->needs & DIAG_NEEDS_ROOT ? " root" : "",
+			 (*c)->needs & DIAG_NEEDS_ROOT ? " CAP_NET_ADMIN" : "",
 			 (*c)->needs & DIAG_NEEDS_CT ? " conntrack" : "",
 			 (*c)->needs & DIAG_NEEDS_HOST ? " host" : "",
 			 (*c)->needs & DIAG_NEEDS_PATHS ? " paths" : "");

@@ -111,7 +111,7 @@ cmd_diag_mtu(struct cmd_ctx *ctx, const struct cmd_args *a,
 	diag_ctx_init(&d);
 	d.host = v[0]->s;
 	d.iface = v[1] ? v[1]->s : NULL;
-	if (!d.is_root) {
+	if (!d.net_admin) {
 		st = diag_run_one(&d, &diag_mtu_check, &res);
 	} else {
 		diag_result_init(&res);

@@ -20,6 +20,7 @@
 #include "core/xalloc.h"
 #include "diag/diag_int.h"
 #include "diag/report.h"
+#include "nat/caps.h"
 #include "nat/ct.h"
 #include "nat/nft.h"
 #include "shell/cmds_int.h"
@@ -65,6 +66,7 @@ void
 report_sec_versions(struct out *o)
 {
 	struct utsname u;
+	const char *why;
 
 	report_sec_open(o, "versions", "versions");
 	out_str(o, "masqsh", "masqsh                  %s\n", PACKAGE_VERSION);
@@ -82,6 +84,11 @@ report_sec_versions(struct out *o)
 	out_str(o, "libnetfilter_conntrack", "libnetfilter_conntrack  %s\n",
 		REPORT_V_LIBNFCT);
 	out_str(o, "sqlite", "sqlite3                 %s\n", REPORT_V_SQLITE);
+	/* Without it the kernel sections below say so (nat/caps.h). */
+	why = nat_cap_missing();
+	out_bool(o, "cap_net_admin", "CAP_NET_ADMIN           %s", !why);
+	out_text(o, "%s%s%s\n", why ? ": " : "", why ? why : "",
+		 why ? "; the kernel's rules and conntrack are not read" : "");
 	report_sec_close(o);
 }
 

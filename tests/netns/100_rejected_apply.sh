@@ -52,8 +52,8 @@ until gw_nft list table ip6 masqsh >/dev/null 2>&1; do
 done
 if gw_nft list table ip6 masqsh 2>/dev/null | grep -q owner; then
 	refused_apply "a foreign owner of table ip6 masqsh"
-	assert_match "the kernel's refusal is reported" \
-		'[Pp]ermi|EPERM|owner|kernel' "$(cat "$NS_TMP/out")"
+	assert_match "the owner is named, seen in the kernel" \
+		'another process owns a table named masqsh' "$(cat "$NS_TMP/out")"
 else
 	echo "note: this nft cannot make an owner table; kernel refusal not tested"
 	cat "$NS_TMP/owner.out"

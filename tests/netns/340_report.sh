@@ -171,7 +171,7 @@ assert_match "the database says why" \
 	"error: .*bad\.db.*not a database" "$weak"
 # the first line of section $1 in report $2
 first_line() { printf '%s\n' "$2" | grep -A1 -xF "== $1 ==" | sed -n 2p; }
-assert_match "the kernel ruleset says why" '^error: .*not permitted' \
+assert_match "the kernel ruleset says why" '^error: .*needs CAP_NET_ADMIN' \
 	"$(first_line 'kernel ruleset (what runs now)' "$weak")"
 assert_match "conntrack says why" '^error: ' \
 	"$(first_line 'conntrack counters' "$weak")"

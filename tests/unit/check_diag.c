@@ -295,7 +295,7 @@ START_TEST(test_ids)
 	size_t n;
 
 	diag_ctx_init(&ctx);
-	ctx.is_root = false;	/* nothing kernel-side runs */
+	ctx.net_admin = false;	/* nothing kernel-side runs */
 	ctx.proc = "/nonexistent";
 	err_init(&e);
 	ck_assert_int_eq(diag_run(&ctx, &t, 1, &res, &n, &e), c->rc);
@@ -325,7 +325,7 @@ START_TEST(test_needs_skip)
 	size_t i;
 
 	diag_ctx_init(&ctx);
-	ctx.is_root = false;
+	ctx.net_admin = false;
 	ctx.proc = "/nonexistent";	/* no conntrack */
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		const struct diag_check *c = diag_check_find(ids[i]);
@@ -355,7 +355,7 @@ START_TEST(test_registry)
 			ck_assert_str_ne((*c)->id, (*d)->id);
 	}
 	diag_ctx_init(&ctx);
-	ctx.is_root = false;
+	ctx.net_admin = false;
 	ctx.proc = "/nonexistent";
 	err_init(&e);
 	ck_assert_int_eq(diag_run(&ctx, NULL, 0, &res, &n, &e), 0);

@@ -8,7 +8,8 @@
  * each runs in a forked child inside a fresh network namespace
  * (unshare(CLONE_NEWNET)), so nothing outside it is touched; there they
  * apply, read back, compare with `nft list table`, provoke a rejected
- * batch, run check mode and a 10,000-rule apply.
+ * batch, run check mode and a 10,000-rule apply.  The capability probe
+ * runs in a child that drops CAP_NET_ADMIN.
  */
 #include "config.h"
 
@@ -21,15 +22,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/expr.h>
 
 #include "core/xalloc.h"
+#include "nat/caps.h"
 #include "nat/links.h"
 #include "nat/nft.h"
 #include "nat/nft_int.h"
@@ -547,6 +551,66 @@ START_TEST(test_nat_print)
 }
 END_TEST
 
+/* Drop CAP_NET_ADMIN from this process's effective set (the child's). */
+static int
+drop_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, d) != 0)
+		return -1;
+	d[CAP_TO_INDEX(CAP_NET_ADMIN)].effective &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	return (int)syscall(SYS_capset, &hdr, d);
+}
+
+/*
+ * The capability probe (nat/caps.h): without CAP_NET_ADMIN every
+ * netfilter opener fails with MASQ_EKERNEL naming it, and a refused
+ * request's EPERM/EACCES is mapped the same way.  Runs in a child, which
+ * drops the capability from its effective set.
+ */
+START_TEST(test_caps)
+{
+	pid_t pid;
+	int st = 0;
+
+	fflush(NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct masq_err e;
+		bool had = nat_cap_net_admin();
+
+		err_init(&e);
+		if (had && drop_net_admin() != 0)
+			_exit(2);
+		if (nat_cap_net_admin() || !nat_cap_missing())
+			_exit(3);
+		if (nat_nfnl_open("nftables", 0, &e) != NULL ||
+		    e.code != MASQ_EKERNEL || e.sys_errno != EPERM ||
+		    !strstr(e.msg, "nftables needs CAP_NET_ADMIN") ||
+		    !e.hint[0])
+			_exit(4);
+		err_sys(&e, MASQ_EFAIL, EACCES, "conntrack: request refused");
+		if (nat_err_perm(&e) != -1 || e.code != MASQ_EKERNEL ||
+		    !strstr(e.hint, "CAP_NET_ADMIN"))
+			_exit(5);
+		err_sys(&e, MASQ_EFAIL, ENOBUFS, "conntrack: overrun");
+		nat_err_perm(&e);
+		if (e.code != MASQ_EFAIL || e.hint[0])
+			_exit(6);		/* other errors untouched */
+		err_done(&e);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "caps child failed at step %d", WEXITSTATUS(st));
+}
+END_TEST
+
 /* detect outside a namespace with that interface: an error naming the rule. */
 START_TEST(test_detect_missing)
 {
@@ -924,6 +988,7 @@ nft_suite(void)
 	tcase_add_loop_test(tc, test_nat_print, 0,
 			    (int)(sizeof(nat_cases) / sizeof(nat_cases[0])));
 	tcase_add_test(tc, test_detect_missing);
+	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_links);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tk, 120);
