@@ -336,6 +336,32 @@ xfrm_load(struct nftnl_rule *r, uint32_t key)
 	nftnl_expr_set_u32(x, NFTNL_EXPR_XFRM_SPNUM, 0);
 }
 
+/* ipsec out ip/ip6 saddr|daddr NET: the tunnel endpoint, a prefix
+ * encoded as match_net() does (fewer bytes compared, or a mask). */
+static void
+match_xfrm_net(struct nftnl_rule *r, bool daddr, const struct nat_net *n)
+{
+	bool v4 = n->family == AF_INET;
+	uint32_t alen = v4 ? 4 : 16;
+	uint8_t mask[16], val[16];
+	unsigned int i;
+
+	xfrm_load(r, daddr ? (v4 ? NFT_XFRM_KEY_DADDR_IP4 :
+			      NFT_XFRM_KEY_DADDR_IP6) :
+		  (v4 ? NFT_XFRM_KEY_SADDR_IP4 : NFT_XFRM_KEY_SADDR_IP6));
+	if (n->plen % 8 == 0 && n->plen > 0) {
+		cmp(r, NFT_CMP_EQ, n->addr, n->plen / 8u);
+		return;
+	}
+	memset(mask, 0, sizeof(mask));
+	for (i = 0; i < n->plen; i++)
+		mask[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+	for (i = 0; i < alen; i++)
+		val[i] = n->addr[i] & mask[i];
+	bitwise_mask(r, mask, alen);
+	cmp(r, NFT_CMP_EQ, val, alen);
+}
+
 static void
 match_ipsec(struct nftnl_rule *r, const struct nat_ipsec *s)
 {
@@ -358,20 +384,10 @@ match_ipsec(struct nftnl_rule *r, const struct nat_ipsec *s)
 		xfrm_load(r, NFT_XFRM_KEY_SPI);
 		cmp_u32(r, NFT_CMP_EQ, htonl(s->spi));
 	}
-	if (s->has_tsrc) {
-		bool v4 = s->tsrc.family == AF_INET;
-
-		xfrm_load(r, v4 ? NFT_XFRM_KEY_SADDR_IP4 :
-			  NFT_XFRM_KEY_SADDR_IP6);
-		cmp(r, NFT_CMP_EQ, s->tsrc.addr, v4 ? 4 : 16);
-	}
-	if (s->has_tdst) {
-		bool v4 = s->tdst.family == AF_INET;
-
-		xfrm_load(r, v4 ? NFT_XFRM_KEY_DADDR_IP4 :
-			  NFT_XFRM_KEY_DADDR_IP6);
-		cmp(r, NFT_CMP_EQ, s->tdst.addr, v4 ? 4 : 16);
-	}
+	if (s->has_tsrc)
+		match_xfrm_net(r, false, &s->tsrc);
+	if (s->has_tdst)
+		match_xfrm_net(r, true, &s->tdst);
 }
 
 static void

@@ -87,6 +87,9 @@ masq add out wan0 user !nobody
 masq add out wan0 user 1000:1000
 masq add out wan0 from 2001:db8:1::/64 ipsec tunnel-src=2001:db8::1,tunnel-dst=2001:db8::2,reqid=4294967295,spi=4294967295
 masq add out wan0 ipsec yes
+masq add out wan0 ipsec tunnel-src=192.0.2.0/24,tunnel-dst=192.0.2.128/25
+masq add out wan0 ipsec tunnel-src=0.0.0.0/0,tunnel-dst=192.0.2.7/32
+masq add out wan0 from 2001:db8:1::/64 ipsec tunnel-src=2001:db8::/32,tunnel-dst=2001:db8:ff::/49
 masq add out wan0 from 192.168.1.0/24 ipsec yes nonat
 # actions: timeouts, masquerade ports, detect, nonat
 masq add out wan0 from 192.168.1.0/24 proto tcp timeout tcp-established=3600
@@ -140,6 +143,9 @@ assert_match "the aligned range prints as nft prints it" \
 	'snat to 198\.51\.100\.2/31 comment "masqsh masq 1"' "$(cat "$NS_TMP/kernel")"
 assert_match "an IPv6 prefix with a port has no brackets" \
 	'snat to 2001:db8::/112:1000-2000 ' "$(cat "$NS_TMP/kernel")"
+assert_match "a tunnel-src network stays a network in the kernel" \
+	'ipsec out ip saddr 192\.0\.2\.0/24 ipsec out ip daddr 192\.0\.2\.128/25 ' \
+	"$(cat "$NS_TMP/kernel")"
 n=$(grep -c 'comment "masqsh' "$NS_TMP/kernel")
 [ "$n" -ge 100 ] || fail "expected at least 100 nft rules, the kernel has $n"
 echo "ok: $n nft rules compared"
