@@ -12,10 +12,12 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kw.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "shell/cmd_int.h"
@@ -145,87 +147,85 @@ cmd_walk_next(const struct cmd_walk *w, const struct cmd_entry *ent,
 	return p;
 }
 
-/* Has an entry before @t (in @w's table, covered) the same next word? */
-static bool
-cmd_walk_seen(const struct cmd_walk *w, const struct cmd_entry *const *t,
-	      const char *word, size_t len)
-{
-	const struct cmd_entry *const *u;
-	const char *p;
-	size_t l;
+/*
+ * The words that may follow the path: slot i is the next word of table
+ * entry i (a copy, NUL-terminated), or NULL when the entry is not under
+ * the path, or is hidden and @hidden is false.  The slots are what the
+ * keyword resolver reads (core/kw.h), so command words resolve as every
+ * other word does; the same word from several entries counts once.
+ */
+struct cmd_next {
+	size_t n;
+	const char *w[CMD_TABLE_MAX];
+	char buf[CMD_TABLE_MAX][CMD_WORD_MAX];
+};
 
-	for (u = w->table; u < t; u++) {
-		p = cmd_walk_next(w, *u, &l);
-		if (p && l == len && !strncmp(p, word, len))
-			return true;
+static void
+cmd_next_words(const struct cmd_walk *w, bool hidden, struct cmd_next *nx)
+{
+	const struct cmd_entry *const *t;
+	const char *p;
+	size_t len;
+
+	nx->n = 0;
+	for (t = w->table; *t; t++) {
+		assert(nx->n < CMD_TABLE_MAX);
+		nx->w[nx->n] = NULL;
+		p = cmd_walk_next(w, *t, &len);
+		if (p && (hidden || !((*t)->flags & CMD_HIDDEN))) {
+			assert(len < CMD_WORD_MAX);
+			memcpy(nx->buf[nx->n], p, len);
+			nx->buf[nx->n][len] = '\0';
+			nx->w[nx->n] = nx->buf[nx->n];
+		}
+		nx->n++;
 	}
-	return false;
 }
 
 static void
-cmd_walk_take(struct cmd_walk *w, const struct cmd_entry *ent,
-	      const char *word, size_t len)
+cmd_walk_take(struct cmd_walk *w, const struct cmd_entry *ent)
 {
+	const char *p;
+	size_t len;
+
+	p = cmd_walk_next(w, ent, &len);
 	w->rep = ent;
-	w->plen = (size_t)(word - ent->name) + len;
+	w->plen = (size_t)(p - ent->name) + len;
 	w->depth++;
 }
 
 enum cmd_step
 cmd_walk_step(struct cmd_walk *w, const char *word)
 {
-	const struct cmd_entry *const *t, *hit = NULL;
-	const char *p, *hitp = NULL;
-	size_t len, wl = strlen(word), hitl = 0, nprefix = 0;
+	struct cmd_next nx;
+	size_t i;
+	int k;
 
-	for (t = w->table; *t; t++) {
-		p = cmd_walk_next(w, *t, &len);
-		if (!p)
-			continue;
-		if (len == wl && !strncmp(p, word, wl)) {
-			cmd_walk_take(w, *t, p, len);
+	/* hidden commands (the completion hook) match whole words only */
+	cmd_next_words(w, true, &nx);
+	for (i = 0; i < nx.n; i++) {
+		if (nx.w[i] && !strcmp(nx.w[i], word)) {
+			cmd_walk_take(w, w->table[i]);
 			return CMD_STEP_MATCH;
 		}
-		if ((*t)->flags & CMD_HIDDEN || !wl || wl > len ||
-		    strncmp(p, word, wl) || cmd_walk_seen(w, t, p, len))
-			continue;
-		if (!nprefix++) {
-			hit = *t;
-			hitp = p;
-			hitl = len;
-		}
 	}
-	if (nprefix == 1) {
-		cmd_walk_take(w, hit, hitp, hitl);
+	cmd_next_words(w, false, &nx);
+	k = kw_find(nx.w, nx.n, word);
+	if (k >= 0) {
+		cmd_walk_take(w, w->table[k]);
 		return CMD_STEP_MATCH;
 	}
-	return nprefix ? CMD_STEP_AMBIGUOUS : CMD_STEP_NONE;
+	return k == KW_AMBIGUOUS ? CMD_STEP_AMBIGUOUS : CMD_STEP_NONE;
 }
 
 void
 cmd_walk_list(const struct cmd_walk *w, const char *prefix, char *buf,
 	      size_t size)
 {
-	const struct cmd_entry *const *t;
-	size_t len, o = 0, pl = prefix ? strlen(prefix) : 0;
-	const char *p;
+	struct cmd_next nx;
 
-	buf[0] = '\0';
-	for (t = w->table; *t; t++) {
-		p = cmd_walk_next(w, *t, &len);
-		if (!p || (*t)->flags & CMD_HIDDEN || cmd_walk_seen(w, t, p, len) ||
-		    (pl && (pl > len || strncmp(p, prefix, pl))))
-			continue;
-		if (o + len + 3 >= size)
-			break;
-		if (o) {
-			memcpy(buf + o, ", ", 2);
-			o += 2;
-		}
-		memcpy(buf + o, p, len);
-		o += len;
-		buf[o] = '\0';
-	}
+	cmd_next_words(w, false, &nx);
+	kw_list(nx.w, nx.n, prefix ? prefix : "", buf, size);
 }
 
 /* The path as typed by the table: "masq" or "" at the start. */
@@ -241,11 +241,8 @@ cmd_lookup_fail(struct cmd_walk *w, enum cmd_step st, const char *word,
 		const struct masq_tok *tok, struct masq_err *e)
 {
 	char path[128], list[400];
-	const char *cands[64], *best;
-	const struct cmd_entry *const *t;
-	size_t n = 0, len;
-	char words[64][32];
-	const char *p;
+	struct cmd_next nx;
+	const char *best;
 
 	cmd_walk_path(w, path, sizeof(path));
 	if (st == CMD_STEP_AMBIGUOUS) {
@@ -254,23 +251,14 @@ cmd_lookup_fail(struct cmd_walk *w, enum cmd_step st, const char *word,
 			path, *path ? " " : "", word, list);
 		return err_hint(e, "type more of the word to pick one");
 	}
-	for (t = w->table; *t && n < 63; t++) {
-		p = cmd_walk_next(w, *t, &len);
-		if (!p || (*t)->flags & CMD_HIDDEN || len >= sizeof(words[0]) ||
-		    cmd_walk_seen(w, t, p, len))
-			continue;
-		snprintf(words[n], sizeof(words[n]), "%.*s", (int)len, p);
-		cands[n] = words[n];
-		n++;
-	}
-	cands[n] = NULL;
 	err_tok(e, MASQ_EUSAGE, tok, "unknown command '%s%s%s'", path,
 		*path ? " " : "", word);
-	best = err_suggest(word, cands);
-	cmd_walk_list(w, NULL, list, sizeof(list));
+	cmd_next_words(w, false, &nx);
+	best = kw_suggest(nx.w, nx.n, word);
 	if (best)
 		return err_hint(e, "did you mean '%s%s%s'?", path,
 				*path ? " " : "", best);
+	kw_list(nx.w, nx.n, "", list, sizeof(list));
 	if (*path)
 		return err_hint(e, "'%s' is followed by one of: %s", path, list);
 	return err_hint(e, "'help' lists the commands");
@@ -367,6 +355,13 @@ cmd_run_line(struct cmd_ctx *ctx, const char *line, struct masq_err *e)
 	a.n = tl.n - used;
 	a.v = tl.v + used;
 	a.line = tl.line;
+	/* Every word is checked against the grammar before anything runs,
+	 * and keywords and choices reach the handler spelled in full. */
+	if (!(ent->flags & CMD_OWN_ARGS) &&
+	    cmd_args_resolve(ent, tl.v + used, a.n, tl.line, e) == -1) {
+		ret = e->code;
+		goto out;
+	}
 	ret = ent->exec(ctx, &a, e);
 	if (ctx->out && ctx->json)
 		out_doc_end(ctx->out);
@@ -383,44 +378,31 @@ out:
 
 /* ---- binding keyword grammars ---- */
 
+/* The keyword names of @ent's grammar as the resolver reads them: slot i
+ * is kws[i].name, NULL for a positional.  Returns the number of slots. */
+static size_t
+cmd_kw_names(const struct cmd_entry *ent, const char **names)
+{
+	size_t i;
+
+	for (i = 0; ent->kws && ent->kws[i].name; i++) {
+		assert(i < CMD_KWS_MAX);
+		names[i] = ent->kws[i].flags & CMD_KW_POSITIONAL ? NULL :
+			   ent->kws[i].name;
+	}
+	return i;
+}
+
 int
 cmd_kw_find(const struct cmd_entry *ent, const char *word, bool exact)
 {
-	size_t wl = strlen(word);
-	int i, hit = -1;
+	const char *names[CMD_KWS_MAX];
+	size_t n = cmd_kw_names(ent, names);
+	int k = kw_find(names, n, word);
 
-	if (!ent->kws || !wl)
-		return -1;
-	for (i = 0; ent->kws[i].name; i++) {
-		if (ent->kws[i].flags & CMD_KW_POSITIONAL)
-			continue;
-		if (!strcmp(ent->kws[i].name, word))
-			return i;
-		if (!exact && !strncmp(ent->kws[i].name, word, wl))
-			hit = hit == -1 ? i : -2;
-	}
-	return hit;
-}
-
-/* "out, from, to" (keyword names matching @prefix) into @buf. */
-static void
-cmd_kw_list(const struct cmd_entry *ent, const char *prefix, char *buf,
-	    size_t size)
-{
-	size_t o = 0, pl = strlen(prefix), l;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; ent->kws && ent->kws[i].name; i++) {
-		if (ent->kws[i].flags & CMD_KW_POSITIONAL ||
-		    strncmp(ent->kws[i].name, prefix, pl))
-			continue;
-		l = strlen(ent->kws[i].name);
-		if (o + l + 3 >= size)
-			break;
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
-				      ent->kws[i].name);
-	}
+	if (exact && (k == KW_AMBIGUOUS || (k >= 0 && strcmp(names[k], word))))
+		return KW_NONE;
+	return k;
 }
 
 static const char *
@@ -429,126 +411,257 @@ cmd_kw_meta(const struct cmd_kw *kw)
 	return kw->meta ? kw->meta : kw->name;
 }
 
-/* Type checks that need no outside knowledge. */
+static size_t
+cmd_choices_n(const char *const *c)
+{
+	size_t n = 0;
+
+	while (c[n])
+		n++;
+	return n;
+}
+
+/* Can @s be a value of @kw, as far as the grammar can tell? */
+static bool
+cmd_value_fits(const struct cmd_kw *kw, const char *s)
+{
+	if (kw->type == CMD_ARG_NUM)
+		return *s && strspn(s, "0123456789") == strlen(s);
+	if (kw->type == CMD_ARG_CHOICE && kw->choices)
+		return kw_find(kw->choices, cmd_choices_n(kw->choices), s) >= 0;
+	return true;
+}
+
+/* Type checks that need no outside knowledge.  A choice may be given by a
+ * unique prefix; *@canon is then set to its table spelling. */
 static int
-cmd_value_check(const struct cmd_kw *kw, const struct masq_tok *t,
+cmd_value_check(const struct cmd_entry *ent, const struct cmd_kw *kw,
+		const struct masq_tok *t, const char **canon,
 		struct masq_err *e)
 {
+	const char *best;
 	char list[300];
-	const char *const *c, *best;
-	size_t o = 0;
+	size_t n;
+	int k;
 
-	if (kw->type == CMD_ARG_NUM) {
-		if (!*t->s || strspn(t->s, "0123456789") != strlen(t->s))
-			return err_tok(e, MASQ_EUSAGE, t,
-				       "%s '%s' is not a number", cmd_kw_meta(kw),
-				       t->s);
-		return 0;
+	if (kw->type == CMD_ARG_NUM && !cmd_value_fits(kw, t->s)) {
+		err_tok(e, MASQ_EUSAGE, t, "%s '%s' is not a number",
+			cmd_kw_meta(kw), t->s);
+		if (!kw->help)
+			return -1;
+		if (kw->flags & CMD_KW_POSITIONAL)
+			return err_hint(e, "%s: %s", cmd_kw_meta(kw), kw->help);
+		return err_hint(e, "%s %s: %s", kw->name, cmd_kw_meta(kw),
+				kw->help);
 	}
 	if (kw->type != CMD_ARG_CHOICE || !kw->choices)
 		return 0;
-	list[0] = '\0';
-	for (c = kw->choices; *c; c++) {
-		if (!strcmp(*c, t->s))
-			return 0;
-		if (o + strlen(*c) + 3 < sizeof(list))
-			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
-					      o ? ", " : "", *c);
+	n = cmd_choices_n(kw->choices);
+	k = kw_find(kw->choices, n, t->s);
+	if (k >= 0) {
+		*canon = kw->choices[k];
+		return 0;
+	}
+	kw_list(kw->choices, n, k == KW_AMBIGUOUS ? t->s : "", list,
+		sizeof(list));
+	if (k == KW_AMBIGUOUS) {
+		err_tok(e, MASQ_EUSAGE, t, "ambiguous %s '%s': %s",
+			kw->flags & CMD_KW_POSITIONAL ? cmd_kw_meta(kw) :
+			kw->name, t->s, list);
+		return err_hint(e, "type more of the word to pick one");
 	}
 	err_tok(e, MASQ_EUSAGE, t, "'%s' is not one of: %s", t->s, list);
-	best = err_suggest(t->s, kw->choices);
+	best = kw_suggest(kw->choices, n, t->s);
 	if (best)
-		err_hint(e, "did you mean '%s'?", best);
+		return err_hint(e, "did you mean '%s'?", best);
+	if (strstr(list, ", ..."))
+		return err_hint(e, "'help %s' lists them", ent->name);
 	return -1;
+}
+
+/* The error for a word @ent does not take (@k: what the resolver said). */
+static int
+cmd_bind_extra(const struct cmd_entry *ent, const char *const *names,
+	       size_t nk, int k, const struct masq_tok *t, struct masq_err *e)
+{
+	const char *usage = ent->usage ? ent->usage : "";
+	size_t i;
+
+	for (i = 0; i < nk && !names[i]; i++)
+		;
+	if (i == nk) {
+		err_tok(e, MASQ_EUSAGE, t, "'%s' takes no more words",
+			ent->name);
+		return err_hint(e, "usage: %s%s%s", ent->name,
+				*usage ? " " : "", usage);
+	}
+	kw_resolve(names, nk, t, "keyword", k == KW_AMBIGUOUS ? NULL :
+		   ent->name, e);
+	if (!e->hint[0])
+		err_hint(e, "usage: %s%s%s", ent->name, *usage ? " " : "",
+			 usage);
+	return -1;
+}
+
+/*
+ * Keyword kws[k] at word *@i: its value (the next word, or with
+ * CMD_KW_REST every word after it).  Advances *@i past what it took.
+ * 0 done, 1 the rest of the line is taken, -1 error.
+ */
+static int
+cmd_bind_kw(const struct cmd_entry *ent, const struct cmd_args *a, size_t *i,
+	    int k, const struct masq_tok **vals, const char **canon,
+	    struct masq_err *e)
+{
+	const struct cmd_kw *kw = &ent->kws[k];
+	const struct masq_tok *t = &a->v[*i];
+	const char *dummy;
+
+	if (vals[k] && !(kw->flags & CMD_KW_REPEAT)) {
+		err_tok(e, MASQ_EUSAGE, t, "'%s' given twice", kw->name);
+		return err_hint(e, "give each keyword once%s",
+				kw->meta && strstr(kw->meta, ",..") ?
+				"; list several values with commas" : "");
+	}
+	if (kw->type == CMD_ARG_NONE) {
+		vals[k] = t;
+		return 0;
+	}
+	if (*i + 1 == a->n) {
+		err_tok(e, MASQ_EUSAGE, t, "'%s' needs a value: %s", kw->name,
+			cmd_kw_meta(kw));
+		return err_hint(e, "usage: %s %s", ent->name,
+				ent->usage ? ent->usage : "");
+	}
+	vals[k] = &a->v[++*i];
+	if (kw->flags & CMD_KW_REST) {
+		*i = a->n;
+		return 1;
+	}
+	return cmd_value_check(ent, kw, vals[k], canon ? &canon[*i] : &dummy,
+			       e);
+}
+
+/* The first positional of @kws at or after @from, or @nk. */
+static size_t
+cmd_next_positional(const struct cmd_kw *kws, size_t nk, size_t from)
+{
+	while (from < nk && !(kws[from].flags & CMD_KW_POSITIONAL))
+		from++;
+	return from;
+}
+
+/* Required keywords and positionals present?  The mark is the line end. */
+static int
+cmd_bind_required(const struct cmd_entry *ent, const struct cmd_args *a,
+		  const struct masq_tok **vals, size_t nk, struct masq_err *e)
+{
+	struct masq_tok end = { .s = "", .line = a->line, .len = 0 };
+	const struct cmd_kw *kw;
+	size_t k;
+
+	end.off = a->line ? strlen(a->line) : 0;
+	for (k = 0; k < nk; k++) {
+		kw = &ent->kws[k];
+		if (vals[k] || !(kw->flags & CMD_KW_REQUIRED))
+			continue;
+		if (kw->flags & CMD_KW_POSITIONAL)
+			err_tok(e, MASQ_EUSAGE, &end, "'%s' needs %s",
+				ent->name, cmd_kw_meta(kw));
+		else
+			err_tok(e, MASQ_EUSAGE, &end, "'%s' needs '%s %s'",
+				ent->name, kw->name, cmd_kw_meta(kw));
+		return err_hint(e, "usage: %s %s", ent->name,
+				ent->usage ? ent->usage : "");
+	}
+	return 0;
+}
+
+/*
+ * The one grammar walk (cmd_args_bind, and the dispatcher through
+ * cmd_args_resolve).  @canon, when given, gets for each word the table
+ * spelling it resolved to (a keyword or a choice), or NULL.
+ */
+static int
+cmd_args_walk(const struct cmd_entry *ent, const struct cmd_args *a,
+	      const struct masq_tok **vals, const char **canon,
+	      struct masq_err *e)
+{
+	const struct cmd_kw *kws = ent->kws;
+	const char *names[CMD_KWS_MAX], *dummy;
+	size_t i, nk = cmd_kw_names(ent, names), pos;
+	int k, r;
+
+	for (i = 0; i < nk; i++)
+		vals[i] = NULL;
+	for (i = 0; canon && i < a->n; i++)
+		canon[i] = NULL;
+	pos = cmd_next_positional(kws, nk, 0);
+	for (i = 0; i < a->n; i++) {
+		const struct masq_tok *t = &a->v[i];
+
+		k = kw_find(names, nk, t->s);
+		/* A value for a pending positional may look like a keyword's
+		 * prefix ("import shorewall r"): only whole keywords win,
+		 * unless the word cannot be that value at all. */
+		if (pos < nk && k != KW_NONE &&
+		    (k < 0 || strcmp(names[k], t->s)) &&
+		    cmd_value_fits(&kws[pos], t->s))
+			k = KW_NONE;
+		if (k >= 0) {
+			if (canon)
+				canon[i] = kws[k].name;
+			r = cmd_bind_kw(ent, a, &i, k, vals, canon, e);
+			if (r < 0)
+				return -1;
+			if (r > 0)
+				break;
+			continue;
+		}
+		if (pos == nk || k == KW_AMBIGUOUS)
+			return cmd_bind_extra(ent, names, nk, k, t, e);
+		vals[pos] = t;
+		if (cmd_value_check(ent, &kws[pos], t,
+				    canon ? &canon[i] : &dummy, e) == -1)
+			return -1;
+		if (!(kws[pos].flags & CMD_KW_REPEAT))
+			pos = cmd_next_positional(kws, nk, pos + 1);
+	}
+	return cmd_bind_required(ent, a, vals, nk, e);
 }
 
 int
 cmd_args_bind(const struct cmd_entry *ent, const struct cmd_args *a,
 	      const struct masq_tok **vals, struct masq_err *e)
 {
-	const struct cmd_kw *kws = ent->kws;
-	struct masq_tok end = { .s = "", .line = a->line, .len = 0 };
-	const char *cands[64], *best;
-	char list[400];
-	size_t i, nk = 0;
-	int k, pos = 0;
+	return cmd_args_walk(ent, a, vals, NULL, e);
+}
 
-	for (nk = 0; kws && kws[nk].name; nk++)
-		vals[nk] = NULL;
-	for (i = 0; i < a->n; i++) {
-		const struct masq_tok *t = &a->v[i];
-		bool pending;
+const struct masq_tok *
+cmd_args_get(const struct cmd_entry *ent, const struct masq_tok *const *vals,
+	     const char *name)
+{
+	int k = cmd_kw_find(ent, name, true);
 
-		while (pos < (int)nk && !(kws[pos].flags & CMD_KW_POSITIONAL))
-			pos++;
-		pending = pos < (int)nk;
-		/* A value for a pending positional may look like a keyword's
-		 * prefix ("import shorewall r"): only whole keywords win. */
-		k = cmd_kw_find(ent, t->s, pending);
-		if (k == -2) {
-			cmd_kw_list(ent, t->s, list, sizeof(list));
-			err_tok(e, MASQ_EUSAGE, t, "ambiguous keyword '%s': %s",
-				t->s, list);
-			return err_hint(e, "type more of the word to pick one");
-		}
-		if (k >= 0) {
-			if (vals[k] && !(kws[k].flags & CMD_KW_REPEAT))
-				return err_tok(e, MASQ_EUSAGE, t,
-					       "'%s' given twice", kws[k].name);
-			if (kws[k].type == CMD_ARG_NONE) {
-				vals[k] = t;
-				continue;
-			}
-			if (i + 1 == a->n) {
-				err_tok(e, MASQ_EUSAGE, t, "'%s' needs a value: %s",
-					kws[k].name, cmd_kw_meta(&kws[k]));
-				return err_hint(e, "%s", kws[k].help ?
-						kws[k].help : "give the value");
-			}
-			vals[k] = &a->v[++i];
-			if (cmd_value_check(&kws[k], vals[k], e) == -1)
-				return -1;
-			continue;
-		}
-		if (pending) {
-			vals[pos] = t;
-			if (cmd_value_check(&kws[pos], t, e) == -1)
-				return -1;
-			pos++;
-			continue;
-		}
-		for (k = 0, nk = 0; kws && kws[k].name && nk < 63; k++)
-			if (!(kws[k].flags & CMD_KW_POSITIONAL))
-				cands[nk++] = kws[k].name;
-		cands[nk] = NULL;
-		best = err_suggest(t->s, cands);
-		if (!nk) {
-			err_tok(e, MASQ_EUSAGE, t, "'%s' takes no more words",
-				ent->name);
-			return err_hint(e, "usage: %s %s", ent->name,
-					ent->usage ? ent->usage : "");
-		}
-		err_tok(e, MASQ_EUSAGE, t, "unknown keyword '%s' for '%s'",
-			t->s, ent->name);
-		if (best)
-			return err_hint(e, "did you mean '%s'?", best);
-		return err_hint(e, "usage: %s %s", ent->name,
-				ent->usage ? ent->usage : "");
-	}
-	end.off = a->line ? strlen(a->line) : 0;
-	for (k = 0; kws && kws[k].name; k++) {
-		if (vals[k] || !(kws[k].flags & CMD_KW_REQUIRED))
-			continue;
-		if (kws[k].flags & CMD_KW_POSITIONAL)
-			err_tok(e, MASQ_EUSAGE, &end, "'%s' needs %s",
-				ent->name, cmd_kw_meta(&kws[k]));
-		else
-			err_tok(e, MASQ_EUSAGE, &end, "'%s' needs '%s %s'",
-				ent->name, kws[k].name, cmd_kw_meta(&kws[k]));
-		return err_hint(e, "usage: %s %s", ent->name,
-				ent->usage ? ent->usage : "");
-	}
-	return 0;
+	return k >= 0 ? vals[k] : NULL;
+}
+
+int
+cmd_args_resolve(const struct cmd_entry *ent, struct masq_tok *v, size_t n,
+		 const char *line, struct masq_err *e)
+{
+	const struct masq_tok *vals[CMD_KWS_MAX];
+	const char **canon = xcalloc(n + 1, sizeof(*canon));
+	struct cmd_args a = { .n = n, .v = v, .line = line };
+	size_t i;
+	int rc;
+
+	rc = cmd_args_walk(ent, &a, vals, canon, e);
+	for (i = 0; rc == 0 && i < n; i++)
+		if (canon[i])
+			v[i].s = canon[i];
+	free(canon);
+	return rc;
 }
 
 /* ---- candidate lists ---- */

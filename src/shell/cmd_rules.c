@@ -18,6 +18,7 @@
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "nat/links.h"
+#include "shell/cmd_int.h"
 #include "shell/cmds_int.h"
 
 int
@@ -43,29 +44,8 @@ bad:
 	return err_hint(e, "a %s is a number from 1 up", what);
 }
 
-/* The keyword of @kws that @word names exactly or as a unique prefix. */
-static const struct cmd_kw *
-kw_lookup(const struct cmd_kw *kws, const char *word)
-{
-	const struct cmd_kw *k, *hit = NULL;
-	size_t len = strlen(word);
-
-	for (k = kws; k->name; k++) {
-		if (k->flags & CMD_KW_POSITIONAL)
-			continue;
-		if (!strcmp(k->name, word))
-			return k;
-		if (len && !strncmp(k->name, word, len)) {
-			if (hit)
-				return NULL;
-			hit = k;
-		}
-	}
-	return hit;
-}
-
 int
-cmds_strip_at(const struct cmd_kw *kws, const struct cmd_args *a,
+cmds_strip_at(const struct cmd_entry *ent, const struct cmd_args *a,
 	      unsigned int *at, struct masq_tok **rest, size_t *n,
 	      struct masq_err *e)
 {
@@ -73,11 +53,13 @@ cmds_strip_at(const struct cmd_kw *kws, const struct cmd_args *a,
 	struct masq_tok *v;
 	int64_t pos;
 	size_t i, m = 0;
+	int ki;
 
 	*at = 0;
 	v = xcalloc(a->n + 1, sizeof(*v));
 	for (i = 0; i < a->n; i++) {
-		k = kw_lookup(kws, a->v[i].s);
+		ki = cmd_kw_find(ent, a->v[i].s, false);
+		k = ki >= 0 ? &ent->kws[ki] : NULL;
 		if (k && !strcmp(k->name, "at")) {
 			if (i + 1 >= a->n) {
 				free(v);
@@ -93,8 +75,8 @@ cmds_strip_at(const struct cmd_kw *kws, const struct cmd_args *a,
 			continue;
 		}
 		v[m++] = a->v[i];
-		if (k && !strcmp(k->name, "line")) {
-			/* the rest is the column text */
+		if (k && k->flags & CMD_KW_REST) {
+			/* the rest is its value (the column text) */
 			for (i++; i < a->n; i++)
 				v[m++] = a->v[i];
 			break;

@@ -209,7 +209,8 @@ cmd_timeouts_reset(struct cmd_ctx *ctx, const struct cmd_args *a,
 	return timeouts_change(ctx, &ts, false, e);
 }
 
-#define TO_KW(n, h) { n, CMD_ARG_NUM, "SECONDS", h, CMD_KW_REPEAT, NULL }
+/* SECONDS may carry a unit (2h): a word, checked by nat_timeouts_parse */
+#define TO_KW(n, h) { n, CMD_ARG_WORD, "SECONDS", h, CMD_KW_REPEAT, NULL }
 #define TO_STATES(kw) \
 	kw("tcp-syn-sent", "TCP: SYN sent, no answer yet"), \
 	kw("tcp-syn-recv", "TCP: SYN answered, handshake not done"), \

@@ -26,11 +26,12 @@ int cmds_num(const struct masq_tok *t, const char *what, int64_t *v,
 
 /*
  * Split the words of an add command: drop "at N" (wherever it appears as
- * a keyword, walking @kws so that keyword values are never mistaken for
- * it) and return the rest in *rest (caller frees the array; the tokens
- * stay borrowed from @a).  *at is 0 when absent.
+ * a keyword, walking @ent's grammar so that keyword values are never
+ * mistaken for it, and stopping at a CMD_KW_REST keyword) and return the
+ * rest in *rest (caller frees the array; the tokens stay borrowed from
+ * @a).  *at is 0 when absent.
  */
-int cmds_strip_at(const struct cmd_kw *kws, const struct cmd_args *a,
+int cmds_strip_at(const struct cmd_entry *ent, const struct cmd_args *a,
 		  unsigned int *at, struct masq_tok **rest, size_t *n,
 		  struct masq_err *e);
 
