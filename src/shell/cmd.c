@@ -94,6 +94,7 @@ cmd_ctx_store(struct cmd_ctx *ctx, struct store **s, struct masq_err *e)
 void
 cmd_ctx_done(struct cmd_ctx *ctx)
 {
+	cmds_warn_flush(ctx);
 	if (ctx->store)
 		store_close(ctx->store);
 	ctx->store = NULL;

@@ -34,11 +34,13 @@ struct cmd_ctx {
 	bool (*confirm)(struct cmd_ctx *ctx, const char *question);
 	/* The commands to match against; NULL: cmd_table (tests, masqtop). */
 	const struct cmd_entry *const *table;
+	struct cmd_warns *warns;	/* warnings said in this run (warn.c) */
 };
 
 /* The store, opened (created, migrated) on first use.  -1 on error. */
 int cmd_ctx_store(struct cmd_ctx *ctx, struct store **s, struct masq_err *e);
-/* Close what the context opened. */
+/* Close what the context opened, and end the run: on stderr, how often
+ * each warning repeated (see cmds_warn).  Cannot fail. */
 void cmd_ctx_done(struct cmd_ctx *ctx);
 
 enum cmd_arg_type {

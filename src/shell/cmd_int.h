@@ -76,6 +76,10 @@ int cmd_kw_find(const struct cmd_entry *ent, const char *word, bool exact);
 int cmd_args_resolve(const struct cmd_entry *ent, struct masq_tok *v,
 		     size_t n, const char *line, struct masq_err *e);
 
+/* Print how often each warning of the run repeated (cmds_warn) and forget
+ * them.  cmd_ctx_done() calls it.  Cannot fail. */
+void cmds_warn_flush(struct cmd_ctx *ctx);
+
 /* Growable candidate list. */
 struct cmd_cands {
 	struct cmd_candidate *v;

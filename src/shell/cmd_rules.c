@@ -10,7 +10,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -165,19 +164,6 @@ cmds_stage_row(struct cmd_ctx *ctx, enum store_kind kind, const char *what,
 	out_str(ctx->out, "rule", ": %s\n", spec);
 	out_obj_close(ctx->out);
 	return 0;
-}
-
-void
-cmds_warn(struct cmd_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "%s: warning: ", ctx->where ? ctx->where : "masqsh");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 bool

@@ -61,7 +61,11 @@ int cmds_iface_check(struct cmd_ctx *ctx, const struct nat_ifname *ifn,
 /* True when interface @name exists now. */
 bool cmds_iface_exists(const char *name);
 
-/* Print "masqsh: warning: MSG" (or "FILE:LINE: warning: MSG") on stderr. */
+/*
+ * Print "masqsh: warning: MSG" (or "FILE:LINE: warning: MSG") on stderr.
+ * Outside the interactive shell a text already printed in this run is
+ * counted instead, and cmd_ctx_done() prints the counts (warn.c).
+ */
 void cmds_warn(struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

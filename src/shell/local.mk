@@ -5,7 +5,7 @@ src_libmasq_a_SOURCES += \
 	src/shell/script.c \
 	src/shell/complete.c \
 	src/shell/cmd_help.c \
-	src/shell/cmds_int.h src/shell/cmd_rules.c \
+	src/shell/cmds_int.h src/shell/cmd_rules.c src/shell/warn.c \
 	src/shell/cmd_masq.c src/shell/cmd_masq_add.c src/shell/cmd_masq_show.c \
 	src/shell/cmd_forward.c \
 	src/shell/cmd_import.c \

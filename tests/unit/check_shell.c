@@ -962,6 +962,47 @@ START_TEST(test_rule_grammar_sync)
 }
 END_TEST
 
+/* Outside the interactive shell a warning repeated in one run (several
+ * -c: no position) prints once, and the run ends with the count. */
+START_TEST(test_warn_repeat)
+{
+	struct cmd_ctx ctx;
+	char buf[1024];
+	size_t len;
+	FILE *fp = tmpfile();
+	int saved = dup(STDERR_FILENO);
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_ne(dup2(fileno(fp), STDERR_FILENO), -1);
+	memset(&ctx, 0, sizeof(ctx));
+	cmds_warn(&ctx, "interface '%s' does not exist (yet)", "ppp0");
+	cmds_warn(&ctx, "interface '%s' does not exist (yet)", "ppp1");
+	ctx.where = "r.msh:7";
+	cmds_warn(&ctx, "interface '%s' does not exist (yet)", "ppp0");
+	ctx.where = NULL;
+	cmds_warn(&ctx, "interface '%s' does not exist (yet)", "ppp0");
+	cmd_ctx_done(&ctx);
+	ctx.interactive = true;		/* the shell: each one, as it comes */
+	cmds_warn(&ctx, "x");
+	cmds_warn(&ctx, "x");
+	cmd_ctx_done(&ctx);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(fp);
+	len = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[len] = '\0';
+	fclose(fp);
+	ck_assert_str_eq(buf,
+		"masqsh: warning: interface 'ppp0' does not exist (yet)\n"
+		"masqsh: warning: interface 'ppp1' does not exist (yet)\n"
+		"masqsh: warning: repeated 2 more times: interface 'ppp0' "
+		"does not exist (yet)\n"
+		"masqsh: warning: x\n"
+		"masqsh: warning: x\n");
+}
+END_TEST
+
 /* ---- explain: the userspace walk of one flow (nat/explain.c) ---- */
 
 static const char *const explain_masq_rules[] = {
@@ -1222,6 +1263,7 @@ shell_suite(void)
 	tcase_add_test(tc, test_resolve_canon);
 	tcase_add_test(tc, test_real_table_extra);
 	tcase_add_test(tc, test_rule_grammar_sync);
+	tcase_add_test(tc, test_warn_repeat);
 	tcase_add_loop_test(tc, test_explain, 0, N(explain_cases));
 	tcase_add_loop_test(tc, test_explain_endpoint, 0, N(endpoint_cases));
 	tcase_add_test(tc, test_revision_rule_count);
