@@ -21,7 +21,7 @@ static const struct cmd_kw masq_add_kws[] = {
 	{ "to", CMD_ARG_ADDR, "DEST[,..][!EXCL,..]", "only connections to these destinations", 0, NULL },
 	{ "from", CMD_ARG_ADDR, "SOURCE[,..][!EXCL,..]", "only connections from these sources", 0, NULL },
 	{ "except", CMD_ARG_ADDR, "ADDR[,..]", "sources that are not matched", 0, NULL },
-	{ "snat", CMD_ARG_ADDR, "ADDR|ADDR-ADDR|detect", "source NAT to an address or range (default: masquerade)", 0, NULL },
+	{ "snat", CMD_ARG_ADDR, "ADDR|ADDR-ADDR|detect", "source NAT to an address or range, or detect a named interface's (default: masquerade)", 0, NULL },
 	{ "ports", CMD_ARG_PORTS, "LO-HI", "remap source ports into this range (needs proto)", 0, NULL },
 	{ "random", CMD_ARG_NONE, NULL, "randomise the source port mapping", 0, NULL },
 	{ "persistent", CMD_ARG_NONE, NULL, "same source address per client (snat to a range)", 0, NULL },
@@ -142,7 +142,9 @@ const struct cmd_entry cmd_masq_add_entry = {
 		"same rule as one line of a Shorewall masq file:\n"
 		"  masq add line 'eth0 192.168.1.0/24 203.0.113.10 tcp smtp'\n"
 		"An interface that does not exist is accepted with a warning\n"
-		"unless it looks like a typo of an existing one.",
+		"unless it looks like a typo of an existing one.  The rule is\n"
+		"checked in full now: e.g. 'snat detect' on a wildcard (ppp+)\n"
+		"is refused here, not first by 'check'.",
 	.kws = masq_add_kws,
 	.flags = CMD_WRITES,
 	.exec = cmd_masq_add,

@@ -23,6 +23,7 @@
 #include "shell/cmd_int.h"
 #include "shell/cmds_int.h"
 #include "nat/explain.h"
+#include "nat/timeouts.h"
 #include "shell/revision.h"
 
 /* ---- a test table -------------------------------------------------------- */
@@ -952,13 +953,21 @@ START_TEST(test_rule_grammar_sync)
 {
 	static const char *const masq_extra[] = { "at", "line", NULL };
 	static const char *const fwd_extra[] = { "at", NULL };
-	const char *const *w;
-	size_t n;
+	static const char *const howto[] = { "tcp", "tcpfin", "udp", NULL };
+	const struct nat_timeout *tab;
+	const char *const *w, *states[NAT_TIMEOUTS_NMAX];
+	size_t n, i;
 
 	w = nat_rule_keywords(&n);
 	ck_assert(t_names_equal(&cmd_masq_add_entry, w, n, masq_extra));
 	w = nat_forward_keywords(&n);
 	ck_assert(t_names_equal(&cmd_forward_add_entry, w, n, fwd_extra));
+	/* timeouts: the HOWTO's three words and every state */
+	tab = nat_timeouts_table(&n);
+	for (i = 0; i < n; i++)
+		states[i] = tab[i].name;
+	ck_assert(t_names_equal(&cmd_timeouts_set_entry, states, n, howto));
+	ck_assert(t_names_equal(&cmd_timeouts_reset_entry, states, n, howto));
 }
 END_TEST
 
