@@ -1,7 +1,7 @@
 # src/shell: command table, dispatcher, completion, help, scripts (a
 # library), and the masqsh program (main.c + repl.c, the only readline user).
 src_libmasq_a_SOURCES += \
-	src/shell/cmd.h src/shell/cmd_int.h src/shell/cmd.c \
+	src/shell/cmd.h src/shell/cmd_int.h src/shell/cmd.c src/shell/cmd_bind.c \
 	src/shell/script.c \
 	src/shell/complete.c \
 	src/shell/cmd_help.c \
