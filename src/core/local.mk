@@ -6,5 +6,6 @@ src_libmasq_a_SOURCES += \
 	src/core/mem.c src/core/mem.h \
 	src/core/store.c src/core/store.h \
 	src/core/tok.c src/core/tok.h \
+	src/core/kw.c src/core/kw.h \
 	src/core/ctent.c src/core/ctent.h \
 	src/core/filter.c src/core/filter.h

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/kw.h"
 #include "core/xalloc.h"
 #include "diag/diag.h"
 #include "nat/caps.h"
@@ -242,44 +243,20 @@ diag_run_one(struct diag_ctx *ctx, const struct diag_check *c,
 	return st;
 }
 
-/* Resolve @t to a check: exact id, else a unique prefix. */
+/* Resolve @t to a check: exact id, else a unique prefix (core/kw.h). */
 static const struct diag_check *
 resolve(const struct masq_tok *t, struct masq_err *e)
 {
-	const struct diag_check *const *c, *hit = NULL;
-	const char *cands[64], *best;
-	size_t len = strlen(t->s), n = 0, nhit = 0;
-	char list[400] = "";
+	const char *ids[64];
+	size_t n = 0;
+	int k;
 
-	for (c = diag_checks; *c; c++) {
-		if (!strcmp((*c)->id, t->s))
-			return *c;
-		if (len && !strncmp((*c)->id, t->s, len)) {
-			hit = *c;
-			nhit++;
-			if (strlen(list) + strlen((*c)->id) + 3 < sizeof(list)) {
-				if (list[0])
-					strcat(list, ", ");
-				strcat(list, (*c)->id);
-			}
-		}
-		if (n < 63)
-			cands[n++] = (*c)->id;
-	}
-	cands[n] = NULL;
-	if (nhit == 1)
-		return hit;
-	if (nhit > 1) {
-		err_tok(e, MASQ_EUSAGE, t, "ambiguous check '%s': %s", t->s,
-			list);
-		err_hint(e, "type more of the id to pick one");
-		return NULL;
-	}
-	err_tok(e, MASQ_EUSAGE, t, "unknown check '%s'", t->s);
-	best = err_suggest(t->s, cands);
-	if (best)
-		err_hint(e, "did you mean '%s'?", best);
-	else
+	for (n = 0; diag_checks[n] && n < 64; n++)
+		ids[n] = diag_checks[n]->id;
+	k = kw_resolve(ids, n, t, "check", NULL, e);
+	if (k >= 0)
+		return diag_checks[k];
+	if (!e->hint[0])
 		err_hint(e, "'diag list' names the checks");
 	return NULL;
 }

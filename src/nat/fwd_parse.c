@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/kw.h"
 #include "core/xalloc.h"
 #include "nat/rule_int.h"
 
@@ -31,28 +32,22 @@ static const char *const fkw_usage[FK__N] = {
 	"comment TEXT",
 };
 
+const char *const *
+nat_forward_keywords(size_t *n)
+{
+	*n = FK__N;
+	return fkw_names;
+}
+
+/* Which keyword @t is (core/kw.h: exact, else a unique prefix). */
 static int
 fkw_lookup(struct masq_err *e, const struct masq_tok *t)
 {
-	size_t len = strlen(t->s), i;
-	int hit = -1, nh = 0;
-	const char *sug;
+	int k = kw_resolve(fkw_names, FK__N, t, "keyword", NULL, e);
 
-	for (i = 0; i < FK__N; i++) {
-		if (strcmp(t->s, fkw_names[i]) == 0)
-			return (int)i;
-		if (len && strncmp(t->s, fkw_names[i], len) == 0) {
-			hit = (int)i;
-			nh++;
-		}
-	}
-	if (nh == 1)
-		return hit;
-	err_tok(e, MASQ_EUSAGE, t, "unknown keyword '%s'", t->s);
-	sug = err_suggest(t->s, fkw_names);
-	if (sug)
-		return err_hint(e, "did you mean '%s'?", sug);
-	return err_hint(e, "write 'forward add in IFACE dport PORTS to ADDR'");
+	if (k < 0 && !e->hint[0])
+		err_hint(e, "write 'forward add in IFACE dport PORTS to ADDR'");
+	return k;
 }
 
 static int

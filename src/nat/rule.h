@@ -251,6 +251,15 @@ int nat_rule_parse_columns(struct nat_rule *r, const char *text,
 int nat_forward_parse_kw(struct nat_forward *f, const struct masq_tok *tv,
 			 size_t tc, struct masq_err *e);
 
+/*
+ * The keywords of the two keyword forms (@n of them), as the parsers
+ * resolve typed words against them (core/kw.h).  The shell's grammars for
+ * `masq add` and `forward add` hold the same words plus its own ("at",
+ * "line"); tests/unit/check_rule.c keeps the two in step.  Cannot fail.
+ */
+const char *const *nat_rule_keywords(size_t *n);
+const char *const *nat_forward_keywords(size_t *n);
+
 /* "udp-unreplied=10,udp-stream=30": the value of a rule's timeout
  * keyword; NULL when @t is empty.  Caller frees. */
 char *nat_ct_policy_format(const struct nat_ct_policy *t);

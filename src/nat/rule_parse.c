@@ -35,6 +35,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "core/kw.h"
 #include "core/xalloc.h"
 #include "nat/rule_int.h"
 
@@ -100,68 +101,53 @@ enum kw {
 	KW_USER, KW_TIMEOUT, KW_EARLY, KW_ALIAS, KW_COMMENT, KW__N
 };
 
-static const struct {
-	const char *name;
-	const char *usage;	/* NULL: a flag without a value */
-} kws[KW__N] = {
-	[KW_OUT] = { "out", "out IFACE[,IFACE..]" },
-	[KW_TO] = { "to", "to DEST[,DEST..][!EXCL[,..]]" },
-	[KW_FROM] = { "from", "from SOURCE[,..][!EXCL[,..]] or from IFACE" },
-	[KW_EXCEPT] = { "except", "except ADDR[,ADDR..]" },
-	[KW_SNAT] = { "snat", "snat ADDR, snat FIRST-LAST or snat detect" },
-	[KW_PORTS] = { "ports", "ports LOW-HIGH" },
-	[KW_RANDOM] = { "random", NULL },
-	[KW_PERSISTENT] = { "persistent", NULL },
-	[KW_NONAT] = { "nonat", NULL },
-	[KW_PROTO] = { "proto", "proto [!]P[,P..]" },
-	[KW_DPORT] = { "dport", "dport [!]PORT[,PORT|LOW-HIGH..]" },
-	[KW_IPSEC] = { "ipsec", "ipsec yes|no|reqid=N,spi=N,tunnel-src=NET,"
-		       "tunnel-dst=NET" },
-	[KW_MARK] = { "mark", "mark [!]VALUE[/MASK][:C]" },
-	[KW_USER] = { "user", "user [!]USER[:GROUP]" },
-	[KW_TIMEOUT] = { "timeout", "timeout STATE=SECONDS[,STATE=SECONDS..], "
-			 "e.g. timeout udp-stream=30,udp-unreplied=10" },
-	[KW_EARLY] = { "early", NULL },
-	[KW_ALIAS] = { "alias", "alias N" },
-	[KW_COMMENT] = { "comment", "comment TEXT" },
+/* The keywords, in the order their values are parsed. */
+static const char *const kw_names[KW__N] = {
+	[KW_OUT] = "out", [KW_TO] = "to", [KW_FROM] = "from",
+	[KW_EXCEPT] = "except", [KW_SNAT] = "snat", [KW_PORTS] = "ports",
+	[KW_RANDOM] = "random", [KW_PERSISTENT] = "persistent",
+	[KW_NONAT] = "nonat", [KW_PROTO] = "proto", [KW_DPORT] = "dport",
+	[KW_IPSEC] = "ipsec", [KW_MARK] = "mark", [KW_USER] = "user",
+	[KW_TIMEOUT] = "timeout", [KW_EARLY] = "early", [KW_ALIAS] = "alias",
+	[KW_COMMENT] = "comment",
 };
 
+/* What follows each keyword; NULL: a flag without a value. */
+static const char *const kw_usage[KW__N] = {
+	[KW_OUT] = "out IFACE[,IFACE..]",
+	[KW_TO] = "to DEST[,DEST..][!EXCL[,..]]",
+	[KW_FROM] = "from SOURCE[,..][!EXCL[,..]] or from IFACE",
+	[KW_EXCEPT] = "except ADDR[,ADDR..]",
+	[KW_SNAT] = "snat ADDR, snat FIRST-LAST or snat detect",
+	[KW_PORTS] = "ports LOW-HIGH",
+	[KW_PROTO] = "proto [!]P[,P..]",
+	[KW_DPORT] = "dport [!]PORT[,PORT|LOW-HIGH..]",
+	[KW_IPSEC] = "ipsec yes|no|reqid=N,spi=N,tunnel-src=NET,tunnel-dst=NET",
+	[KW_MARK] = "mark [!]VALUE[/MASK][:C]",
+	[KW_USER] = "user [!]USER[:GROUP]",
+	[KW_TIMEOUT] = "timeout STATE=SECONDS[,STATE=SECONDS..], e.g. "
+		       "timeout udp-stream=30,udp-unreplied=10",
+	[KW_ALIAS] = "alias N",
+	[KW_COMMENT] = "comment TEXT",
+};
+
+const char *const *
+nat_rule_keywords(size_t *n)
+{
+	*n = KW__N;
+	return kw_names;
+}
+
+/* Which keyword @t is (core/kw.h: exact, else a unique prefix). */
 static int
 kw_lookup(struct nat_pctx *c, const struct masq_tok *t)
 {
-	const char *names[KW__N + 1], *hits[KW__N];
-	size_t len = strlen(t->s), nh = 0, i;
-	char list[256] = "";
-	const char *sug;
+	int k = kw_resolve(kw_names, KW__N, t, "keyword", NULL, c->e);
 
-	for (i = 0; i < KW__N; i++) {
-		names[i] = kws[i].name;
-		if (strcmp(t->s, kws[i].name) == 0)
-			return (int)i;
-		if (len && strncmp(t->s, kws[i].name, len) == 0)
-			hits[nh++] = kws[i].name;
-	}
-	names[KW__N] = NULL;
-	if (nh == 1) {
-		for (i = 0; strcmp(kws[i].name, hits[0]); i++)
-			;
-		return (int)i;
-	}
-	if (nh > 1) {
-		for (i = 0; i < nh; i++) {
-			strcat(list, i ? ", " : "");
-			strcat(list, hits[i]);
-		}
-		err_tok(c->e, MASQ_EUSAGE, t, "ambiguous keyword '%s': %s",
-			t->s, list);
-		return err_hint(c->e, "type more letters of the keyword");
-	}
-	err_tok(c->e, MASQ_EUSAGE, t, "unknown keyword '%s'", t->s);
-	sug = err_suggest(t->s, names);
-	if (sug)
-		return err_hint(c->e, "did you mean '%s'?", sug);
-	return err_hint(c->e, "a rule starts with 'out IFACE'; see 'help masq "
-			"add' for the keywords");
+	if (k < 0 && !c->e->hint[0])
+		err_hint(c->e, "a rule starts with 'out IFACE'; see 'help masq "
+			 "add' for the keywords");
+	return k;
 }
 
 static int
@@ -200,18 +186,18 @@ nat_rule_parse_kw(struct nat_rule *r, const struct masq_tok *tv, size_t tc,
 			goto fail;
 		if (key[k]) {
 			err_tok(e, MASQ_EUSAGE, &tv[i], "'%s' given twice",
-				kws[k].name);
+				kw_names[k]);
 			err_hint(e, "give each keyword once; list several values "
 				 "with commas");
 			goto fail;
 		}
 		key[k] = &tv[i];
-		if (!kws[k].usage)
+		if (!kw_usage[k])
 			continue;
 		if (i + 1 == tc) {
 			err_tok(e, MASQ_EUSAGE, &tv[i], "'%s' needs a value",
-				kws[k].name);
-			err_hint(e, "write %s", kws[k].usage);
+				kw_names[k]);
+			err_hint(e, "write %s", kw_usage[k]);
 			goto fail;
 		}
 		val[k] = &tv[++i];

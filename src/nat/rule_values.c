@@ -728,6 +728,8 @@ int
 nat_rule_validate(struct nat_pctx *c, const struct nat_rule *r,
 		  const struct nat_marks *mk)
 {
+	size_t i;
+
 	if (r->action == NAT_NONAT) {
 		const struct nat_span *bad = NULL;
 		const char *what = NULL;
@@ -756,6 +758,16 @@ nat_rule_validate(struct nat_pctx *c, const struct nat_rule *r,
 	if (r->dport.n && !proto_ports_ok(&r->proto))
 		return ports_need_proto(c, r, mk, &mk->dport,
 					"destination ports");
+	for (i = 0; r->action == NAT_DETECT && i < r->n_oifs; i++) {
+		if (!r->oifs[i].wildcard)
+			continue;
+		/* the compiler needs the one address of a named interface */
+		nat_perr(c, &mk->detect, "'detect' needs a named interface, "
+			 "not the wildcard '%s+'", r->oifs[i].name);
+		return err_hint(c->e, "name the interface (e.g. '%s0'), or "
+				"leave 'detect' out to masquerade",
+				r->oifs[i].name);
+	}
 	if (r->alias >= 0 && r->action != NAT_SNAT) {
 		nat_perr(c, &mk->alias, "alias label %d needs an SNAT address: "
 			 "it names the alias that address is added as",

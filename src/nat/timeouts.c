@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/kw.h"
 #include "core/store.h"
 #include "nat/timeouts.h"
 
@@ -68,7 +69,8 @@ static const struct {
 
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 
-/* Every word `timeouts set` takes, for "did you mean". */
+/* Every word `timeouts set` and `timeouts reset` take, as typed words
+ * resolve against them (core/kw.h); the shell grammar lists the same. */
 static const char *const all_words[] = {
 	"tcp", "tcpfin", "udp", "tcp-syn-sent", "tcp-syn-recv",
 	"tcp-established", "tcp-fin-wait", "tcp-close-wait", "tcp-last-ack",
@@ -115,21 +117,21 @@ nat_timeout_select(const char *word, bool *sel)
 	return 0;
 }
 
-/* Mark the states @word names in @sel.  -1 (MASQ_EUSAGE) when unknown. */
+/* Mark the states @t names in @sel (core/kw.h: exact, else a unique
+ * prefix).  -1 (MASQ_EUSAGE) when unknown or ambiguous. */
 static int
 word_select(const struct masq_tok *t, bool *sel, struct masq_err *e)
 {
-	const char *sug;
+	int k = kw_resolve(all_words, sizeof(all_words) /
+			   sizeof(all_words[0]) - 1, t, "timeout", NULL, e);
 
-	if (nat_timeout_select(t->s, sel) == 0)
-		return 0;
-	err_tok(e, MASQ_EUSAGE, t, "unknown timeout '%s'", t->s);
-	sug = err_suggest(t->s, all_words);
-	if (sug)
-		return err_hint(e, "did you mean '%s'?", sug);
-	return err_hint(e, "tcp, tcpfin, udp (the HOWTO's three) or a state: "
-			"tcp-established, udp-stream, ... ('help timeouts "
-			"set' lists them)");
+	if (k >= 0)
+		return nat_timeout_select(all_words[k], sel);
+	if (!e->hint[0])
+		err_hint(e, "tcp, tcpfin, udp (the HOWTO's three) or a state: "
+			 "tcp-established, udp-stream, ... ('help timeouts "
+			 "set' lists them)");
+	return -1;
 }
 
 /* SECONDS with an optional unit.  -1 (MASQ_EUSAGE) marking @t. */

@@ -2,20 +2,25 @@
 /*
  * cmd.c - the command table and the one dispatcher every input path uses.
  *
- * Owns: matching typed command words against the table (exact words,
- * unique prefixes, errors that name the candidates or suggest a word),
- * binding a simple keyword grammar to tokens (cmd_args_bind), running a
- * line, the lazily opened store of a context, and reading script files
- * (continuation lines, physical line numbers for errors).
- * Does not own: what a command does (cmd_*.c), completion (complete.c),
- * rendering errors or reading terminals (main.c, repl.c).
+ * Owns: matching typed command words against the table (errors that name
+ * the candidates or suggest a word), running a line -- bound to its
+ * command's grammar before the handler runs (cmd_args_resolve), so no
+ * command takes a word it does not know -- and the lazily opened store of
+ * a context.  Every word resolves through core/kw.c:
+ * exact, else a unique prefix, else ambiguous.
+ * Does not own: what a command does (cmd_*.c), the grammar walk
+ * (cmd_bind.c), completion (complete.c),
+ * reading scripts (script.c), warnings (warn.c), rendering errors or
+ * reading terminals (main.c, repl.c).
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kw.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "shell/cmd_int.h"
@@ -92,6 +97,7 @@ cmd_ctx_store(struct cmd_ctx *ctx, struct store **s, struct masq_err *e)
 void
 cmd_ctx_done(struct cmd_ctx *ctx)
 {
+	cmds_warn_flush(ctx);
 	if (ctx->store)
 		store_close(ctx->store);
 	ctx->store = NULL;
@@ -145,87 +151,85 @@ cmd_walk_next(const struct cmd_walk *w, const struct cmd_entry *ent,
 	return p;
 }
 
-/* Has an entry before @t (in @w's table, covered) the same next word? */
-static bool
-cmd_walk_seen(const struct cmd_walk *w, const struct cmd_entry *const *t,
-	      const char *word, size_t len)
-{
-	const struct cmd_entry *const *u;
-	const char *p;
-	size_t l;
+/*
+ * The words that may follow the path: slot i is the next word of table
+ * entry i (a copy, NUL-terminated), or NULL when the entry is not under
+ * the path, or is hidden and @hidden is false.  The slots are what the
+ * keyword resolver reads (core/kw.h), so command words resolve as every
+ * other word does; the same word from several entries counts once.
+ */
+struct cmd_next {
+	size_t n;
+	const char *w[CMD_TABLE_MAX];
+	char buf[CMD_TABLE_MAX][CMD_WORD_MAX];
+};
 
-	for (u = w->table; u < t; u++) {
-		p = cmd_walk_next(w, *u, &l);
-		if (p && l == len && !strncmp(p, word, len))
-			return true;
+static void
+cmd_next_words(const struct cmd_walk *w, bool hidden, struct cmd_next *nx)
+{
+	const struct cmd_entry *const *t;
+	const char *p;
+	size_t len;
+
+	nx->n = 0;
+	for (t = w->table; *t; t++) {
+		assert(nx->n < CMD_TABLE_MAX);
+		nx->w[nx->n] = NULL;
+		p = cmd_walk_next(w, *t, &len);
+		if (p && (hidden || !((*t)->flags & CMD_HIDDEN))) {
+			assert(len < CMD_WORD_MAX);
+			memcpy(nx->buf[nx->n], p, len);
+			nx->buf[nx->n][len] = '\0';
+			nx->w[nx->n] = nx->buf[nx->n];
+		}
+		nx->n++;
 	}
-	return false;
 }
 
 static void
-cmd_walk_take(struct cmd_walk *w, const struct cmd_entry *ent,
-	      const char *word, size_t len)
+cmd_walk_take(struct cmd_walk *w, const struct cmd_entry *ent)
 {
+	const char *p;
+	size_t len;
+
+	p = cmd_walk_next(w, ent, &len);
 	w->rep = ent;
-	w->plen = (size_t)(word - ent->name) + len;
+	w->plen = (size_t)(p - ent->name) + len;
 	w->depth++;
 }
 
 enum cmd_step
 cmd_walk_step(struct cmd_walk *w, const char *word)
 {
-	const struct cmd_entry *const *t, *hit = NULL;
-	const char *p, *hitp = NULL;
-	size_t len, wl = strlen(word), hitl = 0, nprefix = 0;
+	struct cmd_next nx;
+	size_t i;
+	int k;
 
-	for (t = w->table; *t; t++) {
-		p = cmd_walk_next(w, *t, &len);
-		if (!p)
-			continue;
-		if (len == wl && !strncmp(p, word, wl)) {
-			cmd_walk_take(w, *t, p, len);
+	/* hidden commands (the completion hook) match whole words only */
+	cmd_next_words(w, true, &nx);
+	for (i = 0; i < nx.n; i++) {
+		if (nx.w[i] && !strcmp(nx.w[i], word)) {
+			cmd_walk_take(w, w->table[i]);
 			return CMD_STEP_MATCH;
 		}
-		if ((*t)->flags & CMD_HIDDEN || !wl || wl > len ||
-		    strncmp(p, word, wl) || cmd_walk_seen(w, t, p, len))
-			continue;
-		if (!nprefix++) {
-			hit = *t;
-			hitp = p;
-			hitl = len;
-		}
 	}
-	if (nprefix == 1) {
-		cmd_walk_take(w, hit, hitp, hitl);
+	cmd_next_words(w, false, &nx);
+	k = kw_find(nx.w, nx.n, word);
+	if (k >= 0) {
+		cmd_walk_take(w, w->table[k]);
 		return CMD_STEP_MATCH;
 	}
-	return nprefix ? CMD_STEP_AMBIGUOUS : CMD_STEP_NONE;
+	return k == KW_AMBIGUOUS ? CMD_STEP_AMBIGUOUS : CMD_STEP_NONE;
 }
 
 void
 cmd_walk_list(const struct cmd_walk *w, const char *prefix, char *buf,
 	      size_t size)
 {
-	const struct cmd_entry *const *t;
-	size_t len, o = 0, pl = prefix ? strlen(prefix) : 0;
-	const char *p;
+	struct cmd_next nx;
 
-	buf[0] = '\0';
-	for (t = w->table; *t; t++) {
-		p = cmd_walk_next(w, *t, &len);
-		if (!p || (*t)->flags & CMD_HIDDEN || cmd_walk_seen(w, t, p, len) ||
-		    (pl && (pl > len || strncmp(p, prefix, pl))))
-			continue;
-		if (o + len + 3 >= size)
-			break;
-		if (o) {
-			memcpy(buf + o, ", ", 2);
-			o += 2;
-		}
-		memcpy(buf + o, p, len);
-		o += len;
-		buf[o] = '\0';
-	}
+	cmd_next_words(w, false, &nx);
+	kw_list(nx.w, nx.n, prefix ? prefix : "", buf, size);
 }
 
 /* The path as typed by the table: "masq" or "" at the start. */
@@ -241,11 +245,8 @@ cmd_lookup_fail(struct cmd_walk *w, enum cmd_step st, const char *word,
 		const struct masq_tok *tok, struct masq_err *e)
 {
 	char path[128], list[400];
-	const char *cands[64], *best;
-	const struct cmd_entry *const *t;
-	size_t n = 0, len;
-	char words[64][32];
-	const char *p;
+	struct cmd_next nx;
+	const char *best;
 
 	cmd_walk_path(w, path, sizeof(path));
 	if (st == CMD_STEP_AMBIGUOUS) {
@@ -254,23 +255,14 @@ cmd_lookup_fail(struct cmd_walk *w, enum cmd_step st, const char *word,
 			path, *path ? " " : "", word, list);
 		return err_hint(e, "type more of the word to pick one");
 	}
-	for (t = w->table; *t && n < 63; t++) {
-		p = cmd_walk_next(w, *t, &len);
-		if (!p || (*t)->flags & CMD_HIDDEN || len >= sizeof(words[0]) ||
-		    cmd_walk_seen(w, t, p, len))
-			continue;
-		snprintf(words[n], sizeof(words[n]), "%.*s", (int)len, p);
-		cands[n] = words[n];
-		n++;
-	}
-	cands[n] = NULL;
 	err_tok(e, MASQ_EUSAGE, tok, "unknown command '%s%s%s'", path,
 		*path ? " " : "", word);
-	best = err_suggest(word, cands);
-	cmd_walk_list(w, NULL, list, sizeof(list));
+	cmd_next_words(w, false, &nx);
+	best = kw_suggest(nx.w, nx.n, word);
 	if (best)
 		return err_hint(e, "did you mean '%s%s%s'?", path,
 				*path ? " " : "", best);
+	kw_list(nx.w, nx.n, "", list, sizeof(list));
 	if (*path)
 		return err_hint(e, "'%s' is followed by one of: %s", path, list);
 	return err_hint(e, "'help' lists the commands");
@@ -367,6 +359,13 @@ cmd_run_line(struct cmd_ctx *ctx, const char *line, struct masq_err *e)
 	a.n = tl.n - used;
 	a.v = tl.v + used;
 	a.line = tl.line;
+	/* Every word is checked against the grammar before anything runs,
+	 * and keywords and choices reach the handler spelled in full. */
+	if (!(ent->flags & CMD_OWN_ARGS) &&
+	    cmd_args_resolve(ent, tl.v + used, a.n, tl.line, e) == -1) {
+		ret = e->code;
+		goto out;
+	}
 	ret = ent->exec(ctx, &a, e);
 	if (ctx->out && ctx->json)
 		out_doc_end(ctx->out);
@@ -379,176 +378,6 @@ out:
 	free(words);
 	tok_list_done(&tl);
 	return ret;
-}
-
-/* ---- binding keyword grammars ---- */
-
-int
-cmd_kw_find(const struct cmd_entry *ent, const char *word, bool exact)
-{
-	size_t wl = strlen(word);
-	int i, hit = -1;
-
-	if (!ent->kws || !wl)
-		return -1;
-	for (i = 0; ent->kws[i].name; i++) {
-		if (ent->kws[i].flags & CMD_KW_POSITIONAL)
-			continue;
-		if (!strcmp(ent->kws[i].name, word))
-			return i;
-		if (!exact && !strncmp(ent->kws[i].name, word, wl))
-			hit = hit == -1 ? i : -2;
-	}
-	return hit;
-}
-
-/* "out, from, to" (keyword names matching @prefix) into @buf. */
-static void
-cmd_kw_list(const struct cmd_entry *ent, const char *prefix, char *buf,
-	    size_t size)
-{
-	size_t o = 0, pl = strlen(prefix), l;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; ent->kws && ent->kws[i].name; i++) {
-		if (ent->kws[i].flags & CMD_KW_POSITIONAL ||
-		    strncmp(ent->kws[i].name, prefix, pl))
-			continue;
-		l = strlen(ent->kws[i].name);
-		if (o + l + 3 >= size)
-			break;
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
-				      ent->kws[i].name);
-	}
-}
-
-static const char *
-cmd_kw_meta(const struct cmd_kw *kw)
-{
-	return kw->meta ? kw->meta : kw->name;
-}
-
-/* Type checks that need no outside knowledge. */
-static int
-cmd_value_check(const struct cmd_kw *kw, const struct masq_tok *t,
-		struct masq_err *e)
-{
-	char list[300];
-	const char *const *c, *best;
-	size_t o = 0;
-
-	if (kw->type == CMD_ARG_NUM) {
-		if (!*t->s || strspn(t->s, "0123456789") != strlen(t->s))
-			return err_tok(e, MASQ_EUSAGE, t,
-				       "%s '%s' is not a number", cmd_kw_meta(kw),
-				       t->s);
-		return 0;
-	}
-	if (kw->type != CMD_ARG_CHOICE || !kw->choices)
-		return 0;
-	list[0] = '\0';
-	for (c = kw->choices; *c; c++) {
-		if (!strcmp(*c, t->s))
-			return 0;
-		if (o + strlen(*c) + 3 < sizeof(list))
-			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
-					      o ? ", " : "", *c);
-	}
-	err_tok(e, MASQ_EUSAGE, t, "'%s' is not one of: %s", t->s, list);
-	best = err_suggest(t->s, kw->choices);
-	if (best)
-		err_hint(e, "did you mean '%s'?", best);
-	return -1;
-}
-
-int
-cmd_args_bind(const struct cmd_entry *ent, const struct cmd_args *a,
-	      const struct masq_tok **vals, struct masq_err *e)
-{
-	const struct cmd_kw *kws = ent->kws;
-	struct masq_tok end = { .s = "", .line = a->line, .len = 0 };
-	const char *cands[64], *best;
-	char list[400];
-	size_t i, nk = 0;
-	int k, pos = 0;
-
-	for (nk = 0; kws && kws[nk].name; nk++)
-		vals[nk] = NULL;
-	for (i = 0; i < a->n; i++) {
-		const struct masq_tok *t = &a->v[i];
-		bool pending;
-
-		while (pos < (int)nk && !(kws[pos].flags & CMD_KW_POSITIONAL))
-			pos++;
-		pending = pos < (int)nk;
-		/* A value for a pending positional may look like a keyword's
-		 * prefix ("import shorewall r"): only whole keywords win. */
-		k = cmd_kw_find(ent, t->s, pending);
-		if (k == -2) {
-			cmd_kw_list(ent, t->s, list, sizeof(list));
-			err_tok(e, MASQ_EUSAGE, t, "ambiguous keyword '%s': %s",
-				t->s, list);
-			return err_hint(e, "type more of the word to pick one");
-		}
-		if (k >= 0) {
-			if (vals[k] && !(kws[k].flags & CMD_KW_REPEAT))
-				return err_tok(e, MASQ_EUSAGE, t,
-					       "'%s' given twice", kws[k].name);
-			if (kws[k].type == CMD_ARG_NONE) {
-				vals[k] = t;
-				continue;
-			}
-			if (i + 1 == a->n) {
-				err_tok(e, MASQ_EUSAGE, t, "'%s' needs a value: %s",
-					kws[k].name, cmd_kw_meta(&kws[k]));
-				return err_hint(e, "%s", kws[k].help ?
-						kws[k].help : "give the value");
-			}
-			vals[k] = &a->v[++i];
-			if (cmd_value_check(&kws[k], vals[k], e) == -1)
-				return -1;
-			continue;
-		}
-		if (pending) {
-			vals[pos] = t;
-			if (cmd_value_check(&kws[pos], t, e) == -1)
-				return -1;
-			pos++;
-			continue;
-		}
-		for (k = 0, nk = 0; kws && kws[k].name && nk < 63; k++)
-			if (!(kws[k].flags & CMD_KW_POSITIONAL))
-				cands[nk++] = kws[k].name;
-		cands[nk] = NULL;
-		best = err_suggest(t->s, cands);
-		if (!nk) {
-			err_tok(e, MASQ_EUSAGE, t, "'%s' takes no more words",
-				ent->name);
-			return err_hint(e, "usage: %s %s", ent->name,
-					ent->usage ? ent->usage : "");
-		}
-		err_tok(e, MASQ_EUSAGE, t, "unknown keyword '%s' for '%s'",
-			t->s, ent->name);
-		if (best)
-			return err_hint(e, "did you mean '%s'?", best);
-		return err_hint(e, "usage: %s %s", ent->name,
-				ent->usage ? ent->usage : "");
-	}
-	end.off = a->line ? strlen(a->line) : 0;
-	for (k = 0; kws && kws[k].name; k++) {
-		if (vals[k] || !(kws[k].flags & CMD_KW_REQUIRED))
-			continue;
-		if (kws[k].flags & CMD_KW_POSITIONAL)
-			err_tok(e, MASQ_EUSAGE, &end, "'%s' needs %s",
-				ent->name, cmd_kw_meta(&kws[k]));
-		else
-			err_tok(e, MASQ_EUSAGE, &end, "'%s' needs '%s %s'",
-				ent->name, kws[k].name, cmd_kw_meta(&kws[k]));
-		return err_hint(e, "usage: %s %s", ent->name,
-				ent->usage ? ent->usage : "");
-	}
-	return 0;
 }
 
 /* ---- candidate lists ---- */

@@ -34,11 +34,13 @@ struct cmd_ctx {
 	bool (*confirm)(struct cmd_ctx *ctx, const char *question);
 	/* The commands to match against; NULL: cmd_table (tests, masqtop). */
 	const struct cmd_entry *const *table;
+	struct cmd_warns *warns;	/* warnings said in this run (warn.c) */
 };
 
 /* The store, opened (created, migrated) on first use.  -1 on error. */
 int cmd_ctx_store(struct cmd_ctx *ctx, struct store **s, struct masq_err *e);
-/* Close what the context opened. */
+/* Close what the context opened, and end the run: on stderr, how often
+ * each warning repeated (see cmds_warn).  Cannot fail. */
 void cmd_ctx_done(struct cmd_ctx *ctx);
 
 enum cmd_arg_type {
@@ -60,6 +62,8 @@ enum {
 	CMD_KW_REQUIRED = 1 << 0,	/* must appear */
 	CMD_KW_POSITIONAL = 1 << 1,	/* a bare value, in order, no keyword */
 	CMD_KW_REPEAT = 1 << 2,		/* may appear more than once */
+	CMD_KW_REST = 1 << 3,		/* its value is every word after it
+					 * ("masq add line eth0 -") */
 };
 
 /* One word of a command's grammar. */
@@ -83,6 +87,9 @@ enum {
 	CMD_WRITES = 1 << 0,		/* changes the store (-n: does not) */
 	CMD_KERNEL = 1 << 1,		/* talks to the kernel */
 	CMD_HIDDEN = 1 << 2,		/* not listed by help (completion hook) */
+	CMD_OWN_ARGS = 1 << 3,		/* the handler parses its words itself
+					 * (a filter expression) and rejects
+					 * every word it does not take */
 };
 
 struct cmd_entry {
@@ -134,6 +141,13 @@ extern const struct cmd_entry cmd_export_nft_entry, cmd_explain_entry;
  * exit-status class: 0, or e->code (MASQ_EFAIL/EUSAGE/EKERNEL/ESTORE)
  * with @e filled (the caller renders it).
  *
+ * Before the handler runs, the words after the command's own are bound to
+ * its grammar (cmd_args_bind): a word the command does not take, an
+ * ambiguous prefix or a missing value is MASQ_EUSAGE marking the word, and
+ * nothing runs.  Keywords and choices given by a unique prefix reach the
+ * handler spelled in full (a->v[i].s; the span still marks what was
+ * typed).  Only CMD_OWN_ARGS entries see their words unchecked.
+ *
  * With -j the handler writes one JSON value (an object or an array) and
  * never calls out_doc_end(): cmd_run_line() ends the document, so every
  * command is one line of NDJSON.  CMD_WRITES handlers must not write when
@@ -162,13 +176,23 @@ const struct cmd_entry *cmd_find(const char *const *words, size_t n,
 				 size_t *used, struct masq_err *e);
 
 /*
- * Check @a against @ent->kws: keywords known (unique prefixes accepted),
- * required ones present, values present, positionals in order.  Fills
- * @vals[i] with the token of kws[i] (NULL when absent; repeats: the
- * last).  For the commands whose grammar is this simple.
+ * Check @a against @ent->kws: keywords known (exact, else a unique prefix;
+ * core/kw.h), required ones present, values present (numbers are digits,
+ * choices one of .choices or a unique prefix of one), positionals in
+ * order, nothing else.  A word for a pending positional counts as a
+ * keyword only when it is one in full or cannot be that value.  Fills
+ * @vals[i] with the token of kws[i] (NULL when absent; repeats: the last;
+ * CMD_KW_REST: the first of its words).  -1 (MASQ_EUSAGE) marking the
+ * word.  cmd_run_line() has already done this once for every command, so
+ * a handler calls it only to find its values.
  */
 int cmd_args_bind(const struct cmd_entry *ent, const struct cmd_args *a,
 		  const struct masq_tok **vals, struct masq_err *e);
+/* The value cmd_args_bind() bound to @ent's keyword @name (spelled in
+ * full) in @vals, or NULL when absent.  Borrowed. */
+const struct masq_tok *cmd_args_get(const struct cmd_entry *ent,
+				    const struct masq_tok *const *vals,
+				    const char *name);
 
 /*
  * Reading scripts (-f FILE, stdin): one command per logical line, a

@@ -26,23 +26,23 @@ static int
 cmd_forward_add(struct cmd_ctx *ctx, const struct cmd_args *a,
 		struct masq_err *e)
 {
-	const struct masq_tok *ift;
+	const struct masq_tok *vals[sizeof(fwd_add_kws) /
+				   sizeof(fwd_add_kws[0])];
 	struct masq_tok *v = NULL;
 	struct nat_forward f;
-	size_t n = 0, i;
 	unsigned int at;
 	char *spec = NULL;
+	size_t n = 0;
 	int rc = -1;
 
 	nat_forward_init(&f);
-	if (cmds_strip_at(fwd_add_kws, a, &at, &v, &n, e) < 0 ||
+	if (cmd_args_bind(&cmd_forward_add_entry, a, vals, e) < 0 ||
+	    cmds_strip_at(&cmd_forward_add_entry, a, &at, &v, &n, e) < 0 ||
 	    nat_forward_parse_kw(&f, v, n, e) < 0)
 		goto out;
-	ift = &v[0];
-	for (i = 0; i + 1 < n; i++)
-		if (v[i].s[0] && !strncmp("in", v[i].s, strlen(v[i].s)))
-			ift = &v[i + 1];
-	if (cmds_iface_check(ctx, &f.iif, ift, e) < 0)
+	if (cmds_iface_check(ctx, &f.iif,
+			     cmd_args_get(&cmd_forward_add_entry, vals, "in"),
+			     e) < 0)
 		goto out;
 	spec = nat_forward_format_kw(&f);
 	if (cmds_stage_row(ctx, STORE_FORWARD, "forward", at, spec, e) < 0)

@@ -48,7 +48,10 @@ help_list(struct cmd_ctx *ctx, const struct cmd_walk *w)
 		return;
 	out_text(o, "\n"
 		 "Words may be shortened to any unique prefix (\"ma ad\" is "
-		 "\"masq add\").\n"
+		 "\"masq add\"); an\n"
+		 "ambiguous one is an error naming the candidates, and a "
+		 "command refuses words\n"
+		 "it does not take (exit status 2).\n"
 		 "'help CMD' shows a command's keywords.  In the shell, TAB "
 		 "completes, '?' lists\n"
 		 "what may come next (Ctrl-V ? types a '?'), and 'exit' or "

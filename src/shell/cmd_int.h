@@ -14,6 +14,11 @@
 
 #include "shell/cmd.h"
 
+/* Limits of the tables the resolver reads on the stack (asserted). */
+#define CMD_TABLE_MAX 128	/* entries in a command table */
+#define CMD_WORD_MAX 32		/* bytes of one command word, with NUL */
+#define CMD_KWS_MAX 64		/* words of one command's grammar */
+
 struct cmd_walk {
 	const struct cmd_entry *const *table;
 	const struct cmd_entry *rep;	/* NULL before the first word */
@@ -38,7 +43,8 @@ const struct cmd_entry *cmd_walk_entry(const struct cmd_walk *w);
 /* @ent's word after the path (not NUL-terminated; *len set), or NULL. */
 const char *cmd_walk_next(const struct cmd_walk *w,
 			  const struct cmd_entry *ent, size_t *len);
-/* Advance by @word: exact, else unique prefix (hidden entries: exact). */
+/* Advance by @word: exact, else unique prefix (hidden entries: exact);
+ * core/kw.h resolves it. */
 enum cmd_step cmd_walk_step(struct cmd_walk *w, const char *word);
 /* The next words after the path, distinct, comma-separated into @buf
  * (hidden ones left out). */
@@ -57,8 +63,22 @@ int cmd_lookup(const struct cmd_entry *const *table,
 	       struct cmd_walk *w, struct masq_err *e);
 
 /* Index of @ent's keyword (not positional) named @word or a unique prefix
- * of it; -1 none; -2 ambiguous.  @exact: whole names only. */
+ * of it; KW_NONE (-1) none; KW_AMBIGUOUS (-2).  @exact: whole names only
+ * (then never KW_AMBIGUOUS). */
 int cmd_kw_find(const struct cmd_entry *ent, const char *word, bool exact);
+
+/*
+ * cmd_args_bind() on the @n words @v of @line, then each keyword and
+ * choice in @v spelled as in the table (v[i].s points at the table's
+ * string; off and len still span what was typed).  On error @v is left
+ * as it was.  The dispatcher's check of every command line.
+ */
+int cmd_args_resolve(const struct cmd_entry *ent, struct masq_tok *v,
+		     size_t n, const char *line, struct masq_err *e);
+
+/* Print how often each warning of the run repeated (cmds_warn) and forget
+ * them.  cmd_ctx_done() calls it.  Cannot fail. */
+void cmds_warn_flush(struct cmd_ctx *ctx);
 
 /* Growable candidate list. */
 struct cmd_cands {

@@ -105,6 +105,6 @@ const struct cmd_entry cmd_kill_entry = {
 		"'kill nat' deletes every NAT'ed entry.  With -n only the count\n"
 		"is printed.  With -j: {\"matched\": N, \"deleted\": M}.",
 	.kws = kill_kws,
-	.flags = CMD_KERNEL,
+	.flags = CMD_KERNEL | CMD_OWN_ARGS,
 	.exec = cmd_kill,
 };

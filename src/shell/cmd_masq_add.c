@@ -21,7 +21,7 @@ static const struct cmd_kw masq_add_kws[] = {
 	{ "to", CMD_ARG_ADDR, "DEST[,..][!EXCL,..]", "only connections to these destinations", 0, NULL },
 	{ "from", CMD_ARG_ADDR, "SOURCE[,..][!EXCL,..]", "only connections from these sources", 0, NULL },
 	{ "except", CMD_ARG_ADDR, "ADDR[,..]", "sources that are not matched", 0, NULL },
-	{ "snat", CMD_ARG_ADDR, "ADDR|ADDR-ADDR|detect", "source NAT to an address or range (default: masquerade)", 0, NULL },
+	{ "snat", CMD_ARG_ADDR, "ADDR|ADDR-ADDR|detect", "source NAT to an address or range, or detect a named interface's (default: masquerade)", 0, NULL },
 	{ "ports", CMD_ARG_PORTS, "LO-HI", "remap source ports into this range (needs proto)", 0, NULL },
 	{ "random", CMD_ARG_NONE, NULL, "randomise the source port mapping", 0, NULL },
 	{ "persistent", CMD_ARG_NONE, NULL, "same source address per client (snat to a range)", 0, NULL },
@@ -35,23 +35,11 @@ static const struct cmd_kw masq_add_kws[] = {
 	{ "comment", CMD_ARG_TEXT, "TEXT", "a note kept with the rule", 0, NULL },
 	{ "early", CMD_ARG_NONE, NULL, "the masq file's leading '+' (no effect)", 0, NULL },
 	{ "alias", CMD_ARG_NUM, "N", "the masq file's ':N' alias label (with snat)", 0, NULL },
-	{ "line", CMD_ARG_TEXT, "'COLUMNS'", "the whole rule as one masq file line", 0, NULL },
+	{ "line", CMD_ARG_TEXT, "'COLUMNS'", "the whole rule as one masq file line", CMD_KW_REST, NULL },
 	{ NULL, 0, NULL, NULL, 0, NULL },
 };
 
-/* The value token of keyword @kw (exact or prefix) in @v, else NULL. */
-static const struct masq_tok *
-kw_value(const struct masq_tok *v, size_t n, const char *kw)
-{
-	size_t i, len;
-
-	for (i = 0; i + 1 < n; i++) {
-		len = strlen(v[i].s);
-		if (len && !strncmp(kw, v[i].s, len))
-			return &v[i + 1];
-	}
-	return NULL;
-}
+#define MASQ_ADD_NKW (sizeof(masq_add_kws) / sizeof(masq_add_kws[0]))
 
 /* Parse the column form from the words after "line". */
 static int
@@ -88,8 +76,8 @@ static int
 cmd_masq_add(struct cmd_ctx *ctx, const struct cmd_args *a,
 	     struct masq_err *e)
 {
+	const struct masq_tok *vals[MASQ_ADD_NKW], *ift, *line;
 	struct masq_tok *v = NULL, span, whole = { 0 };
-	const struct masq_tok *ift;
 	size_t n = 0, i;
 	char *spec = NULL, *owned = NULL;
 	unsigned int at;
@@ -97,27 +85,31 @@ cmd_masq_add(struct cmd_ctx *ctx, const struct cmd_args *a,
 	int rc = -1;
 
 	nat_rule_init(&r);
-	if (cmds_strip_at(masq_add_kws, a, &at, &v, &n, e) < 0)
+	if (cmd_args_bind(&cmd_masq_add_entry, a, vals, e) < 0 ||
+	    cmds_strip_at(&cmd_masq_add_entry, a, &at, &v, &n, e) < 0)
 		goto out;
+	line = cmd_args_get(&cmd_masq_add_entry, vals, "line");
 	if (n == 0) {
 		err_set(e, MASQ_EUSAGE, "masq add needs a rule");
 		err_hint(e, "masq add out eth0 from 192.168.1.0/24");
 		goto out;
 	}
-	if (v[0].s[0] && !strncmp("line", v[0].s, strlen(v[0].s))) {
-		if (n == 1) {
-			err_tok(e, MASQ_EUSAGE, &v[0],
-				"'line' needs the masq file columns");
-			err_hint(e, "masq add line 'eth0 192.168.1.0/24'");
+	if (line) {
+		if (n > 1 + (size_t)(a->v + a->n - line)) {
+			err_tok(e, MASQ_EUSAGE, &v[0], "'line' is the whole "
+				"rule: no keywords before it");
+			err_hint(e, "masq add [at POS] line 'eth0 "
+				 "192.168.1.0/24'");
 			goto out;
 		}
-		if (parse_line(&r, v + 1, n - 1, &span, &owned, e) < 0)
+		if (parse_line(&r, line, (size_t)(a->v + a->n - line), &span,
+			       &owned, e) < 0)
 			goto out;
 		ift = &span;
 	} else {
 		if (nat_rule_parse_kw(&r, v, n, e) < 0)
 			goto out;
-		ift = kw_value(v, n, "out");
+		ift = cmd_args_get(&cmd_masq_add_entry, vals, "out");
 	}
 	if (!ift) {
 		whole = (struct masq_tok){ a->line, a->line, 0,
@@ -150,7 +142,9 @@ const struct cmd_entry cmd_masq_add_entry = {
 		"same rule as one line of a Shorewall masq file:\n"
 		"  masq add line 'eth0 192.168.1.0/24 203.0.113.10 tcp smtp'\n"
 		"An interface that does not exist is accepted with a warning\n"
-		"unless it looks like a typo of an existing one.",
+		"unless it looks like a typo of an existing one.  The rule is\n"
+		"checked in full now: e.g. 'snat detect' on a wildcard (ppp+)\n"
+		"is refused here, not first by 'check'.",
 	.kws = masq_add_kws,
 	.flags = CMD_WRITES,
 	.exec = cmd_masq_add,

@@ -10,7 +10,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,6 +17,7 @@
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "nat/links.h"
+#include "shell/cmd_int.h"
 #include "shell/cmds_int.h"
 
 int
@@ -43,29 +43,8 @@ bad:
 	return err_hint(e, "a %s is a number from 1 up", what);
 }
 
-/* The keyword of @kws that @word names exactly or as a unique prefix. */
-static const struct cmd_kw *
-kw_lookup(const struct cmd_kw *kws, const char *word)
-{
-	const struct cmd_kw *k, *hit = NULL;
-	size_t len = strlen(word);
-
-	for (k = kws; k->name; k++) {
-		if (k->flags & CMD_KW_POSITIONAL)
-			continue;
-		if (!strcmp(k->name, word))
-			return k;
-		if (len && !strncmp(k->name, word, len)) {
-			if (hit)
-				return NULL;
-			hit = k;
-		}
-	}
-	return hit;
-}
-
 int
-cmds_strip_at(const struct cmd_kw *kws, const struct cmd_args *a,
+cmds_strip_at(const struct cmd_entry *ent, const struct cmd_args *a,
 	      unsigned int *at, struct masq_tok **rest, size_t *n,
 	      struct masq_err *e)
 {
@@ -73,11 +52,13 @@ cmds_strip_at(const struct cmd_kw *kws, const struct cmd_args *a,
 	struct masq_tok *v;
 	int64_t pos;
 	size_t i, m = 0;
+	int ki;
 
 	*at = 0;
 	v = xcalloc(a->n + 1, sizeof(*v));
 	for (i = 0; i < a->n; i++) {
-		k = kw_lookup(kws, a->v[i].s);
+		ki = cmd_kw_find(ent, a->v[i].s, false);
+		k = ki >= 0 ? &ent->kws[ki] : NULL;
 		if (k && !strcmp(k->name, "at")) {
 			if (i + 1 >= a->n) {
 				free(v);
@@ -93,8 +74,8 @@ cmds_strip_at(const struct cmd_kw *kws, const struct cmd_args *a,
 			continue;
 		}
 		v[m++] = a->v[i];
-		if (k && !strcmp(k->name, "line")) {
-			/* the rest is the column text */
+		if (k && k->flags & CMD_KW_REST) {
+			/* the rest is its value (the column text) */
 			for (i++; i < a->n; i++)
 				v[m++] = a->v[i];
 			break;
@@ -183,19 +164,6 @@ cmds_stage_row(struct cmd_ctx *ctx, enum store_kind kind, const char *what,
 	out_str(ctx->out, "rule", ": %s\n", spec);
 	out_obj_close(ctx->out);
 	return 0;
-}
-
-void
-cmds_warn(struct cmd_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "%s: warning: ", ctx->where ? ctx->where : "masqsh");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 bool

@@ -119,7 +119,7 @@ const struct cmd_entry cmd_show_masq_entry = {
 		"and port forwards), one per line, straight from conntrack.\n"
 		SHOW_CT_COLUMNS,
 	.kws = show_ct_kws,
-	.flags = CMD_KERNEL,
+	.flags = CMD_KERNEL | CMD_OWN_ARGS,
 	.exec = cmd_show_masq,
 };
 
@@ -130,6 +130,6 @@ const struct cmd_entry cmd_show_conntrack_entry = {
 	.help = "List every connection conntrack tracks, with the same\n"
 		"columns as 'show masq'.\n" SHOW_CT_COLUMNS,
 	.kws = show_ct_kws,
-	.flags = CMD_KERNEL,
+	.flags = CMD_KERNEL | CMD_OWN_ARGS,
 	.exec = cmd_show_conntrack,
 };

@@ -71,9 +71,7 @@ cmd_show_timeouts(struct cmd_ctx *ctx, const struct cmd_args *a,
 	size_t i, n;
 	int rc = -1;
 
-	if (a->n)
-		return err_tok(e, MASQ_EUSAGE, &a->v[0],
-			       "'show timeouts' takes no more words");
+	(void)a;	/* the dispatcher refused any word */
 	if (store_peek(ctx, &s, &ro, e) < 0 ||
 	    (s && nat_timeouts_load(s, &set, &dflt, e) < 0))
 		goto out;
@@ -209,7 +207,8 @@ cmd_timeouts_reset(struct cmd_ctx *ctx, const struct cmd_args *a,
 	return timeouts_change(ctx, &ts, false, e);
 }
 
-#define TO_KW(n, h) { n, CMD_ARG_NUM, "SECONDS", h, CMD_KW_REPEAT, NULL }
+/* SECONDS may carry a unit (2h): a word, checked by nat_timeouts_parse */
+#define TO_KW(n, h) { n, CMD_ARG_WORD, "SECONDS", h, CMD_KW_REPEAT, NULL }
 #define TO_STATES(kw) \
 	kw("tcp-syn-sent", "TCP: SYN sent, no answer yet"), \
 	kw("tcp-syn-recv", "TCP: SYN answered, handshake not done"), \

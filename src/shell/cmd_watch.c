@@ -227,6 +227,6 @@ const struct cmd_entry cmd_watch_entry = {
 		"the table and says so (\"overrun\", then \"resync\"), and keeps\n"
 		"going.",
 	.kws = watch_kws,
-	.flags = CMD_KERNEL,
+	.flags = CMD_KERNEL | CMD_OWN_ARGS,
 	.exec = cmd_watch,
 };

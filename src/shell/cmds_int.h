@@ -26,11 +26,12 @@ int cmds_num(const struct masq_tok *t, const char *what, int64_t *v,
 
 /*
  * Split the words of an add command: drop "at N" (wherever it appears as
- * a keyword, walking @kws so that keyword values are never mistaken for
- * it) and return the rest in *rest (caller frees the array; the tokens
- * stay borrowed from @a).  *at is 0 when absent.
+ * a keyword, walking @ent's grammar so that keyword values are never
+ * mistaken for it, and stopping at a CMD_KW_REST keyword) and return the
+ * rest in *rest (caller frees the array; the tokens stay borrowed from
+ * @a).  *at is 0 when absent.
  */
-int cmds_strip_at(const struct cmd_kw *kws, const struct cmd_args *a,
+int cmds_strip_at(const struct cmd_entry *ent, const struct cmd_args *a,
 		  unsigned int *at, struct masq_tok **rest, size_t *n,
 		  struct masq_err *e);
 
@@ -60,7 +61,11 @@ int cmds_iface_check(struct cmd_ctx *ctx, const struct nat_ifname *ifn,
 /* True when interface @name exists now. */
 bool cmds_iface_exists(const char *name);
 
-/* Print "masqsh: warning: MSG" (or "FILE:LINE: warning: MSG") on stderr. */
+/*
+ * Print "masqsh: warning: MSG" (or "FILE:LINE: warning: MSG") on stderr.
+ * Outside the interactive shell a text already printed in this run is
+ * counted instead, and cmd_ctx_done() prints the counts (warn.c).
+ */
 void cmds_warn(struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -206,6 +206,13 @@ complete_args(struct complete *cp, const struct cmd_entry *ent,
 	if (!kws)
 		goto enter;
 	for (i = 0; i < n; i++) {
+		if (want >= 0 && kws[want].flags & CMD_KW_REST) {
+			/* free text to the end of the line */
+			if (cp->describe && !*cp->cur)
+				cmd_cands_add(&cp->c, "<Enter>",
+					      "run the command");
+			return;
+		}
 		if (want >= 0) {
 			want = -1;
 			continue;
@@ -218,7 +225,9 @@ complete_args(struct complete *cp, const struct cmd_entry *ent,
 			if (kws[k].type != CMD_ARG_NONE)
 				want = k;
 		} else if (kws[pos].name && pos < 64) {
-			used[pos++] = true;
+			used[pos] = true;
+			if (!(kws[pos].flags & CMD_KW_REPEAT))
+				pos++;
 		}
 	}
 	if (want >= 0) {

@@ -1,11 +1,11 @@
 # src/shell: command table, dispatcher, completion, help, scripts (a
 # library), and the masqsh program (main.c + repl.c, the only readline user).
 src_libmasq_a_SOURCES += \
-	src/shell/cmd.h src/shell/cmd_int.h src/shell/cmd.c \
+	src/shell/cmd.h src/shell/cmd_int.h src/shell/cmd.c src/shell/cmd_bind.c \
 	src/shell/script.c \
 	src/shell/complete.c \
 	src/shell/cmd_help.c \
-	src/shell/cmds_int.h src/shell/cmd_rules.c \
+	src/shell/cmds_int.h src/shell/cmd_rules.c src/shell/warn.c \
 	src/shell/cmd_masq.c src/shell/cmd_masq_add.c src/shell/cmd_masq_show.c \
 	src/shell/cmd_forward.c \
 	src/shell/cmd_import.c \

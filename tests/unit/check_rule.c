@@ -635,6 +635,10 @@ static const struct err_case col_err[] = {
 	{ "eth0 eth1 - - - - - root:", 20, 5, "group after ':'" },
 	/* too many columns */
 	{ "eth0 eth1 - - - - - - extra", 22, 5, "too many columns" },
+	/* detect needs one named interface: refused here, not by the
+	 * compiler at 'check' */
+	{ "ppp+ 192.168.1.0/24 detect", 20, 6, "not the wildcard 'ppp+'" },
+	{ "eth0,ppp+ - detect:random", 12, 6, "not the wildcard 'ppp+'" },
 };
 
 static void
@@ -856,6 +860,8 @@ static const struct err_case kw_err[] = {
 	{ "out eth0 p tcp", 9, 1, "ambiguous keyword 'p'" },
 	{ "out eth0 e", 9, 1, "ambiguous keyword 'e'" },
 	{ "out eth0 form 10.0.0.0/8", 9, 4, "unknown keyword 'form'" },
+	{ "out ppp+ snat detect", 14, 6, "not the wildcard 'ppp+'" },
+	{ "out eth0,ppp+ snat detect", 19, 6, "not the wildcard" },
 	{ "out eth0 snat", 9, 4, "needs a value" },
 	{ "from 10.0.0.0/8", 0, 0, "needs 'out IFACE'" },
 	{ "out eth0 snat 203.0.113.1,203.0.113.5", 26, 11, "second one" },
