@@ -147,26 +147,3 @@ strbuf_write(struct strbuf *sb, FILE *fp)
 	strbuf_reset(sb);
 	return w == n ? 0 : -1;
 }
-
-char *
-strbuf_put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0;
-
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while (v /= 10);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
-char *
-strbuf_put_str(char *p, const char *s)
-{
-	size_t n = strlen(s);
-
-	memcpy(p, s, n);
-	return p + n;
-}

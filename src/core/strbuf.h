@@ -70,9 +70,31 @@ int strbuf_write(struct strbuf *sb, FILE *fp);
 /*
  * Raw writers for room reserved with strbuf_room(): each writes at @p
  * without a NUL and returns the end.  strbuf_put_u64() writes at most 20
- * bytes.
+ * bytes.  Inline, and a byte loop rather than strlen() + memcpy(): rows
+ * are made of short words and numbers.  As calls they cost a third of
+ * the user time of a 250k-entry `show masq` (bench/ct_dump.sh's table,
+ * least user time of 15 runs: -j 105 -> 72 ms, text 74 -> 54 ms).
  */
-char *strbuf_put_u64(char *p, uint64_t v);
-char *strbuf_put_str(char *p, const char *s);
+static inline char *
+strbuf_put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static inline char *
+strbuf_put_str(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
 
 #endif
