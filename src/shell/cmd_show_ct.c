@@ -120,8 +120,8 @@ static const struct cmd_kw show_ct_kws[] = {
 	"sport, gw, gport, dst, dport, state, expires, bytes, packets, mark,\n" \
 	"zone, status, rule, forward, to, toport, id (null where a value does\n" \
 	"not exist: gw/gport without NAT, rule or forward, to/toport for all\n" \
-	"but port forwards, ports of ICMP's dport and portless protocols).\n" \
-	"masqtop -b -j writes the same objects."
+	"but port forwards, an ICMP dport, the ports of protocols without\n" \
+	"ports).  watch -j and masqtop -b -j write the same objects."
 
 const struct cmd_entry cmd_show_masq_entry = {
 	.name = "show masq",

@@ -98,7 +98,8 @@ top_ent_gw(const struct top_ent *e)
 }
 
 /* The slot of the port shown with address slot @i (-1: none): for ICMP
- * the gateway side shows the echo id, which the tuples keep in sport. */
+ * the gateway side shows the echo id, which the tuples keep in sport (an
+ * ICMP REMOTE shows no port; its sort only uses the id to break ties). */
 static int
 port_slot(const struct top_ent *e, int i)
 {
