@@ -9,7 +9,7 @@
  *                              messages (nothing parsed)
  *   ct_dump_bench count-api    ct_dump() with no callback: parse, no print
  *   ct_dump_bench nat          ct_dump(CT_Q_NAT_ONLY) printing one line per
- *                              entry, the columns `show masq` will have
+ *                              entry, the row `show masq` prints
  *   ct_dump_bench all          the same for every entry
  *   ct_dump_bench delete-nat   ct_delete_matching(CT_Q_NAT_ONLY); prints
  *                              how many the kernel deleted
@@ -36,7 +36,9 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include "core/strbuf.h"
 #include "nat/ct.h"
+#include "nat/ct_cols.h"
 
 #include "ct_bench.h"
 
@@ -168,37 +170,19 @@ cmd_count(void)
 	return ret == MNL_CB_ERROR;
 }
 
-/* One `show masq`-like line: proto, inside src:port, masq'ed as
- * addr:port, remote dst:port, state, expires in.  Built by hand and
- * written with fwrite_unlocked: printf() would cost more than the parse. */
+/* The rows `show masq` prints (nat/ct_cols.h), gathered here and written
+ * a megabyte at a time, as the command does. */
+static struct strbuf rows;
+
 static int
 print_cb(const struct ct_entry *ce, void *data, struct masq_err *e)
 {
-	const union ct_addr *ga = &ce->orig.src;
-	const char *pn = ctent_proto_name(ce->proto);
-	const char *st = ctent_tcp_state_name(ce->tcp_state);
-	char line[3 * CT_ENDPOINTSTRLEN + 64], *p = line;
-	uint16_t gp = ce->orig.sport;
-	size_t n;
-
-	ctent_gateway(ce, &ga, &gp);
-	n = strlen(pn ? pn : "?");
-	memcpy(p, pn ? pn : "?", n);
-	p += n;
-	*p++ = ' ';
-	p += ctent_endpoint_format(ce->family, &ce->orig.src, ce->orig.sport, p);
-	memcpy(p, " -> ", 4);
-	p += 4;
-	p += ctent_endpoint_format(ce->family, ga, gp, p);
-	memcpy(p, " -> ", 4);
-	p += 4;
-	p += ctent_endpoint_format(ce->family, &ce->orig.dst, ce->orig.dport, p);
-	*p++ = ' ';
-	n = strlen(st);
-	memcpy(p, st, n);
-	p += n;
-	p += snprintf(p, 16, " %us\n", ce->timeout);
-	fwrite_unlocked(line, 1, (size_t)(p - line), stdout);
+	(void)data;
+	(void)e;
+	ct_row_text(&rows, ce, CT_COLS_TEXT);
+	strbuf_putc(&rows, '\n');
+	if (rows.len >= 1u << 20)
+		strbuf_write(&rows, stdout);
 	return 0;
 }
 
@@ -206,12 +190,11 @@ static int
 cmd_dump(unsigned int flags, bool print)
 {
 	struct ct_query q = { .flags = flags };
-	static char obuf[1 << 20];
 	struct ct_handle *h;
 	struct masq_err e;
 	long n;
 
-	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	strbuf_init(&rows, (1u << 20) + 4096);
 	err_init(&e);
 	h = ct_open(&e);
 	if (!h) {
@@ -220,6 +203,8 @@ cmd_dump(unsigned int flags, bool print)
 	}
 	n = ct_dump(h, &q, print ? print_cb : NULL, NULL, &e);
 	ct_close(h);
+	strbuf_write(&rows, stdout);
+	strbuf_done(&rows);
 	if (n < 0) {
 		fprintf(stderr, "ct_dump_bench: %s\n", e.msg);
 		return 1;

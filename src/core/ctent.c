@@ -3,7 +3,8 @@
  * ctent.c - names and address text for struct ct_entry (see ctent.h).
  *
  * Owns: the spelling of protocols and TCP states shared by the filter
- * language and every listing, and the gateway-side view of a NAT'ed entry.
+ * language and every listing, the one address formatter, and the
+ * gateway-side view of a NAT'ed entry.
  * Does not own: parsing kernel messages (src/nat/ct_parse.c).
  */
 #include "config.h"
@@ -15,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "core/ctent.h"
+#include "core/strbuf.h"
 
 static const char *const ctent_tcp_states[CT_TCP_MAX + 1] = {
 	[CT_TCP_NONE] = "",
@@ -45,22 +47,6 @@ static const struct {
 	{ "ah", IPPROTO_AH },
 };
 
-/* Decimal @v at @p; returns the end.  No NUL. */
-static char *
-ctent_utoa(char *p, unsigned int v)
-{
-	char tmp[10];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
 /* inet_ntop() costs a third of a 250k-line listing; dotted quads are easy. */
 static size_t
 ctent_v4_format(const uint8_t *b, char *buf)
@@ -71,25 +57,24 @@ ctent_v4_format(const uint8_t *b, char *buf)
 	for (i = 0; i < 4; i++) {
 		if (i)
 			*p++ = '.';
-		p = ctent_utoa(p, b[i]);
+		p = strbuf_put_u64(p, b[i]);
 	}
 	*p = '\0';
 	return (size_t)(p - buf);
 }
 
 char *
-ctent_addr_format(int family, const union ct_addr *a, char *buf)
+ctent_addr_format(int family, const void *a, char *buf)
 {
 	if (family != AF_INET6)
-		ctent_v4_format(a->b, buf);
-	else if (!inet_ntop(AF_INET6, a->b, buf, CT_ADDRSTRLEN))
+		ctent_v4_format(a, buf);
+	else if (!inet_ntop(AF_INET6, a, buf, CT_ADDRSTRLEN))
 		buf[0] = '\0';
 	return buf;
 }
 
 size_t
-ctent_endpoint_format(int family, const union ct_addr *a, uint16_t port,
-		      char *buf)
+ctent_endpoint_format(int family, const void *a, uint16_t port, char *buf)
 {
 	char *p = buf;
 
@@ -99,10 +84,10 @@ ctent_endpoint_format(int family, const union ct_addr *a, uint16_t port,
 		p += strlen(p);
 		*p++ = ']';
 	} else {
-		p += ctent_v4_format(a->b, p);
+		p += ctent_v4_format(a, p);
 	}
 	*p++ = ':';
-	p = ctent_utoa(p, port);
+	p = strbuf_put_u64(p, port);
 	*p = '\0';
 	return (size_t)(p - buf);
 }
@@ -148,18 +133,36 @@ ctent_tcp_state_parse(const char *name)
 	return -1;
 }
 
+const char *
+ctent_state_text(uint8_t proto, uint8_t tcp_state, uint32_t status)
+{
+	if (proto == IPPROTO_TCP && tcp_state != CT_TCP_NONE)
+		return ctent_tcp_state_name(tcp_state);
+	if (!(status & CT_ST_SEEN_REPLY))
+		return "UNREPLIED";
+	return status & CT_ST_ASSURED ? "ASSURED" : "REPLIED";
+}
+
+bool
+ctent_proto_is_icmp(uint8_t proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
 bool
 ctent_gateway(const struct ct_entry *ce, const union ct_addr **addr,
 	      uint16_t *port)
 {
+	bool icmp = ctent_proto_is_icmp(ce->proto);
+
 	if (ce->status & CT_ST_SRC_NAT) {
 		*addr = &ce->reply.dst;
-		*port = ce->reply.dport;
+		*port = icmp ? ce->reply.sport : ce->reply.dport;
 		return true;
 	}
 	if (ce->status & CT_ST_DST_NAT) {
 		*addr = &ce->orig.dst;
-		*port = ce->orig.dport;
+		*port = icmp ? ce->orig.sport : ce->orig.dport;
 		return true;
 	}
 	return false;

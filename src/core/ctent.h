@@ -5,8 +5,8 @@
  * Owns: struct ct_entry, the netlink-free picture of one tracked connection
  * that the engine (src/nat/ct_*.c) fills and everything above it reads: the
  * filter language (core/filter.c), show/kill/watch and masqtop.  Also the
- * names of protocols and TCP states and the address formatter, so that every
- * listing spells them the same way.
+ * names of protocols and TCP states, the state word of a listing and the
+ * one address formatter, so that every listing spells them the same way.
  * Does not own: talking to the kernel (src/nat/ct.h) or printing rows.
  *
  * Addresses are kept in network byte order (as the kernel sends them), ports
@@ -100,10 +100,12 @@ struct ct_entry {
 #define CT_ADDRSTRLEN 46
 
 /*
- * Text of @a in @family ("192.0.2.1", "2001:db8::1") into @buf of at least
- * CT_ADDRSTRLEN bytes.  Returns @buf.  Cannot fail.
+ * The one address formatter: text of the address at @a (4 bytes for
+ * AF_INET, 16 for AF_INET6, network order; any other family is taken as
+ * IPv4) into @buf of at least CT_ADDRSTRLEN bytes: "192.0.2.1",
+ * "2001:db8::1" as inet_ntop() spells it.  Returns @buf.  Cannot fail.
  */
-char *ctent_addr_format(int family, const union ct_addr *a, char *buf);
+char *ctent_addr_format(int family, const void *a, char *buf);
 
 /* Longest text ctent_endpoint_format() writes, NUL included. */
 #define CT_ENDPOINTSTRLEN (CT_ADDRSTRLEN + 8)
@@ -113,8 +115,8 @@ char *ctent_addr_format(int family, const union ct_addr *a, char *buf);
  * CT_ENDPOINTSTRLEN bytes.  Returns the length written (without the NUL).
  * Cannot fail.
  */
-size_t ctent_endpoint_format(int family, const union ct_addr *a,
-			     uint16_t port, char *buf);
+size_t ctent_endpoint_format(int family, const void *a, uint16_t port,
+			     char *buf);
 
 /* "tcp", "udp", "icmp", "icmpv6", ... or NULL for an unnamed number. */
 const char *ctent_proto_name(uint8_t proto);
@@ -128,12 +130,26 @@ const char *ctent_tcp_state_name(uint8_t state);
 int ctent_tcp_state_parse(const char *name);
 
 /*
+ * The state column's word: the TCP state ("ESTABLISHED", ...) for TCP
+ * with a state, else "UNREPLIED" before the first reply, "ASSURED" once
+ * conntrack assured the entry, "REPLIED" in between.  Static text.
+ */
+const char *ctent_state_text(uint8_t proto, uint8_t tcp_state,
+			     uint32_t status);
+
+/* Does @proto carry an ICMP echo id (in the tuples' sport) instead of
+ * ports?  ICMP and ICMPv6. */
+bool ctent_proto_is_icmp(uint8_t proto);
+
+/*
  * The gateway side of a NAT'ed entry, which is what "masq'ed as" shows and
  * what the filter's `gw` and `gport` match:
  *   SNAT (incl. masquerade): the reply tuple's destination, i.e. the address
  *     and port the inside host appears as to the remote end;
  *   DNAT (port forward): the original tuple's destination, i.e. the public
  *     address and port the remote end connected to.
+ * For ICMP the "port" is the echo id, which both tuples keep in sport: the
+ * reply tuple's (the id the gateway uses, after SNAT) or the original's.
  * For an entry with both bits the SNAT side is returned by this helper (the
  * filter matches either).  Returns false, leaving the outputs alone, for an
  * entry without NAT.

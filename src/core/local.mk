@@ -3,6 +3,7 @@ src_libmasq_a_SOURCES += \
 	src/core/err.c src/core/err.h \
 	src/core/out.c src/core/out.h \
 	src/core/xalloc.c src/core/xalloc.h \
+	src/core/strbuf.c src/core/strbuf.h \
 	src/core/mem.c src/core/mem.h \
 	src/core/store.c src/core/store.h \
 	src/core/tok.c src/core/tok.h \

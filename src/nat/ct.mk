@@ -5,5 +5,6 @@ src_libmasq_a_SOURCES += \
 	src/nat/ct_parse.c src/nat/ct_dump.c src/nat/ct_delete.c \
 	src/nat/ct_stats.c src/nat/ct_events.c \
 	src/nat/ct_rule.h src/nat/ct_rule.c \
-	src/nat/ct_budget.h src/nat/ct_budget.c
+	src/nat/ct_budget.h src/nat/ct_budget.c \
+	src/nat/ct_cols.h src/nat/ct_cols.c
 src_libmasq_a_SOURCES += src/nat/timeouts.h src/nat/timeouts.c

@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "core/ctent.h"
 #include "core/xalloc.h"
 #include "nat/rule_int.h"
 
@@ -71,31 +72,17 @@ nat_addr_parse(uint8_t *a, const char *s)
 	return 0;
 }
 
-/* IPv4 by hand (inet_ntop() goes through sprintf; apply formats every
- * address of every rule); IPv6 through inet_ntop() for its exact text. */
+/* The one address formatter (core/ctent.h); a smaller buffer gets what
+ * fits. */
 void
 nat_addr_format(char *buf, size_t size, int family, const uint8_t *a)
 {
-	char *o = buf;
-	int i;
+	char tmp[CT_ADDRSTRLEN];
 
-	if (family != AF_INET || size < INET_ADDRSTRLEN) {
-		if (!inet_ntop(family, a, buf, (socklen_t)size))
-			snprintf(buf, size, "?");
-		return;
-	}
-	for (i = 0; i < 4; i++) {
-		unsigned int v = a[i];
-
-		if (i)
-			*o++ = '.';
-		if (v >= 100)
-			*o++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*o++ = (char)('0' + v / 10 % 10);
-		*o++ = (char)('0' + v % 10);
-	}
-	*o = '\0';
+	if (size >= CT_ADDRSTRLEN)
+		ctent_addr_format(family, a, buf);
+	else if (size)
+		snprintf(buf, size, "%s", ctent_addr_format(family, a, tmp));
 }
 
 int

@@ -10,35 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "shell/cmds_int.h"
 
-/* A growing text buffer (open_memstream). */
-struct sbuf {
-	char *s;
-	size_t len;
-	FILE *fp;
-};
-
-static void
-sb_open(struct sbuf *b)
-{
-	b->s = NULL;
-	b->len = 0;
-	b->fp = open_memstream(&b->s, &b->len);
-}
-
-/* Close and hand over the text (NULL when nothing was written). */
+/* Hand over the text of @b (NULL when nothing was written). */
 static char *
-sb_take(struct sbuf *b)
+sb_take(struct strbuf *b)
 {
-	if (b->fp)
-		fclose(b->fp);
-	if (b->s && !b->s[0]) {
-		free(b->s);
+	if (!b->len) {
+		strbuf_done(b);
 		return NULL;
 	}
-	return b->s;
+	return strbuf_take(b);
 }
 
 static void
@@ -62,14 +46,14 @@ flag(struct cmd_ctx *ctx, const char *key, const char *label, bool v)
 }
 
 static void
-nets(FILE *fp, const struct nat_net *v, size_t n)
+nets(struct strbuf *b, const struct nat_net *v, size_t n)
 {
 	char *s;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		s = nat_net_format(&v[i]);
-		fprintf(fp, "%s%s", i ? "," : "", s ? s : "?");
+		strbuf_addf(b, "%s%s", i ? "," : "", s ? s : "?");
 		free(s);
 	}
 }
@@ -77,20 +61,17 @@ nets(FILE *fp, const struct nat_net *v, size_t n)
 static char *
 netlist(const struct nat_netlist *l)
 {
-	struct sbuf b;
+	struct strbuf b = STRBUF_INIT;
 
 	if (!l->n_inc && !l->n_exc)
 		return NULL;
-	sb_open(&b);
-	if (!b.fp)
-		return NULL;
 	if (l->n_inc)
-		nets(b.fp, l->inc, l->n_inc);
+		nets(&b, l->inc, l->n_inc);
 	else
-		fputs("any", b.fp);
+		strbuf_puts(&b, "any");
 	if (l->n_exc) {
-		fputs(" except ", b.fp);
-		nets(b.fp, l->exc, l->n_exc);
+		strbuf_puts(&b, " except ");
+		nets(&b, l->exc, l->n_exc);
 	}
 	return sb_take(&b);
 }
@@ -98,15 +79,12 @@ netlist(const struct nat_netlist *l)
 static char *
 ifaces(const struct nat_rule *r)
 {
-	struct sbuf b;
+	struct strbuf b = STRBUF_INIT;
 	size_t i;
 
-	sb_open(&b);
-	if (!b.fp)
-		return NULL;
 	for (i = 0; i < r->n_oifs; i++)
-		fprintf(b.fp, "%s%s%s", i ? "," : "", r->oifs[i].name,
-			r->oifs[i].wildcard ? "+" : "");
+		strbuf_addf(&b, "%s%s%s", i ? "," : "", r->oifs[i].name,
+			    r->oifs[i].wildcard ? "+" : "");
 	return sb_take(&b);
 }
 
@@ -134,22 +112,19 @@ action(const struct nat_rule *r)
 static char *
 protos(const struct nat_proto *p)
 {
+	struct strbuf b = STRBUF_INIT;
 	const char *name;
-	struct sbuf b;
 	size_t i;
 
 	if (!p->n)
 		return NULL;
-	sb_open(&b);
-	if (!b.fp)
-		return NULL;
-	fputs(p->neg ? "not " : "", b.fp);
+	strbuf_puts(&b, p->neg ? "not " : "");
 	for (i = 0; i < p->n; i++) {
 		name = nat_proto_name(p->v[i]);
 		if (name)
-			fprintf(b.fp, "%s%s", i ? "," : "", name);
+			strbuf_addf(&b, "%s%s", i ? "," : "", name);
 		else
-			fprintf(b.fp, "%s%u", i ? "," : "", p->v[i]);
+			strbuf_addf(&b, "%s%u", i ? "," : "", p->v[i]);
 	}
 	return sb_take(&b);
 }
@@ -157,19 +132,16 @@ protos(const struct nat_proto *p)
 static char *
 ports(const struct nat_ports *p)
 {
-	struct sbuf b;
+	struct strbuf b = STRBUF_INIT;
 	size_t i;
 
 	if (!p->n)
 		return NULL;
-	sb_open(&b);
-	if (!b.fp)
-		return NULL;
-	fputs(p->neg ? "not " : "", b.fp);
+	strbuf_puts(&b, p->neg ? "not " : "");
 	for (i = 0; i < p->n; i++) {
-		fprintf(b.fp, "%s%u", i ? "," : "", p->v[i].lo);
+		strbuf_addf(&b, "%s%u", i ? "," : "", p->v[i].lo);
 		if (p->v[i].hi != p->v[i].lo)
-			fprintf(b.fp, "-%u", p->v[i].hi);
+			strbuf_addf(&b, "-%u", p->v[i].hi);
 	}
 	return sb_take(&b);
 }
@@ -177,28 +149,25 @@ ports(const struct nat_ports *p)
 static char *
 ipsec(const struct nat_ipsec *x)
 {
-	struct sbuf b;
+	struct strbuf b = STRBUF_INIT;
 	char *s;
 
 	if (x->policy == NAT_IPSEC_ANY)
 		return NULL;
-	sb_open(&b);
-	if (!b.fp)
-		return NULL;
-	fputs(x->policy == NAT_IPSEC_YES ? "encrypted" : "not encrypted",
-	      b.fp);
+	strbuf_puts(&b, x->policy == NAT_IPSEC_YES ? "encrypted" :
+		    "not encrypted");
 	if (x->has_reqid)
-		fprintf(b.fp, ", reqid %u", x->reqid);
+		strbuf_addf(&b, ", reqid %u", x->reqid);
 	if (x->has_spi)
-		fprintf(b.fp, ", spi 0x%x", x->spi);
+		strbuf_addf(&b, ", spi 0x%x", x->spi);
 	if (x->has_tsrc) {
 		s = nat_net_format(&x->tsrc);
-		fprintf(b.fp, ", tunnel from %s", s ? s : "?");
+		strbuf_addf(&b, ", tunnel from %s", s ? s : "?");
 		free(s);
 	}
 	if (x->has_tdst) {
 		s = nat_net_format(&x->tdst);
-		fprintf(b.fp, ", tunnel to %s", s ? s : "?");
+		strbuf_addf(&b, ", tunnel to %s", s ? s : "?");
 		free(s);
 	}
 	return sb_take(&b);

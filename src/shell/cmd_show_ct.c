@@ -4,9 +4,9 @@
  * live table, one line (or JSON object) per connection, streamed.
  *
  * Each entry is printed from the dump callback and forgotten: memory stays
- * flat however large the table is.  Rows are built by ct_row.c into one
- * large buffer written with a single fwrite when full, so the listing
- * costs little more than the kernel's dump itself.
+ * flat however large the table is.  Rows are nat/ct_cols.c's, gathered in
+ * one buffer written out a megabyte at a time, so the listing costs little
+ * more than the kernel's dump itself.
  */
 #include "config.h"
 
@@ -14,7 +14,8 @@
 #include "shell/ct_row.h"
 
 struct show_ctx {
-	struct ct_rowbuf rb;
+	struct strbuf sb;
+	FILE *fp;
 	bool json;
 	long n;
 };
@@ -27,11 +28,13 @@ show_row(const struct ct_entry *ce, void *data, struct masq_err *e)
 	(void)e;
 	if (s->json) {
 		if (s->n)
-			ct_rowbuf_puts(&s->rb, ",");
-		ct_row_json(&s->rb, NULL, ce);
+			strbuf_putc(&s->sb, ',');
+		ct_row_json(&s->sb, ce, NULL);
 	} else {
-		ct_row_text(&s->rb, NULL, ce);
+		ct_row_text(&s->sb, ce, CT_COLS_TEXT);
+		strbuf_putc(&s->sb, '\n');
 	}
+	ct_out_spill(&s->sb, s->fp);
 	s->n++;
 	return 0;
 }
@@ -51,14 +54,18 @@ show_ct(struct cmd_ctx *ctx, const struct cmd_args *a, unsigned int flags,
 	h = ct_open(e);
 	if (!h)
 		goto out;
-	fflush(out_fp(ctx->out));
-	ct_rowbuf_init(&s.rb, out_fp(ctx->out), 0);
-	if (s.json)
+	s.fp = out_fp(ctx->out);
+	fflush(s.fp);
+	strbuf_init(&s.sb, CT_OUT_CHUNK + 4096);	/* never grows */
+	if (s.json) {
 		out_arr_open(ctx->out, NULL);	/* the printer ends it */
-	else
-		ct_row_header(&s.rb, NULL);
+	} else {
+		ct_row_header(&s.sb, CT_COLS_TEXT);
+		strbuf_putc(&s.sb, '\n');
+	}
 	n = ct_dump(h, &c.q, show_row, &s, e);
-	ct_rowbuf_done(&s.rb);
+	strbuf_write(&s.sb, s.fp);
+	strbuf_done(&s.sb);
 	if (n < 0)
 		goto out;
 	if (!s.json)
@@ -96,20 +103,25 @@ static const struct cmd_kw show_ct_kws[] = {
 	"came in on; '-' without NAT); the remote destination; the TCP state\n" \
 	"(other protocols: UNREPLIED, REPLIED or ASSURED); seconds until the\n" \
 	"entry expires; bytes and packets of both directions when conntrack\n" \
-	"accounting is on ('-' otherwise); and the staged rule that made it:\n" \
-	"a masq rule's id, or fwdID for a port forward.  That rule is worked\n" \
-	"out from the entry's original tuple:\n" \
-	"conntrack does not record the outgoing interface, so interfaces only\n" \
-	"count through a rule's SNAT or 'detect' addresses, and MARK is\n" \
-	"compared with the connection mark.\n" \
+	"accounting is on ('-' otherwise); the staged rule that made it (a\n" \
+	"masq rule's id, or fwdID for a port forward); and FORWARD-TO, the\n" \
+	"inside host:port a port forward sent the connection to.  For ICMP\n" \
+	"the port is the echo id: the inside host's, and after MASQ-AS the id\n" \
+	"it is masqueraded as.  The rule is worked out from the entry's\n" \
+	"original tuple: conntrack does not record the outgoing interface, so\n" \
+	"interfaces only count through a rule's SNAT or 'detect' addresses,\n" \
+	"and MARK is compared with the connection mark.\n" \
 	"\n" \
 	"FILTER: src NET, dst NET, gw NET, proto P, sport|dport|gport P[-Q],\n" \
 	"state S, expires < N, rule N (masq rule), fwd N (port forward),\n" \
 	"nat, snat, dnat, combined with and, or, not and ( ).  Example:\n" \
 	"show masq src 192.168.1.0/24 and (dport 80 or dport 443).  With -j:\n" \
-	"one JSON array of objects with the keys family, proto, src, sport,\n" \
-	"gw, gport, dst, dport, state, expires, bytes, packets, mark, zone,\n" \
-	"status, rule, id, and forward (the forward's id; rule is then null)."
+	"one JSON array of objects, each with every key: family, proto, src,\n" \
+	"sport, gw, gport, dst, dport, state, expires, bytes, packets, mark,\n" \
+	"zone, status, rule, forward, to, toport, id (null where a value does\n" \
+	"not exist: gw/gport without NAT, rule or forward, to/toport for all\n" \
+	"but port forwards, an ICMP dport, the ports of protocols without\n" \
+	"ports).  watch -j and masqtop -b -j write the same objects."
 
 const struct cmd_entry cmd_show_masq_entry = {
 	.name = "show masq",

@@ -32,7 +32,7 @@ watch_signal(int sig)
 }
 
 struct watch {
-	struct ct_rowbuf rb;
+	struct strbuf sb;		/* written out after each batch */
 	struct ct_events *ev;
 	bool json;
 	uint64_t events, limit, resynced;
@@ -51,12 +51,12 @@ watch_cb(enum ct_event_type type, const struct ct_entry *ce, void *data,
 	case CT_EV_UPDATE:
 	case CT_EV_DESTROY:
 		if (w->json) {
-			ct_row_json(&w->rb, ct_event_name(type), ce);
-			ct_rowbuf_puts(&w->rb, "\n");
+			ct_row_json(&w->sb, ce, ct_event_name(type));
 		} else {
-			snprintf(line, sizeof(line), "%-8s ", ct_event_name(type));
-			ct_row_text(&w->rb, line, ce);
+			strbuf_addf(&w->sb, "%-8s ", ct_event_name(type));
+			ct_row_text(&w->sb, ce, CT_COLS_TEXT);
 		}
+		strbuf_putc(&w->sb, '\n');
 		w->events++;
 		return w->limit && w->events >= w->limit ? 1 : 0;
 	case CT_EV_OVERRUN:
@@ -67,7 +67,7 @@ watch_cb(enum ct_event_type type, const struct ct_entry *ce, void *data,
 			 "receive buffer now %zu bytes; resynchronising\n",
 			 (unsigned long long)ct_events_overruns(w->ev),
 			 ct_events_rcvbuf(w->ev));
-		ct_rowbuf_puts(&w->rb, line);
+		strbuf_puts(&w->sb, line);
 		w->resynced = 0;
 		return 0;
 	case CT_EV_RESYNC:
@@ -78,7 +78,7 @@ watch_cb(enum ct_event_type type, const struct ct_entry *ce, void *data,
 			 "{\"event\":\"resync\",\"entries\":%llu}\n" :
 			 "resync   done: %llu entries in the table now\n",
 			 (unsigned long long)w->resynced);
-		ct_rowbuf_puts(&w->rb, line);
+		strbuf_puts(&w->sb, line);
 		return 0;
 	}
 	return 0;
@@ -148,7 +148,7 @@ watch_loop(struct cmd_ctx *ctx, struct watch *w, int64_t secs,
 		if (!(pfd.revents & POLLIN))
 			continue;
 		r = ct_events_process(w->ev, watch_cb, w, e);
-		ct_rowbuf_flush(&w->rb);
+		strbuf_write(&w->sb, fp);
 		fflush(fp);
 		if (r < 0)
 			return -1;
@@ -179,10 +179,12 @@ cmd_watch(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 	if (!w.ev)
 		goto out;
 	fflush(out_fp(ctx->out));
-	ct_rowbuf_init(&w.rb, out_fp(ctx->out), 256u << 10);
+	strbuf_init(&w.sb, 256u << 10);
 	if (!w.json) {
-		ct_row_header(&w.rb, "EVENT    ");
-		ct_rowbuf_flush(&w.rb);
+		strbuf_puts(&w.sb, "EVENT    ");
+		ct_row_header(&w.sb, CT_COLS_TEXT);
+		strbuf_putc(&w.sb, '\n');
+		strbuf_write(&w.sb, out_fp(ctx->out));
 		fflush(out_fp(ctx->out));
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -194,12 +196,13 @@ cmd_watch(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 	rc = watch_loop(ctx, &w, secs, e);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	ct_rowbuf_done(&w.rb);
+	strbuf_write(&w.sb, out_fp(ctx->out));
 	if (rc == 0)
 		out_text(ctx->out, "%llu events, %llu overruns\n",
 			 (unsigned long long)w.events,
 			 (unsigned long long)ct_events_overruns(w.ev));
 out:
+	strbuf_done(&w.sb);
 	ct_events_close(w.ev);
 	ct_cmd_done(&c);
 	free(words);

@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ct_row.h - the live-table commands' shared parts: one conntrack entry as
- * a text row or a JSON object (the same columns for `show masq`, `show
- * conntrack` and `watch`), the large output buffer those listings write
- * through, and preparing a dump from the words of a command (filter, rule
- * evaluator, query).
+ * ct_row.h - the live-table commands' shared parts: preparing a dump from
+ * the words of a command (filter, rule evaluator, query), the filter's
+ * keywords for TAB and '?', and the output buffer the listings write rows
+ * through.
  *
- * Rows are built by hand into the buffer: at 250k entries printf() and
- * the per-member JSON printer would cost more than the kernel's dump.
- * Nothing is allocated per entry.
+ * The rows themselves (columns, text and JSON) are nat/ct_cols.h's, the
+ * same for `show masq`, `show conntrack`, `watch` and masqtop.
  */
 #ifndef MASQ_SHELL_CT_ROW_H
 #define MASQ_SHELL_CT_ROW_H
@@ -18,37 +16,19 @@
 
 #include "core/ctent.h"
 #include "core/filter.h"
+#include "core/strbuf.h"
 #include "nat/ct.h"
+#include "nat/ct_cols.h"
 #include "nat/ct_rule.h"
 #include "shell/cmd.h"
 
-/* An output buffer flushed with one fwrite when nearly full. */
-struct ct_rowbuf {
-	FILE *fp;
-	char *buf;
-	size_t len, cap;
-};
+/* Rows are gathered in a strbuf and written out in large pieces: at 250k
+ * entries one write per row would cost more than the dump. */
+#define CT_OUT_CHUNK (1u << 20)
 
-/* @cap 0: 1 MiB.  Cannot fail (xalloc). */
-void ct_rowbuf_init(struct ct_rowbuf *rb, FILE *fp, size_t cap);
-/* Write out what is buffered (no fflush). */
-void ct_rowbuf_flush(struct ct_rowbuf *rb);
-/* Flush and free. */
-void ct_rowbuf_done(struct ct_rowbuf *rb);
-void ct_rowbuf_puts(struct ct_rowbuf *rb, const char *s);
-
-/* The text header (with @prefix before it, e.g. "EVENT   ", or NULL). */
-void ct_row_header(struct ct_rowbuf *rb, const char *prefix);
-/* One text row, newline included. */
-void ct_row_text(struct ct_rowbuf *rb, const char *prefix,
-		 const struct ct_entry *ce);
-/*
- * One JSON object, no newline: keys family, proto, src, sport, gw, gport,
- * dst, dport, state, expires, bytes, packets, mark, zone, status, rule, id
- * (and "event" first when @event is not NULL).
- */
-void ct_row_json(struct ct_rowbuf *rb, const char *event,
-		 const struct ct_entry *ce);
+/* Write @sb to @fp once it holds CT_OUT_CHUNK bytes or more (a write
+ * error stays in @fp's error flag). */
+void ct_out_spill(struct strbuf *sb, FILE *fp);
 
 /* What a listing, kill or watch runs with. */
 struct ct_cmd {

@@ -451,7 +451,7 @@ apply_opts(struct run *r, const struct top_opts *o, struct masq_err *e)
 			return err_set(e, MASQ_EUSAGE,
 				       "unknown sort column '%s'; use one of "
 				       "proto src gw dst state expires bytes "
-				       "packets rule", key);
+				       "packets rule to", key);
 		m->sort[m->view] = col;
 	}
 	return 0;

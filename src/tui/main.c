@@ -23,7 +23,7 @@ static const char usage[] =
 "  -d, --delay SECS    refresh interval (default 2; fractions allowed)\n"
 "  -f, --filter F      show only entries matching the filter language\n"
 "  -s, --sort COL      sort column: proto src gw dst state expires bytes\n"
-"                      packets rule; a leading '-' reverses\n"
+"                      packets rule to; a leading '-' reverses\n"
 "  -v, --view VIEW     start in view connections|hosts|ports|rules|timeouts\n"
 "  -b, --batch         no curses: print plain text (or -j JSON) and exit\n"
 "  -n, --iterations N  batch: print N times (default 1); screen: exit after\n"

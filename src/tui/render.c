@@ -3,19 +3,23 @@
  * render.c - masqtop's header lines, row layout and batch output (see
  * render.h).
  *
- * Batch text streams the connections view from one sorted index array
- * straight into a 1 MiB output buffer: each cell is written in place by
- * top_conn_cell() and padded to its column, so printing a 250k-entry
- * table allocates nothing per row and never goes through printf.
+ * Batch mode streams the connections view from one sorted index array
+ * into a 1 MiB buffer: each row is nat/ct_cols.h's text row or JSON object
+ * of the entry, the very rows `masqsh show conntrack` prints, so printing
+ * a 250k-entry table allocates nothing per row and never goes through
+ * printf.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/out.h"
+#include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "nat/ct_cols.h"
 #include "tui/render.h"
 
 void
@@ -159,77 +163,67 @@ row_fit(const struct top_col *cols, size_t ncols, size_t lim, bool *fit)
 	}
 }
 
-/*
- * One connections row of @e at @p, laid out as top_row_line() would lay
- * out top_conn_cells(): the columns in @fit, padded, clipped to @lim,
- * trailing blanks dropped.  Returns the length (at most @lim; @p needs
- * TOP_LINE + 16 * TOP_CELL bytes).
- */
-static size_t
-conn_line(const struct top_model *m, const struct top_ent *e,
-	  const struct top_col *cols, size_t ncols, const bool *fit,
-	  size_t lim, char *p)
+/* The connections view's columns that fit in @lim (as top_row_line()
+ * decides), as nat/ct_cols.h column bits. */
+static uint32_t
+conn_fit(size_t lim)
 {
-	char cell[TOP_CELL];
-	size_t i, len = 0, l, w;
-	bool any = false;
-
-	for (i = 0; i < ncols; i++) {
-		if (!fit[i])
-			continue;
-		if (any)
-			p[len++] = ' ';
-		any = true;
-		w = (size_t)cols[i].width;
-		if (cols[i].right) {
-			l = top_conn_cell(m, e, (int)i, cell);
-			if (l < w) {
-				memset(p + len, ' ', w - l);
-				len += w - l;
-			}
-			memcpy(p + len, cell, l);
-			len += l;
-		} else {
-			l = top_conn_cell(m, e, (int)i, p + len);
-			if (l < w) {
-				memset(p + len + l, ' ', w - l);
-				l = w;
-			}
-			len += l;
-		}
-	}
-	if (len > lim)
-		len = lim;
-	while (len && p[len - 1] == ' ')
-		len--;
-	p[len++] = '\n';
-	return len;
-}
-
-/* The connections rows of @order as text, through one big buffer. */
-static void
-conn_rows_text(FILE *fp, const struct top_model *m, const uint32_t *order,
-	       size_t n, int width)
-{
-	enum { OUTBUF = 1 << 20 };
 	const struct top_col *cols;
-	size_t i, len = 0, ncols, lim;
+	size_t i, ncols;
+	uint32_t mask = 0;
 	bool fit[16];
-	char *ob = xmalloc(OUTBUF);
 
 	cols = top_view_cols(TOP_V_CONN, &ncols);
+	assert(ncols <= 16);
+	row_fit(cols, ncols, lim, fit);
+	for (i = 0; i < ncols; i++)
+		if (fit[i])
+			mask |= CT_COL_BIT(top_conn_col_id(i));
+	return mask;
+}
+
+/*
+ * The connections rows of @idx (dense table indexes), each rebuilt as a
+ * struct ct_entry and written by nat/ct_cols.h: text rows of the columns
+ * that fit @width, clipped and without trailing blanks (the layout
+ * top_row_line() gives the screen's cells), or JSON objects, comma
+ * separated (the objects of `masqsh -j show conntrack`).  One buffer,
+ * written out a megabyte at a time; nothing allocated per row.
+ */
+static void
+conn_rows(FILE *fp, const struct top_model *m, const uint32_t *idx, size_t n,
+	  int width, bool json)
+{
+	enum { OUTBUF = 1 << 20 };
+	size_t i, start, lim;
+	struct ct_entry ce;
+	struct strbuf sb;
+	uint32_t cols;
+
 	lim = width < 0 || width >= TOP_LINE ? TOP_LINE - 1 : (size_t)width;
-	row_fit(cols, ncols < 16 ? ncols : 16, lim, fit);
+	cols = conn_fit(lim);
+	strbuf_init(&sb, OUTBUF + 4096);
 	for (i = 0; i < n; i++) {
-		if (len > OUTBUF - (TOP_LINE + 16 * TOP_CELL)) {
-			fwrite_unlocked(ob, 1, len, fp);
-			len = 0;
+		top_ent_to_ct(m->table, top_table_at(m->table, idx[i]), m->now,
+			      &ce);
+		if (json) {
+			if (i)
+				strbuf_putc(&sb, ',');
+			ct_row_json(&sb, &ce, NULL);
+		} else {
+			start = sb.len;
+			ct_row_text(&sb, &ce, cols);
+			if (sb.len - start > lim)
+				strbuf_truncate(&sb, start + lim);
+			while (sb.len > start && sb.s[sb.len - 1] == ' ')
+				strbuf_truncate(&sb, sb.len - 1);
+			strbuf_putc(&sb, '\n');
 		}
-		len += conn_line(m, top_table_at(m->table, order[i]), cols,
-				 ncols < 16 ? ncols : 16, fit, lim, ob + len);
+		if (sb.len >= OUTBUF)
+			strbuf_write(&sb, fp);
 	}
-	fwrite_unlocked(ob, 1, len, fp);
-	free(ob);
+	strbuf_write(&sb, fp);
+	strbuf_done(&sb);
 }
 
 /* A cell as a JSON value: numbers bare ("-" is null), text quoted (a
@@ -319,7 +313,6 @@ top_batch_print_rows(FILE *fp, struct top_model *m, int width, bool json,
 		     size_t maxrows)
 {
 	char lines[TOP_HDR_LINES][TOP_LINE], line[TOP_LINE];
-	char cells[16][TOP_CELL];
 	struct top_grid g = { 0 };
 	const struct top_col *cols;
 	uint32_t *order = NULL;
@@ -338,30 +331,17 @@ top_batch_print_rows(FILE *fp, struct top_model *m, int width, bool json,
 		fputs(line, fp);
 		putc('\n', fp);
 	}
-	if (m->view == TOP_V_CONN && !json && !maxrows) {
+	if (m->view == TOP_V_CONN && !maxrows) {
 		order = top_view_conn_order(m, &n);
-		conn_rows_text(fp, m, order, n, width);
+		conn_rows(fp, m, order, n, width, json);
 		free(order);
-	} else if (m->view == TOP_V_CONN && !maxrows) {
-		order = top_view_conn_order(m, &n);
-		for (i = 0; i < n; i++) {
-			top_conn_cells(m, top_table_at(m->table, order[i]),
-				       cells);
-			if (json) {
-				json_row(fp, cols, ncols,
-					 (const char (*)[TOP_CELL])cells, !i);
-				continue;
-			}
-			top_row_line(cols, ncols,
-				     (const char (*)[TOP_CELL])cells, width,
-				     line);
-			fputs(line, fp);
-			putc('\n', fp);
-		}
-		free(order);
+	} else if (m->view == TOP_V_CONN) {
+		/* A window near the top comes from the bounded heap, not a
+		 * full sort. */
+		top_view_build(m, 0, maxrows, &g);
+		conn_rows(fp, m, g.ref, g.nrows, width, json);
+		top_grid_done(&g);
 	} else {
-		/* A window near the top of the connections view comes from
-		 * the bounded heap, not a full sort. */
 		top_view_build(m, 0, maxrows ? maxrows : SIZE_MAX / 2, &g);
 		for (i = 0; i < g.nrows; i++) {
 			if (json) {

@@ -11,18 +11,6 @@
 #include "core/xalloc.h"
 #include "tui/view.h"
 
-static const struct top_col conn_cols[] = {
-	{ "PROTO", "proto", 6, false, false },
-	{ "SOURCE", "src", 21, false, false },
-	{ "MASQ-AS", "gw", 21, false, false },
-	{ "REMOTE", "dst", 21, false, false },
-	{ "STATE", "state", 11, false, false },
-	{ "EXPIRES", "expires", 7, true, true },
-	{ "BYTES", "bytes", 10, true, true },
-	{ "PACKETS", "packets", 8, true, true },
-	{ "RULE", "rule", 4, true, true },
-};
-
 static const struct top_col host_cols[] = {
 	{ "INSIDE-HOST", "host", 39, false, false },
 	{ "CONNS", "conns", 7, true, true },
@@ -62,7 +50,8 @@ static const struct {
 	size_t ncols;
 	int sort;		/* default sort column */
 } views[TOP_V_COUNT] = {
-	[TOP_V_CONN] = { "connections", conn_cols, N(conn_cols), 5 },
+	/* columns: top_conn_cols(); sorted by expires */
+	[TOP_V_CONN] = { "connections", NULL, 0, 5 },
 	[TOP_V_HOSTS] = { "hosts", host_cols, N(host_cols), 1 },
 	[TOP_V_PORTS] = { "ports", port_cols, N(port_cols), 2 },
 	[TOP_V_RULES] = { "rules", rule_cols, N(rule_cols), 0 },
@@ -78,6 +67,8 @@ top_view_name(enum top_view_id v)
 const struct top_col *
 top_view_cols(enum top_view_id v, size_t *n)
 {
+	if (v == TOP_V_CONN)
+		return top_conn_cols(n);
 	*n = views[v].ncols;
 	return views[v].cols;
 }
@@ -85,11 +76,13 @@ top_view_cols(enum top_view_id v, size_t *n)
 int
 top_view_col_find(enum top_view_id v, const char *key)
 {
-	size_t i;
+	const struct top_col *cols;
+	size_t i, n;
 
-	for (i = 0; i < views[v].ncols; i++)
-		if (!strcasecmp(views[v].cols[i].key, key) ||
-		    !strcasecmp(views[v].cols[i].title, key))
+	cols = top_view_cols(v, &n);
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(cols[i].key, key) ||
+		    !strcasecmp(cols[i].title, key))
 			return (int)i;
 	return -1;
 }

@@ -148,12 +148,13 @@ int top_ent_gw(const struct top_ent *e);
 void top_hdr_ports(struct top_model *m);
 /* Internal: make room for @nrows rows of @ncols in @g. */
 void top_grid_reserve(struct top_grid *g, size_t nrows, size_t ncols);
-/* Internal: the connections columns' texts of @e into @cells. */
+/* Internal: the connections columns' texts of @e into @cells, written by
+ * nat/ct_cols.h's column writers. */
 void top_conn_cells(const struct top_model *m, const struct top_ent *e,
 		    char (*cells)[TOP_CELL]);
-/* Internal: the text of connections column @col of @e into @buf (at least
- * TOP_CELL bytes); returns its length. */
-size_t top_conn_cell(const struct top_model *m, const struct top_ent *e,
-		     int col, char *buf);
+/* Internal: the connections view's columns (nat/ct_cols.h's text columns,
+ * in its order), and the enum ct_col_id of the view's column @i. */
+const struct top_col *top_conn_cols(size_t *n);
+int top_conn_col_id(size_t i);
 
 #endif

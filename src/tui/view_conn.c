@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * view_conn.c - the connections view: one row per entry, the `show masq`
- * columns (proto, inside source, masq'ed as, remote, state, expires in,
- * bytes, packets, rule), sorted on any column.
+ * view_conn.c - the connections view: one row per entry, the columns of
+ * `show masq` (nat/ct_cols.h: proto, inside source, masq'ed as, remote,
+ * state, expires in, bytes, packets, rule, forward-to), sorted on any
+ * column.
  *
- * Only the window asked for is ordered: rows near the top come from a
- * bounded max-heap over the matching entries (O(n log k), no allocation
- * proportional to the table); a window deep in the list sorts all of
- * them.  Ties are broken by the kernel id so the order is stable between
- * ticks.  Cells are written by hand (no printf): batch mode prints a
- * quarter of a million of them.
+ * The cells are nat/ct_cols.c's text of the entry, rebuilt as a struct
+ * ct_entry (top_ent_to_ct()) only for the rows asked for: the window on
+ * screen, or each row as batch mode streams it.  Only the window asked
+ * for is ordered: rows near the top come from a bounded max-heap over the
+ * matching entries (O(n log k), no allocation proportional to the table);
+ * a window deep in the list sorts all of them.  Ties are broken by the
+ * kernel id so the order is stable between ticks.  Sorting reads the
+ * compact struct top_ent directly.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +25,23 @@
 #include <sys/socket.h>
 
 #include "core/xalloc.h"
-#include "nat/ct_rule.h"
+#include "nat/ct_cols.h"
 #include "tui/view.h"
 
-enum { C_PROTO, C_SRC, C_GW, C_DST, C_STATE, C_EXP, C_BYTES, C_PKTS, C_RULE };
+/* The view's columns, in nat/ct_cols.h's order of its text columns. */
+enum {
+	C_PROTO, C_SRC, C_GW, C_DST, C_STATE, C_EXP, C_BYTES, C_PKTS, C_RULE,
+	C_TO, C_N
+};
+
+static const enum ct_col_id conn_ids[C_N] = {
+	[C_PROTO] = CT_COL_PROTO, [C_SRC] = CT_COL_SRC, [C_GW] = CT_COL_GW,
+	[C_DST] = CT_COL_DST, [C_STATE] = CT_COL_STATE,
+	[C_EXP] = CT_COL_EXPIRES, [C_BYTES] = CT_COL_BYTES,
+	[C_PKTS] = CT_COL_PACKETS, [C_RULE] = CT_COL_RULE, [C_TO] = CT_COL_TO,
+};
+
+_Static_assert(TOP_CELL >= CT_CELL_MAX, "a cell holds any column's text");
 
 struct sort_ctx {
 	const struct top_model *m;
@@ -32,14 +49,42 @@ struct sort_ctx {
 	bool reverse;
 };
 
+const struct top_col *
+top_conn_cols(size_t *n)
+{
+	static struct top_col cols[C_N];
+	const struct ct_col *c;
+	uint32_t seen = 0;
+	int i;
+
+	if (!cols[0].key) {
+		for (i = 0; i < C_N; i++) {
+			c = &ct_cols[conn_ids[i]];
+			/* every text column, in the table's order */
+			assert(c->title);
+			assert(!(seen >> conn_ids[i]));
+			seen |= CT_COL_BIT(conn_ids[i]);
+			cols[i] = (struct top_col){ c->title, c->key,
+						    (int)c->width, c->right,
+						    c->type == CT_T_NUM };
+		}
+		assert(seen == CT_COLS_TEXT);
+	}
+	*n = C_N;
+	return cols;
+}
+
+int
+top_conn_col_id(size_t i)
+{
+	assert(i < C_N);
+	return (int)conn_ids[i];
+}
+
 const char *
 top_ent_state(const struct top_ent *e)
 {
-	if (e->proto == 6 && e->tcp_state != CT_TCP_NONE)
-		return ctent_tcp_state_name(e->tcp_state);
-	if (!(e->status & CT_ST_SEEN_REPLY))
-		return "UNREPLIED";
-	return e->status & CT_ST_ASSURED ? "ASSURED" : "REPLIED";
+	return ctent_state_text(e->proto, e->tcp_state, e->status);
 }
 
 int
@@ -52,110 +97,34 @@ top_ent_gw(const struct top_ent *e)
 	return -1;
 }
 
-/* Decimal @v at @p; returns the end. */
-static char *
-put_u64(char *p, uint64_t v)
+/* The slot of the port shown with address slot @i (-1: none): for ICMP
+ * the gateway side shows the echo id, which the tuples keep in sport (an
+ * ICMP REMOTE shows no port; its sort only uses the id to break ties). */
+static int
+port_slot(const struct top_ent *e, int i)
 {
-	char tmp[20];
-	size_t n = 0;
-
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while (v /= 10);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
+	if (i < 0 || !ctent_proto_is_icmp(e->proto))
+		return i;
+	return i == TOP_RDST ? TOP_RSRC : i == TOP_ODST ? TOP_OSRC : i;
 }
 
-static char *
-put_s(char *p, const char *s)
+/* The slot of the forward-to endpoint (the reply source), -1 w/o DNAT. */
+static int
+to_slot(const struct top_ent *e)
 {
-	while (*s)
-		*p++ = *s++;
-	return p;
-}
-
-/* Endpoint @i of @e as "a.b.c.d:port" or "[v6]:port". */
-static char *
-put_ep(const struct top_model *m, const struct top_ent *e, int i, char *p)
-{
-	const uint8_t *b = (const uint8_t *)&e->a[i];
-	union ct_addr tmp;
-	int k;
-
-	if (e->family != AF_INET)
-		return p + ctent_endpoint_format(e->family,
-						 top_ent_addr(m->table, e, i,
-							      &tmp),
-						 e->p[i], p);
-	for (k = 0; k < 4; k++) {
-		if (k)
-			*p++ = '.';
-		p = put_u64(p, b[k]);
-	}
-	*p++ = ':';
-	return put_u64(p, e->p[i]);
-}
-
-size_t
-top_conn_cell(const struct top_model *m, const struct top_ent *e, int col,
-	      char *buf)
-{
-	const char *pn;
-	uint64_t bytes, pkts;
-	char *p = buf;
-	int gw;
-
-	switch (col) {
-	case C_PROTO:
-		pn = ctent_proto_name(e->proto);
-		p = pn ? put_s(p, pn) : put_u64(p, e->proto);
-		break;
-	case C_SRC:
-		p = put_ep(m, e, TOP_OSRC, p);
-		break;
-	case C_GW:
-		gw = top_ent_gw(e);
-		p = gw >= 0 ? put_ep(m, e, gw, p) : put_s(p, "-");
-		break;
-	case C_DST:
-		p = put_ep(m, e, TOP_ODST, p);
-		break;
-	case C_STATE:
-		p = put_s(p, top_ent_state(e));
-		break;
-	case C_EXP:
-		p = put_u64(p, top_ent_expires(e, m->now));
-		break;
-	case C_BYTES:
-	case C_PKTS:
-		if (top_ent_counters(m->table, e, &bytes, &pkts))
-			p = put_u64(p, col == C_BYTES ? bytes : pkts);
-		else
-			p = put_s(p, "-");
-		break;
-	case C_RULE:
-		if (e->rule & CT_RULE_FWD) {	/* a port forward: "fwdN" */
-			char ref[CT_RULE_REFSIZ];
-
-			p = put_s(p, ct_rule_ref(e->rule, ref));
-		} else {
-			p = e->rule ? put_u64(p, e->rule) : put_s(p, "-");
-		}
-		break;
-	}
-	*p = '\0';
-	return (size_t)(p - buf);
+	return e->status & CT_ST_DST_NAT ? TOP_RSRC : -1;
 }
 
 void
 top_conn_cells(const struct top_model *m, const struct top_ent *e,
 	       char (*c)[TOP_CELL])
 {
+	struct ct_entry ce;
 	int i;
 
-	for (i = C_PROTO; i <= C_RULE; i++)
-		top_conn_cell(m, e, i, c[i]);
+	top_ent_to_ct(m->table, e, m->now, &ce);
+	for (i = 0; i < C_N; i++)
+		ct_col_text(conn_ids[i], &ce, c[i]);
 }
 
 static int
@@ -183,7 +152,7 @@ cmp_ep(const struct top_model *m, const struct top_ent *a, int ia,
 		y = top_ent_addr(m->table, b, ib, &tb);
 		r = memcmp(x, y, 16);
 	}
-	return r ? r : cmp_u64(a->p[ia], b->p[ib]);
+	return r ? r : cmp_u64(a->p[port_slot(a, ia)], b->p[port_slot(b, ib)]);
 }
 
 static int
@@ -223,6 +192,9 @@ cmp_ent(const struct sort_ctx *s, const struct top_ent *a,
 	case C_RULE:
 		r = cmp_u64(a->rule, b->rule);
 		break;
+	case C_TO:
+		r = cmp_ep(m, a, to_slot(a), b, to_slot(b));
+		break;
 	}
 	if (s->reverse)
 		r = -r;
@@ -256,7 +228,7 @@ ep_key(const struct top_model *m, const struct top_ent *e, int i)
 	if (i < 0)
 		return UINT64_MAX;
 	if (e->family == AF_INET)
-		return (uint64_t)ntohl(e->a[i]) << 16 | e->p[i];
+		return (uint64_t)ntohl(e->a[i]) << 16 | e->p[port_slot(e, i)];
 	a = top_ent_addr(m->table, e, i, &tmp);
 	for (b = 0; b < 8; b++)
 		hi = hi << 8 | a->b[b];
@@ -300,6 +272,9 @@ ent_skey(const struct sort_ctx *s, const struct top_ent *e)
 	case C_RULE:
 		k = e->rule;
 		break;
+	case C_TO:
+		k = ep_key(m, e, to_slot(e));
+		break;
 	}
 	return s->reverse ? ~k : k;
 }
@@ -317,6 +292,7 @@ key_exact(const struct sort_ctx *s)
 	case C_SRC:
 	case C_GW:
 	case C_DST:
+	case C_TO:
 		n = top_table_count(t);
 		for (i = 0; i < n; i++)
 			if (top_table_at(t, i)->family != AF_INET)

@@ -29,8 +29,9 @@ got=$(req "$SRV" tcp 198.51.100.2 80 192.0.2.10)
 assert_eq "unforwarded port 80 on the gateway: no answer" "" "$got"
 
 # The live table names the forward behind a forwarded connection (the
-# rule column says "fwdID"; JSON has "forward": ID and "rule": null), and
-# the masq rule behind a masqueraded one.
+# rule column says "fwdID", then FORWARD-TO the inside server; JSON has
+# "forward": ID and "rule": null), and the masq rule behind a masqueraded
+# one.
 ct_flush
 req "$SRV" tcp 198.51.100.2 8080 192.0.2.10 >/dev/null
 req "$C1" tcp 192.0.2.10 443 >/dev/null
@@ -38,10 +39,11 @@ fid=$(gw_masqsh -c 'forward list' | awk '$1 ~ /^[0-9]+$/ { print $1; exit }')
 mid=$(gw_masqsh -c 'masq list' | awk '$1 ~ /^[0-9]+$/ { print $1; exit }')
 txt=$(gw_masqsh -c 'show conntrack')
 echo "$txt"
-assert_eq "rule column of the forwarded connection" "fwd$fid" \
-	"$(echo "$txt" | awk '/:8080 / { print $NF; exit }')"
-assert_eq "rule column of the masqueraded connection" "$mid" \
-	"$(echo "$txt" | awk '/:443 / { print $NF; exit }')"
+assert_eq "rule, forward-to columns of the forwarded connection" \
+	"fwd$fid 192.168.1.10:80" \
+	"$(echo "$txt" | awk '/:8080 / { print $(NF - 1), $NF; exit }')"
+assert_eq "rule, forward-to columns of the masqueraded connection" "$mid -" \
+	"$(echo "$txt" | awk '/:443 / { print $(NF - 1), $NF; exit }')"
 js=$(gw_masqsh -j -c 'show conntrack')
 assert_match "JSON names the forward" "\"rule\":null,\"forward\":$fid" "$js"
 # The filter selects by it: 'fwd ID' is the forwarded connection only,
@@ -61,7 +63,8 @@ if [ -x "$top" ]; then
 	tjs=$(ip netns exec "$GW" "$top" --db "$NS_TMP/masq.db" -a -b -n 1 -j 2>&1)
 	"$NS_PY" -c 'import json, sys; json.loads(sys.stdin.read())' <<<"$tjs" ||
 		fail "masqtop -j is not JSON: $tjs"
-	assert_match "masqtop JSON names the forward" "\"fwd$fid\"" "$tjs"
+	assert_match "masqtop JSON names the forward" \
+		"\"rule\":null,\"forward\":$fid,\"to\":\"192.168.1.10\",\"toport\":80" "$tjs"
 else
 	echo "SKIP (part): no masqtop binary next to $MASQSH"
 fi

@@ -19,3 +19,11 @@ bench_ct_dump_bench_SOURCES = bench/ct_dump_bench.c
 bench_ct_dump_bench_LDADD = $(MASQ_LIBS)
 CLEANFILES += bench/ct_dump_bench
 EXTRA_DIST += bench/ct_dump.sh bench/README-ct.md
+
+# the one conntrack row (nat/ct_cols.c: text, JSON, masqtop's cells and
+# batch rows) and the buffer it writes into (core/strbuf.c).  No kernel.
+check_PROGRAMS += tests/unit/check_ct_cols
+tests_unit_check_ct_cols_SOURCES = tests/unit/check_ct_cols.c
+tests_unit_check_ct_cols_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_ct_cols_LDADD = $(UNIT_LDADD)
+UNIT_TESTS += tests/unit/check_ct_cols
