@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include "core/filter.h"
+#include "core/kw.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
 
@@ -87,6 +88,9 @@ static const char *const filter_keywords[] = {
 	"expires", "rule", "fwd", "nat", "snat", "dnat", "not", "and", "or",
 	NULL,
 };
+/* The first FILTER_TERMS of them start a term; a unique prefix of one is
+ * taken as it, through the shell's own resolver (core/kw.h). */
+#define FILTER_TERMS 14
 
 static const char *const filter_states[] = {
 	"ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT", "CLOSE_WAIT",
@@ -384,6 +388,18 @@ fparse_term(struct fparse *p, uint32_t *out)
 
 	assert(kw);
 	s = kw->s;
+	pr = kw_find(filter_keywords, FILTER_TERMS, s);
+	if (pr == KW_AMBIGUOUS) {
+		char list[120];
+
+		kw_list(filter_keywords, FILTER_TERMS, s, list, sizeof(list));
+		snprintf(msg, sizeof(msg), "ambiguous filter term '%s': %s",
+			 s, list);
+		flex_err(p, kw, 0, 0, msg);
+		return err_hint(p->e, "type more of the word");
+	}
+	if (pr >= 0)
+		s = filter_keywords[pr];
 	p->i++;
 	if (!strcasecmp(s, "src") || !strcasecmp(s, "dst") ||
 	    !strcasecmp(s, "gw")) {

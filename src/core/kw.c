@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/kw.h"
 #include "core/xalloc.h"
@@ -43,13 +44,13 @@ kw_find(const char *const *words, size_t n, const char *word)
 	for (i = 0; i < n; i++) {
 		if (!words[i])
 			continue;
-		if (!strcmp(words[i], word))
+		if (!strcasecmp(words[i], word))
 			return (int)i;
-		if (strncmp(words[i], word, len))
+		if (strncasecmp(words[i], word, len))
 			continue;
 		if (hit == KW_NONE)
 			hit = (int)i;
-		else if (hit >= 0 && strcmp(words[hit], words[i]))
+		else if (hit >= 0 && strcasecmp(words[hit], words[i]))
 			hit = KW_AMBIGUOUS;
 	}
 	return hit;
@@ -65,7 +66,7 @@ kw_list(const char *const *words, size_t n, const char *prefix, char *buf,
 		return;
 	buf[0] = '\0';
 	for (i = 0; i < n; i++) {
-		if (!words[i] || strncmp(words[i], prefix, pl) ||
+		if (!words[i] || strncasecmp(words[i], prefix, pl) ||
 		    kw_seen(words, i))
 			continue;
 		len = strlen(words[i]);

@@ -14,8 +14,10 @@
  * A set of words is a plain array of strings where NULL slots are skipped,
  * so each caller passes its own table (or the names of one) as it is; the
  * index of the word found is the caller's index.  The same word twice in a
- * set counts once (the first).  Case matters.  Nothing here allocates on
- * success or prints.
+ * set counts once (the first).  Case is ignored ("TCP" is "tcp", as the
+ * masq file and 0.1's timeouts and filter words had it); the word handed on
+ * is always the table's spelling.  Nothing here allocates on success or
+ * prints.
  *
  * Does not own: the tables (they live with their meaning), listing
  * completions (shell/complete.c), "did you mean" distances (err.c).

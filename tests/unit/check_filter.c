@@ -33,6 +33,8 @@ static const struct parse_case parse_cases[] = {
 	{ "src 10.0.0.0/8", "src 10.0.0.0/8", 0, 0 },
 	{ "src 10.1.2.3/8", "src 10.0.0.0/8", 0, 0 },
 	{ "src 10.0.0.1", "src 10.0.0.1", 0, 0 },
+	{ "sr 10.0.0.1 and sp 80", "src 10.0.0.1 and sport 80", 0, 0 },
+	{ "SRC 10.0.0.1 and PROTO TCP", "src 10.0.0.1 and proto tcp", 0, 0 },
 	{ "src 10.0.0.1/32", "src 10.0.0.1", 0, 0 },
 	{ "dst 2001:db8::1:0/112", "dst 2001:db8::1:0/112", 0, 0 },
 	{ "dst 2001:DB8::/32", "dst 2001:db8::/32", 0, 0 },
@@ -100,6 +102,9 @@ static const struct parse_case parse_cases[] = {
 	{ "nat (", NULL, 4, 1 },
 	{ "(nat or)", NULL, 5, 2 },
 	{ "srcc 10.0.0.1", NULL, 0, 4 },
+	/* a unique prefix of a term is the term; an ambiguous one is not */
+	{ "s 10.0.0.1", NULL, 0, 1 },
+	{ "d 1", NULL, 0, 1 },
 	{ "src 10.0.0.1 dport", NULL, 13, 5 },
 	{ "src 10.0.0.1 < 3", NULL, 13, 1 },
 	{ "not", NULL, 0, 3 },

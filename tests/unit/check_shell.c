@@ -740,7 +740,9 @@ static const struct kw_case {
 	{ "statsx", KW_NONE, "" },
 	{ "x", KW_NONE, "" },
 	{ "", KW_NONE, "at, out, alias, snat, show, shorewall, s, stat, stats" },
-	{ "OUT", KW_NONE, "" },		/* case matters */
+	{ "OUT", 1, "out" },		/* case is ignored */
+	{ "AL", 3, "alias" },
+	{ "Sh", KW_AMBIGUOUS, "show, shorewall" },
 };
 
 START_TEST(test_kw)
