@@ -5,7 +5,7 @@
  * Owns: matching typed command words against the table (exact words,
  * unique prefixes, errors that name the candidates or suggest a word),
  * binding a simple keyword grammar to tokens (cmd_args_bind), running a
- * line, the lazily opened store of a context, and reading script files
+ * line, and reading script files
  * (continuation lines, physical line numbers for errors).
  * Does not own: what a command does (cmd_*.c), completion (complete.c),
  * rendering errors or reading terminals (main.c, repl.c).
@@ -74,27 +74,6 @@ const struct cmd_entry *const *
 cmd_ctx_table(const struct cmd_ctx *ctx)
 {
 	return ctx && ctx->table ? ctx->table : cmd_table;
-}
-
-int
-cmd_ctx_store(struct cmd_ctx *ctx, struct store **s, struct masq_err *e)
-{
-	if (!ctx->store &&
-	    store_open(&ctx->store, ctx->db_path ? ctx->db_path :
-		       store_default_path(), e) == -1) {
-		*s = NULL;
-		return -1;
-	}
-	*s = ctx->store;
-	return 0;
-}
-
-void
-cmd_ctx_done(struct cmd_ctx *ctx)
-{
-	if (ctx->store)
-		store_close(ctx->store);
-	ctx->store = NULL;
 }
 
 /* ---- walking the command words ---- */
@@ -343,7 +322,7 @@ cmd_find(const char *const *words, size_t n, size_t *used,
 int
 cmd_run_line(struct cmd_ctx *ctx, const char *line, struct masq_err *e)
 {
-	const struct cmd_entry *ent;
+	const struct cmd_entry *ent, *prev;
 	struct tok_list tl;
 	struct cmd_args a;
 	const char **words = NULL;
@@ -367,7 +346,10 @@ cmd_run_line(struct cmd_ctx *ctx, const char *line, struct masq_err *e)
 	a.n = tl.n - used;
 	a.v = tl.v + used;
 	a.line = tl.line;
+	prev = ctx->cmd;
+	ctx->cmd = ent;
 	ret = ent->exec(ctx, &a, e);
+	ctx->cmd = prev;
 	if (ctx->out && ctx->json)
 		out_doc_end(ctx->out);
 	if (ret != 0) {
