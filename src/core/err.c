@@ -109,6 +109,14 @@ err_tok_sub(struct masq_err *e, int code, const struct masq_tok *t,
 }
 
 int
+err_quiet(struct masq_err *e, int code)
+{
+	err_done(e);
+	e->code = code;
+	return -1;
+}
+
+int
 err_hint(struct masq_err *e, const char *fmt, ...)
 {
 	va_list ap;
@@ -153,6 +161,8 @@ err_print(FILE *fp, const struct masq_err *e, const char *prog,
 {
 	size_t i;
 
+	if (!e->msg[0])
+		return;		/* err_quiet(): the output said it */
 	if (e->origin[0])
 		where = e->origin;
 	if (where && e->input && e->len)

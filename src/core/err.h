@@ -59,6 +59,9 @@ void err_done(struct masq_err *e);
 /* Set code and message; forget any position.  Always returns -1. */
 int err_set(struct masq_err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A failure that the output already told (`diff` found differences):
+ * @code without a message; err_print() prints nothing.  Returns -1. */
+int err_quiet(struct masq_err *e, int code);
 /* Like err_set, also recording errno-ish @sys (message gets ": strerror"). */
 int err_sys(struct masq_err *e, int code, int sys, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -4,7 +4,11 @@
  * sqlite3.h.
  *
  * Owns: creating the file safely (0600, parent 0700, whatever the umask),
- * the connection settings (WAL, busy timeout, foreign keys), the schema
+ * and only when something is written (enum store_mode: a database that
+ * does not exist yet is an empty one in memory until then); reading
+ * without write access and without leaving files behind (read-only
+ * connections, "immutable" when there is no -shm to use); the connection
+ * settings (WAL, busy timeout, foreign keys), the schema
  * version (PRAGMA user_version) and the migrations compiled in from db/,
  * and every SQL statement masqsh runs.  Does not own what a rule means:
  * rows are canonical text that src/nat/ parses back.
@@ -44,10 +48,14 @@ extern const size_t store_migrations_count;
 struct store {
 	sqlite3 *db;
 	char *path;
-	bool ro;
+	bool ro;		/* a read-only connection */
+	bool mem;		/* no file yet: an empty stand-in in memory */
+	bool may_create;	/* ...which the first write turns into the file */
 	bool wrote;		/* a write transaction was opened */
 	unsigned int depth;	/* store_begin() nesting */
 };
+
+static int store_materialize(struct store *s, struct masq_err *e);
 
 static const char *
 store_kind_name(enum store_kind kind)
@@ -235,7 +243,7 @@ store_int(struct store *s, const char *sql, int64_t a, int64_t b,
 static void
 store_sync(struct store *s)
 {
-	if (!s->ro && s->wrote)
+	if (!s->ro && !s->mem && s->wrote)
 		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 					  NULL, NULL);
 }
@@ -248,6 +256,8 @@ store_sync(struct store *s)
 static int
 store_wbegin(struct store *s, bool *outer, struct masq_err *e)
 {
+	if (store_materialize(s, e) == -1)
+		return -1;
 	*outer = sqlite3_get_autocommit(s->db) != 0;
 	s->wrote = true;
 	return store_exec(s, *outer ? "BEGIN IMMEDIATE" : "SAVEPOINT store_w",
@@ -282,6 +292,8 @@ store_begin(struct store *s, struct masq_err *e)
 {
 	char sql[64];
 
+	if (s->depth == 0 && store_materialize(s, e) == -1)
+		return -1;
 	s->wrote = true;
 	if (s->depth == 0 || sqlite3_get_autocommit(s->db)) {
 		if (store_exec(s, "BEGIN IMMEDIATE",
@@ -510,85 +522,287 @@ store_settings(struct store *s, struct masq_err *e)
 			  "PRAGMA journal_size_limit = 0", "cannot open", e);
 }
 
+/* ---- connecting -------------------------------------------------------------- */
+
+/* How store_dial() opens the connection. */
+enum store_how {
+	STORE_HOW_RW,		/* read-write, the file must exist */
+	STORE_HOW_RO,		/* read-only */
+	STORE_HOW_FROZEN,	/* read-only and immutable: no -wal/-shm used */
+	STORE_HOW_MEMORY,	/* an empty database in memory */
+};
+
 /*
- * The steady state costs one read of the schema version and no write: WAL
- * mode is a property of the file, switched on together with the first
- * migration, so a file whose version is current is left as it is and no
- * write transaction is taken.
+ * "file:PATH?mode=ro&immutable=1" with PATH percent-encoded.  SQLite
+ * reads such a file without locks and without its -wal and -shm, so
+ * nothing is created next to it.  Caller frees.
+ */
+static char *
+store_uri_frozen(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *tail = "?mode=ro&immutable=1";
+	char *uri = xmalloc(strlen("file:") + 3 * strlen(path) +
+			    strlen(tail) + 1), *o = uri;
+	const unsigned char *p;
+
+	o += sprintf(o, "file:");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._~-", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	strcpy(o, tail);
+	return uri;
+}
+
+/* Open s->db as @how; on error s->db may hold a handle to close. */
+static int
+store_dial(struct store *s, enum store_how how, struct masq_err *e)
+{
+	int flags = SQLITE_OPEN_READONLY;
+	char *uri = NULL;
+	const char *name = s->path;
+	int rc;
+
+	s->ro = how == STORE_HOW_RO || how == STORE_HOW_FROZEN;
+	s->mem = how == STORE_HOW_MEMORY;
+	if (how == STORE_HOW_RW) {
+		flags = SQLITE_OPEN_READWRITE;
+	} else if (how == STORE_HOW_MEMORY) {
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+		name = ":memory:";
+	} else if (how == STORE_HOW_FROZEN) {
+		flags |= SQLITE_OPEN_URI;
+		name = uri = store_uri_frozen(s->path);
+	}
+	rc = sqlite3_open_v2(name, &s->db, flags, NULL);
+	free(uri);
+	if (rc == SQLITE_OK)
+		return 0;
+	if (!s->db)
+		return err_set(e, MASQ_ESTORE, "%s: cannot open: out of memory",
+			       s->path);
+	return store_fail(s, e, "cannot open");
+}
+
+/* Drop the connection of @s (none open: nothing to do). */
+static void
+store_hangup(struct store *s)
+{
+	sqlite3_close_v2(s->db);
+	s->db = NULL;
+}
+
+/*
+ * Settings, then the schema version: the first real read, where a file
+ * that is not a database fails with SQLite's words.  A read-only
+ * connection needs the version to be current; a writable one migrates.
+ * The steady state costs one read and no write: WAL mode is a property of
+ * the file, switched on with the first migration, so a file whose version
+ * is current is left as it is and no write transaction is taken.
  */
 static int
-store_connect(struct store **sp, const char *path, bool ro, struct masq_err *e)
+store_ready(struct store *s, struct masq_err *e)
 {
-	struct store *s = xcalloc(1, sizeof(*s));
-	int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	int64_t v;
 
+	if (store_settings(s, e) == -1 || store_version(s, &v, e) == -1 ||
+	    store_check_version(s, v, e) == -1)
+		return -1;
+	if ((uint64_t)v == store_migrations_count)
+		return 0;
+	if (s->ro) {
+		err_set(e, MASQ_ESTORE, "%s: database schema version %lld is "
+			"older than this masqsh (%zu)", s->path, (long long)v,
+			store_migrations_count);
+		return err_hint(e, "run masqsh once to upgrade it");
+	}
+	if (!s->mem && store_exec(s, "PRAGMA journal_mode = WAL",
+				  "cannot switch to WAL", e) == -1)
+		return -1;
+	return store_migrate(s, e);
+}
+
+/* Does @path + @suffix exist?  @empty_too: an empty file counts as none. */
+static bool
+store_side_file(const char *path, const char *suffix, bool empty_too)
+{
+	char *side = xasprintf("%s%s", path, suffix);
+	struct stat st;
+	bool there = stat(side, &st) == 0 && (!empty_too || st.st_size > 0);
+
+	free(side);
+	return there;
+}
+
+/*
+ * A read-only connection that never needs write access and never creates
+ * a file.  In WAL mode SQLite reads through the -shm index, which it must
+ * create when it is missing: impossible on a read-only mount or for a user
+ * who may not write the directory, and a reader must not leave files
+ * behind anyway.  When there is no -shm and the -wal is missing or empty,
+ * every commit is in the database file itself (each masqsh writer
+ * checkpoints and empties the WAL when it closes; a running writer keeps
+ * the -shm), so the file is read "immutable", with neither of them.  The
+ * same when the normal open fails for want of write access under those
+ * conditions.  A -wal holding commits without a -shm to go with it cannot
+ * be read without writing: that is an error naming it.
+ */
+static int
+store_connect_ro(struct store *s, struct masq_err *e)
+{
+	bool wal = store_side_file(s->path, "-wal", true);
+	int rc;
+
+	if (!wal && !store_side_file(s->path, "-shm", false))
+		return store_dial(s, STORE_HOW_FROZEN, e) == -1 ? -1 :
+			store_ready(s, e);
+	if (store_dial(s, STORE_HOW_RO, e) == 0 && store_ready(s, e) == 0)
+		return 0;
+	rc = s->db ? sqlite3_extended_errcode(s->db) & 0xff : SQLITE_CANTOPEN;
+	if ((rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY) || wal) {
+		if (wal && (rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY))
+			err_hint(e, "its write-ahead log %s-wal holds changes "
+				 "that only a process allowed to write there "
+				 "can read in", s->path);
+		return -1;
+	}
+	store_hangup(s);
+	err_reset(e);
+	if (store_dial(s, STORE_HOW_FROZEN, e) == -1)
+		return -1;
+	return store_ready(s, e);
+}
+
+/* "no database at PATH" (ENOENT) or the reason @path cannot be looked at. */
+static int
+store_absent(const char *path, int err, struct masq_err *e)
+{
+	if (err != ENOENT)
+		return err_sys(e, MASQ_ESTORE, err, "cannot open %s", path);
+	err_set(e, MASQ_ESTORE, "no database at %s", path);
+	return err_hint(e, "nothing was staged there yet ('masq add' creates "
+			"it); check --db and $MASQSH_DB");
+}
+
+/* MASQ_ESTORE with the reason when this process may not write @path. */
+static int
+store_check_writable(const char *path, struct masq_err *e)
+{
+	if (access(path, W_OK) == 0)
+		return 0;
+	err_sys(e, MASQ_ESTORE, errno, "cannot write %s", path);
+	return err_hint(e, "reading needs no write access, changing the rules "
+			"does (run as root?)");
+}
+
+bool
+store_writable(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	bool ok;
+
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	ok = access(path, W_OK) == 0 && access(slash ? dir : ".", W_OK) == 0;
+	free(dir);
+	return ok;
+}
+
+int
+store_open_mode(struct store **sp, const char *path, enum store_mode mode,
+		struct masq_err *e)
+{
+	struct store *s;
+	struct stat st;
+	bool missing;
+	int rc;
+
+	*sp = NULL;
+	if (!path)
+		path = store_default_path();
 	store_sqlite_setup();
+	missing = stat(path, &st) == -1;
+	if (missing && (errno != ENOENT || mode == STORE_READ ||
+			mode == STORE_WRITE))
+		return store_absent(path, errno, e);
+	if (mode == STORE_CREATE && missing &&
+	    store_create_file(path, e) == -1)
+		return -1;
+	if (!missing && mode != STORE_READ && mode != STORE_CHECK &&
+	    store_check_writable(path, e) == -1)
+		return -1;
+	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
-	s->ro = ro;
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		if (!s->db) {
-			err_set(e, MASQ_ESTORE, "%s: cannot open: out of memory",
-				path);
-			goto fail;
-		}
-		store_fail(s, e, "cannot open");
-		goto fail;
+	if (missing && mode != STORE_CREATE)
+		rc = store_dial(s, STORE_HOW_MEMORY, e) == -1 ? -1 :
+			store_ready(s, e);
+	else if (mode == STORE_READ || mode == STORE_CHECK)
+		rc = store_connect_ro(s, e);
+	else
+		rc = store_dial(s, STORE_HOW_RW, e) == -1 ? -1 :
+			store_ready(s, e);
+	if (rc == -1) {
+		store_close(s);
+		return -1;
 	}
-	if (store_settings(s, e) == -1)
-		goto fail;
-	/* reading the version is the first real access: a file that is not
-	 * a database fails here with SQLite's words */
-	if (store_version(s, &v, e) == -1 || store_check_version(s, v, e) == -1)
-		goto fail;
-	if (ro) {
-		if ((uint64_t)v < store_migrations_count) {
-			err_set(e, MASQ_ESTORE,
-				"%s: database schema version %lld is older than "
-				"this masqsh (%zu)", path, (long long)v,
-				store_migrations_count);
-			err_hint(e, "run masqsh once to upgrade it");
-			goto fail;
-		}
-	} else if ((uint64_t)v < store_migrations_count) {
-		if (store_exec(s, "PRAGMA journal_mode = WAL",
-			       "cannot switch to WAL", e) == -1 ||
-		    store_migrate(s, e) == -1)
-			goto fail;
-	}
+	/* only now: migrating the stand-in must not create the file */
+	s->may_create = s->mem && mode == STORE_STAGE;
 	*sp = s;
 	return 0;
-fail:
-	store_close(s);
-	return -1;
+}
+
+/*
+ * The first write to a database that did not exist (STORE_STAGE) creates
+ * the file and moves the connection there; what was read before came
+ * from the empty stand-in in memory, which is what the new file holds.
+ */
+static int
+store_materialize(struct store *s, struct masq_err *e)
+{
+	struct store *f;
+
+	if (!s->mem || !s->may_create)
+		return 0;
+	if (store_open_mode(&f, s->path, STORE_CREATE, e) == -1)
+		return -1;
+	store_hangup(s);
+	s->db = f->db;
+	s->mem = false;
+	s->ro = false;
+	f->db = NULL;
+	store_close(f);
+	return 0;
 }
 
 int
 store_open(struct store **s, const char *path, struct masq_err *e)
 {
-	*s = NULL;
-	if (!path)
-		path = store_default_path();
-	if (store_create_file(path, e) == -1)
-		return -1;
-	return store_connect(s, path, false, e);
+	return store_open_mode(s, path, STORE_CREATE, e);
 }
 
 int
 store_open_ro(struct store **s, const char *path, struct masq_err *e)
 {
-	struct stat st;
+	return store_open_mode(s, path, STORE_READ, e);
+}
 
-	*s = NULL;
-	if (!path)
-		path = store_default_path();
-	if (stat(path, &st) == -1) {
-		err_sys(e, MASQ_ESTORE, errno, "cannot open %s", path);
-		if (errno == ENOENT)
-			err_hint(e, "nothing is staged yet; 'masq add' creates it");
-		return -1;
-	}
-	return store_connect(s, path, true, e);
+bool
+store_readonly(const struct store *s)
+{
+	return s->ro;
+}
+
+bool
+store_missing(const struct store *s)
+{
+	return s->mem;
 }
 
 void
@@ -1390,6 +1604,34 @@ store_revision_last_id(struct store *s, int64_t *id, struct masq_err *e)
 	} else {
 		store_fail(s, e, "cannot read revisions");
 	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int
+store_revision_same(struct store *s, int64_t id, const char *rules,
+		    const char *compiled, const char *rule_ids,
+		    struct masq_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, ret = -1;
+
+	/* compared inside SQLite: the texts are not copied out */
+	if (store_prep(s, &st, "SELECT rules = ?2 AND compiled = ?3 AND "
+		       "IFNULL(rule_ids, '') = ?4 FROM revisions WHERE id = ?1",
+		       "cannot read revisions", e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, rules, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, compiled, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, rule_ids ? rule_ids : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ret = sqlite3_column_int(st, 0) ? 1 : 0;
+	else if (rc == SQLITE_DONE)
+		ret = 0;
+	else
+		store_fail(s, e, "cannot read revisions");
 	sqlite3_finalize(st);
 	return ret;
 }

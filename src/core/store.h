@@ -4,7 +4,8 @@
  * sqlite3.h.
  *
  * Owns: opening/creating the database (mode 0600, parent directory made
- * 0700 if missing), numbered migrations from db/ (compiled in), WAL, busy
+ * 0700 if missing; created only by a write, see enum store_mode; read
+ * without write access, also in WAL mode), numbered migrations from db/ (compiled in), WAL, busy
  * timeout, foreign keys; staged rules as canonical text rows; settings;
  * revisions (what was applied: the rules' text and the exact compiled
  * ruleset).  Does not own: what a rule means -- rows hold the canonical
@@ -37,11 +38,50 @@ struct store_row {
 /* Default path: $MASQSH_DB, else MASQSH_DBDIR "/masq.db". Borrowed. */
 const char *store_default_path(void);
 
-/* Open (creating and migrating as needed).  On error -1, *s NULL. */
+/*
+ * How a database is opened.  Only a write ever creates a file: reading,
+ * and every mode under -n, leaves the disk as it is (no database, no
+ * -wal/-shm, no directory), and reading never needs write access.
+ */
+enum store_mode {
+	/* A read-only connection; works on a read-only file, directory or
+	 * mount; never migrates.  A missing database is an error. */
+	STORE_READ,
+	/* Read-write; the database must exist and be writable. */
+	STORE_WRITE,
+	/* Read-write; a missing database is created now (0600, missing
+	 * parent directories 0700) and migrated. */
+	STORE_CREATE,
+	/* Read-write; a missing database reads as a new, empty one and the
+	 * first write creates it (as STORE_CREATE).  For commands that stage
+	 * something: a typo in --db followed by a failing command leaves no
+	 * file behind. */
+	STORE_STAGE,
+	/* -n: STORE_READ, but a missing database reads as a new, empty one
+	 * (in memory) and is never created. */
+	STORE_CHECK,
+};
+
+/*
+ * Open the database at @path (NULL: the default) as @mode.  On error -1,
+ * *s NULL, MASQ_ESTORE: "no database at PATH" when it does not exist
+ * (STORE_READ, STORE_WRITE), "cannot write PATH" when a writing mode may
+ * not write it, SQLite's words otherwise.
+ */
+int store_open_mode(struct store **s, const char *path, enum store_mode mode,
+		    struct masq_err *e);
+/* store_open_mode(STORE_CREATE). */
 int store_open(struct store **s, const char *path, struct masq_err *e);
-/* Open an existing database read-only; never creates or migrates. */
+/* store_open_mode(STORE_READ). */
 int store_open_ro(struct store **s, const char *path, struct masq_err *e);
 void store_close(struct store *s);
+/* Whether this process could write the existing database at @path (the
+ * file and its directory); false when it does not exist.  Cannot fail. */
+bool store_writable(const char *path);
+/* A read-only connection: writes fail (MASQ_ESTORE). */
+bool store_readonly(const struct store *s);
+/* The database does not exist (yet): @s reads as an empty one. */
+bool store_missing(const struct store *s);
 int store_schema_version(struct store *s);
 const char *store_path(const struct store *s);
 
@@ -196,5 +236,13 @@ void store_settings_free(struct store_setting *v, size_t n);
  * (and *@id 0) when there is none.
  */
 int store_revision_last_id(struct store *s, int64_t *id, struct masq_err *e);
+/*
+ * Whether revision @id holds exactly @rules, @compiled and @rule_ids (a
+ * row without rule_ids counts as ""; NULL @rule_ids as "").  1 yes, 0 no
+ * (also when there is no such revision), -1 on error.
+ */
+int store_revision_same(struct store *s, int64_t id, const char *rules,
+			const char *compiled, const char *rule_ids,
+			struct masq_err *e);
 
 #endif

@@ -78,4 +78,26 @@ int nat_flush(struct masq_err *e);
  */
 int nat_kernel_print(char **text, bool with_counters, struct masq_err *e);
 
+/*
+ * What replacing our running tables by @c changes (nft_change.c):
+ * @running nft rules run in our tables now; @removed of them have no
+ * rule in @c with their comment (the masqsh rule they come from; a rule
+ * without one, a hand edit, always counts); @staged rules are in @c;
+ * @kernel is the running text as nat_kernel_print(false) prints it, ""
+ * when no table of ours runs.  Free with nat_change_done().
+ */
+struct nat_change {
+	unsigned int running;
+	unsigned int removed;
+	unsigned int staged;
+	char *kernel;
+};
+int nat_kernel_change(const struct nat_compiled *c, struct nat_change *d,
+		      struct masq_err *e);
+/* The counts alone, for two compiled sets (@run as if running; tests).
+ * d->kernel is left alone.  Cannot fail. */
+void nat_change_of(const struct nat_compiled *run,
+		   const struct nat_compiled *c, struct nat_change *d);
+void nat_change_done(struct nat_change *d);
+
 #endif

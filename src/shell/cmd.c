@@ -5,13 +5,12 @@
  * Owns: matching typed command words against the table (errors that name
  * the candidates or suggest a word), running a line -- bound to its
  * command's grammar before the handler runs (cmd_args_resolve), so no
- * command takes a word it does not know -- and the lazily opened store of
- * a context.  Every word resolves through core/kw.c:
- * exact, else a unique prefix, else ambiguous.
+ * command takes a word it does not know.  Every word resolves through
+ * core/kw.c: exact, else a unique prefix, else ambiguous.
  * Does not own: what a command does (cmd_*.c), the grammar walk
- * (cmd_bind.c), completion (complete.c),
- * reading scripts (script.c), warnings (warn.c), rendering errors or
- * reading terminals (main.c, repl.c).
+ * (cmd_bind.c), opening a context's store (cmd_store.c), completion
+ * (complete.c), reading scripts (script.c), warnings (warn.c), rendering
+ * errors or reading terminals (main.c, repl.c).
  */
 #include "config.h"
 
@@ -79,28 +78,6 @@ const struct cmd_entry *const *
 cmd_ctx_table(const struct cmd_ctx *ctx)
 {
 	return ctx && ctx->table ? ctx->table : cmd_table;
-}
-
-int
-cmd_ctx_store(struct cmd_ctx *ctx, struct store **s, struct masq_err *e)
-{
-	if (!ctx->store &&
-	    store_open(&ctx->store, ctx->db_path ? ctx->db_path :
-		       store_default_path(), e) == -1) {
-		*s = NULL;
-		return -1;
-	}
-	*s = ctx->store;
-	return 0;
-}
-
-void
-cmd_ctx_done(struct cmd_ctx *ctx)
-{
-	cmds_warn_flush(ctx);
-	if (ctx->store)
-		store_close(ctx->store);
-	ctx->store = NULL;
 }
 
 /* ---- walking the command words ---- */
@@ -335,7 +312,7 @@ cmd_find(const char *const *words, size_t n, size_t *used,
 int
 cmd_run_line(struct cmd_ctx *ctx, const char *line, struct masq_err *e)
 {
-	const struct cmd_entry *ent;
+	const struct cmd_entry *ent, *prev;
 	struct tok_list tl;
 	struct cmd_args a;
 	const char **words = NULL;
@@ -366,7 +343,10 @@ cmd_run_line(struct cmd_ctx *ctx, const char *line, struct masq_err *e)
 		ret = e->code;
 		goto out;
 	}
+	prev = ctx->cmd;
+	ctx->cmd = ent;
 	ret = ent->exec(ctx, &a, e);
+	ctx->cmd = prev;
 	if (ctx->out && ctx->json)
 		out_doc_end(ctx->out);
 	if (ret != 0) {

@@ -35,12 +35,27 @@ struct cmd_ctx {
 	/* The commands to match against; NULL: cmd_table (tests, masqtop). */
 	const struct cmd_entry *const *table;
 	struct cmd_warns *warns;	/* warnings said in this run (warn.c) */
+	/* The command cmd_run_line() runs now, or NULL. */
+	const struct cmd_entry *cmd;
 };
 
-/* The store, opened (created, migrated) on first use.  -1 on error. */
+/*
+ * The store for the running command (cmd_store.c): a CMD_WRITES command
+ * gets STORE_STAGE (a missing database is created by its first write),
+ * any other STORE_READ (a missing database is an error; read-write only
+ * when this process may write the file).  Under -n every command gets
+ * STORE_CHECK: nothing is written or created, and a missing database
+ * reads as empty.  Kept open for the next command.  -1 on error
+ * (MASQ_ESTORE).
+ */
 int cmd_ctx_store(struct cmd_ctx *ctx, struct store **s, struct masq_err *e);
 /* Close what the context opened, and end the run: on stderr, how often
  * each warning repeated (see cmds_warn).  Cannot fail. */
+/* The same with the mode said by the command (apply: STORE_WRITE, the
+ * engine: STORE_CREATE). */
+int cmd_ctx_store_mode(struct cmd_ctx *ctx, enum store_mode mode,
+		       struct store **s, struct masq_err *e);
+/* Close what the context opened. */
 void cmd_ctx_done(struct cmd_ctx *ctx);
 
 enum cmd_arg_type {

@@ -4,6 +4,9 @@
  * table of ours the kernel holds now (read back over netlink, counters
  * zeroed), as a unified line diff.  Hand edits with nft(8) show up here.
  *
+ * Exits 1 when they differ (err_quiet(): the diff is the message), so a
+ * script can test for drift.
+ *
  * The diff is a plain LCS over the lines between the common prefix and
  * suffix; when that middle is too large for the table (many thousands of
  * changed lines) it is shown as removed-then-added, which is still true.
@@ -195,7 +198,8 @@ cmd_diff(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 	}
 	out_arr_close(ctx->out);
 	out_obj_close(ctx->out);
-	rc = 0;
+	/* like diff(1): 1 when they differ, with nothing more to say */
+	rc = in_sync ? 0 : err_quiet(e, MASQ_EFAIL);
 out:
 	free(o.v);
 	free(ls.v);
@@ -216,7 +220,10 @@ const struct cmd_entry cmd_diff_entry = {
 		"nft syntax, with our table as the kernel holds it now (read\n"
 		"back over netlink, so edits made with nft show).  Lines with\n"
 		"'-' are staged only, '+' only in the kernel.  Prints 'in sync'\n"
-		"when they are equal.",
+		"when they are equal.\n"
+		"Exit status, as diff(1): 0 when they are equal, 1 when they\n"
+		"differ (in a script that stops it, unless --keep-going), 3 or\n"
+		"4 when the kernel or the database cannot be read.",
 	.kws = NULL,
 	.flags = CMD_KERNEL,
 	.exec = cmd_diff,

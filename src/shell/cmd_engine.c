@@ -496,7 +496,7 @@ cmd_engine(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 		rc = cmds_check_run(ctx, e);
 		goto out;
 	}
-	if (cmd_ctx_store(ctx, &eng.s, e) < 0 ||
+	if (cmd_ctx_store_mode(ctx, STORE_CREATE, &eng.s, e) < 0 ||
 	    engine_lock(store_path(eng.s), &ns_lock, &db_lock, e) < 0)
 		goto out;
 	eng.use_syslog = !v[2];

@@ -81,8 +81,14 @@ void engine_alerts_adopt(struct engine *eng);
  * `apply` does; then write the stored conntrack timeouts.
  * With @detect_only (re-resolving `detect` after an address change) the
  * staged rules must be those of the newest revision -- staged edits nobody
- * applied are never applied behind the admin's back (MASQ_EFAIL) -- and
- * nothing is applied when the compiled text is unchanged (returns 1).
+ * applied are never applied behind the admin's back (MASQ_EFAIL).
+ * Nothing is applied when the kernel runs the newest revision and it
+ * holds these rules and compiled text (returns 1): a restarted engine
+ * records no new revision.  The guard of `apply` holds here too: a
+ * database never applied, or with no rule staged, never replaces a
+ * running table of ours that holds rules (MASQ_EFAIL; the engine raises
+ * its "apply" alert and keeps running, and follows once someone runs
+ * `apply replace` or the right database is applied).
  * A pending (`apply confirm`) revision stays pending.  Returns 0 when it
  * applied, 1 when nothing needed applying, -1 with @e set.
  */

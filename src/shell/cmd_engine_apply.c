@@ -69,7 +69,10 @@ engine_apply(struct engine *eng, const char *why, bool detect_only,
 	q.origin = origin;
 	if (revision_apply(eng->s, &q, &res, e) < 0)
 		return -1;
-	if (!res.unchanged)
+	if (res.unchanged && !detect_only)
+		engine_log(eng, LOG_INFO, "nothing to apply: revision %lld "
+			   "is running (%s)", (long long)res.id, why);
+	else if (!res.unchanged)
 		engine_log(eng, LOG_NOTICE, "applied %zu rules (%u nft rules) "
 			   "as revision %lld (%s)", res.n_rules,
 			   res.nft_rules, (long long)res.id, why);

@@ -65,6 +65,16 @@ revision_print(struct cmd_ctx *ctx, const struct revision_res *res,
 {
 	char when[32];
 
+	out_bool(ctx->out, "applied", NULL, !res->unchanged);
+	if (res->unchanged) {
+		out_int(ctx->out, "revision", "nothing to apply (revision %lld "
+			"is running)\n", res->id);
+		return;
+	}
+	if (res->drifted)
+		out_int(ctx->out, "drifted", "the kernel's table differed from "
+			"revision %lld (edited or flushed): loading it again\n",
+			res->drifted);
 	out_text(ctx->out, "%s ", verb);
 	out_int(ctx->out, "rules", "%lld rules", (long long)res->n_rules);
 	out_int(ctx->out, "nft_rules", " (%lld nft rules)", res->nft_rules);
@@ -200,7 +210,7 @@ cmd_rollback(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 	if (cmd_args_bind(&cmd_rollback_entry, a, vals, e) < 0 ||
 	    (vals[0] && cmds_num(vals[0], "revision", &id, e) < 0) ||
 	    (vals[1] && revision_confirm_secs(vals[1], &secs, e) < 0) ||
-	    cmd_ctx_store(ctx, &s, e) < 0)
+	    cmd_ctx_store_mode(ctx, STORE_WRITE, &s, e) < 0)
 		return -1;
 	if (id) {
 		have = store_revision_get(s, id, &r, e);
@@ -237,7 +247,7 @@ cmd_rollback(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 	out_int(ctx->out, "from", "rolled back to revision %lld: ", r.id);
 	revision_print(ctx, &res, "re-staged and applied");
 	rc = 0;
-	if (secs && revision_timer_spawn(store_path(s), res.id, e) < 0) {
+	if (secs && !res.unchanged && revision_timer_spawn(store_path(s), res.id, e) < 0) {
 		err_prefix(e, "revision %lld is pending without its timer",
 			   (long long)res.id);
 		err_hint(e, "run 'confirm' now; 'masqsh engine' also reverts "
@@ -277,7 +287,7 @@ cmd_confirm(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 	int64_t id;
 
 	(void)a;
-	if (cmd_ctx_store(ctx, &s, e) < 0)
+	if (cmd_ctx_store_mode(ctx, STORE_WRITE, &s, e) < 0)
 		return -1;
 	if (ctx->check_only) {
 		struct store_revision r = { 0 };
@@ -369,7 +379,7 @@ cmd_confirm_timer(struct cmd_ctx *ctx, const struct cmd_args *a,
 
 	if (cmd_args_bind(&cmd_confirm_timer_entry, a, vals, e) < 0 ||
 	    cmds_num(vals[0], "revision", &id, e) < 0 ||
-	    cmd_ctx_store(ctx, &s, e) < 0)
+	    cmd_ctx_store_mode(ctx, STORE_WRITE, &s, e) < 0)
 		return -1;
 	openlog("masqsh", LOG_PID, LOG_DAEMON);
 	for (;;) {

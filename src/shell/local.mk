@@ -28,3 +28,5 @@ src_libmasq_a_SOURCES += src/shell/cmd_engine.h src/shell/cmd_engine.c \
 	src/nat/engine.h src/nat/engine_addr.c src/nat/engine_scan.c
 src_libmasq_a_SOURCES += src/shell/cmd_ports.c src/shell/cmd_timeouts.c
 src_libmasq_a_SOURCES += src/shell/revision.h src/shell/revision.c src/shell/cmd_revisions.c src/shell/cmd_export_nft.c src/shell/cmd_explain.c src/nat/explain.h src/nat/explain.c src/nat/explain_route.c
+# the database a command runs against
+src_libmasq_a_SOURCES += src/shell/cmd_store.c

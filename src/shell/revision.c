@@ -218,85 +218,258 @@ out:
 	return ret;
 }
 
+/* ---- the guard and "nothing to apply" ---------------------------------------- */
+
+enum revision_verdict
+revision_judge(const struct revision_risk *r, bool interactive)
+{
+	if (r->running == 0)
+		return REVISION_GO;	/* nothing of ours runs: nothing lost */
+	if (!r->applied || r->rules == 0)
+		return interactive ? REVISION_ASK : REVISION_REFUSE;
+	if (interactive && (uint64_t)r->removed * 2 > r->running)
+		return REVISION_ASK;
+	return REVISION_GO;
+}
+
+char *
+revision_risk_text(const struct revision_risk *r, const char *path)
+{
+	char run[96];
+
+	snprintf(run, sizeof(run), "%u nft rule%s running in table %s",
+		 r->running, r->running == 1 ? "" : "s", NAT_TABLE_NAME);
+	if (!r->applied && !r->rules)
+		return xasprintf("%s holds no rules and was never applied; "
+				 "applying it would remove all %s", path, run);
+	if (!r->applied)
+		return xasprintf("%s was never applied; its %zu rule%s would "
+				 "replace all %s", path, r->rules,
+				 r->rules == 1 ? "" : "s", run);
+	if (!r->rules)
+		return xasprintf("no rules are staged in %s; applying would "
+				 "remove all %s", path, run);
+	return xasprintf("applying would remove %u of the %s (the new table "
+			 "has %u)", r->removed, run, r->staged);
+}
+
+int
+revision_preview(struct store *s, struct revision_risk *r, char **kernel,
+		 struct masq_err *e)
+{
+	struct nat_compiled *c = NULL;
+	struct nat_change ch = { 0 };
+	struct nat_ruleset rs;
+	int64_t id;
+	int have, rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	*kernel = NULL;
+	nat_ruleset_init(&rs);
+	if ((have = store_revision_last_id(s, &id, e)) < 0 ||
+	    nat_ruleset_load(s, &rs, e) < 0 || nat_compile(&rs, &c, e) < 0 ||
+	    nat_kernel_change(c, &ch, e) < 0)
+		goto out;
+	r->applied = have == 0;
+	r->rules = rs.n_masq + rs.n_fwd;
+	r->running = ch.running;
+	r->removed = ch.removed;
+	r->staged = ch.staged;
+	*kernel = ch.kernel;
+	ch.kernel = NULL;
+	rc = 0;
+out:
+	nat_change_done(&ch);
+	if (c)
+		nat_compiled_free(c);
+	nat_ruleset_done(&rs);
+	return rc;
+}
+
+/* One look at the kernel's table, shared by the checks of an apply. */
+struct rev_look {
+	bool read;
+	struct nat_change ch;
+};
+
+static int
+rev_look(struct rev_look *lk, const struct nat_compiled *c,
+	 struct masq_err *e)
+{
+	if (lk->read)
+		return 0;
+	if (nat_kernel_change(c, &lk->ch, e) < 0)
+		return -1;
+	lk->read = true;
+	return 0;
+}
+
+/*
+ * The guard (revision.h): -1 with MASQ_EFAIL when this apply must not
+ * go ahead.  The kernel is read only when the answer can be "no": a
+ * database applied before with rules staged always may.
+ */
+static int
+rev_guard(struct store *s, const struct nat_ruleset *rs,
+	  const struct revision_req *q, bool applied,
+	  const struct nat_compiled *c, struct rev_look *lk,
+	  struct masq_err *e)
+{
+	struct revision_risk r = { .applied = applied,
+				   .rules = rs->n_masq + rs->n_fwd };
+	char *why;
+
+	if (q->replace || q->from_rev || (!q->agreed && applied && r.rules))
+		return 0;
+	if (rev_look(lk, c, e) < 0)
+		return -1;
+	if (q->agreed) {
+		if (!strcmp(lk->ch.kernel, q->agreed))
+			return 0;
+		err_set(e, MASQ_EFAIL, "nothing applied: the rules running in "
+			"table %s changed while you were asked",
+			NAT_TABLE_NAME);
+		return err_hint(e, "run 'apply' again to see what it does now");
+	}
+	r.running = lk->ch.running;
+	r.removed = lk->ch.removed;
+	r.staged = lk->ch.staged;
+	if (revision_judge(&r, false) != REVISION_REFUSE)
+		return 0;
+	why = revision_risk_text(&r, store_path(s));
+	err_set(e, MASQ_EFAIL, "not applied: %s", why);
+	free(why);
+	return err_hint(e, "if that is meant, 'apply replace' applies anyway; "
+			"else name the right database with --db (or "
+			"$MASQSH_DB)");
+}
+
+/* detect_only: the staged rules must be the newest revision's. */
+static int
+rev_detect_check(struct store *s, const char *script, struct masq_err *e)
+{
+	struct store_revision last = { 0 };
+	int have = store_revision_last(s, &last, e), rc = 0;
+
+	if (have == 0 && strcmp(last.rules, script)) {
+		err_set(e, MASQ_EFAIL, "the staged rules differ from the "
+			"applied revision %" PRId64 ", so detect was not "
+			"re-applied", last.id);
+		err_hint(e, "run 'apply' (or 'diff' to see what changed)");
+		rc = -1;
+	}
+	store_revision_done(&last);
+	return have < 0 ? -1 : rc;
+}
+
+/*
+ * Nothing to apply: revision @last_id holds these rules and this
+ * compiled text, and the kernel runs exactly that text.  1 then; 0 when
+ * the apply must go ahead (res->drifted set when only the kernel
+ * differs); -1 on error.
+ */
+static int
+rev_noop(struct store *s, int64_t last_id, const char *script,
+	 const char *text, const char *ids, const struct nat_compiled *c,
+	 struct rev_look *lk, struct revision_res *res, struct masq_err *e)
+{
+	int same = store_revision_same(s, last_id, script, text, ids, e);
+
+	if (same <= 0)
+		return same;
+	if (rev_look(lk, c, e) < 0)
+		return -1;
+	if (strcmp(lk->ch.kernel, text)) {
+		res->drifted = last_id;
+		return 0;
+	}
+	res->id = last_id;
+	res->unchanged = true;
+	return 1;
+}
+
+/* Record what was applied: @rec filled from @q and the rest. */
+static int
+rev_record(struct store *s, const struct revision_req *q, int64_t prev,
+	   char *script, char *text, char *ids, struct revision_res *res,
+	   struct masq_err *e)
+{
+	struct store_revision rec = { 0 };
+
+	rec.rules = script;
+	rec.compiled = text;
+	rec.status = (char *)(q->confirm_secs > 0 ? STORE_REV_PENDING :
+			      STORE_REV_APPLIED);
+	rec.applied_at = (int64_t)time(NULL);
+	rec.deadline = q->confirm_secs > 0 ?
+		rec.applied_at + q->confirm_secs : 0;
+	rec.prev = prev;
+	rec.origin = (char *)q->origin;
+	rec.user = (char *)revision_user();
+	/* the rule ids too, so a rollback to this revision keeps them */
+	rec.rule_ids = ids;
+	if (store_revision_record(s, &rec, &res->id, e) < 0)
+		return -1;
+	res->deadline = rec.deadline;
+	return 0;
+}
+
 /*
  * The part of an apply inside the caller's transaction: the rules are
  * @rs (its ids are those in the store), the pending revision (if any)
- * becomes @pending_to unless q->keep_pending; q->detect_only as in
- * revision.h.
+ * becomes @pending_to unless q->keep_pending; the guard, "nothing to
+ * apply" and q->detect_only as in revision.h.
  */
 static int
 rev_apply_locked(struct store *s, const struct nat_ruleset *rs,
 		 const struct revision_req *q, const char *pending_to,
 		 struct revision_res *res, struct masq_err *e)
 {
-	struct store_revision pend = { 0 }, last = { 0 }, rec = { 0 };
+	struct store_revision pend = { 0 };
 	struct nat_compiled *c = NULL;
+	struct rev_look lk = { 0 };
 	char *script = NULL, *text = NULL, *ids = NULL;
 	int64_t last_id = 0;
 	int rc = -1, have;
 
 	script = cmds_ruleset_script(rs);
-	if (q->detect_only) {
-		/* the whole newest revision: its rules and text compared */
-		if ((have = store_revision_last(s, &last, e)) < 0)
-			goto out;
-		last_id = last.id;
-		if (have == 0 && strcmp(last.rules, script)) {
-			err_set(e, MASQ_EFAIL, "the staged rules differ from "
-				"the applied revision %" PRId64 ", so detect "
-				"was not re-applied", last.id);
-			err_hint(e, "run 'apply' (or 'diff' to see what "
-				 "changed)");
-			goto out;
-		}
-	} else if ((have = store_revision_last_id(s, &last_id, e)) < 0) {
-		/* only its id is needed (rec.prev), not its texts */
-		goto out;
-	}
-	if (nat_compile(rs, &c, e) < 0)
+	/* only the newest id is needed (rec.prev), not its texts */
+	if ((have = store_revision_last_id(s, &last_id, e)) < 0 ||
+	    (q->detect_only && rev_detect_check(s, script, e) < 0) ||
+	    nat_compile(rs, &c, e) < 0)
 		goto out;
 	text = nat_compiled_print(c);
-	if (q->detect_only && have == 0 &&
-	    !strcmp(last.compiled, text ? text : "")) {
-		res->id = last.id;
-		res->unchanged = true;
-		rc = 0;
-		goto out;
-	}
+	if (!text)
+		text = xstrdup("");
 	ids = revision_rule_ids(rs);
-	if (!q->keep_pending && store_revision_pending(s, &pend, e) < 0)
-		goto out;
-	if (nat_apply(c, NAT_APPLY_COMMIT, e) < 0)
-		goto out;
-	if (pend.id && store_revision_set_status(s, pend.id, STORE_REV_PENDING,
-						 pending_to, NULL, e) < 0)
-		goto recorded;
-	rec.rules = script;
-	rec.compiled = text ? text : (char *)"";
-	rec.status = (char *)(q->confirm_secs > 0 ? STORE_REV_PENDING :
-			      STORE_REV_APPLIED);
-	rec.applied_at = (int64_t)time(NULL);
-	rec.deadline = q->confirm_secs > 0 ?
-		rec.applied_at + q->confirm_secs : 0;
-	rec.prev = have == 0 ? last_id : 0;
-	rec.origin = (char *)q->origin;
-	rec.user = (char *)revision_user();
-	/* the rule ids too, so a rollback to this revision keeps them */
-	rec.rule_ids = ids;
-	if (store_revision_record(s, &rec, &res->id, e) < 0)
-		goto recorded;
-	res->deadline = rec.deadline;
-	res->confirmed = pend.id;
 	res->n_rules = rs->n_masq + rs->n_fwd;
 	res->nft_rules = nat_compiled_rule_count(c);
+	if (!q->keep_pending && store_revision_pending(s, &pend, e) < 0)
+		goto out;
+	/* a pending revision is settled by this apply: never "nothing" */
+	if (!q->replace && have == 0 && !pend.id &&
+	    (rc = rev_noop(s, last_id, script, text, ids, c, &lk, res, e)) != 0)
+		goto out;
+	rc = -1;
+	if (rev_guard(s, rs, q, have == 0, c, &lk, e) < 0 ||
+	    nat_apply(c, NAT_APPLY_COMMIT, e) < 0)
+		goto out;
+	if ((pend.id && store_revision_set_status(s, pend.id,
+						  STORE_REV_PENDING, pending_to,
+						  NULL, e) < 0) ||
+	    rev_record(s, q, have == 0 ? last_id : 0, script, text, ids, res,
+		       e) < 0) {
+		err_prefix(e, "the rules are applied, but recording the "
+			   "revision failed");
+		goto out;
+	}
+	res->confirmed = pend.id;
 	rc = 0;
-	goto out;
-recorded:
-	err_prefix(e, "the rules are applied, but recording the revision "
-		   "failed");
 out:
+	if (rc > 0)
+		rc = 0;
+	nat_change_done(&lk.ch);
 	store_revision_done(&pend);
-	store_revision_done(&last);
 	free(script);
 	free(text);
 	free(ids);
@@ -437,6 +610,8 @@ revision_expire_pending(struct store *s, int64_t now, int64_t *reverted,
 	snprintf(origin, sizeof(origin), "revert of %" PRId64
 		 " (not confirmed)", pend.id);
 	q.origin = origin;
+	/* the revert is what the deadline promised: never refused */
+	q.replace = true;
 	if (rev_apply_locked(s, &rs, &q, STORE_REV_REVERTED, &res, e) < 0)
 		goto out;
 	if (reverted)

@@ -26,6 +26,7 @@
 #define MASQ_SHELL_REVISION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -46,21 +47,31 @@ struct revision_req {
 	/* The engine's apply: leave a pending revision alone (its timer or
 	 * the user settles it), and with @detect_only re-resolve "detect"
 	 * only: refuse when the staged rules differ from the newest
-	 * revision's, and apply and record nothing when the compiled text
-	 * came out the same (res->unchanged). */
+	 * revision's. */
 	bool keep_pending;
 	bool detect_only;
+	/* `apply replace`: no guard, and the table is loaded even when the
+	 * kernel runs these rules already. */
+	bool replace;
+	/* The running table (nat_change.kernel) that the user agreed to
+	 * change when asked (REVISION_ASK): applied without the guard, but
+	 * refused when the kernel holds anything else by now.  NULL: nobody
+	 * was asked. */
+	const char *agreed;
 	/* Non-NULL: the rules that were applied are moved here. */
 	struct nat_ruleset *rules_out;
 };
 
 struct revision_res {
-	int64_t id;		/* the new revision */
+	int64_t id;		/* the new revision (unchanged: the running one) */
 	int64_t deadline;	/* confirm by (0: none asked) */
 	int64_t confirmed;	/* a pending revision this one confirmed, or 0 */
+	int64_t drifted;	/* the kernel did not run this revision, which
+				 * held the same rules: applied again */
 	size_t n_rules;		/* masq + forward rules */
 	unsigned int nft_rules;
-	bool unchanged;		/* detect_only: nothing new; @id is the newest */
+	bool unchanged;		/* nothing applied or recorded: revision @id
+				 * runs these rules already */
 };
 
 /*
@@ -68,9 +79,53 @@ struct revision_res {
  * record the revision ("pending" with a deadline when confirmation is
  * asked).  On any failure the kernel and the store are as before (a
  * failure to commit the record after the kernel took the rules says so).
+ *
+ * Nothing to apply: when the newest revision holds the same rules and
+ * compiled text, no revision is pending (or q->keep_pending), and the
+ * kernel runs exactly that text, nothing is loaded or recorded
+ * (res->unchanged).  When only the kernel differs (a hand edit, a flush)
+ * the rules are applied again and recorded (res->drifted).
+ *
+ * The guard (not for q->replace, a rollback or a revert): when our table
+ * in the kernel holds rules and the database was never applied, or no
+ * rule is staged, the apply is refused (MASQ_EFAIL, revision_judge()'s
+ * REVISION_REFUSE) and nothing changes.
  */
 int revision_apply(struct store *s, const struct revision_req *q,
 		   struct revision_res *res, struct masq_err *e);
+
+/* What an apply would do to the rules that run now. */
+struct revision_risk {
+	bool applied;		/* the database has a revision */
+	size_t rules;		/* masq + forward rules staged */
+	unsigned int running;	/* nft rules in our tables now */
+	unsigned int removed;	/* of those, not continued (nat_change) */
+	unsigned int staged;	/* nft rules of the new table */
+};
+
+enum revision_verdict {
+	REVISION_GO,
+	REVISION_ASK,		/* interactive: ask first */
+	REVISION_REFUSE,	/* a script: refuse (exit 1) */
+};
+
+/*
+ * Nothing of ours runs: go.  The database was never applied, or it holds
+ * no rules: refuse (@interactive: ask).  Interactive and more than half of
+ * the running rules removed: ask.  Otherwise go.  Cannot fail.
+ */
+enum revision_verdict revision_judge(const struct revision_risk *r,
+				     bool interactive);
+/* One sentence on @r for the refusal or the question, naming @path.
+ * Caller frees. */
+char *revision_risk_text(const struct revision_risk *r, const char *path);
+/*
+ * For the question, before the apply and without its lock: @r for the
+ * staged rules against the kernel now, and *@kernel the running text to
+ * pass as q->agreed (caller frees).
+ */
+int revision_preview(struct store *s, struct revision_risk *r, char **kernel,
+		     struct masq_err *e);
 
 /* Confirm the pending revision: *@id gets it.  MASQ_EFAIL when nothing is
  * pending (naming the newest revision and its status). */
@@ -118,7 +173,8 @@ const char *revision_user(void);
 int revision_confirm_secs(const struct masq_tok *t, int64_t *secs,
 			  struct masq_err *e);
 /* "applied N rules (M nft rules) as revision R" and, when pending, the
- * deadline; JSON keys rules, nft_rules, revision, deadline, confirmed.
+ * deadline; or "nothing to apply (revision R is running)"; JSON keys
+ * applied, rules, nft_rules, revision, deadline, confirmed, drifted.
  * Inside the caller's object. */
 void revision_print(struct cmd_ctx *ctx, const struct revision_res *res,
 		    const char *verb);

@@ -88,7 +88,7 @@ for msh in $list; do
 	args=$(sed -n '1s/^# args: *//p' "$msh")
 	# $args is split on purpose: it holds options
 	# shellcheck disable=SC2086
-	(cd "$work" && HOME=$work "$MASQSH" --db "$work/db" $args \
+	(cd "$work" && HOME=$work "$MASQSH" --db db $args \
 		-f "$name.msh" >"$work/stdout" 2>"$work/stderr"
 	 echo "exit $?" >>"$work/stdout")
 	if [ "${UPDATE:-0}" = 1 ]; then

@@ -18,7 +18,7 @@ expect_nat "snat one: .11 tcp/443" "$C1" 192.168.1.11 tcp 192.0.2.200 443 198.51
 
 DB=$NS_TMP/range.db run gw_masqsh \
 	-c 'masq add out wan0 from 192.168.1.0/24,192.168.2.0/24 snat 198.51.100.3-198.51.100.5' \
-	-c apply
+	-c 'apply replace'
 seen_all=()
 for c in "$C1 192.168.1.10" "$C1 192.168.1.11" "$C2 192.168.2.10"; do
 	ns=${c% *} src=${c#* }

@@ -17,6 +17,6 @@ expect_nat "exempt first: lan2 udp" "$C2" 192.168.2.10 udp 192.0.2.10 53 192.168
 expect_nat "exempt first: lan1" "$C1" 192.168.1.10 tcp 192.0.2.10 80 198.51.100.2
 
 DB=$NS_TMP/reverse.db run gw_masqsh -c 'masq add out wan0 from 192.168.0.0/16' \
-	-c 'masq add out wan0 from 192.168.2.0/24 nonat' -c apply
+	-c 'masq add out wan0 from 192.168.2.0/24 nonat' -c 'apply replace'
 expect_nat "shadowed: lan2" "$C2" 192.168.2.10 tcp 192.0.2.10 80 198.51.100.2
 expect_nat "shadowed: lan1" "$C1" 192.168.1.10 tcp 192.0.2.10 80 198.51.100.2

@@ -174,7 +174,10 @@ assert_eq "engine 1 logged the port-budget alert once" 1 \
 engine_start "$NS_TMP/engine2.log"
 wait_for "second engine's first check" 10 grep -q 'first check:' "$NS_TMP/engine2.log"
 cat "$NS_TMP/engine2.log"
-assert_match "start-up apply again" 'applied 2 rules' "$(cat "$NS_TMP/engine2.log")"
+# the kernel runs what the database holds: no new revision on a restart
+assert_match "start-up finds nothing to apply" \
+	'nothing to apply: revision [0-9]+ is running \(start\)' \
+	"$(cat "$NS_TMP/engine2.log")"
 assert_match "rules loaded after restart" 'snat (ip )?to 198\.51\.100\.3' \
 	"$(gw_nft list table ip masqsh)"
 assert_eq "same port-budget alert after restart" "$budget_id" "$(alert_id port-budget)"

@@ -3,7 +3,11 @@
  * check_store.c - unit tests for src/core/store.c: creation (modes, parent
  * directories, migrations, schema version), the rule rows (order, ids never
  * reused, delete/move, all-or-nothing replace, nested transactions),
- * settings, revisions, refusing a newer schema, and read-only opens.
+ * settings, revisions, refusing a newer schema, read-only opens; the
+ * opening modes (only a write creates a database, -n never does, reading
+ * needs no write access, also without -wal/-shm); and apply's guard
+ * (shell/revision.c: the verdict and its words; nat/nft_change.c: what
+ * counts as a removed running rule).
  *
  * Each test runs against a fresh database under its own mkdtemp()
  * directory, removed afterwards.  The test talks to SQLite directly only to
@@ -18,12 +22,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "core/store.h"
+#include "core/tok.h"
+#include "nat/nft.h"
+#include "nat/rule.h"
+#include "shell/revision.h"
 
 extern const size_t store_migrations_count;
 
@@ -942,6 +951,345 @@ START_TEST(test_default_path)
 }
 END_TEST
 
+/* ---- opening modes: only a write creates, reading needs no write access ---- */
+
+/* Does @base followed by @tail exist? */
+static bool
+exists(const char *base, const char *tail)
+{
+	char p[512];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s%s", base, tail);
+	return stat(p, &st) == 0;
+}
+
+START_TEST(test_mode_missing)
+{
+	static const enum store_mode refuse[] = { STORE_READ, STORE_WRITE };
+	struct store *s = NULL;
+	struct masq_err e;
+	size_t i;
+
+	err_init(&e);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(store_open_mode(&s, dbpath, refuse[i], &e), -1);
+		ck_assert_ptr_null(s);
+		ck_assert_int_eq(e.code, MASQ_ESTORE);
+		ck_assert_ptr_nonnull(strstr(e.msg, "no database at"));
+		ck_assert_ptr_nonnull(strstr(e.msg, dbpath));
+	}
+	/* not even the directory */
+	ck_assert(!exists(tmpdir, "/lib"));
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_mode_check)
+{
+	struct store *s = NULL, *w;
+	struct masq_err e;
+	int64_t id;
+
+	err_init(&e);
+	/* -n on a new path: an empty database in memory, nothing on disk */
+	ck_assert_int_eq(store_open_mode(&s, dbpath, STORE_CHECK, &e), 0);
+	ck_assert(store_missing(s));
+	ck_assert_str_eq(order(s, STORE_MASQ), "");
+	add(s, STORE_MASQ, 0, "only in memory");
+	ck_assert_str_eq(order(s, STORE_MASQ), "only in memory");
+	store_close(s);
+	ck_assert(!exists(tmpdir, "/lib"));
+
+	/* on an existing one: read-only */
+	w = open_ok();
+	add(w, STORE_MASQ, 0, "a");
+	store_close(w);
+	ck_assert_int_eq(store_open_mode(&s, dbpath, STORE_CHECK, &e), 0);
+	ck_assert(!store_missing(s));
+	ck_assert(store_readonly(s));
+	ck_assert_str_eq(order(s, STORE_MASQ), "a");
+	ck_assert_int_eq(store_row_insert(s, STORE_MASQ, 0, "b", &id, &e), -1);
+	ck_assert_int_eq(e.code, MASQ_ESTORE);
+	store_close(s);
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_mode_stage)
+{
+	struct store *s = NULL;
+	struct masq_err e;
+	struct stat st;
+	int64_t pos;
+	unsigned int p;
+
+	err_init(&e);
+	ck_assert_int_eq(store_open_mode(&s, dbpath, STORE_STAGE, &e), 0);
+	ck_assert(store_missing(s));
+	/* reads and failed edits create nothing */
+	ck_assert_str_eq(order(s, STORE_MASQ), "");
+	ck_assert_int_eq(store_row_pos(s, STORE_MASQ, 3, &p, &e), -1);
+	ck_assert_int_eq(store_revision_last_id(s, &pos, &e), 1);
+	ck_assert(!exists(tmpdir, "/lib"));
+	/* the first write does, safely */
+	umask(0);
+	add(s, STORE_MASQ, 0, "first");
+	umask(022);
+	ck_assert(!store_missing(s));
+	ck_assert_int_eq(stat(dbpath, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	add(s, STORE_MASQ, 0, "second");
+	store_close(s);
+	s = open_ok();
+	ck_assert_str_eq(order(s, STORE_MASQ), "first second");
+	store_close(s);
+	/* on an existing database it is an ordinary writer */
+	ck_assert_int_eq(store_open_mode(&s, dbpath, STORE_STAGE, &e), 0);
+	ck_assert(!store_missing(s) && !store_readonly(s));
+	add(s, STORE_MASQ, 0, "third");
+	store_close(s);
+	err_done(&e);
+}
+END_TEST
+
+/* A database with neither -wal nor -shm next to it (a copy, or one no
+ * writer has opened since): read-only opens create neither, and a user
+ * who may not write the directory reads it. */
+START_TEST(test_ro_bare)
+{
+	char dir[300], wal[300], shm[300];
+	struct store *s = open_ok();
+	struct masq_err e;
+	pid_t pid;
+	int st;
+
+	err_init(&e);
+	add(s, STORE_MASQ, 0, "a");
+	add(s, STORE_MASQ, 0, "b");
+	store_close(s);
+	snprintf(wal, sizeof(wal), "%s-wal", dbpath);
+	snprintf(shm, sizeof(shm), "%s-shm", dbpath);
+	ck_assert_int_eq(unlink(wal), 0);	/* empty: all checkpointed */
+	ck_assert_int_eq(unlink(shm), 0);
+
+	ck_assert_int_eq(store_open_ro(&s, dbpath, &e), 0);
+	ck_assert_str_eq(order(s, STORE_MASQ), "a b");
+	store_close(s);
+	ck_assert(!exists(dbpath, "-wal") && !exists(dbpath, "-shm"));
+
+	/* another user, the file 0644 and every directory 0755 */
+	snprintf(dir, sizeof(dir), "%s/lib/masqsh", tmpdir);
+	ck_assert_int_eq(chmod(root, 0755), 0);
+	ck_assert_int_eq(chmod(tmpdir, 0755), 0);
+	snprintf(wal, sizeof(wal), "%s/lib", tmpdir);
+	ck_assert_int_eq(chmod(wal, 0755), 0);
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	ck_assert_int_eq(chmod(dbpath, 0644), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* as root: become nobody; else the directory is read-only */
+		if (geteuid() == 0 ? setgid(65534) || setuid(65534) :
+		    chmod(dir, 0555))
+			_exit(2);
+		if (store_open_ro(&s, dbpath, &e) != 0) {
+			fprintf(stderr, "read-only open: %s\n", e.msg);
+			_exit(3);
+		}
+		_exit(strcmp(order(s, STORE_MASQ), "a b") ? 4 : 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	chmod(dir, 0700);
+	chmod(root, 0700);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert(!exists(dbpath, "-wal") && !exists(dbpath, "-shm"));
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_writable)
+{
+	struct store *s = open_ok();
+
+	store_close(s);
+	ck_assert(store_writable(dbpath));
+	ck_assert(!store_writable("/nonexistent/masq.db"));
+	if (geteuid() != 0) {
+		chmod(dbpath, 0400);
+		ck_assert(!store_writable(dbpath));
+	}
+}
+END_TEST
+
+START_TEST(test_revision_same)
+{
+	struct store *s = open_ok();
+	struct masq_err e;
+	int64_t id;
+
+	err_init(&e);
+	ck_assert_int_eq(store_revision_same(s, 1, "r", "c", "1", &e), 0);
+	ck_assert_int_eq(store_revision_add(s, "r", "c", "applied", &id, &e), 0);
+	/* rows without rule_ids count as "" */
+	ck_assert_int_eq(store_revision_same(s, id, "r", "c", NULL, &e), 1);
+	ck_assert_int_eq(store_revision_same(s, id, "r", "c", "", &e), 1);
+	ck_assert_int_eq(store_revision_same(s, id, "r", "c", "1", &e), 0);
+	ck_assert_int_eq(store_revision_same(s, id, "r", "c2", NULL, &e), 0);
+	ck_assert_int_eq(store_revision_same(s, id, "r2", "c", NULL, &e), 0);
+	ck_assert_int_eq(store_revision_same(s, id + 1, "r", "c", NULL, &e), 0);
+	store_close(s);
+	err_done(&e);
+}
+END_TEST
+
+/* ---- apply's guard: the decision and the words (shell/revision.c) ---- */
+
+static const struct {
+	bool applied;
+	size_t rules;
+	unsigned int running, removed;
+	enum revision_verdict script, tty;
+	const char *text;	/* revision_risk_text(), DB for the path */
+} judge_cases[] = {
+	/* nothing of ours runs: nothing to lose */
+	{ false, 0, 0, 0, REVISION_GO, REVISION_GO, NULL },
+	{ true, 0, 0, 0, REVISION_GO, REVISION_GO, NULL },
+	/* never applied */
+	{ false, 0, 5, 5, REVISION_REFUSE, REVISION_ASK,
+	  "DB holds no rules and was never applied; applying it would remove "
+	  "all 5 nft rules running in table masqsh" },
+	{ false, 3, 1, 0, REVISION_REFUSE, REVISION_ASK,
+	  "DB was never applied; its 3 rules would replace all 1 nft rule "
+	  "running in table masqsh" },
+	{ false, 1, 2, 2, REVISION_REFUSE, REVISION_ASK,
+	  "DB was never applied; its 1 rule would replace all 2 nft rules "
+	  "running in table masqsh" },
+	/* applied, nothing staged */
+	{ true, 0, 4, 4, REVISION_REFUSE, REVISION_ASK,
+	  "no rules are staged in DB; applying would remove all 4 nft rules "
+	  "running in table masqsh" },
+	/* applied, rules staged: a script goes on; a person is asked when
+	 * more than half go */
+	{ true, 2, 4, 3, REVISION_GO, REVISION_ASK,
+	  "applying would remove 3 of the 4 nft rules running in table "
+	  "masqsh (the new table has 2)" },
+	{ true, 2, 3, 2, REVISION_GO, REVISION_ASK, NULL },
+	{ true, 2, 4, 2, REVISION_GO, REVISION_GO, NULL },
+	{ true, 1, 1, 1, REVISION_GO, REVISION_ASK, NULL },
+	{ true, 5, 6, 0, REVISION_GO, REVISION_GO, NULL },
+};
+
+START_TEST(test_apply_judge)
+{
+	struct revision_risk r = {
+		.applied = judge_cases[_i].applied,
+		.rules = judge_cases[_i].rules,
+		.running = judge_cases[_i].running,
+		.removed = judge_cases[_i].removed,
+		.staged = 2,
+	};
+	char *text;
+
+	ck_assert_int_eq(revision_judge(&r, false), judge_cases[_i].script);
+	ck_assert_int_eq(revision_judge(&r, true), judge_cases[_i].tty);
+	if (!judge_cases[_i].text)
+		return;
+	text = revision_risk_text(&r, "DB");
+	ck_assert_str_eq(text, judge_cases[_i].text);
+	free(text);
+}
+END_TEST
+
+/* Compile "masq add" specs (ids 1, 2, ...) or "fwd:" forwards. */
+static struct nat_compiled *
+compile_specs(const char *const *specs)
+{
+	struct nat_compiled *c = NULL;
+	struct nat_ruleset rs;
+	struct masq_err e;
+	struct tok_list tl;
+	struct nat_rule r;
+	struct nat_forward f;
+	int64_t id;
+
+	err_init(&e);
+	nat_ruleset_init(&rs);
+	for (id = 1; *specs; specs++, id++) {
+		bool fw = !strncmp(*specs, "fwd:", 4);
+
+		ck_assert_int_eq(tok_split(&tl, *specs + (fw ? 4 : 0), 0, &e), 0);
+		if (fw) {
+			nat_forward_init(&f);
+			ck_assert_msg(nat_forward_parse_kw(&f, tl.v, tl.n, &e) == 0,
+				      "%s: %s", *specs, e.msg);
+			f.id = id;
+			nat_ruleset_add_fwd(&rs, &f);
+			nat_forward_done(&f);
+		} else {
+			nat_rule_init(&r);
+			ck_assert_msg(nat_rule_parse_kw(&r, tl.v, tl.n, &e) == 0,
+				      "%s: %s", *specs, e.msg);
+			r.id = id;
+			nat_ruleset_add_masq(&rs, &r);
+			nat_rule_done(&r);
+		}
+		tok_list_done(&tl);
+	}
+	ck_assert_msg(nat_compile(&rs, &c, &e) == 0, "compile: %s", e.msg);
+	nat_ruleset_done(&rs);
+	err_done(&e);
+	return c;
+}
+
+/* What counts as removed: the running rules whose masqsh rule (comment)
+ * has no nft rule in the new set, as a multiset. */
+START_TEST(test_change_of)
+{
+	static const char *const run[] = {
+		"out eth0 from 10.1.0.0/16",
+		"out eth0,eth1 from 10.2.0.0/16",	/* two nft rules */
+		"out eth0 from 10.3.0.0/16",
+		"fwd:in eth0 proto tcp dport 80 to 10.1.0.2",
+		NULL,
+	};
+	static const char *const edited[] = {	/* same ids, other rules */
+		"out eth1 from 10.9.0.0/16",
+		"out eth0 from 10.2.0.0/16",		/* one of two stays */
+		"out eth0 from 10.3.0.0/16",
+		"fwd:in eth0 proto tcp dport 81 to 10.1.0.2",
+		NULL,
+	};
+	static const char *const fewer[] = { "out eth0", NULL };
+	static const char *const none[] = { NULL };
+	struct nat_compiled *a = compile_specs(run), *b;
+	struct nat_change d;
+
+	b = compile_specs(edited);
+	nat_change_of(a, b, &d);
+	ck_assert_uint_eq(d.running, 5);
+	ck_assert_uint_eq(d.staged, 4);
+	ck_assert_uint_eq(d.removed, 1);	/* the second nft rule of 2 */
+	nat_compiled_free(b);
+
+	b = compile_specs(fewer);
+	nat_change_of(a, b, &d);
+	ck_assert_uint_eq(d.removed, 4);	/* only masq 1 goes on */
+	nat_compiled_free(b);
+
+	b = compile_specs(none);
+	nat_change_of(a, b, &d);
+	ck_assert_uint_eq(d.staged, 0);
+	ck_assert_uint_eq(d.removed, 5);
+	nat_change_of(b, a, &d);
+	ck_assert_uint_eq(d.running, 0);
+	ck_assert_uint_eq(d.removed, 0);
+	nat_compiled_free(b);
+	nat_compiled_free(a);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -969,6 +1317,15 @@ store_suite(void)
 	tcase_add_test(tc, test_readonly);
 	tcase_add_test(tc, test_not_a_db);
 	tcase_add_test(tc, test_default_path);
+	tcase_add_test(tc, test_mode_missing);
+	tcase_add_test(tc, test_mode_check);
+	tcase_add_test(tc, test_mode_stage);
+	tcase_add_test(tc, test_ro_bare);
+	tcase_add_test(tc, test_writable);
+	tcase_add_test(tc, test_revision_same);
+	tcase_add_loop_test(tc, test_apply_judge, 0,
+			    sizeof(judge_cases) / sizeof(judge_cases[0]));
+	tcase_add_test(tc, test_change_of);
 	suite_add_tcase(s, tc);
 	return s;
 }
