@@ -64,7 +64,7 @@ usage(FILE *fp)
 "\n"
 "Exit status: 0 ok; 1 a command failed (also: diff found differences,\n"
 "apply refused); 2 usage or syntax error; 3 kernel feature or permission\n"
-"missing; 4 storage error (also: no database at PATH).  With several\n"
+"missing; 4 storage error (also: apply with no database at PATH).  With several\n"
 "commands the status is that of the first failure (also with\n"
 "--keep-going).\n"
 "\n"
