@@ -78,17 +78,16 @@ wait_for() {
 }
 
 # The engine's alerts: a database where one was raised (masqsh makes the
-# database, sqlite3 plays the engine).  Without them, no alerts checks.
+# database with a write -- only a write creates one --, sqlite3 plays the
+# engine).
 db=$tmp/masq.db
-alerts=
-if [ -x "$MASQSH" ] && command -v sqlite3 >/dev/null &&
-	"$MASQSH" --db "$db" -c 'masq list' >/dev/null 2>&1 &&
-	sqlite3 "$db" "INSERT INTO alerts (raised_at, kind, key, message)
+alerts=1
+if ! "$MASQSH" --db "$db" -c 'clamp off' >/dev/null 2>&1 ||
+	! sqlite3 "$db" "INSERT INTO alerts (raised_at, kind, key, message)
 		VALUES (strftime('%s', 'now'), 'table-fill', '',
-		'conntrack table 91% full')" 2>/dev/null; then
-	alerts=1
-else
-	echo "tests/tui: alerts checks skipped: needs $MASQSH and sqlite3"
+		'conntrack table 91% full')"; then
+	alerts=
+	bad "the test database with an alert is made" "masqsh clamp off or sqlite3 failed"
 fi
 # Every masqtop here reads the test's database, never the machine's.
 export MASQSH_DB=$db
