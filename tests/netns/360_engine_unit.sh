@@ -20,22 +20,17 @@
 #   4. without CAP_NET_ADMIN the engine exits 3 and the unit does not
 #      restart it in a loop (RestartPreventExitStatus).
 #
-# The container's /proc/sys is read-only (systemd-sysctl does not run in
-# it); it reaches no network but the gateway's namespace.
+# The container comes from tests/lib/container.sh (shared with 460).
 set -u
 # shellcheck source-path=SCRIPTDIR source=../lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/container.sh
+. "$(dirname "$0")/../lib/container.sh"
 test_setup
-
-command -v systemd-nspawn >/dev/null ||
-	skip "systemd-nspawn not installed (systemd-container)"
-command -v nsenter >/dev/null || skip "nsenter not installed (util-linux)"
-[ -x /usr/lib/systemd/systemd ] || [ -x /lib/systemd/systemd ] ||
-	skip "no systemd in this system's /usr to boot"
+ct_preflight
 UNIT_IN=$(cd "$(dirname "$0")/../.." && pwd)/masqsh.service.in
 [ -r "$UNIT_IN" ] || fail "cannot read $UNIT_IN"
 
-MNAME=mq$$
 CT=$NS_TMP/ct
 mkdir -p "$CT/bin" "$CT/units/multi-user.target.wants" \
 	"$CT/units/masqsh.service.d" "$CT/state"
@@ -48,74 +43,10 @@ printf '[Service]\nEnvironment=MASQSH_DB=/var/lib/masqsh/masq.db\n' \
 	>"$CT/units/masqsh.service.d/test-db.conf"
 export DB=$CT/state/masq.db	# gw_masqsh: the same file, from outside
 
-NSPAWN=""
-LEADER=""
-BOOTS=0
-
-# ct_boot [CAPS]: boot the container in the background, wait (30 s at most)
-# until systemd has finished starting up; 1 (with the boot log shown) when
-# it does not.  CAPS "nonet" leaves out CAP_NET_ADMIN (systemd-nspawn does
-# not give it by default).
-ct_boot() {
-	local caps=(--capability=CAP_NET_ADMIN) i state
-	[ "${1:-}" = nonet ] && caps=()
-	BOOTS=$((BOOTS + 1))
-	systemd-nspawn -q -D / --volatile=yes -b -M "$MNAME" \
-		--network-namespace-path="/run/netns/$GW" \
-		--register=no --keep-unit "${caps[@]}" --console=read-only \
-		--bind-ro="$CT/bin:/opt/masqsh" \
-		--bind-ro="$CT/units:/etc/systemd/system" \
-		--bind="$CT/state:/var/lib/masqsh" \
-		systemd.firstboot=off >"$NS_TMP/boot$BOOTS.log" 2>&1 &
-	NSPAWN=$!
-	for i in $(seq 1 150); do
-		LEADER=$(pgrep -P "$NSPAWN" | head -n 1)
-		if [ -n "$LEADER" ]; then
-			state=$(nsenter -t "$LEADER" -a systemctl \
-				is-system-running 2>/dev/null)
-			case $state in running|degraded) return 0 ;; esac
-		fi
-		kill -0 "$NSPAWN" 2>/dev/null || break
-		sleep 0.2
-	done
-	cat "$NS_TMP/boot$BOOTS.log"
-	echo "the container did not boot (systemd state '${state:-none}')"
-	ct_stop
-	return 1
-}
-
-# ct_stop: shut the container down (SIGTERM to systemd-nspawn asks its
-# systemd to power off), 20 s at most, then by force.
-ct_stop() {
-	local i
-	[ -n "$NSPAWN" ] || return 0
-	kill "$NSPAWN" 2>/dev/null
-	for i in $(seq 1 100); do
-		kill -0 "$NSPAWN" 2>/dev/null || break
-		sleep 0.2
-	done
-	kill -9 "$NSPAWN" 2>/dev/null
-	wait "$NSPAWN" 2>/dev/null
-	NSPAWN=""
-	LEADER=""
-}
-trap 'ct_stop; ns_cleanup' EXIT
-
-in_ct() { nsenter -t "$LEADER" -a "$@"; }
-# wait_journal PATTERN: 10 s at most for the engine to log PATTERN (it
-# applies after systemd has started it, not before).
-wait_journal() {
-	local i
-	for i in $(seq 1 100); do
-		in_ct journalctl -b -u masqsh --no-pager -o cat | grep -q "$1" &&
-			return 0
-		sleep 0.1
-	done
-	in_ct journalctl -b -u masqsh --no-pager -o cat
-	fail "the engine did not log '$1'"
-}
-prop() { in_ct systemctl show -p "$1" --value masqsh.service; }
-kernel_rules() { gw_nft list table ip masqsh 2>/dev/null | grep -c 'comment "masqsh '; }
+CT_MOUNTS=(--bind-ro="$CT/bin:/opt/masqsh"
+	--bind-ro="$CT/units:/etc/systemd/system"
+	--bind="$CT/state:/var/lib/masqsh")
+ct_trap
 
 run gw_masqsh -c 'masq add out wan0 from 192.168.1.0/24' \
 	-c 'forward add in wan0 proto tcp dport 8080 to 192.168.1.10:80' \
