@@ -5,22 +5,17 @@
  * The thread and the UI share one struct under a mutex: the thread reads
  * without holding it, then publishes under it; the UI takes with a
  * trylock, so a thread that holds the lock only costs the UI one tick of
- * delay, never a wait.  The rules are loaded on the thread too: a load
- * opens the database and asks the kernel for the addresses of `detect`
- * interfaces, neither of which the screen should wait for.
+ * delay, never a wait.
  */
 #include "config.h"
 
 #include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "core/store.h"
 #include "core/xalloc.h"
-#include "nat/ct_rule.h"
 #include "tui/dbpoll.h"
 
 struct top_dbpoll {
@@ -34,46 +29,26 @@ struct top_dbpoll {
 	double last;			/* no thread: when it last read */
 };
 
-/* One read into @n: the alerts, and the rules when the stamp moved away
- * from *@stamp (which follows). */
+/* One read into @n: the alerts, and whether the stamp of the rules moved
+ * away from *@stamp (which follows). */
 static void
 poll_read(const char *db, uint64_t *stamp, struct top_dbnews *n)
 {
-	struct masq_err e;
 	uint64_t st;
 
-	n->rules = false;
-	n->cr = NULL;
-	n->why[0] = '\0';
 	top_db_read(db, &n->a, &st);
 	n->alerts = true;
-	if (st == *stamp)
-		return;
+	n->rules = st != *stamp;
 	*stamp = st;
-	n->rules = true;
-	err_init(&e);
-	if (st != TOP_DB_NONE && ct_rules_load(db, &n->cr, &e) < 0)
-		snprintf(n->why, sizeof(n->why), "%.399s", e.msg);
-	else if (!n->cr)	/* no file (perhaps gone since the stamp) */
-		snprintf(n->why, sizeof(n->why), "no rule database at %.300s",
-			 db);
-	err_done(&e);
 }
 
-/* Keep @n for the UI (under the lock); rules not taken yet are dropped
- * for newer ones. */
+/* Keep @n for the UI (under the lock). */
 static void
 publish(struct top_dbpoll *p, const struct top_dbnews *n)
 {
 	p->pend.alerts = true;
 	p->pend.a = n->a;
-	if (!n->rules)
-		return;
-	if (p->pend.rules)
-		ct_rules_free(p->pend.cr);
-	p->pend.rules = true;
-	p->pend.cr = n->cr;
-	memcpy(p->pend.why, n->why, sizeof(p->pend.why));
+	p->pend.rules |= n->rules;
 }
 
 static void *
@@ -157,7 +132,6 @@ bool
 top_dbpoll_take(struct top_dbpoll *p, double now, struct top_dbnews *news)
 {
 	news->alerts = news->rules = false;
-	news->cr = NULL;
 	if (!p->running) {
 		if (!p->kick && now - p->last < TOP_DBPOLL_PERIOD)
 			return false;
@@ -170,7 +144,6 @@ top_dbpoll_take(struct top_dbpoll *p, double now, struct top_dbnews *news)
 		return false;
 	*news = p->pend;
 	p->pend.alerts = p->pend.rules = false;
-	p->pend.cr = NULL;
 	pthread_mutex_unlock(&p->mu);
 	return news->alerts || news->rules;
 }
@@ -202,7 +175,5 @@ top_dbpoll_free(struct top_dbpoll *p)
 		pthread_cond_destroy(&p->cv);
 		pthread_mutex_destroy(&p->mu);
 	}
-	if (p->pend.rules)
-		ct_rules_free(p->pend.cr);
 	free(p);
 }

@@ -4,16 +4,17 @@
  * the rules behind the rule column, kept current off the UI thread.
  *
  * Owns: the one other thread.  Every TOP_DBPOLL_PERIOD seconds (or at
- * once when kicked) it opens the database read-only, reads the active
+ * once when kicked) it opens the database read-only and reads the active
  * alerts and the stamp of the rules (alerts.h: the newest revision and
- * every staged rule), and when the stamp changed loads the rules again
- * (nat/ct_rule.h) -- so an apply, a rollback or an edit made from any
- * shell reaches the rule column within a period.  SQLite may wait on a
- * lock; the screen never does: the UI thread only takes what is ready.
- * Batch mode runs no thread: top_dbpoll_take() reads when a period has
- * passed.
- * Does not own: what the rules are used for (loop.c names the rule of
- * each entry with them), the alerts' text (alerts.c).
+ * every staged rule), and says when the stamp changed -- so an apply, a
+ * rollback or an edit made from any shell reaches the rule column within
+ * a period.  SQLite may wait on a lock; the screen never does: the UI
+ * thread only takes what is ready.  Batch mode runs no thread:
+ * top_dbpoll_take() reads when a period has passed.
+ * Does not own: loading the rules (loop.c does, on the UI thread: a load
+ * may set the process's heap policy, core/mem.h, which is not for a
+ * second thread to touch; with the database in WAL mode it never waits
+ * on a writer), the alerts' text (alerts.c).
  */
 #ifndef MASQ_TUI_DBPOLL_H
 #define MASQ_TUI_DBPOLL_H
@@ -24,18 +25,13 @@
 
 #define TOP_DBPOLL_PERIOD 3	/* seconds between reads */
 
-struct ct_rules;
 struct top_dbpoll;
 
 /* What a read brought. */
 struct top_dbnews {
 	bool alerts;		/* @a holds a newer read */
 	struct top_alerts a;
-	bool rules;		/* the rules changed: @cr replaces them */
-	struct ct_rules *cr;	/* the caller's; NULL: no rules */
-	/* with @rules: why there are none ("no rule database at PATH",
-	 * a store error), "" when loaded */
-	char why[400];
+	bool rules;		/* the rules changed: load them again */
 };
 
 /*
@@ -49,9 +45,9 @@ struct top_dbpoll *top_dbpoll_new(const char *db, bool thread,
 
 /*
  * What was read since the last take, into @news (its parts false when
- * nothing new; the rules, when given, are the caller's).  Never waits
- * on the thread; without one reads here, at most every period (@now:
- * monotonic seconds).  Returns whether anything is new.
+ * nothing new).  Never waits on the thread; without one reads here, at
+ * most every period (@now: monotonic seconds).  Returns whether anything
+ * is new.
  */
 bool top_dbpoll_take(struct top_dbpoll *p, double now,
 		     struct top_dbnews *news);

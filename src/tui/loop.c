@@ -39,6 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/mem.h"
+#include "core/store.h"
 #include "nat/ct.h"
 #include "nat/ct_rule.h"
 #include "tui/app.h"
@@ -244,8 +246,44 @@ rules_set(struct run *r, struct ct_rules *cr)
 	}
 }
 
-/* What the database poller found: alerts, and the rules when they
- * changed (an apply, a rollback, a staged edit from anywhere). */
+/* When rules_load() runs. */
+enum rules_when { RULES_START, RULES_START_BATCH, RULES_CHANGED };
+
+/*
+ * Load the rules (at start, or again when the database poller saw them
+ * change: an apply, a rollback, a staged edit from anywhere, the file
+ * came or went) and name every entry's rule with them.  Without rules the
+ * column is "-", and the status line (at a batch start: stderr) says why.
+ */
+static void
+rules_load(struct run *r, enum rules_when when)
+{
+	const char *db = r->app.db ? r->app.db : store_default_path();
+	struct ct_rules *cr = NULL;
+	struct masq_err e;
+	char why[512] = "";
+
+	err_init(&e);
+	if (ct_rules_load(db, &cr, &e) < 0)
+		snprintf(why, sizeof(why), "%s", e.msg);
+	else if (!cr)
+		snprintf(why, sizeof(why), "no rule database at %.400s", db);
+	err_done(&e);
+	mem_settle();		/* a big ruleset's heap policy, undone */
+	rules_set(r, cr);
+	if (why[0]) {
+		snprintf(r->app.status, sizeof(r->app.status),
+			 "rule column off: %.400s", why);
+		if (when == RULES_START_BATCH)
+			fprintf(stderr, "masqtop: warning: %s\n", r->app.status);
+	} else if (when == RULES_CHANGED && !r->app.status[0]) {
+		/* a command's answer in the status line stays */
+		snprintf(r->app.status, sizeof(r->app.status),
+			 "the rules changed: rule column updated");
+	}
+}
+
+/* What the database poller found: alerts, news of the rules. */
 static void
 db_take(struct run *r, double now)
 {
@@ -255,15 +293,8 @@ db_take(struct run *r, double now)
 		return;
 	if (n.alerts)
 		r->app.m.hdr.alerts = n.a;
-	if (!n.rules)
-		return;
-	rules_set(r, n.cr);
-	if (n.why[0])
-		snprintf(r->app.status, sizeof(r->app.status),
-			 "rule column off: %.400s", n.why);
-	else if (!r->app.status[0])	/* a command's answer stays */
-		snprintf(r->app.status, sizeof(r->app.status),
-			 "the rules changed: rule column updated");
+	if (n.rules)
+		rules_load(r, RULES_CHANGED);
 }
 
 /* Header numbers for now: kernel statistics, the table pass, rates. */
@@ -498,14 +529,7 @@ db_start(struct run *r, const struct top_opts *o)
 
 	r->dbp = top_dbpoll_new(o->db, !o->batch, &n);
 	r->app.m.hdr.alerts = n.a;
-	r->rules = n.cr;
-	r->app.m.rules = n.cr;
-	if (!n.why[0])
-		return;
-	snprintf(r->app.status, sizeof(r->app.status), "rule column off: %.400s",
-		 n.why);
-	if (o->batch)
-		fprintf(stderr, "masqtop: warning: %s\n", r->app.status);
+	rules_load(r, o->batch ? RULES_START_BATCH : RULES_START);
 }
 
 /* The kernel: the listener first, then one dump sized ahead. */
