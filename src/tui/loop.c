@@ -50,10 +50,10 @@
 #include "tui/screen.h"
 
 /*
- * Periodic reads take at most 1/READ_SHARE of the time: at 250k entries a
+ * Periodic reads take at most 1/READ_SHARE of a core: at 250k entries a
  * read costs about 0.3 s of CPU (mostly the kernel's, making the dump),
- * so at the default 2 s refresh it comes every other tick, ~8% of a core
- * (bench/masqtop_cpu.sh, bench/README-masqtop.md).
+ * so at the default 2 s refresh it comes every other tick, and masqtop
+ * uses 8-9% of a core in all (bench/masqtop_cpu.sh, README-masqtop.md).
  */
 enum { READ_SHARE = 8 };
 
@@ -68,7 +68,8 @@ struct run {
 	bool marked;			/* a resync replay has begun */
 	double last_tick;		/* monotonic seconds */
 	double read_at;			/* the last whole read began */
-	double read_cost;		/* ... and took this long */
+	double read_cost;		/* ... and cost this much CPU */
+	unsigned int ticks_unread;	/* ticks since then */
 };
 
 static volatile sig_atomic_t stop;
@@ -86,6 +87,22 @@ mono(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * CPU seconds this thread has used: what a read costs, the kernel's part
+ * (making the dump, in our recvmsg) included.  Not the wall time: on a
+ * busy machine that grows with the wait for a CPU, and reads would come
+ * less often than they need to.
+ */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == -1)
+		return mono();
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -162,6 +179,7 @@ event_cb(enum ct_event_type type, const struct ct_entry *ce, void *data,
 			r->read_at = mono();
 		}
 		r->n_destroy += top_table_sweep(r->t);
+		r->ticks_unread = 0;	/* a whole read too */
 		r->marked = false;
 		r->app.m.hdr.resyncing = false;
 		snprintf(r->app.status, sizeof(r->app.status),
@@ -184,12 +202,13 @@ static void
 table_read(struct run *r)
 {
 	struct masq_err e;
-	double t0;
+	double t0, c0;
 
 	err_init(&e);
 	if (r->ev && events_drain(r, &e) == -1)
 		goto out;
 	t0 = mono();
+	c0 = cpu_now();
 	r->app.m.now = (uint32_t)t0;
 	top_table_mark_begin(r->t);
 	if (ct_dump(r->ct, NULL, read_cb, r, &e) < 0)
@@ -197,7 +216,8 @@ table_read(struct run *r)
 	/* gone without a DESTROY event: destroyed all the same */
 	r->n_destroy += top_table_sweep(r->t);
 	r->read_at = t0;
-	r->read_cost = mono() - t0;
+	r->read_cost = cpu_now() - c0;
+	r->ticks_unread = 0;
 out:
 	if (e.msg[0])
 		snprintf(r->app.status, sizeof(r->app.status),
@@ -205,24 +225,22 @@ out:
 	err_done(&e);
 }
 
-/* Shortest time between two periodic reads: a refresh, or longer when a
- * read costs more than 1/READ_SHARE of it. */
-static double
-read_gap(const struct run *r)
+/* Every how many ticks a periodic read comes: every one, unless a read
+ * would then cost more than 1/READ_SHARE of a core. */
+static unsigned int
+read_every(const struct run *r)
 {
 	double tick = r->app.interval_ms / 1000.0;
+	double k = r->read_cost * READ_SHARE / tick;
 
-	return r->read_cost * READ_SHARE > tick ? r->read_cost * READ_SHARE :
-						  tick;
+	return k <= 1 ? 1 : k >= 1000 ? 1000 : (unsigned int)k + 1;
 }
 
-/* Is a periodic read due at @now?  (Ticks come one refresh apart, each a
- * little after the read it follows began: allow for that.) */
+/* A tick: is a periodic read due now? */
 static bool
-read_due(const struct run *r, double now)
+read_due(struct run *r)
 {
-	return now - r->read_at >= read_gap(r) - 0.1 * r->app.interval_ms /
-						    1000.0;
+	return ++r->ticks_unread >= read_every(r);
 }
 
 /*
@@ -304,7 +322,7 @@ refresh(struct run *r, double now)
 	struct top_hdr *h = &r->app.m.hdr;
 	struct ct_stats st;
 	struct masq_err e;
-	double dt = now - r->last_tick, tick = r->app.interval_ms / 1000.0;
+	double dt = now - r->last_tick;
 	bool ok;
 
 	err_init(&e);
@@ -320,7 +338,7 @@ refresh(struct run *r, double now)
 	}
 	h->read_age = now - r->read_at;
 	/* a read every tick keeps the table one tick old at most */
-	h->read_slow = r->ev && read_gap(r) > tick * 1.05;
+	h->read_slow = r->ev && read_every(r) > 1;
 	if (dt > 0.05) {
 		h->new_rate = (double)r->n_new / dt;
 		h->destroy_rate = (double)r->n_destroy / dt;
@@ -377,7 +395,7 @@ run_batch(struct run *r, const struct top_opts *o, struct masq_err *e)
 		if (i) {
 			if (events_wait(r, r->app.interval_ms, e) == -1)
 				return -1;
-			if (read_due(r, mono()))
+			if (read_due(r))
 				table_read(r);
 			if (!o->json)
 				putchar('\n');
@@ -470,7 +488,7 @@ run_screen(struct run *r, const struct top_opts *o, struct masq_err *e)
 			next = now + r->app.interval_ms / 1000.0;
 			if (!r->app.paused) {
 				flags |= TOP_RF_REBUILD;
-				if (read_due(r, now))
+				if (read_due(r))
 					flags |= TOP_RF_REREAD;
 			}
 			ticks++;
@@ -539,6 +557,7 @@ ct_start(struct run *r, bool events, struct masq_err *e)
 	struct ct_query q = { 0 };
 	struct ct_stats st;
 	struct masq_err se;
+	double c0;
 
 	r->ct = ct_open(e);
 	if (!r->ct)
@@ -559,10 +578,11 @@ ct_start(struct run *r, bool events, struct masq_err *e)
 	err_done(&se);
 	q.annotate = run_annotate;
 	q.annotate_data = r;
+	c0 = cpu_now();
 	if (ct_dump(r->ct, &q, dump_cb, r, e) < 0)
 		return -1;
 	top_table_index(r->t);
-	r->read_cost = mono() - r->read_at;
+	r->read_cost = cpu_now() - c0;
 	return 0;
 }
 
