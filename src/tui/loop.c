@@ -13,9 +13,9 @@
  * mark-and-sweep (what the dump does not deliver is gone; what it does
  * brings the kernel's timeout and counters):
  *   - at a refresh tick, unless reading at every tick would cost more
- *     than 1/READ_SHARE of the time: then as often as that allows (at
- *     250k entries a read takes about 0.3 s: every other 2 s tick), and
- *     the header says how old the table is;
+ *     than 1/READ_SHARE of a core: then at every k-th tick, as that
+ *     allows (at 250k entries a read costs about 0.3 s of CPU: every
+ *     other 2 s tick), and the header says how old the table is;
  *   - at once after 'd' and ':' (a kill or a flush sends no event for
  *     such entries);
  *   - by the event engine after an overrun (RESYNC ... RESYNC_DONE; the
@@ -53,7 +53,7 @@
  * Periodic reads take at most 1/READ_SHARE of a core: at 250k entries a
  * read costs about 0.3 s of CPU (mostly the kernel's, making the dump),
  * so at the default 2 s refresh it comes every other tick, and masqtop
- * uses 8-9% of a core in all (bench/masqtop_cpu.sh, README-masqtop.md).
+ * uses 8-12% of a core in all (bench/masqtop_cpu.sh, README-masqtop.md).
  */
 enum { READ_SHARE = 8 };
 
