@@ -116,6 +116,14 @@ struct ct_stats {
 int ct_stats_get(struct ct_handle *h, struct ct_stats *st,
 		 struct masq_err *e);
 
+/*
+ * Is accounting on in this namespace now (nf_conntrack_acct)?  1 yes, 0
+ * no, -1 unknown (no sysctl).  An entry has counters when accounting was
+ * on as it was created; ctnetlink sends them in dumps and in DESTROY
+ * events, never in NEW or UPDATE events.
+ */
+int ct_accounting(void);
+
 /* Events. */
 enum ct_event_type {
 	CT_EV_NEW,		/* a connection was confirmed */
@@ -146,6 +154,13 @@ enum {
 	CT_EV_F_DESTROY = 1 << 2,
 	CT_EV_F_ALL = 7,
 	CT_EV_F_NO_RESYNC = 1 << 8,	/* report overruns but do not dump */
+	/* The kernel sends counters with DESTROY events only.  With this
+	 * and accounting on (ct_accounting()), a NEW or UPDATE event is
+	 * given the entry's counters as the kernel has them when the event
+	 * is read: one request per event, so a stream at thousands of
+	 * events a second costs that many round trips (watch; masqtop
+	 * reads its table instead).  An entry gone by then has none. */
+	CT_EV_F_COUNTERS = 1 << 9,
 };
 
 struct ct_events_opts {

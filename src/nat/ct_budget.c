@@ -165,7 +165,8 @@ static uint32_t
 rule_range(const struct ct_budget *b, const struct ct_entry *ce)
 {
 	const struct nat_ruleset *rs = ct_rules_ruleset(b->cr);
-	uint64_t id = b->cr ? ct_rules_match(b->cr, ce) : 0;
+	uint64_t id = !b->cr ? 0 : (b->flags & CT_BUDGET_RULE_IDS) ?
+		      ce->rule_id : ct_rules_match(b->cr, ce);
 	size_t i;
 
 	for (i = 0; id && rs && i < rs->n_masq; i++)
@@ -226,6 +227,8 @@ ct_budget_add(struct ct_budget *b, const struct ct_entry *ce)
 		if (fresh || size > s->size)
 			s->size = size;
 	}
+	if (b->flags & CT_BUDGET_NO_SHARES)
+		return true;
 	memset(&host, 0, sizeof(host));
 	addr_copy(&host, ce->family, &ce->orig.src);
 	map_get(&b->shares, &k, &host, &fresh)->n++;

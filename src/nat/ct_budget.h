@@ -8,7 +8,10 @@
  * host) and per inside host in open-addressing hashes that live for one
  * scan (entries themselves are never kept); which conntrack entries count
  * and under which key; a budget's size from the masq rules; and ordering
- * budgets and their hosts ("top").  Does not own: the dump (nat/ct.h),
+ * budgets and their hosts ("top").  The scan is fed one entry at a time,
+ * from a dump (ct_budget_cb) or from a table the caller keeps (masqtop
+ * feeds its own at each refresh), so every view counts the same way.
+ * Does not own: the dump (nat/ct.h),
  * which rule made an entry (nat/ct_rule.h), thresholds, verdicts, alerts
  * or any text -- `diag ports` (src/diag/check_ports.c), the engine's scan
  * (engine_scan.c) and `show ports` (src/shell/cmd_ports.c) keep those.
@@ -57,7 +60,20 @@ enum {
 	 * CT_BUDGET_DEFAULT (without it: the range only bounds protocols with
 	 * ports, and the others have no budget, size 0) */
 	CT_BUDGET_RANGE_ANY = 1 << 6,
+	/* the entries' rule_id already is ct_rules_match(cr, entry) (the
+	 * caller annotated them with the same rules, as masqtop keeps its
+	 * table): sizes use it instead of evaluating the rules again */
+	CT_BUDGET_RULE_IDS = 1 << 7,
+	/* count the budgets only: no shares per inside host, so top[] stays
+	 * empty and ct_budget_rank() has nothing to rank (a scan at every
+	 * refresh of a 250k-entry table: 250k shares cost 30x the rest) */
+	CT_BUDGET_NO_SHARES = 1 << 8,
 };
+
+/* `show ports`' budgets, which masqtop's header and ports view show too:
+ * per external address and protocol, every SNAT'ed protocol (ICMP counts
+ * echo ids), a group sized by the largest of its entries' ranges. */
+#define CT_BUDGET_SHOW_PORTS (CT_BUDGET_PORTLESS | CT_BUDGET_SIZE_MAX)
 
 /*
  * A budget.  Fields not grouped by are zero, so keys compare with

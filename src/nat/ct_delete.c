@@ -25,7 +25,7 @@
 #define CT_DEL_BATCH_MAX	256
 #define CT_DEL_MSG_MAX		256	/* bytes one delete request can take */
 
-static void
+void
 ct_put_tuple(struct nlmsghdr *nlh, const struct ct_entry *ce)
 {
 	const struct ct_tuple *t = &ce->orig;

@@ -17,6 +17,12 @@
  *
  * Each call handles at most CT_EV_BUDGET messages, so a caller that also
  * draws a screen gets control back under an endless storm.
+ *
+ * What an event holds is what ctnetlink puts in it (checked on 6.18):
+ * NEW and UPDATE carry both tuples, status, timeout, mark, id and, when
+ * the TCP state changed, the protocol info; never counters.  DESTROY
+ * carries the final counters.  CT_EV_F_COUNTERS asks for the missing
+ * counters with one get per event (ct_events_counters()).
  */
 #include "config.h"
 
@@ -184,6 +190,56 @@ ct_events_overrun(struct ct_events *ev, ct_event_cb cb, void *data,
 	return cb(CT_EV_OVERRUN, NULL, data, e);
 }
 
+struct ct_get_ctx {
+	struct ct_entry got;
+	bool found;
+};
+
+static int
+ct_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ct_get_ctx *c = data;
+
+	if (ct_parse_msg(nlh, NULL, &c->got) == 1)
+		c->found = true;
+	return MNL_CB_OK;
+}
+
+/*
+ * Give @ce (a NEW or UPDATE event's entry, which has no counters) the
+ * counters the kernel holds for it now: a get by its original tuple and
+ * zone, kept only when the answer is the same connection (same id).  An
+ * entry gone meanwhile, or any error, leaves @ce without counters.
+ */
+static void
+ct_events_counters(struct ct_events *ev, struct ct_entry *ce)
+{
+	struct ct_get_ctx c = { .found = false };
+	struct nlmsghdr *nlh;
+	struct masq_err e;
+	uint32_t seq;
+
+	err_init(&e);
+	if (!ev->dump && !(ev->dump = ct_open(&e)))
+		goto out;
+	seq = ++ev->dump->seq;
+	nlh = ct_msg_start(ev->dump->buf, IPCTNL_MSG_CT_GET, NLM_F_ACK, seq,
+			   ce->family);
+	ct_put_tuple(nlh, ce);
+	if (ce->zone)
+		mnl_attr_put_u16(nlh, CTA_ZONE, htons(ce->zone));
+	if (mnl_socket_sendto(ev->dump->nl, nlh, nlh->nlmsg_len) == -1 ||
+	    ct_recv_until_done(ev->dump, seq, ct_get_cb, &c, &e) == -1)
+		goto out;
+	if (c.found && c.got.has_counters && (!ce->id || c.got.id == ce->id)) {
+		ce->has_counters = true;
+		ce->c_orig = c.got.c_orig;
+		ce->c_reply = c.got.c_reply;
+	}
+out:
+	err_done(&e);
+}
+
 static int
 ct_event_type_of(const struct nlmsghdr *nlh, enum ct_event_type *t)
 {
@@ -199,11 +255,12 @@ ct_event_type_of(const struct nlmsghdr *nlh, enum ct_event_type *t)
 	return -1;
 }
 
-/* Deliver the events in one datagram.  Returns the consumer's first
- * non-zero answer, else 0. */
+/* Deliver the events in one datagram (@acct: fill counters, see
+ * CT_EV_F_COUNTERS).  Returns the consumer's first non-zero answer,
+ * else 0. */
 static int
-ct_events_datagram(struct ct_events *ev, size_t len, ct_event_cb cb,
-		   void *data, long *n, struct masq_err *e)
+ct_events_datagram(struct ct_events *ev, size_t len, bool acct,
+		   ct_event_cb cb, void *data, long *n, struct masq_err *e)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)ev->h->buf;
 	int left = (int)len, rc;
@@ -218,6 +275,8 @@ ct_events_datagram(struct ct_events *ev, size_t len, ct_event_cb cb,
 			continue;
 		if (ct_parse_msg(nlh, ev->q, &ce) <= 0)
 			continue;
+		if (acct && t != CT_EV_DESTROY && !ce.has_counters)
+			ct_events_counters(ev, &ce);
 		(*n)++;
 		rc = cb(t, &ce, data, e);
 		if (rc)
@@ -231,7 +290,9 @@ ct_events_process(struct ct_events *ev, ct_event_cb cb, void *data,
 		  struct masq_err *e)
 {
 	int fd = ct_events_fd(ev), rc = 0, budget = CT_EV_BUDGET;
-	bool empty = false;
+	/* the sysctl once per call: it can be switched at any time */
+	bool empty = false, acct = (ev->flags & CT_EV_F_COUNTERS) &&
+				   ct_accounting() == 1;
 	long n = 0;
 	ssize_t len;
 
@@ -248,8 +309,8 @@ ct_events_process(struct ct_events *ev, ct_event_cb cb, void *data,
 				return ct_err_sys(e, errno, "cannot read events");
 			rc = ct_events_overrun(ev, cb, data, e);
 		} else {
-			rc = ct_events_datagram(ev, (size_t)len, cb, data,
-						&n, e);
+			rc = ct_events_datagram(ev, (size_t)len, acct, cb,
+						data, &n, e);
 		}
 		if (rc)
 			break;

@@ -50,6 +50,10 @@ const struct ct_query *ct_query_tighten(const struct ct_query *q,
 struct nlmsghdr *ct_msg_start(char *buf, uint16_t type, uint16_t flags,
 			      uint32_t seq, uint8_t family);
 
+/* Append @ce's original tuple (CTA_TUPLE_ORIG) to request @nlh; the
+ * key of a get or a delete (ct_delete.c). */
+void ct_put_tuple(struct nlmsghdr *nlh, const struct ct_entry *ce);
+
 /* Open a socket, optionally subscribed to @groups, with a receive buffer
  * forced to @rcvbuf (0: leave the default). */
 struct ct_handle *ct_open_groups(unsigned int groups, size_t rcvbuf,

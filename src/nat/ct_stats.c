@@ -124,3 +124,11 @@ ct_stats_get(struct ct_handle *h, struct ct_stats *st, struct masq_err *e)
 	}
 	return 0;
 }
+
+int
+ct_accounting(void)
+{
+	uint64_t v;
+
+	return ct_sysctl_read("nf_conntrack_acct", &v) == -1 ? -1 : v != 0;
+}

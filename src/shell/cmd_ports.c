@@ -29,7 +29,7 @@
 /* Groups per external address and protocol (BY_REMOTE added for `by
  * dst`), every SNAT'ed protocol, sized by the largest of their entries:
  * the budget in the text above. */
-#define PORTS_BUDGET_FLAGS (CT_BUDGET_PORTLESS | CT_BUDGET_SIZE_MAX)
+#define PORTS_BUDGET_FLAGS CT_BUDGET_SHOW_PORTS
 
 static void
 print_group(struct out *o, const struct ct_budget_slot *g, bool by_dst)

@@ -175,6 +175,8 @@ cmd_watch(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 		goto out;
 	w.limit = (uint64_t)count;
 	opts.query = &c.q;
+	/* new/update events carry no counters: read them (accounting on) */
+	opts.flags = CT_EV_F_COUNTERS;
 	w.ev = ct_events_open(&opts, e);
 	if (!w.ev)
 		goto out;
@@ -228,7 +230,11 @@ const struct cmd_entry cmd_watch_entry = {
 		"\"event\" key.  When the kernel drops events because they came\n"
 		"faster than they were read, watch enlarges its buffer, re-reads\n"
 		"the table and says so (\"overrun\", then \"resync\"), and keeps\n"
-		"going.",
+		"going.  With accounting on (net.netfilter.nf_conntrack_acct=1)\n"
+		"new and update lines show the entry's counters as the kernel\n"
+		"has them when watch reads the event (it sends counters with\n"
+		"destroy events only, so watch asks for them), \"-\" when the\n"
+		"entry was gone by then; destroy lines show the final ones.",
 	.kws = watch_kws,
 	.flags = CMD_KERNEL | CMD_OWN_ARGS,
 	.exec = cmd_watch,

@@ -11,7 +11,7 @@
  * user (a prompt, a y/n question, the details or help pane) goes through
  * struct top_ui_ops, which screen.c implements with curses and the unit
  * tests with stubs.
- * Does not own: drawing (screen.c), the kernel loop (main.c).
+ * Does not own: drawing (screen.c), the kernel loop (loop.c).
  */
 #ifndef MASQ_TUI_APP_H
 #define MASQ_TUI_APP_H
@@ -32,6 +32,8 @@ enum {
 	TOP_RF_QUIT = 1 << 2,
 	TOP_RF_RETIME = 1 << 3,		/* the refresh interval changed */
 	TOP_RF_RULES = 1 << 4,		/* the staged rules may have changed */
+	TOP_RF_REREAD = 1 << 5,		/* the kernel's table may have changed:
+					 * read it whole now */
 };
 
 struct top_ui_ops {

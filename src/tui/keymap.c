@@ -229,8 +229,10 @@ cmd_masqsh(struct top_app *app, const char *line)
 	shell_show(app, line, text);
 	free(text);
 	free(in);
-	/* masq add, forward del, rollback...: the rule column follows */
-	return TOP_RF_REBUILD | (rc == 0 ? TOP_RF_RULES : 0);
+	/* masq add, forward del, rollback...: the rule column follows;
+	 * kill, flush...: entries may be gone without a destroy event (the
+	 * kernel sends none for entries older than its first listener) */
+	return TOP_RF_REBUILD | TOP_RF_REREAD | (rc == 0 ? TOP_RF_RULES : 0);
 }
 
 /*
@@ -286,11 +288,13 @@ cmd_delete(struct top_app *app)
 		snprintf(app->status, sizeof(app->status), "not deleted");
 		return TOP_RF_REDRAW;
 	}
-	/* Asked once, here; the table follows by the DESTROY events. */
+	/* Asked once, here.  The table follows by reading it again: an
+	 * entry older than the kernel's first event listener sends no
+	 * DESTROY event (nf_conntrack_events=2, the default). */
 	top_shell_run(app, line, false, &text);
 	shell_show(app, line, text);
 	free(text);
-	return TOP_RF_REBUILD;
+	return TOP_RF_REBUILD | TOP_RF_REREAD;
 }
 
 static int

@@ -12,8 +12,9 @@ src_libmasq_a_SOURCES += \
 
 sbin_PROGRAMS += masqtop
 masqtop_SOURCES = src/tui/main.c src/tui/loop.c src/tui/loop.h \
-	src/tui/screen.c src/tui/screen.h
-# -pthread: the engine's alerts are read off the UI thread (loop.c).
+	src/tui/screen.c src/tui/screen.h src/tui/dbpoll.c src/tui/dbpoll.h
+# -pthread: the database (alerts, rules) is read off the UI thread
+# (dbpoll.c).
 masqtop_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS) -pthread
 masqtop_LDFLAGS = -pthread
 masqtop_LDADD = $(MASQ_LIBS) $(NCURSES_LIBS)

@@ -2,26 +2,35 @@
 /*
  * loop.c - masqtop's run (see loop.h).
  *
- * The event listener is opened before the one dump, so nothing that
- * happens during the dump is missed: events are "insert or replace" and
- * "remove if present", so seeing an entry twice is harmless.  After that
- * the kernel is only asked for its statistics (count and max) once per
- * tick; the table itself is kept by events.  An overrun is shown in the
- * header and the engine's resync (RESYNC entries, then RESYNC_DONE) is a
- * mark-and-sweep of the table; the mark is set by the replay's first
- * entry, since the engine delivers every queued event before it replays.
- *
- * The engine's alerts come from the rule database: read once at start,
- * before the screen is up, then every ALERTS_PERIOD seconds by a small
- * thread: SQLite may wait on a lock, the screen never does (a tick takes
- * the latest result if the thread is not holding it, else the next tick
- * does).  Batch mode reads them itself, at most every ALERTS_PERIOD.
+ * Where the table comes from.  The event listener is opened before the
+ * first dump, so nothing that happens during the dump is missed: events
+ * are "insert or update" and "remove if present", so seeing an entry
+ * twice is harmless.  Events alone cannot keep the table true, though:
+ * with the kernel's default nf_conntrack_events=2 an entry created
+ * before the first listener sends no event at all (not even DESTROY),
+ * traffic that only refreshes a timeout sends none, and NEW and UPDATE
+ * events carry no counters.  So the table is also read whole again, as a
+ * mark-and-sweep (what the dump does not deliver is gone; what it does
+ * brings the kernel's timeout and counters):
+ *   - at a refresh tick, unless reading at every tick would cost more
+ *     than 1/READ_SHARE of a core: then at every k-th tick, as that
+ *     allows (at 250k entries a read costs about 0.3 s of CPU: every
+ *     other 2 s tick), and the header says how old the table is;
+ *   - at once after 'd' and ':' (a kill or a flush sends no event for
+ *     such entries);
+ *   - by the event engine after an overrun (RESYNC ... RESYNC_DONE; the
+ *     mark is set by the replay's first entry, since the engine delivers
+ *     every queued event before it replays).
+ * Between reads an entry no event touched shows its timeout counted down
+ * from the last read and that read's counters.  The rule of an entry is
+ * worked out once, when it enters the table, and again for all of them
+ * when the rules change (dbpoll.c notices: an apply or rollback from any
+ * shell, a staged edit).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,29 +39,27 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/mem.h"
+#include "core/store.h"
 #include "nat/ct.h"
 #include "nat/ct_rule.h"
 #include "tui/app.h"
+#include "tui/dbpoll.h"
 #include "tui/loop.h"
 #include "tui/render.h"
 #include "tui/screen.h"
 
-enum { ALERTS_PERIOD = 3 };	/* seconds between reads of the alerts */
-
-/* The alerts reader (the only other thread). */
-struct alerts_poll {
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	const char *db;
-	bool running, stop, fresh;	/* fresh: cur not yet taken */
-	struct top_alerts cur;
-};
+/*
+ * Periodic reads take at most 1/READ_SHARE of a core: at 250k entries a
+ * read costs about 0.3 s of CPU (mostly the kernel's, making the dump),
+ * so at the default 2 s refresh it comes every other tick, and masqtop
+ * uses 8-12% of a core in all (bench/masqtop_cpu.sh, README-masqtop.md).
+ */
+enum { READ_SHARE = 8 };
 
 struct run {
 	struct top_app app;
-	struct alerts_poll ap;
-	double alerts_at;		/* batch: monotonic time of last read */
+	struct top_dbpoll *dbp;
 	struct top_table *t;
 	struct ct_handle *ct;
 	struct ct_events *ev;
@@ -60,6 +67,9 @@ struct run {
 	uint64_t n_new, n_destroy;	/* since the last tick */
 	bool marked;			/* a resync replay has begun */
 	double last_tick;		/* monotonic seconds */
+	double read_at;			/* the last whole read began */
+	double read_cost;		/* ... and cost this much CPU */
+	unsigned int ticks_unread;	/* ticks since then */
 };
 
 static volatile sig_atomic_t stop;
@@ -80,6 +90,36 @@ mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * CPU seconds this thread has used: what a read costs, the kernel's part
+ * (making the dump, in our recvmsg) included.  Not the wall time: on a
+ * busy machine that grows with the wait for a CPU, and reads would come
+ * less often than they need to.
+ */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == -1)
+		return mono();
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Insert or update @ce; a new entry gets its rule now.  True when new. */
+static bool
+table_put(struct run *r, const struct ct_entry *ce)
+{
+	struct top_ent *te;
+	bool added;
+
+	te = top_table_put(r->t, ce, r->app.m.now, &added);
+	if (added)
+		te->rule = r->rules ? (uint32_t)ct_rules_match(r->rules, ce) : 0;
+	return added;
+}
+
+/* The start-up dump: every entry is new and annotated by the query. */
 static int
 dump_cb(const struct ct_entry *ce, void *data, struct masq_err *e)
 {
@@ -90,12 +130,20 @@ dump_cb(const struct ct_entry *ce, void *data, struct masq_err *e)
 	return 0;
 }
 
+/* A periodic read. */
+static int
+read_cb(const struct ct_entry *ce, void *data, struct masq_err *e)
+{
+	(void)e;
+	table_put(data, ce);
+	return 0;
+}
+
 static int
 event_cb(enum ct_event_type type, const struct ct_entry *ce, void *data,
 	 struct masq_err *e)
 {
 	struct run *r = data;
-	bool added;
 
 	(void)e;
 	switch (type) {
@@ -105,14 +153,15 @@ event_cb(enum ct_event_type type, const struct ct_entry *ce, void *data,
 		if (!r->marked) {
 			top_table_mark_begin(r->t);
 			r->marked = true;
+			r->read_at = mono();
 		}
-		top_table_put(r->t, ce, r->app.m.now, &added);
+		table_put(r, ce);
 		break;
 	case CT_EV_NEW:
 		r->n_new++;
 		/* fall through */
 	case CT_EV_UPDATE:
-		top_table_put(r->t, ce, r->app.m.now, &added);
+		table_put(r, ce);
 		break;
 	case CT_EV_DESTROY:
 		if (top_table_remove(r->t, ce))
@@ -125,9 +174,12 @@ event_cb(enum ct_event_type type, const struct ct_entry *ce, void *data,
 			 "kernel dropped events: resynchronising");
 		break;
 	case CT_EV_RESYNC_DONE:
-		if (!r->marked)		/* an empty table was replayed */
+		if (!r->marked) {	/* an empty table was replayed */
 			top_table_mark_begin(r->t);
-		top_table_sweep(r->t);
+			r->read_at = mono();
+		}
+		r->n_destroy += top_table_sweep(r->t);
+		r->ticks_unread = 0;	/* a whole read too */
 		r->marked = false;
 		r->app.m.hdr.resyncing = false;
 		snprintf(r->app.status, sizeof(r->app.status),
@@ -137,91 +189,130 @@ event_cb(enum ct_event_type type, const struct ct_entry *ce, void *data,
 	return 0;
 }
 
-static void *
-alerts_thread(void *data)
-{
-	struct alerts_poll *ap = data;
-	struct top_alerts a;
-	struct timespec ts;
+static int events_drain(struct run *r, struct masq_err *e);
 
-	/* The first read was top_run()'s: wait, read, publish, again. */
-	pthread_mutex_lock(&ap->mu);
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += ALERTS_PERIOD;
-		while (!ap->stop &&
-		       pthread_cond_timedwait(&ap->cv, &ap->mu, &ts) == 0)
-			;
-		if (ap->stop)
-			break;
-		pthread_mutex_unlock(&ap->mu);
-		top_alerts_read(ap->db, &a);
-		pthread_mutex_lock(&ap->mu);
-		ap->cur = a;
-		ap->fresh = true;
-	}
-	pthread_mutex_unlock(&ap->mu);
-	return NULL;
+/*
+ * Read the whole table again: what is queued first (so no event older
+ * than the dump is applied after it), then mark, dump, sweep.  Entries
+ * the kernel no longer has leave; the rest take the kernel's timeout,
+ * state and counters.  A failure is said in the status line, and the
+ * table stays as it was.
+ */
+static void
+table_read(struct run *r)
+{
+	struct masq_err e;
+	double t0, c0;
+
+	err_init(&e);
+	if (r->ev && events_drain(r, &e) == -1)
+		goto out;
+	t0 = mono();
+	c0 = cpu_now();
+	r->app.m.now = (uint32_t)t0;
+	top_table_mark_begin(r->t);
+	if (ct_dump(r->ct, NULL, read_cb, r, &e) < 0)
+		goto out;
+	/* gone without a DESTROY event: destroyed all the same */
+	r->n_destroy += top_table_sweep(r->t);
+	r->read_at = t0;
+	r->read_cost = cpu_now() - c0;
+	r->ticks_unread = 0;
+out:
+	if (e.msg[0])
+		snprintf(r->app.status, sizeof(r->app.status),
+			 "reading the table failed: %.400s", e.msg);
+	err_done(&e);
 }
 
-/* Start the reader; without it (no thread) there is no alerts line. */
-static void
-alerts_start(struct alerts_poll *ap, const char *db)
+/* Every how many ticks a periodic read comes: every one, unless a read
+ * would then cost more than 1/READ_SHARE of a core. */
+static unsigned int
+read_every(const struct run *r)
 {
-	pthread_condattr_t ca;
-	sigset_t all, old;
+	double tick = r->app.interval_ms / 1000.0;
+	double k = r->read_cost * READ_SHARE / tick;
 
-	pthread_mutex_init(&ap->mu, NULL);
-	/* the wait's deadline is on the monotonic clock: a clock step
-	 * backwards must not stall the alerts */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&ap->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	ap->db = db;
-	/* Signals stay with the main thread (its poll() must see them). */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	ap->running = pthread_create(&ap->th, NULL, alerts_thread, ap) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return k <= 1 ? 1 : k >= 1000 ? 1000 : (unsigned int)k + 1;
 }
 
-static void
-alerts_stop(struct alerts_poll *ap)
+/* A tick: is a periodic read due now? */
+static bool
+read_due(struct run *r)
 {
-	if (!ap->running)
-		return;
-	pthread_mutex_lock(&ap->mu);
-	ap->stop = true;
-	pthread_cond_signal(&ap->cv);
-	pthread_mutex_unlock(&ap->mu);
-	pthread_join(ap->th, NULL);
-	pthread_cond_destroy(&ap->cv);
-	pthread_mutex_destroy(&ap->mu);
-	ap->running = false;
+	return ++r->ticks_unread >= read_every(r);
 }
 
-/* The newest result into the header, if the reader is not busy with it. */
+/*
+ * Use @cr (owned from now; NULL: none) to name the rule of every entry
+ * held, and of those to come (events, reads).
+ */
 static void
-alerts_take(struct run *r, double now)
+rules_set(struct run *r, struct ct_rules *cr)
 {
-	struct alerts_poll *ap = &r->ap;
+	struct ct_entry ce;
+	size_t i, n = top_table_count(r->t);
 
-	if (!ap->running) {
-		/* Batch: read here, at most every ALERTS_PERIOD seconds. */
-		if (now - r->alerts_at >= ALERTS_PERIOD) {
-			top_alerts_read(ap->db, &r->app.m.hdr.alerts);
-			r->alerts_at = now;
-		}
-		return;
+	ct_rules_free(r->rules);
+	r->rules = cr;
+	r->app.m.rules = cr;
+	for (i = 0; i < n; i++) {
+		struct top_ent *te = top_table_at(r->t, i);
+
+		top_ent_to_ct(r->t, te, r->app.m.now, &ce);
+		te->rule = cr ? (uint32_t)ct_rules_match(cr, &ce) : 0;
 	}
-	if (pthread_mutex_trylock(&ap->mu) != 0)
-		return;
-	if (ap->fresh) {
-		r->app.m.hdr.alerts = ap->cur;
-		ap->fresh = false;
+}
+
+/* When rules_load() runs. */
+enum rules_when { RULES_START, RULES_START_BATCH, RULES_CHANGED };
+
+/*
+ * Load the rules (at start, or again when the database poller saw them
+ * change: an apply, a rollback, a staged edit from anywhere, the file
+ * came or went) and name every entry's rule with them.  Without rules the
+ * column is "-", and the status line (at a batch start: stderr) says why.
+ */
+static void
+rules_load(struct run *r, enum rules_when when)
+{
+	const char *db = r->app.db ? r->app.db : store_default_path();
+	struct ct_rules *cr = NULL;
+	struct masq_err e;
+	char why[512] = "";
+
+	err_init(&e);
+	if (ct_rules_load(db, &cr, &e) < 0)
+		snprintf(why, sizeof(why), "%s", e.msg);
+	else if (!cr)
+		snprintf(why, sizeof(why), "no rule database at %.400s", db);
+	err_done(&e);
+	mem_settle();		/* a big ruleset's heap policy, undone */
+	rules_set(r, cr);
+	if (why[0]) {
+		snprintf(r->app.status, sizeof(r->app.status),
+			 "rule column off: %.400s", why);
+		if (when == RULES_START_BATCH)
+			fprintf(stderr, "masqtop: warning: %s\n", r->app.status);
+	} else if (when == RULES_CHANGED && !r->app.status[0]) {
+		/* a command's answer in the status line stays */
+		snprintf(r->app.status, sizeof(r->app.status),
+			 "the rules changed: rule column updated");
 	}
-	pthread_mutex_unlock(&ap->mu);
+}
+
+/* What the database poller found: alerts, news of the rules. */
+static void
+db_take(struct run *r, double now)
+{
+	struct top_dbnews n;
+
+	if (!top_dbpoll_take(r->dbp, now, &n))
+		return;
+	if (n.alerts)
+		r->app.m.hdr.alerts = n.a;
+	if (n.rules)
+		rules_load(r, RULES_CHANGED);
 }
 
 /* Header numbers for now: kernel statistics, the table pass, rates. */
@@ -238,14 +329,16 @@ refresh(struct run *r, double now)
 	ok = ct_stats_get(r->ct, &st, &e) == 0;
 	err_done(&e);
 	r->app.m.now = (uint32_t)now;
-	alerts_take(r, now);
+	r->app.m.acct = ct_accounting();
+	db_take(r, now);
 	top_hdr_compute(&r->app.m);
 	if (ok) {
-		/* The fill is the kernel's: a NAT-only batch dump skipped
-		 * the rest of the table. */
 		h->max = st.max;
 		h->kcount = h->count = st.count;
 	}
+	h->read_age = now - r->read_at;
+	/* a read every tick keeps the table one tick old at most */
+	h->read_slow = r->ev && read_every(r) > 1;
 	if (dt > 0.05) {
 		h->new_rate = (double)r->n_new / dt;
 		h->destroy_rate = (double)r->n_destroy / dt;
@@ -302,6 +395,8 @@ run_batch(struct run *r, const struct top_opts *o, struct masq_err *e)
 		if (i) {
 			if (events_wait(r, r->app.interval_ms, e) == -1)
 				return -1;
+			if (read_due(r))
+				table_read(r);
 			if (!o->json)
 				putchar('\n');
 		}
@@ -327,7 +422,7 @@ build(struct run *r, struct top_screen *s)
 		top_view_build(&a->m, a->top, a->page, &a->grid);
 }
 
-/* The dump's and the listener's annotate hook (see top_run()). */
+/* The start-up dump's annotate hook (see top_run()). */
 static void
 run_annotate(struct ct_entry *ce, void *data)
 {
@@ -337,34 +432,19 @@ run_annotate(struct ct_entry *ce, void *data)
 		ct_rules_annotate(ce, r->rules);
 }
 
-/*
- * After a masqsh command from ':': load the staged rules again, hand them
- * to the event listener's hook and name the rule of every entry held.
- * Without a database (or when it cannot be read) the column stays as is.
- */
-static void
-rules_reload(struct run *r)
+/* Keys waiting: run their commands; returns the TOP_RF_* flags. */
+static int
+keys_run(struct run *r, struct top_screen *s)
 {
-	struct ct_rules *cr = NULL;
-	struct ct_entry ce;
-	struct masq_err e;
-	size_t i, n;
+	const struct top_key *k;
+	int key, flags = 0;
 
-	err_init(&e);
-	if (ct_rules_load(r->app.db, &cr, &e) < 0 || !cr) {
-		err_done(&e);
-		return;
+	while (!(flags & TOP_RF_QUIT) && (key = top_screen_key(s)) != -1) {
+		k = top_key_find(key);
+		if (k)
+			flags |= top_cmd_run(&r->app, k->cmd);
 	}
-	err_done(&e);
-	ct_rules_free(r->rules);	/* run_annotate() reads r->rules */
-	r->rules = cr;
-	n = top_table_count(r->t);
-	for (i = 0; i < n; i++) {
-		struct top_ent *te = top_table_at(r->t, i);
-
-		top_ent_to_ct(r->t, te, r->app.m.now, &ce);
-		te->rule = (uint32_t)ct_rules_match(cr, &ce);
-	}
+	return flags;
 }
 
 static int
@@ -374,8 +454,7 @@ run_screen(struct run *r, const struct top_opts *o, struct masq_err *e)
 	struct pollfd pfd[2];
 	double next, now;
 	long ticks;
-	int flags, key, rc = 0;
-	const struct top_key *k;
+	int flags, rc = 0;
 
 	if (!s)
 		return err_set(e, MASQ_EUSAGE,
@@ -395,31 +474,29 @@ run_screen(struct run *r, const struct top_opts *o, struct masq_err *e)
 			rc = err_sys(e, MASQ_EFAIL, errno, "poll");
 			break;
 		}
-		flags = 0;
 		if ((pfd[0].revents & POLLIN) && events_drain(r, e) == -1) {
 			rc = -1;
 			break;
 		}
-		while ((key = top_screen_key(s)) != -1) {
-			k = top_key_find(key);
-			if (k)
-				flags |= top_cmd_run(&r->app, k->cmd);
-			if (flags & TOP_RF_QUIT)
-				break;
-		}
+		flags = keys_run(r, s);
 		if (flags & TOP_RF_QUIT)
 			break;
-		if (flags & TOP_RF_RULES)
-			rules_reload(r);
+		if (flags & TOP_RF_RULES)	/* the poller reads at once */
+			top_dbpoll_kick(r->dbp);
 		now = mono();
 		if (now >= next || (flags & TOP_RF_RETIME)) {
 			next = now + r->app.interval_ms / 1000.0;
-			if (!r->app.paused)
+			if (!r->app.paused) {
 				flags |= TOP_RF_REBUILD;
+				if (read_due(r))
+					flags |= TOP_RF_REREAD;
+			}
 			ticks++;
 		}
+		if (flags & TOP_RF_REREAD)
+			table_read(r);
 		if (flags & TOP_RF_REBUILD) {
-			refresh(r, now);
+			refresh(r, mono());
 			build(r, s);
 		}
 		if (flags & (TOP_RF_REBUILD | TOP_RF_REDRAW))
@@ -457,20 +534,67 @@ apply_opts(struct run *r, const struct top_opts *o, struct masq_err *e)
 	return 0;
 }
 
+/*
+ * The database, read once before the screen is up (and SQLite set up on
+ * this thread), then by the poller.  Watching the table needs no rules:
+ * without them the rule column stays "-", and masqtop says why (batch
+ * mode on stderr, the screen in its status line).
+ */
+static void
+db_start(struct run *r, const struct top_opts *o)
+{
+	struct top_dbnews n;
+
+	r->dbp = top_dbpoll_new(o->db, !o->batch, &n);
+	r->app.m.hdr.alerts = n.a;
+	rules_load(r, o->batch ? RULES_START_BATCH : RULES_START);
+}
+
+/* The kernel: the listener first, then one dump sized ahead. */
+static int
+ct_start(struct run *r, bool events, struct masq_err *e)
+{
+	struct ct_query q = { 0 };
+	struct ct_stats st;
+	struct masq_err se;
+	double c0;
+
+	r->ct = ct_open(e);
+	if (!r->ct)
+		return -1;
+	r->app.ct = r->ct;
+	/* no query: events and resyncs name rules in table_put() */
+	if (events && !(r->ev = ct_events_open(NULL, e)))
+		return -1;
+	r->last_tick = r->read_at = mono();
+	r->app.m.now = (uint32_t)r->last_tick;
+	/* Size the table for what the kernel holds, so the dump fills it
+	 * without re-hashing or moving it (a hint: without it, it grows).
+	 * Every entry, NAT'ed or not: the header counts them all, as
+	 * `show stats` does. */
+	err_init(&se);
+	if (ct_stats_get(r->ct, &st, &se) == 0)
+		top_table_reserve(r->t, st.count + st.count / 64 + 64);
+	err_done(&se);
+	q.annotate = run_annotate;
+	q.annotate_data = r;
+	c0 = cpu_now();
+	if (ct_dump(r->ct, &q, dump_cb, r, e) < 0)
+		return -1;
+	top_table_index(r->t);
+	r->read_cost = cpu_now() - c0;
+	return 0;
+}
+
 int
 top_run(const struct top_opts *o, struct masq_err *e)
 {
 	struct run r;
 	struct sigaction sa;
-	struct ct_events_opts eo = { 0 };
-	struct ct_query q = { 0 };
-	struct ct_stats st;
-	struct masq_err se, re;
 	bool need_events = !o->batch || o->iters > 1;
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
-	err_init(&re);
 	r.t = top_table_new();
 	top_model_init(&r.app.m, r.t);
 	if (apply_opts(&r, o, e) == -1)
@@ -479,59 +603,18 @@ top_run(const struct top_opts *o, struct masq_err *e)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	/* The staged rules say which rule made each entry; without a
-	 * database the rule column stays "-". */
-	if (ct_rules_load(o->db, &r.rules, &re) < 0) {
-		/* Watching the table needs no rules: say why the column
-		 * stays empty and go on. */
-		snprintf(r.app.status, sizeof(r.app.status),
-			 "rule column off: %.400s", re.msg);
-		if (o->batch)
-			fprintf(stderr, "masqtop: warning: %s\n",
-				r.app.status);
-		r.rules = NULL;
-	}
-	err_done(&re);
-	/* through r, not r.rules itself: the event listener keeps a copy
-	 * of the query, and ':' may load the rules again (rules_reload()) */
-	q.annotate = run_annotate;
-	q.annotate_data = &r;
-	eo.query = &q;
-	r.ct = ct_open(e);
-	if (!r.ct)
-		goto out;
-	r.app.ct = r.ct;
 	r.app.db = o->db;
-	if (need_events && !(r.ev = ct_events_open(&eo, e)))
+	db_start(&r, o);
+	if (ct_start(&r, need_events, e) == -1)
 		goto out;
-	/* The alerts: read once now, before there is a screen to stall
-	 * (and so SQLite is set up on this thread), then by the reader. */
-	r.ap.db = o->db;
-	top_alerts_read(o->db, &r.app.m.hdr.alerts);
-	r.alerts_at = mono();
-	if (!o->batch)
-		alerts_start(&r.ap, o->db);
-	r.last_tick = mono();
-	r.app.m.now = (uint32_t)r.last_tick;
-	/* A one-shot NAT-only listing need not parse the other entries. */
-	q.flags = o->batch && !need_events && !o->all ? CT_Q_NAT_ONLY : 0;
-	/* Size the table for what the kernel holds, so the dump fills it
-	 * without re-hashing or moving it (a hint: without it, it grows). */
-	err_init(&se);
-	if (ct_stats_get(r.ct, &st, &se) == 0)
-		top_table_reserve(r.t, st.count + st.count / 64 + 64);
-	err_done(&se);
-	if (ct_dump(r.ct, &q, dump_cb, &r, e) < 0)
-		goto out;
-	top_table_index(r.t);
 	rc = o->batch ? run_batch(&r, o, e) : run_screen(&r, o, e);
 out:
-	alerts_stop(&r.ap);
+	top_dbpoll_free(r.dbp);
 	ct_events_close(r.ev);
 	ct_close(r.ct);
-	ct_rules_free(r.rules);
 	top_grid_done(&r.app.grid);
 	top_model_done(&r.app.m);
+	ct_rules_free(r.rules);
 	top_table_free(r.t);
 	return rc;
 }

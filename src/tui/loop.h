@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * loop.h - masqtop's run: one dump, then events, ticks and keys.
+ * loop.h - masqtop's run: a dump, then events, periodic reads, ticks and
+ * keys.
  *
- * Owns: feeding the table from the kernel (ct_dump once, ct_events after,
- * the resync after an overrun), the refresh ticks and rates, and the two
+ * Owns: feeding the table from the kernel (ct_dump at start, ct_events
+ * after, the whole table read again periodically and after commands, the
+ * resync after an overrun), naming each entry's rule with the rules the
+ * database poller hands over, the refresh ticks and rates, and the two
  * loops: interactive (poll on the events socket and the keyboard with the
  * refresh timeout) and batch (-b).  Does not own: options (main.c),
- * drawing (screen.c, render.c).
+ * drawing (screen.c, render.c), reading the database (dbpoll.c).
  */
 #ifndef MASQ_TUI_LOOP_H
 #define MASQ_TUI_LOOP_H

@@ -55,7 +55,7 @@ top_hdr_lines(const struct top_model *m, int width, char lines[][TOP_LINE])
 {
 	const struct top_hdr *h = &m->hdr;
 	const struct top_col *cols;
-	char bar[64], busy[160], rows[48];
+	char bar[64], busy[160], rows[48], age[48];
 	size_t n;
 
 	top_bar(bar, 10, h->count, h->max);
@@ -64,29 +64,38 @@ top_hdr_lines(const struct top_model *m, int width, char lines[][TOP_LINE])
 		 " udp %" PRIu64 " icmp %" PRIu64 " other %" PRIu64,
 		 h->count, h->max, bar, pct(h->count, h->max), h->tcp, h->udp,
 		 h->icmp, h->other);
-	if (h->busy_gw[0])
+	/* `show ports`' first line, in its words and rounding */
+	if (h->busy_gw[0] && h->busy_size)
 		snprintf(busy, sizeof(busy),
 			 "busiest %s/%s %" PRIu64 "/%" PRIu64 " (%.1f%%)",
-			 h->busy_gw, h->busy_proto, h->busy_used, h->port_range,
-			 pct(h->busy_used, h->port_range));
+			 h->busy_gw, h->busy_proto, h->busy_used, h->busy_size,
+			 pct(h->busy_used, h->busy_size));
+	else if (h->busy_gw[0])
+		snprintf(busy, sizeof(busy), "busiest %s/%s %" PRIu64 "/-",
+			 h->busy_gw, h->busy_proto, h->busy_used);
 	else
 		snprintf(busy, sizeof(busy), "busiest -");
+	/* unreplied: a share of the entries listed, as `show stats` says */
 	snprintf(lines[1], TOP_LINE,
 		 "new/s %.1f destroyed/s %.1f unreplied %.1f%% %s",
-		 h->new_rate, h->destroy_rate, pct(h->unreplied, h->count),
+		 h->new_rate, h->destroy_rate, pct(h->unreplied, h->entries),
 		 busy);
 	cols = top_view_cols(m->view, &n);
 	rows[0] = '\0';
 	if (m->view == TOP_V_CONN)	/* other views count groups */
 		snprintf(rows, sizeof(rows), "  rows %" PRIu64, h->shown);
+	age[0] = '\0';
+	if (h->read_slow && h->read_age >= 0)
+		snprintf(age, sizeof(age), "  [table read %.0fs ago]",
+			 h->read_age);
 	snprintf(lines[2], TOP_LINE,
-		 "view %s%s  sort %s%s  %s  filter %s%s%s",
+		 "view %s%s  sort %s%s  %s  filter %s%s%s%s",
 		 top_view_name(m->view), rows, cols[m->sort[m->view]].key,
 		 m->reverse ? " reversed" : "",
 		 m->nat_only ? "nat-only" : "all",
 		 m->filter_text ? m->filter_text : "none",
 		 h->paused ? "  [paused]" : "",
-		 h->resyncing ? "  [resync]" : "");
+		 h->resyncing ? "  [resync]" : "", age);
 	/* The engine's alerts (no database: no word about them), then
 	 * the event overruns. */
 	lines[3][0] = '\0';
@@ -263,23 +272,33 @@ json_header(FILE *fp, const struct top_model *m)
 	const struct top_col *cols = top_view_cols(m->view, &n);
 
 	fprintf(fp, "{\"count\":%" PRIu64 ",\"max\":%" PRIu64
-		",\"kernel_count\":%" PRIu64 ",\"shown\":%" PRIu64
+		",\"kernel_count\":%" PRIu64 ",\"entries\":%" PRIu64
+		",\"shown\":%" PRIu64
 		",\"proto\":{\"tcp\":%" PRIu64 ",\"udp\":%" PRIu64
 		",\"icmp\":%" PRIu64 ",\"other\":%" PRIu64 "}"
 		",\"new_per_s\":%.1f,\"destroyed_per_s\":%.1f"
 		",\"unreplied\":%" PRIu64 ",\"busiest\":",
-		h->count, h->max, h->kcount, h->shown, h->tcp, h->udp, h->icmp,
-		h->other, h->new_rate, h->destroy_rate, h->unreplied);
+		h->count, h->max, h->kcount, h->entries, h->shown, h->tcp,
+		h->udp, h->icmp, h->other, h->new_rate, h->destroy_rate,
+		h->unreplied);
 	if (h->busy_gw[0]) {
 		fputs("{\"gw\":", fp);
 		out_json_string(fp, h->busy_gw);
 		fputs(",\"proto\":", fp);
 		out_json_string(fp, h->busy_proto);
-		fprintf(fp, ",\"used\":%" PRIu64 ",\"available\":%" PRIu64 "}",
-			h->busy_used, h->port_range);
+		fprintf(fp, ",\"used\":%" PRIu64 ",\"available\":",
+			h->busy_used);
+		if (h->busy_size)
+			fprintf(fp, "%" PRIu64 "}", h->busy_size);
+		else
+			fputs("null}", fp);
 	} else {
 		fputs("null", fp);
 	}
+	if (h->read_age >= 0)
+		fprintf(fp, ",\"read_age\":%.1f", h->read_age);
+	else
+		fputs(",\"read_age\":null", fp);
 	fprintf(fp, ",\"overruns\":%" PRIu64 ",\"alerts\":", h->overruns);
 	if (h->alerts.active < 0) {
 		fputs("null", fp);

@@ -212,13 +212,28 @@ pane(const char *title, const char *text)
 	key_wait();
 }
 
+/* What the counters line says besides the numbers: why there are none. */
+static const char *
+counters_note(const struct ct_entry *ce, const struct top_app *app)
+{
+	if (ce->has_counters)
+		return "";
+	/* the kernel sends counters with dumps and DESTROY events only */
+	if (app->m.acct == 1)
+		return "(none yet: not read since it began, or made while "
+		       "accounting was off) ";
+	if (app->m.acct == 0)
+		return "(accounting off: sysctl net.netfilter.nf_conntrack_acct=1) ";
+	return "(none) ";
+}
+
 static void
 ui_details(void *ui, const struct ct_entry *ce)
 {
 	char text[2048], a[4][CT_ENDPOINTSTRLEN], ref[CT_RULE_REFSIZ];
 	const char *pn = ctent_proto_name(ce->proto);
+	const struct top_app *app = ((struct top_screen *)ui)->app;
 
-	(void)ui;
 	ct_rule_ref(ce->rule_id, ref);	/* "3", "fwd2" or "-" */
 	ctent_endpoint_format(ce->family, &ce->orig.src, ce->orig.sport, a[0]);
 	ctent_endpoint_format(ce->family, &ce->orig.dst, ce->orig.dport, a[1]);
@@ -246,8 +261,7 @@ ui_details(void *ui, const struct ct_entry *ce)
 		 ce->status & CT_ST_SEEN_REPLY ? " seen_reply" : " unreplied",
 		 ce->status & CT_ST_ASSURED ? " assured" : "",
 		 ce->status & CT_ST_DYING ? " dying" : "", ce->id,
-		 ref,
-		 ce->has_counters ? "" : "(accounting off) ",
+		 ref, counters_note(ce, app),
 		 (unsigned long long)(ce->c_orig.bytes + ce->c_reply.bytes),
 		 (unsigned long long)(ce->c_orig.packets +
 				      ce->c_reply.packets));

@@ -270,9 +270,16 @@ top_table_reserve(struct top_table *t, size_t n)
 		hash_resize(t, ns);
 }
 
+/*
+ * Store @ce in @e, stamped @now.  @fresh: @e was zeroed for it.  An
+ * entry already held keeps what @ce does not say: ctnetlink's NEW and
+ * UPDATE events carry no counters (only dumps and DESTROY do) and carry
+ * the TCP state only when it changed, and the rule was worked out once
+ * by the caller (top_table_put()'s contract).
+ */
 static void
 ent_fill(struct top_table *t, struct top_ent *e, uint32_t key,
-	 const struct ct_entry *ce, uint32_t now)
+	 const struct ct_entry *ce, uint32_t now, bool fresh)
 {
 	bool v6 = ce->family == AF_INET6;
 	struct top_v6 *x;
@@ -305,11 +312,14 @@ ent_fill(struct top_table *t, struct top_ent *e, uint32_t key,
 	e->mark = ce->mark;
 	e->timeout = ce->timeout;
 	e->t_upd = now;
-	e->rule = (uint32_t)ce->rule_id;
+	if (fresh)
+		e->rule = (uint32_t)ce->rule_id;
 	e->zone = ce->zone;
 	e->family = ce->family;
 	e->proto = ce->proto;
-	e->tcp_state = ce->tcp_state;
+	/* TCP is never confirmed in CT_TCP_NONE: 0 means "not sent" */
+	if (fresh || ce->tcp_state != CT_TCP_NONE || ce->proto != 6)
+		e->tcp_state = ce->tcp_state;
 	e->icmp_type = ce->orig.icmp_type;
 	e->icmp_code = ce->orig.icmp_code;
 	e->flags |= TOP_F_SEEN;
@@ -319,10 +329,10 @@ ent_fill(struct top_table *t, struct top_ent *e, uint32_t key,
 		ac = pool_at(&t->acct, e->acct - 1);
 		ac->c[0] = ce->c_orig;
 		ac->c[1] = ce->c_reply;
-	} else if (e->acct) {
-		pool_put(&t->acct, e->acct - 1);
-		e->acct = 0;
 	}
+	/* No counters in @ce: an event, or accounting off.  The kernel
+	 * gives an entry its counters when it creates it or never, so the
+	 * ones held stay (as of the last read). */
 }
 
 struct top_ent *
@@ -335,7 +345,7 @@ top_table_put(struct top_table *t, const struct ct_entry *ce, uint32_t now,
 
 	if (t->slots[s].idx) {
 		e = &t->ents[t->slots[s].idx - 1];
-		ent_fill(t, e, key, ce, now);
+		ent_fill(t, e, key, ce, now, false);
 		if (added)
 			*added = false;
 		return e;
@@ -352,7 +362,7 @@ top_table_put(struct top_table *t, const struct ct_entry *ce, uint32_t now,
 	memset(e, 0, sizeof(*e));
 	t->slots[s].key = key;
 	t->slots[s].idx = (uint32_t)(++t->n);
-	ent_fill(t, e, key, ce, now);
+	ent_fill(t, e, key, ce, now, true);
 	if (added)
 		*added = true;
 	return e;
@@ -369,7 +379,7 @@ top_table_append(struct top_table *t, const struct ct_entry *ce, uint32_t now)
 	}
 	e = &t->ents[t->n++];
 	memset(e, 0, sizeof(*e));
-	ent_fill(t, e, ent_key(ce), ce, now);
+	ent_fill(t, e, ent_key(ce), ce, now, true);
 	t->unindexed = true;
 }
 

@@ -6,8 +6,9 @@
  * found through an open-addressing hash keyed by the kernel's conntrack id
  * (confirmed against the original tuple, since ids are 32-bit hashes), the
  * mark-and-sweep used when the engine resynchronises after an overrun,
- * and the live countdown of each entry's timeout.  Fed by one dump at start
- * and then by events; it never asks the kernel anything itself.
+ * and the live countdown of each entry's timeout.  Fed by dumps (at start
+ * and then periodically, see loop.c) and by events; it never asks the
+ * kernel anything itself.
  * Does not own: talking to the kernel (nat/ct.h), sorting or aggregating
  * for display (view.h), drawing.
  *
@@ -66,10 +67,13 @@ size_t top_table_count(const struct top_table *t);
 struct top_ent *top_table_at(const struct top_table *t, size_t i);
 
 /*
- * Insert @ce, or replace the entry with the same id and original tuple,
- * stamped with clock @now (seconds, any monotonic origin).  The entry is
- * marked seen for a running resync.  Returns the stored entry (borrowed)
- * and sets *@added when it was new.  Cannot fail.
+ * Insert @ce, or update the entry with the same id and original tuple,
+ * stamped with clock @now (seconds, any monotonic origin).  An update
+ * keeps the entry's rule, its counters when @ce has none (events carry
+ * none) and its TCP state when @ce's is CT_TCP_NONE (an event that did
+ * not change it); a new entry takes @ce's rule_id.  The entry is marked
+ * seen for a running resync.  Returns the stored entry (borrowed) and
+ * sets *@added when it was new.  Cannot fail.
  */
 struct top_ent *top_table_put(struct top_table *t, const struct ct_entry *ce,
 			      uint32_t now, bool *added);

@@ -53,7 +53,8 @@ static const struct {
 	/* columns: top_conn_cols(); sorted by expires */
 	[TOP_V_CONN] = { "connections", NULL, 0, 5 },
 	[TOP_V_HOSTS] = { "hosts", host_cols, N(host_cols), 1 },
-	[TOP_V_PORTS] = { "ports", port_cols, N(port_cols), 2 },
+	/* by USE%: the busiest budget first, as `show ports` lists them */
+	[TOP_V_PORTS] = { "ports", port_cols, N(port_cols), 4 },
 	[TOP_V_RULES] = { "rules", rule_cols, N(rule_cols), 0 },
 	[TOP_V_TIMEOUTS] = { "timeouts", tmo_cols, N(tmo_cols), 0 },
 };
@@ -95,19 +96,28 @@ top_model_init(struct top_model *m, struct top_table *table)
 	memset(m, 0, sizeof(*m));
 	m->table = table;
 	m->nat_only = true;
-	m->port_range = 64512;
+	m->acct = -1;
+	ct_budget_init(&m->budget, TOP_BUDGET_FLAGS, NULL);
 	for (v = 0; v < TOP_V_COUNT; v++)
 		m->sort[v] = views[v].sort;
 	m->hdr.alerts.active = -1;
+	m->hdr.read_age = -1;
 }
 
-void
-top_model_done(struct top_model *m)
+static void
+filter_clear(struct top_model *m)
 {
 	filter_free(m->filter);
 	free(m->filter_text);
 	m->filter = NULL;
 	m->filter_text = NULL;
+}
+
+void
+top_model_done(struct top_model *m)
+{
+	filter_clear(m);
+	ct_budget_done(&m->budget);
 }
 
 int
@@ -127,7 +137,7 @@ top_model_set_filter(struct top_model *m, const char *text,
 			canon = NULL;
 		}
 	}
-	top_model_done(m);
+	filter_clear(m);
 	m->filter = f;
 	m->filter_text = canon;
 	return 0;
@@ -153,7 +163,7 @@ top_hdr_compute(struct top_model *m)
 	size_t i, n = top_table_count(m->table);
 	struct top_ent *e;
 
-	h->count = n;
+	h->count = h->entries = n;
 	h->shown = h->tcp = h->udp = h->icmp = h->other = h->unreplied = 0;
 	for (i = 0; i < n; i++) {
 		e = top_table_at(m->table, i);
@@ -180,7 +190,6 @@ top_hdr_compute(struct top_model *m)
 		if (!(e->status & CT_ST_SEEN_REPLY))
 			h->unreplied++;
 	}
-	h->port_range = m->port_range;
 	top_hdr_ports(m);
 }
 

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "core/filter.h"
+#include "nat/ct_budget.h"
 #include "tui/alerts.h"
 #include "tui/table.h"
 
@@ -64,14 +65,24 @@ struct top_hdr {
 	uint64_t count, max;		/* entries (the kernel's count when
 					 * known, else this table) / max */
 	uint64_t kcount;		/* the kernel's own count, last read */
+	uint64_t entries;		/* entries in the table (every one,
+					 * as `show stats` lists them) */
 	uint64_t shown;			/* entries passing filter + NAT-only */
 	uint64_t tcp, udp, icmp, other;
-	uint64_t unreplied;
+	uint64_t unreplied;		/* of entries: no reply seen */
 	double new_rate, destroy_rate;	/* per second over the last tick */
-	char busy_gw[TOP_CELL];		/* busiest gw address, "" if none */
-	const char *busy_proto;
-	uint64_t busy_used, port_range;	/* entries on it / ports available */
+	/* The busiest port budget, `show ports`' first line (nat/ct_budget.h
+	 * over every entry): its address, protocol, entries, size (0: the
+	 * protocol has no ports to run out of). */
+	char busy_gw[TOP_CELL];		/* "" if no budget */
+	char busy_proto[8];
+	uint64_t busy_used, busy_size;
 	uint64_t overruns;
+	/* Seconds since the table was last read whole (< 0: unknown);
+	 * the screen says it when @read_slow: reads are further apart than
+	 * refreshes, so what no event told is older than one refresh. */
+	double read_age;
+	bool read_slow;
 	bool resyncing, paused;
 	struct top_alerts alerts;	/* the engine's; active -1: none known */
 };
@@ -85,14 +96,25 @@ struct top_model {
 	int sort[TOP_V_COUNT];		/* sort column per view */
 	bool reverse;
 	uint32_t now;			/* table clock, seconds */
-	uint32_t port_range;		/* ports per gw address (64512) */
+	/* The rules the entries' rule ids come from (borrowed; NULL: none):
+	 * a rule's `ports LO-HI` sizes its port budget. */
+	const struct ct_rules *rules;
+	int acct;			/* nf_conntrack_acct: 1, 0, -1 unknown */
+	/* The port budgets of every entry (TOP_BUDGET_FLAGS), counted by
+	 * top_hdr_compute(); the ports view lists them. */
+	struct ct_budget budget;
 	struct top_hdr hdr;
 };
 
+/* How masqtop counts port budgets: as `show ports`, from the rule ids
+ * the table holds, without the inside hosts (no view shows them). */
+#define TOP_BUDGET_FLAGS (CT_BUDGET_SHOW_PORTS | CT_BUDGET_RULE_IDS | \
+			  CT_BUDGET_NO_SHARES)
+
 /* Zero the model around @table (borrowed) with the defaults: connections
- * view sorted by expires, NAT-only, port range 64512.  Cannot fail. */
+ * view sorted by expires, NAT-only, no rules.  Cannot fail. */
 void top_model_init(struct top_model *m, struct top_table *table);
-/* Free the filter; the table stays the caller's. */
+/* Free the filter and the budgets; the table stays the caller's. */
 void top_model_done(struct top_model *m);
 
 /*
@@ -106,9 +128,10 @@ int top_model_set_filter(struct top_model *m, const char *text,
 /* Does @e pass the filter and the NAT-only switch now?  Cannot fail. */
 bool top_model_match(const struct top_model *m, const struct top_ent *e);
 
-/* Recompute the header from the table (one pass), and each entry's
- * TOP_F_MATCH flag, which the connections view relies on.  hdr.kcount, max, the
- * rates, overruns and flags are the caller's to set. */
+/* Recompute the header from the table (one pass), each entry's
+ * TOP_F_MATCH flag, which the connections view relies on, and the port
+ * budgets (a second pass over the translated entries).  hdr.kcount, max,
+ * the rates, overruns, read_age and flags are the caller's to set. */
 void top_hdr_compute(struct top_model *m);
 
 /* Name of view @v ("connections", "hosts", "ports", "rules", "timeouts")
@@ -144,7 +167,8 @@ const char *top_ent_state(const struct top_ent *e);
 /* Which address/port slot of @e (TOP_RDST for SNAT, TOP_ODST for DNAT)
  * is the gateway side, as ctent_gateway(); -1 without NAT. */
 int top_ent_gw(const struct top_ent *e);
-/* Internal: the busiest gw address x protocol into m->hdr (view_agg.c). */
+/* Internal: count m->budget over every entry and put the busiest into
+ * m->hdr (view_agg.c). */
 void top_hdr_ports(struct top_model *m);
 /* Internal: make room for @nrows rows of @ncols in @g. */
 void top_grid_reserve(struct top_grid *g, size_t nrows, size_t ncols);

@@ -9,7 +9,10 @@
  * Each build groups the entries that pass the filter in a small hash map
  * (one pass), sorts the groups on the view's sort column and formats the
  * window asked for.  Groups are few (hosts, addresses), so this is cheap
- * next to the connections view.
+ * next to the connections view.  Port budgets are not grouped here: they
+ * are nat/ct_budget.c's, the very scan `show ports`, `diag ports` and the
+ * engine use, fed from the table (one entry at a time, with the rule ids
+ * the table holds), so every tool sizes and counts them alike.
  */
 #include "config.h"
 
@@ -110,20 +113,12 @@ ent_key(const struct top_model *m, enum top_view_id v,
 	const struct top_ent *e, struct agg_key *k)
 {
 	union ct_addr tmp;
-	int gw;
 
 	memset(k, 0, sizeof(*k));
 	k->family = e->family;
 	switch (v) {
 	case TOP_V_HOSTS:
 		k->addr = *top_ent_addr(m->table, e, TOP_OSRC, &tmp);
-		return true;
-	case TOP_V_PORTS:
-		gw = top_ent_gw(e);
-		if (gw < 0)
-			return false;
-		k->addr = *top_ent_addr(m->table, e, gw, &tmp);
-		k->proto = e->proto;
 		return true;
 	case TOP_V_RULES:
 		k->family = 0;
@@ -207,8 +202,6 @@ agg_num(const struct top_model *m, enum top_view_id v, const struct agg *a,
 	case TOP_V_HOSTS:
 		return col == 1 ? a->conns : col == 2 ? a->tcp :
 		       col == 3 ? a->udp : a->bytes;
-	case TOP_V_PORTS:
-		return a->conns;
 	case TOP_V_RULES:
 		return col == 0 ? a->k.rule : a->conns;
 	case TOP_V_TIMEOUTS:
@@ -232,14 +225,13 @@ cmp_agg(const void *x, const void *y, void *data)
 	const struct agg_sort *s = data;
 	const struct agg *a = x, *b = y;
 	bool by_key = (s->v == TOP_V_HOSTS && s->col == 0) ||
-		      (s->v == TOP_V_PORTS && s->col <= 1) ||
 		      (s->v == TOP_V_TIMEOUTS && s->col <= 1);
 	uint64_t na, nb;
 	int r;
 
 	if (by_key) {
 		r = memcmp(&a->k, &b->k, sizeof(a->k));
-		if (s->v == TOP_V_TIMEOUTS || (s->v == TOP_V_PORTS && s->col))
+		if (s->v == TOP_V_TIMEOUTS)
 			r = a->k.proto != b->k.proto ?
 				    (a->k.proto < b->k.proto ? -1 : 1) : r;
 	} else {
@@ -256,8 +248,8 @@ cmp_agg(const void *x, const void *y, void *data)
 }
 
 static void
-agg_cells(const struct top_model *m, enum top_view_id v, const struct agg *a,
-	  uint64_t total, char (*c)[TOP_CELL])
+agg_cells(enum top_view_id v, const struct agg *a, uint64_t total,
+	  char (*c)[TOP_CELL])
 {
 	char tmp[8];
 
@@ -268,14 +260,6 @@ agg_cells(const struct top_model *m, enum top_view_id v, const struct agg *a,
 		snprintf(c[2], TOP_CELL, "%" PRIu64, a->tcp);
 		snprintf(c[3], TOP_CELL, "%" PRIu64, a->udp);
 		snprintf(c[4], TOP_CELL, "%" PRIu64, a->bytes);
-		break;
-	case TOP_V_PORTS:
-		ctent_addr_format(a->k.family, &a->k.addr, c[0]);
-		snprintf(c[1], TOP_CELL, "%s", proto_text(a->k.proto, tmp));
-		snprintf(c[2], TOP_CELL, "%" PRIu64, a->conns);
-		snprintf(c[3], TOP_CELL, "%" PRIu32, m->port_range);
-		snprintf(c[4], TOP_CELL, "%" PRIu64,
-			 m->port_range ? a->conns * 100 / m->port_range : 0);
 		break;
 	case TOP_V_RULES:
 		if (a->k.rule & CT_RULE_FWD) {	/* a port forward: "fwdN" */
@@ -305,6 +289,138 @@ agg_cells(const struct top_model *m, enum top_view_id v, const struct agg *a,
 	}
 }
 
+/* ---- port budgets (nat/ct_budget.c) ------------------------------------ */
+
+/* Count @b over the entries (@matching: only those that pass the filter
+ * and the NAT-only switch).  Only SNAT'ed entries can count. */
+static void
+budget_fill(const struct top_model *m, struct ct_budget *b, bool matching)
+{
+	size_t i, n = top_table_count(m->table);
+	const struct top_ent *e;
+	struct ct_entry ce;
+
+	for (i = 0; i < n; i++) {
+		e = top_table_at(m->table, i);
+		if (!(e->status & CT_ST_SRC_NAT) ||
+		    (matching && !(e->flags & TOP_F_MATCH)))
+			continue;
+		top_ent_to_ct(m->table, e, m->now, &ce);
+		ct_budget_add(b, &ce);
+	}
+}
+
+static const char *
+budget_proto(const struct ct_budget_slot *g, char *buf)
+{
+	return proto_text(g->key.proto, buf);
+}
+
+/* USE% as `show ports` prints it (one decimal, rounded); "-" unsized. */
+static void
+budget_pct(const struct ct_budget_slot *g, char *buf, size_t len)
+{
+	if (g->size)
+		snprintf(buf, len, "%.1f", 100.0 * (double)g->n / g->size);
+	else
+		snprintf(buf, len, "-");
+}
+
+struct port_sort {
+	int col;
+	bool reverse;
+};
+
+/* A budget and its place in ct_budget_list()'s order. */
+struct port_row {
+	const struct ct_budget_slot *s;
+	size_t i;
+};
+
+/* ct_budget_list()'s order is USE%'s (and every tie's); other columns
+ * sort first on themselves. */
+static int
+cmp_port(const void *x, const void *y, void *data)
+{
+	const struct port_sort *ps = data;
+	const struct port_row *pa = x, *pb = y;
+	const struct ct_budget_slot *a = pa->s, *b = pb->s;
+	int r = 0;
+
+	switch (ps->col) {
+	case 0:		/* address, then protocol */
+		r = (a->key.family > b->key.family) -
+		    (a->key.family < b->key.family);
+		if (!r)
+			r = memcmp(a->key.gw.b, b->key.gw.b, sizeof(a->key.gw));
+		/* fall through */
+	case 1:
+		if (!r)
+			r = (a->key.proto > b->key.proto) -
+			    (a->key.proto < b->key.proto);
+		break;
+	case 2:		/* counts read best biggest first */
+		r = (a->n < b->n) - (a->n > b->n);
+		break;
+	case 3:
+		r = (a->size < b->size) - (a->size > b->size);
+		break;
+	}
+	if (!r)
+		r = (pa->i > pb->i) - (pa->i < pb->i);
+	return ps->reverse ? -r : r;
+}
+
+/* The ports view: one row per budget of the entries shown. */
+static void
+ports_build(struct top_model *m, size_t first, size_t nrows,
+	    struct top_grid *g)
+{
+	struct port_sort ps = { m->sort[TOP_V_PORTS], m->reverse };
+	const struct ct_budget_slot **v, *b;
+	struct port_row *rows;
+	struct ct_budget own;
+	const struct ct_budget *bu = &m->budget;
+	char (*c)[TOP_CELL];
+	char tmp[8];
+	size_t i;
+
+	/* Without a filter the view shows what the header counted (the
+	 * NAT-only switch drops no SNAT'ed entry). */
+	ct_budget_init(&own, TOP_BUDGET_FLAGS, m->rules);
+	if (m->filter) {
+		budget_fill(m, &own, true);
+		bu = &own;
+	}
+	v = ct_budget_list(bu);
+	g->total = bu->budgets.n;
+	rows = xcalloc(g->total + 1, sizeof(*rows));
+	for (i = 0; i < g->total; i++)
+		rows[i] = (struct port_row){ v[i], i };
+	qsort_r(rows, g->total, sizeof(*rows), cmp_port, &ps);
+	if (first < g->total) {
+		g->nrows = g->total - first < nrows ? g->total - first : nrows;
+		top_grid_reserve(g, g->nrows, g->ncols);
+		for (i = 0; i < g->nrows; i++) {
+			b = rows[first + i].s;
+			c = &g->cell[i * g->ncols];
+			g->ref[i] = UINT32_MAX;
+			g->rid[i] = 0;
+			ctent_addr_format(b->key.family, &b->key.gw, c[0]);
+			snprintf(c[1], TOP_CELL, "%s", budget_proto(b, tmp));
+			snprintf(c[2], TOP_CELL, "%" PRIu64, b->n);
+			if (b->size)
+				snprintf(c[3], TOP_CELL, "%" PRIu32, b->size);
+			else
+				strcpy(c[3], "-");
+			budget_pct(b, c[4], TOP_CELL);
+		}
+	}
+	free(rows);
+	free(v);
+	ct_budget_done(&own);
+}
+
 void
 top_view_agg_build(struct top_model *m, size_t first, size_t nrows,
 		   struct top_grid *g)
@@ -313,6 +429,10 @@ top_view_agg_build(struct top_model *m, size_t first, size_t nrows,
 	struct agg_sort s = { m, m->view, m->sort[m->view], m->reverse };
 	size_t i;
 
+	if (m->view == TOP_V_PORTS) {
+		ports_build(m, first, nrows, g);
+		return;
+	}
 	map_fill(m, m->view, false, &map);
 	qsort_r(map.v, map.n, sizeof(*map.v), cmp_agg, &s);
 	g->total = map.n;
@@ -322,7 +442,7 @@ top_view_agg_build(struct top_model *m, size_t first, size_t nrows,
 		for (i = 0; i < g->nrows; i++) {
 			g->ref[i] = UINT32_MAX;
 			g->rid[i] = 0;
-			agg_cells(m, m->view, &map.v[first + i], m->hdr.shown,
+			agg_cells(m->view, &map.v[first + i], m->hdr.shown,
 				  &g->cell[i * g->ncols]);
 		}
 	}
@@ -332,26 +452,24 @@ top_view_agg_build(struct top_model *m, size_t first, size_t nrows,
 void
 top_hdr_ports(struct top_model *m)
 {
-	struct agg_map map = { 0 };
-	const struct agg *best = NULL;
+	struct top_hdr *h = &m->hdr;
+	const struct ct_budget_slot **v, *best;
 	char tmp[8];
-	size_t i;
 
-	map_fill(m, TOP_V_PORTS, true, &map);
-	for (i = 0; i < map.n; i++)
-		if (!best || map.v[i].conns > best->conns)
-			best = &map.v[i];
-	m->hdr.busy_gw[0] = '\0';
-	m->hdr.busy_proto = "";
-	m->hdr.busy_used = 0;
+	ct_budget_done(&m->budget);
+	ct_budget_init(&m->budget, TOP_BUDGET_FLAGS, m->rules);
+	budget_fill(m, &m->budget, false);
+	v = ct_budget_list(&m->budget);
+	best = v[0];		/* NULL when there is none */
+	h->busy_gw[0] = '\0';
+	h->busy_proto[0] = '\0';
+	h->busy_used = h->busy_size = 0;
 	if (best) {
-		ctent_addr_format(best->k.family, &best->k.addr,
-				  m->hdr.busy_gw);
-		m->hdr.busy_proto = ctent_proto_name(best->k.proto);
-		if (!m->hdr.busy_proto)
-			m->hdr.busy_proto = proto_text(best->k.proto, tmp) ==
-					    tmp ? "?" : "";
-		m->hdr.busy_used = best->conns;
+		ctent_addr_format(best->key.family, &best->key.gw, h->busy_gw);
+		snprintf(h->busy_proto, sizeof(h->busy_proto), "%s",
+			 budget_proto(best, tmp));
+		h->busy_used = best->n;
+		h->busy_size = best->size;
 	}
-	map_done(&map);
+	free(v);
 }

@@ -961,6 +961,18 @@ static const struct bcase {
 	    "10.1.0.2" },
 	  { "2001:db8:1::2", IPPROTO_UDP, "2001:db8::53", 0, 1, 64512,
 	    "fd00::1" } } },
+	/* masqtop: show ports' numbers from the rule ids it keeps, no
+	 * inside hosts */
+	{ "masqtop", CT_BUDGET_SHOW_PORTS | CT_BUDGET_RULE_IDS |
+	  CT_BUDGET_NO_SHARES, true, 9, 5, 0, NULL, 0, "198.51.100.3",
+	  IPPROTO_TCP, {
+	  { "198.51.100.3", IPPROTO_TCP, NULL, 0, 4, 64512, NULL },
+	  { "198.51.100.2", IPPROTO_ICMP, NULL, 0, 2, 65536, NULL },
+	  { "198.51.100.2", 47, NULL, 0, 1, 0, NULL } } },
+	{ "rule ids by dst", CT_BUDGET_SHOW_PORTS | CT_BUDGET_RULE_IDS |
+	  CT_BUDGET_NO_SHARES | CT_BUDGET_BY_REMOTE, true, 9, 6, 0, NULL, 0,
+	  "198.51.100.3", IPPROTO_TCP, {
+	  { "198.51.100.3", IPPROTO_TCP, "203.0.113.2", 0, 1, 10, NULL } } },
 };
 
 static int
@@ -1038,6 +1050,8 @@ START_TEST(test_budget)
 	ct_budget_init(&b, c->flags, cr);
 	for (i = 0; i < sizeof(bents) / sizeof(bents[0]); i++) {
 		bent_make(&bents[i], &ce);
+		if (c->flags & CT_BUDGET_RULE_IDS)	/* as masqtop keeps them */
+			ce.rule_id = ct_rules_match(cr, &ce);
 		ck_assert_int_eq(ct_budget_add(&b, &ce),
 				 ct_budget_key_of(&b, &ce, &k));
 	}
@@ -1075,9 +1089,13 @@ START_TEST(test_budget)
 		ck_assert_msg(g != NULL, "%s: no budget %s/%u %s:%u", c->name,
 			      w->gw, w->proto, w->remote ? w->remote : "-",
 			      w->port);
-		host_text(g->top[0], buf);
+		if (w->top0)
+			host_text(g->top[0], buf);
+		else		/* CT_BUDGET_NO_SHARES: nothing ranked */
+			snprintf(buf, sizeof(buf), "%s",
+				 g->top[0] ? "a host" : "none");
 		ck_assert_msg(g->n == w->n && g->size == w->size &&
-			      !strcmp(buf, w->top0),
+			      !strcmp(buf, w->top0 ? w->top0 : "none"),
 			      "%s: budget %s/%u %s:%u: %" PRIu64 " of %u, top "
 			      "%s", c->name, w->gw, w->proto,
 			      w->remote ? w->remote : "-", w->port, g->n,

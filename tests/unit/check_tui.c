@@ -5,8 +5,10 @@
  * heap window vs full sort, aggregates), the keymap and its commands
  * (every key's command runs, help lists every key), and the text/JSON
  * rendering (widths respected, no escape codes), the start-up dump's
- * append-then-index path, and the engine's alerts in the header (read
- * from a real database made with the store API).
+ * append-then-index path, the engine's alerts in the header (read
+ * from a real database made with the store API), what an event's update
+ * keeps, and the header's and ports view's numbers against `show stats`'
+ * and `show ports`' rules (unreplied share, budgets sized by a rule).
  */
 #include "config.h"
 
@@ -19,6 +21,8 @@
 #include <unistd.h>
 
 #include "core/store.h"
+#include "core/xalloc.h"
+#include "nat/ct_rule.h"
 #include "tui/alerts.h"
 #include "tui/app.h"
 #include "tui/render.h"
@@ -267,6 +271,142 @@ START_TEST(test_filter_and_views)
 	ck_assert_str_eq(g.cell[0], "-");
 	top_grid_done(&g);
 	top_model_done(&m);
+	top_table_free(t);
+}
+END_TEST
+
+/* An event updates an entry: what it does not carry stays.  ctnetlink's
+ * NEW/UPDATE events have no counters and a TCP state only when it changed;
+ * the rule was named when the entry came. */
+START_TEST(test_table_event_update)
+{
+	struct top_table *t = top_table_new();
+	struct ct_entry ce, ev, back;
+	struct top_ent *e;
+	uint64_t bytes, pkts;
+	bool added;
+
+	mk_ent(&ce, 1);			/* tcp, ESTABLISHED */
+	ce.has_counters = true;
+	ce.c_orig.bytes = 600;
+	ce.c_orig.packets = 6;
+	ce.rule_id = 5;
+	e = top_table_put(t, &ce, 1000, &added);
+	ck_assert(added);
+	ck_assert_uint_eq(e->rule, 5);
+	ev = ce;			/* an UPDATE: status and timeout */
+	ev.has_counters = false;
+	memset(&ev.c_orig, 0, sizeof(ev.c_orig));
+	ev.tcp_state = CT_TCP_NONE;
+	ev.rule_id = 0;
+	ev.timeout = 42;
+	ev.status |= CT_ST_ASSURED;
+	e = top_table_put(t, &ev, 1010, &added);
+	ck_assert(!added);
+	ck_assert_uint_eq(top_ent_expires(e, 1010), 42);
+	ck_assert(e->status & CT_ST_ASSURED);
+	ck_assert_uint_eq(e->tcp_state, CT_TCP_ESTABLISHED);
+	ck_assert_uint_eq(e->rule, 5);
+	ck_assert(top_ent_counters(t, e, &bytes, &pkts));
+	ck_assert_uint_eq(bytes, 600);
+	ev.tcp_state = CT_TCP_TIME_WAIT;	/* a state change is taken */
+	ev.has_counters = true;			/* and a read's counters */
+	ev.c_orig.bytes = 900;
+	e = top_table_put(t, &ev, 1011, NULL);
+	ck_assert_uint_eq(e->tcp_state, CT_TCP_TIME_WAIT);
+	top_ent_to_ct(t, e, 1011, &back);
+	ck_assert_uint_eq(back.c_orig.bytes, 900);
+	top_table_free(t);
+}
+END_TEST
+
+/* "unreplied" is a share of the entries held: never above 100% even when
+ * the kernel's count (which the header shows) is lower. */
+START_TEST(test_hdr_unreplied)
+{
+	struct top_table *t = filled(300);
+	char lines[TOP_HDR_LINES][TOP_LINE];
+	struct top_model m;
+
+	model(&m, t);
+	m.hdr.count = m.hdr.kcount = 10;	/* the kernel's, lower */
+	top_hdr_lines(&m, 200, lines);
+	ck_assert_uint_eq(m.hdr.entries, 300);
+	ck_assert_uint_eq(m.hdr.unreplied, 75);
+	ck_assert_msg(strstr(lines[1], " unreplied 25.0% ") != NULL, "%s",
+		      lines[1]);
+	top_model_done(&m);
+	top_table_free(t);
+}
+END_TEST
+
+/* Port budgets are nat/ct_budget.c's: a rule's `ports LO-HI` sizes them,
+ * as `show ports` does; header and ports view agree. */
+START_TEST(test_ports_budget)
+{
+	struct top_table *t = top_table_new();
+	struct nat_net n = { .family = AF_INET, .plen = 8 };
+	struct top_grid g = { 0 };
+	struct nat_ruleset rs;
+	struct masq_err e;
+	struct ct_rules *cr;
+	struct nat_rule r;
+	struct top_model m;
+	struct ct_entry ce;
+	uint32_t i;
+
+	nat_ruleset_init(&rs);
+	nat_rule_init(&r);
+	r.id = 7;
+	r.action = NAT_SNAT;
+	inet_pton(AF_INET, "10.0.0.0", n.addr);
+	r.src.inc = xcalloc(1, sizeof(n));
+	r.src.inc[r.src.n_inc++] = n;
+	r.to.family = AF_INET;
+	inet_pton(AF_INET, "203.0.113.1", r.to.lo);
+	inet_pton(AF_INET, "203.0.113.1", r.to.hi);
+	r.has_ports = true;
+	r.ports.lo = 20000;
+	r.ports.hi = 20299;
+	nat_ruleset_add_masq(&rs, &r);
+	cr = ct_rules_new(&rs);
+	for (i = 0; i < 300; i++) {	/* the table names rules as it fills */
+		mk_ent(&ce, i);
+		ce.rule_id = ct_rules_match(cr, &ce);
+		top_table_put(t, &ce, 1000, NULL);
+	}
+	top_model_init(&m, t);
+	m.rules = cr;
+	m.now = 1000;
+	top_hdr_compute(&m);
+	/* 80 tcp entries on .1, all through rule 7's 300 ports */
+	ck_assert_str_eq(m.hdr.busy_gw, "203.0.113.1");
+	ck_assert_str_eq(m.hdr.busy_proto, "tcp");
+	ck_assert_uint_eq(m.hdr.busy_used, 80);
+	ck_assert_uint_eq(m.hdr.busy_size, 300);
+	m.view = TOP_V_PORTS;
+	top_view_build(&m, 0, 100, &g);
+	ck_assert_uint_eq(g.total, 6);
+	ck_assert_str_eq(g.cell[0], "203.0.113.1");
+	ck_assert_str_eq(g.cell[2], "80");
+	ck_assert_str_eq(g.cell[3], "300");
+	ck_assert_str_eq(g.cell[4], "26.7");	/* rounded, as show ports */
+	ck_assert_str_eq(g.cell[5 + 0], "203.0.113.1");	/* udp: 20/300 */
+	ck_assert_str_eq(g.cell[5 + 3], "300");
+	ck_assert_str_eq(g.cell[10 + 3], "64512");	/* no rule: default */
+	/* a filter counts only what it shows */
+	err_init(&e);
+	ck_assert_int_eq(top_model_set_filter(&m, "gw 203.0.113.2", &e), 0);
+	err_done(&e);
+	top_hdr_compute(&m);
+	top_view_build(&m, 0, 100, &g);
+	ck_assert_uint_eq(g.total, 2);
+	ck_assert_str_eq(g.cell[0], "203.0.113.2");
+	ck_assert_str_eq(m.hdr.busy_gw, "203.0.113.1");	/* header: all */
+	top_grid_done(&g);
+	top_model_done(&m);
+	ct_rules_free(cr);
+	nat_ruleset_done(&rs);
 	top_table_free(t);
 }
 END_TEST
@@ -624,6 +764,7 @@ tui_suite(void)
 	tcase_add_loop_test(tc, test_table_put_remove, 0,
 			    sizeof(sizes) / sizeof(sizes[0]));
 	tcase_add_test(tc, test_table_sweep);
+	tcase_add_test(tc, test_table_event_update);
 	tcase_add_test(tc, test_table_v6_countdown);
 	tcase_add_loop_test(tc, test_table_append_index, 0, 2);
 	suite_add_tcase(s, tc);
@@ -631,6 +772,8 @@ tui_suite(void)
 	top_view_cols(TOP_V_CONN, &ncols);
 	tcase_add_loop_test(tc, test_sort_window, 0, 2 * (int)ncols);
 	tcase_add_test(tc, test_filter_and_views);
+	tcase_add_test(tc, test_hdr_unreplied);
+	tcase_add_test(tc, test_ports_budget);
 	tcase_add_test(tc, test_keymap);
 	tcase_add_test(tc, test_keys_masqsh);
 	suite_add_tcase(s, tc);
