@@ -1,4 +1,9 @@
-# src/nat rule model: parse, validate, format.
+# src/nat: the NAT engine, into libmasq.a -- the rule model (parse,
+# validate, format, the stored ruleset), the compiler to nftables objects,
+# its atomic apply, printer and read-back, links and capabilities, and the
+# conntrack engine (dump, events, delete, stats, rule ids, port budgets,
+# the one row of columns, timeouts).  Its netlink-free entry model and the
+# filter language are in src/core.
 src_libmasq_a_SOURCES += \
 	src/nat/rule.c src/nat/rule.h src/nat/rule_int.h \
 	src/nat/rule_addr.c \
@@ -7,4 +12,23 @@ src_libmasq_a_SOURCES += \
 	src/nat/rule_format.c \
 	src/nat/fwd_parse.c \
 	src/nat/helpers.c \
-	src/nat/ruleset_load.c
+	src/nat/ruleset_load.c \
+	src/nat/nft.h src/nat/nft_int.h \
+	src/nat/nft_build.c \
+	src/nat/nft_apply.c \
+	src/nat/nft_print.c \
+	src/nat/nft_read.c \
+	src/nat/nft_change.c \
+	src/nat/nft_ct.c src/nat/nft_ct.h \
+	src/nat/links.c src/nat/links.h \
+	src/nat/caps.c src/nat/caps.h \
+	src/nat/ct.h src/nat/ct_int.h \
+	src/nat/ct_parse.c \
+	src/nat/ct_dump.c \
+	src/nat/ct_delete.c \
+	src/nat/ct_stats.c \
+	src/nat/ct_events.c \
+	src/nat/ct_rule.c src/nat/ct_rule.h \
+	src/nat/ct_budget.c src/nat/ct_budget.h \
+	src/nat/ct_cols.c src/nat/ct_cols.h \
+	src/nat/timeouts.c src/nat/timeouts.h
