@@ -5,6 +5,7 @@ src_libmasq_a_SOURCES += \
 	src/shell/script.c \
 	src/shell/complete.c \
 	src/shell/cmd_help.c \
+	src/shell/cmd_report.c src/shell/report_sec.h src/shell/report_sec.c \
 	src/shell/cmds_int.h src/shell/cmd_rules.c src/shell/warn.c \
 	src/shell/cmd_masq.c src/shell/cmd_masq_add.c src/shell/cmd_masq_show.c \
 	src/shell/cmd_forward.c \
@@ -30,3 +31,20 @@ src_libmasq_a_SOURCES += src/shell/cmd_ports.c src/shell/cmd_timeouts.c
 src_libmasq_a_SOURCES += src/shell/revision.h src/shell/revision.c src/shell/cmd_revisions.c src/shell/cmd_export_nft.c src/shell/cmd_explain.c src/nat/explain.h src/nat/explain.c src/nat/explain_route.c
 # the database a command runs against
 src_libmasq_a_SOURCES += src/shell/cmd_store.c
+
+# The library versions masqsh was built against, for `report`: pkg-config
+# knows them at build time (libnftnl, libmnl and libnetfilter_conntrack
+# have no run-time version call).  Generated in the build tree (VPATH and
+# distcheck safe; report_sec.c finds it through -I$(top_builddir)), never
+# distributed.  BUILT_SOURCES makes `make all/check` create it first; the
+# object rule covers building report_sec.o alone.
+src/shell/report_versions.h: Makefile
+	$(AM_V_GEN)$(MKDIR_P) src/shell && { \
+	  for m in LIBNFTNL:libnftnl LIBMNL:libmnl \
+	      LIBNFCT:libnetfilter_conntrack SQLITE:sqlite3; do \
+	    v=`$(PKG_CONFIG) --modversion $${m#*:} 2>/dev/null || echo unknown`; \
+	    echo "#define REPORT_V_$${m%%:*} \"$$v\""; \
+	  done; } > $@-t && mv $@-t $@
+BUILT_SOURCES += src/shell/report_versions.h
+src/shell/report_sec.$(OBJEXT): src/shell/report_versions.h
+CLEANFILES += src/shell/report_versions.h
