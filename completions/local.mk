@@ -1,4 +1,5 @@
-# shell completions: they ask masqsh itself for candidates.
+# completions: builds nothing; the bash and zsh completions of masqsh and
+# masqtop, installed as written.  They ask masqsh itself for candidates.
 bashcompdir = $(datadir)/bash-completion/completions
 dist_bashcomp_DATA = completions/masqsh completions/masqtop
 zshcompdir = $(datadir)/zsh/vendor-completions

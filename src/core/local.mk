@@ -1,4 +1,6 @@
-# src/core: errors, printer, allocation and heap policy, tokenizer, the store, conntrack entry model and filter language.
+# src/core: into libmasq.a -- errors, the printer, allocation and heap
+# policy, the tokenizer and keyword resolver, the store, the conntrack
+# entry model and the filter language.
 src_libmasq_a_SOURCES += \
 	src/core/err.c src/core/err.h \
 	src/core/out.c src/core/out.h \

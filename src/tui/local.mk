@@ -1,7 +1,7 @@
-# src/tui: masqtop (issue 3).  Everything that needs no curses (the entry
-# table, views, keymap and commands, text/JSON rendering) is in libmasq so
-# tests/unit/check_tui links it; the program adds the curses screen and
-# the event loop.
+# src/tui: masqtop.  Everything that needs no curses (the entry table, the
+# display model and views, keymap and commands, text/JSON rendering) goes
+# into libmasq.a, so tests/unit/check_tui links it; the program adds the
+# curses screen, the event loop and the database poller.
 src_libmasq_a_SOURCES += \
 	src/tui/table.c src/tui/table.h \
 	src/tui/view.c src/tui/view.h \
