@@ -376,13 +376,83 @@ bad:
 	return flex_err(p, l, 0, 0, msg);
 }
 
+/* proto P: a name or 0-255. */
+static int
+fparse_proto(struct fparse *p, const struct flex *kw, struct fnode *n)
+{
+	const struct flex *l;
+	unsigned long v;
+	char msg[200];
+	int pr;
+
+	if (fparse_value(p, kw, "a protocol", &l))
+		return -1;
+	pr = ctent_proto_parse(l->s);
+	if (pr < 0 && !fparse_ulong(l->s, 255, &v))
+		pr = (int)v;
+	if (pr < 0) {
+		snprintf(msg, sizeof(msg), "unknown protocol '%s'", l->s);
+		flex_err(p, l, 0, 0, msg);
+		return err_hint(p->e, "tcp, udp, icmp, icmpv6, sctp, "
+				"dccp, udplite, gre, esp, ah or 0-255");
+	}
+	n->u.proto = (uint8_t)pr;
+	return 0;
+}
+
+/* rule N, or fwd N (n->kind says which): the forward with id N, as the
+ * rule column's "fwdN" names it; the id must stay below the CT_RULE_FWD
+ * bit. */
+static int
+fparse_rule(struct fparse *p, const struct flex *kw, struct fnode *n)
+{
+	bool fwd = n->kind == F_FWD;
+	const struct flex *l;
+	unsigned long v;
+	char msg[200];
+
+	if (fparse_value(p, kw, fwd ? "a forward id" : "a rule number", &l))
+		return -1;
+	if (fparse_ulong(l->s, fwd ? CT_RULE_FWD - 1 : ULONG_MAX, &v) || !v) {
+		snprintf(msg, sizeof(msg), fwd ? "bad forward id '%s' "
+			 "(expected 1 to 2147483647)" : "bad rule number "
+			 "'%s' (expected 1 or more)", l->s);
+		return flex_err(p, l, 0, 0, msg);
+	}
+	n->u.rule = fwd ? CT_RULE_FWD | v : v;
+	return 0;
+}
+
+/* @kw (its text @s) where a term must start, and is none: the error. */
+static int
+fparse_bad_term(struct fparse *p, const struct flex *kw, const char *s)
+{
+	const char *sug;
+	char msg[200];
+
+	if (!strcmp(s, ")"))
+		return flex_err(p, kw, 0, 0, "unmatched ')'");
+	if (!strcasecmp(s, "and") || !strcasecmp(s, "or"))
+		snprintf(msg, sizeof(msg), "'%s' needs a term before it", s);
+	else if (flex_is_op_char(s[0]))
+		snprintf(msg, sizeof(msg), "unexpected '%s'", s);
+	else
+		snprintf(msg, sizeof(msg), "unknown filter term '%s'", s);
+	flex_err(p, kw, 0, 0, msg);
+	sug = flex_is_op_char(s[0]) ? NULL : err_suggest(s, filter_keywords);
+	if (sug && strcasecmp(sug, "and") && strcasecmp(sug, "or"))
+		return err_hint(p->e, "did you mean '%s'?", sug);
+	return err_hint(p->e, "expected src, dst, gw, proto, sport, "
+			"dport, gport, state, expires, rule, fwd, nat, "
+			"snat, dnat, not or '('");
+}
+
 static int
 fparse_term(struct fparse *p, uint32_t *out)
 {
 	const struct flex *kw = fparse_peek(p), *l;
 	struct fnode n = { 0 };
-	const char *sug, *s;
-	unsigned long v;
+	const char *s;
 	char msg[200];
 	int pr;
 
@@ -410,18 +480,8 @@ fparse_term(struct fparse *p, uint32_t *out)
 			return -1;
 	} else if (!strcasecmp(s, "proto")) {
 		n.kind = F_PROTO;
-		if (fparse_value(p, kw, "a protocol", &l))
+		if (fparse_proto(p, kw, &n))
 			return -1;
-		pr = ctent_proto_parse(l->s);
-		if (pr < 0 && !fparse_ulong(l->s, 255, &v))
-			pr = (int)v;
-		if (pr < 0) {
-			snprintf(msg, sizeof(msg), "unknown protocol '%s'", l->s);
-			flex_err(p, l, 0, 0, msg);
-			return err_hint(p->e, "tcp, udp, icmp, icmpv6, sctp, "
-					"dccp, udplite, gre, esp, ah or 0-255");
-		}
-		n.u.proto = (uint8_t)pr;
 	} else if (!strcasecmp(s, "sport") || !strcasecmp(s, "dport") ||
 		   !strcasecmp(s, "gport")) {
 		n.kind = !strcasecmp(s, "sport") ? F_SPORT :
@@ -439,22 +499,9 @@ fparse_term(struct fparse *p, uint32_t *out)
 		if (fparse_expires(p, kw, &n))
 			return -1;
 	} else if (!strcasecmp(s, "rule") || !strcasecmp(s, "fwd")) {
-		bool fwd = !strcasecmp(s, "fwd");
-
-		/* fwd N: the forward with id N, as the rule column's "fwdN"
-		 * names it; the id must stay below the CT_RULE_FWD bit */
-		n.kind = fwd ? F_FWD : F_RULE;
-		if (fparse_value(p, kw, fwd ? "a forward id" : "a rule number",
-				 &l))
+		n.kind = !strcasecmp(s, "fwd") ? F_FWD : F_RULE;
+		if (fparse_rule(p, kw, &n))
 			return -1;
-		if (fparse_ulong(l->s, fwd ? CT_RULE_FWD - 1 : ULONG_MAX, &v) ||
-		    !v) {
-			snprintf(msg, sizeof(msg), fwd ? "bad forward id '%s' "
-				 "(expected 1 to 2147483647)" : "bad rule number "
-				 "'%s' (expected 1 or more)", l->s);
-			return flex_err(p, l, 0, 0, msg);
-		}
-		n.u.rule = fwd ? CT_RULE_FWD | v : v;
 	} else if (!strcasecmp(s, "nat")) {
 		n.kind = F_NAT;
 	} else if (!strcasecmp(s, "snat")) {
@@ -462,23 +509,7 @@ fparse_term(struct fparse *p, uint32_t *out)
 	} else if (!strcasecmp(s, "dnat")) {
 		n.kind = F_DNAT;
 	} else {
-		if (!strcmp(s, ")"))
-			return flex_err(p, kw, 0, 0, "unmatched ')'");
-		if (!strcasecmp(s, "and") || !strcasecmp(s, "or"))
-			snprintf(msg, sizeof(msg), "'%s' needs a term before it",
-				 s);
-		else if (flex_is_op_char(s[0]))
-			snprintf(msg, sizeof(msg), "unexpected '%s'", s);
-		else
-			snprintf(msg, sizeof(msg), "unknown filter term '%s'", s);
-		flex_err(p, kw, 0, 0, msg);
-		sug = flex_is_op_char(s[0]) ? NULL :
-		      err_suggest(s, filter_keywords);
-		if (sug && strcasecmp(sug, "and") && strcasecmp(sug, "or"))
-			return err_hint(p->e, "did you mean '%s'?", sug);
-		return err_hint(p->e, "expected src, dst, gw, proto, sport, "
-				"dport, gport, state, expires, rule, fwd, nat, "
-				"snat, dnat, not or '('");
+		return fparse_bad_term(p, kw, s);
 	}
 	*out = fnode_add(p, &n);
 	return 0;
