@@ -21,7 +21,7 @@
 
 #include "core/ctent.h"
 #include "core/err.h"
-#include "tui/view.h"
+#include "tui/model.h"
 
 struct ct_handle;
 

@@ -4,9 +4,9 @@
 # curses screen, the event loop and the database poller.
 src_libmasq_a_SOURCES += \
 	src/tui/table.c src/tui/table.h \
-	src/tui/view.c src/tui/view.h \
+	src/tui/model.c src/tui/model.h \
 	src/tui/view_conn.c src/tui/view_agg.c \
-	src/tui/app.h src/tui/keymap.c src/tui/shell.c \
+	src/tui/app.h src/tui/keymap.c src/tui/masqsh_run.c \
 	src/tui/render.c src/tui/render.h \
 	src/tui/alerts.c src/tui/alerts.h
 

@@ -15,7 +15,7 @@
 #include "core/err.h"
 #include "core/mem.h"
 #include "tui/loop.h"
-#include "tui/view.h"
+#include "tui/model.h"
 
 static const char usage[] =
 "usage: masqtop [-d SECS] [-f FILTER] [-s SORT] [-b] [-n ITER] [-w WIDTH] [-j]\n"

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "tui/view.h"
+#include "tui/model.h"
 
 #define TOP_HDR_LINES 4
 #define TOP_LINE 1024		/* widest line masqtop lays out */

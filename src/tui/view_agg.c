@@ -24,7 +24,7 @@
 
 #include "core/xalloc.h"
 #include "nat/ct_rule.h"
-#include "tui/view.h"
+#include "tui/model.h"
 
 struct agg_key {
 	union ct_addr addr;

@@ -26,7 +26,7 @@
 
 #include "core/xalloc.h"
 #include "nat/ct_cols.h"
-#include "tui/view.h"
+#include "tui/model.h"
 
 /* The view's columns, in nat/ct_cols.h's order of its text columns. */
 enum {

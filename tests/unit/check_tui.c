@@ -27,7 +27,7 @@
 #include "tui/app.h"
 #include "tui/render.h"
 #include "tui/table.h"
-#include "tui/view.h"
+#include "tui/model.h"
 
 /* A NAT'ed TCP entry number @i: 10.x.y.z:(1024+i) -> 198.51.100.(i%7),
  * masq'ed as 203.0.113.(1 + i%3). */

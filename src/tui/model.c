@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "tui/view.h"
+#include "tui/model.h"
 
 static const struct top_col host_cols[] = {
 	{ "INSIDE-HOST", "host", 39, false, false },

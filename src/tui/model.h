@@ -14,8 +14,8 @@
  * top is chosen by a bounded heap (O(n log k)); only a window deep in the
  * list sorts everything.
  */
-#ifndef MASQ_TUI_VIEW_H
-#define MASQ_TUI_VIEW_H
+#ifndef MASQ_TUI_MODEL_H
+#define MASQ_TUI_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
