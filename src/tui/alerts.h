@@ -4,10 +4,11 @@
  *
  * Owns: reading the alerts `masqsh engine` raised (core/store.h) from the
  * rule database, read-only, into a small summary: how many are active and
- * the newest one's text; and a stamp that tells when the rules changed.  A database that is missing, older than the
- * alerts table, locked or unreadable is "no alerts line", never an error:
- * masqtop works without the engine.
- * Does not own: when to read (loop.c reads at start and then every few
+ * the newest one's text; and a stamp that tells when the rules changed.
+ * A database that is missing, older than the alerts table, locked or
+ * unreadable is "no alerts line", never an error: masqtop works without
+ * the engine.
+ * Does not own: when to read (dbpoll.c reads at start and then every few
  * seconds off the UI thread), drawing (render.c).
  */
 #ifndef MASQ_TUI_ALERTS_H

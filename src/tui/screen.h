@@ -6,7 +6,7 @@
  * them and NO_COLOR is unset), drawing the header, the rows of the grid
  * and the status line, reading keys, and the prompt / confirm / details /
  * help panes behind struct top_ui_ops.  Does not own: what is shown
- * (view.h, render.h) or what keys do (keymap.c).
+ * (model.h, view.h, render.h) or what keys do (keymap.h).
  */
 #ifndef MASQ_TUI_SCREEN_H
 #define MASQ_TUI_SCREEN_H

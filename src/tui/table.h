@@ -29,7 +29,7 @@
 enum {
 	TOP_F_SEEN = 1 << 0,	/* seen during the running resync */
 	TOP_F_V6 = 1 << 1,	/* a[0] indexes the IPv6 pool */
-	TOP_F_MATCH = 1 << 2,	/* passes the current filter (view.c) */
+	TOP_F_MATCH = 1 << 2,	/* passes the current filter (model.c) */
 	TOP_F_NOID = 1 << 3,	/* the kernel sent no id; id is a tuple hash */
 };
 
