@@ -6,8 +6,8 @@
  * help screen is printed from the same table the loop dispatches on and
  * cannot drift.  Commands change the model or the cursor and return
  * TOP_RF_* flags; whatever needs the user goes through app->ui.  What
- * acts on the gateway goes through masqsh's command table (shell.c): ':'
- * runs any masqsh command line, and 'd' runs masqsh's `kill` with a
+ * acts on the gateway goes through masqsh's command table (masqsh_run.c):
+ * ':' runs any masqsh command line, and 'd' runs masqsh's `kill` with a
  * filter naming the entry under the cursor.
  */
 #include "config.h"
@@ -19,7 +19,8 @@
 
 #include "core/xalloc.h"
 #include "nat/ct.h"
-#include "tui/app.h"
+#include "tui/keymap.h"
+#include "tui/masqsh_run.h"
 
 const struct top_key top_keymap[] = {
 	{ 'q', "q", "quit", "quit" },
@@ -75,23 +76,6 @@ top_help_text(void)
 	}
 	s[cap - 1] = '\0';
 	return s;
-}
-
-void
-top_cursor_clamp(struct top_app *app, size_t total)
-{
-	size_t page = app->page ? app->page : 1;
-
-	if (app->cursor >= total)
-		app->cursor = total ? total - 1 : 0;
-	if (app->cursor < app->top)
-		app->top = app->cursor;
-	if (app->cursor >= app->top + page)
-		app->top = app->cursor - page + 1;
-	if (total <= page)
-		app->top = 0;
-	else if (app->top > total - page)
-		app->top = total - page;
 }
 
 static int
@@ -166,29 +150,6 @@ cmd_filter(struct top_app *app)
 	return TOP_RF_REBUILD;
 }
 
-/* The entry under the cursor (connections view), into @ce. */
-static bool
-cursor_entry(struct top_app *app, struct ct_entry *ce)
-{
-	struct top_grid *g = &app->grid;
-	size_t r;
-	long i;
-
-	if (app->m.view != TOP_V_CONN || app->cursor < g->first ||
-	    app->cursor - g->first >= g->nrows)
-		return false;
-	r = app->cursor - g->first;
-	i = g->ref[r];
-	if ((size_t)i >= top_table_count(app->m.table) ||
-	    top_table_at(app->m.table, (size_t)i)->id != g->rid[r])
-		i = top_table_find_id(app->m.table, g->rid[r]);
-	if (i < 0)
-		return false;	/* gone since it was drawn */
-	top_ent_to_ct(app->m.table, top_table_at(app->m.table, (size_t)i),
-		      app->m.now, ce);
-	return true;
-}
-
 /* Show what a masqsh command printed: one line in the status line, more
  * in the pager. */
 static void
@@ -225,7 +186,7 @@ cmd_masqsh(struct top_app *app, const char *line)
 		}
 		line = in;
 	}
-	rc = top_shell_run(app, line, true, &text);
+	rc = top_masqsh_run(app, line, true, &text);
 	shell_show(app, line, text);
 	free(text);
 	free(in);
@@ -273,7 +234,7 @@ cmd_delete(struct top_app *app)
 	struct ct_entry ce;
 	char line[400], q[480], *text = NULL;
 
-	if (!cursor_entry(app, &ce)) {
+	if (!top_cursor_entry(app, &ce)) {
 		snprintf(app->status, sizeof(app->status),
 			 "no entry under the cursor (connections view)");
 		return TOP_RF_REDRAW;
@@ -291,7 +252,7 @@ cmd_delete(struct top_app *app)
 	/* Asked once, here.  The table follows by reading it again: an
 	 * entry older than the kernel's first event listener sends no
 	 * DESTROY event (nf_conntrack_events=2, the default). */
-	top_shell_run(app, line, false, &text);
+	top_masqsh_run(app, line, false, &text);
 	shell_show(app, line, text);
 	free(text);
 	return TOP_RF_REBUILD | TOP_RF_REREAD;
@@ -350,7 +311,7 @@ top_cmd_run(struct top_app *app, const char *cmd)
 	if (!strncmp(cmd, "masqsh ", 7))
 		return cmd_masqsh(app, cmd + 7);
 	if (!strcmp(cmd, "details")) {
-		if (cursor_entry(app, &ce) && app->ui && app->ui->details)
+		if (top_cursor_entry(app, &ce) && app->ui && app->ui->details)
 			app->ui->details(app->ui_data, &ce);
 		return TOP_RF_REDRAW;
 	}

@@ -5,8 +5,13 @@
 src_libmasq_a_SOURCES += \
 	src/tui/table.c src/tui/table.h \
 	src/tui/model.c src/tui/model.h \
-	src/tui/view_conn.c src/tui/view_agg.c \
-	src/tui/app.h src/tui/keymap.c src/tui/masqsh_run.c \
+	src/tui/view.c src/tui/view.h \
+	src/tui/view_conn.c src/tui/view_conn.h \
+	src/tui/view_agg.c src/tui/view_agg.h \
+	src/tui/view_ports.c src/tui/view_ports.h \
+	src/tui/app.c src/tui/app.h \
+	src/tui/keymap.c src/tui/keymap.h \
+	src/tui/masqsh_run.c src/tui/masqsh_run.h \
 	src/tui/render.c src/tui/render.h \
 	src/tui/alerts.c src/tui/alerts.h
 

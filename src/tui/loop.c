@@ -45,9 +45,11 @@
 #include "nat/ct_rule.h"
 #include "tui/app.h"
 #include "tui/dbpoll.h"
+#include "tui/keymap.h"
 #include "tui/loop.h"
 #include "tui/render.h"
 #include "tui/screen.h"
+#include "tui/view.h"
 
 /*
  * Periodic reads take at most 1/READ_SHARE of a core: at 250k entries a

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * shell.c - masqsh commands run from masqtop's keys (see app.h).
+ * masqsh_run.c - masqsh command lines run from masqtop's keys (see
+ * masqsh_run.h).
  *
  * A line goes through masqsh's own command table (cmd_run_line), exactly
  * as the masqsh shell would run it: same grammar, same errors, same
@@ -22,7 +23,7 @@
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "shell/cmd.h"
-#include "tui/app.h"
+#include "tui/masqsh_run.h"
 
 struct shell_ctx {
 	struct cmd_ctx c;	/* first: the handlers see only this */
@@ -111,8 +112,8 @@ copy_file(FILE *fp, FILE *to)
 }
 
 int
-top_shell_run(struct top_app *app, const char *line, bool ask,
-	      char **text)
+top_masqsh_run(struct top_app *app, const char *line, bool ask,
+	       char **text)
 {
 	struct shell_ctx sc = { .app = app };
 	const char *why = NULL;

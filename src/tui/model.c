@@ -1,15 +1,67 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * view.c - masqtop's display model: filter and NAT-only matching, the
- * header numbers, the view table and the grid storage (see view.h).
+ * model.c - masqtop's display model (see model.h): the views' names and
+ * columns, filter and NAT-only matching, the header numbers with the
+ * busiest port budget, and the grid storage.
+ *
+ * Port budgets are nat/ct_budget.c's, the very scan `show ports`, `diag
+ * ports` and the engine use, fed from the table one entry at a time with
+ * the rule ids the table holds, so every tool sizes and counts them
+ * alike.
  */
 #include "config.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "nat/ct_cols.h"
 #include "tui/model.h"
+
+/* The connections view's columns, in nat/ct_cols.h's order of its text
+ * columns. */
+static const enum ct_col_id conn_ids[] = {
+	CT_COL_PROTO, CT_COL_SRC, CT_COL_GW, CT_COL_DST, CT_COL_STATE,
+	CT_COL_EXPIRES, CT_COL_BYTES, CT_COL_PACKETS, CT_COL_RULE, CT_COL_TO,
+};
+
+_Static_assert(TOP_CELL >= CT_CELL_MAX, "a cell holds any column's text");
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct top_col *
+conn_cols(size_t *n)
+{
+	static struct top_col cols[N(conn_ids)];
+	const struct ct_col *c;
+	uint32_t seen = 0;
+	size_t i;
+
+	if (!cols[0].key) {
+		for (i = 0; i < N(conn_ids); i++) {
+			c = &ct_cols[conn_ids[i]];
+			/* every text column, in the table's order */
+			assert(c->title);
+			assert(!(seen >> conn_ids[i]));
+			seen |= CT_COL_BIT(conn_ids[i]);
+			cols[i] = (struct top_col){ c->title, c->key,
+						    (int)c->width, c->right,
+						    c->type == CT_T_NUM };
+		}
+		assert(seen == CT_COLS_TEXT);
+	}
+	*n = N(conn_ids);
+	return cols;
+}
+
+int
+top_conn_col_id(size_t i)
+{
+	assert(i < N(conn_ids));
+	return (int)conn_ids[i];
+}
 
 static const struct top_col host_cols[] = {
 	{ "INSIDE-HOST", "host", 39, false, false },
@@ -42,15 +94,13 @@ static const struct top_col tmo_cols[] = {
 	{ "MAX", "max", 7, true, true },
 };
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
 static const struct {
 	const char *name;
 	const struct top_col *cols;
 	size_t ncols;
 	int sort;		/* default sort column */
 } views[TOP_V_COUNT] = {
-	/* columns: top_conn_cols(); sorted by expires */
+	/* columns: conn_cols(); sorted by expires */
 	[TOP_V_CONN] = { "connections", NULL, 0, 5 },
 	[TOP_V_HOSTS] = { "hosts", host_cols, N(host_cols), 1 },
 	/* by USE%: the busiest budget first, as `show ports` lists them */
@@ -69,7 +119,7 @@ const struct top_col *
 top_view_cols(enum top_view_id v, size_t *n)
 {
 	if (v == TOP_V_CONN)
-		return top_conn_cols(n);
+		return conn_cols(n);
 	*n = views[v].ncols;
 	return views[v].cols;
 }
@@ -156,6 +206,61 @@ top_model_match(const struct top_model *m, const struct top_ent *e)
 	return filter_match(m->filter, &ce);
 }
 
+const char *
+top_proto_text(uint8_t p, char *buf)
+{
+	const char *n = ctent_proto_name(p);
+
+	if (n)
+		return n;
+	snprintf(buf, 8, "%u", p);
+	return buf;
+}
+
+void
+top_budget_fill(const struct top_model *m, struct ct_budget *b,
+		bool matching)
+{
+	size_t i, n = top_table_count(m->table);
+	const struct top_ent *e;
+	struct ct_entry ce;
+
+	for (i = 0; i < n; i++) {
+		e = top_table_at(m->table, i);
+		if (!(e->status & CT_ST_SRC_NAT) ||
+		    (matching && !(e->flags & TOP_F_MATCH)))
+			continue;
+		top_ent_to_ct(m->table, e, m->now, &ce);
+		ct_budget_add(b, &ce);
+	}
+}
+
+/* Count m->budget over every entry and put the busiest into m->hdr. */
+static void
+hdr_ports(struct top_model *m)
+{
+	struct top_hdr *h = &m->hdr;
+	const struct ct_budget_slot **v, *best;
+	char tmp[8];
+
+	ct_budget_done(&m->budget);
+	ct_budget_init(&m->budget, TOP_BUDGET_FLAGS, m->rules);
+	top_budget_fill(m, &m->budget, false);
+	v = ct_budget_list(&m->budget);
+	best = v[0];		/* NULL when there is none */
+	h->busy_gw[0] = '\0';
+	h->busy_proto[0] = '\0';
+	h->busy_used = h->busy_size = 0;
+	if (best) {
+		ctent_addr_format(best->key.family, &best->key.gw, h->busy_gw);
+		snprintf(h->busy_proto, sizeof(h->busy_proto), "%s",
+			 top_proto_text(best->key.proto, tmp));
+		h->busy_used = best->n;
+		h->busy_size = best->size;
+	}
+	free(v);
+}
+
 void
 top_hdr_compute(struct top_model *m)
 {
@@ -190,7 +295,7 @@ top_hdr_compute(struct top_model *m)
 		if (!(e->status & CT_ST_SEEN_REPLY))
 			h->unreplied++;
 	}
-	top_hdr_ports(m);
+	hdr_ports(m);
 }
 
 void
@@ -211,18 +316,4 @@ top_grid_done(struct top_grid *g)
 	free(g->ref);
 	free(g->rid);
 	memset(g, 0, sizeof(*g));
-}
-
-void
-top_view_build(struct top_model *m, size_t first, size_t nrows,
-	       struct top_grid *g)
-{
-	g->cols = top_view_cols(m->view, &g->ncols);
-	g->first = first;
-	g->nrows = 0;
-	g->total = 0;
-	if (m->view == TOP_V_CONN)
-		top_view_conn_build(m, first, nrows, g);
-	else
-		top_view_agg_build(m, first, nrows, g);
 }

@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * view.h - what masqtop shows, independent of how it is drawn.
+ * model.h - what masqtop shows, independent of how it is built or drawn.
  *
  * Owns: the display model (filter, NAT-only switch, current view, sort
- * column and direction, the header numbers), the generic row model every
- * view fills (struct top_grid: columns plus a window of text rows, as
- * htop's generic table), and the five views: connections, inside hosts,
- * port budgets, rules and timeouts.  Both the curses screen (screen.c) and
- * batch mode (batch.c) render a grid; neither knows what a view computes.
- * Does not own: the kernel (main.c feeds the table), drawing, keys.
- *
- * The connections view never sorts more than it must: a window near the
- * top is chosen by a bounded heap (O(n log k)); only a window deep in the
- * list sorts everything.
+ * column and direction per view, the header numbers and the port budgets
+ * behind them), the views' declarations (their names, columns and the
+ * column each sorts on at first), and the generic row model every view
+ * fills (struct top_grid: columns plus a window of text rows, as htop's
+ * generic table) with its storage.  Every view builder (view_*.c) and
+ * everything that shows a view (render.c, screen.c) reads this; it calls
+ * none of them.
+ * Does not own: building a view's rows (view.h), the kernel (loop.c feeds
+ * the table), drawing, keys.
  */
 #ifndef MASQ_TUI_MODEL_H
 #define MASQ_TUI_MODEL_H
@@ -141,44 +140,26 @@ const struct top_col *top_view_cols(enum top_view_id v, size_t *n);
 /* Column index of @key in view @v, or -1. */
 int top_view_col_find(enum top_view_id v, const char *key);
 
-/*
- * Fill @g with rows [@first, @first + @nrows) of the current view in the
- * current order (g->total says how many there are; the window is clipped).
- * @g starts zeroed and is reused across calls; free with top_grid_done().
- */
-void top_view_build(struct top_model *m, size_t first, size_t nrows,
-		    struct top_grid *g);
+/* Make room for @nrows rows of @ncols in @g (its contents may move);
+ * free with top_grid_done().  Cannot fail. */
+void top_grid_reserve(struct top_grid *g, size_t nrows, size_t ncols);
 void top_grid_done(struct top_grid *g);
 
 /*
- * Every entry the connections view shows, as dense table indexes in the
- * current order (batch mode streams rows from it).  Relies on the
- * TOP_F_MATCH flags of top_hdr_compute().  Caller frees.  Cannot fail.
+ * Count @b over the SNAT'ed entries (@matching: only those that pass the
+ * filter and the NAT-only switch, as top_hdr_compute() last flagged them),
+ * as nat/ct_budget.c counts for `show ports`.  @b comes initialised
+ * (TOP_BUDGET_FLAGS, m->rules).  Cannot fail.
  */
-uint32_t *top_view_conn_order(struct top_model *m, size_t *len);
+void top_budget_fill(const struct top_model *m, struct ct_budget *b,
+		     bool matching);
 
-/* Internal: one view's builder (view_conn.c, view_agg.c). */
-void top_view_conn_build(struct top_model *m, size_t first, size_t nrows,
-			 struct top_grid *g);
-void top_view_agg_build(struct top_model *m, size_t first, size_t nrows,
-			struct top_grid *g);
-/* "ESTABLISHED" (TCP), else UNREPLIED / REPLIED / ASSURED.  Static text. */
-const char *top_ent_state(const struct top_ent *e);
-/* Which address/port slot of @e (TOP_RDST for SNAT, TOP_ODST for DNAT)
- * is the gateway side, as ctent_gateway(); -1 without NAT. */
-int top_ent_gw(const struct top_ent *e);
-/* Internal: count m->budget over every entry and put the busiest into
- * m->hdr (view_agg.c). */
-void top_hdr_ports(struct top_model *m);
-/* Internal: make room for @nrows rows of @ncols in @g. */
-void top_grid_reserve(struct top_grid *g, size_t nrows, size_t ncols);
-/* Internal: the connections columns' texts of @e into @cells, written by
- * nat/ct_cols.h's column writers. */
-void top_conn_cells(const struct top_model *m, const struct top_ent *e,
-		    char (*cells)[TOP_CELL]);
-/* Internal: the connections view's columns (nat/ct_cols.h's text columns,
- * in its order), and the enum ct_col_id of the view's column @i. */
-const struct top_col *top_conn_cols(size_t *n);
+/* The connections view's column @i as an enum ct_col_id (nat/ct_cols.h):
+ * its cells and its sort order are that column's. */
 int top_conn_col_id(size_t i);
+
+/* "tcp", "udp", ... or the number, into @buf (8 bytes); returns the text
+ * (static or @buf).  Cannot fail. */
+const char *top_proto_text(uint8_t proto, char *buf);
 
 #endif

@@ -21,6 +21,8 @@
 #include "core/xalloc.h"
 #include "nat/ct_cols.h"
 #include "tui/render.h"
+#include "tui/view.h"
+#include "tui/view_conn.h"
 
 void
 top_bar(char *buf, int w, uint64_t used, uint64_t max)

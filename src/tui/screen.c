@@ -15,6 +15,7 @@
 
 #include "core/xalloc.h"
 #include "nat/ct_rule.h"
+#include "tui/keymap.h"
 #include "tui/render.h"
 #include "tui/screen.h"
 

@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * view_agg.c - the aggregate views: inside hosts (connections and bytes
- * per inside source address), ports (the source-port budget per masq'ed
- * address x protocol: used / available), rules (connections per masq
- * rule) and timeouts (per protocol and state: count, min / avg / max of
- * the time left); and the header's busiest port budget.
+ * view_agg.c - the grouped views: inside hosts (connections and bytes
+ * per inside source address), rules (connections per masq rule) and
+ * timeouts (per protocol and state: count, min / avg / max of the time
+ * left).
  *
  * Each build groups the entries that pass the filter in a small hash map
  * (one pass), sorts the groups on the view's sort column and formats the
- * window asked for.  Groups are few (hosts, addresses), so this is cheap
- * next to the connections view.  Port budgets are not grouped here: they
- * are nat/ct_budget.c's, the very scan `show ports`, `diag ports` and the
- * engine use, fed from the table (one entry at a time, with the rule ids
- * the table holds), so every tool sizes and counts them alike.
+ * window asked for.  Groups are few (hosts, rules, states), so this is
+ * cheap next to the connections view.  Port budgets are not grouped here:
+ * they are nat/ct_budget.c's (view_ports.c).
  */
 #include "config.h"
 
@@ -24,7 +21,7 @@
 
 #include "core/xalloc.h"
 #include "nat/ct_rule.h"
-#include "tui/model.h"
+#include "tui/view_agg.h"
 
 struct agg_key {
 	union ct_addr addr;
@@ -175,17 +172,6 @@ map_fill(const struct top_model *m, enum top_view_id v, bool all,
 }
 
 static const char *
-proto_text(uint8_t p, char *buf)
-{
-	const char *n = ctent_proto_name(p);
-
-	if (n)
-		return n;
-	sprintf(buf, "%u", p);
-	return buf;
-}
-
-static const char *
 state_text(uint8_t s)
 {
 	static const char *const st[] = { "UNREPLIED", "REPLIED", "ASSURED" };
@@ -277,7 +263,7 @@ agg_cells(enum top_view_id v, const struct agg *a, uint64_t total,
 			 total ? a->conns * 100 / total : 0);
 		break;
 	case TOP_V_TIMEOUTS:
-		snprintf(c[0], TOP_CELL, "%s", proto_text(a->k.proto, tmp));
+		snprintf(c[0], TOP_CELL, "%s", top_proto_text(a->k.proto, tmp));
 		snprintf(c[1], TOP_CELL, "%s", state_text(a->k.state));
 		snprintf(c[2], TOP_CELL, "%" PRIu64, a->conns);
 		snprintf(c[3], TOP_CELL, "%" PRIu32, a->min);
@@ -289,138 +275,6 @@ agg_cells(enum top_view_id v, const struct agg *a, uint64_t total,
 	}
 }
 
-/* ---- port budgets (nat/ct_budget.c) ------------------------------------ */
-
-/* Count @b over the entries (@matching: only those that pass the filter
- * and the NAT-only switch).  Only SNAT'ed entries can count. */
-static void
-budget_fill(const struct top_model *m, struct ct_budget *b, bool matching)
-{
-	size_t i, n = top_table_count(m->table);
-	const struct top_ent *e;
-	struct ct_entry ce;
-
-	for (i = 0; i < n; i++) {
-		e = top_table_at(m->table, i);
-		if (!(e->status & CT_ST_SRC_NAT) ||
-		    (matching && !(e->flags & TOP_F_MATCH)))
-			continue;
-		top_ent_to_ct(m->table, e, m->now, &ce);
-		ct_budget_add(b, &ce);
-	}
-}
-
-static const char *
-budget_proto(const struct ct_budget_slot *g, char *buf)
-{
-	return proto_text(g->key.proto, buf);
-}
-
-/* USE% as `show ports` prints it (one decimal, rounded); "-" unsized. */
-static void
-budget_pct(const struct ct_budget_slot *g, char *buf, size_t len)
-{
-	if (g->size)
-		snprintf(buf, len, "%.1f", 100.0 * (double)g->n / g->size);
-	else
-		snprintf(buf, len, "-");
-}
-
-struct port_sort {
-	int col;
-	bool reverse;
-};
-
-/* A budget and its place in ct_budget_list()'s order. */
-struct port_row {
-	const struct ct_budget_slot *s;
-	size_t i;
-};
-
-/* ct_budget_list()'s order is USE%'s (and every tie's); other columns
- * sort first on themselves. */
-static int
-cmp_port(const void *x, const void *y, void *data)
-{
-	const struct port_sort *ps = data;
-	const struct port_row *pa = x, *pb = y;
-	const struct ct_budget_slot *a = pa->s, *b = pb->s;
-	int r = 0;
-
-	switch (ps->col) {
-	case 0:		/* address, then protocol */
-		r = (a->key.family > b->key.family) -
-		    (a->key.family < b->key.family);
-		if (!r)
-			r = memcmp(a->key.gw.b, b->key.gw.b, sizeof(a->key.gw));
-		/* fall through */
-	case 1:
-		if (!r)
-			r = (a->key.proto > b->key.proto) -
-			    (a->key.proto < b->key.proto);
-		break;
-	case 2:		/* counts read best biggest first */
-		r = (a->n < b->n) - (a->n > b->n);
-		break;
-	case 3:
-		r = (a->size < b->size) - (a->size > b->size);
-		break;
-	}
-	if (!r)
-		r = (pa->i > pb->i) - (pa->i < pb->i);
-	return ps->reverse ? -r : r;
-}
-
-/* The ports view: one row per budget of the entries shown. */
-static void
-ports_build(struct top_model *m, size_t first, size_t nrows,
-	    struct top_grid *g)
-{
-	struct port_sort ps = { m->sort[TOP_V_PORTS], m->reverse };
-	const struct ct_budget_slot **v, *b;
-	struct port_row *rows;
-	struct ct_budget own;
-	const struct ct_budget *bu = &m->budget;
-	char (*c)[TOP_CELL];
-	char tmp[8];
-	size_t i;
-
-	/* Without a filter the view shows what the header counted (the
-	 * NAT-only switch drops no SNAT'ed entry). */
-	ct_budget_init(&own, TOP_BUDGET_FLAGS, m->rules);
-	if (m->filter) {
-		budget_fill(m, &own, true);
-		bu = &own;
-	}
-	v = ct_budget_list(bu);
-	g->total = bu->budgets.n;
-	rows = xcalloc(g->total + 1, sizeof(*rows));
-	for (i = 0; i < g->total; i++)
-		rows[i] = (struct port_row){ v[i], i };
-	qsort_r(rows, g->total, sizeof(*rows), cmp_port, &ps);
-	if (first < g->total) {
-		g->nrows = g->total - first < nrows ? g->total - first : nrows;
-		top_grid_reserve(g, g->nrows, g->ncols);
-		for (i = 0; i < g->nrows; i++) {
-			b = rows[first + i].s;
-			c = &g->cell[i * g->ncols];
-			g->ref[i] = UINT32_MAX;
-			g->rid[i] = 0;
-			ctent_addr_format(b->key.family, &b->key.gw, c[0]);
-			snprintf(c[1], TOP_CELL, "%s", budget_proto(b, tmp));
-			snprintf(c[2], TOP_CELL, "%" PRIu64, b->n);
-			if (b->size)
-				snprintf(c[3], TOP_CELL, "%" PRIu32, b->size);
-			else
-				strcpy(c[3], "-");
-			budget_pct(b, c[4], TOP_CELL);
-		}
-	}
-	free(rows);
-	free(v);
-	ct_budget_done(&own);
-}
-
 void
 top_view_agg_build(struct top_model *m, size_t first, size_t nrows,
 		   struct top_grid *g)
@@ -429,10 +283,6 @@ top_view_agg_build(struct top_model *m, size_t first, size_t nrows,
 	struct agg_sort s = { m, m->view, m->sort[m->view], m->reverse };
 	size_t i;
 
-	if (m->view == TOP_V_PORTS) {
-		ports_build(m, first, nrows, g);
-		return;
-	}
 	map_fill(m, m->view, false, &map);
 	qsort_r(map.v, map.n, sizeof(*map.v), cmp_agg, &s);
 	g->total = map.n;
@@ -447,29 +297,4 @@ top_view_agg_build(struct top_model *m, size_t first, size_t nrows,
 		}
 	}
 	map_done(&map);
-}
-
-void
-top_hdr_ports(struct top_model *m)
-{
-	struct top_hdr *h = &m->hdr;
-	const struct ct_budget_slot **v, *best;
-	char tmp[8];
-
-	ct_budget_done(&m->budget);
-	ct_budget_init(&m->budget, TOP_BUDGET_FLAGS, m->rules);
-	budget_fill(m, &m->budget, false);
-	v = ct_budget_list(&m->budget);
-	best = v[0];		/* NULL when there is none */
-	h->busy_gw[0] = '\0';
-	h->busy_proto[0] = '\0';
-	h->busy_used = h->busy_size = 0;
-	if (best) {
-		ctent_addr_format(best->key.family, &best->key.gw, h->busy_gw);
-		snprintf(h->busy_proto, sizeof(h->busy_proto), "%s",
-			 budget_proto(best, tmp));
-		h->busy_used = best->n;
-		h->busy_size = best->size;
-	}
-	free(v);
 }

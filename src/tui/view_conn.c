@@ -26,69 +26,26 @@
 
 #include "core/xalloc.h"
 #include "nat/ct_cols.h"
-#include "tui/model.h"
+#include "tui/view_conn.h"
 
-/* The view's columns, in nat/ct_cols.h's order of its text columns. */
-enum {
-	C_PROTO, C_SRC, C_GW, C_DST, C_STATE, C_EXP, C_BYTES, C_PKTS, C_RULE,
-	C_TO, C_N
-};
-
-static const enum ct_col_id conn_ids[C_N] = {
-	[C_PROTO] = CT_COL_PROTO, [C_SRC] = CT_COL_SRC, [C_GW] = CT_COL_GW,
-	[C_DST] = CT_COL_DST, [C_STATE] = CT_COL_STATE,
-	[C_EXP] = CT_COL_EXPIRES, [C_BYTES] = CT_COL_BYTES,
-	[C_PKTS] = CT_COL_PACKETS, [C_RULE] = CT_COL_RULE, [C_TO] = CT_COL_TO,
-};
-
-_Static_assert(TOP_CELL >= CT_CELL_MAX, "a cell holds any column's text");
-
+/* The sort: on the connections column whose enum ct_col_id is @id. */
 struct sort_ctx {
 	const struct top_model *m;
-	int col;
+	int id;
 	bool reverse;
 };
 
-const struct top_col *
-top_conn_cols(size_t *n)
-{
-	static struct top_col cols[C_N];
-	const struct ct_col *c;
-	uint32_t seen = 0;
-	int i;
-
-	if (!cols[0].key) {
-		for (i = 0; i < C_N; i++) {
-			c = &ct_cols[conn_ids[i]];
-			/* every text column, in the table's order */
-			assert(c->title);
-			assert(!(seen >> conn_ids[i]));
-			seen |= CT_COL_BIT(conn_ids[i]);
-			cols[i] = (struct top_col){ c->title, c->key,
-						    (int)c->width, c->right,
-						    c->type == CT_T_NUM };
-		}
-		assert(seen == CT_COLS_TEXT);
-	}
-	*n = C_N;
-	return cols;
-}
-
-int
-top_conn_col_id(size_t i)
-{
-	assert(i < C_N);
-	return (int)conn_ids[i];
-}
-
-const char *
-top_ent_state(const struct top_ent *e)
+/* "ESTABLISHED" (TCP), else UNREPLIED / REPLIED / ASSURED.  Static text. */
+static const char *
+ent_state(const struct top_ent *e)
 {
 	return ctent_state_text(e->proto, e->tcp_state, e->status);
 }
 
-int
-top_ent_gw(const struct top_ent *e)
+/* Which address/port slot of @e (TOP_RDST for SNAT, TOP_ODST for DNAT)
+ * is the gateway side, as ctent_gateway(); -1 without NAT. */
+static int
+ent_gw(const struct top_ent *e)
 {
 	if (e->status & CT_ST_SRC_NAT)
 		return TOP_RDST;
@@ -120,11 +77,12 @@ top_conn_cells(const struct top_model *m, const struct top_ent *e,
 	       char (*c)[TOP_CELL])
 {
 	struct ct_entry ce;
-	int i;
+	size_t i, n;
 
 	top_ent_to_ct(m->table, e, m->now, &ce);
-	for (i = 0; i < C_N; i++)
-		ct_col_text(conn_ids[i], &ce, c[i]);
+	top_view_cols(TOP_V_CONN, &n);
+	for (i = 0; i < n; i++)
+		ct_col_text((enum ct_col_id)top_conn_col_id(i), &ce, c[i]);
 }
 
 static int
@@ -163,36 +121,36 @@ cmp_ent(const struct sort_ctx *s, const struct top_ent *a,
 	uint64_t ab = 0, ap = 0, bb = 0, bp = 0;
 	int r = 0;
 
-	switch (s->col) {
-	case C_PROTO:
+	switch (s->id) {
+	case CT_COL_PROTO:
 		r = cmp_u64(a->proto, b->proto);
 		break;
-	case C_SRC:
+	case CT_COL_SRC:
 		r = cmp_ep(m, a, TOP_OSRC, b, TOP_OSRC);
 		break;
-	case C_GW:
-		r = cmp_ep(m, a, top_ent_gw(a), b, top_ent_gw(b));
+	case CT_COL_GW:
+		r = cmp_ep(m, a, ent_gw(a), b, ent_gw(b));
 		break;
-	case C_DST:
+	case CT_COL_DST:
 		r = cmp_ep(m, a, TOP_ODST, b, TOP_ODST);
 		break;
-	case C_STATE:
-		r = strcmp(top_ent_state(a), top_ent_state(b));
+	case CT_COL_STATE:
+		r = strcmp(ent_state(a), ent_state(b));
 		break;
-	case C_EXP:
+	case CT_COL_EXPIRES:
 		r = cmp_u64(top_ent_expires(a, m->now),
 			    top_ent_expires(b, m->now));
 		break;
-	case C_BYTES:
-	case C_PKTS:
+	case CT_COL_BYTES:
+	case CT_COL_PACKETS:
 		top_ent_counters(m->table, a, &ab, &ap);
 		top_ent_counters(m->table, b, &bb, &bp);
-		r = s->col == C_BYTES ? cmp_u64(ab, bb) : cmp_u64(ap, bp);
+		r = s->id == CT_COL_BYTES ? cmp_u64(ab, bb) : cmp_u64(ap, bp);
 		break;
-	case C_RULE:
+	case CT_COL_RULE:
 		r = cmp_u64(a->rule, b->rule);
 		break;
-	case C_TO:
+	case CT_COL_TO:
 		r = cmp_ep(m, a, to_slot(a), b, to_slot(b));
 		break;
 	}
@@ -243,36 +201,36 @@ ent_skey(const struct sort_ctx *s, const struct top_ent *e)
 	const char *st;
 	int i;
 
-	switch (s->col) {
-	case C_PROTO:
+	switch (s->id) {
+	case CT_COL_PROTO:
 		k = e->proto;
 		break;
-	case C_SRC:
+	case CT_COL_SRC:
 		k = ep_key(m, e, TOP_OSRC);
 		break;
-	case C_GW:
-		k = ep_key(m, e, top_ent_gw(e));
+	case CT_COL_GW:
+		k = ep_key(m, e, ent_gw(e));
 		break;
-	case C_DST:
+	case CT_COL_DST:
 		k = ep_key(m, e, TOP_ODST);
 		break;
-	case C_STATE:
-		st = top_ent_state(e);
+	case CT_COL_STATE:
+		st = ent_state(e);
 		for (i = 0; i < 8; i++)
 			k = k << 8 | (uint8_t)(*st ? *st++ : 0);
 		break;
-	case C_EXP:
+	case CT_COL_EXPIRES:
 		k = top_ent_expires(e, m->now);
 		break;
-	case C_BYTES:
-	case C_PKTS:
+	case CT_COL_BYTES:
+	case CT_COL_PACKETS:
 		top_ent_counters(m->table, e, &bytes, &pkts);
-		k = s->col == C_BYTES ? bytes : pkts;
+		k = s->id == CT_COL_BYTES ? bytes : pkts;
 		break;
-	case C_RULE:
+	case CT_COL_RULE:
 		k = e->rule;
 		break;
-	case C_TO:
+	case CT_COL_TO:
 		k = ep_key(m, e, to_slot(e));
 		break;
 	}
@@ -286,13 +244,13 @@ key_exact(const struct sort_ctx *s)
 	struct top_table *t = s->m->table;
 	size_t i, n;
 
-	switch (s->col) {
-	case C_STATE:
+	switch (s->id) {
+	case CT_COL_STATE:
 		return false;
-	case C_SRC:
-	case C_GW:
-	case C_DST:
-	case C_TO:
+	case CT_COL_SRC:
+	case CT_COL_GW:
+	case CT_COL_DST:
+	case CT_COL_TO:
 		n = top_table_count(t);
 		for (i = 0; i < n; i++)
 			if (top_table_at(t, i)->family != AF_INET)
@@ -476,7 +434,8 @@ void
 top_view_conn_build(struct top_model *m, size_t first, size_t nrows,
 		    struct top_grid *g)
 {
-	struct sort_ctx s = { m, m->sort[TOP_V_CONN], m->reverse };
+	struct sort_ctx s = { m, top_conn_col_id((size_t)m->sort[TOP_V_CONN]),
+				m->reverse };
 	size_t k = first + nrows, len, i;
 	struct skey *order;
 
@@ -507,7 +466,8 @@ top_view_conn_build(struct top_model *m, size_t first, size_t nrows,
 uint32_t *
 top_view_conn_order(struct top_model *m, size_t *len)
 {
-	struct sort_ctx s = { m, m->sort[TOP_V_CONN], m->reverse };
+	struct sort_ctx s = { m, top_conn_col_id((size_t)m->sort[TOP_V_CONN]),
+				m->reverse };
 	struct skey *v = select_all(&s, len);
 	uint32_t *idx = (uint32_t *)v;
 	size_t i;

@@ -27,7 +27,7 @@
 #include "nat/ct_rule.h"
 #include "tui/render.h"
 #include "tui/table.h"
-#include "tui/model.h"
+#include "tui/view_conn.h"
 
 /* ---- entries ------------------------------------------------------------ */
 

@@ -24,10 +24,11 @@
 #include "core/xalloc.h"
 #include "nat/ct_rule.h"
 #include "tui/alerts.h"
-#include "tui/app.h"
+#include "tui/keymap.h"
 #include "tui/render.h"
 #include "tui/table.h"
-#include "tui/model.h"
+#include "tui/view.h"
+#include "tui/view_conn.h"
 
 /* A NAT'ed TCP entry number @i: 10.x.y.z:(1024+i) -> 198.51.100.(i%7),
  * masq'ed as 203.0.113.(1 + i%3). */
