@@ -17,9 +17,6 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <assert.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
