@@ -6,5 +6,5 @@ src_libmasq_a_SOURCES += \
 	src/nat/rule_values.c \
 	src/nat/rule_format.c \
 	src/nat/fwd_parse.c \
-	src/nat/helpers.c \
+	src/nat/ct_helpers.c \
 	src/nat/ruleset_load.c
