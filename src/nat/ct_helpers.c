@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * helpers.c - conntrack helpers as masqsh keeps them (see rule.h): the
+ * ct_helpers.c - conntrack helpers as masqsh keeps them (see rule.h): the
  * kernel helpers masqsh knows with their standard port and protocol, the
  * words of `helper add NAME [ports LIST]`, and the one setting "helpers"
  * that holds them all ("ftp=21,2121 tftp=69", sorted by name).

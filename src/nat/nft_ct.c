@@ -9,7 +9,7 @@
  * unnamed states with its own compiled-in defaults and prints only the
  * states that differ from them; so do we, which keeps the policy
  * independent of the namespace's sysctls and the two texts equal.
- * Does not own: parsing policies (rule_values.c) or helpers (helpers.c),
+ * Does not own: parsing policies (rule_values.c) or helpers (ct_helpers.c),
  * the batch (nft_apply.c), the rule printer (nft_print.c).
  */
 #include "config.h"
