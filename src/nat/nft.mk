@@ -1,6 +1,7 @@
 # src/nat compiler, apply, printer, read-back.
 src_libmasq_a_SOURCES += \
 	src/nat/nft.h src/nat/nft_int.h \
+	src/nat/nft_tab.c \
 	src/nat/nft_build.c \
 	src/nat/nft_apply.c \
 	src/nat/nft_print.c \

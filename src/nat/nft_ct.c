@@ -89,25 +89,6 @@ nft_ct_rule_timeout(struct nftnl_rule *r, const struct nat_rule *mr)
 	nftnl_rule_add_expr(r, x);
 }
 
-void
-nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o)
-{
-	t->objs = xreallocarray(t->objs, t->n_objs + 1, sizeof(*t->objs));
-	t->objs[t->n_objs++] = o;
-}
-
-void
-nft_ct_tab_done(struct nft_tab *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_objs; i++)
-		nftnl_obj_free(t->objs[i]);
-	free(t->objs);
-	t->objs = NULL;
-	t->n_objs = 0;
-}
-
 static struct nftnl_obj *
 obj_new(const struct nft_tab *t, const char *name, uint32_t type)
 {
