@@ -44,11 +44,6 @@ void nft_ct_rule_timeout(struct nftnl_rule *r, const struct nat_rule *mr);
 int nft_ct_compile(struct nat_compiled *c, const struct nat_ruleset *rs,
 		   struct masq_err *e);
 
-/* Append @o (taken) to @t's objects.  Cannot fail. */
-void nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o);
-/* Free @t's objects.  Cannot fail. */
-void nft_ct_tab_done(struct nft_tab *t);
-
 /*
  * The objects of @t as `nft list table` prints them, each followed by the
  * blank line that separates it from what comes next; NULL when there are

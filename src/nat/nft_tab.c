@@ -21,7 +21,6 @@
 
 #include "core/xalloc.h"
 #include "nat/nft_int.h"
-#include "nat/nft_ct.h"
 
 struct nat_compiled *
 nft_compiled_new(void)
@@ -64,6 +63,18 @@ nft_chainset_add_rule(struct nft_chainset *cs, struct nftnl_rule *r,
 	cs->n_rules++;
 }
 
+static void
+objs_done(struct nft_tab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_objs; i++)
+		nftnl_obj_free(t->objs[i]);
+	free(t->objs);
+	t->objs = NULL;
+	t->n_objs = 0;
+}
+
 void
 nft_tab_done(struct nft_tab *t)
 {
@@ -78,7 +89,7 @@ nft_tab_done(struct nft_tab *t)
 		free(cs->origin);
 		nftnl_chain_free(cs->chain);
 	}
-	nft_ct_tab_done(t);
+	objs_done(t);
 	free(t->chains);
 	if (t->table)
 		nftnl_table_free(t->table);
@@ -115,16 +126,4 @@ nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o)
 {
 	t->objs = xreallocarray(t->objs, t->n_objs + 1, sizeof(*t->objs));
 	t->objs[t->n_objs++] = o;
-}
-
-void
-nft_ct_tab_done(struct nft_tab *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_objs; i++)
-		nftnl_obj_free(t->objs[i]);
-	free(t->objs);
-	t->objs = NULL;
-	t->n_objs = 0;
 }
