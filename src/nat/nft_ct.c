@@ -403,25 +403,3 @@ nft_ct_objref_text(const struct nftnl_expr *x, char *buf, size_t size)
 		 nftnl_expr_get_str(x, NFTNL_EXPR_OBJREF_IMM_NAME));
 	return true;
 }
-
-/* ---- read-back ---- */
-
-int
-nft_ct_obj_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nft_rd *rd = data;
-	struct nftnl_obj *o = nftnl_obj_alloc();
-
-	if (!o || nftnl_obj_nlmsg_parse(nlh, o) < 0) {
-		rd->err = 1;
-		if (o)
-			nftnl_obj_free(o);
-		return MNL_CB_OK;
-	}
-	if (strcmp(nftnl_obj_get_str(o, NFTNL_OBJ_TABLE), NAT_TABLE_NAME)) {
-		nftnl_obj_free(o);
-		return MNL_CB_OK;
-	}
-	nft_tab_add_obj(rd->t, o);
-	return MNL_CB_OK;
-}

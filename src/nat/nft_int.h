@@ -83,6 +83,12 @@ char *nft_tabs_print(const struct nat_compiled *c, bool with_counters);
 struct mnl_socket;
 struct mnl_socket *nft_sock_open(size_t sndbuf, struct masq_err *e);
 
+/* One dump of @type for table masqsh in @t's family (nft_dump.c). */
+struct nlmsghdr;
+int nft_dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t,
+	     int (*cb)(const struct nlmsghdr *nlh, void *data),
+	     struct masq_err *e);
+
 /* Read our tables from the kernel into a fresh set.  Caller frees. */
 int nft_kernel_read(struct nat_compiled **c, struct masq_err *e);
 

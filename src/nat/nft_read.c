@@ -96,65 +96,24 @@ drop:
 	return MNL_CB_OK;
 }
 
-static int
-dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t, mnl_cb_t cb,
-     struct masq_err *e)
+int
+nft_ct_obj_cb(const struct nlmsghdr *nlh, void *data)
 {
-	size_t bufsz = 32768 * 4;
-	char *buf = xmalloc(bufsz);
-	struct nlmsghdr *nlh;
-	uint32_t seq = (uint32_t)time(NULL), portid = mnl_socket_get_portid(nl);
-	struct nft_rd rd = { t, 0 };
-	int ret = -1;
+	struct nft_rd *rd = data;
+	struct nftnl_obj *o = nftnl_obj_alloc();
 
-	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)t->family,
-				    NLM_F_DUMP, seq);
-	if (type != NFT_MSG_GETTABLE) {
-		/* The kernel filters chain, rule and object dumps by table. */
-		uint16_t attr = type == NFT_MSG_GETCHAIN ? NFTA_CHAIN_TABLE :
-			type == NFT_MSG_GETOBJ ? NFTA_OBJ_TABLE :
-			NFTA_RULE_TABLE;
-
-		mnl_attr_put_strz(nlh, attr, NAT_TABLE_NAME);
+	if (!o || nftnl_obj_nlmsg_parse(nlh, o) < 0) {
+		rd->err = 1;
+		if (o)
+			nftnl_obj_free(o);
+		return MNL_CB_OK;
 	}
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot ask the kernel for "
-			"table %s", NAT_TABLE_NAME);
-		nat_err_perm(e);
-		goto out;
+	if (strcmp(nftnl_obj_get_str(o, NFTNL_OBJ_TABLE), NAT_TABLE_NAME)) {
+		nftnl_obj_free(o);
+		return MNL_CB_OK;
 	}
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, bufsz);
-		int r;
-
-		if (n < 0) {
-			err_sys(e, MASQ_EKERNEL, errno, "reading table %s "
-				"from the kernel failed", NAT_TABLE_NAME);
-			nat_err_perm(e);
-			goto out;
-		}
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, &rd);
-		if (r < 0) {
-			/* No table in this family: nothing of ours there. */
-			if (errno == ENOENT)
-				break;
-			err_sys(e, MASQ_EFAIL, errno, "reading table %s from "
-				"the kernel failed", NAT_TABLE_NAME);
-			nat_err_perm(e);
-			goto out;
-		}
-		if (r == MNL_CB_STOP)
-			break;
-	}
-	if (rd.err) {
-		err_set(e, MASQ_EFAIL, "cannot parse table %s as the kernel "
-			"sent it", NAT_TABLE_NAME);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(buf);
-	return ret;
+	nft_tab_add_obj(rd->t, o);
+	return MNL_CB_OK;
 }
 
 int
@@ -170,13 +129,13 @@ nft_kernel_read(struct nat_compiled **cp, struct masq_err *e)
 	for (i = 0; i < 2; i++) {
 		struct nft_tab *t = &c->tab[i];
 
-		if (dump(nl, NFT_MSG_GETTABLE, t, table_cb, e) < 0)
+		if (nft_dump(nl, NFT_MSG_GETTABLE, t, table_cb, e) < 0)
 			goto fail;
 		if (!t->present)
 			continue;
-		if (dump(nl, NFT_MSG_GETCHAIN, t, chain_cb, e) < 0 ||
-		    dump(nl, NFT_MSG_GETRULE, t, rule_cb, e) < 0 ||
-		    dump(nl, NFT_MSG_GETOBJ, t, nft_ct_obj_cb, e) < 0)
+		if (nft_dump(nl, NFT_MSG_GETCHAIN, t, chain_cb, e) < 0 ||
+		    nft_dump(nl, NFT_MSG_GETRULE, t, rule_cb, e) < 0 ||
+		    nft_dump(nl, NFT_MSG_GETOBJ, t, nft_ct_obj_cb, e) < 0)
 			goto fail;
 	}
 	mnl_socket_close(nl);
