@@ -4,13 +4,14 @@
  * timeout" policies of masq rules and "ct helper" assignments.
  *
  * Owns: building the objects and the helper rules, the "ct timeout set" /
- * "ct helper set" statements, printing objects exactly as nft 1.0.6 does,
- * and reading them back from the kernel.  nft fills a timeout policy's
- * unnamed states with its own compiled-in defaults and prints only the
- * states that differ from them; so do we, which keeps the policy
- * independent of the namespace's sysctls and the two texts equal.
+ * "ct helper set" statements, and printing objects exactly as nft 1.0.6
+ * does.  nft fills a timeout policy's unnamed states with its own
+ * compiled-in defaults and prints only the states that differ from them;
+ * so do we, which keeps the policy independent of the namespace's sysctls
+ * and the two texts equal.
  * Does not own: parsing policies (rule_values.c) or helpers (ct_helpers.c),
- * the batch (nft_apply.c), the rule printer (nft_print.c).
+ * the batch (nft_apply.c), the rule printer (nft_print.c), reading them
+ * back (nft_read.c).
  */
 #include "config.h"
 
@@ -22,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/udata.h>

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * nft_dump.c - the nfnetlink socket for nftables and the one dump loop
- * every reader of the kernel's ruleset runs.
+ * every reader of the kernel's ruleset runs: our tables read back
+ * (nft_read.c) and every owner's tables as plain data (nft_ruleset.c).
+ *
+ * Owns: the socket options (extended ACK, buffer sizes), the dump request
+ * (optionally filtered to one table by the kernel) and the libmnl receive
+ * loop with its error messages.  Does not own: what a message means (the
+ * callbacks of its callers) or the batch (nft_apply.c).
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -20,7 +27,6 @@
 #include "core/xalloc.h"
 #include "nat/caps.h"
 #include "nat/nft_int.h"
-#include "nat/nft_ct.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -50,30 +56,40 @@ nft_sock_open(size_t sndbuf, struct masq_err *e)
 	return nl;
 }
 
+/* What a dump of @table (NULL: every table) is called in messages. */
+static void
+dump_what(const char *table, char *buf, size_t size)
+{
+	if (table)
+		snprintf(buf, size, "table %s", table);
+	else
+		snprintf(buf, size, "the nftables ruleset");
+}
+
 int
-nft_dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t,
-	 mnl_cb_t cb, struct masq_err *e)
+nft_dump(struct mnl_socket *nl, uint16_t type, int family, const char *table,
+	 mnl_cb_t cb, void *data, struct masq_err *e)
 {
 	size_t bufsz = 32768 * 4;
-	char *buf = xmalloc(bufsz);
+	char *buf = xmalloc(bufsz), what[96];
 	struct nlmsghdr *nlh;
 	uint32_t seq = (uint32_t)time(NULL), portid = mnl_socket_get_portid(nl);
-	struct nft_rd rd = { t, 0 };
 	int ret = -1;
 
-	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)t->family,
-				    NLM_F_DUMP, seq);
-	if (type != NFT_MSG_GETTABLE) {
+	dump_what(table, what, sizeof(what));
+	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, NLM_F_DUMP,
+				    seq);
+	if (table && type != NFT_MSG_GETTABLE) {
 		/* The kernel filters chain, rule and object dumps by table. */
 		uint16_t attr = type == NFT_MSG_GETCHAIN ? NFTA_CHAIN_TABLE :
 			type == NFT_MSG_GETOBJ ? NFTA_OBJ_TABLE :
 			NFTA_RULE_TABLE;
 
-		mnl_attr_put_strz(nlh, attr, NAT_TABLE_NAME);
+		mnl_attr_put_strz(nlh, attr, table);
 	}
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot ask the kernel for "
-			"table %s", NAT_TABLE_NAME);
+		err_sys(e, MASQ_EKERNEL, errno, "cannot ask the kernel for %s",
+			what);
 		nat_err_perm(e);
 		goto out;
 	}
@@ -82,28 +98,23 @@ nft_dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t,
 		int r;
 
 		if (n < 0) {
-			err_sys(e, MASQ_EKERNEL, errno, "reading table %s "
-				"from the kernel failed", NAT_TABLE_NAME);
+			err_sys(e, MASQ_EKERNEL, errno, "reading %s from the "
+				"kernel failed", what);
 			nat_err_perm(e);
 			goto out;
 		}
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, &rd);
+		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 		if (r < 0) {
-			/* No table in this family: nothing of ours there. */
+			/* No table in this family: an empty answer. */
 			if (errno == ENOENT)
 				break;
-			err_sys(e, MASQ_EFAIL, errno, "reading table %s from "
-				"the kernel failed", NAT_TABLE_NAME);
+			err_sys(e, MASQ_EFAIL, errno, "reading %s from the "
+				"kernel failed", what);
 			nat_err_perm(e);
 			goto out;
 		}
 		if (r == MNL_CB_STOP)
 			break;
-	}
-	if (rd.err) {
-		err_set(e, MASQ_EFAIL, "cannot parse table %s as the kernel "
-			"sent it", NAT_TABLE_NAME);
-		goto out;
 	}
 	ret = 0;
 out:

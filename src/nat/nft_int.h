@@ -79,14 +79,23 @@ void nft_tab_print(FILE *fp, const struct nft_tab *t, bool with_counters);
 /* Print both tables (ip, then ip6) of @c.  Caller frees. */
 char *nft_tabs_print(const struct nat_compiled *c, bool with_counters);
 
-/* A netlink socket for nfnetlink with big buffers and extended ACK. */
+/* A netlink socket for nfnetlink with big buffers and extended ACK
+ * (nft_dump.c). */
 struct mnl_socket;
 struct mnl_socket *nft_sock_open(size_t sndbuf, struct masq_err *e);
 
-/* One dump of @type for table masqsh in @t's family (nft_dump.c). */
+/*
+ * One NLM_F_DUMP request of @type (NFT_MSG_GET*) in @family (NFPROTO_UNSPEC:
+ * every family), for the objects of @table only (the kernel filters; NULL:
+ * every table), and @cb run on each answer with @data (nft_dump.c).  A
+ * family without any table answers ENOENT: an empty dump, not an error.
+ * 0, or -1 with @e set (MASQ_EKERNEL when the kernel cannot be asked, the
+ * capability named when that is why).
+ */
 struct nlmsghdr;
-int nft_dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t,
-	     int (*cb)(const struct nlmsghdr *nlh, void *data),
+int nft_dump(struct mnl_socket *nl, uint16_t type, int family,
+	     const char *table,
+	     int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
 	     struct masq_err *e);
 
 /* Read our tables from the kernel into a fresh set.  Caller frees. */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * nft_read.c - reading our tables back from the kernel over netlink: a
- * table, chain, rule and object dump per family (nft_ct.c parses the
- * objects), filtered to table "masqsh", parsed into the same libnftnl
- * structure the compiler builds so that one printer serves both.  Whatever a hand edit put in our table is kept; nothing
- * outside it is read.
+ * table, chain, rule and object dump per family (the one dump loop of
+ * nft_dump.c), filtered to table "masqsh", parsed into the same libnftnl
+ * structure the compiler builds so that one printer serves both.
+ * Whatever a hand edit put in our table is kept; nothing outside it is
+ * read (every owner's tables: nft_ruleset.c).
  */
 #include "config.h"
 
@@ -17,11 +18,17 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
+#include <libnftnl/object.h>
 
 #include "core/xalloc.h"
 #include "nat/caps.h"
 #include "nat/nft_int.h"
-#include "nat/nft_ct.h"
+
+/* Where a dump callback puts what it parsed. */
+struct nft_rd {
+	struct nft_tab *t;
+	int err;		/* non-zero: a message did not parse */
+};
 
 static int
 table_cb(const struct nlmsghdr *nlh, void *data)
@@ -96,8 +103,8 @@ drop:
 	return MNL_CB_OK;
 }
 
-int
-nft_ct_obj_cb(const struct nlmsghdr *nlh, void *data)
+static int
+obj_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nft_rd *rd = data;
 	struct nftnl_obj *o = nftnl_obj_alloc();
@@ -116,6 +123,21 @@ nft_ct_obj_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* One dump of our table in @t's family, parsed into @t. */
+static int
+read_dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t, mnl_cb_t cb,
+	  struct masq_err *e)
+{
+	struct nft_rd rd = { t, 0 };
+
+	if (nft_dump(nl, type, t->family, NAT_TABLE_NAME, cb, &rd, e) < 0)
+		return -1;
+	if (rd.err)
+		return err_set(e, MASQ_EFAIL, "cannot parse table %s as the "
+			       "kernel sent it", NAT_TABLE_NAME);
+	return 0;
+}
+
 int
 nft_kernel_read(struct nat_compiled **cp, struct masq_err *e)
 {
@@ -129,13 +151,13 @@ nft_kernel_read(struct nat_compiled **cp, struct masq_err *e)
 	for (i = 0; i < 2; i++) {
 		struct nft_tab *t = &c->tab[i];
 
-		if (nft_dump(nl, NFT_MSG_GETTABLE, t, table_cb, e) < 0)
+		if (read_dump(nl, NFT_MSG_GETTABLE, t, table_cb, e) < 0)
 			goto fail;
 		if (!t->present)
 			continue;
-		if (nft_dump(nl, NFT_MSG_GETCHAIN, t, chain_cb, e) < 0 ||
-		    nft_dump(nl, NFT_MSG_GETRULE, t, rule_cb, e) < 0 ||
-		    nft_dump(nl, NFT_MSG_GETOBJ, t, nft_ct_obj_cb, e) < 0)
+		if (read_dump(nl, NFT_MSG_GETCHAIN, t, chain_cb, e) < 0 ||
+		    read_dump(nl, NFT_MSG_GETRULE, t, rule_cb, e) < 0 ||
+		    read_dump(nl, NFT_MSG_GETOBJ, t, obj_cb, e) < 0)
 			goto fail;
 	}
 	mnl_socket_close(nl);
