@@ -7,6 +7,7 @@ src_libmasq_a_SOURCES += \
 	src/nat/nft_print.c \
 	src/nat/nft_read.c \
 	src/nat/nft_dump.c \
+	src/nat/nft_ruleset.c src/nat/nft_ruleset.h \
 	src/nat/nft_change.c \
 	src/nat/nft_ct.c src/nat/nft_ct.h \
 	src/nat/links.c src/nat/links.h \

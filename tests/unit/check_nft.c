@@ -37,6 +37,7 @@
 #include "nat/links.h"
 #include "nat/nft.h"
 #include "nat/nft_int.h"
+#include "nat/nft_ruleset.h"
 #include "nat/rule.h"
 #include "nat/timeouts.h"
 
@@ -898,8 +899,152 @@ k_big(void)
 	err_done(&e);
 }
 
+/* Every owner's tables as plain data (nft_ruleset.h), next to ours. */
+static const char others_nft[] =
+	"table inet filter {\n"
+	" ct helper ftp-std { type \"ftp\" protocol tcp; }\n"
+	" chain input { type filter hook input priority 0; policy drop;\n"
+	"  tcp dport 113 counter drop\n"
+	"  tcp dport != 100-200 reject\n"
+	"  ct helper set \"ftp-std\"\n"
+	" }\n"
+	"}\n"
+	"table ip nat {\n"
+	" chain DOCKER { }\n"
+	" chain POSTROUTING { type nat hook postrouting priority 50;\n"
+	"  oifname \"eth0\" masquerade\n"
+	" }\n"
+	"}\n";
+
+static const struct nft_rs_chain *
+rs_chain(const struct nft_ruleset *rs, const char *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n_chains; i++)
+		if (!strcmp(rs->chains[i].table, table) &&
+		    !strcmp(rs->chains[i].name, name))
+			return &rs->chains[i];
+	return NULL;
+}
+
+/* The @k-th rule of @c, or NULL. */
+static const struct nft_rs_rule *
+rs_rule(const struct nft_ruleset *rs, const struct nft_rs_chain *c, size_t k)
+{
+	size_t i;
+
+	for (i = 0; c && i < rs->n_rules; i++)
+		if (&rs->chains[rs->rules[i].chain] == c && k-- == 0)
+			return &rs->rules[i];
+	return NULL;
+}
+
+/* The first expression of @kind in @r, or NULL. */
+static const struct nft_rs_expr *
+rs_expr(const struct nft_rs_rule *r, enum nft_rs_kind kind)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->n_x; i++)
+		if (r->x[i].kind == kind)
+			return &r->x[i];
+	return NULL;
+}
+
+static void
+k_ruleset_chains(const struct nft_ruleset *rs)
+{
+	const struct nft_rs_chain *in = rs_chain(rs, "filter", "input");
+	const struct nft_rs_chain *post = rs_chain(rs, "nat", "POSTROUTING");
+	const struct nft_rs_chain *dock = rs_chain(rs, "nat", "DOCKER");
+	const struct nft_rs_chain *ours = rs_chain(rs, NAT_TABLE_NAME,
+						   "postrouting");
+
+	CHECK(in && in->family == NFT_RS_INET && in->base &&
+	      in->hook == NFT_RS_INPUT && in->prio == 0 &&
+	      in->policy == NFT_RS_DROP && !strcmp(in->type, "filter") &&
+	      in->n_rules == 3, "inet filter input wrong");
+	CHECK(post && post->family == NFT_RS_IP &&
+	      post->hook == NFT_RS_POSTROUTING && post->prio == 50 &&
+	      post->policy == NFT_RS_ACCEPT && !strcmp(post->type, "nat") &&
+	      post->n_rules == 1, "ip nat POSTROUTING wrong");
+	CHECK(dock && !dock->base && dock->hook == -1 && !dock->n_rules,
+	      "ip nat DOCKER wrong");
+	CHECK(ours && ours->family == NFT_RS_IP && ours->prio == 100 &&
+	      ours->n_rules > 0, "our own table missing");
+	CHECK(!strcmp(nft_rs_family_name(NFT_RS_INET), "inet") &&
+	      !strcmp(nft_rs_hook_name(NFT_RS_POSTROUTING), "postrouting") &&
+	      !strcmp(nft_rs_family_name(99), "?"), "names");
+}
+
+static void
+k_ruleset_rules(const struct nft_ruleset *rs)
+{
+	const struct nft_rs_chain *in = rs_chain(rs, "filter", "input");
+	const struct nft_rs_rule *r0 = rs_rule(rs, in, 0);
+	const struct nft_rs_rule *r1 = rs_rule(rs, in, 1);
+	const struct nft_rs_rule *r2 = rs_rule(rs, in, 2);
+	const struct nft_rs_expr *ld = NULL, *x;
+	size_t i;
+
+	for (i = 0; r0 && i < r0->n_x; i++)
+		if (r0->x[i].kind == NFT_RS_X_LOAD &&
+		    r0->x[i].load == NFT_RS_LOAD_PAYLOAD)
+			ld = &r0->x[i];
+	CHECK(ld && ld->base == NFT_RS_BASE_TRANSPORT && ld->off == 2 &&
+	      ld->len == 2 && ld->dreg, "dport load");
+	x = NULL;
+	for (i = 0; ld && i < r0->n_x; i++)	/* the cmp after the load */
+		if (&r0->x[i] > ld && r0->x[i].kind == NFT_RS_X_CMP && !x)
+			x = &r0->x[i];
+	CHECK(x && x->sreg == ld->dreg && x->op == NFT_RS_EQ &&
+	      x->has_data && x->data_len == 2 && x->data[0] == 0 &&
+	      x->data[1] == 113, "cmp dport 113");
+	CHECK((x = rs_expr(r0, NFT_RS_X_VERDICT)) && x->verdict == NFT_RS_DROP,
+	      "drop");
+	CHECK(rs_expr(r0, NFT_RS_X_COUNTER) != NULL, "counter");
+	CHECK(r0 && r0->handle != 0, "handle");
+	x = rs_expr(r1, NFT_RS_X_RANGE);
+	CHECK(x && x->op == NFT_RS_NEQ && x->data_len == 2 &&
+	      x->data[1] == 100 && x->data2_len == 2 && x->data2[1] == 200,
+	      "range != 100-200");
+	CHECK(rs_expr(r1, NFT_RS_X_REJECT) != NULL, "reject");
+	x = rs_expr(r2, NFT_RS_X_OBJREF);
+	CHECK(x && x->helper && !strcmp(x->obj, "ftp-std"), "helper set");
+	x = rs_expr(rs_rule(rs, rs_chain(rs, "nat", "POSTROUTING"), 0),
+		    NFT_RS_X_MASQ);
+	CHECK(x != NULL, "masquerade");
+	CHECK(rs->n_helpers == 1 && rs->helpers[0].family == NFT_RS_INET &&
+	      !strcmp(rs->helpers[0].table, "filter") &&
+	      !strcmp(rs->helpers[0].name, "ftp-std") &&
+	      !strcmp(rs->helpers[0].helper, "ftp"), "ct helper object");
+}
+
+static void
+k_ruleset(void)
+{
+	struct nat_compiled *c = compile_set(set_basic);
+	struct nft_ruleset rs;
+	struct masq_err e;
+	FILE *fp;
+
+	err_init(&e);
+	CHECK(nat_apply(c, NAT_APPLY_COMMIT, &e) == 0, "apply: %s", e.msg);
+	fp = popen("nft -f -", "w");
+	CHECK(fp && fputs(others_nft, fp) >= 0 && pclose(fp) == 0,
+	      "nft -f of the other tables failed");
+	CHECK(nft_ruleset_read(&rs, &e) == 0, "read: %s", e.msg);
+	k_ruleset_chains(&rs);
+	k_ruleset_rules(&rs);
+	nft_ruleset_done(&rs);
+	CHECK(rs.n_chains == 0 && rs.chains == NULL, "done leaves data");
+	nat_compiled_free(c);
+	err_done(&e);
+}
+
 static void (*const kcases[])(void) = {
-	k_apply_roundtrip, k_reject, k_check_mode, k_big,
+	k_apply_roundtrip, k_reject, k_check_mode, k_big, k_ruleset,
 };
 
 static const char *
