@@ -7,7 +7,7 @@ tests_unit_check_report_SOURCES = tests/unit/check_report.c
 tests_unit_check_report_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_report_LDADD = $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/check_report
-src_libmasq_a_SOURCES += src/diag/report.h src/diag/report_net.c \
+src_libmasq_a_SOURCES += src/diag/report.h \
 	src/shell/report_sec.h src/shell/report_sec.c src/shell/cmd_report.c
 
 # The library versions masqsh was built against, for `report`: pkg-config
