@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * diag_int.h - what the check files share and nothing else includes
- * (except the unit test): the namespace's addresses with their alias
- * labels and its policy-routing rules (diag_net.c, rtnetlink), a summary
- * of every nftables chain in the kernel (diag_nft.c, from nat's reader),
- * and small network-list helpers.
+ * (except the unit test): small network-list helpers (diag_net.c) and a
+ * summary of every nftables chain in the kernel (diag_nft.c, from nat's
+ * reader).  The addresses and routes the checks read are nat's
+ * (nat/links.h).
  */
 #ifndef MASQ_DIAG_INT_H
 #define MASQ_DIAG_INT_H
@@ -16,31 +16,6 @@
 #include "core/err.h"
 #include "nat/nft_ruleset.h"
 #include "nat/rule.h"
-
-/* One address of an interface, as `ip addr` shows it. */
-struct diag_addr {
-	char ifname[16];
-	char label[16];		/* IFA_LABEL: "eth0:1" for an alias */
-	struct nat_net net;	/* the address with the interface's prefix */
-	bool secondary;
-	uint8_t scope;		/* RT_SCOPE_* */
-};
-
-/* Every address in this namespace (both families).  Caller frees *v. */
-int diag_net_addrs(struct diag_addr **v, size_t *n, struct masq_err *e);
-
-/* One policy-routing rule (`ip rule`), IPv4. */
-struct diag_iprule {
-	uint32_t prio;
-	uint32_t table;
-	char text[128];		/* "100: from 192.168.1.0/24 lookup 100" */
-};
-
-/*
- * The IPv4 rules beyond the three defaults (0 local, 32766 main,
- * 32767 default).  Caller frees *v.
- */
-int diag_net_rules(struct diag_iprule **v, size_t *n, struct masq_err *e);
 
 /* True when @a and @b share any address (same family, prefixes overlap). */
 bool diag_net_overlap(const struct nat_net *a, const struct nat_net *b);

@@ -24,72 +24,71 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "core/xalloc.h"
 #include "diag/diag.h"
 #include "diag/mtu.h"
 #include "nat/links.h"
 
+/* Does interface @index carry a global IPv4 address? */
+static bool
+has_v4(const struct links_addr *a, size_t na, unsigned int index)
+{
+	size_t i;
+
+	for (i = 0; i < na; i++)
+		if (a[i].ifindex == index && a[i].scope == LINKS_SCOPE_UNIVERSE &&
+		    !a[i].tentative)
+			return true;
+	return false;
+}
+
+/* "LIST, NAME MTU[ (uplink)]" */
+static void
+list_add(char **list, const char *name, unsigned int mtu, bool uplink)
+{
+	char *l = xasprintf("%s%s%s %u%s", *list, **list ? ", " : "", name,
+			    mtu, uplink ? " (uplink)" : "");
+
+	free(*list);
+	*list = l;
+}
+
 /* The largest MTU among the other up interfaces holding an IPv4 address
  * (the LANs), with its name; 0 when there is none. */
 static unsigned int
 lan_mtu(const char *oif, char *name, size_t sz, char **list)
 {
+	struct links_link *l = NULL;
+	struct links_addr *a = NULL;
+	size_t nl = 0, na = 0, i;
 	struct masq_err e;
-	struct nat_net *a;
-	struct ifreq ifr;
-	char **names = NULL;
-	size_t n = 0, na, i;
-	unsigned int best = 0, m;
-	int fd;
+	unsigned int best = 0;
 
 	err_init(&e);
 	*list = xstrdup("");
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || links_names(&names, &n, &e) < 0)
+	if (links_list(&l, &nl, &e) < 0 ||
+	    links_addr_list(AF_INET, &a, &na, &e) < 0)
 		goto out;
-	for (i = 0; i < n; i++) {
-		memset(&ifr, 0, sizeof(ifr));
-		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", names[i]);
-		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0 ||
-		    !(ifr.ifr_flags & IFF_UP) || (ifr.ifr_flags & IFF_LOOPBACK))
+	for (i = 0; i < nl; i++) {
+		if (!l[i].admin_up || l[i].loopback)
 			continue;
-		m = mtu_link_mtu(names[i]);
-		if (!strcmp(names[i], oif)) {
-			char *l = xasprintf("%s%s%s %u (uplink)", *list,
-					    **list ? ", " : "", names[i], m);
-
-			free(*list);
-			*list = l;
+		if (!strcmp(l[i].name, oif)) {
+			list_add(list, l[i].name, l[i].mtu, true);
 			continue;
 		}
-		a = NULL;
-		na = 0;
-		if (links_addrs(names[i], AF_INET, &a, &na, &e) < 0 || !na) {
-			free(a);
-			err_reset(&e);
+		if (!has_v4(a, na, l[i].index))
 			continue;
-		}
-		free(a);
-		{
-			char *l = xasprintf("%s%s%s %u", *list,
-					    **list ? ", " : "", names[i], m);
-
-			free(*list);
-			*list = l;
-		}
-		if (m > best) {
-			best = m;
-			snprintf(name, sz, "%s", names[i]);
+		list_add(list, l[i].name, l[i].mtu, false);
+		if (l[i].mtu > best) {
+			best = l[i].mtu;
+			snprintf(name, sz, "%s", l[i].name);
 		}
 	}
 out:
-	if (fd >= 0)
-		close(fd);
-	links_names_free(names, n);
+	free(l);
+	free(a);
 	err_done(&e);
 	return best;
 }

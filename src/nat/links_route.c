@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * report_net.c - the interfaces (state, MTU, link address) and the IPv4
- * and IPv6 main-table routes for `report`, read over rtnetlink with one
- * socket per dump (links_dump()).  Addresses and policy rules come from
- * diag_net.c.  Nothing is cached and nothing printed.
+ * links_route.c - routes and policy rules over rtnetlink (see links.h):
+ * the main table's routes of a family as `ip route` lists them, the IPv4
+ * policy rules beyond the defaults as `ip rule` prints them, and one
+ * `ip route get`.  One socket per call (links.c's plumbing); nothing is
+ * cached and nothing printed.
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
 #include <net/if.h>
@@ -16,107 +16,28 @@
 #include <string.h>
 
 #include <libmnl/libmnl.h>
-#include <linux/if_link.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
+#include "core/ctent.h"
 #include "core/xalloc.h"
-#include "diag/report.h"
-#include "nat/links.h"
+#include "nat/links_int.h"
 
-/* ---- links ---- */
-
-struct link_acc {
-	struct report_link *v;
-	size_t n;
-};
-
-static const char *
-operstate_name(unsigned int s)
+/* The text of the address at @p into @buf (@size below CT_ADDRSTRLEN
+ * truncates). */
+static void
+addr_copy(char *buf, size_t size, int family, const void *p)
 {
-	static const char *const names[] = {
-		"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING",
-		"DORMANT", "UP",
-	};
+	char a[CT_ADDRSTRLEN];
 
-	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
-static int
-link_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct link_acc *acc = data;
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	struct report_link l;
-	const uint8_t *mac;
-	struct nlattr *at;
-	uint16_t alen, i;
-	size_t o;
-
-	memset(&l, 0, sizeof(l));
-	l.index = (unsigned int)ifi->ifi_index;
-	l.admin_up = ifi->ifi_flags & IFF_UP;
-	snprintf(l.state, sizeof(l.state), "UNKNOWN");
-	mnl_attr_for_each(at, nlh, sizeof(*ifi)) {
-		switch (mnl_attr_get_type(at)) {
-		case IFLA_IFNAME:
-			if (mnl_attr_validate(at, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(l.name, sizeof(l.name), "%s",
-					 mnl_attr_get_str(at));
-			break;
-		case IFLA_MTU:
-			if (mnl_attr_validate(at, MNL_TYPE_U32) == 0)
-				l.mtu = mnl_attr_get_u32(at);
-			break;
-		case IFLA_OPERSTATE:
-			if (mnl_attr_validate(at, MNL_TYPE_U8) == 0)
-				snprintf(l.state, sizeof(l.state), "%s",
-					 operstate_name(mnl_attr_get_u8(at)));
-			break;
-		case IFLA_ADDRESS:
-			mac = mnl_attr_get_payload(at);
-			alen = mnl_attr_get_payload_len(at);
-			/* tunnels carry their endpoint: print it as the
-			 * address it is, so that redaction knows it */
-			if (alen == 4 || alen == 16) {
-				inet_ntop(alen == 4 ? AF_INET : AF_INET6, mac,
-					  l.mac, sizeof(l.mac));
-				break;
-			}
-			for (i = 0, o = 0; i < alen && o + 4 < sizeof(l.mac);
-			     i++)
-				o += (size_t)snprintf(l.mac + o,
-						      sizeof(l.mac) - o, "%s%02x",
-						      i ? ":" : "", mac[i]);
-			break;
-		}
-	}
-	acc->v = xreallocarray(acc->v, acc->n + 1, sizeof(*acc->v));
-	acc->v[acc->n++] = l;
-	return MNL_CB_OK;
-}
-
-int
-report_links(struct report_link **v, size_t *n, struct masq_err *e)
-{
-	struct link_acc acc = { NULL, 0 };
-
-	*v = NULL;
-	*n = 0;
-	if (links_dump(RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg),
-		       link_cb, &acc, e) == -1) {
-		free(acc.v);
-		return -1;
-	}
-	*v = acc.v;
-	*n = acc.n;
-	return 0;
+	snprintf(buf, size, "%s", ctent_addr_format(family, p, a));
 }
 
 /* ---- routes ---- */
 
 struct route_acc {
 	int family;
-	struct report_route *v;
+	struct links_route *v;
 	size_t n;
 };
 
@@ -153,8 +74,8 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct route_acc *acc = data;
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct report_route r;
-	char a[INET6_ADDRSTRLEN] = "";
+	struct links_route r;
+	char a[CT_ADDRSTRLEN] = "";
 	unsigned int table = rtm->rtm_table;
 	int fam = acc->family;
 	struct nlattr *at;
@@ -171,13 +92,13 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 			table = mnl_attr_get_u32(at);
 			break;
 		case RTA_DST:
-			inet_ntop(fam, p, a, sizeof(a));
+			ctent_addr_format(fam, p, a);
 			break;
 		case RTA_GATEWAY:
-			inet_ntop(fam, p, r.via, sizeof(r.via));
+			addr_copy(r.via, sizeof(r.via), fam, p);
 			break;
 		case RTA_PREFSRC:
-			inet_ntop(fam, p, r.src, sizeof(r.src));
+			addr_copy(r.src, sizeof(r.src), fam, p);
 			break;
 		case RTA_OIF:
 			if (!if_indextoname(mnl_attr_get_u32(at), r.dev))
@@ -209,7 +130,7 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 int
-report_routes(int family, struct report_route **v, size_t *n,
+links_routes(int family, struct links_route **v, size_t *n,
 	      struct masq_err *e)
 {
 	struct route_acc acc = { family, NULL, 0 };
@@ -228,7 +149,7 @@ report_routes(int family, struct report_route **v, size_t *n,
 }
 
 void
-report_route_format(const struct report_route *r, char *buf, size_t size)
+links_route_format(const struct links_route *r, char *buf, size_t size)
 {
 	size_t o = 0;
 
@@ -253,4 +174,150 @@ report_route_format(const struct report_route *r, char *buf, size_t size)
 	if (r->metric >= 0)
 		ADD(" metric %ld", r->metric);
 #undef ADD
+}
+
+/* ---- policy rules ---- */
+
+struct rule_acc {
+	struct links_rule *v;
+	size_t n;
+};
+
+static int
+rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rule_acc *acc = data;
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	struct links_rule r;
+	char src[CT_ADDRSTRLEN] = "all", more[64] = "";
+	struct nlattr *at;
+	size_t len;
+
+	if (frh->family != AF_INET)
+		return MNL_CB_OK;
+	memset(&r, 0, sizeof(r));
+	r.table = frh->table;
+	mnl_attr_for_each(at, nlh, sizeof(*frh)) {
+		switch (mnl_attr_get_type(at)) {
+		case FRA_PRIORITY:
+			r.prio = mnl_attr_get_u32(at);
+			break;
+		case FRA_TABLE:
+			r.table = mnl_attr_get_u32(at);
+			break;
+		case FRA_SRC:
+			ctent_addr_format(AF_INET, mnl_attr_get_payload(at),
+					  src);
+			break;
+		case FRA_FWMARK:
+			len = strlen(more);
+			snprintf(more + len, sizeof(more) - len, " fwmark 0x%x",
+				 mnl_attr_get_u32(at));
+			break;
+		case FRA_IIFNAME:
+			len = strlen(more);
+			snprintf(more + len, sizeof(more) - len, " iif %s",
+				 mnl_attr_get_str(at));
+			break;
+		}
+	}
+	if ((r.prio == 0 && r.table == RT_TABLE_LOCAL) ||
+	    (r.prio == 32766 && r.table == RT_TABLE_MAIN) ||
+	    (r.prio == 32767 && r.table == RT_TABLE_DEFAULT))
+		return MNL_CB_OK;
+	if (frh->src_len && strcmp(src, "all"))
+		snprintf(r.text, sizeof(r.text), "%u: from %s/%u%s lookup %u",
+			 r.prio, src, frh->src_len, more, r.table);
+	else
+		snprintf(r.text, sizeof(r.text), "%u: from all%s lookup %u",
+			 r.prio, more, r.table);
+	acc->v = xreallocarray(acc->v, acc->n + 1, sizeof(*acc->v));
+	acc->v[acc->n++] = r;
+	return MNL_CB_OK;
+}
+
+int
+links_rules(struct links_rule **v, size_t *n, struct masq_err *e)
+{
+	struct rule_acc acc = { NULL, 0 };
+
+	*v = NULL;
+	*n = 0;
+	if (links_dump(RTM_GETRULE, AF_INET, sizeof(struct fib_rule_hdr),
+		       rule_cb, &acc, e) == -1) {
+		free(acc.v);
+		return -1;
+	}
+	*v = acc.v;
+	*n = acc.n;
+	return 0;
+}
+
+/* ---- ip route get ---- */
+
+static int
+metrics_cb(const struct nlattr *a, void *data)
+{
+	struct links_path *p = data;
+
+	if (mnl_attr_get_type(a) == RTAX_MTU &&
+	    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+		p->mtu = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+static int
+path_attr_cb(const struct nlattr *a, void *data)
+{
+	struct links_path *p = data;
+	uint16_t len = mnl_attr_get_payload_len(a);
+
+	switch (mnl_attr_get_type(a)) {
+	case RTA_OIF:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+			p->oif = mnl_attr_get_u32(a);
+		break;
+	case RTA_PREFSRC:
+		if (len == 4 || len == 16) {
+			memcpy(p->src, mnl_attr_get_payload(a), len);
+			p->has_src = true;
+		}
+		break;
+	case RTA_GATEWAY:
+		if (len == 4 || len == 16) {
+			memcpy(p->gw, mnl_attr_get_payload(a), len);
+			p->has_gw = true;
+		}
+		break;
+	case RTA_METRICS:
+		mnl_attr_parse_nested(a, metrics_cb, p);
+		break;
+	default:
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int
+path_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct links_path *p = data;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	p->local = rtm->rtm_type == RTN_LOCAL;
+	return mnl_attr_parse(nlh, sizeof(*rtm), path_attr_cb, data);
+}
+
+int
+links_route_get(int family, const void *dst, unsigned int oif,
+		struct links_path *p, struct masq_err *e)
+{
+	memset(p, 0, sizeof(*p));
+	if (links_route_req(family, dst, oif, path_cb, p, e) < 0)
+		return -1;
+	if (p->oif && !if_indextoname(p->oif, p->oifname))
+		p->oifname[0] = '\0';
+	return 0;
 }

@@ -10,5 +10,6 @@ src_libmasq_a_SOURCES += \
 	src/nat/nft_ruleset.c src/nat/nft_ruleset.h \
 	src/nat/nft_change.c \
 	src/nat/nft_ct.c src/nat/nft_ct.h \
-	src/nat/links.c src/nat/links.h src/nat/links_route.c \
+	src/nat/links.h src/nat/links_int.h src/nat/links.c \
+	src/nat/links_addr.c src/nat/links_route.c \
 	src/nat/caps.c src/nat/caps.h

@@ -34,6 +34,7 @@
 
 #include "core/xalloc.h"
 #include "nat/caps.h"
+#include "nat/engine.h"
 #include "nat/links.h"
 #include "nat/nft.h"
 #include "nat/nft_int.h"
@@ -1043,8 +1044,147 @@ k_ruleset(void)
 	err_done(&e);
 }
 
+/* nat/links.h: interfaces, the one address collector, routes, policy
+ * rules and `ip route get`, against what `ip` set up. */
+static const struct links_addr *
+find_addr(const struct links_addr *v, size_t n, const char *a)
+{
+	uint8_t b[4];
+	size_t i;
+
+	inet_pton(AF_INET, a, b);
+	for (i = 0; i < n; i++)
+		if (v[i].net.family == AF_INET && !memcmp(v[i].net.addr, b, 4))
+			return &v[i];
+	return NULL;
+}
+
+static void
+k_links_addrs(void)
+{
+	const struct links_addr *x;
+	struct links_addr *v = NULL;
+	struct nat_net *g = NULL;
+	struct masq_err e;
+	size_t n = 0;
+	uint8_t b[4];
+
+	err_init(&e);
+	CHECK(links_addr_list(AF_UNSPEC, &v, &n, &e) == 0, "%s", e.msg);
+	x = find_addr(v, n, "203.0.113.99");
+	CHECK(x && !strcmp(x->ifname, "eth0") && !strcmp(x->label, "eth0") &&
+	      x->net.plen == 24 && !x->secondary && x->permanent &&
+	      x->scope == LINKS_SCOPE_UNIVERSE &&
+	      x->valid == LINKS_LIFE_FOREVER, "203.0.113.99 on eth0");
+	x = find_addr(v, n, "203.0.113.97");
+	CHECK(x && !strcmp(x->label, "eth0:1") && x->secondary, "the alias");
+	x = find_addr(v, n, "127.0.0.1");
+	CHECK(x && x->scope == LINKS_SCOPE_HOST && !strcmp(x->ifname, "lo"),
+	      "lo");
+	free(v);
+	CHECK(links_addr_list(AF_INET6, &v, &n, &e) == 0 &&
+	      !find_addr(v, n, "203.0.113.99"), "family filter");
+	free(v);
+	/* one interface's global addresses: primary first */
+	CHECK(links_addrs("eth0", AF_INET, &g, &n, &e) == 0 && n == 3,
+	      "eth0 has %zu global addresses", n);
+	inet_pton(AF_INET, "203.0.113.99", b);
+	CHECK(g && !memcmp(g[0].addr, b, 4), "primary first");
+	free(g);
+	CHECK(engine_addr_present(AF_INET, b, &e) == 1, "present");
+	inet_pton(AF_INET, "198.51.100.7", b);
+	CHECK(engine_addr_present(AF_INET, b, &e) == 0, "absent");
+	err_done(&e);
+}
+
+static void
+k_links_routes(void)
+{
+	struct links_route *r = NULL;
+	struct links_rule *ru = NULL;
+	struct masq_err e;
+	char buf[256], *all = xstrdup("");
+	size_t n = 0, i;
+
+	err_init(&e);
+	CHECK(links_routes(AF_INET, &r, &n, &e) == 0, "%s", e.msg);
+	for (i = 0; i < n; i++) {
+		char *t;
+
+		links_route_format(&r[i], buf, sizeof(buf));
+		t = xasprintf("%s%s\n", all, buf);
+		free(all);
+		all = t;
+	}
+	CHECK(strstr(all, "default via 203.0.113.1 dev eth0 proto boot\n") &&
+	      strstr(all, "203.0.113.0/24 dev eth0 proto kernel scope link "
+		     "src 203.0.113.99\n") &&
+	      strstr(all, "unreachable 192.0.2.0/24 proto boot\n"),
+	      "routes:\n%s", all);
+	free(all);
+	free(r);
+	CHECK(links_rules(&ru, &n, &e) == 0 && n == 1 &&
+	      !strcmp(ru[0].text, "100: from 192.168.1.0/24 lookup 100"),
+	      "rules: %zu %s", n, n ? ru[0].text : "");
+	free(ru);
+	err_done(&e);
+}
+
+static void
+k_links_path(void)
+{
+	struct links_path p;
+	struct links_link *l = NULL;
+	struct masq_err e;
+	uint8_t d[4];
+	size_t n = 0, i;
+	bool eth0 = false, lo = false;
+
+	err_init(&e);
+	inet_pton(AF_INET, "198.51.100.7", d);
+	CHECK(links_route_get(AF_INET, d, 0, &p, &e) == 0, "%s", e.msg);
+	CHECK(!strcmp(p.oifname, "eth0") && p.has_gw && p.gw[3] == 1 &&
+	      p.has_src && p.src[3] == 99 && !p.local, "path to 198.51.100.7");
+	inet_pton(AF_INET, "203.0.113.98", d);
+	CHECK(links_route_get(AF_INET, d, 0, &p, &e) == 0 && p.local,
+	      "a local address");
+	inet_pton(AF_INET, "192.0.2.1", d);
+	CHECK(links_route_get(AF_INET, d, 0, &p, &e) == -1 &&
+	      e.code == MASQ_EFAIL && strstr(e.msg, "no route to 192.0.2.1"),
+	      "unreachable: %s", e.msg);
+	err_reset(&e);
+	CHECK(links_list(&l, &n, &e) == 0, "%s", e.msg);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(l[i].name, "eth0"))
+			eth0 = l[i].admin_up && !l[i].loopback &&
+			       l[i].type == 1 && l[i].mtu == 1500 &&
+			       strlen(l[i].mac) == 17;
+		if (!strcmp(l[i].name, "lo"))
+			lo = l[i].loopback && l[i].index == 1;
+	}
+	CHECK(eth0 && lo, "links: eth0 %d lo %d", eth0, lo);
+	free(l);
+	err_done(&e);
+}
+
+static void
+k_links(void)
+{
+	if (system("ip link set lo up && "
+		   "ip addr add 203.0.113.97/24 dev eth0 label eth0:1 && "
+		   "ip route add default via 203.0.113.1 && "
+		   "ip route add unreachable 192.0.2.0/24 && "
+		   "ip rule add from 192.168.1.0/24 table 100 prio 100") != 0) {
+		CHECK(0, "cannot set up addresses and routes");
+		return;
+	}
+	k_links_addrs();
+	k_links_routes();
+	k_links_path();
+}
+
 static void (*const kcases[])(void) = {
-	k_apply_roundtrip, k_reject, k_check_mode, k_big, k_ruleset,
+	k_apply_roundtrip, k_reject, k_check_mode, k_big, k_ruleset, k_links,
 };
 
 static const char *

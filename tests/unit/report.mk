@@ -1,14 +1,13 @@
-# `report [redact]` (issue 4, item 7): the redaction filter and the
-# network readers in src/diag, the command in src/shell, and the unit test
-# of the redaction (a pure function over text; no kernel needed).
+# `report [redact]` (issue 4, item 7): the redaction filter in src/diag,
+# the command in src/shell, and the unit test of the redaction (a pure
+# function over text; no kernel needed).
 src_libmasq_a_SOURCES += src/diag/redact.h src/diag/redact.c
 check_PROGRAMS += tests/unit/check_report
 tests_unit_check_report_SOURCES = tests/unit/check_report.c
 tests_unit_check_report_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_report_LDADD = $(UNIT_LDADD)
 UNIT_TESTS += tests/unit/check_report
-src_libmasq_a_SOURCES += src/diag/report.h \
-	src/shell/report_sec.h src/shell/report_sec.c src/shell/cmd_report.c
+src_libmasq_a_SOURCES += src/shell/report_sec.h src/shell/report_sec.c src/shell/cmd_report.c
 
 # The library versions masqsh was built against, for `report`: pkg-config
 # knows them at build time (libnftnl, libmnl and libnetfilter_conntrack
