@@ -2,7 +2,7 @@
 # and the `diag` commands (src/shell/cmd_diag.c lives here too: it is this
 # issue's command file).  `diag mtu` (helper K) adds its own lines below.
 src_libmasq_a_SOURCES += \
-	src/diag/diag.h src/diag/diag.c \
+	src/diag/diag.h src/diag/diag.c src/diag/diag_ctx.c \
 	src/diag/diag_int.h src/diag/diag_net.c src/diag/diag_nft.c \
 	src/diag/crlf.h src/diag/crlf.c src/diag/check_crlf.c \
 	src/diag/check_sysctl.c src/diag/check_net.c src/diag/check_nft.c \
