@@ -131,18 +131,11 @@ int nat_p_timeout(struct nat_pctx *c, const struct nat_span *sp,
 int nat_rule_validate(struct nat_pctx *c, const struct nat_rule *r,
 		      const struct nat_marks *mk);
 
-/* A growing string for the formatters. */
-struct nat_sb {
-	char *s;
-	size_t n, cap;
-};
-void nat_sb_add(struct nat_sb *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Give up the string (never NULL). */
-char *nat_sb_take(struct nat_sb *b);
-void nat_sb_netlist(struct nat_sb *b, const struct nat_netlist *l);
-void nat_sb_ports(struct nat_sb *b, const struct nat_ports *p, char rsep);
-void nat_sb_proto(struct nat_sb *b, const struct nat_proto *p);
-void nat_sb_timeout(struct nat_sb *b, const struct nat_ct_policy *t);
+/* Pieces of the formatters (rule_format.c), appended to @b. */
+struct strbuf;
+void nat_sb_netlist(struct strbuf *b, const struct nat_netlist *l);
+void nat_sb_ports(struct strbuf *b, const struct nat_ports *p, char rsep);
+void nat_sb_proto(struct strbuf *b, const struct nat_proto *p);
+void nat_sb_timeout(struct strbuf *b, const struct nat_ct_policy *t);
 
 #endif
