@@ -46,12 +46,14 @@ int nft_ct_compile(struct nat_compiled *c, const struct nat_ruleset *rs,
 
 /*
  * The objects of @t as `nft list table` prints them, each followed by the
- * blank line that separates it from what comes next; NULL when there are
- * none.  With @script, a timeout policy of nothing but defaults names its
- * first state instead of printing "{  }" (see nat_compiled_print_script).
- * Caller frees.
+ * blank line that separates it from what comes next, appended to @b
+ * (nothing when there are none).  With @script, a timeout policy of
+ * nothing but defaults names its first state instead of printing "{  }"
+ * (see nat_compiled_print_script).  Cannot fail.
  */
-char *nft_ct_objs_text(const struct nft_tab *t, bool script);
+struct strbuf;
+void nft_ct_objs_print(struct strbuf *b, const struct nft_tab *t,
+		       bool script);
 
 /* "ct timeout set \"NAME\"" / "ct helper set \"NAME\"" for an objref
  * expression into @buf; false when @x is something else. */

@@ -1178,12 +1178,8 @@ tab_print(struct pout *o, const struct nft_tab *t, bool with_counters)
 		return;
 	strbuf_addf(&o->b, "table %s %s {\n",
 		  t->family == NFPROTO_IPV6 ? "ip6" : "ip", NAT_TABLE_NAME);
-	if (t->n_objs) {	/* ct objects first, as nft does (nft_ct.c) */
-		char *objs = nft_ct_objs_text(t, o->script);
-
-		strbuf_puts(&o->b, objs);
-		free(objs);
-	}
+	/* ct objects first, as nft does (nft_ct.c) */
+	nft_ct_objs_print(&o->b, t, o->script);
 	for (i = 0; i < t->n_chains; i++) {
 		if (i > 0)
 			strbuf_putc(&o->b, '\n');
