@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/ctent.h"
 #include "core/strbuf.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
@@ -42,7 +43,7 @@ sb_net(struct strbuf *b, const struct nat_net *n)
 	char buf[INET6_ADDRSTRLEN];
 	unsigned int max = n->family == AF_INET ? 32 : 128;
 
-	nat_addr_format(buf, sizeof(buf), n->family, n->addr);
+	ctent_addr_text(buf, sizeof(buf), n->family, n->addr);
 	strbuf_puts(b, buf);
 	if (n->plen != max) {
 		strbuf_putc(b, '/');
@@ -136,11 +137,11 @@ sb_to(struct strbuf *b, const struct nat_addr_range *to, bool brackets)
 
 	if (brackets)
 		strbuf_putc(b, '[');
-	nat_addr_format(buf, sizeof(buf), to->family, to->lo);
+	ctent_addr_text(buf, sizeof(buf), to->family, to->lo);
 	strbuf_puts(b, buf);
 	if (memcmp(to->lo, to->hi, sizeof(to->lo))) {
 		strbuf_putc(b, '-');
-		nat_addr_format(buf, sizeof(buf), to->family, to->hi);
+		ctent_addr_text(buf, sizeof(buf), to->family, to->hi);
 		strbuf_puts(b, buf);
 	}
 	if (brackets)
@@ -445,7 +446,7 @@ nat_forward_format_kw(const struct nat_forward *f)
 	}
 	sb_lit(&b, " dport ");
 	nat_sb_ports(&b, &f->dport, '-');
-	nat_addr_format(addr, sizeof(addr), f->to.family, f->to.addr);
+	ctent_addr_text(addr, sizeof(addr), f->to.family, f->to.addr);
 	sb_lit(&b, " to ");
 	if (f->has_toport && v6) {
 		strbuf_putc(&b, '[');

@@ -90,9 +90,6 @@ int nat_net_parse_why(struct nat_net *n, const char *s, int want_family);
 /* Parse one address (no prefix) into @a (16 bytes); returns the family
  * or 0 when @s is not an address. */
 int nat_addr_parse(uint8_t *a, const char *s);
-/* "1.2.3.4" / "2001:db8::1" into @buf: ctent_addr_format() for the
- * rule model's byte arrays (a @size below 46 truncates). */
-void nat_addr_format(char *buf, size_t size, int family, const uint8_t *a);
 
 /* Value parsers.  All return 0 or -1 with c->e filled (MASQ_EUSAGE). */
 int nat_p_ifname(struct nat_pctx *c, const struct nat_span *sp,
