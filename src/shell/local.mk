@@ -30,3 +30,6 @@ src_libmasq_a_SOURCES += src/shell/cmd_ports.c src/shell/cmd_timeouts.c
 src_libmasq_a_SOURCES += src/shell/revision.h src/shell/revision.c src/shell/cmd_revisions.c src/shell/cmd_export_nft.c src/shell/cmd_explain.c src/nat/explain.h src/nat/explain.c src/nat/explain_route.c
 # the database a command runs against
 src_libmasq_a_SOURCES += src/shell/cmd_store.c
+# the diag commands (the checks are src/diag's)
+src_libmasq_a_SOURCES += src/shell/cmd_diag.h src/shell/cmd_diag.c \
+	src/shell/cmd_diag_dynaddr.c src/shell/cmd_diag_ports.c
