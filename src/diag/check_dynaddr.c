@@ -343,16 +343,95 @@ out:
 	err_done(&e);
 }
 
+#define DYN_MAX_UPLINKS 32
+
+/* The uplinks to look at: "out IF", else every interface a rule names
+ * ("ppp+" expands to the first present one).  How many. */
+static size_t
+dyn_uplinks(const struct diag_ctx *ctx, const struct nat_ruleset *rs,
+	    const struct dyn_acc *acc, const char **names)
+{
+	size_t i, j, k, n = 0;
+
+	if (ctx->iface) {
+		names[n++] = ctx->iface;
+		return n;
+	}
+	for (i = 0; i < rs->n_masq; i++)
+		for (j = 0; j < rs->masq[i].n_oifs; j++) {
+			const struct nat_ifname *o = &rs->masq[i].oifs[j];
+			const char *nm = o->name;
+
+			for (k = 0; k < acc->n && o->wildcard; k++)
+				if (!strncmp(acc->v[k].ifname, o->name,
+					     strlen(o->name)))
+					break;
+			if (o->wildcard)
+				nm = k < acc->n ? acc->v[k].ifname : NULL;
+			for (k = 0; nm && k < n; k++)
+				if (!strcmp(names[k], nm))
+					nm = NULL;
+			if (nm && n < DYN_MAX_UPLINKS)
+				names[n++] = nm;
+		}
+	return n;
+}
+
+/* net.ipv4.ip_dynaddr: wanted on a dynamic dial-up (ppp) uplink. */
+static void
+dyn_sysctl(struct diag_ctx *ctx, struct dyn_state *s, bool any_ppp,
+	   struct diag_result *res)
+{
+	unsigned long long dynaddr = 0;
+
+	if (diag_proc_u64(ctx, "sys/net/ipv4/ip_dynaddr", &dynaddr) != 0)
+		return;
+	diag_evidence(res, "net.ipv4.ip_dynaddr = %llu (1 or 2: the gateway's "
+		      "own first connections on a dial link are moved to the "
+		      "new address; 2 also logs it)", dynaddr);
+	if (!dynaddr && s->n_dyn && any_ppp) {
+		dyn_raise(s, DIAG_WARN);
+		if (!res->fix)
+			diag_fix(res, "sysctl -w net.ipv4.ip_dynaddr=1");
+	}
+}
+
+/* The one-line message for what was found about @n uplinks. */
+static void
+dyn_message(struct diag_result *res, const struct dyn_state *s,
+	    unsigned long stale, size_t n)
+{
+	if (s->n_missing)
+		diag_message(res, "%u SNAT rule%s translate%s to an address "
+			     "the uplink no longer has%s", s->n_missing,
+			     s->n_missing == 1 ? "" : "s",
+			     s->n_missing == 1 ? "s" : "",
+			     stale ? "; stale entries remain" : "");
+	else if (s->n_fixed)
+		diag_message(res, "dynamic uplink, but %u rule%s SNAT to a "
+			     "fixed address", s->n_fixed,
+			     s->n_fixed == 1 ? "" : "s");
+	else if (stale)
+		diag_message(res, "%lu conntrack entr%s translated to an "
+			     "address no interface has", stale,
+			     stale == 1 ? "y" : "ies");
+	else if (s->st != DIAG_PASS)
+		diag_message(res, "the uplink needs attention (see evidence)");
+	else
+		diag_message(res, "%s uplink%s; the rules fit it",
+			     s->n_dyn ? "dynamic" : "static",
+			     n == 1 ? "" : "s");
+}
+
 static enum diag_status
 dynaddr_run(struct diag_ctx *ctx, struct diag_result *res)
 {
 	const struct nat_ruleset *rs;
 	struct dyn_state s = { .st = DIAG_PASS };
 	struct dyn_acc acc = { NULL, 0 };
-	const char *names[32];
-	unsigned long long dynaddr = 0;
+	const char *names[DYN_MAX_UPLINKS];
 	unsigned long stale = 0;
-	size_t i, j, k, n = 0;
+	size_t i, n;
 	struct masq_err e;
 	bool any_ppp = false;
 
@@ -362,28 +441,7 @@ dynaddr_run(struct diag_ctx *ctx, struct diag_result *res)
 		s.st = diag_error(res, &e);
 		goto out;
 	}
-	if (ctx->iface) {
-		names[n++] = ctx->iface;
-	} else {
-		/* every interface a rule names; "ppp+" expands to those up */
-		for (i = 0; i < rs->n_masq; i++)
-			for (j = 0; j < rs->masq[i].n_oifs; j++) {
-				const struct nat_ifname *o = &rs->masq[i].oifs[j];
-				const char *nm = o->name;
-
-				for (k = 0; k < acc.n && o->wildcard; k++)
-					if (!strncmp(acc.v[k].ifname, o->name,
-						     strlen(o->name)))
-						break;
-				if (o->wildcard)
-					nm = k < acc.n ? acc.v[k].ifname : NULL;
-				for (k = 0; nm && k < n; k++)
-					if (!strcmp(names[k], nm))
-						nm = NULL;
-				if (nm && n < sizeof(names) / sizeof(names[0]))
-					names[n++] = nm;
-			}
-	}
+	n = dyn_uplinks(ctx, rs, &acc, names);
 	if (!n) {
 		s.st = diag_skip(res, "no masq rule names an uplink; name "
 				 "one: diag dynaddr IF");
@@ -394,38 +452,9 @@ dynaddr_run(struct diag_ctx *ctx, struct diag_result *res)
 		if (!strncmp(names[i], "ppp", 3))
 			any_ppp = true;
 	}
-	if (diag_proc_u64(ctx, "sys/net/ipv4/ip_dynaddr", &dynaddr) == 0) {
-		diag_evidence(res, "net.ipv4.ip_dynaddr = %llu (1 or 2: the "
-			      "gateway's own first connections on a dial "
-			      "link are moved to the new address; 2 also "
-			      "logs it)", dynaddr);
-		if (!dynaddr && s.n_dyn && any_ppp) {
-			dyn_raise(&s, DIAG_WARN);
-			if (!res->fix)
-				diag_fix(res, "sysctl -w net.ipv4.ip_dynaddr=1");
-		}
-	}
+	dyn_sysctl(ctx, &s, any_ppp, res);
 	dyn_stale_count(&acc, &s, res, &stale);
-	if (s.n_missing)
-		diag_message(res, "%u SNAT rule%s translate%s to an address "
-			     "the uplink no longer has%s", s.n_missing,
-			     s.n_missing == 1 ? "" : "s",
-			     s.n_missing == 1 ? "s" : "",
-			     stale ? "; stale entries remain" : "");
-	else if (s.n_fixed)
-		diag_message(res, "dynamic uplink, but %u rule%s SNAT to a "
-			     "fixed address", s.n_fixed,
-			     s.n_fixed == 1 ? "" : "s");
-	else if (stale)
-		diag_message(res, "%lu conntrack entr%s translated to an "
-			     "address no interface has", stale,
-			     stale == 1 ? "y" : "ies");
-	else if (s.st != DIAG_PASS)
-		diag_message(res, "the uplink needs attention (see evidence)");
-	else
-		diag_message(res, "%s uplink%s; the rules fit it",
-			     s.n_dyn ? "dynamic" : "static",
-			     n == 1 ? "" : "s");
+	dyn_message(res, &s, stale, n);
 out:
 	free(acc.v);
 	err_done(&e);

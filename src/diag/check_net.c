@@ -71,14 +71,101 @@ addr_str(const struct nat_net *n, char *buf)
 
 /* ---- rules.alias (FAQ 7.26) ---- */
 
+/* A rule naming alias IF:N that no address carries.  The first warning
+ * found sets the message; later ones are not reported (as below). */
+static enum diag_status
+alias_label(struct diag_result *res, const struct net_view *v,
+	    const struct nat_rule *r)
+{
+	char label[40], b1[64];
+	bool seen = false;
+	size_t k;
+
+	if (r->alias < 0 || !r->n_oifs)
+		return DIAG_PASS;
+	snprintf(label, sizeof(label), "%s:%d", r->oifs[0].name, r->alias);
+	for (k = 0; k < v->na; k++)
+		seen |= !strcmp(v->a[k].label, label);
+	if (seen)
+		return DIAG_PASS;
+	diag_message(res, "masq rule %lld names alias %s, which no address "
+		     "carries", (long long)r->id, label);
+	if (r->has_to)
+		diag_fix(res, "ip addr add %s dev %s label %s",
+			 ctent_addr_format(r->to.family, r->to.lo, b1),
+			 r->oifs[0].name, label);
+	return DIAG_WARN;
+}
+
+/* An SNAT rule to an address no interface carries. */
+static enum diag_status
+alias_snat(struct diag_result *res, const struct net_view *v,
+	   const struct nat_rule *r)
+{
+	struct nat_net t = { r->to.family, { 0 }, 0 };
+	char b1[64];
+	bool seen = false;
+	size_t k;
+
+	if (r->action != NAT_SNAT || !r->has_to)
+		return DIAG_PASS;
+	memcpy(t.addr, r->to.lo, 16);
+	t.plen = r->to.family == AF_INET ? 32 : 128;
+	for (k = 0; k < v->na; k++) {
+		struct nat_net h = v->a[k].net;
+
+		h.plen = t.plen;
+		seen |= diag_net_overlap(&h, &t);
+	}
+	if (seen)
+		return DIAG_PASS;
+	addr_str(&t, b1);
+	diag_message(res, "masq rule %lld translates to %s, which no "
+		     "interface carries: replies are not answered for",
+		     (long long)r->id, b1);
+	diag_fix(res, "ip addr add %s/%u dev %s", b1, t.plen,
+		 r->n_oifs ? r->oifs[0].name : "IF");
+	return DIAG_WARN;
+}
+
+/* A masquerade rule out an interface that also carries an alias. */
+static enum diag_status
+alias_masq(struct diag_result *res, const struct net_view *v,
+	   const struct nat_rule *r)
+{
+	char b1[64];
+	size_t k;
+
+	if (r->action != NAT_MASQUERADE)
+		return DIAG_PASS;
+	for (k = 0; k < v->na; k++) {
+		if (!strcmp(v->a[k].label, v->a[k].ifname) ||
+		    !rule_out(r, v->a[k].ifname))
+			continue;
+		diag_message(res, "masq rule %lld masquerades out %s, which "
+			     "also carries alias %s (%s): masquerade picks "
+			     "the source by route, never by label",
+			     (long long)r->id, v->a[k].ifname, v->a[k].label,
+			     addr_str(&v->a[k].net, b1));
+		diag_fix(res, "masq add out %s snat %s at %u   # to always "
+			 "use the alias address", v->a[k].ifname, b1, r->pos);
+		return DIAG_WARN;
+	}
+	return DIAG_PASS;
+}
+
 static enum diag_status
 alias_run(struct diag_ctx *ctx, struct diag_result *res)
 {
+	enum diag_status (*const judge[])(struct diag_result *,
+					  const struct net_view *,
+					  const struct nat_rule *) = {
+		alias_label, alias_snat, alias_masq,
+	};
 	struct net_view v;
 	enum diag_status st;
-	char label[40], b1[64];
-	size_t i, k;
-	bool seen;
+	char b1[64];
+	size_t i, j, k;
 
 	if ((st = view_load(ctx, &v, res)) != DIAG_PASS)
 		return st;
@@ -87,67 +174,10 @@ alias_run(struct diag_ctx *ctx, struct diag_result *res)
 			diag_evidence(res, "alias %s: %s on %s", v.a[k].label,
 				      diag_net_str(&v.a[k].net, b1, sizeof(b1)),
 				      v.a[k].ifname);
-	for (i = 0; i < v.rs->n_masq; i++) {
-		const struct nat_rule *r = &v.rs->masq[i];
-
-		if (r->alias >= 0 && r->n_oifs) {
-			snprintf(label, sizeof(label), "%s:%d", r->oifs[0].name,
-				 r->alias);
-			for (k = 0, seen = false; k < v.na; k++)
-				seen |= !strcmp(v.a[k].label, label);
-			if (!seen && st == DIAG_PASS) {
-				diag_message(res, "masq rule %lld names alias "
-					     "%s, which no address carries",
-					     (long long)r->id, label);
-				if (r->has_to)
-					diag_fix(res, "ip addr add %s dev %s "
-						 "label %s", ctent_addr_format(
-						 r->to.family, r->to.lo, b1),
-						 r->oifs[0].name, label);
-				st = DIAG_WARN;
-			}
-		}
-		if (r->action == NAT_SNAT && r->has_to) {
-			struct nat_net t = { r->to.family, { 0 }, 0 };
-
-			memcpy(t.addr, r->to.lo, 16);
-			t.plen = r->to.family == AF_INET ? 32 : 128;
-			for (k = 0, seen = false; k < v.na; k++) {
-				struct nat_net h = v.a[k].net;
-
-				h.plen = t.plen;
-				seen |= diag_net_overlap(&h, &t);
-			}
-			addr_str(&t, b1);
-			if (!seen && st == DIAG_PASS) {
-				diag_message(res, "masq rule %lld translates to "
-					     "%s, which no interface carries: "
-					     "replies are not answered for",
-					     (long long)r->id, b1);
-				diag_fix(res, "ip addr add %s/%u dev %s", b1,
-					 t.plen, r->n_oifs ? r->oifs[0].name :
-					 "IF");
-				st = DIAG_WARN;
-			}
-		}
-		if (r->action != NAT_MASQUERADE)
-			continue;
-		for (k = 0; k < v.na; k++) {
-			if (!strcmp(v.a[k].label, v.a[k].ifname) ||
-			    !rule_out(r, v.a[k].ifname) || st != DIAG_PASS)
-				continue;
-			diag_message(res, "masq rule %lld masquerades out %s, "
-				     "which also carries alias %s (%s): "
-				     "masquerade picks the source by route, "
-				     "never by label", (long long)r->id,
-				     v.a[k].ifname, v.a[k].label,
-				     addr_str(&v.a[k].net, b1));
-			diag_fix(res, "masq add out %s snat %s at %u   # to "
-				 "always use the alias address",
-				 v.a[k].ifname, b1, r->pos);
-			st = DIAG_WARN;
-		}
-	}
+	/* the first finding is the message */
+	for (i = 0; i < v.rs->n_masq && st == DIAG_PASS; i++)
+		for (j = 0; j < 3 && st == DIAG_PASS; j++)
+			st = judge[j](res, &v, &v.rs->masq[i]);
 	if (st == DIAG_PASS)
 		diag_message(res, "no rule depends on an alias interface");
 	free(v.a);
