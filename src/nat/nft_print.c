@@ -951,67 +951,62 @@ expr_kind(const char *name)
 	return X_OTHER;
 }
 
-static int
-expr_print_cb(struct nftnl_expr *x, void *data)
+/* A load into a register (or byteorder/exthdr over one); false when it
+ * is one the printer cannot show. */
+static bool
+print_load(struct pctx *p, struct nftnl_expr *x, enum expr_kind k)
 {
-	struct pctx *p = data;
-	const char *name = nftnl_expr_get_str(x, NFTNL_EXPR_NAME);
-	enum expr_kind k = expr_kind(name);
-	bool known = true;
-
-	if (k != X_PAYLOAD && k != X_CMP)
-		flush_l4(p);
-	if (k != X_CMP)
-		flush_gte(p);
 	switch (k) {
 	case X_META:
-		if (!nftnl_expr_is_set(x, NFTNL_EXPR_META_DREG)) {
-			known = false;
-			break;
-		}
+		if (!nftnl_expr_is_set(x, NFTNL_EXPR_META_DREG))
+			return false;
 		load_meta(p, x);
 		p->load_len = 4;
-		break;
+		return true;
 	case X_PAYLOAD:
 		if (!nftnl_expr_is_set(x, NFTNL_EXPR_PAYLOAD_DREG))
-			known = false;
-		else
-			load_payload(p, x);
-		break;
+			return false;
+		load_payload(p, x);
+		return true;
 	case X_CT:
 		if (!nftnl_expr_is_set(x, NFTNL_EXPR_CT_DREG) ||
-		    nftnl_expr_get_u32(x, NFTNL_EXPR_CT_KEY) != NFT_CT_MARK) {
-			known = false;
-			break;
-		}
+		    nftnl_expr_get_u32(x, NFTNL_EXPR_CT_KEY) != NFT_CT_MARK)
+			return false;
 		set_lhs(p, LHS_HEX32, "ct mark");
 		p->load_len = 4;
-		break;
+		return true;
 	case X_RT:
 		switch (nftnl_expr_get_u32(x, NFTNL_EXPR_RT_KEY)) {
 		case NFT_RT_XFRM:
 			set_lhs(p, LHS_RT_IPSEC, "rt ipsec");
-			break;
+			return true;
 		case NFT_RT_TCPMSS:
 			do_rt_mss(p, x);
-			break;
-		default:
-			known = false;
-			break;
+			return true;
 		}
-		break;
+		return false;
 	case X_BYTEORDER:
 		do_byteorder(p, x);
-		break;
+		return true;
 	case X_EXTHDR:
 		if (!nftnl_expr_is_set(x, NFTNL_EXPR_EXTHDR_SREG))
-			known = false;
-		else
-			do_exthdr(p, x);
-		break;
+			return false;
+		do_exthdr(p, x);
+		return true;
 	case X_XFRM:
 		load_xfrm(p, x);
-		break;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Matches and statements; false for an expression the printer does not
+ * know. */
+static bool
+print_stmt(struct pctx *p, struct nftnl_expr *x, enum expr_kind k)
+{
+	switch (k) {
 	case X_CMP:
 		do_cmp(p, x);
 		break;
@@ -1034,19 +1029,31 @@ expr_print_cb(struct nftnl_expr *x, void *data)
 		do_masq(p, x);
 		break;
 	default:
-		known = false;
-		break;
+		return print_load(p, x, k);
 	}
-	if (!known) {
-		char ref[80];	/* "ct timeout set", nft_ct.c */
+	return true;
+}
 
-		if (nft_ct_objref_text(x, ref, sizeof(ref))) {
-			emit(p, ref);
-			return 0;
-		}
-		emit(p, "# unknown expr ");
-		strbuf_puts(p->b, name);
+static int
+expr_print_cb(struct nftnl_expr *x, void *data)
+{
+	struct pctx *p = data;
+	const char *name = nftnl_expr_get_str(x, NFTNL_EXPR_NAME);
+	enum expr_kind k = expr_kind(name);
+	char ref[80];	/* "ct timeout set", nft_ct.c */
+
+	if (k != X_PAYLOAD && k != X_CMP)
+		flush_l4(p);
+	if (k != X_CMP)
+		flush_gte(p);
+	if (print_stmt(p, x, k))
+		return 0;
+	if (nft_ct_objref_text(x, ref, sizeof(ref))) {
+		emit(p, ref);
+		return 0;
 	}
+	emit(p, "# unknown expr ");
+	strbuf_puts(p->b, name);
 	return 0;
 }
 
