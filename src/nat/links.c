@@ -33,6 +33,24 @@ struct names_acc {
 };
 
 int
+links_parse(const void *buf, size_t len, mnl_cb_t cb, void *data,
+	    struct masq_err *e)
+{
+	if (mnl_cb_run(buf, len, 0, 0, cb, data) < 0)
+		return err_sys(e, MASQ_EKERNEL, errno, "rtnetlink dump failed");
+	return 0;
+}
+
+int
+links_run(const void *buf, size_t len, int type, int family, size_t hdrlen,
+	  mnl_cb_t cb, void *data, struct masq_err *e)
+{
+	if (buf)
+		return links_parse(buf, len, cb, data, e);
+	return links_dump(type, family, hdrlen, cb, data, e);
+}
+
+int
 links_dump(int type, int family, size_t hdrlen, mnl_cb_t cb, void *data,
 	   struct masq_err *e)
 {
@@ -142,6 +160,8 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 	struct names_acc *acc = data;
 	struct nlattr *a;
 
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifinfomsg))
+		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
 		if (mnl_attr_get_type(a) != IFLA_IFNAME ||
 		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
@@ -223,6 +243,8 @@ link_info_cb(const struct nlmsghdr *nlh, void *data)
 	struct links_link l;
 	struct nlattr *at;
 
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return MNL_CB_OK;
 	memset(&l, 0, sizeof(l));
 	l.index = (unsigned int)ifi->ifi_index;
 	l.admin_up = ifi->ifi_flags & IFF_UP;
@@ -255,19 +277,34 @@ link_info_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int
-links_list(struct links_link **v, size_t *n, struct masq_err *e)
+/* links_list() over @buf's bytes, or (@buf NULL) a dump. */
+static int
+link_list_run(const void *buf, size_t len, struct links_link **v, size_t *n,
+	      struct masq_err *e)
 {
 	struct link_acc acc = { NULL, 0 };
 
 	*v = NULL;
 	*n = 0;
-	if (links_dump(RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg),
-		       link_info_cb, &acc, e) == -1) {
+	if (links_run(buf, len, RTM_GETLINK, AF_UNSPEC,
+		      sizeof(struct ifinfomsg), link_info_cb, &acc, e) == -1) {
 		free(acc.v);
 		return -1;
 	}
 	*v = acc.v;
 	*n = acc.n;
 	return 0;
+}
+
+int
+links_list(struct links_link **v, size_t *n, struct masq_err *e)
+{
+	return link_list_run(NULL, 0, v, n, e);
+}
+
+int
+links_list_parse(const void *buf, size_t len, struct links_link **v,
+		 size_t *n, struct masq_err *e)
+{
+	return link_list_run(buf, len, v, n, e);
 }

@@ -149,4 +149,26 @@ struct links_path {
 int links_route_get(int family, const void *dst, unsigned int oif,
 		    struct links_path *p, struct masq_err *e);
 
+/* ---- the same readers over bytes ---- */
+
+/*
+ * links_list(), links_addr_list(), links_routes(), links_rules() and
+ * links_route_get() over @len bytes of answers as one recv() returns
+ * them, instead of asking the kernel: the parsers' byte-buffer entry
+ * points (tests, fuzzing).  Same results, errors and ownership; messages
+ * too short for their header, and attributes of the wrong size, are
+ * skipped.
+ */
+int links_list_parse(const void *buf, size_t len, struct links_link **v,
+		     size_t *n, struct masq_err *e);
+int links_addr_list_parse(const void *buf, size_t len, int family,
+			  struct links_addr **v, size_t *n,
+			  struct masq_err *e);
+int links_routes_parse(const void *buf, size_t len, int family,
+		       struct links_route **v, size_t *n, struct masq_err *e);
+int links_rules_parse(const void *buf, size_t len, struct links_rule **v,
+		      size_t *n, struct masq_err *e);
+int links_path_parse(const void *buf, size_t len, struct links_path *p,
+		     struct masq_err *e);
+
 #endif

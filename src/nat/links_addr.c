@@ -30,10 +30,12 @@ links_ifaddr_parse(const struct nlmsghdr *nlh, struct links_ifaddr *a)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *at, *local = NULL, *address = NULL, *pick;
-	size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
+	size_t alen;
 
-	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa) ||
+	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
 		return false;
+	alen = ifa->ifa_family == AF_INET ? 4 : 16;
 	memset(a, 0, sizeof(*a));
 	a->family = ifa->ifa_family;
 	a->plen = ifa->ifa_prefixlen;
@@ -115,22 +117,37 @@ addr_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int
-links_addr_list(int family, struct links_addr **v, size_t *n,
-		struct masq_err *e)
+/* links_addr_list() over @buf's bytes, or (@buf NULL) a dump. */
+static int
+addr_list_run(const void *buf, size_t len, int family, struct links_addr **v,
+	      size_t *n, struct masq_err *e)
 {
 	struct addr_acc acc = { family, NULL, 0 };
 
 	*v = NULL;
 	*n = 0;
-	if (links_dump(RTM_GETADDR, family, sizeof(struct ifaddrmsg), addr_cb,
-		       &acc, e) == -1) {
+	if (links_run(buf, len, RTM_GETADDR, family, sizeof(struct ifaddrmsg),
+		      addr_cb, &acc, e) == -1) {
 		free(acc.v);
 		return -1;
 	}
 	*v = acc.v;
 	*n = acc.n;
 	return 0;
+}
+
+int
+links_addr_list(int family, struct links_addr **v, size_t *n,
+		struct masq_err *e)
+{
+	return addr_list_run(NULL, 0, family, v, n, e);
+}
+
+int
+links_addr_list_parse(const void *buf, size_t len, int family,
+		      struct links_addr **v, size_t *n, struct masq_err *e)
+{
+	return addr_list_run(buf, len, family, v, n, e);
 }
 
 int

@@ -29,6 +29,19 @@ int links_dump(int type, int family, size_t hdrlen, mnl_cb_t cb, void *data,
 	       struct masq_err *e);
 
 /*
+ * The parsing half of links_dump(), apart from the socket: @cb run over
+ * @len bytes of answers as one recv() returns them (no sequence or port
+ * check).  0, or -1 with @e set as links_dump() sets it.
+ */
+int links_parse(const void *buf, size_t len, mnl_cb_t cb, void *data,
+		struct masq_err *e);
+
+/* links_parse() of @buf when it is not NULL, else links_dump(): so that a
+ * reader and its *_parse() twin (links.h) share one function. */
+int links_run(const void *buf, size_t len, int type, int family,
+	      size_t hdrlen, mnl_cb_t cb, void *data, struct masq_err *e);
+
+/*
  * One RTM_GETROUTE request for the @family address @dst (network order;
  * @oif 0 for any interface) on a fresh NETLINK_ROUTE socket, @cb run on
  * the answer.  Errors as links_route_get() (links.h) describes them.

@@ -69,6 +69,64 @@ type_name(unsigned int t)
 	}
 }
 
+/* An attribute holding one address of @family, or NULL. */
+static const void *
+attr_addr(const struct nlattr *at, int family)
+{
+	return mnl_attr_get_payload_len(at) == (family == AF_INET ? 4 : 16) ?
+		mnl_attr_get_payload(at) : NULL;
+}
+
+/* A u32 attribute's value into *@v; false (and *@v as it was) when the
+ * attribute is not a u32. */
+static bool
+attr_u32(const struct nlattr *at, uint32_t *v)
+{
+	if (mnl_attr_validate(at, MNL_TYPE_U32) < 0)
+		return false;
+	*v = mnl_attr_get_u32(at);
+	return true;
+}
+
+/* The attributes of one route message into @r; its table into *@table
+ * and its destination's text into @dst (CT_ADDRSTRLEN bytes). */
+static void
+route_attrs(const struct nlmsghdr *nlh, int fam, struct links_route *r,
+	    uint32_t *table, char *dst)
+{
+	const struct nlattr *at;
+	const void *p;
+	uint32_t u;
+
+	mnl_attr_for_each(at, nlh, sizeof(struct rtmsg)) {
+		switch (mnl_attr_get_type(at)) {
+		case RTA_TABLE:
+			attr_u32(at, table);
+			break;
+		case RTA_DST:
+			if ((p = attr_addr(at, fam)))
+				ctent_addr_format(fam, p, dst);
+			break;
+		case RTA_GATEWAY:
+			if ((p = attr_addr(at, fam)))
+				addr_copy(r->via, sizeof(r->via), fam, p);
+			break;
+		case RTA_PREFSRC:
+			if ((p = attr_addr(at, fam)))
+				addr_copy(r->src, sizeof(r->src), fam, p);
+			break;
+		case RTA_OIF:
+			if (attr_u32(at, &u) && !if_indextoname(u, r->dev))
+				snprintf(r->dev, sizeof(r->dev), "if%u", u);
+			break;
+		case RTA_PRIORITY:
+			if (attr_u32(at, &u))
+				r->metric = (long)u;
+			break;
+		}
+	}
+}
+
 static int
 route_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -76,40 +134,16 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	struct links_route r;
 	char a[CT_ADDRSTRLEN] = "";
-	unsigned int table = rtm->rtm_table;
+	uint32_t table;
 	int fam = acc->family;
-	struct nlattr *at;
 
-	if (rtm->rtm_family != fam)
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm) ||
+	    rtm->rtm_family != fam)
 		return MNL_CB_OK;
 	memset(&r, 0, sizeof(r));
 	r.metric = -1;
-	mnl_attr_for_each(at, nlh, sizeof(*rtm)) {
-		const void *p = mnl_attr_get_payload(at);
-
-		switch (mnl_attr_get_type(at)) {
-		case RTA_TABLE:
-			table = mnl_attr_get_u32(at);
-			break;
-		case RTA_DST:
-			ctent_addr_format(fam, p, a);
-			break;
-		case RTA_GATEWAY:
-			addr_copy(r.via, sizeof(r.via), fam, p);
-			break;
-		case RTA_PREFSRC:
-			addr_copy(r.src, sizeof(r.src), fam, p);
-			break;
-		case RTA_OIF:
-			if (!if_indextoname(mnl_attr_get_u32(at), r.dev))
-				snprintf(r.dev, sizeof(r.dev), "if%u",
-					 mnl_attr_get_u32(at));
-			break;
-		case RTA_PRIORITY:
-			r.metric = (long)mnl_attr_get_u32(at);
-			break;
-		}
-	}
+	table = rtm->rtm_table;
+	route_attrs(nlh, fam, &r, &table, a);
 	if (table != RT_TABLE_MAIN)
 		return MNL_CB_OK;
 	if (!a[0] && rtm->rtm_dst_len == 0)
@@ -129,23 +163,38 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int
-links_routes(int family, struct links_route **v, size_t *n,
-	      struct masq_err *e)
+/* links_routes() over @buf's bytes, or (@buf NULL) a dump. */
+static int
+routes_run(const void *buf, size_t len, int family, struct links_route **v,
+	   size_t *n, struct masq_err *e)
 {
 	struct route_acc acc = { family, NULL, 0 };
 
 	assert(family == AF_INET || family == AF_INET6);
 	*v = NULL;
 	*n = 0;
-	if (links_dump(RTM_GETROUTE, family, sizeof(struct rtmsg),
-		       route_cb, &acc, e) == -1) {
+	if (links_run(buf, len, RTM_GETROUTE, family, sizeof(struct rtmsg),
+		      route_cb, &acc, e) == -1) {
 		free(acc.v);
 		return -1;
 	}
 	*v = acc.v;
 	*n = acc.n;
 	return 0;
+}
+
+int
+links_routes(int family, struct links_route **v, size_t *n,
+	     struct masq_err *e)
+{
+	return routes_run(NULL, 0, family, v, n, e);
+}
+
+int
+links_routes_parse(const void *buf, size_t len, int family,
+		   struct links_route **v, size_t *n, struct masq_err *e)
+{
+	return routes_run(buf, len, family, v, n, e);
 }
 
 void
@@ -183,6 +232,45 @@ struct rule_acc {
 	size_t n;
 };
 
+/* The attributes of one policy rule into @r; its source into @src
+ * (CT_ADDRSTRLEN bytes) and the fwmark/iif words into @more. */
+static void
+rule_attrs(const struct nlmsghdr *nlh, struct links_rule *r, char *src,
+	   char *more, size_t size)
+{
+	const struct nlattr *at;
+	const void *p;
+	size_t len;
+	uint32_t u;
+
+	mnl_attr_for_each(at, nlh, sizeof(struct fib_rule_hdr)) {
+		switch (mnl_attr_get_type(at)) {
+		case FRA_PRIORITY:
+			attr_u32(at, &r->prio);
+			break;
+		case FRA_TABLE:
+			attr_u32(at, &r->table);
+			break;
+		case FRA_SRC:
+			if ((p = attr_addr(at, AF_INET)))
+				ctent_addr_format(AF_INET, p, src);
+			break;
+		case FRA_FWMARK:
+			len = strlen(more);
+			if (attr_u32(at, &u))
+				snprintf(more + len, size - len, " fwmark 0x%x",
+					 u);
+			break;
+		case FRA_IIFNAME:
+			len = strlen(more);
+			if (mnl_attr_validate(at, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(more + len, size - len, " iif %s",
+					 mnl_attr_get_str(at));
+			break;
+		}
+	}
+}
+
 static int
 rule_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -190,37 +278,13 @@ rule_cb(const struct nlmsghdr *nlh, void *data)
 	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
 	struct links_rule r;
 	char src[CT_ADDRSTRLEN] = "all", more[64] = "";
-	struct nlattr *at;
-	size_t len;
 
-	if (frh->family != AF_INET)
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh) ||
+	    frh->family != AF_INET)
 		return MNL_CB_OK;
 	memset(&r, 0, sizeof(r));
 	r.table = frh->table;
-	mnl_attr_for_each(at, nlh, sizeof(*frh)) {
-		switch (mnl_attr_get_type(at)) {
-		case FRA_PRIORITY:
-			r.prio = mnl_attr_get_u32(at);
-			break;
-		case FRA_TABLE:
-			r.table = mnl_attr_get_u32(at);
-			break;
-		case FRA_SRC:
-			ctent_addr_format(AF_INET, mnl_attr_get_payload(at),
-					  src);
-			break;
-		case FRA_FWMARK:
-			len = strlen(more);
-			snprintf(more + len, sizeof(more) - len, " fwmark 0x%x",
-				 mnl_attr_get_u32(at));
-			break;
-		case FRA_IIFNAME:
-			len = strlen(more);
-			snprintf(more + len, sizeof(more) - len, " iif %s",
-				 mnl_attr_get_str(at));
-			break;
-		}
-	}
+	rule_attrs(nlh, &r, src, more, sizeof(more));
 	if ((r.prio == 0 && r.table == RT_TABLE_LOCAL) ||
 	    (r.prio == 32766 && r.table == RT_TABLE_MAIN) ||
 	    (r.prio == 32767 && r.table == RT_TABLE_DEFAULT))
@@ -236,21 +300,36 @@ rule_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int
-links_rules(struct links_rule **v, size_t *n, struct masq_err *e)
+/* links_rules() over @buf's bytes, or (@buf NULL) a dump. */
+static int
+rules_run(const void *buf, size_t len, struct links_rule **v, size_t *n,
+	  struct masq_err *e)
 {
 	struct rule_acc acc = { NULL, 0 };
 
 	*v = NULL;
 	*n = 0;
-	if (links_dump(RTM_GETRULE, AF_INET, sizeof(struct fib_rule_hdr),
-		       rule_cb, &acc, e) == -1) {
+	if (links_run(buf, len, RTM_GETRULE, AF_INET,
+		      sizeof(struct fib_rule_hdr), rule_cb, &acc, e) == -1) {
 		free(acc.v);
 		return -1;
 	}
 	*v = acc.v;
 	*n = acc.n;
 	return 0;
+}
+
+int
+links_rules(struct links_rule **v, size_t *n, struct masq_err *e)
+{
+	return rules_run(NULL, 0, v, n, e);
+}
+
+int
+links_rules_parse(const void *buf, size_t len, struct links_rule **v,
+		  size_t *n, struct masq_err *e)
+{
+	return rules_run(buf, len, v, n, e);
 }
 
 /* ---- ip route get ---- */
@@ -304,10 +383,19 @@ path_cb(const struct nlmsghdr *nlh, void *data)
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	struct links_path *p = data;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE)
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return MNL_CB_OK;
 	p->local = rtm->rtm_type == RTN_LOCAL;
 	return mnl_attr_parse(nlh, sizeof(*rtm), path_attr_cb, data);
+}
+
+/* The interface name of the answer's index. */
+static void
+path_name(struct links_path *p)
+{
+	if (p->oif && !if_indextoname(p->oif, p->oifname))
+		p->oifname[0] = '\0';
 }
 
 int
@@ -317,7 +405,17 @@ links_route_get(int family, const void *dst, unsigned int oif,
 	memset(p, 0, sizeof(*p));
 	if (links_route_req(family, dst, oif, path_cb, p, e) < 0)
 		return -1;
-	if (p->oif && !if_indextoname(p->oif, p->oifname))
-		p->oifname[0] = '\0';
+	path_name(p);
+	return 0;
+}
+
+int
+links_path_parse(const void *buf, size_t len, struct links_path *p,
+		 struct masq_err *e)
+{
+	memset(p, 0, sizeof(*p));
+	if (links_parse(buf, len, path_cb, p, e) < 0)
+		return -1;
+	path_name(p);
 	return 0;
 }

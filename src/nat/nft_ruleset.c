@@ -20,6 +20,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
@@ -321,6 +322,48 @@ out:
 	return MNL_CB_OK;
 }
 
+/* A message of any of the three dumps, by its type. */
+static int
+any_cb(const struct nlmsghdr *nlh, void *data)
+{
+	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_NEWCHAIN:
+		return chain_cb(nlh, data);
+	case NFT_MSG_NEWRULE:
+		return rule_cb(nlh, data);
+	case NFT_MSG_NEWOBJ:
+		return obj_cb(nlh, data);
+	}
+	return MNL_CB_OK;
+}
+
+/* Sets @e when a message did not parse; empties @rs on error. */
+static int
+rs_finish(struct nft_ruleset *rs, const struct rs_rd *rd, int ret,
+	  struct masq_err *e)
+{
+	if (ret == 0 && rd->err)
+		ret = err_set(e, MASQ_EKERNEL, "the kernel's nftables answer "
+			      "did not parse");
+	if (ret == -1)
+		nft_ruleset_done(rs);
+	return ret;
+}
+
+int
+nft_ruleset_parse(const void *buf, size_t len, struct nft_ruleset *rs,
+		  struct masq_err *e)
+{
+	struct rs_rd rd = { rs, 0, 0 };
+	int ret = 0;
+
+	memset(rs, 0, sizeof(*rs));
+	if (mnl_cb_run(buf, len, 0, 0, any_cb, &rd) < 0 && errno != ENOENT)
+		ret = err_sys(e, MASQ_EKERNEL, errno, "reading the nftables "
+			      "ruleset failed");
+	return rs_finish(rs, &rd, ret, e);
+}
+
 int
 nft_ruleset_read(struct nft_ruleset *rs, struct masq_err *e)
 {
@@ -333,23 +376,14 @@ nft_ruleset_read(struct nft_ruleset *rs, struct masq_err *e)
 	if (!nl)
 		return -1;
 	if (nft_dump(nl, NFT_MSG_GETCHAIN, NFPROTO_UNSPEC, NULL, chain_cb,
-		     &rd, e) == -1 ||
+		     &rd, e) == 0 &&
 	    nft_dump(nl, NFT_MSG_GETRULE, NFPROTO_UNSPEC, NULL, rule_cb,
-		     &rd, e) == -1 ||
+		     &rd, e) == 0 &&
 	    nft_dump(nl, NFT_MSG_GETOBJ, NFPROTO_UNSPEC, NULL, obj_cb,
-		     &rd, e) == -1)
-		goto out;
-	if (rd.err) {
-		err_set(e, MASQ_EKERNEL, "the kernel's nftables answer did not "
-			"parse");
-		goto out;
-	}
-	ret = 0;
-out:
+		     &rd, e) == 0)
+		ret = 0;
 	mnl_socket_close(nl);
-	if (ret == -1)
-		nft_ruleset_done(rs);
-	return ret;
+	return rs_finish(rs, &rd, ret, e);
 }
 
 void

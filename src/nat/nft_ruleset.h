@@ -155,6 +155,15 @@ struct nft_ruleset {
 int nft_ruleset_read(struct nft_ruleset *rs, struct masq_err *e);
 void nft_ruleset_done(struct nft_ruleset *rs);
 
+/*
+ * The same over @len bytes of chain, rule and object messages (in that
+ * order, as the dumps send them) instead of asking the kernel: the
+ * parser's byte-buffer entry point (tests, fuzzing).  Same results and
+ * errors; other messages are skipped.
+ */
+int nft_ruleset_parse(const void *buf, size_t len, struct nft_ruleset *rs,
+		      struct masq_err *e);
+
 /* The chain of @r. */
 static inline const struct nft_rs_chain *
 nft_rs_chain_of(const struct nft_ruleset *rs, const struct nft_rs_rule *r)

@@ -27,10 +27,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
 #include <linux/capability.h>
+#include <linux/fib_rules.h>
+#include <linux/if_addr.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/rtnetlink.h>
+#include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
+#include <libnftnl/object.h>
 
 #include "core/xalloc.h"
 #include "nat/caps.h"
@@ -1235,6 +1241,208 @@ START_TEST(test_kernel)
 }
 END_TEST
 
+/* ---- the readers' byte-buffer entry points (no kernel) ---- */
+
+/* Messages as a dump sends them, built back to back in a buffer. */
+struct msgbuf {
+	char b[8192];
+	size_t len;
+};
+
+static struct nlmsghdr *
+nl_put(struct msgbuf *m, uint16_t type, const void *hdr, size_t hlen)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(m->b + m->len);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	memcpy(mnl_nlmsg_put_extra_header(nlh, hlen), hdr, hlen);
+	return nlh;
+}
+
+static void
+nl_end(struct msgbuf *m, struct nlmsghdr *nlh)
+{
+	m->len += nlh->nlmsg_len;
+}
+
+static void
+ruleset_msgs(struct msgbuf *m)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_obj *o = nftnl_obj_alloc();
+	struct nftnl_expr *x;
+	struct nlmsghdr *nlh;
+	uint16_t port = htons(113);
+
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "filter");
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, "input");
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_LOCAL_IN);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, -5);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_DROP);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
+	nlh = nftnl_nlmsg_build_hdr(m->b + m->len, NFT_MSG_NEWCHAIN,
+				    NFPROTO_INET, NLM_F_MULTI, 1);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nl_end(m, nlh);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "filter");
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "input");
+	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, 7);
+	x = nftnl_expr_alloc("payload");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE,
+			   NFT_PAYLOAD_TRANSPORT_HEADER);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, 2);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, 2);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, x);
+	x = nftnl_expr_alloc("cmp");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
+	nftnl_expr_set(x, NFTNL_EXPR_CMP_DATA, &port, 2);
+	nftnl_rule_add_expr(r, x);
+	x = nftnl_expr_alloc("immediate");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_VERDICT, NF_DROP);
+	nftnl_rule_add_expr(r, x);
+	nlh = nftnl_nlmsg_build_hdr(m->b + m->len, NFT_MSG_NEWRULE,
+				    NFPROTO_INET, NLM_F_MULTI, 2);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nl_end(m, nlh);
+	/* the same rule in a chain that was not listed: left out */
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "gone");
+	nlh = nftnl_nlmsg_build_hdr(m->b + m->len, NFT_MSG_NEWRULE,
+				    NFPROTO_INET, NLM_F_MULTI, 3);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nl_end(m, nlh);
+	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, "filter");
+	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, "ftp-std");
+	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_CT_HELPER);
+	nftnl_obj_set_str(o, NFTNL_OBJ_CT_HELPER_NAME, "ftp");
+	nftnl_obj_set_u8(o, NFTNL_OBJ_CT_HELPER_L4PROTO, IPPROTO_TCP);
+	nlh = nftnl_nlmsg_build_hdr(m->b + m->len, NFT_MSG_NEWOBJ,
+				    NFPROTO_INET, NLM_F_MULTI, 4);
+	nftnl_obj_nlmsg_build_payload(nlh, o);
+	nl_end(m, nlh);
+	nftnl_chain_free(c);
+	nftnl_rule_free(r);
+	nftnl_obj_free(o);
+}
+
+START_TEST(test_ruleset_parse)
+{
+	static struct msgbuf m;
+	struct nft_ruleset rs;
+	const struct nft_rs_rule *r;
+	struct masq_err e;
+	size_t cut;
+
+	err_init(&e);
+	m.len = 0;
+	ruleset_msgs(&m);
+	ck_assert_int_eq(nft_ruleset_parse(m.b, m.len, &rs, &e), 0);
+	ck_assert_uint_eq(rs.n_chains, 1);
+	ck_assert(rs.chains[0].family == NFT_RS_INET && rs.chains[0].base &&
+		  rs.chains[0].hook == NFT_RS_INPUT &&
+		  rs.chains[0].prio == -5 &&
+		  rs.chains[0].policy == NFT_RS_DROP &&
+		  rs.chains[0].n_rules == 1);
+	ck_assert_uint_eq(rs.n_rules, 1);
+	r = &rs.rules[0];
+	ck_assert(r->chain == 0 && r->handle == 7 && r->n_x == 3);
+	ck_assert(r->x[0].kind == NFT_RS_X_LOAD &&
+		  r->x[0].load == NFT_RS_LOAD_PAYLOAD && r->x[0].off == 2 &&
+		  r->x[0].dreg == NFT_REG_1);
+	ck_assert(r->x[1].kind == NFT_RS_X_CMP && r->x[1].data_len == 2 &&
+		  r->x[1].data[1] == 113 && r->x[1].sreg == NFT_REG_1);
+	ck_assert(r->x[2].kind == NFT_RS_X_VERDICT &&
+		  r->x[2].verdict == NFT_RS_DROP);
+	ck_assert(rs.n_helpers == 1 &&
+		  !strcmp(rs.helpers[0].name, "ftp-std") &&
+		  !strcmp(rs.helpers[0].helper, "ftp"));
+	nft_ruleset_done(&rs);
+	/* every cut of the answer reads without running off it */
+	for (cut = 0; cut < m.len; cut++) {
+		char *t = xmalloc(cut + 1);
+
+		memcpy(t, m.b, cut);
+		if (nft_ruleset_parse(t, cut, &rs, &e) == 0)
+			nft_ruleset_done(&rs);
+		err_reset(&e);
+		free(t);
+	}
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_links_parse)
+{
+	static struct msgbuf m;
+	struct ifaddrmsg ifa = { AF_INET, 24, IFA_F_SECONDARY, 0, 1 };
+	struct fib_rule_hdr frh = { .family = AF_INET, .src_len = 24 };
+	struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_dst_len = 24,
+			     .rtm_table = RT_TABLE_MAIN,
+			     .rtm_protocol = RTPROT_KERNEL,
+			     .rtm_scope = RT_SCOPE_LINK,
+			     .rtm_type = RTN_UNICAST };
+	struct ifa_cacheinfo ci = { .ifa_prefered = 50, .ifa_valid = 100 };
+	uint8_t a4[4] = { 203, 0, 113, 5 }, net[4] = { 192, 168, 1, 0 };
+	uint8_t dst[4] = { 203, 0, 113, 0 };
+	struct links_addr *av;
+	struct links_rule *ru;
+	struct links_route *ro;
+	struct nlmsghdr *nlh;
+	struct masq_err e;
+	char line[128];
+	size_t n;
+
+	err_init(&e);
+	m.len = 0;
+	nlh = nl_put(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	mnl_attr_put(nlh, IFA_LOCAL, 4, a4);
+	mnl_attr_put_strz(nlh, IFA_LABEL, "lo:1");
+	mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
+	nl_end(&m, nlh);
+	nlh = nl_put(&m, RTM_NEWADDR, &ifa, 2);	/* too short: skipped */
+	nl_end(&m, nlh);
+	ck_assert_int_eq(links_addr_list_parse(m.b, m.len, AF_UNSPEC, &av, &n,
+					       &e), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(!strcmp(av[0].ifname, "lo") && !strcmp(av[0].label, "lo:1") &&
+		  av[0].secondary && !av[0].permanent && av[0].valid == 100 &&
+		  av[0].preferred == 50 && av[0].net.plen == 24 &&
+		  !memcmp(av[0].net.addr, a4, 4));
+	free(av);
+
+	m.len = 0;
+	nlh = nl_put(&m, RTM_NEWRULE, &frh, sizeof(frh));
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, 100);
+	mnl_attr_put_u32(nlh, FRA_TABLE, 100);
+	mnl_attr_put(nlh, FRA_SRC, 4, net);
+	mnl_attr_put_u16(nlh, FRA_FWMARK, 1);	/* wrong size: skipped */
+	nl_end(&m, nlh);
+	ck_assert_int_eq(links_rules_parse(m.b, m.len, &ru, &n, &e), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ru[0].text, "100: from 192.168.1.0/24 lookup 100");
+	free(ru);
+
+	m.len = 0;
+	nlh = nl_put(&m, RTM_NEWROUTE, &rtm, sizeof(rtm));
+	mnl_attr_put(nlh, RTA_DST, 4, dst);
+	mnl_attr_put_u32(nlh, RTA_OIF, 999999);
+	mnl_attr_put(nlh, RTA_PREFSRC, 3, a4);	/* wrong size: skipped */
+	nl_end(&m, nlh);
+	ck_assert_int_eq(links_routes_parse(m.b, m.len, AF_INET, &ro, &n, &e),
+			 0);
+	ck_assert_uint_eq(n, 1);
+	links_route_format(&ro[0], line, sizeof(line));
+	ck_assert_str_eq(line, "203.0.113.0/24 dev if999999 proto kernel "
+			 "scope link");
+	free(ro);
+	err_done(&e);
+}
+END_TEST
+
 START_TEST(test_links)
 {
 	char **names = NULL;
@@ -1275,6 +1483,8 @@ nft_suite(void)
 	tcase_add_test(tc, test_detect_missing);
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_links);
+	tcase_add_test(tc, test_ruleset_parse);
+	tcase_add_test(tc, test_links_parse);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tk, 120);
 	tcase_add_loop_test(tk, test_kernel, 0,
