@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -70,6 +71,18 @@ ctent_addr_format(int family, const void *a, char *buf)
 		ctent_v4_format(a, buf);
 	else if (!inet_ntop(AF_INET6, a, buf, CT_ADDRSTRLEN))
 		buf[0] = '\0';
+	return buf;
+}
+
+char *
+ctent_addr_text(char *buf, size_t size, int family, const void *a)
+{
+	char tmp[CT_ADDRSTRLEN];
+
+	if (size >= CT_ADDRSTRLEN)
+		ctent_addr_format(family, a, buf);
+	else if (size)
+		snprintf(buf, size, "%s", ctent_addr_format(family, a, tmp));
 	return buf;
 }
 

@@ -107,6 +107,13 @@ struct ct_entry {
  */
 char *ctent_addr_format(int family, const void *a, char *buf);
 
+/*
+ * The same text into @buf of any @size: a smaller buffer gets what fits,
+ * NUL-terminated (@size 0: nothing is written).  Returns @buf.  Cannot
+ * fail.
+ */
+char *ctent_addr_text(char *buf, size_t size, int family, const void *a);
+
 /* Longest text ctent_endpoint_format() writes, NUL included. */
 #define CT_ENDPOINTSTRLEN (CT_ADDRSTRLEN + 8)
 

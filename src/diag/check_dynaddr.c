@@ -3,20 +3,18 @@
  * check_dynaddr.c - `dynaddr` (FAQ 7.8, 7.14): is the uplink address
  * dynamic, and do the rules and the conntrack table fit that?
  *
- * Owns: reading every address with its lifetimes and flags over rtnetlink
- * (IFA_CACHEINFO, IFA_FLAGS), telling a dynamic uplink (a finite valid
- * lifetime or no IFA_F_PERMANENT, a ppp device, a DHCP client lease for
- * it) from a static one, judging the masq rules that leave by it
+ * Owns: telling a dynamic uplink (an address with a finite valid lifetime
+ * or not permanent, a ppp device, a DHCP client lease for it) from a
+ * static one, judging the masq rules that leave by it
  * (masquerade and detect fit a dynamic address; SNAT to a fixed address
  * does not, and SNAT to an address the interface no longer carries is a
  * failure), the net.ipv4.ip_dynaddr setting, and counting conntrack
  * entries still translated to an address no interface carries.
- * Does not own: changing anything (the fixes are commands), the engine's
- * re-apply on address changes.
+ * Does not own: reading the addresses (nat/links.h), changing anything
+ * (the fixes are commands), the engine's re-apply on address changes.
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
@@ -25,82 +23,34 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libmnl/libmnl.h>
-#include <linux/if_addr.h>
-#include <linux/rtnetlink.h>
-
+#include "core/ctent.h"
 #include "core/xalloc.h"
 #include "diag/diag.h"
 #include "nat/ct.h"
 #include "nat/links.h"
 
-#define DYN_ARPHRD_PPP 512
-
-/* One address as rtnetlink reports it. */
-struct dyn_addr {
-	char ifname[IF_NAMESIZE];
-	int family;
-	uint8_t addr[16];
-	uint8_t plen, scope;
-	uint32_t flags;
-	uint32_t valid, preferred;	/* seconds; LINKS_LIFE_FOREVER: forever */
-};
-
+/* The namespace's addresses (nat/links.h). */
 struct dyn_acc {
-	struct dyn_addr *v;
-	size_t n, cap;
+	struct links_addr *v;
+	size_t n;
 };
-
-static int
-dyn_addr_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dyn_acc *acc = data;
-	struct links_ifaddr ia;
-	struct dyn_addr d;
-
-	if (!links_ifaddr_parse(nlh, &ia))
-		return MNL_CB_OK;
-	memset(&d, 0, sizeof(d));
-	d.family = ia.family;
-	memcpy(d.addr, ia.addr, sizeof(ia.addr));
-	d.plen = ia.plen;
-	d.scope = ia.scope;
-	d.flags = ia.flags;
-	d.valid = ia.valid;
-	d.preferred = ia.preferred;
-	if (!if_indextoname(ia.ifindex, d.ifname))
-		snprintf(d.ifname, sizeof(d.ifname), "if%u", ia.ifindex);
-	if (acc->n == acc->cap) {
-		acc->cap = acc->cap ? acc->cap * 2 : 16;
-		acc->v = xrealloc(acc->v, acc->cap * sizeof(*acc->v));
-	}
-	acc->v[acc->n++] = d;
-	return MNL_CB_OK;
-}
 
 static bool
-dyn_is_dynamic(const struct dyn_addr *d)
+dyn_is_dynamic(const struct links_addr *d)
 {
-	return !(d->flags & IFA_F_PERMANENT) || d->valid != LINKS_LIFE_FOREVER;
-}
-
-static const char *
-dyn_addr_str(const struct dyn_addr *d, char *buf)
-{
-	return inet_ntop(d->family, d->addr, buf, INET6_ADDRSTRLEN) ?
-		buf : "?";
+	return !d->permanent || d->valid != LINKS_LIFE_FOREVER;
 }
 
 /* Is @ip (@family) carried by @ifname (NULL: by any interface)? */
-static const struct dyn_addr *
+static const struct links_addr *
 dyn_find(const struct dyn_acc *acc, const char *ifname, int family,
 	 const uint8_t *ip)
 {
 	size_t i, alen = family == AF_INET ? 4 : 16;
 
 	for (i = 0; i < acc->n; i++)
-		if (acc->v[i].family == family &&
-		    !memcmp(acc->v[i].addr, ip, alen) &&
+		if (acc->v[i].net.family == family &&
+		    !memcmp(acc->v[i].net.addr, ip, alen) &&
 		    (!ifname || !strcmp(acc->v[i].ifname, ifname)))
 			return &acc->v[i];
 	return NULL;
@@ -211,12 +161,12 @@ dyn_rules_judge(const struct nat_ruleset *rs, const struct dyn_acc *acc,
 		const char *ifname, bool dynamic, struct dyn_state *s,
 		struct diag_result *res)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[CT_ADDRSTRLEN];
 	size_t i;
 
 	for (i = 0; i < rs->n_masq; i++) {
 		const struct nat_rule *r = &rs->masq[i];
-		const struct dyn_addr *on;
+		const struct links_addr *on;
 
 		if (!dyn_rule_on(r, ifname))
 			continue;
@@ -229,10 +179,10 @@ dyn_rules_judge(const struct nat_ruleset *rs, const struct dyn_acc *acc,
 		}
 		if (r->action != NAT_SNAT || !r->has_to)
 			continue;
-		inet_ntop(r->to.family, r->to.lo, a, sizeof(a));
+		ctent_addr_format(r->to.family, r->to.lo, a);
 		on = dyn_find(acc, ifname, r->to.family, r->to.lo);
 		if (!on) {
-			const struct dyn_addr *other =
+			const struct links_addr *other =
 				dyn_find(acc, NULL, r->to.family, r->to.lo);
 
 			s->n_missing++;
@@ -266,7 +216,7 @@ dyn_iface(struct diag_ctx *ctx, const struct nat_ruleset *rs,
 	  const struct dyn_acc *acc, const char *ifname, struct dyn_state *s,
 	  struct diag_result *res)
 {
-	char a[INET6_ADDRSTRLEN], rel[64], type[16], lease[600];
+	char a[CT_ADDRSTRLEN], rel[64], type[16], lease[600];
 	bool dynamic = false, ppp, any = false;
 	size_t i;
 
@@ -277,22 +227,26 @@ dyn_iface(struct diag_ctx *ctx, const struct nat_ruleset *rs,
 		dyn_raise(s, DIAG_WARN);
 		return;
 	}
-	ppp = atoi(type) == DYN_ARPHRD_PPP || !strncmp(ifname, "ppp", 3);
+	ppp = atoi(type) == LINKS_ARPHRD_PPP || !strncmp(ifname, "ppp", 3);
 	for (i = 0; i < acc->n; i++) {
-		const struct dyn_addr *d = &acc->v[i];
+		const struct links_addr *d = &acc->v[i];
 
-		if (strcmp(d->ifname, ifname) || d->scope != RT_SCOPE_UNIVERSE)
+		if (strcmp(d->ifname, ifname) ||
+		    d->scope != LINKS_SCOPE_UNIVERSE)
 			continue;
 		any = true;
 		if (dyn_is_dynamic(d)) {
 			dynamic = true;
 			diag_evidence(res, "%s: %s/%u dynamic, valid %u s, "
 				      "preferred %u s", ifname,
-				      dyn_addr_str(d, a), d->plen, d->valid,
-				      d->preferred);
+				      ctent_addr_format(d->net.family,
+							d->net.addr, a),
+				      d->net.plen, d->valid, d->preferred);
 		} else {
 			diag_evidence(res, "%s: %s/%u permanent", ifname,
-				      dyn_addr_str(d, a), d->plen);
+				      ctent_addr_format(d->net.family,
+							d->net.addr, a),
+				      d->net.plen);
 		}
 	}
 	if (!any)
@@ -389,48 +343,105 @@ out:
 	err_done(&e);
 }
 
+#define DYN_MAX_UPLINKS 32
+
+/* The uplinks to look at: "out IF", else every interface a rule names
+ * ("ppp+" expands to the first present one).  How many. */
+static size_t
+dyn_uplinks(const struct diag_ctx *ctx, const struct nat_ruleset *rs,
+	    const struct dyn_acc *acc, const char **names)
+{
+	size_t i, j, k, n = 0;
+
+	if (ctx->iface) {
+		names[n++] = ctx->iface;
+		return n;
+	}
+	for (i = 0; i < rs->n_masq; i++)
+		for (j = 0; j < rs->masq[i].n_oifs; j++) {
+			const struct nat_ifname *o = &rs->masq[i].oifs[j];
+			const char *nm = o->name;
+
+			for (k = 0; k < acc->n && o->wildcard; k++)
+				if (!strncmp(acc->v[k].ifname, o->name,
+					     strlen(o->name)))
+					break;
+			if (o->wildcard)
+				nm = k < acc->n ? acc->v[k].ifname : NULL;
+			for (k = 0; nm && k < n; k++)
+				if (!strcmp(names[k], nm))
+					nm = NULL;
+			if (nm && n < DYN_MAX_UPLINKS)
+				names[n++] = nm;
+		}
+	return n;
+}
+
+/* net.ipv4.ip_dynaddr: wanted on a dynamic dial-up (ppp) uplink. */
+static void
+dyn_sysctl(struct diag_ctx *ctx, struct dyn_state *s, bool any_ppp,
+	   struct diag_result *res)
+{
+	unsigned long long dynaddr = 0;
+
+	if (diag_proc_u64(ctx, "sys/net/ipv4/ip_dynaddr", &dynaddr) != 0)
+		return;
+	diag_evidence(res, "net.ipv4.ip_dynaddr = %llu (1 or 2: the gateway's "
+		      "own first connections on a dial link are moved to the "
+		      "new address; 2 also logs it)", dynaddr);
+	if (!dynaddr && s->n_dyn && any_ppp) {
+		dyn_raise(s, DIAG_WARN);
+		if (!res->fix)
+			diag_fix(res, "sysctl -w net.ipv4.ip_dynaddr=1");
+	}
+}
+
+/* The one-line message for what was found about @n uplinks. */
+static void
+dyn_message(struct diag_result *res, const struct dyn_state *s,
+	    unsigned long stale, size_t n)
+{
+	if (s->n_missing)
+		diag_message(res, "%u SNAT rule%s translate%s to an address "
+			     "the uplink no longer has%s", s->n_missing,
+			     s->n_missing == 1 ? "" : "s",
+			     s->n_missing == 1 ? "s" : "",
+			     stale ? "; stale entries remain" : "");
+	else if (s->n_fixed)
+		diag_message(res, "dynamic uplink, but %u rule%s SNAT to a "
+			     "fixed address", s->n_fixed,
+			     s->n_fixed == 1 ? "" : "s");
+	else if (stale)
+		diag_message(res, "%lu conntrack entr%s translated to an "
+			     "address no interface has", stale,
+			     stale == 1 ? "y" : "ies");
+	else if (s->st != DIAG_PASS)
+		diag_message(res, "the uplink needs attention (see evidence)");
+	else
+		diag_message(res, "%s uplink%s; the rules fit it",
+			     s->n_dyn ? "dynamic" : "static",
+			     n == 1 ? "" : "s");
+}
+
 static enum diag_status
 dynaddr_run(struct diag_ctx *ctx, struct diag_result *res)
 {
 	const struct nat_ruleset *rs;
 	struct dyn_state s = { .st = DIAG_PASS };
-	struct dyn_acc acc = { NULL, 0, 0 };
-	const char *names[32];
-	unsigned long long dynaddr = 0;
+	struct dyn_acc acc = { NULL, 0 };
+	const char *names[DYN_MAX_UPLINKS];
 	unsigned long stale = 0;
-	size_t i, j, k, n = 0;
+	size_t i, n;
 	struct masq_err e;
 	bool any_ppp = false;
 
 	err_init(&e);
 	if (diag_ctx_rules(ctx, &rs, &e) == -1 ||
-	    links_dump(RTM_GETADDR, AF_UNSPEC, sizeof(struct rtgenmsg),
-		       dyn_addr_cb, &acc, &e) == -1) {
+	    links_addr_list(AF_UNSPEC, &acc.v, &acc.n, &e) == -1) {
 		s.st = diag_error(res, &e);
 		goto out;
 	}
-	if (ctx->iface) {
-		names[n++] = ctx->iface;
-	} else {
-		/* every interface a rule names; "ppp+" expands to those up */
-		for (i = 0; i < rs->n_masq; i++)
-			for (j = 0; j < rs->masq[i].n_oifs; j++) {
-				const struct nat_ifname *o = &rs->masq[i].oifs[j];
-				const char *nm = o->name;
-
-				for (k = 0; k < acc.n && o->wildcard; k++)
-					if (!strncmp(acc.v[k].ifname, o->name,
-						     strlen(o->name)))
-						break;
-				if (o->wildcard)
-					nm = k < acc.n ? acc.v[k].ifname : NULL;
-				for (k = 0; nm && k < n; k++)
-					if (!strcmp(names[k], nm))
-						nm = NULL;
-				if (nm && n < sizeof(names) / sizeof(names[0]))
-					names[n++] = nm;
-			}
-	}
+	n = dyn_uplinks(ctx, rs, &acc, names);
 	if (!n) {
 		s.st = diag_skip(res, "no masq rule names an uplink; name "
 				 "one: diag dynaddr IF");
@@ -441,38 +452,9 @@ dynaddr_run(struct diag_ctx *ctx, struct diag_result *res)
 		if (!strncmp(names[i], "ppp", 3))
 			any_ppp = true;
 	}
-	if (diag_proc_u64(ctx, "sys/net/ipv4/ip_dynaddr", &dynaddr) == 0) {
-		diag_evidence(res, "net.ipv4.ip_dynaddr = %llu (1 or 2: the "
-			      "gateway's own first connections on a dial "
-			      "link are moved to the new address; 2 also "
-			      "logs it)", dynaddr);
-		if (!dynaddr && s.n_dyn && any_ppp) {
-			dyn_raise(&s, DIAG_WARN);
-			if (!res->fix)
-				diag_fix(res, "sysctl -w net.ipv4.ip_dynaddr=1");
-		}
-	}
+	dyn_sysctl(ctx, &s, any_ppp, res);
 	dyn_stale_count(&acc, &s, res, &stale);
-	if (s.n_missing)
-		diag_message(res, "%u SNAT rule%s translate%s to an address "
-			     "the uplink no longer has%s", s.n_missing,
-			     s.n_missing == 1 ? "" : "s",
-			     s.n_missing == 1 ? "s" : "",
-			     stale ? "; stale entries remain" : "");
-	else if (s.n_fixed)
-		diag_message(res, "dynamic uplink, but %u rule%s SNAT to a "
-			     "fixed address", s.n_fixed,
-			     s.n_fixed == 1 ? "" : "s");
-	else if (stale)
-		diag_message(res, "%lu conntrack entr%s translated to an "
-			     "address no interface has", stale,
-			     stale == 1 ? "y" : "ies");
-	else if (s.st != DIAG_PASS)
-		diag_message(res, "the uplink needs attention (see evidence)");
-	else
-		diag_message(res, "%s uplink%s; the rules fit it",
-			     s.n_dyn ? "dynamic" : "static",
-			     n == 1 ? "" : "s");
+	dyn_message(res, &s, stale, n);
 out:
 	free(acc.v);
 	err_done(&e);

@@ -145,20 +145,21 @@ nft_assigned(const struct diag_nft *d, const char *h)
 {
 	size_t i, k, j;
 
-	for (i = 0; i < d->n_helpers; i++) {
-		if (strcmp(d->helpers[i].helper, h))
-			continue;
-		if (!strcmp(d->helpers[i].table, NAT_TABLE_NAME))
-			return true;
-		for (k = 0; k < d->n_chains; k++) {
-			const struct diag_nft_chain *c = &d->chains[k];
+	for (i = 0; i < d->rs.n_helpers; i++) {
+		const struct nft_rs_helper *o = &d->rs.helpers[i];
 
-			if (c->family != d->helpers[i].family ||
-			    strcmp(c->table, d->helpers[i].table))
+		if (strcmp(o->helper, h))
+			continue;
+		if (!strcmp(o->table, NAT_TABLE_NAME))
+			return true;
+		for (k = 0; k < d->rs.n_chains; k++) {
+			const struct nft_rs_chain *c = &d->rs.chains[k];
+			const struct diag_nft_sum *s = &d->sum[k];
+
+			if (c->family != o->family || strcmp(c->table, o->table))
 				continue;
-			for (j = 0; j < c->n_helper_refs; j++)
-				if (!strcmp(c->helper_refs[j],
-					    d->helpers[i].name))
+			for (j = 0; j < s->n_helper_refs; j++)
+				if (!strcmp(s->helper_refs[j], o->name))
 					return true;
 		}
 	}

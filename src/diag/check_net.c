@@ -1,29 +1,29 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_net.c - the checks that hold the staged rules against the
- * namespace's interfaces, addresses and policy routing (diag_net.c):
+ * namespace's interfaces, addresses and policy routing (nat/links.h):
  * alias interfaces (rules.alias, FAQ 7.26), LAN-to-LAN traffic caught by
  * a translating rule (rules.lan-to-lan, FAQ 7.27), and several uplinks
  * without source routing (routing.multi-uplink, FAQ 7.36).
  *
- * Does not own: reading rtnetlink (diag_net.c) or changing anything.
+ * Does not own: reading rtnetlink (nat/links.h) or changing anything.
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
-#include <linux/rtnetlink.h>
-
+#include "core/ctent.h"
 #include "core/xalloc.h"
 #include "diag/diag.h"
 #include "diag/diag_int.h"
+#include "nat/links.h"
 
 struct net_view {
 	const struct nat_ruleset *rs;
-	struct diag_addr *a;
+	struct links_addr *a;
 	size_t na;
 };
 
@@ -37,7 +37,7 @@ view_load(struct diag_ctx *ctx, struct net_view *v, struct diag_result *res)
 	v->a = NULL;
 	v->na = 0;
 	if (diag_ctx_rules(ctx, &v->rs, &e) == -1 ||
-	    diag_net_addrs(&v->a, &v->na, &e) == -1)
+	    links_addr_list(AF_UNSPEC, &v->a, &v->na, &e) == -1)
 		st = diag_error(res, &e);
 	err_done(&e);
 	return st;
@@ -62,23 +62,110 @@ rule_out(const struct nat_rule *r, const char *ifname)
 	return false;
 }
 
+/* The address of @n without its prefix; @buf holds CT_ADDRSTRLEN. */
 static const char *
-addr_str(const struct nat_net *n, char *buf, size_t size)
+addr_str(const struct nat_net *n, char *buf)
 {
-	inet_ntop(n->family, n->addr, buf, (socklen_t)size);
-	return buf;
+	return ctent_addr_format(n->family, n->addr, buf);
 }
 
 /* ---- rules.alias (FAQ 7.26) ---- */
 
+/* A rule naming alias IF:N that no address carries.  The first warning
+ * found sets the message; later ones are not reported (as below). */
+static enum diag_status
+alias_label(struct diag_result *res, const struct net_view *v,
+	    const struct nat_rule *r)
+{
+	char label[40], b1[64];
+	bool seen = false;
+	size_t k;
+
+	if (r->alias < 0 || !r->n_oifs)
+		return DIAG_PASS;
+	snprintf(label, sizeof(label), "%s:%d", r->oifs[0].name, r->alias);
+	for (k = 0; k < v->na; k++)
+		seen |= !strcmp(v->a[k].label, label);
+	if (seen)
+		return DIAG_PASS;
+	diag_message(res, "masq rule %lld names alias %s, which no address "
+		     "carries", (long long)r->id, label);
+	if (r->has_to)
+		diag_fix(res, "ip addr add %s dev %s label %s",
+			 ctent_addr_format(r->to.family, r->to.lo, b1),
+			 r->oifs[0].name, label);
+	return DIAG_WARN;
+}
+
+/* An SNAT rule to an address no interface carries. */
+static enum diag_status
+alias_snat(struct diag_result *res, const struct net_view *v,
+	   const struct nat_rule *r)
+{
+	struct nat_net t = { r->to.family, { 0 }, 0 };
+	char b1[64];
+	bool seen = false;
+	size_t k;
+
+	if (r->action != NAT_SNAT || !r->has_to)
+		return DIAG_PASS;
+	memcpy(t.addr, r->to.lo, 16);
+	t.plen = r->to.family == AF_INET ? 32 : 128;
+	for (k = 0; k < v->na; k++) {
+		struct nat_net h = v->a[k].net;
+
+		h.plen = t.plen;
+		seen |= diag_net_overlap(&h, &t);
+	}
+	if (seen)
+		return DIAG_PASS;
+	addr_str(&t, b1);
+	diag_message(res, "masq rule %lld translates to %s, which no "
+		     "interface carries: replies are not answered for",
+		     (long long)r->id, b1);
+	diag_fix(res, "ip addr add %s/%u dev %s", b1, t.plen,
+		 r->n_oifs ? r->oifs[0].name : "IF");
+	return DIAG_WARN;
+}
+
+/* A masquerade rule out an interface that also carries an alias. */
+static enum diag_status
+alias_masq(struct diag_result *res, const struct net_view *v,
+	   const struct nat_rule *r)
+{
+	char b1[64];
+	size_t k;
+
+	if (r->action != NAT_MASQUERADE)
+		return DIAG_PASS;
+	for (k = 0; k < v->na; k++) {
+		if (!strcmp(v->a[k].label, v->a[k].ifname) ||
+		    !rule_out(r, v->a[k].ifname))
+			continue;
+		diag_message(res, "masq rule %lld masquerades out %s, which "
+			     "also carries alias %s (%s): masquerade picks "
+			     "the source by route, never by label",
+			     (long long)r->id, v->a[k].ifname, v->a[k].label,
+			     addr_str(&v->a[k].net, b1));
+		diag_fix(res, "masq add out %s snat %s at %u   # to always "
+			 "use the alias address", v->a[k].ifname, b1, r->pos);
+		return DIAG_WARN;
+	}
+	return DIAG_PASS;
+}
+
 static enum diag_status
 alias_run(struct diag_ctx *ctx, struct diag_result *res)
 {
+	enum diag_status (*const judge[])(struct diag_result *,
+					  const struct net_view *,
+					  const struct nat_rule *) = {
+		alias_label, alias_snat, alias_masq,
+	};
 	struct net_view v;
 	enum diag_status st;
-	char label[40], b1[64];
-	size_t i, k;
-	bool seen;
+	char b1[64];
+	size_t i, j, k;
 
 	if ((st = view_load(ctx, &v, res)) != DIAG_PASS)
 		return st;
@@ -87,68 +174,10 @@ alias_run(struct diag_ctx *ctx, struct diag_result *res)
 			diag_evidence(res, "alias %s: %s on %s", v.a[k].label,
 				      diag_net_str(&v.a[k].net, b1, sizeof(b1)),
 				      v.a[k].ifname);
-	for (i = 0; i < v.rs->n_masq; i++) {
-		const struct nat_rule *r = &v.rs->masq[i];
-
-		if (r->alias >= 0 && r->n_oifs) {
-			snprintf(label, sizeof(label), "%s:%d", r->oifs[0].name,
-				 r->alias);
-			for (k = 0, seen = false; k < v.na; k++)
-				seen |= !strcmp(v.a[k].label, label);
-			if (!seen && st == DIAG_PASS) {
-				diag_message(res, "masq rule %lld names alias "
-					     "%s, which no address carries",
-					     (long long)r->id, label);
-				if (r->has_to)
-					diag_fix(res, "ip addr add %s dev %s "
-						 "label %s", inet_ntop(
-						 r->to.family, r->to.lo, b1,
-						 sizeof(b1)),
-						 r->oifs[0].name, label);
-				st = DIAG_WARN;
-			}
-		}
-		if (r->action == NAT_SNAT && r->has_to) {
-			struct nat_net t = { r->to.family, { 0 }, 0 };
-
-			memcpy(t.addr, r->to.lo, 16);
-			t.plen = r->to.family == AF_INET ? 32 : 128;
-			for (k = 0, seen = false; k < v.na; k++) {
-				struct nat_net h = v.a[k].net;
-
-				h.plen = t.plen;
-				seen |= diag_net_overlap(&h, &t);
-			}
-			addr_str(&t, b1, sizeof(b1));
-			if (!seen && st == DIAG_PASS) {
-				diag_message(res, "masq rule %lld translates to "
-					     "%s, which no interface carries: "
-					     "replies are not answered for",
-					     (long long)r->id, b1);
-				diag_fix(res, "ip addr add %s/%u dev %s", b1,
-					 t.plen, r->n_oifs ? r->oifs[0].name :
-					 "IF");
-				st = DIAG_WARN;
-			}
-		}
-		if (r->action != NAT_MASQUERADE)
-			continue;
-		for (k = 0; k < v.na; k++) {
-			if (!strcmp(v.a[k].label, v.a[k].ifname) ||
-			    !rule_out(r, v.a[k].ifname) || st != DIAG_PASS)
-				continue;
-			diag_message(res, "masq rule %lld masquerades out %s, "
-				     "which also carries alias %s (%s): "
-				     "masquerade picks the source by route, "
-				     "never by label", (long long)r->id,
-				     v.a[k].ifname, v.a[k].label,
-				     addr_str(&v.a[k].net, b1, sizeof(b1)));
-			diag_fix(res, "masq add out %s snat %s at %u   # to "
-				 "always use the alias address",
-				 v.a[k].ifname, b1, r->pos);
-			st = DIAG_WARN;
-		}
-	}
+	/* the first finding is the message */
+	for (i = 0; i < v.rs->n_masq && st == DIAG_PASS; i++)
+		for (j = 0; j < 3 && st == DIAG_PASS; j++)
+			st = judge[j](res, &v, &v.rs->masq[i]);
 	if (st == DIAG_PASS)
 		diag_message(res, "no rule depends on an alias interface");
 	free(v.a);
@@ -231,7 +260,7 @@ lan_run(struct diag_ctx *ctx, struct diag_result *res)
 		if (r->action == NAT_NONAT)
 			continue;
 		for (k = 0; k < v.na; k++) {
-			if (v.a[k].scope != RT_SCOPE_UNIVERSE ||
+			if (v.a[k].scope != LINKS_SCOPE_UNIVERSE ||
 			    !rule_out(r, v.a[k].ifname))
 				continue;
 			net = diag_net_network(&v.a[k].net);
@@ -282,7 +311,7 @@ is_lan(const struct net_view *v, const char *ifname)
 
 	for (k = 0; k < v->na; k++) {
 		if (strcmp(v->a[k].ifname, ifname) ||
-		    v->a[k].scope != RT_SCOPE_UNIVERSE)
+		    v->a[k].scope != LINKS_SCOPE_UNIVERSE)
 			continue;
 		net = diag_net_network(&v->a[k].net);
 		for (i = 0; i < v->rs->n_masq; i++)
@@ -298,7 +327,7 @@ is_lan(const struct net_view *v, const char *ifname)
 static enum diag_status
 uplink_run(struct diag_ctx *ctx, struct diag_result *res)
 {
-	struct diag_iprule *ipr = NULL;
+	struct links_rule *ipr = NULL;
 	struct net_view v;
 	enum diag_status st;
 	struct masq_err e;
@@ -324,7 +353,7 @@ uplink_run(struct diag_ctx *ctx, struct diag_result *res)
 		if (nn == 2) {
 			second = v.a[k].ifname;
 			if (v.a[k].net.family == AF_INET)
-				src = addr_str(&v.a[k].net, b1, sizeof(b1));
+				src = addr_str(&v.a[k].net, b1);
 		}
 		snprintf(list + strlen(list), sizeof(list) - strlen(list),
 			 "%s%s", nn > 1 ? ", " : "", v.a[k].ifname);
@@ -335,7 +364,7 @@ uplink_run(struct diag_ctx *ctx, struct diag_result *res)
 		goto out;
 	}
 	err_init(&e);
-	if (diag_net_rules(&ipr, &nr, &e) == -1) {
+	if (links_rules(&ipr, &nr, &e) == -1) {
 		st = diag_error(res, &e);
 		err_done(&e);
 		goto out;

@@ -6,14 +6,13 @@
  * ours (nat.others), and connection-tracking helpers for FTP/IRC/SIP
  * (helpers, FAQ 7.16, 7.25).
  *
- * Does not own: reading the kernel (diag_nft.c) or changing anything.
+ * Does not own: reading the kernel (nat/nft_ruleset.h, summed up per chain
+ * by diag_nft.c) or changing anything.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#include <linux/netfilter.h>
 
 #include "diag/diag.h"
 #include "diag/diag_int.h"
@@ -41,7 +40,8 @@ static enum diag_status
 ident_run(struct diag_ctx *ctx, struct diag_result *res)
 {
 	enum diag_status st;
-	const struct diag_nft_chain *c, *bad = NULL;
+	const struct nft_rs_chain *c, *bad = NULL;
+	const struct diag_nft_sum *s;
 	struct diag_nft d;
 	size_t i;
 	bool why_policy = false;
@@ -49,36 +49,37 @@ ident_run(struct diag_ctx *ctx, struct diag_result *res)
 	(void)ctx;
 	if ((st = read_or_error(&d, res)) != DIAG_PASS)
 		return st;
-	for (i = 0; i < d.n_chains; i++) {
-		c = &d.chains[i];
-		if (!c->base || (c->hook != NF_INET_LOCAL_IN &&
-				 c->hook != NF_INET_FORWARD))
+	for (i = 0; i < d.rs.n_chains; i++) {
+		c = &d.rs.chains[i];
+		s = &d.sum[i];
+		if (!c->base || (c->hook != NFT_RS_INPUT &&
+				 c->hook != NFT_RS_FORWARD))
 			continue;
-		if (c->ident_drop) {
+		if (s->ident_drop) {
 			diag_evidence(res, "%s %s %s (%s): a rule drops tcp "
-				      "port 113", diag_nft_family_name(c->family),
+				      "port 113", nft_rs_family_name(c->family),
 				      c->table, c->name,
-				      diag_nft_hook_name(c->hook));
+				      nft_rs_hook_name(c->hook));
 			if (!bad || why_policy)
 				bad = c;
 			why_policy = false;
-		} else if (c->hook == NF_INET_LOCAL_IN &&
-			   c->policy == NF_DROP && !c->ident_reject &&
-			   !c->ident_accept) {
+		} else if (c->hook == NFT_RS_INPUT &&
+			   c->policy == NFT_RS_DROP && !s->ident_reject &&
+			   !s->ident_accept) {
 			diag_evidence(res, "%s %s %s (input): policy drop and "
 				      "no rule for tcp port 113",
-				      diag_nft_family_name(c->family),
+				      nft_rs_family_name(c->family),
 				      c->table, c->name);
 			if (!bad) {
 				bad = c;
 				why_policy = true;
 			}
-		} else if (c->ident_reject || c->ident_accept) {
+		} else if (s->ident_reject || s->ident_accept) {
 			diag_evidence(res, "%s %s %s (%s): port 113 is %s",
-				      diag_nft_family_name(c->family),
+				      nft_rs_family_name(c->family),
 				      c->table, c->name,
-				      diag_nft_hook_name(c->hook),
-				      c->ident_reject ? "rejected" :
+				      nft_rs_hook_name(c->hook),
+				      s->ident_reject ? "rejected" :
 				      "accepted");
 		}
 	}
@@ -89,10 +90,10 @@ ident_run(struct diag_ctx *ctx, struct diag_result *res)
 	}
 	diag_message(res, "chain %s %s %s drops ident (tcp 113)%s: mail and "
 		     "IRC servers wait for the timeout",
-		     diag_nft_family_name(bad->family), bad->table, bad->name,
+		     nft_rs_family_name(bad->family), bad->table, bad->name,
 		     why_policy ? " by its policy" : "");
 	diag_fix(res, "nft insert rule %s %s %s tcp dport 113 reject with "
-		 "tcp reset", diag_nft_family_name(bad->family), bad->table,
+		 "tcp reset", nft_rs_family_name(bad->family), bad->table,
 		 bad->name);
 	st = DIAG_WARN;
 out:
@@ -111,15 +112,15 @@ const struct diag_check diag_ident_check = {
 /* ---- nat.others ---- */
 
 static bool
-is_ours(const struct diag_nft_chain *c)
+is_ours(const struct nft_rs_chain *c)
 {
 	return !strcmp(c->table, NAT_TABLE_NAME) &&
-	       (c->family == NFPROTO_IPV4 || c->family == NFPROTO_IPV6);
+	       (c->family == NFT_RS_IP || c->family == NFT_RS_IP6);
 }
 
 /* Who probably made table @c->table. */
 static const char *
-owner_guess(const struct diag_nft *d, const struct diag_nft_chain *c)
+owner_guess(const struct nft_ruleset *rs, const struct nft_rs_chain *c)
 {
 	size_t i;
 
@@ -127,13 +128,13 @@ owner_guess(const struct diag_nft *d, const struct diag_nft_chain *c)
 		return "firewalld";
 	if (!strncmp(c->table, "libvirt", 7))
 		return "libvirt";
-	for (i = 0; i < d->n_chains; i++) {
-		if (d->chains[i].family != c->family ||
-		    strcmp(d->chains[i].table, c->table))
+	for (i = 0; i < rs->n_chains; i++) {
+		if (rs->chains[i].family != c->family ||
+		    strcmp(rs->chains[i].table, c->table))
 			continue;
-		if (!strcmp(d->chains[i].name, "DOCKER"))
+		if (!strcmp(rs->chains[i].name, "DOCKER"))
 			return "Docker (iptables-nft)";
-		if (!strncmp(d->chains[i].name, "LIBVIRT_", 8))
+		if (!strncmp(rs->chains[i].name, "LIBVIRT_", 8))
 			return "libvirt (iptables-nft)";
 	}
 	if (!strcmp(c->table, "nat"))
@@ -144,7 +145,8 @@ owner_guess(const struct diag_nft *d, const struct diag_nft_chain *c)
 static enum diag_status
 others_run(struct diag_ctx *ctx, struct diag_result *res)
 {
-	const struct diag_nft_chain *c, *first = NULL;
+	const struct nft_rs_chain *c, *first = NULL;
+	const struct diag_nft_sum *s;
 	enum diag_status st;
 	struct diag_nft d;
 	unsigned int n = 0;
@@ -154,40 +156,41 @@ others_run(struct diag_ctx *ctx, struct diag_result *res)
 	(void)ctx;
 	if ((st = read_or_error(&d, res)) != DIAG_PASS)
 		return st;
-	for (i = 0; i < d.n_chains; i++) {
-		c = &d.chains[i];
+	for (i = 0; i < d.rs.n_chains; i++) {
+		c = &d.rs.chains[i];
+		s = &d.sum[i];
 		if (!c->base || strcmp(c->type, "nat") || is_ours(c))
 			continue;
 		n++;
-		src = c->hook == NF_INET_POST_ROUTING ||
-		      c->hook == NF_INET_LOCAL_IN;
+		src = c->hook == NFT_RS_POSTROUTING ||
+		      c->hook == NFT_RS_INPUT;
 		before = src ? c->prio < OUR_SRCNAT_PRIO :
 			 c->prio < OUR_DSTNAT_PRIO;
 		diag_evidence(res, "%s %s %s: hook %s priority %d (ours: %d), "
 			      "%u rules, %u masquerade, %u snat, %u dnat; "
-			      "owner: %s%s", diag_nft_family_name(c->family),
-			      c->table, c->name, diag_nft_hook_name(c->hook),
+			      "owner: %s%s", nft_rs_family_name(c->family),
+			      c->table, c->name, nft_rs_hook_name(c->hook),
 			      c->prio, src ? OUR_SRCNAT_PRIO : OUR_DSTNAT_PRIO,
-			      c->n_rules, c->n_masq, c->n_snat, c->n_dnat,
-			      owner_guess(&d, c),
+			      c->n_rules, s->n_masq, s->n_snat, s->n_dnat,
+			      owner_guess(&d.rs, c),
 			      before ? "; runs before ours" :
 			      c->prio == (src ? OUR_SRCNAT_PRIO :
 					  OUR_DSTNAT_PRIO) ?
 			      "; same priority: whichever was made first "
 			      "runs first" : "");
-		if (before && c->hook == NF_INET_POST_ROUTING &&
-		    c->n_masq + c->n_snat && !first)
+		if (before && c->hook == NFT_RS_POSTROUTING &&
+		    s->n_masq + s->n_snat && !first)
 			first = c;
 	}
 	if (first) {
 		diag_message(res, "%s %s %s translates sources at priority %d, "
 			     "before ours (%d): a connection it translates "
 			     "never reaches our rules",
-			     diag_nft_family_name(first->family), first->table,
+			     nft_rs_family_name(first->family), first->table,
 			     first->name, first->prio, OUR_SRCNAT_PRIO);
 		diag_fix(res, "nft list chain %s %s %s   # make sure it "
 			 "leaves our sources alone",
-			 diag_nft_family_name(first->family), first->table,
+			 nft_rs_family_name(first->family), first->table,
 			 first->name);
 		st = DIAG_WARN;
 	} else if (n) {

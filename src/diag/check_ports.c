@@ -165,21 +165,128 @@ pt_level(unsigned int pct)
 		pct >= PORTS_WARN_PCT ? DIAG_WARN : DIAG_PASS;
 }
 
+/* What the scan found, for the verdict. */
+struct pt_view {
+	unsigned int fill, bpct;	/* table and worst budget, percent */
+	const struct ct_budget_slot *worst;
+	char bt[160];			/* the worst budget, as text */
+	char tops[200];			/* the host to name in the fix */
+};
+
+/* The worst budget and its inside hosts; the level it calls for. */
+static enum diag_status
+pt_worst_evidence(struct diag_result *res, struct ct_budget *b,
+		  struct pt_view *v)
+{
+	const struct ct_budget_slot *w;
+	char host[CT_ADDRSTRLEN];
+	size_t i;
+
+	ct_budget_rank(b);
+	w = v->worst = pt_worst(b, &v->bpct);
+	if (!w)
+		return DIAG_PASS;
+	pt_budget_text(&w->key, v->bt, sizeof(v->bt));
+	diag_evidence(res, "worst port budget: %s: %" PRIu64 " of %u source "
+		      "ports (%u%%); %zu budgets in all", v->bt, w->n, w->size,
+		      v->bpct, b->budgets.n);
+	for (i = 0; i < CT_BUDGET_TOP && w->top[i]; i++) {
+		ctent_addr_format(w->key.family, &w->top[i]->host, host);
+		diag_evidence(res, "  inside host %s: %" PRIu64 " entries in "
+			      "it", host, w->top[i]->n);
+		if (i == 0)
+			snprintf(v->tops, sizeof(v->tops), "%s", host);
+	}
+	return pt_level(v->bpct);
+}
+
+/* The inside hosts with the most translated entries. */
+static void
+pt_top_evidence(struct diag_result *res, const struct ct_budget *b,
+		struct pt_view *v)
+{
+	const struct ct_budget_slot *top[3];
+	char host[CT_ADDRSTRLEN];
+	size_t i, nt = ct_budget_top_hosts(b, top, 3);
+
+	for (i = 0; i < nt; i++) {
+		ctent_addr_format(top[i]->key.family, &top[i]->host, host);
+		diag_evidence(res, "top inside host by translated entries: "
+			      "%s (%" PRIu64 ")", host, top[i]->n);
+		if (!v->tops[0] && i == 0 && v->fill >= PORTS_WARN_PCT)
+			snprintf(v->tops, sizeof(v->tops), "%s", host);
+	}
+}
+
+/* The message and the fix for a check that found pressure. */
+static void
+pt_pressure(struct diag_result *res, enum diag_status st,
+	    const struct pt_view *v, const struct pt_counters *c)
+{
+	diag_message(res, "%s %s: table %u%%, worst port budget %u%%%s%s%s%s",
+		     st == DIAG_FAIL ? "running out of" : "pressure on",
+		     v->worst && v->bpct >= v->fill ? "source ports" :
+		     "conntrack slots", v->fill, v->bpct,
+		     v->worst ? " (" : "", v->worst ? v->bt : "",
+		     v->worst ? ")" : "", c->d[0] ? "; inserts failed" : "");
+	if (v->tops[0]) {
+		char *m = xasprintf("%s; top host %s", res->message, v->tops);
+
+		diag_message(res, "%s", m);
+		free(m);
+		diag_fix(res, "kill src %s", v->tops);
+	}
+	diag_evidence(res, "to make room: widen the rule's port range "
+		      "(ports 1024-65535), add addresses to its snat range, "
+		      "or shorten net.netfilter.nf_conntrack_udp_timeout; "
+		      "the fix drops the top host's entries now");
+}
+
+/* The verdict from what the scan and the counters show. */
+static enum diag_status
+pt_judge(struct diag_ctx *ctx, struct diag_result *res, struct pt_scan *s,
+	 const struct ct_stats *cs)
+{
+	struct pt_view v;
+	struct pt_counters c;
+	enum diag_status st, b;
+
+	memset(&v, 0, sizeof(v));
+	v.fill = pt_pct(s->b.seen, cs->max);
+	diag_evidence(res, "table: %" PRIu64 " of %llu entries (%u%%); %lu "
+		      "not assured (evictable), %lu unreplied; %" PRIu64
+		      " translated by SNAT/masquerade", s->b.seen,
+		      (unsigned long long)cs->max, v.fill, s->evictable,
+		      s->unreplied, s->b.counted);
+	st = pt_level(v.fill);
+	b = pt_worst_evidence(res, &s->b, &v);
+	if (b > st)
+		st = b;
+	pt_top_evidence(res, &s->b, &v);
+	pt_counters(ctx, cs, &c, res);
+	if (c.have_last && c.d[0])
+		st = DIAG_FAIL;
+	else if (((!c.have_last && c.d[0]) || c.d[1] || c.d[2]) &&
+		 st == DIAG_PASS)
+		st = DIAG_WARN;
+	if (st == DIAG_PASS)
+		diag_message(res, "no port or table pressure: table %u%%, "
+			     "worst port budget %u%%", v.fill, v.bpct);
+	else
+		pt_pressure(res, st, &v, &c);
+	return st;
+}
+
 static enum diag_status
 ports_run(struct diag_ctx *ctx, struct diag_result *res)
 {
 	const struct nat_ruleset *rs;
-	const struct ct_budget_slot *worst = NULL, *top[3];
 	struct ct_rules *cr = NULL;
-	struct pt_scan s;
-	struct pt_counters c;
-	struct ct_stats cs;
 	struct ct_handle *h = NULL;
+	struct pt_scan s;
+	struct ct_stats cs;
 	struct masq_err e;
-	enum diag_status st = DIAG_PASS, b;
-	char bt[160], host[CT_ADDRSTRLEN], tops[200] = "";
-	size_t i, nt;
-	unsigned int fill, bpct = 0;
+	enum diag_status st;
 
 	memset(&s, 0, sizeof(s));
 	ct_budget_init(&s.b, PORTS_BUDGET_FLAGS, NULL);	/* for "out" */
@@ -196,70 +303,7 @@ ports_run(struct diag_ctx *ctx, struct diag_result *res)
 		st = diag_error(res, &e);
 		goto out;
 	}
-	fill = pt_pct(s.b.seen, cs.max);
-	diag_evidence(res, "table: %" PRIu64 " of %llu entries (%u%%); %lu "
-		      "not assured (evictable), %lu unreplied; %" PRIu64
-		      " translated by SNAT/masquerade", s.b.seen,
-		      (unsigned long long)cs.max, fill, s.evictable,
-		      s.unreplied, s.b.counted);
-	st = pt_level(fill);
-	ct_budget_rank(&s.b);
-	worst = pt_worst(&s.b, &bpct);
-	if (worst) {
-		pt_budget_text(&worst->key, bt, sizeof(bt));
-		diag_evidence(res, "worst port budget: %s: %" PRIu64 " of %u "
-			      "source ports (%u%%); %zu budgets in all", bt,
-			      worst->n, worst->size, bpct, s.b.budgets.n);
-		for (i = 0; i < CT_BUDGET_TOP && worst->top[i]; i++) {
-			ctent_addr_format(worst->key.family,
-					  &worst->top[i]->host, host);
-			diag_evidence(res, "  inside host %s: %" PRIu64
-				      " entries in it", host,
-				      worst->top[i]->n);
-			if (i == 0)
-				snprintf(tops, sizeof(tops), "%s", host);
-		}
-		b = pt_level(bpct);
-		if (b > st)
-			st = b;
-	}
-	nt = ct_budget_top_hosts(&s.b, top, 3);
-	for (i = 0; i < nt; i++) {
-		ctent_addr_format(top[i]->key.family, &top[i]->host, host);
-		diag_evidence(res, "top inside host by translated entries: "
-			      "%s (%" PRIu64 ")", host, top[i]->n);
-		if (!tops[0] && i == 0 && fill >= PORTS_WARN_PCT)
-			snprintf(tops, sizeof(tops), "%s", host);
-	}
-	pt_counters(ctx, &cs, &c, res);
-	if (c.have_last && c.d[0]) {
-		st = DIAG_FAIL;
-	} else if ((!c.have_last && c.d[0]) || c.d[1] || c.d[2]) {
-		if (st == DIAG_PASS)
-			st = DIAG_WARN;
-	}
-	if (st == DIAG_PASS) {
-		diag_message(res, "no port or table pressure: table %u%%, "
-			     "worst port budget %u%%", fill, bpct);
-		goto out;
-	}
-	diag_message(res, "%s %s: table %u%%, worst port budget %u%%%s%s%s%s",
-		     st == DIAG_FAIL ? "running out of" : "pressure on",
-		     worst && bpct >= fill ? "source ports" :
-		     "conntrack slots", fill, bpct,
-		     worst ? " (" : "", worst ? bt : "", worst ? ")" : "",
-		     c.d[0] ? "; inserts failed" : "");
-	if (tops[0]) {
-		char *m = xasprintf("%s; top host %s", res->message, tops);
-
-		diag_message(res, "%s", m);
-		free(m);
-		diag_fix(res, "kill src %s", tops);
-	}
-	diag_evidence(res, "to make room: widen the rule's port range "
-		      "(ports 1024-65535), add addresses to its snat range, "
-		      "or shorten net.netfilter.nf_conntrack_udp_timeout; "
-		      "the fix drops the top host's entries now");
+	st = pt_judge(ctx, res, &s, &cs);
 out:
 	ct_close(h);
 	ct_budget_done(&s.b);

@@ -84,87 +84,114 @@ const struct diag_check diag_ip_forward_check = {
 /* What one entry costs in kernel memory, slab overhead included. */
 #define CT_ENTRY_BYTES 320ULL
 
-static enum diag_status
-ct_sizing_run(struct diag_ctx *ctx, struct diag_result *res)
+/* What the table's size depends on. */
+struct ct_size {
+	unsigned long long max, count, buckets, mem_kb;
+};
+
+/* The kernel's own counters (unless a test redirected /proc), then the
+ * sysctls, the hash size and the memory. */
+static void
+ct_size_read(struct diag_ctx *ctx, struct ct_size *z)
 {
-	unsigned long long max = 0, count = 0, buckets = 0, hashsize = 0;
-	unsigned long long mem_kb = 0, need;
-	enum diag_status st = DIAG_PASS;
+	unsigned long long hashsize = 0;
 	struct ct_handle *h;
 	struct ct_stats cs;
 	struct masq_err e;
 	char buf[4096], *p;
-	unsigned int pct;
 
+	memset(z, 0, sizeof(*z));
 	err_init(&e);
-	/* the kernel's own counters, unless a test redirected /proc */
 	h = strcmp(ctx->proc, "/proc") ? NULL : ct_open(&e);
 	if (h && ct_stats_get(h, &cs, &e) == 0) {
-		max = cs.max;
-		count = cs.count;
+		z->max = cs.max;
+		z->count = cs.count;
 	}
 	ct_close(h);
 	err_done(&e);
-	if (!max)
-		diag_proc_u64(ctx, "sys/net/netfilter/nf_conntrack_max", &max);
-	if (!count)
+	if (!z->max)
+		diag_proc_u64(ctx, "sys/net/netfilter/nf_conntrack_max",
+			      &z->max);
+	if (!z->count)
 		diag_proc_u64(ctx, "sys/net/netfilter/nf_conntrack_count",
-			      &count);
+			      &z->count);
 	diag_proc_u64(ctx, "sys/net/netfilter/nf_conntrack_buckets",
-		      &buckets);
+		      &z->buckets);
 	diag_sys_u64(ctx, "module/nf_conntrack/parameters/hashsize",
 		     &hashsize);
-	if (!buckets)
-		buckets = hashsize;
+	if (!z->buckets)
+		z->buckets = hashsize;
 	if (diag_proc_read(ctx, "meminfo", buf, sizeof(buf)) == 0 &&
 	    (p = strstr(buf, "MemTotal:")))
-		sscanf(p + 9, "%llu", &mem_kb);
-	if (!max) {
+		sscanf(p + 9, "%llu", &z->mem_kb);
+}
+
+/* Memory and hash buckets for a table of z->max entries. */
+static enum diag_status
+ct_size_judge(struct diag_result *res, const struct ct_size *z,
+	      enum diag_status st)
+{
+	unsigned long long need = z->max * CT_ENTRY_BYTES / 1024;
+
+	if (z->mem_kb && need > z->mem_kb / 4) {
+		diag_message(res, "nf_conntrack_max %llu would take %llu MiB, "
+			     "over a quarter of the %llu MiB of memory",
+			     z->max, need / 1024, z->mem_kb / 1024);
+		diag_fix(res, "sysctl -w net.netfilter.nf_conntrack_max=%llu",
+			 z->mem_kb / 4 * 1024 / CT_ENTRY_BYTES);
+		return DIAG_WARN;
+	}
+	if (z->buckets && z->max / z->buckets > 8) {
+		diag_message(res, "%llu entries over %llu hash buckets: long "
+			     "chains make every lookup slow", z->max,
+			     z->buckets);
+		diag_fix(res, "echo %llu > /sys/module/nf_conntrack/parameters/"
+			 "hashsize", z->max / 4);
+		return DIAG_WARN;
+	}
+	return st;
+}
+
+static enum diag_status
+ct_sizing_run(struct diag_ctx *ctx, struct diag_result *res)
+{
+	enum diag_status st = DIAG_PASS;
+	struct ct_size z;
+	unsigned int pct;
+
+	ct_size_read(ctx, &z);
+	if (!z.max) {
 		diag_message(res, "cannot read nf_conntrack_max");
 		return DIAG_ERROR;
 	}
-	pct = (unsigned int)(count * 100 / max);
+	pct = (unsigned int)(z.count * 100 / z.max);
 	diag_evidence(res, "entries %llu of nf_conntrack_max %llu (%u%%)",
-		      count, max, pct);
+		      z.count, z.max, pct);
 	diag_evidence(res, "hash buckets %llu (%.1f entries per bucket at "
-		      "max)", buckets,
-		      buckets ? (double)max / (double)buckets : 0.0);
-	if (mem_kb)
+		      "max)", z.buckets,
+		      z.buckets ? (double)z.max / (double)z.buckets : 0.0);
+	if (z.mem_kb)
 		diag_evidence(res, "memory %llu MiB; a full table takes about "
-			      "%llu MiB", mem_kb / 1024,
-			      max * CT_ENTRY_BYTES >> 20);
+			      "%llu MiB", z.mem_kb / 1024,
+			      z.max * CT_ENTRY_BYTES >> 20);
 	diag_message(res, "table %u%% full (%llu/%llu), %llu buckets",
-		     pct, count, max, buckets);
+		     pct, z.count, z.max, z.buckets);
 	if (pct >= 90) {
 		diag_message(res, "the table is %u%% full (%llu/%llu): new "
-			     "connections will be dropped", pct, count, max);
+			     "connections will be dropped", pct, z.count,
+			     z.max);
 		diag_fix(res, "sysctl -w net.netfilter.nf_conntrack_max=%llu",
-			 max * 2);
+			 z.max * 2);
 		return DIAG_FAIL;
 	}
 	if (pct >= 75) {
 		diag_message(res, "the table is %u%% full (%llu/%llu)", pct,
-			     count, max);
+			     z.count, z.max);
 		diag_fix(res, "sysctl -w net.netfilter.nf_conntrack_max=%llu",
-			 max * 2);
+			 z.max * 2);
 		st = DIAG_WARN;
 	}
-	need = max * CT_ENTRY_BYTES / 1024;
-	if (mem_kb && need > mem_kb / 4) {
-		diag_message(res, "nf_conntrack_max %llu would take %llu MiB, "
-			     "over a quarter of the %llu MiB of memory", max,
-			     need / 1024, mem_kb / 1024);
-		diag_fix(res, "sysctl -w net.netfilter.nf_conntrack_max=%llu",
-			 mem_kb / 4 * 1024 / CT_ENTRY_BYTES);
-		st = DIAG_WARN;
-	} else if (buckets && max / buckets > 8) {
-		diag_message(res, "%llu entries over %llu hash buckets: long "
-			     "chains make every lookup slow", max, buckets);
-		diag_fix(res, "echo %llu > /sys/module/nf_conntrack/parameters/"
-			 "hashsize", max / 4);
-		st = DIAG_WARN;
-	}
-	return st;
+	return ct_size_judge(res, &z, st);
 }
 
 const struct diag_check diag_ct_sizing_check = {

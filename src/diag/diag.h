@@ -8,7 +8,8 @@
  * the result record, running checks by id (unknown id: a usage error with
  * "did you mean" marking the word) or all parameterless ones, turning unmet
  * needs into SKIP with the reason, and rendering results through the one
- * printer (core/out.h): text lines or a JSON array with stable keys.
+ * printer (core/out.h): text lines or a JSON array with stable keys
+ * (diag.c); the context and the result record (diag_ctx.c).
  * Does not own: what any check looks at (the check files), the commands
  * (src/shell/cmd_diag*.c).
  *
@@ -64,7 +65,7 @@ struct diag_ctx {
 	 * from the process; tests may override.  Without it the checks
 	 * that need it are skipped with the reason. */
 	bool net_admin;
-	/* Private to diag.c: the staged rules, loaded on first use. */
+	/* Private to diag_ctx.c: the staged rules, loaded on first use. */
 	struct nat_ruleset rules;
 	bool rules_loaded;
 };

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * diag_int.h - what the check files share and nothing else includes
- * (except the unit test): the namespace's addresses with their alias
- * labels and its policy-routing rules (diag_net.c, rtnetlink), a summary
- * of every nftables table in the kernel (diag_nft.c, libnftnl), and small
- * network-list helpers.
+ * (except the unit test): small network-list helpers (diag_net.c) and a
+ * summary of every nftables chain in the kernel (diag_nft.c, from nat's
+ * reader).  The addresses and routes the checks read are nat's
+ * (nat/links.h).
  */
 #ifndef MASQ_DIAG_INT_H
 #define MASQ_DIAG_INT_H
@@ -14,32 +14,8 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "nat/nft_ruleset.h"
 #include "nat/rule.h"
-
-/* One address of an interface, as `ip addr` shows it. */
-struct diag_addr {
-	char ifname[16];
-	char label[16];		/* IFA_LABEL: "eth0:1" for an alias */
-	struct nat_net net;	/* the address with the interface's prefix */
-	bool secondary;
-	uint8_t scope;		/* RT_SCOPE_* */
-};
-
-/* Every address in this namespace (both families).  Caller frees *v. */
-int diag_net_addrs(struct diag_addr **v, size_t *n, struct masq_err *e);
-
-/* One policy-routing rule (`ip rule`), IPv4. */
-struct diag_iprule {
-	uint32_t prio;
-	uint32_t table;
-	char text[128];		/* "100: from 192.168.1.0/24 lookup 100" */
-};
-
-/*
- * The IPv4 rules beyond the three defaults (0 local, 32766 main,
- * 32767 default).  Caller frees *v.
- */
-int diag_net_rules(struct diag_iprule **v, size_t *n, struct masq_err *e);
 
 /* True when @a and @b share any address (same family, prefixes overlap). */
 bool diag_net_overlap(const struct nat_net *a, const struct nat_net *b);
@@ -48,47 +24,24 @@ struct nat_net diag_net_network(const struct nat_net *a);
 /* "192.168.1.0/24" into @buf. */
 const char *diag_net_str(const struct nat_net *n, char *buf, size_t size);
 
-/* ---- nftables, read over netlink ---- */
+/* ---- nftables: what each chain's rules do (diag_nft.c) ---- */
 
-/* What the rules of one chain do, as far as the checks care. */
-struct diag_nft_chain {
-	int family;		/* NFPROTO_* */
-	char table[64];
-	char name[64];
-	bool base;
-	char type[16];		/* "nat", "filter", "route" */
-	int hook;		/* NF_INET_* of a base chain, -1 otherwise */
-	int prio;
-	int policy;		/* NF_ACCEPT / NF_DROP (base chains) */
-	unsigned int n_rules;
+/* The rules of one chain, as far as the checks care. */
+struct diag_nft_sum {
 	unsigned int n_masq, n_snat, n_dnat;	/* NAT statements */
 	/* rules that match tcp port 113 (dport), and what they do */
 	unsigned int ident_drop, ident_reject, ident_accept;
 	unsigned int n_helper_refs;	/* "ct helper set" statements */
-	char helper_refs[4][32];	/* the object names they set */
-};
-
-/* A ct helper object: `ct helper NAME { type "ftp" protocol tcp; }`. */
-struct diag_nft_helper {
-	int family;
-	char table[64];
-	char name[64];
-	char helper[16];	/* "ftp", "irc", "sip" */
+	char helper_refs[4][64];	/* the object names they set */
 };
 
 struct diag_nft {
-	struct diag_nft_chain *chains;
-	size_t n_chains;
-	struct diag_nft_helper *helpers;
-	size_t n_helpers;
+	struct nft_ruleset rs;		/* every table (nat/nft_ruleset.h) */
+	struct diag_nft_sum *sum;	/* one per rs.chains[] */
 };
 
-/* Read every table's chains, rules and ct helper objects.  -1 on error. */
+/* Read every table (nat) and sum up each chain.  -1 with @e on error. */
 int diag_nft_read(struct diag_nft *d, struct masq_err *e);
 void diag_nft_done(struct diag_nft *d);
-/* "ip", "ip6", "inet", ... */
-const char *diag_nft_family_name(int family);
-/* "prerouting", "input", ..., "?" */
-const char *diag_nft_hook_name(int hook);
 
 #endif

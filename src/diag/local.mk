@@ -1,15 +1,12 @@
-# src/diag: FAQ checks (issue 4): the check framework, the static checks
-# and the `diag` commands (src/shell/cmd_diag.c lives here too: it is this
-# issue's command file).  `diag mtu` (helper K) adds its own lines below.
+# src/diag: FAQ checks: the check framework (registry, runner, context),
+# the checks, `diag mtu`'s prober and verdict.  The `diag` commands are
+# src/shell's (src/shell/local.mk).
 src_libmasq_a_SOURCES += \
-	src/diag/diag.h src/diag/diag.c \
+	src/diag/diag.h src/diag/diag.c src/diag/diag_ctx.c \
 	src/diag/redact.h src/diag/redact.c \
-	src/diag/report.h src/diag/report_net.c \
 	src/diag/diag_int.h src/diag/diag_net.c src/diag/diag_nft.c \
 	src/diag/crlf.h src/diag/crlf.c src/diag/check_crlf.c \
 	src/diag/check_sysctl.c src/diag/check_net.c src/diag/check_nft.c \
-	src/diag/check_kernel.c \
-	src/shell/cmd_diag.c
+	src/diag/check_kernel.c
 src_libmasq_a_SOURCES += src/diag/mtu.h src/diag/mtu_search.c src/diag/mtu_probe.c src/diag/mtu_rules.c src/diag/mtu_check.c
-src_libmasq_a_SOURCES += src/diag/check_dynaddr.c src/diag/check_ports.c \
-	src/shell/cmd_diag.h src/shell/cmd_diag_dynaddr.c src/shell/cmd_diag_ports.c
+src_libmasq_a_SOURCES += src/diag/check_dynaddr.c src/diag/check_ports.c

@@ -148,7 +148,7 @@ enum mtu_drop_kind {
 struct mtu_drop {
 	enum mtu_drop_kind kind;
 	char family[8];		/* "ip", "inet", ... */
-	char table[64], chain[64];
+	char table[256], chain[256];	/* NFT_NAME_MAXLEN */
 	char hook[12];		/* "input", "prerouting", "forward" */
 	uint64_t handle;	/* the rule's handle (0 for a policy) */
 	bool has_counter;

@@ -24,72 +24,70 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "diag/diag.h"
 #include "diag/mtu.h"
 #include "nat/links.h"
 
-/* The largest MTU among the other up interfaces holding an IPv4 address
- * (the LANs), with its name; 0 when there is none. */
-static unsigned int
-lan_mtu(const char *oif, char *name, size_t sz, char **list)
+/* Does interface @index carry a global IPv4 address? */
+static bool
+has_v4(const struct links_addr *a, size_t na, unsigned int index)
 {
+	size_t i;
+
+	for (i = 0; i < na; i++)
+		if (a[i].ifindex == index && a[i].scope == LINKS_SCOPE_UNIVERSE &&
+		    !a[i].tentative)
+			return true;
+	return false;
+}
+
+/* "LIST, NAME MTU[ (uplink)]" */
+static void
+list_add(struct strbuf *list, const char *name, unsigned int mtu,
+	 bool uplink)
+{
+	strbuf_addf(list, "%s%s %u%s", list->len ? ", " : "", name, mtu,
+		    uplink ? " (uplink)" : "");
+}
+
+/* The largest MTU among the other up interfaces holding an IPv4 address
+ * (the LANs), with its name; 0 when there is none.  @list gets every up
+ * interface with its MTU. */
+static unsigned int
+lan_mtu(const char *oif, char *name, size_t sz, struct strbuf *list)
+{
+	struct links_link *l = NULL;
+	struct links_addr *a = NULL;
+	size_t nl = 0, na = 0, i;
 	struct masq_err e;
-	struct nat_net *a;
-	struct ifreq ifr;
-	char **names = NULL;
-	size_t n = 0, na, i;
-	unsigned int best = 0, m;
-	int fd;
+	unsigned int best = 0;
 
 	err_init(&e);
-	*list = xstrdup("");
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || links_names(&names, &n, &e) < 0)
+	if (links_list(&l, &nl, &e) < 0 ||
+	    links_addr_list(AF_INET, &a, &na, &e) < 0)
 		goto out;
-	for (i = 0; i < n; i++) {
-		memset(&ifr, 0, sizeof(ifr));
-		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", names[i]);
-		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0 ||
-		    !(ifr.ifr_flags & IFF_UP) || (ifr.ifr_flags & IFF_LOOPBACK))
+	for (i = 0; i < nl; i++) {
+		if (!l[i].admin_up || l[i].loopback)
 			continue;
-		m = mtu_link_mtu(names[i]);
-		if (!strcmp(names[i], oif)) {
-			char *l = xasprintf("%s%s%s %u (uplink)", *list,
-					    **list ? ", " : "", names[i], m);
-
-			free(*list);
-			*list = l;
+		if (!strcmp(l[i].name, oif)) {
+			list_add(list, l[i].name, l[i].mtu, true);
 			continue;
 		}
-		a = NULL;
-		na = 0;
-		if (links_addrs(names[i], AF_INET, &a, &na, &e) < 0 || !na) {
-			free(a);
-			err_reset(&e);
+		if (!has_v4(a, na, l[i].index))
 			continue;
-		}
-		free(a);
-		{
-			char *l = xasprintf("%s%s%s %u", *list,
-					    **list ? ", " : "", names[i], m);
-
-			free(*list);
-			*list = l;
-		}
-		if (m > best) {
-			best = m;
-			snprintf(name, sz, "%s", names[i]);
+		list_add(list, l[i].name, l[i].mtu, false);
+		if (l[i].mtu > best) {
+			best = l[i].mtu;
+			snprintf(name, sz, "%s", l[i].name);
 		}
 	}
 out:
-	if (fd >= 0)
-		close(fd);
-	links_names_free(names, n);
+	free(l);
+	free(a);
 	err_done(&e);
 	return best;
 }
@@ -128,48 +126,38 @@ answer_word(enum mtu_answer a)
 	}
 }
 
-/* One evidence line per round: "round 1: 1500 icmp frag-needed 1400 from
- * 192.0.2.1 1 ms, udp ...; 1400 icmp ok 1 ms, ...". */
+/* One evidence line per round: "round 1: 1500/icmp frag-needed(mtu 1400
+ * from 192.0.2.1) 1ms, 1500/udp ...". */
 static void
 probe_evidence(struct diag_result *res, const struct mtu_report *r)
 {
+	struct strbuf l = STRBUF_INIT;
 	unsigned int round;
+	const char *sep;
 	size_t i;
-	char *l;
 
 	for (round = 1; round <= r->rounds; round++) {
-		l = xasprintf("round %u:", round);
+		strbuf_reset(&l);
+		strbuf_addf(&l, "round %u:", round);
+		sep = "";
 		for (i = 0; i < r->n_probes; i++) {
 			const struct mtu_probe_rec *q = &r->probes[i];
-			char *m;
 
 			if (q->round != round || q->answer == MTU_NONE)
 				continue;
-			m = xasprintf("%s %u/%s %s", l, q->size,
-				      q->proto == 'i' ? "icmp" : "udp",
-				      answer_word(q->answer));
-			free(l);
-			l = m;
-			if (q->answer == MTU_FRAG) {
-				m = xasprintf("%s(mtu %u from %s)", l, q->mtu,
-					      q->from);
-				free(l);
-				l = m;
-			}
-			if (q->answer != MTU_LOCAL) {
-				m = xasprintf("%s %ums", l, q->ms);
-				free(l);
-				l = m;
-			}
-			m = xasprintf("%s,", l);
-			free(l);
-			l = m;
+			strbuf_addf(&l, "%s %u/%s %s", sep, q->size,
+				    q->proto == 'i' ? "icmp" : "udp",
+				    answer_word(q->answer));
+			if (q->answer == MTU_FRAG)
+				strbuf_addf(&l, "(mtu %u from %s)", q->mtu,
+					    q->from);
+			if (q->answer != MTU_LOCAL)
+				strbuf_addf(&l, " %ums", q->ms);
+			sep = ",";
 		}
-		if (l[strlen(l) - 1] == ',')
-			l[strlen(l) - 1] = '\0';
-		diag_evidence(res, "%s", l);
-		free(l);
+		diag_evidence(res, "%s", strbuf_str(&l));
 	}
+	strbuf_done(&l);
 }
 
 /* Drops whose counters rose between @a (before) and @b (after). */
@@ -188,30 +176,19 @@ drop_delta(const struct mtu_drop *d, const struct mtu_drop *before,
 	return 0;
 }
 
-int
-mtu_diagnose(struct diag_ctx *ctx, struct diag_result *res,
-	     struct mtu_report *r, const char **verdict)
-{
-	struct mtu_probe_opts o = { ctx->host, ctx->iface, 0 };
-	struct mtu_drop *d0 = NULL, *d1 = NULL;
-	size_t n0 = 0, n1 = 0, i;
-	struct masq_err e;
-	char lan[IF_NAMESIZE] = "", *links = NULL, cb[12], ca[12];
-	unsigned int lmax, local_drops = 0;
-	bool fwd = forwarding(ctx), rules_ok;
-	enum diag_status st;
+/* The local ruleset read before and after probing. */
+struct mtu_drops {
+	bool ok;		/* both reads worked */
+	struct mtu_drop *d0, *d1;
+	size_t n0, n1;
+};
 
-	err_init(&e);
-	*verdict = "error";
-	rules_ok = mtu_rules_drops(&d0, &n0, &e) == 0;
-	err_reset(&e);
-	if (mtu_probe_run(&o, r, &e) < 0) {
-		st = diag_error(res, &e);
-		goto out;
-	}
-	if (rules_ok && mtu_rules_drops(&d1, &n1, &e) < 0)
-		rules_ok = false;
-	lmax = lan_mtu(r->oif, lan, sizeof(lan), &links);
+/* The route, the cached PMTU, the probes and the interfaces. */
+static void
+path_evidence(struct diag_result *res, const struct mtu_report *r,
+	      const char *links, bool fwd)
+{
+	char cb[12], ca[12];
 
 	diag_evidence(res, "route: %s%s dev %s (link MTU %u)%s%s",
 		      r->gateway[0] ? "via " : "on-link", r->gateway, r->oif,
@@ -230,12 +207,19 @@ mtu_diagnose(struct diag_ctx *ctx, struct diag_result *res,
 	probe_evidence(res, r);
 	diag_evidence(res, "interfaces: %s%s", links,
 		      fwd ? "; forwarding on" : "; forwarding off");
-	if (!rules_ok)
-		diag_evidence(res, "local ruleset: could not be read (%s)",
-			      e.msg);
-	for (i = 0; rules_ok && i < n1; i++) {
-		const struct mtu_drop *x = &d1[i];
-		uint64_t delta = drop_delta(x, d0, n0);
+}
+
+/* One evidence line (two with a rule handle) per drop found after the
+ * probes; returns how many drop frag-needed for this host itself. */
+static unsigned int
+drops_evidence(struct diag_result *res, const struct mtu_drops *dr)
+{
+	unsigned int local_drops = 0;
+	size_t i;
+
+	for (i = 0; dr->ok && i < dr->n1; i++) {
+		const struct mtu_drop *x = &dr->d1[i];
+		uint64_t delta = drop_delta(x, dr->d0, dr->n0);
 		bool in = strcmp(x->hook, "forward") != 0;
 
 		if (in && (x->kind == MTU_DROP_RULE || delta))
@@ -243,15 +227,14 @@ mtu_diagnose(struct diag_ctx *ctx, struct diag_result *res,
 		if (in && x->kind == MTU_DROP_POLICY)
 			local_drops++;
 		diag_evidence(res, "local ruleset: %stable %s %s chain %s "
-			      "(%s hook): %s%s", x->ours ? "our own " : "",
+			      "(%s hook): %s", x->ours ? "our own " : "",
 			      x->family, x->table, x->chain, x->hook,
 			      x->kind == MTU_DROP_POLICY ?
 			      "policy drop and no rule accepts ICMP "
 			      "frag-needed (type 3 code 4, ct related)" :
 			      x->kind == MTU_DROP_RULE ?
 			      "a rule drops ICMP frag-needed" :
-			      "a rule may drop ICMP frag-needed",
-			      x->has_counter ? "" : "");
+			      "a rule may drop ICMP frag-needed");
 		if (x->handle)
 			diag_evidence(res, "  rule handle %llu, counter %llu "
 				      "packets, +%llu while probing%s",
@@ -260,37 +243,38 @@ mtu_diagnose(struct diag_ctx *ctx, struct diag_result *res,
 				      (unsigned long long)delta,
 				      in ? "" : " (affects LAN hosts only)");
 	}
+	return local_drops;
+}
 
-	if (!r->path_mtu) {
-		*verdict = "noanswer";
-		diag_message(res, "%s answered none of %u probes (echo and "
-			     "UDP): host down, or it filters both", r->dst,
-			     r->n_sent);
-		st = DIAG_ERROR;
-		goto out;
+/* Large probes vanished: a black hole, or frag-needed filtered here. */
+static enum diag_status
+verdict_lost(struct diag_result *res, const struct mtu_report *r,
+	     unsigned int local_drops, const char **verdict)
+{
+	if (local_drops) {
+		*verdict = "filtered";
+		diag_message(res, "path MTU to %s is %u (MSS %u): ICMP "
+			     "'fragmentation needed' is filtered locally - "
+			     "probes above %u vanish and this host's ruleset "
+			     "drops the answer", r->dst, r->path_mtu,
+			     r->path_mtu - 40, r->path_mtu);
+	} else {
+		*verdict = "blackhole";
+		diag_message(res, "path MTU to %s is %u (MSS %u): black hole - "
+			     "probes above %u vanish without 'fragmentation "
+			     "needed'%s", r->dst, r->path_mtu,
+			     r->path_mtu - 40, r->path_mtu, r->icmp_alive ? "" :
+			     " (echo unanswered: UDP only, less sure)");
 	}
-	if (r->minfail && r->minfail_answer == MTU_LOST) {
-		if (local_drops) {
-			*verdict = "filtered";
-			diag_message(res, "path MTU to %s is %u (MSS %u): ICMP "
-				     "'fragmentation needed' is filtered "
-				     "locally - probes above %u vanish and "
-				     "this host's ruleset drops the answer",
-				     r->dst, r->path_mtu, r->path_mtu - 40,
-				     r->path_mtu);
-		} else {
-			*verdict = "blackhole";
-			diag_message(res, "path MTU to %s is %u (MSS %u): black "
-				     "hole - probes above %u vanish without "
-				     "'fragmentation needed'%s", r->dst,
-				     r->path_mtu, r->path_mtu - 40,
-				     r->path_mtu, r->icmp_alive ? "" :
-				     " (echo unanswered: UDP only, less sure)");
-		}
-		diag_fix(res, "clamp mss %u out %s", r->path_mtu - 40, r->oif);
-		st = local_drops || r->icmp_alive ? DIAG_FAIL : DIAG_WARN;
-		goto out;
-	}
+	diag_fix(res, "clamp mss %u out %s", r->path_mtu - 40, r->oif);
+	return local_drops || r->icmp_alive ? DIAG_FAIL : DIAG_WARN;
+}
+
+/* The path answers consistently: a link MTU mismatch, or normal. */
+static enum diag_status
+verdict_ok(struct diag_result *res, const struct mtu_report *r, bool fwd,
+	   unsigned int lmax, const char *lan, const char **verdict)
+{
 	if (fwd && lmax > r->link_mtu && r->link_mtu) {
 		*verdict = "mismatch";
 		diag_message(res, "path MTU to %s is %u (MSS %u): link MTU "
@@ -299,8 +283,7 @@ mtu_diagnose(struct diag_ctx *ctx, struct diag_result *res,
 			     r->path_mtu, r->path_mtu - 40, r->oif,
 			     r->link_mtu, lan, lmax, lmax);
 		diag_fix(res, "clamp mss pmtu out %s", r->oif);
-		st = DIAG_WARN;
-		goto out;
+		return DIAG_WARN;
 	}
 	*verdict = "normal";
 	if (r->frag_mtu)
@@ -314,14 +297,56 @@ mtu_diagnose(struct diag_ctx *ctx, struct diag_result *res,
 			     r->path_mtu, r->path_mtu - 40, r->oif);
 	if (fwd && r->path_mtu < (lmax ? lmax : r->link_mtu))
 		diag_fix(res, "clamp mss pmtu out %s", r->oif);
-	st = DIAG_PASS;
+	return DIAG_PASS;
+}
+
+int
+mtu_diagnose(struct diag_ctx *ctx, struct diag_result *res,
+	     struct mtu_report *r, const char **verdict)
+{
+	struct mtu_probe_opts o = { ctx->host, ctx->iface, 0 };
+	struct mtu_drops dr = { false, NULL, NULL, 0, 0 };
+	struct strbuf links = STRBUF_INIT;
+	struct masq_err e;
+	char lan[IF_NAMESIZE] = "";
+	unsigned int lmax, local_drops;
+	bool fwd = forwarding(ctx);
+	enum diag_status st;
+
+	err_init(&e);
+	*verdict = "error";
+	dr.ok = mtu_rules_drops(&dr.d0, &dr.n0, &e) == 0;
+	err_reset(&e);
+	if (mtu_probe_run(&o, r, &e) < 0) {
+		st = diag_error(res, &e);
+		goto out;
+	}
+	if (dr.ok && mtu_rules_drops(&dr.d1, &dr.n1, &e) < 0)
+		dr.ok = false;
+	lmax = lan_mtu(r->oif, lan, sizeof(lan), &links);
+	path_evidence(res, r, strbuf_str(&links), fwd);
+	if (!dr.ok)
+		diag_evidence(res, "local ruleset: could not be read (%s)",
+			      e.msg);
+	local_drops = drops_evidence(res, &dr);
+	if (!r->path_mtu) {
+		*verdict = "noanswer";
+		diag_message(res, "%s answered none of %u probes (echo and "
+			     "UDP): host down, or it filters both", r->dst,
+			     r->n_sent);
+		st = DIAG_ERROR;
+	} else if (r->minfail && r->minfail_answer == MTU_LOST) {
+		st = verdict_lost(res, r, local_drops, verdict);
+	} else {
+		st = verdict_ok(res, r, fwd, lmax, lan, verdict);
+	}
 out:
 	if (r->inconsistent)
 		diag_evidence(res, "note: some sizes failed below one that "
 			      "passed (loss or a flapping path)");
-	free(links);
-	free(d0);
-	free(d1);
+	strbuf_done(&links);
+	free(dr.d0);
+	free(dr.d1);
 	err_done(&e);
 	return (int)st;
 }

@@ -12,7 +12,7 @@
  * needed" comes back on the error queue with the MTU it names and who sent
  * it.  An echo reply or a "port unreachable" proves that a size got
  * through.  The route (outgoing interface, next hop, the kernel's cached
- * PMTU as RTAX_MTU) comes from an rtnetlink route query, before and after.
+ * PMTU) comes from nat's `ip route get` (nat/links.h), before and after.
  * Does not own: the search or the verdict.
  */
 #include "config.h"
@@ -22,8 +22,6 @@
 #include <errno.h>
 #include <linux/errqueue.h>
 #include <linux/icmp.h>
-#include <linux/rtnetlink.h>
-#include <libmnl/libmnl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -35,19 +33,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/ctent.h"
 #include "core/xalloc.h"
 #include "diag/mtu.h"
 #include "nat/links.h"
 
 #define UDP_PORT_BASE 33434
 #define TIMEOUT_MAX_MS 2000
-
-struct route_info {
-	unsigned int oif;
-	struct in_addr src, gw;
-	bool has_src, has_gw;
-	unsigned int mtu;		/* RTAX_MTU: cached PMTU or locked */
-};
 
 /* One size in flight this round. */
 struct flight {
@@ -96,63 +88,12 @@ now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static int
-metrics_cb(const struct nlattr *a, void *data)
-{
-	struct route_info *ri = data;
-
-	if (mnl_attr_get_type(a) == RTAX_MTU &&
-	    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-		ri->mtu = mnl_attr_get_u32(a);
-	return MNL_CB_OK;
-}
-
-static int
-route_attr_cb(const struct nlattr *a, void *data)
-{
-	struct route_info *ri = data;
-
-	switch (mnl_attr_get_type(a)) {
-	case RTA_OIF:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-			ri->oif = mnl_attr_get_u32(a);
-		break;
-	case RTA_PREFSRC:
-		if (mnl_attr_get_payload_len(a) == 4) {
-			memcpy(&ri->src, mnl_attr_get_payload(a), 4);
-			ri->has_src = true;
-		}
-		break;
-	case RTA_GATEWAY:
-		if (mnl_attr_get_payload_len(a) == 4) {
-			memcpy(&ri->gw, mnl_attr_get_payload(a), 4);
-			ri->has_gw = true;
-		}
-		break;
-	case RTA_METRICS:
-		mnl_attr_parse_nested(a, metrics_cb, ri);
-		break;
-	default:
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-static int
-route_cb(const struct nlmsghdr *nlh, void *data)
-{
-	if (nlh->nlmsg_type != RTM_NEWROUTE)
-		return MNL_CB_OK;
-	return mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr_cb, data);
-}
-
 /* `ip route get DST [oif IF]`: the route and any cached PMTU. */
 static int
-route_get(struct in_addr dst, unsigned int oif, struct route_info *ri,
+route_get(struct in_addr dst, unsigned int oif, struct links_path *ri,
 	  struct masq_err *e)
 {
-	memset(ri, 0, sizeof(*ri));
-	return links_route_get(AF_INET, &dst, oif, route_cb, ri, e);
+	return links_route_get(AF_INET, &dst, oif, ri, e);
 }
 
 static uint16_t
@@ -213,7 +154,7 @@ answer(struct prober *p, size_t ri, enum mtu_answer a, unsigned int mtu,
 	q->mtu = mtu;
 	q->ms = (unsigned int)(now_ms() - sent + 0.5);
 	if (from)
-		inet_ntop(AF_INET, from, q->from, sizeof(q->from));
+		ctent_addr_text(q->from, sizeof(q->from), AF_INET, from);
 	if (a == MTU_PASS && q->ms > p->max_rtt)
 		p->max_rtt = q->ms;
 	if (a == MTU_PASS)
@@ -495,9 +436,8 @@ mtu_probe_run(const struct mtu_probe_opts *o, struct mtu_report *r,
 {
 	struct prober p;
 	struct mtu_search s;
-	struct route_info ri;
+	struct links_path ri;
 	unsigned int sizes[MTU_BATCH], oif = 0, timeout;
-	char name[IF_NAMESIZE];
 	double sent;
 	size_t n;
 	int ret = -1;
@@ -510,24 +450,25 @@ mtu_probe_run(const struct mtu_probe_opts *o, struct mtu_report *r,
 	p.iface = o->iface;
 	if (resolve(o->host, &p.dst, e) < 0)
 		return -1;
-	inet_ntop(AF_INET, &p.dst.sin_addr, r->dst, sizeof(r->dst));
+	ctent_addr_text(r->dst, sizeof(r->dst), AF_INET, &p.dst.sin_addr);
 	if (o->iface && !(oif = if_nametoindex(o->iface))) {
 		err_set(e, MASQ_EFAIL, "no interface '%s'", o->iface);
 		return err_hint(e, "'ip link' lists the interfaces");
 	}
 	if (route_get(p.dst.sin_addr, oif, &ri, e) < 0)
 		return -1;
-	if (!ri.oif || !if_indextoname(ri.oif, name)) {
+	if (!ri.oif || !ri.oifname[0]) {
 		err_set(e, MASQ_EFAIL, "no route to %s", r->dst);
 		return err_hint(e, "'ip route get %s' shows why", r->dst);
 	}
-	snprintf(r->oif, sizeof(r->oif), "%s", name);
+	snprintf(r->oif, sizeof(r->oif), "%s", ri.oifname);
 	if (ri.has_src)
-		inet_ntop(AF_INET, &ri.src, r->src, sizeof(r->src));
+		ctent_addr_text(r->src, sizeof(r->src), AF_INET, ri.src);
 	if (ri.has_gw)
-		inet_ntop(AF_INET, &ri.gw, r->gateway, sizeof(r->gateway));
+		ctent_addr_text(r->gateway, sizeof(r->gateway), AF_INET,
+				ri.gw);
 	r->cached_before = ri.mtu;
-	r->link_mtu = mtu_link_mtu(name);
+	r->link_mtu = mtu_link_mtu(ri.oifname);
 	if (!p.iface)
 		p.iface = r->oif;	/* the route's choice, kept */
 

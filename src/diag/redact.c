@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/ctent.h"
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "diag/redact.h"
 
@@ -56,8 +58,7 @@ struct rd {
 	size_t n;
 	struct rd_net *sub;	/* IPv4 subnets longer than /24 in the text */
 	size_t nsub;
-	char *s;		/* the output being written */
-	size_t len, cap;
+	struct strbuf out;	/* the output being written */
 };
 
 /* ---- SipHash-2-4 ---- */
@@ -568,15 +569,18 @@ map_mac(struct rd *r, const uint8_t *in, uint8_t *out)
 static void
 put(struct rd *r, const char *s, size_t n)
 {
-	if (!r->emit)
-		return;
-	if (r->len + n + 1 > r->cap) {
-		r->cap = (r->len + n + 1) * 2;
-		r->s = xrealloc(r->s, r->cap);
-	}
-	memcpy(r->s + r->len, s, n);
-	r->len += n;
-	r->s[r->len] = '\0';
+	if (r->emit)
+		strbuf_add(&r->out, s, n);
+}
+
+/* The address @a of @family, as the one formatter writes it. */
+static void
+put_addr(struct rd *r, int family, const uint8_t *a)
+{
+	char buf[CT_ADDRSTRLEN];
+
+	ctent_addr_format(family, a, buf);
+	put(r, buf, strlen(buf));
 }
 
 static bool
@@ -734,8 +738,7 @@ try_addr(struct rd *r, const char *s)
 			return k;
 		}
 		map_v6(r, a, parse_plen(s + k, 128), o);
-		inet_ntop(AF_INET6, o, buf, sizeof(buf));
-		put(r, buf, strlen(buf));
+		put_addr(r, AF_INET6, o);
 		return k;
 	}
 	if (n >= 7) {
@@ -757,9 +760,7 @@ try_addr(struct rd *r, const char *s)
 			return k;
 		}
 		map_v4(r, a, plen, o);
-		snprintf(buf, sizeof(buf), "%u.%u.%u.%u", o[0], o[1], o[2],
-			 o[3]);
-		put(r, buf, strlen(buf));
+		put_addr(r, AF_INET, o);
 		return k;
 	}
 	put(r, s, run);
@@ -822,11 +823,8 @@ redact_text(const char *text, const struct redact_key *key,
 	for (i = 0; i < r.n; i++)
 		r.v[i].mapped = false;
 	r.emit = true;
-	put(&r, "", 0);
 	scan(&r, text);
 	free(r.v);
 	free(r.sub);
-	if (!r.s)
-		return xstrdup("");
-	return r.s;
+	return strbuf_take(&r.out);
 }

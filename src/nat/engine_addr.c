@@ -6,13 +6,13 @@
  * One NETLINK_ROUTE socket bound to the IPv4/IPv6 address groups and the
  * link group; each message becomes a struct engine_addr_ev handed to the
  * caller's callback and forgotten.  Nothing is cached: what the namespace
- * holds now is asked again when needed (engine_addr_present()).
+ * holds now is asked again when needed (engine_addr_present(), through
+ * the one address collector of links_addr.c).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -26,7 +26,7 @@
 
 #include "core/xalloc.h"
 #include "nat/engine.h"
-#include "nat/links.h"
+#include "nat/links_int.h"
 
 #define ENGINE_ADDR_RCVBUF (1u << 20)
 
@@ -196,25 +196,17 @@ engine_addrw_process(struct engine_addrw *w, engine_addr_cb cb, void *data,
 int
 engine_addr_present(int family, const uint8_t *addr, struct masq_err *e)
 {
-	struct ifaddrs *ifs, *i;
+	struct links_addr *v;
+	size_t n, i, alen = family == AF_INET ? 4 : 16;
 	int found = 0;
 
-	if (getifaddrs(&ifs) < 0)
-		return err_sys(e, MASQ_EFAIL, errno,
-			       "cannot list interface addresses");
-	for (i = ifs; i && !found; i = i->ifa_next) {
-		const struct sockaddr *sa = i->ifa_addr;
-
-		if (!sa || sa->sa_family != family)
-			continue;
-		if (family == AF_INET)
-			found = !memcmp(&((const struct sockaddr_in *)
-					  (const void *)sa)->sin_addr, addr, 4);
-		else
-			found = !memcmp(&((const struct sockaddr_in6 *)
-					  (const void *)sa)->sin6_addr, addr, 16);
+	if (links_addr_list(family, &v, &n, e) < 0) {
+		e->code = MASQ_EFAIL;	/* after start-up: see above */
+		return -1;
 	}
-	freeifaddrs(ifs);
+	for (i = 0; i < n && !found; i++)
+		found = !memcmp(v[i].net.addr, addr, alen);
+	free(v);
 	return found;
 }
 

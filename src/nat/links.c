@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * links.c - interface names and addresses over rtnetlink (see links.h).
+ * links.c - the rtnetlink plumbing (links_int.h) and the interfaces
+ * (links.h): their names, and their state, type, MTU and link address.
  *
  * Each call opens a NETLINK_ROUTE socket, runs one dump (or one route
  * query) with the libmnl callback idiom and closes it again; nothing is
- * cached, so the answer is always the namespace as it is now.
+ * cached, so the answer is always the namespace as it is now.  Addresses
+ * are links_addr.c's, routes and policy rules links_route.c's.
  */
 #include "config.h"
 
@@ -21,20 +23,32 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
+#include "core/ctent.h"
 #include "core/xalloc.h"
-#include "nat/links.h"
+#include "nat/links_int.h"
 
 struct names_acc {
 	char **v;
 	size_t n;
 };
 
-struct addrs_acc {
-	int family;
-	int ifindex;
-	struct nat_net *prim, *sec;
-	size_t n_prim, n_sec;
-};
+int
+links_parse(const void *buf, size_t len, mnl_cb_t cb, void *data,
+	    struct masq_err *e)
+{
+	if (mnl_cb_run(buf, len, 0, 0, cb, data) < 0)
+		return err_sys(e, MASQ_EKERNEL, errno, "rtnetlink dump failed");
+	return 0;
+}
+
+int
+links_run(const void *buf, size_t len, int type, int family, size_t hdrlen,
+	  mnl_cb_t cb, void *data, struct masq_err *e)
+{
+	if (buf)
+		return links_parse(buf, len, cb, data, e);
+	return links_dump(type, family, hdrlen, cb, data, e);
+}
 
 int
 links_dump(int type, int family, size_t hdrlen, mnl_cb_t cb, void *data,
@@ -91,10 +105,10 @@ out:
 }
 
 int
-links_route_get(int family, const void *dst, unsigned int oif, mnl_cb_t cb,
+links_route_req(int family, const void *dst, unsigned int oif, mnl_cb_t cb,
 		void *data, struct masq_err *e)
 {
-	char buf[8192], a[INET6_ADDRSTRLEN];
+	char buf[8192], a[CT_ADDRSTRLEN];
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
@@ -127,8 +141,7 @@ links_route_get(int family, const void *dst, unsigned int oif, mnl_cb_t cb,
 	if (n < 0 || mnl_cb_run(buf, (size_t)n, seq, portid, cb, data) < 0) {
 		int sys = errno;
 
-		if (!inet_ntop(family, dst, a, sizeof(a)))
-			snprintf(a, sizeof(a), "?");
+		ctent_addr_format(family, dst, a);
 		err_sys(e, MASQ_EFAIL, sys, "no route to %s", a);
 		err_hint(e, "'ip route get %s' shows what the kernel thinks",
 			 a);
@@ -147,6 +160,8 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 	struct names_acc *acc = data;
 	struct nlattr *a;
 
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifinfomsg))
+		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
 		if (mnl_attr_get_type(a) != IFLA_IFNAME ||
 		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
@@ -184,121 +199,112 @@ links_names_free(char **names, size_t n)
 	free(names);
 }
 
-bool
-links_ifaddr_parse(const struct nlmsghdr *nlh, struct links_ifaddr *a)
+static const char *
+operstate_name(unsigned int s)
 {
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *at, *local = NULL, *address = NULL, *pick;
-	size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
+	static const char *const names[] = {
+		"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING",
+		"DORMANT", "UP",
+	};
 
-	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
-		return false;
-	memset(a, 0, sizeof(*a));
-	a->family = ifa->ifa_family;
-	a->plen = ifa->ifa_prefixlen;
-	a->scope = ifa->ifa_scope;
-	a->flags = ifa->ifa_flags;
-	a->ifindex = ifa->ifa_index;
-	a->valid = a->preferred = LINKS_LIFE_FOREVER;
-	mnl_attr_for_each(at, nlh, sizeof(*ifa)) {
+	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+/* IFLA_ADDRESS as `ip link` shows it: hex bytes, or a tunnel's endpoint
+ * as the address it is (so that redaction knows it). */
+static void
+link_mac(struct links_link *l, const struct nlattr *at)
+{
+	const uint8_t *mac = mnl_attr_get_payload(at);
+	uint16_t alen = mnl_attr_get_payload_len(at), i;
+	char a[CT_ADDRSTRLEN];
+	size_t o;
+
+	if (alen == 4 || alen == 16) {
+		ctent_addr_format(alen == 4 ? AF_INET : AF_INET6, mac, a);
+		snprintf(l->mac, sizeof(l->mac), "%s", a);
+		return;
+	}
+	for (i = 0, o = 0; i < alen && o + 4 < sizeof(l->mac); i++)
+		o += (size_t)snprintf(l->mac + o, sizeof(l->mac) - o, "%s%02x",
+				      i ? ":" : "", mac[i]);
+}
+
+struct link_acc {
+	struct links_link *v;
+	size_t n;
+};
+
+static int
+link_info_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_acc *acc = data;
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct links_link l;
+	struct nlattr *at;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return MNL_CB_OK;
+	memset(&l, 0, sizeof(l));
+	l.index = (unsigned int)ifi->ifi_index;
+	l.admin_up = ifi->ifi_flags & IFF_UP;
+	l.loopback = ifi->ifi_flags & IFF_LOOPBACK;
+	l.type = ifi->ifi_type;
+	snprintf(l.state, sizeof(l.state), "UNKNOWN");
+	mnl_attr_for_each(at, nlh, sizeof(*ifi)) {
 		switch (mnl_attr_get_type(at)) {
-		case IFA_LOCAL:
-			local = at;
-			break;
-		case IFA_ADDRESS:
-			address = at;
-			break;
-		case IFA_LABEL:
+		case IFLA_IFNAME:
 			if (mnl_attr_validate(at, MNL_TYPE_NUL_STRING) == 0)
-				a->label = mnl_attr_get_str(at);
+				snprintf(l.name, sizeof(l.name), "%s",
+					 mnl_attr_get_str(at));
 			break;
-		case IFA_FLAGS:
+		case IFLA_MTU:
 			if (mnl_attr_validate(at, MNL_TYPE_U32) == 0)
-				a->flags = mnl_attr_get_u32(at);
+				l.mtu = mnl_attr_get_u32(at);
 			break;
-		case IFA_CACHEINFO:
-			if (mnl_attr_get_payload_len(at) >=
-			    sizeof(struct ifa_cacheinfo)) {
-				const struct ifa_cacheinfo *ci =
-					mnl_attr_get_payload(at);
-
-				a->valid = ci->ifa_valid;
-				a->preferred = ci->ifa_prefered;
-			}
+		case IFLA_OPERSTATE:
+			if (mnl_attr_validate(at, MNL_TYPE_U8) == 0)
+				snprintf(l.state, sizeof(l.state), "%s",
+					 operstate_name(mnl_attr_get_u8(at)));
 			break;
-		default:
+		case IFLA_ADDRESS:
+			link_mac(&l, at);
 			break;
 		}
 	}
-	pick = local ? local : address;
-	if (!pick || mnl_attr_get_payload_len(pick) != alen)
-		return false;
-	memcpy(a->addr, mnl_attr_get_payload(pick), alen);
-	return true;
-}
-
-static int
-addr_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct addrs_acc *acc = data;
-	struct links_ifaddr ia;
-	struct nat_net net;
-
-	if (!links_ifaddr_parse(nlh, &ia) || ia.family != acc->family ||
-	    (int)ia.ifindex != acc->ifindex ||
-	    ia.scope != RT_SCOPE_UNIVERSE)
-		return MNL_CB_OK;
-	if (ia.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED))
-		return MNL_CB_OK;
-	memset(&net, 0, sizeof(net));
-	net.family = ia.family;
-	memcpy(net.addr, ia.addr, sizeof(ia.addr));
-	net.plen = ia.plen;
-	if (ia.flags & (IFA_F_SECONDARY | IFA_F_DEPRECATED)) {
-		acc->sec = xreallocarray(acc->sec, acc->n_sec + 1,
-					 sizeof(net));
-		acc->sec[acc->n_sec++] = net;
-	} else {
-		acc->prim = xreallocarray(acc->prim, acc->n_prim + 1,
-					  sizeof(net));
-		acc->prim[acc->n_prim++] = net;
-	}
+	acc->v = xreallocarray(acc->v, acc->n + 1, sizeof(*acc->v));
+	acc->v[acc->n++] = l;
 	return MNL_CB_OK;
 }
 
-int
-links_addrs(const char *ifname, int family, struct nat_net **v, size_t *n,
-	    struct masq_err *e)
+/* links_list() over @buf's bytes, or (@buf NULL) a dump. */
+static int
+link_list_run(const void *buf, size_t len, struct links_link **v, size_t *n,
+	      struct masq_err *e)
 {
-	struct addrs_acc acc;
-	int ret = -1;
+	struct link_acc acc = { NULL, 0 };
 
-	memset(&acc, 0, sizeof(acc));
 	*v = NULL;
 	*n = 0;
-	acc.family = family;
-	acc.ifindex = (int)if_nametoindex(ifname);
-	if (acc.ifindex == 0) {
-		err_set(e, MASQ_EFAIL, "no interface '%s' in this namespace",
-			ifname);
-		err_hint(e, "see `ip -br link` for the interfaces there are");
+	if (links_run(buf, len, RTM_GETLINK, AF_UNSPEC,
+		      sizeof(struct ifinfomsg), link_info_cb, &acc, e) == -1) {
+		free(acc.v);
 		return -1;
 	}
-	if (links_dump(RTM_GETADDR, family, sizeof(struct rtgenmsg), addr_cb,
-		       &acc, e) < 0)
-		goto out;
-	if (acc.n_prim + acc.n_sec > 0) {
-		*v = xreallocarray(acc.prim, acc.n_prim + acc.n_sec,
-				   sizeof(**v));
-		acc.prim = NULL;
-		if (acc.n_sec)
-			memcpy(*v + acc.n_prim, acc.sec,
-			       acc.n_sec * sizeof(**v));
-		*n = acc.n_prim + acc.n_sec;
-	}
-	ret = 0;
-out:
-	free(acc.prim);
-	free(acc.sec);
-	return ret;
+	*v = acc.v;
+	*n = acc.n;
+	return 0;
+}
+
+int
+links_list(struct links_link **v, size_t *n, struct masq_err *e)
+{
+	return link_list_run(NULL, 0, v, n, e);
+}
+
+int
+links_list_parse(const void *buf, size_t len, struct links_link **v,
+		 size_t *n, struct masq_err *e)
+{
+	return link_list_run(buf, len, v, n, e);
 }

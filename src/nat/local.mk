@@ -11,7 +11,7 @@ src_libmasq_a_SOURCES += \
 	src/nat/rule_values.c \
 	src/nat/rule_format.c \
 	src/nat/fwd_parse.c \
-	src/nat/helpers.c \
+	src/nat/ct_helpers.c \
 	src/nat/ruleset_load.c \
 	src/nat/nft.h src/nat/nft_int.h \
 	src/nat/nft_build.c \
@@ -20,7 +20,11 @@ src_libmasq_a_SOURCES += \
 	src/nat/nft_read.c \
 	src/nat/nft_change.c \
 	src/nat/nft_ct.c src/nat/nft_ct.h \
-	src/nat/links.c src/nat/links.h \
+	src/nat/nft_tab.c \
+	src/nat/nft_dump.c \
+	src/nat/nft_ruleset.c src/nat/nft_ruleset.h \
+	src/nat/links.h src/nat/links_int.h src/nat/links.c \
+	src/nat/links_addr.c src/nat/links_route.c \
 	src/nat/caps.c src/nat/caps.h \
 	src/nat/ct.h src/nat/ct_int.h \
 	src/nat/ct_parse.c \

@@ -40,13 +40,6 @@
 #include "nat/caps.h"
 #include "nat/nft_int.h"
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-
 #define BATCH_PAGE (256u * 1024u)
 #define BATCH_OVERRUN (64u * 1024u)
 
@@ -64,27 +57,6 @@ struct bctx {
 	size_t n_info, cap;
 	struct nlmsghdr *last;
 };
-
-struct mnl_socket *
-nft_sock_open(size_t sndbuf, struct masq_err *e)
-{
-	struct mnl_socket *nl = nat_nfnl_open("nftables", 0, e);
-	int one = 1, fd, sz = (int)(sndbuf > 0x40000000 ? 0x40000000 : sndbuf);
-	int rcv = 4 * 1024 * 1024;
-
-	if (!nl)
-		return NULL;
-	fd = mnl_socket_get_fd(nl);
-	/* Best effort: older kernels lack these, errors then carry less. */
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (sz > 0 &&
-	    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
-	return nl;
-}
 
 static struct nlmsghdr *
 bmsg(struct bctx *bc, uint16_t type, int family, uint16_t flags,

@@ -4,29 +4,29 @@
  * timeout" policies of masq rules and "ct helper" assignments.
  *
  * Owns: building the objects and the helper rules, the "ct timeout set" /
- * "ct helper set" statements, printing objects exactly as nft 1.0.6 does,
- * and reading them back from the kernel.  nft fills a timeout policy's
- * unnamed states with its own compiled-in defaults and prints only the
- * states that differ from them; so do we, which keeps the policy
- * independent of the namespace's sysctls and the two texts equal.
- * Does not own: parsing policies (rule_values.c) or helpers (helpers.c),
- * the batch (nft_apply.c), the rule printer (nft_print.c).
+ * "ct helper set" statements, and printing objects exactly as nft 1.0.6
+ * does.  nft fills a timeout policy's unnamed states with its own
+ * compiled-in defaults and prints only the states that differ from them;
+ * so do we, which keeps the policy independent of the namespace's sysctls
+ * and the two texts equal.
+ * Does not own: parsing policies (rule_values.c) or helpers (ct_helpers.c),
+ * the batch (nft_apply.c), the rule printer (nft_print.c), reading them
+ * back (nft_read.c).
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/udata.h>
 
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "nat/nft_ct.h"
 #include "nat/timeouts.h"
@@ -87,25 +87,6 @@ nft_ct_rule_timeout(struct nftnl_rule *r, const struct nat_rule *mr)
 	nftnl_expr_set_u32(x, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_CT_TIMEOUT);
 	nftnl_expr_set_str(x, NFTNL_EXPR_OBJREF_IMM_NAME, name);
 	nftnl_rule_add_expr(r, x);
-}
-
-void
-nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o)
-{
-	t->objs = xreallocarray(t->objs, t->n_objs + 1, sizeof(*t->objs));
-	t->objs[t->n_objs++] = o;
-}
-
-void
-nft_ct_tab_done(struct nft_tab *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_objs; i++)
-		nftnl_obj_free(t->objs[i]);
-	free(t->objs);
-	t->objs = NULL;
-	t->n_objs = 0;
 }
 
 static struct nftnl_obj *
@@ -303,28 +284,6 @@ nft_ct_compile(struct nat_compiled *c, const struct nat_ruleset *rs,
 
 /* ---- printing ---- */
 
-static void
-sb_add(char **s, size_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-sb_add(char **s, size_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (len < 0)
-		return;
-	*s = xrealloc(*s, *n + (size_t)len + 1);
-	va_start(ap, fmt);
-	vsnprintf(*s + *n, (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	*n += (size_t)len;
-}
-
 static const char *
 l4_name(uint8_t p)
 {
@@ -341,7 +300,7 @@ l3_name(uint16_t f)
 }
 
 static void
-print_timeout(char **s, size_t *n, struct nftnl_obj *o, bool script)
+print_timeout(struct strbuf *b, struct nftnl_obj *o, bool script)
 {
 	uint8_t l4 = nftnl_obj_get_u8(o, NFTNL_OBJ_CT_TIMEOUT_L4PROTO);
 	uint32_t len = 0, i, max;
@@ -355,28 +314,27 @@ print_timeout(char **s, size_t *n, struct nftnl_obj *o, bool script)
 	max = l4 == IPPROTO_TCP ? NFTNL_CTTIMEOUT_TCP_MAX :
 	      NFTNL_CTTIMEOUT_UDP_MAX;
 	if (l4n)
-		sb_add(s, n, "\t\tprotocol %s\n", l4n);
+		strbuf_addf(b, "\t\tprotocol %s\n", l4n);
 	else
-		sb_add(s, n, "\t\tprotocol %u\n", l4);
-	sb_add(s, n, "\t\tl3proto %s\n", l3_name(nftnl_obj_get_u16(o,
+		strbuf_addf(b, "\t\tprotocol %u\n", l4);
+	strbuf_addf(b, "\t\tl3proto %s\n", l3_name(nftnl_obj_get_u16(o,
 					NFTNL_OBJ_CT_TIMEOUT_L3PROTO)));
-	sb_add(s, n, "\t\tpolicy = { ");
+	strbuf_addf(b, "\t\tpolicy = { ");
 	for (i = 0; v && i < max && i < len / sizeof(uint32_t); i++) {
 		if (v[i] == dflt[i])
 			continue;
-		sb_add(s, n, "%s%s : %u", sep, names[i], v[i]);
+		strbuf_addf(b, "%s%s : %u", sep, names[i], v[i]);
 		sep = ", ";
 	}
 	if (script && !*sep)	/* all defaults: "{  }" does not load */
-		sb_add(s, n, "%s : %u", names[0], dflt[0]);
-	sb_add(s, n, " }\n");
+		strbuf_addf(b, "%s : %u", names[0], dflt[0]);
+	strbuf_addf(b, " }\n");
 }
 
-char *
-nft_ct_objs_text(const struct nft_tab *t, bool script)
+void
+nft_ct_objs_print(struct strbuf *b, const struct nft_tab *t, bool script)
 {
-	char *s = NULL;
-	size_t n = 0, i;
+	size_t i;
 
 	for (i = 0; i < t->n_objs; i++) {
 		struct nftnl_obj *o = t->objs[i];	/* getters are not const */
@@ -384,25 +342,24 @@ nft_ct_objs_text(const struct nft_tab *t, bool script)
 		const char *name = nftnl_obj_get_str(o, NFTNL_OBJ_NAME);
 
 		if (type == NFT_OBJECT_CT_TIMEOUT) {
-			sb_add(&s, &n, "\tct timeout %s {\n", name);
-			print_timeout(&s, &n, o, script);
+			strbuf_addf(b, "\tct timeout %s {\n", name);
+			print_timeout(b, o, script);
 		} else if (type == NFT_OBJECT_CT_HELPER) {
 			uint8_t l4 = nftnl_obj_get_u8(o,
 					NFTNL_OBJ_CT_HELPER_L4PROTO);
 
-			sb_add(&s, &n, "\tct helper %s {\n", name);
-			sb_add(&s, &n, "\t\ttype \"%s\" protocol %s\n",
+			strbuf_addf(b, "\tct helper %s {\n", name);
+			strbuf_addf(b, "\t\ttype \"%s\" protocol %s\n",
 			       nftnl_obj_get_str(o, NFTNL_OBJ_CT_HELPER_NAME),
 			       l4_name(l4) ? l4_name(l4) : "unknown");
-			sb_add(&s, &n, "\t\tl3proto %s\n",
+			strbuf_addf(b, "\t\tl3proto %s\n",
 			       l3_name(nftnl_obj_get_u16(o,
 					NFTNL_OBJ_CT_HELPER_L3PROTO)));
 		} else {
-			sb_add(&s, &n, "\t# unknown object %s {\n", name);
+			strbuf_addf(b, "\t# unknown object %s {\n", name);
 		}
-		sb_add(&s, &n, "\t}\n\n");
+		strbuf_addf(b, "\t}\n\n");
 	}
-	return s;
 }
 
 bool
@@ -421,26 +378,4 @@ nft_ct_objref_text(const struct nftnl_expr *x, char *buf, size_t size)
 		 type == NFT_OBJECT_CT_TIMEOUT ? "timeout" : "helper",
 		 nftnl_expr_get_str(x, NFTNL_EXPR_OBJREF_IMM_NAME));
 	return true;
-}
-
-/* ---- read-back ---- */
-
-int
-nft_ct_obj_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nft_rd *rd = data;
-	struct nftnl_obj *o = nftnl_obj_alloc();
-
-	if (!o || nftnl_obj_nlmsg_parse(nlh, o) < 0) {
-		rd->err = 1;
-		if (o)
-			nftnl_obj_free(o);
-		return MNL_CB_OK;
-	}
-	if (strcmp(nftnl_obj_get_str(o, NFTNL_OBJ_TABLE), NAT_TABLE_NAME)) {
-		nftnl_obj_free(o);
-		return MNL_CB_OK;
-	}
-	nft_tab_add_obj(rd->t, o);
-	return MNL_CB_OK;
 }

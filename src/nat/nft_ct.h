@@ -3,9 +3,9 @@
  * nft_ct.h - conntrack objects in our table: the per-rule timeout policies
  * ("ct timeout" objects, `masq add ... timeout STATE=SECONDS`) and the
  * conntrack helpers (`helper add`, "ct helper" objects assigned by
- * prerouting rules), as the compiler builds them, the apply path sends
- * them, the read-back fetches them and the printer shows them.  Internal
- * to src/nat/nft_*.c and the unit test.
+ * prerouting rules), as the compiler builds them and the printer shows
+ * them (the read-back, nft_read.c, fetches them like any other object of
+ * our table).  Internal to src/nat/nft_*.c and the unit test.
  */
 #ifndef MASQ_NAT_NFT_CT_H
 #define MASQ_NAT_NFT_CT_H
@@ -44,34 +44,19 @@ void nft_ct_rule_timeout(struct nftnl_rule *r, const struct nat_rule *mr);
 int nft_ct_compile(struct nat_compiled *c, const struct nat_ruleset *rs,
 		   struct masq_err *e);
 
-/* Append @o (taken) to @t's objects.  Cannot fail. */
-void nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o);
-/* Free @t's objects.  Cannot fail. */
-void nft_ct_tab_done(struct nft_tab *t);
-
 /*
  * The objects of @t as `nft list table` prints them, each followed by the
- * blank line that separates it from what comes next; NULL when there are
- * none.  With @script, a timeout policy of nothing but defaults names its
- * first state instead of printing "{  }" (see nat_compiled_print_script).
- * Caller frees.
+ * blank line that separates it from what comes next, appended to @b
+ * (nothing when there are none).  With @script, a timeout policy of
+ * nothing but defaults names its first state instead of printing "{  }"
+ * (see nat_compiled_print_script).  Cannot fail.
  */
-char *nft_ct_objs_text(const struct nft_tab *t, bool script);
+struct strbuf;
+void nft_ct_objs_print(struct strbuf *b, const struct nft_tab *t,
+		       bool script);
 
 /* "ct timeout set \"NAME\"" / "ct helper set \"NAME\"" for an objref
  * expression into @buf; false when @x is something else. */
 bool nft_ct_objref_text(const struct nftnl_expr *x, char *buf, size_t size);
-
-/*
- * Read-back (nft_read.c runs the one dump loop): where a dump callback
- * puts what it parsed, and the callback for the objects of our table,
- * which adds each one to @data's table.
- */
-struct nft_rd {
-	struct nft_tab *t;
-	int err;		/* non-zero: a message did not parse */
-};
-struct nlmsghdr;
-int nft_ct_obj_cb(const struct nlmsghdr *nlh, void *data);
 
 #endif

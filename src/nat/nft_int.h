@@ -2,8 +2,8 @@
 /*
  * nft_int.h - what the nft_*.c files share and nothing else includes
  * (except the unit test): the in-memory shape of "our tables" as libnftnl
- * objects, used alike by the compiler (nft_build.c), the apply path
- * (nft_apply.c), the read-back (nft_read.c) and the one printer
+ * objects (nft_tab.c), used alike by the compiler (nft_build.c), the apply
+ * path (nft_apply.c), the read-back (nft_read.c) and the one printer
  * (nft_print.c).  A table set built by the compiler and one parsed from a
  * kernel dump are the same structure, so a single printer serves both.
  */
@@ -61,7 +61,7 @@ struct nat_compiled {
 	struct nft_tab tab[2];
 };
 
-/* Allocate an empty set: both families absent. */
+/* The model (nft_tab.c).  Allocate an empty set: both families absent. */
 struct nat_compiled *nft_compiled_new(void);
 /* Add a chain to @t (takes @ch); returns its chainset.  Cannot fail. */
 struct nft_chainset *nft_tab_add_chain(struct nft_tab *t,
@@ -69,6 +69,8 @@ struct nft_chainset *nft_tab_add_chain(struct nft_tab *t,
 /* Append @r (taken) with @o to @cs.  Cannot fail. */
 void nft_chainset_add_rule(struct nft_chainset *cs, struct nftnl_rule *r,
 			   const struct nft_origin *o);
+/* Append @o (taken) to @t's objects.  Cannot fail. */
+void nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o);
 /* Free the objects of @t and clear it. */
 void nft_tab_done(struct nft_tab *t);
 
@@ -77,9 +79,24 @@ void nft_tab_print(FILE *fp, const struct nft_tab *t, bool with_counters);
 /* Print both tables (ip, then ip6) of @c.  Caller frees. */
 char *nft_tabs_print(const struct nat_compiled *c, bool with_counters);
 
-/* A netlink socket for nfnetlink with big buffers and extended ACK. */
+/* A netlink socket for nfnetlink with big buffers and extended ACK
+ * (nft_dump.c). */
 struct mnl_socket;
 struct mnl_socket *nft_sock_open(size_t sndbuf, struct masq_err *e);
+
+/*
+ * One NLM_F_DUMP request of @type (NFT_MSG_GET*) in @family (NFPROTO_UNSPEC:
+ * every family), for the objects of @table only (the kernel filters; NULL:
+ * every table), and @cb run on each answer with @data (nft_dump.c).  A
+ * family without any table answers ENOENT: an empty dump, not an error.
+ * 0, or -1 with @e set (MASQ_EKERNEL when the kernel cannot be asked, the
+ * capability named when that is why).
+ */
+struct nlmsghdr;
+int nft_dump(struct mnl_socket *nl, uint16_t type, int family,
+	     const char *table,
+	     int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
+	     struct masq_err *e);
 
 /* Read our tables from the kernel into a fresh set.  Caller frees. */
 int nft_kernel_read(struct nat_compiled **c, struct masq_err *e);

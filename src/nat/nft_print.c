@@ -16,7 +16,7 @@
  *
  * Speed: `apply` prints every table it loads (the revision record), so
  * 10,000 rules go through here each time.  The text goes into one growing
- * buffer (struct pbuf) rather than a stdio stream, numbers and IPv4
+ * buffer (struct strbuf) rather than a stdio stream, numbers and IPv4
  * addresses are formatted by hand, expression names are told apart by a
  * switch, and protocol names are looked up once per print.
  */
@@ -24,7 +24,6 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,141 +34,44 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/udata.h>
 
+#include "core/ctent.h"
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "nat/nft_int.h"
 #include "nat/nft_ct.h"
 
-/* The text being printed: one growing buffer, NUL-terminated. */
-struct pbuf {
-	char *s;
-	size_t n, cap;
-};
-
 /* One print: the buffer and the protocol names looked up so far. */
 struct pout {
-	struct pbuf b;
+	struct strbuf b;
 	bool proto_known[256];
 	char *proto[256];		/* NULL: no name in /etc/protocols */
 	bool script;			/* for nft -f (nat_compiled_print_script) */
 };
 
-static void
-pb_need(struct pbuf *b, size_t more)
-{
-	if (b->n + more < b->cap)
-		return;
-	if (!b->cap)
-		b->cap = 4096;
-	while (b->n + more >= b->cap)
-		b->cap *= 2;
-	b->s = xrealloc(b->s, b->cap);
-}
-
-static void
-pb_put(struct pbuf *b, const char *s, size_t len)
-{
-	pb_need(b, len);
-	memcpy(b->s + b->n, s, len);
-	b->n += len;
-	b->s[b->n] = '\0';
-}
-
-static void
-pb_puts(struct pbuf *b, const char *s)
-{
-	pb_put(b, s, strlen(s));
-}
-
-static void
-pb_putc(struct pbuf *b, char c)
-{
-	pb_need(b, 1);
-	b->s[b->n++] = c;
-	b->s[b->n] = '\0';
-}
-
-/* As "%llu". */
-static void
-pb_u64(struct pbuf *b, unsigned long long v)
-{
-	char t[24];
-	size_t i = sizeof(t);
-
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	pb_put(b, t + i, sizeof(t) - i);
-}
-
 static const char hexdig[] = "0123456789abcdef";
 
 /* As "0x%08x". */
 static void
-pb_hex32(struct pbuf *b, uint32_t v)
+put_hex32(struct strbuf *b, uint32_t v)
 {
-	char t[10];
+	char *t = strbuf_room(b, 10);
 	int i;
 
 	t[0] = '0';
 	t[1] = 'x';
 	for (i = 9; i >= 2; i--, v >>= 4)
 		t[i] = hexdig[v & 0xf];
-	pb_put(b, t, sizeof(t));
+	strbuf_commit(b, t + 10);
 }
 
-/* As inet_ntop() prints it; IPv4 by hand, the common case. */
+/* The address, as the one formatter (core/ctent.h) writes it. */
 static void
-pb_addr(struct pbuf *b, int af, const uint8_t *a)
+put_addr(struct strbuf *b, int af, const uint8_t *a)
 {
-	char t[INET6_ADDRSTRLEN];
-	char *o;
-	int i;
+	char *p = strbuf_room(b, CT_ADDRSTRLEN);
 
-	if (af != AF_INET) {
-		if (!inet_ntop(af, a, t, sizeof(t)))
-			t[0] = '\0';
-		pb_puts(b, t);
-		return;
-	}
-	pb_need(b, 16);
-	o = b->s + b->n;
-	for (i = 0; i < 4; i++) {
-		unsigned int v = a[i];
-
-		if (i)
-			*o++ = '.';
-		if (v >= 100)
-			*o++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*o++ = (char)('0' + v / 10 % 10);
-		*o++ = (char)('0' + v % 10);
-	}
-	*o = '\0';
-	b->n = (size_t)(o - b->s);
-}
-
-/* Cold paths (chain headers, unusual expressions). */
-static void
-pb_printf(struct pbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-pb_printf(struct pbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n <= 0)
-		return;
-	pb_need(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-	va_end(ap);
-	b->n += (size_t)n;
+	ctent_addr_format(af, a, p);
+	strbuf_commit(b, p + strlen(p));
 }
 
 static void
@@ -179,7 +81,7 @@ pout_done(struct pout *o)
 
 	for (i = 0; i < 256; i++)
 		free(o->proto[i]);
-	free(o->b.s);
+	strbuf_done(&o->b);
 }
 
 enum lhs_kind {
@@ -205,7 +107,7 @@ struct reg {
 
 struct pctx {
 	struct pout *o;
-	struct pbuf *b;			/* &o->b */
+	struct strbuf *b;			/* &o->b */
 	int family;
 	bool counters;
 	bool first;
@@ -229,7 +131,7 @@ static void
 emit_sep(struct pctx *p)
 {
 	if (!p->first)
-		pb_putc(p->b, ' ');
+		strbuf_putc(p->b, ' ');
 	p->first = false;
 }
 
@@ -237,7 +139,7 @@ static void
 emit(struct pctx *p, const char *s)
 {
 	emit_sep(p);
-	pb_puts(p->b, s);
+	strbuf_puts(p->b, s);
 }
 
 /* The name of protocol @n, or its number in @buf. */
@@ -264,7 +166,7 @@ flush_l4(struct pctx *p)
 	if (p->pend_l4 < 0)
 		return;
 	emit(p, "meta l4proto ");
-	pb_puts(p->b, proto_str(p->o, (uint8_t)p->pend_l4, num, sizeof(num)));
+	strbuf_puts(p->b, proto_str(p->o, (uint8_t)p->pend_l4, num, sizeof(num)));
 	p->pend_l4 = -1;
 }
 
@@ -467,7 +369,7 @@ mask_plen(const uint8_t *m, uint32_t len, bool *is_prefix)
 static void
 put_value(struct pctx *p, const uint8_t *d, uint32_t len)
 {
-	struct pbuf *b = p->b;
+	struct strbuf *b = p->b;
 	uint32_t v = 0;
 	size_t i;
 
@@ -477,42 +379,42 @@ put_value(struct pctx *p, const uint8_t *d, uint32_t len)
 	case LHS_IFNAME: {
 		size_t n = strnlen((const char *)d, len);
 
-		pb_putc(b, '"');
-		pb_put(b, (const char *)d, n);
+		strbuf_putc(b, '"');
+		strbuf_add(b, (const char *)d, n);
 		if (n == len)
-			pb_putc(b, '*');
-		pb_putc(b, '"');
+			strbuf_putc(b, '*');
+		strbuf_putc(b, '"');
 		return;
 	}
 	case LHS_PROTO:
 		if (len == 1) {
 			char num[8];
 
-			pb_puts(b, proto_str(p->o, d[0], num, sizeof(num)));
+			strbuf_puts(b, proto_str(p->o, d[0], num, sizeof(num)));
 			return;
 		}
 		break;
 	case LHS_HEX32:
 		if (len == 4) {
-			pb_hex32(b, v);
+			put_hex32(b, v);
 			return;
 		}
 		break;
 	case LHS_U32:
 		if (len == 4) {
-			pb_u64(b, v);
+			strbuf_u64(b, v);
 			return;
 		}
 		break;
 	case LHS_BE32:
 		if (len == 4) {
-			pb_u64(b, ntohl(v));
+			strbuf_u64(b, ntohl(v));
 			return;
 		}
 		break;
 	case LHS_PORT:
 		if (len == 2) {
-			pb_u64(b, (unsigned)(d[0] << 8 | d[1]));
+			strbuf_u64(b, (unsigned)(d[0] << 8 | d[1]));
 			return;
 		}
 		break;
@@ -529,20 +431,20 @@ put_value(struct pctx *p, const uint8_t *d, uint32_t len)
 			plen = mask_plen(p->mask, full, &pfx);
 		if (!pfx)
 			break;
-		pb_addr(b, p->addr_family, a);
+		put_addr(b, p->addr_family, a);
 		if (plen < full * 8) {
-			pb_putc(b, '/');
-			pb_u64(b, plen);
+			strbuf_putc(b, '/');
+			strbuf_u64(b, plen);
 		}
 		return;
 	}
 	default:
 		break;
 	}
-	pb_put(b, "0x", 2);
+	strbuf_add(b, "0x", 2);
 	for (i = 0; i < len && i < 46; i++) {
-		pb_putc(b, hexdig[d[i] >> 4]);
-		pb_putc(b, hexdig[d[i] & 0xf]);
+		strbuf_putc(b, hexdig[d[i] >> 4]);
+		strbuf_putc(b, hexdig[d[i] & 0xf]);
 	}
 }
 
@@ -577,41 +479,41 @@ print_rel(struct pctx *p, const char *op, const uint8_t *d, uint32_t len)
 		return;
 	}
 	emit_sep(p);
-	pb_put(p->b, p->lhs, p->lhs_len);
+	strbuf_add(p->b, p->lhs, p->lhs_len);
 	if (p->masked && (plen = host_mask_plen(p)) >= 0) {
-		pb_putc(p->b, ' ');
+		strbuf_putc(p->b, ' ');
 		if (*op) {
-			pb_puts(p->b, op);
-			pb_putc(p->b, ' ');
+			strbuf_puts(p->b, op);
+			strbuf_putc(p->b, ' ');
 		}
 		put_value(p, d, len);
-		pb_putc(p->b, '/');
-		pb_u64(p->b, (unsigned)plen);
+		strbuf_putc(p->b, '/');
+		strbuf_u64(p->b, (unsigned)plen);
 		return;
 	}
 	if (p->masked && p->kind != LHS_ADDR) {
 		enum lhs_kind k = p->kind;
 
-		pb_put(p->b, " & ", 3);
+		strbuf_add(p->b, " & ", 3);
 		if (p->load_len == 4) {
 			uint32_t mv;
 
 			memcpy(&mv, p->mask, 4);
-			pb_hex32(p->b, mv);
+			put_hex32(p->b, mv);
 		} else {
 			p->kind = LHS_RAW;
 			put_value(p, p->mask, p->load_len > sizeof(p->mask) ?
 				  (uint32_t)sizeof(p->mask) : p->load_len);
 			p->kind = k;
 		}
-		pb_putc(p->b, ' ');
-		pb_puts(p->b, *op ? op : "==");
-		pb_putc(p->b, ' ');
+		strbuf_putc(p->b, ' ');
+		strbuf_puts(p->b, *op ? op : "==");
+		strbuf_putc(p->b, ' ');
 	} else {
-		pb_putc(p->b, ' ');
+		strbuf_putc(p->b, ' ');
 		if (*op) {
-			pb_puts(p->b, op);
-			pb_putc(p->b, ' ');
+			strbuf_puts(p->b, op);
+			strbuf_putc(p->b, ' ');
 		}
 	}
 	put_value(p, d, len);
@@ -631,14 +533,14 @@ tcp_flags_print(struct pctx *p)
 	if (!p->mask[0])
 		return false;
 	emit_sep(p);
-	pb_put(p->b, p->lhs, p->lhs_len);
-	pb_putc(p->b, ' ');
+	strbuf_add(p->b, p->lhs, p->lhs_len);
+	strbuf_putc(p->b, ' ');
 	for (i = 0; i < 8; i++) {
 		if (!(p->mask[0] & (1u << i)))
 			continue;
 		if (any)
-			pb_putc(p->b, ',');
-		pb_puts(p->b, names[i]);
+			strbuf_putc(p->b, ',');
+		strbuf_puts(p->b, names[i]);
 		any = true;
 	}
 	return true;
@@ -692,10 +594,10 @@ do_cmp(struct pctx *p, const struct nftnl_expr *x)
 	if (op == NFT_CMP_LTE && p->have_gte && p->gte_len == len) {
 		p->have_gte = false;
 		emit_sep(p);
-		pb_put(p->b, p->lhs, p->lhs_len);
-		pb_putc(p->b, ' ');
+		strbuf_add(p->b, p->lhs, p->lhs_len);
+		strbuf_putc(p->b, ' ');
 		put_value(p, p->gte, len);
-		pb_putc(p->b, '-');
+		strbuf_putc(p->b, '-');
 		put_value(p, d, len);
 		return;
 	}
@@ -719,10 +621,10 @@ do_range(struct pctx *p, const struct nftnl_expr *x)
 
 	flush_gte(p);
 	emit_sep(p);
-	pb_put(p->b, p->lhs, p->lhs_len);
-	pb_puts(p->b, op == NFT_RANGE_NEQ ? " != " : " ");
+	strbuf_add(p->b, p->lhs, p->lhs_len);
+	strbuf_puts(p->b, op == NFT_RANGE_NEQ ? " != " : " ");
 	put_value(p, a, l1 > 16 ? 16 : l1);
-	pb_putc(p->b, '-');
+	strbuf_putc(p->b, '-');
 	put_value(p, b, l2 > 16 ? 16 : l2);
 }
 
@@ -768,7 +670,7 @@ do_immediate(struct pctx *p, const struct nftnl_expr *x)
 		case NFT_JUMP:
 		case NFT_GOTO:
 			emit(p, v == NFT_JUMP ? "jump " : "goto ");
-			pb_puts(p->b, ch ? ch : "?");
+			strbuf_puts(p->b, ch ? ch : "?");
 			break;
 		default:
 			emit(p, "# unknown verdict");
@@ -813,36 +715,36 @@ reg_max(struct pctx *p, const struct nftnl_expr *x, uint16_t amin,
 }
 
 static void
-print_nat_flags(struct pbuf *b, uint32_t f)
+print_nat_flags(struct strbuf *b, uint32_t f)
 {
 	char sep = ' ';
 
 	if (f & NF_NAT_RANGE_PROTO_RANDOM) {
-		pb_putc(b, sep);
-		pb_puts(b, "random");
+		strbuf_putc(b, sep);
+		strbuf_puts(b, "random");
 		sep = ',';
 	}
 	if (f & NF_NAT_RANGE_PROTO_RANDOM_FULLY) {
-		pb_putc(b, sep);
-		pb_puts(b, "fully-random");
+		strbuf_putc(b, sep);
+		strbuf_puts(b, "fully-random");
 		sep = ',';
 	}
 	if (f & NF_NAT_RANGE_PERSISTENT) {
-		pb_putc(b, sep);
-		pb_puts(b, "persistent");
+		strbuf_putc(b, sep);
+		strbuf_puts(b, "persistent");
 	}
 }
 
 static void
-print_port(struct pbuf *b, const struct reg *lo, const struct reg *hi)
+print_port(struct strbuf *b, const struct reg *lo, const struct reg *hi)
 {
 	if (!lo || lo->len < 2)
 		return;
-	pb_putc(b, ':');
-	pb_u64(b, (unsigned)(lo->d[0] << 8 | lo->d[1]));
+	strbuf_putc(b, ':');
+	strbuf_u64(b, (unsigned)(lo->d[0] << 8 | lo->d[1]));
 	if (hi && hi->len >= 2) {
-		pb_putc(b, '-');
-		pb_u64(b, (unsigned)(hi->d[0] << 8 | hi->d[1]));
+		strbuf_putc(b, '-');
+		strbuf_u64(b, (unsigned)(hi->d[0] << 8 | hi->d[1]));
 	}
 }
 
@@ -880,7 +782,7 @@ range_plen(const uint8_t *lo, const uint8_t *hi, uint32_t len)
  * a range that is a prefix as "ADDR/LEN"; an IPv6 address or range in
  * brackets when a port follows (a prefix never is). */
 static void
-print_nat_addr(struct pbuf *b, int af, const struct reg *a1,
+print_nat_addr(struct strbuf *b, int af, const struct reg *a1,
 	       const struct reg *a2, bool port)
 {
 	uint32_t alen = af == AF_INET6 ? 16 : 4;
@@ -890,23 +792,23 @@ print_nat_addr(struct pbuf *b, int af, const struct reg *a1,
 	if (a1 && a2 && a1->len >= alen && a2->len >= alen)
 		plen = range_plen(a1->d, a2->d, alen);
 	if (plen >= 0) {
-		pb_addr(b, af, a1->d);
-		pb_putc(b, '/');
-		pb_u64(b, (unsigned)plen);
+		put_addr(b, af, a1->d);
+		strbuf_putc(b, '/');
+		strbuf_u64(b, (unsigned)plen);
 		return;
 	}
 	if (a1) {
 		if (br)
-			pb_putc(b, '[');
-		pb_addr(b, af, a1->d);
+			strbuf_putc(b, '[');
+		put_addr(b, af, a1->d);
 		if (br)
-			pb_putc(b, ']');
+			strbuf_putc(b, ']');
 	}
 	if (a2) {
-		pb_puts(b, br ? "-[" : "-");
-		pb_addr(b, af, a2->d);
+		strbuf_puts(b, br ? "-[" : "-");
+		put_addr(b, af, a2->d);
 		if (br)
-			pb_putc(b, ']');
+			strbuf_putc(b, ']');
 	}
 }
 
@@ -942,7 +844,7 @@ do_masq(struct pctx *p, const struct nftnl_expr *x)
 
 	emit(p, "masquerade");
 	if (p1) {
-		pb_puts(p->b, " to ");
+		strbuf_puts(p->b, " to ");
 		print_port(p->b, p1, p2);
 	}
 	print_nat_flags(p->b, flags);
@@ -997,9 +899,9 @@ do_exthdr(struct pctx *p, const struct nftnl_expr *x)
 	}
 	emit(p, "tcp option maxseg size set ");
 	if (v->sym)
-		pb_puts(p->b, v->sym);
+		strbuf_puts(p->b, v->sym);
 	else
-		pb_u64(p->b, (unsigned)(v->d[0] << 8 | v->d[1]));
+		strbuf_u64(p->b, (unsigned)(v->d[0] << 8 | v->d[1]));
 }
 
 static void
@@ -1014,9 +916,9 @@ do_counter(struct pctx *p, const struct nftnl_expr *x)
 						NFTNL_EXPR_CTR_BYTES);
 	}
 	emit(p, "counter packets ");
-	pb_u64(p->b, pk);
-	pb_puts(p->b, " bytes ");
-	pb_u64(p->b, by);
+	strbuf_u64(p->b, pk);
+	strbuf_puts(p->b, " bytes ");
+	strbuf_u64(p->b, by);
 }
 
 enum expr_kind {
@@ -1049,67 +951,62 @@ expr_kind(const char *name)
 	return X_OTHER;
 }
 
-static int
-expr_print_cb(struct nftnl_expr *x, void *data)
+/* A load into a register (or byteorder/exthdr over one); false when it
+ * is one the printer cannot show. */
+static bool
+print_load(struct pctx *p, struct nftnl_expr *x, enum expr_kind k)
 {
-	struct pctx *p = data;
-	const char *name = nftnl_expr_get_str(x, NFTNL_EXPR_NAME);
-	enum expr_kind k = expr_kind(name);
-	bool known = true;
-
-	if (k != X_PAYLOAD && k != X_CMP)
-		flush_l4(p);
-	if (k != X_CMP)
-		flush_gte(p);
 	switch (k) {
 	case X_META:
-		if (!nftnl_expr_is_set(x, NFTNL_EXPR_META_DREG)) {
-			known = false;
-			break;
-		}
+		if (!nftnl_expr_is_set(x, NFTNL_EXPR_META_DREG))
+			return false;
 		load_meta(p, x);
 		p->load_len = 4;
-		break;
+		return true;
 	case X_PAYLOAD:
 		if (!nftnl_expr_is_set(x, NFTNL_EXPR_PAYLOAD_DREG))
-			known = false;
-		else
-			load_payload(p, x);
-		break;
+			return false;
+		load_payload(p, x);
+		return true;
 	case X_CT:
 		if (!nftnl_expr_is_set(x, NFTNL_EXPR_CT_DREG) ||
-		    nftnl_expr_get_u32(x, NFTNL_EXPR_CT_KEY) != NFT_CT_MARK) {
-			known = false;
-			break;
-		}
+		    nftnl_expr_get_u32(x, NFTNL_EXPR_CT_KEY) != NFT_CT_MARK)
+			return false;
 		set_lhs(p, LHS_HEX32, "ct mark");
 		p->load_len = 4;
-		break;
+		return true;
 	case X_RT:
 		switch (nftnl_expr_get_u32(x, NFTNL_EXPR_RT_KEY)) {
 		case NFT_RT_XFRM:
 			set_lhs(p, LHS_RT_IPSEC, "rt ipsec");
-			break;
+			return true;
 		case NFT_RT_TCPMSS:
 			do_rt_mss(p, x);
-			break;
-		default:
-			known = false;
-			break;
+			return true;
 		}
-		break;
+		return false;
 	case X_BYTEORDER:
 		do_byteorder(p, x);
-		break;
+		return true;
 	case X_EXTHDR:
 		if (!nftnl_expr_is_set(x, NFTNL_EXPR_EXTHDR_SREG))
-			known = false;
-		else
-			do_exthdr(p, x);
-		break;
+			return false;
+		do_exthdr(p, x);
+		return true;
 	case X_XFRM:
 		load_xfrm(p, x);
-		break;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Matches and statements; false for an expression the printer does not
+ * know. */
+static bool
+print_stmt(struct pctx *p, struct nftnl_expr *x, enum expr_kind k)
+{
+	switch (k) {
 	case X_CMP:
 		do_cmp(p, x);
 		break;
@@ -1132,19 +1029,31 @@ expr_print_cb(struct nftnl_expr *x, void *data)
 		do_masq(p, x);
 		break;
 	default:
-		known = false;
-		break;
+		return print_load(p, x, k);
 	}
-	if (!known) {
-		char ref[80];	/* "ct timeout set", nft_ct.c */
+	return true;
+}
 
-		if (nft_ct_objref_text(x, ref, sizeof(ref))) {
-			emit(p, ref);
-			return 0;
-		}
-		emit(p, "# unknown expr ");
-		pb_puts(p->b, name);
+static int
+expr_print_cb(struct nftnl_expr *x, void *data)
+{
+	struct pctx *p = data;
+	const char *name = nftnl_expr_get_str(x, NFTNL_EXPR_NAME);
+	enum expr_kind k = expr_kind(name);
+	char ref[80];	/* "ct timeout set", nft_ct.c */
+
+	if (k != X_PAYLOAD && k != X_CMP)
+		flush_l4(p);
+	if (k != X_CMP)
+		flush_gte(p);
+	if (print_stmt(p, x, k))
+		return 0;
+	if (nft_ct_objref_text(x, ref, sizeof(ref))) {
+		emit(p, ref);
+		return 0;
 	}
+	emit(p, "# unknown expr ");
+	strbuf_puts(p->b, name);
 	return 0;
 }
 
@@ -1177,7 +1086,7 @@ rule_print(struct pout *o, int family, struct nftnl_rule *r, bool counters)
 	p.first = true;
 	p.pend_l4 = -1;
 	p.l4ctx = -1;
-	pb_put(&o->b, "\t\t", 2);
+	strbuf_add(&o->b, "\t\t", 2);
 	nftnl_expr_foreach(r, expr_print_cb, &p);
 	flush_gte(&p);
 	flush_l4(&p);
@@ -1186,12 +1095,12 @@ rule_print(struct pout *o, int family, struct nftnl_rule *r, bool counters)
 		nftnl_udata_parse(ud, ulen, udata_cb, &comment);
 	if (comment) {
 		if (!p.first)
-			pb_putc(&o->b, ' ');
-		pb_put(&o->b, "comment \"", 9);
-		pb_puts(&o->b, comment);
-		pb_putc(&o->b, '"');
+			strbuf_putc(&o->b, ' ');
+		strbuf_add(&o->b, "comment \"", 9);
+		strbuf_puts(&o->b, comment);
+		strbuf_putc(&o->b, '"');
 	}
-	pb_putc(&o->b, '\n');
+	strbuf_putc(&o->b, '\n');
 }
 
 static const char *
@@ -1207,7 +1116,7 @@ hook_name(uint32_t h)
 
 /* "srcnat", "dstnat + 5", or the number, as nft 1.0.6 prints it. */
 static void
-prio_print(struct pbuf *b, int32_t prio, uint32_t hook)
+prio_print(struct strbuf *b, int32_t prio, uint32_t hook)
 {
 	static const struct {
 		const char *name;
@@ -1231,13 +1140,13 @@ prio_print(struct pbuf *b, int32_t prio, uint32_t hook)
 		if (off < -10 || off > 10)
 			continue;
 		if (off == 0)
-			pb_puts(b, std[i].name);
+			strbuf_puts(b, std[i].name);
 		else
-			pb_printf(b, "%s %c %d", std[i].name,
+			strbuf_addf(b, "%s %c %d", std[i].name,
 				  off < 0 ? '-' : '+', off < 0 ? -off : off);
 		return;
 	}
-	pb_printf(b, "%d", prio);
+	strbuf_addf(b, "%d", prio);
 }
 
 static void
@@ -1247,7 +1156,7 @@ chain_print(struct pout *o, const struct nft_tab *t,
 	const struct nftnl_chain *ch = cs->chain;
 	size_t i;
 
-	pb_printf(&o->b, "\tchain %s {\n",
+	strbuf_addf(&o->b, "\tchain %s {\n",
 		  nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME));
 	if (nftnl_chain_is_set(ch, NFTNL_CHAIN_HOOKNUM)) {
 		uint32_t hook = nftnl_chain_get_u32(ch, NFTNL_CHAIN_HOOKNUM);
@@ -1255,16 +1164,16 @@ chain_print(struct pout *o, const struct nft_tab *t,
 		uint32_t pol = nftnl_chain_is_set(ch, NFTNL_CHAIN_POLICY) ?
 			nftnl_chain_get_u32(ch, NFTNL_CHAIN_POLICY) : NF_ACCEPT;
 
-		pb_printf(&o->b, "\t\ttype %s hook %s priority ",
+		strbuf_addf(&o->b, "\t\ttype %s hook %s priority ",
 			  type ? type : "?", hook_name(hook));
 		prio_print(&o->b, nftnl_chain_get_s32(ch, NFTNL_CHAIN_PRIO),
 			   hook);
-		pb_printf(&o->b, "; policy %s;\n",
+		strbuf_addf(&o->b, "; policy %s;\n",
 			  pol == NF_DROP ? "drop" : "accept");
 	}
 	for (i = 0; i < cs->n_rules; i++)
 		rule_print(o, t->family, cs->rules[i], counters);
-	pb_puts(&o->b, "\t}\n");
+	strbuf_puts(&o->b, "\t}\n");
 }
 
 static void
@@ -1274,20 +1183,16 @@ tab_print(struct pout *o, const struct nft_tab *t, bool with_counters)
 
 	if (!t->present)
 		return;
-	pb_printf(&o->b, "table %s %s {\n",
+	strbuf_addf(&o->b, "table %s %s {\n",
 		  t->family == NFPROTO_IPV6 ? "ip6" : "ip", NAT_TABLE_NAME);
-	if (t->n_objs) {	/* ct objects first, as nft does (nft_ct.c) */
-		char *objs = nft_ct_objs_text(t, o->script);
-
-		pb_puts(&o->b, objs);
-		free(objs);
-	}
+	/* ct objects first, as nft does (nft_ct.c) */
+	nft_ct_objs_print(&o->b, t, o->script);
 	for (i = 0; i < t->n_chains; i++) {
 		if (i > 0)
-			pb_putc(&o->b, '\n');
+			strbuf_putc(&o->b, '\n');
 		chain_print(o, t, &t->chains[i], with_counters);
 	}
-	pb_puts(&o->b, "}\n");
+	strbuf_puts(&o->b, "}\n");
 }
 
 void
@@ -1297,8 +1202,8 @@ nft_tab_print(FILE *fp, const struct nft_tab *t, bool with_counters)
 
 	memset(&o, 0, sizeof(o));
 	tab_print(&o, t, with_counters);
-	if (o.b.n)
-		fwrite(o.b.s, 1, o.b.n, fp);
+	if (o.b.len)
+		fwrite(strbuf_str(&o.b), 1, o.b.len, fp);
 	pout_done(&o);
 }
 
@@ -1312,8 +1217,7 @@ tabs_print(const struct nat_compiled *c, bool with_counters, bool script)
 	o.script = script;
 	tab_print(&o, &c->tab[NFT_TAB_IP], with_counters);
 	tab_print(&o, &c->tab[NFT_TAB_IP6], with_counters);
-	text = o.b.s ? o.b.s : xstrdup("");
-	o.b.s = NULL;
+	text = strbuf_take(&o.b);
 	pout_done(&o);
 	return text;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * nft_read.c - reading our tables back from the kernel over netlink: a
- * table, chain, rule and object dump per family (nft_ct.c parses the
- * objects), filtered to table "masqsh", parsed into the same libnftnl
- * structure the compiler builds so that one printer serves both.  Whatever a hand edit put in our table is kept; nothing
- * outside it is read.
+ * table, chain, rule and object dump per family (the one dump loop of
+ * nft_dump.c), filtered to table "masqsh", parsed into the same libnftnl
+ * structure the compiler builds so that one printer serves both.
+ * Whatever a hand edit put in our table is kept; nothing outside it is
+ * read (every owner's tables: nft_ruleset.c).
  */
 #include "config.h"
 
@@ -17,11 +18,17 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
+#include <libnftnl/object.h>
 
 #include "core/xalloc.h"
 #include "nat/caps.h"
 #include "nat/nft_int.h"
-#include "nat/nft_ct.h"
+
+/* Where a dump callback puts what it parsed. */
+struct nft_rd {
+	struct nft_tab *t;
+	int err;		/* non-zero: a message did not parse */
+};
 
 static int
 table_cb(const struct nlmsghdr *nlh, void *data)
@@ -97,64 +104,38 @@ drop:
 }
 
 static int
-dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t, mnl_cb_t cb,
-     struct masq_err *e)
+obj_cb(const struct nlmsghdr *nlh, void *data)
 {
-	size_t bufsz = 32768 * 4;
-	char *buf = xmalloc(bufsz);
-	struct nlmsghdr *nlh;
-	uint32_t seq = (uint32_t)time(NULL), portid = mnl_socket_get_portid(nl);
+	struct nft_rd *rd = data;
+	struct nftnl_obj *o = nftnl_obj_alloc();
+
+	if (!o || nftnl_obj_nlmsg_parse(nlh, o) < 0) {
+		rd->err = 1;
+		if (o)
+			nftnl_obj_free(o);
+		return MNL_CB_OK;
+	}
+	if (strcmp(nftnl_obj_get_str(o, NFTNL_OBJ_TABLE), NAT_TABLE_NAME)) {
+		nftnl_obj_free(o);
+		return MNL_CB_OK;
+	}
+	nft_tab_add_obj(rd->t, o);
+	return MNL_CB_OK;
+}
+
+/* One dump of our table in @t's family, parsed into @t. */
+static int
+read_dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t, mnl_cb_t cb,
+	  struct masq_err *e)
+{
 	struct nft_rd rd = { t, 0 };
-	int ret = -1;
 
-	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)t->family,
-				    NLM_F_DUMP, seq);
-	if (type != NFT_MSG_GETTABLE) {
-		/* The kernel filters chain, rule and object dumps by table. */
-		uint16_t attr = type == NFT_MSG_GETCHAIN ? NFTA_CHAIN_TABLE :
-			type == NFT_MSG_GETOBJ ? NFTA_OBJ_TABLE :
-			NFTA_RULE_TABLE;
-
-		mnl_attr_put_strz(nlh, attr, NAT_TABLE_NAME);
-	}
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err_sys(e, MASQ_EKERNEL, errno, "cannot ask the kernel for "
-			"table %s", NAT_TABLE_NAME);
-		nat_err_perm(e);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, bufsz);
-		int r;
-
-		if (n < 0) {
-			err_sys(e, MASQ_EKERNEL, errno, "reading table %s "
-				"from the kernel failed", NAT_TABLE_NAME);
-			nat_err_perm(e);
-			goto out;
-		}
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, &rd);
-		if (r < 0) {
-			/* No table in this family: nothing of ours there. */
-			if (errno == ENOENT)
-				break;
-			err_sys(e, MASQ_EFAIL, errno, "reading table %s from "
-				"the kernel failed", NAT_TABLE_NAME);
-			nat_err_perm(e);
-			goto out;
-		}
-		if (r == MNL_CB_STOP)
-			break;
-	}
-	if (rd.err) {
-		err_set(e, MASQ_EFAIL, "cannot parse table %s as the kernel "
-			"sent it", NAT_TABLE_NAME);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(buf);
-	return ret;
+	if (nft_dump(nl, type, t->family, NAT_TABLE_NAME, cb, &rd, e) < 0)
+		return -1;
+	if (rd.err)
+		return err_set(e, MASQ_EFAIL, "cannot parse table %s as the "
+			       "kernel sent it", NAT_TABLE_NAME);
+	return 0;
 }
 
 int
@@ -170,13 +151,13 @@ nft_kernel_read(struct nat_compiled **cp, struct masq_err *e)
 	for (i = 0; i < 2; i++) {
 		struct nft_tab *t = &c->tab[i];
 
-		if (dump(nl, NFT_MSG_GETTABLE, t, table_cb, e) < 0)
+		if (read_dump(nl, NFT_MSG_GETTABLE, t, table_cb, e) < 0)
 			goto fail;
 		if (!t->present)
 			continue;
-		if (dump(nl, NFT_MSG_GETCHAIN, t, chain_cb, e) < 0 ||
-		    dump(nl, NFT_MSG_GETRULE, t, rule_cb, e) < 0 ||
-		    dump(nl, NFT_MSG_GETOBJ, t, nft_ct_obj_cb, e) < 0)
+		if (read_dump(nl, NFT_MSG_GETCHAIN, t, chain_cb, e) < 0 ||
+		    read_dump(nl, NFT_MSG_GETRULE, t, rule_cb, e) < 0 ||
+		    read_dump(nl, NFT_MSG_GETOBJ, t, obj_cb, e) < 0)
 			goto fail;
 	}
 	mnl_socket_close(nl);

@@ -293,7 +293,7 @@ int nat_clamp_parse(struct nat_clamp *c, const char *mss, const char *out,
 char *nat_clamp_format(const struct nat_clamp *c);
 
 /*
- * Conntrack helpers (helpers.c).  nat_helper_parse() reads the values of
+ * Conntrack helpers (ct_helpers.c).  nat_helper_parse() reads the values of
  * `helper add NAME [ports LIST]` (@ports NULL when not given) into @h,
  * with the helper's standard port when no list is given; -1 (MASQ_EUSAGE)
  * marking the bad word or the bad part of it.

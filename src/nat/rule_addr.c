@@ -72,19 +72,6 @@ nat_addr_parse(uint8_t *a, const char *s)
 	return 0;
 }
 
-/* The one address formatter (core/ctent.h); a smaller buffer gets what
- * fits. */
-void
-nat_addr_format(char *buf, size_t size, int family, const uint8_t *a)
-{
-	char tmp[CT_ADDRSTRLEN];
-
-	if (size >= CT_ADDRSTRLEN)
-		ctent_addr_format(family, a, buf);
-	else if (size)
-		snprintf(buf, size, "%s", ctent_addr_format(family, a, tmp));
-}
-
 int
 nat_net_parse_why(struct nat_net *n, const char *s, int want_family)
 {
@@ -141,7 +128,7 @@ nat_net_format(const struct nat_net *n)
 	unsigned int max = n->family == AF_INET ? 32 : 128;
 	size_t l;
 
-	nat_addr_format(buf, INET6_ADDRSTRLEN, n->family, n->addr);
+	ctent_addr_text(buf, INET6_ADDRSTRLEN, n->family, n->addr);
 	if (n->plen == max)
 		return xstrdup(buf);
 	/* "/%u" by hand: plen is at most 255 */

@@ -4,7 +4,8 @@
  *
  * Owns: nat_rule_format_kw (the text the store keeps), nat_forward_format_kw
  * and nat_rule_format_columns (a masq-file line for `export shorewall`),
- * and the string builder they share (nat_sb_*, rule_int.h).
+ * and the pieces they share (nat_sb_*, rule_int.h), appended to the one
+ * string buffer (core/strbuf.h).
  * Canonical means: keywords in one fixed order (out, to, from, except,
  * snat, ports, random, persistent, nonat, proto, dport, ipsec, mark, user,
  * timeout, early, alias, comment), timeout states in the order of the
@@ -20,217 +21,135 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/ctent.h"
+#include "core/strbuf.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "nat/rule_int.h"
 #include "nat/timeouts.h"
 
-/*
- * The hot path of an apply formats every rule once (the revision's script),
- * so the builder appends known strings and numbers itself; nat_sb_add()
- * (vsnprintf) is left for the rare parts.
- */
-static void
-sb_reserve(struct nat_sb *b, size_t more)
-{
-	size_t need = b->n + more + 1;
-
-	if (b->s && need <= b->cap)
-		return;
-	b->cap = need * 2 < 128 ? 128 : need * 2;
-	b->s = xrealloc(b->s, b->cap);
-}
-
-static void
-sb_mem(struct nat_sb *b, const char *p, size_t len)
-{
-	sb_reserve(b, len);
-	memcpy(b->s + b->n, p, len);
-	b->n += len;
-	b->s[b->n] = '\0';
-}
-
-static void
-sb_str(struct nat_sb *b, const char *p)
-{
-	sb_mem(b, p, strlen(p));
-}
-
 /* sb_lit(b, "literal"): append a string literal without strlen */
-#define sb_lit(b, lit) sb_mem((b), (lit), sizeof(lit) - 1)
-
-static void
-sb_chr(struct nat_sb *b, char c)
-{
-	sb_reserve(b, 1);
-	b->s[b->n++] = c;
-	b->s[b->n] = '\0';
-}
-
-static void
-sb_uint(struct nat_sb *b, unsigned int v)
-{
-	char tmp[10];
-	size_t i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	sb_mem(b, tmp + i, sizeof(tmp) - i);
-}
-
-void
-nat_sb_add(struct nat_sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->n : NULL,
-			      b->s ? b->cap - b->n : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (b->s && b->n + (size_t)n < b->cap) {
-			b->n += (size_t)n;
-			return;
-		}
-		b->cap = (b->n + (size_t)n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-}
-
-char *
-nat_sb_take(struct nat_sb *b)
-{
-	char *s = b->s ? b->s : xstrdup("");
-
-	memset(b, 0, sizeof(*b));
-	return s;
-}
+#define sb_lit(b, lit) strbuf_add((b), (lit), sizeof(lit) - 1)
 
 /* the text of nat_net_format(), appended without an allocation */
 static void
-sb_net(struct nat_sb *b, const struct nat_net *n)
+sb_net(struct strbuf *b, const struct nat_net *n)
 {
 	char buf[INET6_ADDRSTRLEN];
 	unsigned int max = n->family == AF_INET ? 32 : 128;
 
-	nat_addr_format(buf, sizeof(buf), n->family, n->addr);
-	sb_str(b, buf);
+	ctent_addr_text(buf, sizeof(buf), n->family, n->addr);
+	strbuf_puts(b, buf);
 	if (n->plen != max) {
-		sb_chr(b, '/');
-		sb_uint(b, n->plen);
+		strbuf_putc(b, '/');
+		strbuf_u64(b, n->plen);
 	}
 }
 
 static void
-sb_nets(struct nat_sb *b, const struct nat_net *v, size_t n)
+sb_nets(struct strbuf *b, const struct nat_net *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (i)
-			sb_chr(b, ',');
+			strbuf_putc(b, ',');
 		sb_net(b, &v[i]);
 	}
 }
 
 void
-nat_sb_netlist(struct nat_sb *b, const struct nat_netlist *l)
+nat_sb_netlist(struct strbuf *b, const struct nat_netlist *l)
 {
 	sb_nets(b, l->inc, l->n_inc);
 	if (l->n_exc) {
-		sb_chr(b, '!');
+		strbuf_putc(b, '!');
 		sb_nets(b, l->exc, l->n_exc);
 	}
 }
 
 static void
-sb_range(struct nat_sb *b, const struct nat_port_range *r, char sep)
+sb_range(struct strbuf *b, const struct nat_port_range *r, char sep)
 {
-	sb_uint(b, r->lo);
+	strbuf_u64(b, r->lo);
 	if (r->lo != r->hi) {
-		sb_chr(b, sep);
-		sb_uint(b, r->hi);
+		strbuf_putc(b, sep);
+		strbuf_u64(b, r->hi);
 	}
 }
 
 void
-nat_sb_ports(struct nat_sb *b, const struct nat_ports *p, char rsep)
+nat_sb_ports(struct strbuf *b, const struct nat_ports *p, char rsep)
 {
 	size_t i;
 
 	if (p->neg)
-		sb_chr(b, '!');
+		strbuf_putc(b, '!');
 	for (i = 0; i < p->n; i++) {
 		if (i)
-			sb_chr(b, ',');
+			strbuf_putc(b, ',');
 		sb_range(b, &p->v[i], rsep);
 	}
 }
 
 void
-nat_sb_proto(struct nat_sb *b, const struct nat_proto *p)
+nat_sb_proto(struct strbuf *b, const struct nat_proto *p)
 {
 	const char *name;
 	size_t i;
 
 	if (p->neg)
-		sb_chr(b, '!');
+		strbuf_putc(b, '!');
 	for (i = 0; i < p->n; i++) {
 		if (i)
-			sb_chr(b, ',');
+			strbuf_putc(b, ',');
 		name = nat_proto_name(p->v[i]);
 		if (name)
-			sb_str(b, name);
+			strbuf_puts(b, name);
 		else
-			sb_uint(b, p->v[i]);
+			strbuf_u64(b, p->v[i]);
 	}
 }
 
 static void
-sb_ifs(struct nat_sb *b, const struct nat_ifname *v, size_t n)
+sb_ifs(struct strbuf *b, const struct nat_ifname *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (i)
-			sb_chr(b, ',');
-		sb_str(b, v[i].name);
+			strbuf_putc(b, ',');
+		strbuf_puts(b, v[i].name);
 		if (v[i].wildcard)
-			sb_chr(b, '+');
+			strbuf_putc(b, '+');
 	}
 }
 
 static void
-sb_to(struct nat_sb *b, const struct nat_addr_range *to, bool brackets)
+sb_to(struct strbuf *b, const struct nat_addr_range *to, bool brackets)
 {
 	char buf[INET6_ADDRSTRLEN];
 
 	if (brackets)
-		sb_chr(b, '[');
-	nat_addr_format(buf, sizeof(buf), to->family, to->lo);
-	sb_str(b, buf);
+		strbuf_putc(b, '[');
+	ctent_addr_text(buf, sizeof(buf), to->family, to->lo);
+	strbuf_puts(b, buf);
 	if (memcmp(to->lo, to->hi, sizeof(to->lo))) {
-		sb_chr(b, '-');
-		nat_addr_format(buf, sizeof(buf), to->family, to->hi);
-		sb_str(b, buf);
+		strbuf_putc(b, '-');
+		ctent_addr_text(buf, sizeof(buf), to->family, to->hi);
+		strbuf_puts(b, buf);
 	}
 	if (brackets)
-		sb_chr(b, ']');
+		strbuf_putc(b, ']');
 }
 
 static void
-sb_ipsec(struct nat_sb *b, const struct nat_ipsec *ip)
+sb_ipsec(struct strbuf *b, const struct nat_ipsec *ip)
 {
 	bool any = false;
 
@@ -240,26 +159,26 @@ sb_ipsec(struct nat_sb *b, const struct nat_ipsec *ip)
 	}
 	if (ip->has_reqid) {
 		sb_lit(b, "reqid=");
-		sb_uint(b, ip->reqid);
+		strbuf_u64(b, ip->reqid);
 		any = true;
 	}
 	if (ip->has_spi) {
 		if (any)
-			sb_chr(b, ',');
+			strbuf_putc(b, ',');
 		sb_lit(b, "spi=");
-		sb_uint(b, ip->spi);
+		strbuf_u64(b, ip->spi);
 		any = true;
 	}
 	if (ip->has_tsrc) {
 		if (any)
-			sb_chr(b, ',');
+			strbuf_putc(b, ',');
 		sb_lit(b, "tunnel-src=");
 		sb_net(b, &ip->tsrc);
 		any = true;
 	}
 	if (ip->has_tdst) {
 		if (any)
-			sb_chr(b, ',');
+			strbuf_putc(b, ',');
 		sb_lit(b, "tunnel-dst=");
 		sb_net(b, &ip->tdst);
 		any = true;
@@ -269,40 +188,40 @@ sb_ipsec(struct nat_sb *b, const struct nat_ipsec *ip)
 }
 
 static void
-sb_mark(struct nat_sb *b, const struct nat_mark *m)
+sb_mark(struct strbuf *b, const struct nat_mark *m)
 {
-	nat_sb_add(b, "%s0x%x", m->neg ? "!" : "", m->value);
+	strbuf_addf(b, "%s0x%x", m->neg ? "!" : "", m->value);
 	if (m->mask != 0xffffffffu)
-		nat_sb_add(b, "/0x%x", m->mask);
+		strbuf_addf(b, "/0x%x", m->mask);
 	if (m->ct)
 		sb_lit(b, ":C");
 }
 
 static void
-sb_owner(struct nat_sb *b, const struct nat_owner *o)
+sb_owner(struct strbuf *b, const struct nat_owner *o)
 {
 	if (o->neg)
-		sb_chr(b, '!');
+		strbuf_putc(b, '!');
 	if (o->has_uid && o->user[0])
-		sb_str(b, o->user);
+		strbuf_puts(b, o->user);
 	else if (o->has_uid)
-		sb_uint(b, o->uid);
+		strbuf_u64(b, o->uid);
 	if (o->has_gid && o->group[0]) {
-		sb_chr(b, ':');
-		sb_str(b, o->group);
+		strbuf_putc(b, ':');
+		strbuf_puts(b, o->group);
 	} else if (o->has_gid) {
-		sb_chr(b, ':');
-		sb_uint(b, o->gid);
+		strbuf_putc(b, ':');
+		strbuf_u64(b, o->gid);
 	}
 }
 
 char *
 nat_rule_format_kw(const struct nat_rule *r)
 {
-	struct nat_sb b = { NULL, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	char *q;
 
-	sb_reserve(&b, 96);
+	strbuf_init(&b, 96);
 	sb_lit(&b, "out ");
 	sb_ifs(&b, r->oifs, r->n_oifs);
 	if (r->dst.n_inc || r->dst.n_exc) {
@@ -364,19 +283,19 @@ nat_rule_format_kw(const struct nat_rule *r)
 		sb_lit(&b, " early");
 	if (r->alias >= 0) {
 		sb_lit(&b, " alias ");
-		sb_uint(&b, (unsigned int)r->alias);
+		strbuf_u64(&b, (unsigned int)r->alias);
 	}
 	if (r->comment && r->comment[0]) {
 		q = tok_quote(r->comment);
 		sb_lit(&b, " comment ");
-		sb_str(&b, q);
+		strbuf_puts(&b, q);
 		free(q);
 	}
-	return nat_sb_take(&b);
+	return strbuf_take(&b);
 }
 
 void
-nat_sb_timeout(struct nat_sb *b, const struct nat_ct_policy *t)
+nat_sb_timeout(struct strbuf *b, const struct nat_ct_policy *t)
 {
 	const struct nat_timeout *tab;
 	size_t i, n;
@@ -384,22 +303,22 @@ nat_sb_timeout(struct nat_sb *b, const struct nat_ct_policy *t)
 	tab = nat_timeouts_table(&n);
 	for (i = 0; i < t->n; i++) {
 		if (i)
-			sb_chr(b, ',');
-		sb_str(b, tab[t->state[i]].name);
-		sb_chr(b, '=');
-		sb_uint(b, t->secs[i]);
+			strbuf_putc(b, ',');
+		strbuf_puts(b, tab[t->state[i]].name);
+		strbuf_putc(b, '=');
+		strbuf_u64(b, t->secs[i]);
 	}
 }
 
 char *
 nat_ct_policy_format(const struct nat_ct_policy *t)
 {
-	struct nat_sb b = { NULL, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 
 	if (!t->n)
 		return NULL;
 	nat_sb_timeout(&b, t);
-	return nat_sb_take(&b);
+	return strbuf_take(&b);
 }
 
 static bool
@@ -412,93 +331,93 @@ netlist_is_v6(const struct nat_netlist *l)
 char *
 nat_rule_format_columns(const struct nat_rule *r)
 {
-	struct nat_sb b = { NULL, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	size_t keep, mark[8], i;
 	bool opts;
 
 	/* INTERFACE */
-	nat_sb_add(&b, "%s", r->early ? "+" : "");
+	strbuf_addf(&b, "%s", r->early ? "+" : "");
 	sb_ifs(&b, r->oifs, r->n_oifs);
 	if (r->alias >= 0)
-		nat_sb_add(&b, ":%d", r->alias);
+		strbuf_addf(&b, ":%d", r->alias);
 	if (r->dst.n_inc || r->dst.n_exc) {
-		nat_sb_add(&b, r->alias < 0 && netlist_is_v6(&r->dst) ?
+		strbuf_addf(&b, r->alias < 0 && netlist_is_v6(&r->dst) ?
 			   "::" : ":");
 		nat_sb_netlist(&b, &r->dst);
 	}
-	mark[0] = b.n;
+	mark[0] = b.len;
 	/* SOURCE */
-	nat_sb_add(&b, "\t");
+	strbuf_addf(&b, "\t");
 	if (r->has_src_if) {
 		sb_ifs(&b, &r->src_if, 1);
 		if (r->src.n_exc) {
-			nat_sb_add(&b, ":!");
+			strbuf_addf(&b, ":!");
 			sb_nets(&b, r->src.exc, r->src.n_exc);
 		}
 	} else if (r->src.n_inc || r->src.n_exc) {
 		nat_sb_netlist(&b, &r->src);
 	} else {
-		nat_sb_add(&b, "-");
+		strbuf_addf(&b, "-");
 	}
-	mark[1] = b.n;
+	mark[1] = b.len;
 	/* ADDRESS */
-	nat_sb_add(&b, "\t");
+	strbuf_addf(&b, "\t");
 	opts = r->has_ports || r->random || r->persistent;
 	if (r->action == NAT_NONAT) {
-		nat_sb_add(&b, "NONAT");
+		strbuf_addf(&b, "NONAT");
 	} else if (r->action == NAT_SNAT && r->has_to) {
 		sb_to(&b, &r->to, opts && r->to.family == AF_INET6);
 	} else if (r->action == NAT_DETECT) {
-		nat_sb_add(&b, "detect");
+		strbuf_addf(&b, "detect");
 	} else if (!opts) {
-		nat_sb_add(&b, "-");
+		strbuf_addf(&b, "-");
 	} else if (!r->has_ports && !r->persistent) {
-		nat_sb_add(&b, "random");
+		strbuf_addf(&b, "random");
 		opts = false;
 	}
 	if (opts && r->action != NAT_NONAT) {
 		if (r->has_ports) {
-			nat_sb_add(&b, ":");
+			strbuf_addf(&b, ":");
 			sb_range(&b, &r->ports, '-');
 		}
 		if (r->random)
-			nat_sb_add(&b, ":random");
+			strbuf_addf(&b, ":random");
 		if (r->persistent)
-			nat_sb_add(&b, ":persistent");
+			strbuf_addf(&b, ":persistent");
 	}
-	mark[2] = b.n;
+	mark[2] = b.len;
 	/* PROTO, PORT(S) */
-	nat_sb_add(&b, "\t");
+	strbuf_addf(&b, "\t");
 	if (r->proto.n)
 		nat_sb_proto(&b, &r->proto);
 	else
-		nat_sb_add(&b, "-");
-	mark[3] = b.n;
-	nat_sb_add(&b, "\t");
+		strbuf_addf(&b, "-");
+	mark[3] = b.len;
+	strbuf_addf(&b, "\t");
 	if (r->dport.n)
 		nat_sb_ports(&b, &r->dport, ':');
 	else
-		nat_sb_add(&b, "-");
-	mark[4] = b.n;
+		strbuf_addf(&b, "-");
+	mark[4] = b.len;
 	/* IPSEC, MARK, USER/GROUP */
-	nat_sb_add(&b, "\t");
+	strbuf_addf(&b, "\t");
 	if (r->ipsec.policy != NAT_IPSEC_ANY)
 		sb_ipsec(&b, &r->ipsec);
 	else
-		nat_sb_add(&b, "-");
-	mark[5] = b.n;
-	nat_sb_add(&b, "\t");
+		strbuf_addf(&b, "-");
+	mark[5] = b.len;
+	strbuf_addf(&b, "\t");
 	if (r->mark.set)
 		sb_mark(&b, &r->mark);
 	else
-		nat_sb_add(&b, "-");
-	mark[6] = b.n;
-	nat_sb_add(&b, "\t");
+		strbuf_addf(&b, "-");
+	mark[6] = b.len;
+	strbuf_addf(&b, "\t");
 	if (r->owner.set)
 		sb_owner(&b, &r->owner);
 	else
-		nat_sb_add(&b, "-");
-	mark[7] = b.n;
+		strbuf_addf(&b, "-");
+	mark[7] = b.len;
 	/* drop trailing "-" columns (SOURCE always stays) */
 	keep = mark[7];
 	for (i = 7; i >= 2; i--) {
@@ -507,19 +426,18 @@ nat_rule_format_columns(const struct nat_rule *r)
 		else
 			break;
 	}
-	b.s[keep] = '\0';
-	b.n = keep;
-	return nat_sb_take(&b);
+	strbuf_truncate(&b, keep);
+	return strbuf_take(&b);
 }
 
 char *
 nat_forward_format_kw(const struct nat_forward *f)
 {
-	struct nat_sb b = { NULL, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	char addr[INET6_ADDRSTRLEN], *q;
 	bool v6 = f->to.family == AF_INET6;
 
-	sb_reserve(&b, 96);
+	strbuf_init(&b, 96);
 	sb_lit(&b, "in ");
 	sb_ifs(&b, &f->iif, 1);
 	if (!(f->proto.n == 2 && f->proto.v[0] == 6 && f->proto.v[1] == 17)) {
@@ -528,17 +446,17 @@ nat_forward_format_kw(const struct nat_forward *f)
 	}
 	sb_lit(&b, " dport ");
 	nat_sb_ports(&b, &f->dport, '-');
-	nat_addr_format(addr, sizeof(addr), f->to.family, f->to.addr);
+	ctent_addr_text(addr, sizeof(addr), f->to.family, f->to.addr);
 	sb_lit(&b, " to ");
 	if (f->has_toport && v6) {
-		sb_chr(&b, '[');
-		sb_str(&b, addr);
-		sb_chr(&b, ']');
+		strbuf_putc(&b, '[');
+		strbuf_puts(&b, addr);
+		strbuf_putc(&b, ']');
 	} else {
-		sb_str(&b, addr);
+		strbuf_puts(&b, addr);
 	}
 	if (f->has_toport) {
-		sb_chr(&b, ':');
+		strbuf_putc(&b, ':');
 		sb_range(&b, &f->toport, '-');
 	}
 	if (f->src.n_inc || f->src.n_exc) {
@@ -548,8 +466,8 @@ nat_forward_format_kw(const struct nat_forward *f)
 	if (f->comment && f->comment[0]) {
 		q = tok_quote(f->comment);
 		sb_lit(&b, " comment ");
-		sb_str(&b, q);
+		strbuf_puts(&b, q);
 		free(q);
 	}
-	return nat_sb_take(&b);
+	return strbuf_take(&b);
 }

@@ -90,9 +90,6 @@ int nat_net_parse_why(struct nat_net *n, const char *s, int want_family);
 /* Parse one address (no prefix) into @a (16 bytes); returns the family
  * or 0 when @s is not an address. */
 int nat_addr_parse(uint8_t *a, const char *s);
-/* "1.2.3.4" / "2001:db8::1" into @buf: ctent_addr_format() for the
- * rule model's byte arrays (a @size below 46 truncates). */
-void nat_addr_format(char *buf, size_t size, int family, const uint8_t *a);
 
 /* Value parsers.  All return 0 or -1 with c->e filled (MASQ_EUSAGE). */
 int nat_p_ifname(struct nat_pctx *c, const struct nat_span *sp,
@@ -131,18 +128,11 @@ int nat_p_timeout(struct nat_pctx *c, const struct nat_span *sp,
 int nat_rule_validate(struct nat_pctx *c, const struct nat_rule *r,
 		      const struct nat_marks *mk);
 
-/* A growing string for the formatters. */
-struct nat_sb {
-	char *s;
-	size_t n, cap;
-};
-void nat_sb_add(struct nat_sb *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Give up the string (never NULL). */
-char *nat_sb_take(struct nat_sb *b);
-void nat_sb_netlist(struct nat_sb *b, const struct nat_netlist *l);
-void nat_sb_ports(struct nat_sb *b, const struct nat_ports *p, char rsep);
-void nat_sb_proto(struct nat_sb *b, const struct nat_proto *p);
-void nat_sb_timeout(struct nat_sb *b, const struct nat_ct_policy *t);
+/* Pieces of the formatters (rule_format.c), appended to @b. */
+struct strbuf;
+void nat_sb_netlist(struct strbuf *b, const struct nat_netlist *l);
+void nat_sb_ports(struct strbuf *b, const struct nat_ports *p, char rsep);
+void nat_sb_proto(struct strbuf *b, const struct nat_proto *p);
+void nat_sb_timeout(struct strbuf *b, const struct nat_ct_policy *t);
 
 #endif

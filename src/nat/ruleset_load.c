@@ -159,7 +159,7 @@ nat_ruleset_load(struct store *s, struct nat_ruleset *rs, struct masq_err *e)
 		if (load_fwd(&tmp, &fwd[i], e) == -1)
 			goto out;
 	if (load_clamp(s, &tmp.clamp, e) == -1 ||
-	    nat_helpers_load(s, &tmp.helpers, e) == -1)	/* helpers.c */
+	    nat_helpers_load(s, &tmp.helpers, e) == -1)	/* ct_helpers.c */
 		goto out;
 	if (!rs->n_masq && !rs->n_fwd) {
 		/* only the arrays move: other fields of @rs stay as they are */

@@ -207,7 +207,7 @@ engine_flush_gone(struct engine *eng)
 				engine_log_err(eng, "address check", &e);
 			continue;
 		}
-		inet_ntop(g->family, g->addr, a, sizeof(a));
+		ctent_addr_format(g->family, g->addr, a);
 		snprintf(line, sizeof(line), "gw %s", a);
 		f = filter_compile_str(line, &e);
 		if (!f) {

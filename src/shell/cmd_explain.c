@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ctent.h"
 #include "core/xalloc.h"
 #include "nat/explain.h"
 #include "nat/links.h"
@@ -66,15 +67,13 @@ static void
 addr_text(int family, const uint8_t *a, bool has_port, uint16_t port,
 	  char *buf, size_t size)
 {
-	char ab[INET6_ADDRSTRLEN];
+	char t[CT_ENDPOINTSTRLEN];
 
-	inet_ntop(family, a, ab, sizeof(ab));
-	if (!has_port)
-		snprintf(buf, size, "%s", ab);
-	else if (family == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", ab, port);
+	if (has_port)
+		ctent_endpoint_format(family, a, port, t);
 	else
-		snprintf(buf, size, "%s:%u", ab, port);
+		ctent_addr_format(family, a, t);
+	snprintf(buf, size, "%s", t);
 }
 
 /* The flow as the user gave it and the interfaces it uses. */
@@ -140,14 +139,14 @@ snat_source(const struct nat_rule *r, const struct xflow *x, char *buf,
 	}
 	if (r->action == NAT_MASQUERADE && x->out_rt.ok && x->out_rt.has_src &&
 	    !strcmp(x->out_rt.oif, f->oif)) {
-		inet_ntop(f->family, x->out_rt.src, buf, (socklen_t)size);
+		ctent_addr_text(buf, size, f->family, x->out_rt.src);
 		*note = "masquerade: the route's source address";
 		return;
 	}
 	err_init(&e);
 	if (f->oif[0] && links_addrs(f->oif, f->family, &v, &n, &e) == 0 &&
 	    n) {
-		inet_ntop(f->family, v[0].addr, buf, (socklen_t)size);
+		ctent_addr_text(buf, size, f->family, v[0].addr);
 		*note = r->action == NAT_DETECT ? "detect: the interface's "
 			"address" : "masquerade: the interface's address";
 	} else {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strbuf.h"
 #include "nat/nft.h"
 #include "shell/cmds_int.h"
 
@@ -24,22 +25,18 @@ static char *
 export_nft_text(const char *compiled)
 {
 	static const char *const fams[] = { "ip", "ip6" };
-	char *buf = NULL;
-	size_t len = 0, i;
-	FILE *fp = open_memstream(&buf, &len);
+	struct strbuf b = STRBUF_INIT;
+	size_t i;
 
-	if (!fp)
-		return NULL;
-	fprintf(fp, "#!/usr/sbin/nft -f\n"
-		"# masqsh: the staged rules compiled to table %s; load with\n"
-		"# 'nft -f FILE' (replaces only our table, in one transaction)\n",
-		NAT_TABLE_NAME);
+	strbuf_addf(&b, "#!/usr/sbin/nft -f\n"
+		    "# masqsh: the staged rules compiled to table %s; load "
+		    "with\n# 'nft -f FILE' (replaces only our table, in one "
+		    "transaction)\n", NAT_TABLE_NAME);
 	for (i = 0; i < 2; i++)
-		fprintf(fp, "table %s %s\ndelete table %s %s\n", fams[i],
-			NAT_TABLE_NAME, fams[i], NAT_TABLE_NAME);
-	fputs(compiled, fp);
-	fclose(fp);
-	return buf;
+		strbuf_addf(&b, "table %s %s\ndelete table %s %s\n", fams[i],
+			    NAT_TABLE_NAME, fams[i], NAT_TABLE_NAME);
+	strbuf_puts(&b, compiled);
+	return strbuf_take(&b);
 }
 
 static int

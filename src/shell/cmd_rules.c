@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/ctent.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "nat/links.h"
@@ -262,12 +263,11 @@ cmds_ruleset_script(const struct nat_ruleset *rs)
 char *
 cmds_range_format(const struct nat_addr_range *r)
 {
-	char lo[INET6_ADDRSTRLEN], hi[INET6_ADDRSTRLEN];
+	char lo[CT_ADDRSTRLEN], hi[CT_ADDRSTRLEN];
 	int af = r->family == AF_INET6 ? AF_INET6 : AF_INET;
 
-	if (!inet_ntop(af, r->lo, lo, sizeof(lo)) ||
-	    !inet_ntop(af, r->hi, hi, sizeof(hi)))
-		return xstrdup("?");
+	ctent_addr_format(af, r->lo, lo);
+	ctent_addr_format(af, r->hi, hi);
 	if (!memcmp(r->lo, r->hi, af == AF_INET6 ? 16 : 4))
 		return xstrdup(lo);
 	return xasprintf("%s-%s", lo, hi);

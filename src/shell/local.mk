@@ -31,6 +31,9 @@ src_libmasq_a_SOURCES += src/shell/cmd_ports.c src/shell/cmd_timeouts.c
 src_libmasq_a_SOURCES += src/shell/revision.h src/shell/revision.c src/shell/cmd_revisions.c src/shell/cmd_export_nft.c src/shell/cmd_explain.c src/nat/explain.h src/nat/explain.c src/nat/explain_route.c
 # the database a command runs against
 src_libmasq_a_SOURCES += src/shell/cmd_store.c
+# the diag commands (the checks are src/diag's)
+src_libmasq_a_SOURCES += src/shell/cmd_diag.h src/shell/cmd_diag.c \
+	src/shell/cmd_diag_dynaddr.c src/shell/cmd_diag_ports.c
 
 # The library versions masqsh was built against, for `report`: pkg-config
 # knows them at build time (libnftnl, libmnl and libnetfilter_conntrack

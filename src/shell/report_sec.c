@@ -6,7 +6,7 @@
  * "== TITLE ==" header or as one keyed member of the report's JSON
  * object.  A section that cannot read its part prints why (an "error"
  * member) and returns; none fails the report.  Owns the printing only:
- * the reading is src/nat's, src/diag's and report_net.c's.
+ * the reading is src/nat's and src/diag's.
  */
 #include "config.h"
 
@@ -19,9 +19,9 @@
 
 #include "core/xalloc.h"
 #include "diag/diag_int.h"
-#include "diag/report.h"
 #include "nat/caps.h"
 #include "nat/ct.h"
+#include "nat/links.h"
 #include "nat/nft.h"
 #include "shell/cmds_int.h"
 #include "shell/report_sec.h"
@@ -203,8 +203,8 @@ report_sec_ruleset(struct out *o, const struct nat_ruleset *rs)
 }
 
 static void
-put_link(struct out *o, const struct report_link *l,
-	 const struct diag_addr *a, size_t na)
+put_link(struct out *o, const struct links_link *l,
+	 const struct links_addr *a, size_t na)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	size_t i;
@@ -229,7 +229,7 @@ put_link(struct out *o, const struct report_link *l,
 static void
 put_routes(struct out *o, int family, const char *key, const char *title)
 {
-	struct report_route *r = NULL;
+	struct links_route *r = NULL;
 	struct masq_err e;
 	char buf[256];
 	size_t n = 0, i;
@@ -237,12 +237,12 @@ put_routes(struct out *o, int family, const char *key, const char *title)
 	err_init(&e);
 	out_text(o, "\n== %s ==\n", title);
 	out_arr_open(o, key);
-	if (report_routes(family, &r, &n, &e) == -1)
+	if (links_routes(family, &r, &n, &e) == -1)
 		out_str(o, NULL, "error: %s\n", e.msg);
 	else if (!n)
 		out_text(o, "# none\n");
 	for (i = 0; i < n; i++) {
-		report_route_format(&r[i], buf, sizeof(buf));
+		links_route_format(&r[i], buf, sizeof(buf));
 		out_str(o, NULL, "%s\n", buf);
 	}
 	out_arr_close(o);
@@ -253,16 +253,16 @@ put_routes(struct out *o, int family, const char *key, const char *title)
 void
 report_sec_network(struct out *o)
 {
-	struct report_link *l = NULL;
-	struct diag_addr *a = NULL;
-	struct diag_iprule *ru = NULL;
+	struct links_link *l = NULL;
+	struct links_addr *a = NULL;
+	struct links_rule *ru = NULL;
 	size_t nl = 0, na = 0, nru = 0, i;
 	struct masq_err e;
 
 	err_init(&e);
 	report_sec_open(o, "network", "interfaces and addresses");
-	if (report_links(&l, &nl, &e) == -1 ||
-	    diag_net_addrs(&a, &na, &e) == -1)
+	if (links_list(&l, &nl, &e) == -1 ||
+	    links_addr_list(AF_UNSPEC, &a, &na, &e) == -1)
 		report_sec_error(o, &e);
 	out_arr_open(o, "links");
 	for (i = 0; i < nl; i++)
@@ -273,7 +273,7 @@ report_sec_network(struct out *o)
 	put_routes(o, AF_INET6, "routes6", "IPv6 routes (main table)");
 	out_text(o, "\n== IPv4 policy rules ==\n");
 	out_arr_open(o, "rules");
-	if (diag_net_rules(&ru, &nru, &e) == -1)
+	if (links_rules(&ru, &nru, &e) == -1)
 		out_str(o, NULL, "error: %s\n", e.msg);
 	else if (!nru)
 		out_text(o, "only the defaults (0 local, 32766 main, 32767 "

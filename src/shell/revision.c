@@ -605,7 +605,7 @@ revision_expire_pending(struct store *s, int64_t now, int64_t *reverted,
 			goto out;
 	} else {
 		rs.clamp = staged.clamp;
-		rs.helpers = staged.helpers;	/* a setting too (helpers.c) */
+		rs.helpers = staged.helpers;	/* a setting too (ct_helpers.c) */
 	}
 	snprintf(origin, sizeof(origin), "revert of %" PRId64
 		 " (not confirmed)", pend.id);

@@ -27,16 +27,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
 #include <linux/capability.h>
+#include <linux/fib_rules.h>
+#include <linux/if_addr.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/rtnetlink.h>
+#include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
+#include <libnftnl/object.h>
 
 #include "core/xalloc.h"
 #include "nat/caps.h"
+#include "nat/engine.h"
 #include "nat/links.h"
 #include "nat/nft.h"
 #include "nat/nft_int.h"
+#include "nat/nft_ruleset.h"
 #include "nat/rule.h"
 #include "nat/timeouts.h"
 
@@ -898,8 +906,291 @@ k_big(void)
 	err_done(&e);
 }
 
+/* Every owner's tables as plain data (nft_ruleset.h), next to ours. */
+static const char others_nft[] =
+	"table inet filter {\n"
+	" ct helper ftp-std { type \"ftp\" protocol tcp; }\n"
+	" chain input { type filter hook input priority 0; policy drop;\n"
+	"  tcp dport 113 counter drop\n"
+	"  tcp dport != 100-200 reject\n"
+	"  ct helper set \"ftp-std\"\n"
+	" }\n"
+	"}\n"
+	"table ip nat {\n"
+	" chain DOCKER { }\n"
+	" chain POSTROUTING { type nat hook postrouting priority 50;\n"
+	"  oifname \"eth0\" masquerade\n"
+	" }\n"
+	"}\n";
+
+static const struct nft_rs_chain *
+rs_chain(const struct nft_ruleset *rs, const char *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n_chains; i++)
+		if (!strcmp(rs->chains[i].table, table) &&
+		    !strcmp(rs->chains[i].name, name))
+			return &rs->chains[i];
+	return NULL;
+}
+
+/* The @k-th rule of @c, or NULL. */
+static const struct nft_rs_rule *
+rs_rule(const struct nft_ruleset *rs, const struct nft_rs_chain *c, size_t k)
+{
+	size_t i;
+
+	for (i = 0; c && i < rs->n_rules; i++)
+		if (&rs->chains[rs->rules[i].chain] == c && k-- == 0)
+			return &rs->rules[i];
+	return NULL;
+}
+
+/* The first expression of @kind in @r, or NULL. */
+static const struct nft_rs_expr *
+rs_expr(const struct nft_rs_rule *r, enum nft_rs_kind kind)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->n_x; i++)
+		if (r->x[i].kind == kind)
+			return &r->x[i];
+	return NULL;
+}
+
+static void
+k_ruleset_chains(const struct nft_ruleset *rs)
+{
+	const struct nft_rs_chain *in = rs_chain(rs, "filter", "input");
+	const struct nft_rs_chain *post = rs_chain(rs, "nat", "POSTROUTING");
+	const struct nft_rs_chain *dock = rs_chain(rs, "nat", "DOCKER");
+	const struct nft_rs_chain *ours = rs_chain(rs, NAT_TABLE_NAME,
+						   "postrouting");
+
+	CHECK(in && in->family == NFT_RS_INET && in->base &&
+	      in->hook == NFT_RS_INPUT && in->prio == 0 &&
+	      in->policy == NFT_RS_DROP && !strcmp(in->type, "filter") &&
+	      in->n_rules == 3, "inet filter input wrong");
+	CHECK(post && post->family == NFT_RS_IP &&
+	      post->hook == NFT_RS_POSTROUTING && post->prio == 50 &&
+	      post->policy == NFT_RS_ACCEPT && !strcmp(post->type, "nat") &&
+	      post->n_rules == 1, "ip nat POSTROUTING wrong");
+	CHECK(dock && !dock->base && dock->hook == -1 && !dock->n_rules,
+	      "ip nat DOCKER wrong");
+	CHECK(ours && ours->family == NFT_RS_IP && ours->prio == 100 &&
+	      ours->n_rules > 0, "our own table missing");
+	CHECK(!strcmp(nft_rs_family_name(NFT_RS_INET), "inet") &&
+	      !strcmp(nft_rs_hook_name(NFT_RS_POSTROUTING), "postrouting") &&
+	      !strcmp(nft_rs_family_name(99), "?"), "names");
+}
+
+static void
+k_ruleset_rules(const struct nft_ruleset *rs)
+{
+	const struct nft_rs_chain *in = rs_chain(rs, "filter", "input");
+	const struct nft_rs_rule *r0 = rs_rule(rs, in, 0);
+	const struct nft_rs_rule *r1 = rs_rule(rs, in, 1);
+	const struct nft_rs_rule *r2 = rs_rule(rs, in, 2);
+	const struct nft_rs_expr *ld = NULL, *x;
+	size_t i;
+
+	for (i = 0; r0 && i < r0->n_x; i++)
+		if (r0->x[i].kind == NFT_RS_X_LOAD &&
+		    r0->x[i].load == NFT_RS_LOAD_PAYLOAD)
+			ld = &r0->x[i];
+	CHECK(ld && ld->base == NFT_RS_BASE_TRANSPORT && ld->off == 2 &&
+	      ld->len == 2 && ld->dreg, "dport load");
+	x = NULL;
+	for (i = 0; ld && i < r0->n_x; i++)	/* the cmp after the load */
+		if (&r0->x[i] > ld && r0->x[i].kind == NFT_RS_X_CMP && !x)
+			x = &r0->x[i];
+	CHECK(x && x->sreg == ld->dreg && x->op == NFT_RS_EQ &&
+	      x->has_data && x->data_len == 2 && x->data[0] == 0 &&
+	      x->data[1] == 113, "cmp dport 113");
+	CHECK((x = rs_expr(r0, NFT_RS_X_VERDICT)) && x->verdict == NFT_RS_DROP,
+	      "drop");
+	CHECK(rs_expr(r0, NFT_RS_X_COUNTER) != NULL, "counter");
+	CHECK(r0 && r0->handle != 0, "handle");
+	x = rs_expr(r1, NFT_RS_X_RANGE);
+	CHECK(x && x->op == NFT_RS_NEQ && x->data_len == 2 &&
+	      x->data[1] == 100 && x->data2_len == 2 && x->data2[1] == 200,
+	      "range != 100-200");
+	CHECK(rs_expr(r1, NFT_RS_X_REJECT) != NULL, "reject");
+	x = rs_expr(r2, NFT_RS_X_OBJREF);
+	CHECK(x && x->helper && !strcmp(x->obj, "ftp-std"), "helper set");
+	x = rs_expr(rs_rule(rs, rs_chain(rs, "nat", "POSTROUTING"), 0),
+		    NFT_RS_X_MASQ);
+	CHECK(x != NULL, "masquerade");
+	CHECK(rs->n_helpers == 1 && rs->helpers[0].family == NFT_RS_INET &&
+	      !strcmp(rs->helpers[0].table, "filter") &&
+	      !strcmp(rs->helpers[0].name, "ftp-std") &&
+	      !strcmp(rs->helpers[0].helper, "ftp"), "ct helper object");
+}
+
+static void
+k_ruleset(void)
+{
+	struct nat_compiled *c = compile_set(set_basic);
+	struct nft_ruleset rs;
+	struct masq_err e;
+	FILE *fp;
+
+	err_init(&e);
+	CHECK(nat_apply(c, NAT_APPLY_COMMIT, &e) == 0, "apply: %s", e.msg);
+	fp = popen("nft -f -", "w");
+	CHECK(fp && fputs(others_nft, fp) >= 0 && pclose(fp) == 0,
+	      "nft -f of the other tables failed");
+	CHECK(nft_ruleset_read(&rs, &e) == 0, "read: %s", e.msg);
+	k_ruleset_chains(&rs);
+	k_ruleset_rules(&rs);
+	nft_ruleset_done(&rs);
+	CHECK(rs.n_chains == 0 && rs.chains == NULL, "done leaves data");
+	nat_compiled_free(c);
+	err_done(&e);
+}
+
+/* nat/links.h: interfaces, the one address collector, routes, policy
+ * rules and `ip route get`, against what `ip` set up. */
+static const struct links_addr *
+find_addr(const struct links_addr *v, size_t n, const char *a)
+{
+	uint8_t b[4];
+	size_t i;
+
+	inet_pton(AF_INET, a, b);
+	for (i = 0; i < n; i++)
+		if (v[i].net.family == AF_INET && !memcmp(v[i].net.addr, b, 4))
+			return &v[i];
+	return NULL;
+}
+
+static void
+k_links_addrs(void)
+{
+	const struct links_addr *x;
+	struct links_addr *v = NULL;
+	struct nat_net *g = NULL;
+	struct masq_err e;
+	size_t n = 0;
+	uint8_t b[4];
+
+	err_init(&e);
+	CHECK(links_addr_list(AF_UNSPEC, &v, &n, &e) == 0, "%s", e.msg);
+	x = find_addr(v, n, "203.0.113.99");
+	CHECK(x && !strcmp(x->ifname, "eth0") && !strcmp(x->label, "eth0") &&
+	      x->net.plen == 24 && !x->secondary && x->permanent &&
+	      x->scope == LINKS_SCOPE_UNIVERSE &&
+	      x->valid == LINKS_LIFE_FOREVER, "203.0.113.99 on eth0");
+	x = find_addr(v, n, "203.0.113.97");
+	CHECK(x && !strcmp(x->label, "eth0:1") && x->secondary, "the alias");
+	x = find_addr(v, n, "127.0.0.1");
+	CHECK(x && x->scope == LINKS_SCOPE_HOST && !strcmp(x->ifname, "lo"),
+	      "lo");
+	free(v);
+	CHECK(links_addr_list(AF_INET6, &v, &n, &e) == 0 &&
+	      !find_addr(v, n, "203.0.113.99"), "family filter");
+	free(v);
+	/* one interface's global addresses: primary first */
+	CHECK(links_addrs("eth0", AF_INET, &g, &n, &e) == 0 && n == 3,
+	      "eth0 has %zu global addresses", n);
+	inet_pton(AF_INET, "203.0.113.99", b);
+	CHECK(g && !memcmp(g[0].addr, b, 4), "primary first");
+	free(g);
+	CHECK(engine_addr_present(AF_INET, b, &e) == 1, "present");
+	inet_pton(AF_INET, "198.51.100.7", b);
+	CHECK(engine_addr_present(AF_INET, b, &e) == 0, "absent");
+	err_done(&e);
+}
+
+static void
+k_links_routes(void)
+{
+	struct links_route *r = NULL;
+	struct links_rule *ru = NULL;
+	struct masq_err e;
+	char buf[256], *all = xstrdup("");
+	size_t n = 0, i;
+
+	err_init(&e);
+	CHECK(links_routes(AF_INET, &r, &n, &e) == 0, "%s", e.msg);
+	for (i = 0; i < n; i++) {
+		char *t;
+
+		links_route_format(&r[i], buf, sizeof(buf));
+		t = xasprintf("%s%s\n", all, buf);
+		free(all);
+		all = t;
+	}
+	CHECK(strstr(all, "default via 203.0.113.1 dev eth0 proto boot\n") &&
+	      strstr(all, "203.0.113.0/24 dev eth0 proto kernel scope link "
+		     "src 203.0.113.99\n") &&
+	      strstr(all, "unreachable 192.0.2.0/24 proto boot\n"),
+	      "routes:\n%s", all);
+	free(all);
+	free(r);
+	CHECK(links_rules(&ru, &n, &e) == 0 && n == 1 &&
+	      !strcmp(ru[0].text, "100: from 192.168.1.0/24 lookup 100"),
+	      "rules: %zu %s", n, n ? ru[0].text : "");
+	free(ru);
+	err_done(&e);
+}
+
+static void
+k_links_path(void)
+{
+	struct links_path p;
+	struct links_link *l = NULL;
+	struct masq_err e;
+	uint8_t d[4];
+	size_t n = 0, i;
+	bool eth0 = false, lo = false;
+
+	err_init(&e);
+	inet_pton(AF_INET, "198.51.100.7", d);
+	CHECK(links_route_get(AF_INET, d, 0, &p, &e) == 0, "%s", e.msg);
+	CHECK(!strcmp(p.oifname, "eth0") && p.has_gw && p.gw[3] == 1 &&
+	      p.has_src && p.src[3] == 99 && !p.local, "path to 198.51.100.7");
+	inet_pton(AF_INET, "203.0.113.98", d);
+	CHECK(links_route_get(AF_INET, d, 0, &p, &e) == 0 && p.local,
+	      "a local address");
+	inet_pton(AF_INET, "192.0.2.1", d);
+	CHECK(links_route_get(AF_INET, d, 0, &p, &e) == -1 &&
+	      e.code == MASQ_EFAIL && strstr(e.msg, "no route to 192.0.2.1"),
+	      "unreachable: %s", e.msg);
+	err_reset(&e);
+	CHECK(links_list(&l, &n, &e) == 0, "%s", e.msg);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(l[i].name, "eth0"))
+			eth0 = l[i].admin_up && !l[i].loopback &&
+			       l[i].type == 1 && l[i].mtu == 1500 &&
+			       strlen(l[i].mac) == 17;
+		if (!strcmp(l[i].name, "lo"))
+			lo = l[i].loopback && l[i].index == 1;
+	}
+	CHECK(eth0 && lo, "links: eth0 %d lo %d", eth0, lo);
+	free(l);
+	err_done(&e);
+}
+
+static void
+k_links(void)
+{
+	if (system("ip link set lo up && "
+		   "ip addr add 203.0.113.97/24 dev eth0 label eth0:1 && "
+		   "ip route add default via 203.0.113.1 && "
+		   "ip route add unreachable 192.0.2.0/24 && "
+		   "ip rule add from 192.168.1.0/24 table 100 prio 100") != 0) {
+		CHECK(0, "cannot set up addresses and routes");
+		return;
+	}
+	k_links_addrs();
+	k_links_routes();
+	k_links_path();
+}
+
 static void (*const kcases[])(void) = {
-	k_apply_roundtrip, k_reject, k_check_mode, k_big,
+	k_apply_roundtrip, k_reject, k_check_mode, k_big, k_ruleset, k_links,
 };
 
 static const char *
@@ -950,6 +1241,208 @@ START_TEST(test_kernel)
 }
 END_TEST
 
+/* ---- the readers' byte-buffer entry points (no kernel) ---- */
+
+/* Messages as a dump sends them, built back to back in a buffer. */
+struct msgbuf {
+	char b[8192];
+	size_t len;
+};
+
+static struct nlmsghdr *
+nl_put(struct msgbuf *m, uint16_t type, const void *hdr, size_t hlen)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(m->b + m->len);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	memcpy(mnl_nlmsg_put_extra_header(nlh, hlen), hdr, hlen);
+	return nlh;
+}
+
+static void
+nl_end(struct msgbuf *m, struct nlmsghdr *nlh)
+{
+	m->len += nlh->nlmsg_len;
+}
+
+static void
+ruleset_msgs(struct msgbuf *m)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_obj *o = nftnl_obj_alloc();
+	struct nftnl_expr *x;
+	struct nlmsghdr *nlh;
+	uint16_t port = htons(113);
+
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "filter");
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, "input");
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_LOCAL_IN);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, -5);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_DROP);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
+	nlh = nftnl_nlmsg_build_hdr(m->b + m->len, NFT_MSG_NEWCHAIN,
+				    NFPROTO_INET, NLM_F_MULTI, 1);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nl_end(m, nlh);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "filter");
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "input");
+	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, 7);
+	x = nftnl_expr_alloc("payload");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE,
+			   NFT_PAYLOAD_TRANSPORT_HEADER);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, 2);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, 2);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, x);
+	x = nftnl_expr_alloc("cmp");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
+	nftnl_expr_set(x, NFTNL_EXPR_CMP_DATA, &port, 2);
+	nftnl_rule_add_expr(r, x);
+	x = nftnl_expr_alloc("immediate");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_VERDICT, NF_DROP);
+	nftnl_rule_add_expr(r, x);
+	nlh = nftnl_nlmsg_build_hdr(m->b + m->len, NFT_MSG_NEWRULE,
+				    NFPROTO_INET, NLM_F_MULTI, 2);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nl_end(m, nlh);
+	/* the same rule in a chain that was not listed: left out */
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "gone");
+	nlh = nftnl_nlmsg_build_hdr(m->b + m->len, NFT_MSG_NEWRULE,
+				    NFPROTO_INET, NLM_F_MULTI, 3);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nl_end(m, nlh);
+	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, "filter");
+	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, "ftp-std");
+	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_CT_HELPER);
+	nftnl_obj_set_str(o, NFTNL_OBJ_CT_HELPER_NAME, "ftp");
+	nftnl_obj_set_u8(o, NFTNL_OBJ_CT_HELPER_L4PROTO, IPPROTO_TCP);
+	nlh = nftnl_nlmsg_build_hdr(m->b + m->len, NFT_MSG_NEWOBJ,
+				    NFPROTO_INET, NLM_F_MULTI, 4);
+	nftnl_obj_nlmsg_build_payload(nlh, o);
+	nl_end(m, nlh);
+	nftnl_chain_free(c);
+	nftnl_rule_free(r);
+	nftnl_obj_free(o);
+}
+
+START_TEST(test_ruleset_parse)
+{
+	static struct msgbuf m;
+	struct nft_ruleset rs;
+	const struct nft_rs_rule *r;
+	struct masq_err e;
+	size_t cut;
+
+	err_init(&e);
+	m.len = 0;
+	ruleset_msgs(&m);
+	ck_assert_int_eq(nft_ruleset_parse(m.b, m.len, &rs, &e), 0);
+	ck_assert_uint_eq(rs.n_chains, 1);
+	ck_assert(rs.chains[0].family == NFT_RS_INET && rs.chains[0].base &&
+		  rs.chains[0].hook == NFT_RS_INPUT &&
+		  rs.chains[0].prio == -5 &&
+		  rs.chains[0].policy == NFT_RS_DROP &&
+		  rs.chains[0].n_rules == 1);
+	ck_assert_uint_eq(rs.n_rules, 1);
+	r = &rs.rules[0];
+	ck_assert(r->chain == 0 && r->handle == 7 && r->n_x == 3);
+	ck_assert(r->x[0].kind == NFT_RS_X_LOAD &&
+		  r->x[0].load == NFT_RS_LOAD_PAYLOAD && r->x[0].off == 2 &&
+		  r->x[0].dreg == NFT_REG_1);
+	ck_assert(r->x[1].kind == NFT_RS_X_CMP && r->x[1].data_len == 2 &&
+		  r->x[1].data[1] == 113 && r->x[1].sreg == NFT_REG_1);
+	ck_assert(r->x[2].kind == NFT_RS_X_VERDICT &&
+		  r->x[2].verdict == NFT_RS_DROP);
+	ck_assert(rs.n_helpers == 1 &&
+		  !strcmp(rs.helpers[0].name, "ftp-std") &&
+		  !strcmp(rs.helpers[0].helper, "ftp"));
+	nft_ruleset_done(&rs);
+	/* every cut of the answer reads without running off it */
+	for (cut = 0; cut < m.len; cut++) {
+		char *t = xmalloc(cut + 1);
+
+		memcpy(t, m.b, cut);
+		if (nft_ruleset_parse(t, cut, &rs, &e) == 0)
+			nft_ruleset_done(&rs);
+		err_reset(&e);
+		free(t);
+	}
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_links_parse)
+{
+	static struct msgbuf m;
+	struct ifaddrmsg ifa = { AF_INET, 24, IFA_F_SECONDARY, 0, 1 };
+	struct fib_rule_hdr frh = { .family = AF_INET, .src_len = 24 };
+	struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_dst_len = 24,
+			     .rtm_table = RT_TABLE_MAIN,
+			     .rtm_protocol = RTPROT_KERNEL,
+			     .rtm_scope = RT_SCOPE_LINK,
+			     .rtm_type = RTN_UNICAST };
+	struct ifa_cacheinfo ci = { .ifa_prefered = 50, .ifa_valid = 100 };
+	uint8_t a4[4] = { 203, 0, 113, 5 }, net[4] = { 192, 168, 1, 0 };
+	uint8_t dst[4] = { 203, 0, 113, 0 };
+	struct links_addr *av;
+	struct links_rule *ru;
+	struct links_route *ro;
+	struct nlmsghdr *nlh;
+	struct masq_err e;
+	char line[128];
+	size_t n;
+
+	err_init(&e);
+	m.len = 0;
+	nlh = nl_put(&m, RTM_NEWADDR, &ifa, sizeof(ifa));
+	mnl_attr_put(nlh, IFA_LOCAL, 4, a4);
+	mnl_attr_put_strz(nlh, IFA_LABEL, "lo:1");
+	mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
+	nl_end(&m, nlh);
+	nlh = nl_put(&m, RTM_NEWADDR, &ifa, 2);	/* too short: skipped */
+	nl_end(&m, nlh);
+	ck_assert_int_eq(links_addr_list_parse(m.b, m.len, AF_UNSPEC, &av, &n,
+					       &e), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(!strcmp(av[0].ifname, "lo") && !strcmp(av[0].label, "lo:1") &&
+		  av[0].secondary && !av[0].permanent && av[0].valid == 100 &&
+		  av[0].preferred == 50 && av[0].net.plen == 24 &&
+		  !memcmp(av[0].net.addr, a4, 4));
+	free(av);
+
+	m.len = 0;
+	nlh = nl_put(&m, RTM_NEWRULE, &frh, sizeof(frh));
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, 100);
+	mnl_attr_put_u32(nlh, FRA_TABLE, 100);
+	mnl_attr_put(nlh, FRA_SRC, 4, net);
+	mnl_attr_put_u16(nlh, FRA_FWMARK, 1);	/* wrong size: skipped */
+	nl_end(&m, nlh);
+	ck_assert_int_eq(links_rules_parse(m.b, m.len, &ru, &n, &e), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ru[0].text, "100: from 192.168.1.0/24 lookup 100");
+	free(ru);
+
+	m.len = 0;
+	nlh = nl_put(&m, RTM_NEWROUTE, &rtm, sizeof(rtm));
+	mnl_attr_put(nlh, RTA_DST, 4, dst);
+	mnl_attr_put_u32(nlh, RTA_OIF, 999999);
+	mnl_attr_put(nlh, RTA_PREFSRC, 3, a4);	/* wrong size: skipped */
+	nl_end(&m, nlh);
+	ck_assert_int_eq(links_routes_parse(m.b, m.len, AF_INET, &ro, &n, &e),
+			 0);
+	ck_assert_uint_eq(n, 1);
+	links_route_format(&ro[0], line, sizeof(line));
+	ck_assert_str_eq(line, "203.0.113.0/24 dev if999999 proto kernel "
+			 "scope link");
+	free(ro);
+	err_done(&e);
+}
+END_TEST
+
 START_TEST(test_links)
 {
 	char **names = NULL;
@@ -990,6 +1483,8 @@ nft_suite(void)
 	tcase_add_test(tc, test_detect_missing);
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_links);
+	tcase_add_test(tc, test_ruleset_parse);
+	tcase_add_test(tc, test_links_parse);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tk, 120);
 	tcase_add_loop_test(tk, test_kernel, 0,

@@ -1294,7 +1294,7 @@ START_TEST(test_ct_rule)
 }
 END_TEST
 
-/* ---- conntrack helpers (helpers.c) ---- */
+/* ---- conntrack helpers (ct_helpers.c) ---- */
 
 static const struct {
 	const char *line;	/* "NAME [PORTS]" as typed after `helper add` */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * helpers.c - conntrack helpers as masqsh keeps them (see rule.h): the
+ * ct_helpers.c - conntrack helpers as masqsh keeps them (see rule.h): the
  * kernel helpers masqsh knows with their standard port and protocol, the
  * words of `helper add NAME [ports LIST]`, and the one setting "helpers"
  * that holds them all ("ftp=21,2121 tftp=69", sorted by name).
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/store.h"
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "nat/rule_int.h"
 
@@ -163,14 +164,14 @@ nat_helpers_parse(struct nat_helpers *hs, const char *text,
 char *
 nat_helpers_format(const struct nat_helpers *hs)
 {
-	struct nat_sb b = { NULL, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	size_t i;
 
 	for (i = 0; i < hs->n; i++) {
-		nat_sb_add(&b, "%s%s=", i ? " " : "", hs->v[i].name);
+		strbuf_addf(&b, "%s%s=", i ? " " : "", hs->v[i].name);
 		nat_sb_ports(&b, &hs->v[i].ports, '-');
 	}
-	return nat_sb_take(&b);
+	return strbuf_take(&b);
 }
 
 int
