@@ -1,5 +1,6 @@
 # db: numbered migrations, compiled into the store as strings.
-MIGRATIONS = db/001_initial.sql db/002_alerts.sql db/003_revisions.sql
+MIGRATIONS = db/001_initial.sql db/002_alerts.sql db/003_revisions.sql \
+	db/004_revision_timeouts.sql
 EXTRA_DIST += $(MIGRATIONS) db/embed.sh
 BUILT_SOURCES = src/core/migrations.c
 nodist_src_libmasq_a_SOURCES = src/core/migrations.c

@@ -1,37 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * cmd_engine_apply.c - how `masqsh engine` puts rules into the kernel and
- * keeps track of the rules that run there, and its single-instance locks
- * (see cmd_engine.h).
+ * engine_apply.c - how the engine puts rules into the kernel and keeps
+ * track of the rules that run there (see engine_int.h).
  *
  * Owns: the engine's apply (start-up and `detect` re-resolution), which is
- * revision_apply() with the engine's flags, so it is one store write
+ * ctl_apply() with the engine's flags, so it is one store write
  * transaction that never interleaves with an `apply`, `rollback` or
- * confirm expiry of another process; adopting revisions that others
- * applied; and the per-namespace and per-database locks.  Does not
- * own: the compiler and the kernel batch (nat/nft.h), revisions' SQL
- * (core/store.c), or the confirm logic (revision.c).
+ * confirm expiry of another process; its "apply" alert; and adopting
+ * revisions that others applied.  Does not own: the transaction
+ * (revision.c), the compiler and the kernel batch (nat/nft.h), or the
+ * loop that decides when to apply (engine.c).
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <syslog.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "core/xalloc.h"
+#include "ctl/engine_int.h"
+#include "ctl/revision.h"
 #include "nat/nft.h"
-#include "nat/timeouts.h"
-#include "shell/cmd_engine.h"
-#include "shell/cmds_int.h"
-#include "shell/revision.h"
 
 /* Adopt @rs (moved in: @rs is left empty) as what runs, as of @rev_id. */
 static void
@@ -57,36 +45,53 @@ engine_apply(struct engine *eng, const char *why, bool detect_only,
 	     struct masq_err *e)
 {
 	struct nat_ruleset rs;
-	struct revision_req q = { .keep_pending = true,
-				  .detect_only = detect_only,
-				  .rules_out = &rs };
-	struct revision_res res;
-	unsigned int nt = 0;
+	struct ctl_apply_req q = { .keep_pending = true,
+				   .detect_only = detect_only,
+				   .rules_out = &rs };
+	struct ctl_apply_res res;
 	char origin[96];
+	int rc;
 
 	nat_ruleset_init(&rs);
 	snprintf(origin, sizeof(origin), "engine: %s", why);
 	q.origin = origin;
-	if (revision_apply(eng->s, &q, &res, e) < 0)
+	rc = ctl_apply(eng->s, &q, &res, e);
+	if (rc < 0)
 		return -1;
 	if (res.unchanged && !detect_only)
-		engine_log(eng, LOG_INFO, "nothing to apply: revision %lld "
-			   "is running (%s)", (long long)res.id, why);
+		ctl_logf(eng->log, LOG_INFO, "nothing to apply: revision %lld "
+			 "is running (%s)", (long long)res.id, why);
 	else if (!res.unchanged)
-		engine_log(eng, LOG_NOTICE, "applied %zu rules (%u nft rules) "
-			   "as revision %lld (%s)", res.n_rules,
-			   res.nft_rules, (long long)res.id, why);
+		ctl_logf(eng->log, LOG_NOTICE, "applied %zu rules (%u nft "
+			 "rules) as revision %lld (%s)", res.n_rules,
+			 res.nft_rules, (long long)res.id, why);
 	engine_rules_take(eng, &rs, res.id);
 	eng->started = true;
+	if (rc == 1)
+		return -1;	/* applied, but @e says what else failed */
 	if (res.unchanged)
 		return 1;
-	if (nat_timeouts_apply_stored(eng->s, &nt, e) < 0)
-		return err_prefix(e, "the rules are applied, but setting the "
-				  "stored timeouts failed");
-	if (nt)
-		engine_log(eng, LOG_NOTICE, "set %u stored conntrack timeouts",
-			   nt);
+	if (res.timeouts)
+		ctl_logf(eng->log, LOG_NOTICE, "set %u stored conntrack "
+			 "timeouts", res.timeouts);
 	return 0;
+}
+
+void
+engine_apply_alerting(struct engine *eng, const char *why, bool detect_only)
+{
+	struct masq_err e;
+	int rc;
+
+	err_init(&e);
+	rc = engine_apply(eng, why, detect_only, &e);
+	if (rc < 0) {
+		engine_alert_set(eng, "apply", "rules", e.msg, NULL);
+		ctl_log_err(eng->log, "applying the rules failed", &e);
+	} else {
+		engine_alert_drop(eng, "apply");
+	}
+	err_done(&e);
 }
 
 void
@@ -119,11 +124,11 @@ engine_rules_refresh(struct engine *eng)
 	 * without its parser). */
 	if (nat_ruleset_load(eng->s, &rs, &e) < 0)
 		goto out;
-	script = cmds_ruleset_script(&rs);
+	script = nat_ruleset_text(&rs);
 	if (strcmp(script, last.rules))
 		goto out;
-	engine_log(eng, LOG_INFO, "following revision %lld (%s)",
-		   (long long)last.id, last.origin ? last.origin : "apply");
+	ctl_logf(eng->log, LOG_INFO, "following revision %lld (%s)",
+		 (long long)last.id, last.origin ? last.origin : "apply");
 	engine_rules_take(eng, &rs, last.id);
 	/* The kernel took rules after all: a failed engine apply is moot,
 	 * and from now on only `detect` is re-resolved, never staged edits
@@ -132,105 +137,10 @@ engine_rules_refresh(struct engine *eng)
 	engine_alert_drop(eng, "apply");
 out:
 	if (have < 0 || e.code)
-		engine_log(eng, LOG_ERR, "cannot follow the applied rules: %s",
-			   e.msg);
+		ctl_logf(eng->log, LOG_ERR, "cannot follow the applied rules: "
+			 "%s", e.msg);
 	free(script);
 	nat_ruleset_done(&rs);
 	store_revision_done(&last);
 	err_done(&e);
-}
-
-/* ---- single instance -------------------------------------------------------- */
-
-#define ENGINE_NS_NAME "masqsh-engine"
-
-/* The per-namespace lock: bind the abstract name.  -1 with @e set. */
-static int
-engine_lock_ns(struct masq_err *e)
-{
-	struct sockaddr_un sun;
-	socklen_t len;
-	int fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	/* sun_path[0] stays '\0': an abstract name, no file anywhere */
-	memcpy(sun.sun_path + 1, ENGINE_NS_NAME, strlen(ENGINE_NS_NAME));
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-			  strlen(ENGINE_NS_NAME));
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_sys(e, MASQ_EFAIL, errno, "cannot make the engine "
-			       "lock socket");
-	if (bind(fd, (struct sockaddr *)&sun, len) < 0) {
-		int err = errno;
-
-		close(fd);
-		if (err != EADDRINUSE)
-			return err_sys(e, MASQ_EFAIL, err, "cannot take the "
-				       "engine lock");
-		err_set(e, MASQ_EFAIL, "another masqsh engine is already "
-			"running in this network namespace");
-		err_hint(e, "stop it first (systemctl stop masqsh); one "
-			 "engine looks after a namespace's NAT table");
-		return -1;
-	}
-	return fd;
-}
-
-/* The per-database lock.  -1 with @e set. */
-static int
-engine_lock_db(const char *db, struct masq_err *e)
-{
-	char *path = xasprintf("%s.engine.lock", db), pid[32] = "";
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		err_sys(e, MASQ_ESTORE, errno, "cannot open the lock %s", path);
-		goto out;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int err = errno;
-
-		n = pread(fd, pid, sizeof(pid) - 1, 0);
-		pid[n > 0 ? n : 0] = '\0';
-		pid[strcspn(pid, "\n")] = '\0';
-		close(fd);
-		fd = -1;
-		if (err == EWOULDBLOCK) {
-			err_set(e, MASQ_EFAIL, "another masqsh engine is "
-				"already running on %s%s%s%s", db,
-				*pid ? " (pid " : "", pid, *pid ? ")" : "");
-			err_hint(e, "stop it first (systemctl stop masqsh), "
-				 "or use another database with --db");
-		} else {
-			err_sys(e, MASQ_ESTORE, err, "cannot lock %s", path);
-		}
-		goto out;
-	}
-	/* The pid is only a courtesy for the message above. */
-	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, strlen(pid), 0) < 0)
-		(void)0;
-out:
-	free(path);
-	return fd;
-}
-
-int
-engine_lock(const char *db, int *ns_fd, int *db_fd, struct masq_err *e)
-{
-	*db_fd = -1;
-	*ns_fd = engine_lock_ns(e);
-	if (*ns_fd < 0)
-		return -1;
-	*db_fd = engine_lock_db(db, e);
-	if (*db_fd < 0) {
-		close(*ns_fd);
-		*ns_fd = -1;
-		return -1;
-	}
-	return 0;
 }

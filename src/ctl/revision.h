@@ -1,29 +1,48 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * revision.h - applying rules as recorded revisions: `apply [confirm
- * SECS]`, `rollback [REV]`, `confirm`, and the expiry of unconfirmed
+ * SECS] [replace]`, `rollback [REV]`, `confirm`, the guard against
+ * applying emptiness, "nothing to apply", and the expiry of unconfirmed
  * applies (by the timer process `apply confirm` leaves behind, and by
  * `masqsh engine`).
  *
- * Owns: the one path from rules to kernel to history -- the store's write
- * lock is taken first and held across compile, the kernel batch and the
- * record, so the kernel and the newest revision never disagree because of
- * a concurrent apply, confirm or expiry; re-staging a revision's rules
- * (under their old ids); the revert of an expired pending revision; and
- * the detached timer process.  Does not own: SQL (core/store.c), the
- * compiler (nat/nft.h) or printing (cmd_revisions.c, cmd_apply.c).
+ * Owns: the one path from rules to kernel to history.  The store's write
+ * lock is taken first and held across compile, the kernel and the record,
+ * so the kernel and the newest revision never disagree because of a
+ * concurrent apply, confirm or expiry.  A revision is what the apply put
+ * in force: the rules (nat_ruleset_text()), the compiled table, the rule
+ * ids, and the stored conntrack timeouts.  Also re-staging a revision's
+ * rules (under their old ids) and timeouts, the revert of an expired
+ * pending revision, and the detached timer process.  Does not own: SQL
+ * (core/store.c), the compiler and the batch (nat/nft.h), the sysctls
+ * (nat/timeouts.h), or printing (src/shell: cmd_apply.c,
+ * cmd_revisions.c).  Never prints.
+ *
+ * Order inside the transaction, and why (the kernel has two parts and
+ * only one of them is transactional): everything that can fail without
+ * touching the kernel comes first (re-staging, compiling, the guard,
+ * reading the timeouts about to be replaced); then the conntrack timeouts
+ * are written, keeping the values they replace; then the nft batch, which
+ * is atomic and the last kernel step -- if it fails, the timeouts get
+ * their old values back and the store rolls back, so a failed apply
+ * leaves the kernel (table and timeouts) and the database as they were;
+ * then the revision is recorded and committed.  A timeout whose sysctl
+ * does not exist before the batch (conntrack not loaded yet: the batch
+ * loads it) is written after the batch; if that fails the rules stay
+ * applied and recorded and the caller hears so (return 1).
  *
  * What a revert does (the "commit confirmed" choice): the kernel goes back
  * to the revision that ran before the pending one, recorded as a new
  * revision; the pending one becomes "reverted" (its rules stay in the
  * history, `rollback N` brings them back).  The staged rules are set back
- * too when they are still exactly what the pending apply loaded, so a
- * later `apply` or an engine start does not load the unconfirmed rules
- * again; staged edits made since are left alone.  A new apply or rollback
- * while a revision is pending counts as its confirmation.
+ * too when they are still exactly what the pending apply loaded, and so
+ * are the stored timeouts, so a later `apply` or an engine start does not
+ * load the unconfirmed ones again; edits made since are left alone.  A
+ * new apply or rollback while a revision is pending counts as its
+ * confirmation.
  */
-#ifndef MASQ_SHELL_REVISION_H
-#define MASQ_SHELL_REVISION_H
+#ifndef MASQ_CTL_REVISION_H
+#define MASQ_CTL_REVISION_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,38 +50,38 @@
 
 #include "core/err.h"
 #include "core/store.h"
+#include "ctl/log.h"
+
+struct nat_ruleset;
 
 /* The longest `apply confirm SECS` accepted (a day). */
-#define REVISION_CONFIRM_MAX 86400
+#define CTL_CONFIRM_MAX 86400
 
-struct revision_req {
-	const char *origin;	/* what makes it: "apply", "rollback to 3" */
-	int64_t confirm_secs;	/* > 0: pending until confirmed */
-	/* Apply @rev's rules instead of the staged ones, re-staging them
-	 * (rollback).  @rev NULL with @from_rev: no rules at all. */
-	bool from_rev;
-	const struct store_revision *rev;
-	/* What a pending revision becomes (NULL: "confirmed"). */
-	const char *pending_to;
+struct ctl_apply_req {
+	/* What makes it ("engine: start"); NULL: "apply", with " replace"
+	 * and " confirm SECS" as asked. */
+	const char *origin;
+	int64_t confirm_secs;	/* > 0: pending until confirmed, and a
+				 * detached timer reverts it at the deadline */
+	/* `apply replace`: no guard, and the table is loaded even when the
+	 * kernel runs these rules already. */
+	bool replace;
+	/* The running table (nat_change.kernel) that the user agreed to
+	 * change when asked (ctl_apply_ask()): applied without the guard,
+	 * but refused when the kernel holds anything else by now.  NULL:
+	 * nobody was asked. */
+	const char *agreed;
 	/* The engine's apply: leave a pending revision alone (its timer or
 	 * the user settles it), and with @detect_only re-resolve "detect"
 	 * only: refuse when the staged rules differ from the newest
 	 * revision's. */
 	bool keep_pending;
 	bool detect_only;
-	/* `apply replace`: no guard, and the table is loaded even when the
-	 * kernel runs these rules already. */
-	bool replace;
-	/* The running table (nat_change.kernel) that the user agreed to
-	 * change when asked (REVISION_ASK): applied without the guard, but
-	 * refused when the kernel holds anything else by now.  NULL: nobody
-	 * was asked. */
-	const char *agreed;
 	/* Non-NULL: the rules that were applied are moved here. */
 	struct nat_ruleset *rules_out;
 };
 
-struct revision_res {
+struct ctl_apply_res {
 	int64_t id;		/* the new revision (unchanged: the running one) */
 	int64_t deadline;	/* confirm by (0: none asked) */
 	int64_t confirmed;	/* a pending revision this one confirmed, or 0 */
@@ -70,32 +89,63 @@ struct revision_res {
 				 * held the same rules: applied again */
 	size_t n_rules;		/* masq + forward rules */
 	unsigned int nft_rules;
+	unsigned int timeouts;	/* conntrack timeouts written (0: none) */
 	bool unchanged;		/* nothing applied or recorded: revision @id
 				 * runs these rules already */
 };
 
 /*
- * Load (or re-stage), compile and apply in one store transaction, and
- * record the revision ("pending" with a deadline when confirmation is
- * asked).  On any failure the kernel and the store are as before (a
+ * Load the staged rules and timeouts, compile and apply them in one store
+ * transaction (in the order above), and record the revision ("pending"
+ * with a deadline, and its timer started, when confirmation is asked).
+ * The stored timeouts are written on every apply, "nothing to apply"
+ * included (they are the kernel's unless someone changed them).
+ *
+ * Nothing to apply: when the newest revision holds the same rules,
+ * compiled text and timeouts, no revision is pending (or
+ * q->keep_pending), and the kernel runs exactly that text, nothing is
+ * loaded or recorded (res->unchanged).  When only the kernel's table
+ * differs (a hand edit, a flush) the rules are applied again and recorded
+ * (res->drifted).
+ *
+ * The guard (not for q->replace or q->agreed): when our table in the
+ * kernel holds rules and the database was never applied, or no rule is
+ * staged, the apply is refused (MASQ_EFAIL, ctl_judge()'s CTL_REFUSE) and
+ * nothing changes.
+ *
+ * Returns 0 when done; 1 when done and recorded (@res filled) but
+ * something after the kernel's batch failed -- the confirm timer did not
+ * start, or a timeout could not be written after it -- with @e saying so;
+ * -1 with @e set, and then the kernel and the store are as before (a
  * failure to commit the record after the kernel took the rules says so).
- *
- * Nothing to apply: when the newest revision holds the same rules and
- * compiled text, no revision is pending (or q->keep_pending), and the
- * kernel runs exactly that text, nothing is loaded or recorded
- * (res->unchanged).  When only the kernel differs (a hand edit, a flush)
- * the rules are applied again and recorded (res->drifted).
- *
- * The guard (not for q->replace, a rollback or a revert): when our table
- * in the kernel holds rules and the database was never applied, or no
- * rule is staged, the apply is refused (MASQ_EFAIL, revision_judge()'s
- * REVISION_REFUSE) and nothing changes.
  */
-int revision_apply(struct store *s, const struct revision_req *q,
-		   struct revision_res *res, struct masq_err *e);
+int ctl_apply(struct store *s, const struct ctl_apply_req *q,
+	      struct ctl_apply_res *res, struct masq_err *e);
+
+/*
+ * The revision a rollback goes to: @id (0 when there is none: 1), or
+ * with @id 0 the newest older one than the current whose rules or
+ * timeouts differ from it (so two rollbacks in a row toggle; MASQ_EFAIL
+ * when there is none).  @r gets it (store_revision_done()).  0, 1, -1.
+ */
+int ctl_rollback_target(struct store *s, int64_t id, struct store_revision *r,
+			struct masq_err *e);
+/*
+ * Re-stage the rules of @r (under their old ids) and its timeouts (when
+ * it recorded them), and apply them as ctl_apply() does, in one
+ * transaction: if they do not compile or the kernel refuses them, neither
+ * the staged rules, the timeouts nor the kernel change.  A pending
+ * revision becomes "reverted".  @confirm_secs as in ctl_apply_req.
+ * Returns as ctl_apply().
+ */
+int ctl_rollback(struct store *s, const struct store_revision *r,
+		 int64_t confirm_secs, struct ctl_apply_res *res,
+		 struct masq_err *e);
+
+/* ---- the guard -------------------------------------------------------- */
 
 /* What an apply would do to the rules that run now. */
-struct revision_risk {
+struct ctl_risk {
 	bool applied;		/* the database has a revision */
 	size_t rules;		/* masq + forward rules staged */
 	unsigned int running;	/* nft rules in our tables now */
@@ -103,10 +153,10 @@ struct revision_risk {
 	unsigned int staged;	/* nft rules of the new table */
 };
 
-enum revision_verdict {
-	REVISION_GO,
-	REVISION_ASK,		/* interactive: ask first */
-	REVISION_REFUSE,	/* a script: refuse (exit 1) */
+enum ctl_verdict {
+	CTL_GO,
+	CTL_ASK,		/* interactive: ask first */
+	CTL_REFUSE,		/* a script: refuse (exit 1) */
 };
 
 /*
@@ -114,22 +164,38 @@ enum revision_verdict {
  * no rules: refuse (@interactive: ask).  Interactive and more than half of
  * the running rules removed: ask.  Otherwise go.  Cannot fail.
  */
-enum revision_verdict revision_judge(const struct revision_risk *r,
-				     bool interactive);
+enum ctl_verdict ctl_judge(const struct ctl_risk *r, bool interactive);
 /* One sentence on @r for the refusal or the question, naming @path.
  * Caller frees. */
-char *revision_risk_text(const struct revision_risk *r, const char *path);
+char *ctl_risk_text(const struct ctl_risk *r, const char *path);
 /*
- * For the question, before the apply and without its lock: @r for the
- * staged rules against the kernel now, and *@kernel the running text to
- * pass as q->agreed (caller frees).
+ * @r for the staged rules against the kernel now, without the apply's
+ * lock, and *@kernel the running text (caller frees).
  */
-int revision_preview(struct store *s, struct revision_risk *r, char **kernel,
-		     struct masq_err *e);
+int ctl_preview(struct store *s, struct ctl_risk *r, char **kernel,
+		struct masq_err *e);
+/*
+ * Before an interactive apply: the question to ask (*@question; caller
+ * frees) when the guard would refuse or more than half of the running
+ * rules would go, else NULL; *@agreed the running table to pass as
+ * q->agreed when the answer is yes (caller frees).
+ */
+int ctl_apply_ask(struct store *s, char **question, char **agreed,
+		  struct masq_err *e);
+/* `apply -n`: -1 (MASQ_EFAIL, "apply would refuse: ...") when the guard
+ * would refuse the staged rules now, else 0. */
+int ctl_apply_check(struct store *s, struct masq_err *e);
 
-/* Confirm the pending revision: *@id gets it.  MASQ_EFAIL when nothing is
- * pending (naming the newest revision and its status). */
-int revision_confirm(struct store *s, int64_t *id, struct masq_err *e);
+/* ---- pending revisions ------------------------------------------------ */
+
+/*
+ * Confirm the pending revision: *@id gets it.  MASQ_EFAIL when nothing is
+ * pending (naming the newest revision and its status), and when its
+ * deadline has passed at @now: then it is too late and the revision is
+ * reverted there and then (as ctl_expire_pending(); the message names
+ * both revisions).
+ */
+int ctl_confirm(struct store *s, int64_t now, int64_t *id, struct masq_err *e);
 
 /*
  * If a revision is pending and its deadline is at or before @now, revert
@@ -138,45 +204,17 @@ int revision_confirm(struct store *s, int64_t *id, struct masq_err *e);
  * revision recorded for the revert; both may be NULL), 0 when there was
  * nothing to do, -1 with @e filled (the pending revision stays pending).
  */
-int revision_expire_pending(struct store *s, int64_t now, int64_t *reverted,
-			    int64_t *now_rev, struct masq_err *e);
+int ctl_expire_pending(struct store *s, int64_t now, int64_t *reverted,
+		       int64_t *now_rev, struct masq_err *e);
 
 /*
- * Start the timer for pending revision @id: a detached process (double
- * fork, new session, stdio on /dev/null, no inherited descriptors) that
- * re-executes this program as `masqsh --db @db_path -c '__confirm-timer
- * ID'`, so it outlives the admin's session.
+ * The confirm timer's life (the process ctl_apply() starts detached, as
+ * `masqsh --db DB -c '__confirm-timer ID'`): wait for pending revision
+ * @id's deadline, looking once a second whether it is still pending, then
+ * revert it; a failed revert is retried a minute long.  Reports to @log.
+ * 0 when settled (reverted, or confirmed by someone), -1 when it gave up.
  */
-int revision_timer_spawn(const char *db_path, int64_t id, struct masq_err *e);
-
-/*
- * The store ids of @rs in the order of its script (cmds_ruleset_script():
- * masq rules, then forwards), space-separated: the rule_ids column, so a
- * rollback re-stages the rules under the same ids.  Caller frees; NULL
- * only when memory runs out.
- */
-struct nat_ruleset;
-char *revision_rule_ids(const struct nat_ruleset *rs);
-
-/* Rules in a revision's script ("masq add"/"forward add" lines). */
-size_t revision_rule_count(const char *rules);
-
-/* The user running this: $SUDO_USER, else the login name of the uid.
- * Borrowed (static). */
-const char *revision_user(void);
-
-/* ---- shell side (cmd_revisions.c) ---- */
-#include "shell/cmd.h"
-
-/* SECS of "confirm SECS": 1..REVISION_CONFIRM_MAX, else MASQ_EUSAGE
- * marking @t. */
-int revision_confirm_secs(const struct masq_tok *t, int64_t *secs,
-			  struct masq_err *e);
-/* "applied N rules (M nft rules) as revision R" and, when pending, the
- * deadline; or "nothing to apply (revision R is running)"; JSON keys
- * applied, rules, nft_rules, revision, deadline, confirmed, drifted.
- * Inside the caller's object. */
-void revision_print(struct cmd_ctx *ctx, const struct revision_res *res,
-		    const char *verb);
+int ctl_timer_run(struct store *s, int64_t id, const struct ctl_log *log,
+		  struct masq_err *e);
 
 #endif

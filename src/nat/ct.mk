@@ -8,3 +8,7 @@ src_libmasq_a_SOURCES += \
 	src/nat/ct_budget.h src/nat/ct_budget.c \
 	src/nat/ct_cols.h src/nat/ct_cols.c
 src_libmasq_a_SOURCES += src/nat/timeouts.h src/nat/timeouts.c
+# what the engine service watches: address events (rtnetlink) and the
+# table's fill and port budgets
+src_libmasq_a_SOURCES += src/nat/engine.h src/nat/engine_addr.c \
+	src/nat/engine_scan.c

@@ -7,4 +7,8 @@ src_libmasq_a_SOURCES += \
 	src/nat/rule_format.c \
 	src/nat/fwd_parse.c \
 	src/nat/helpers.c \
-	src/nat/ruleset_load.c
+	src/nat/ruleset_load.c \
+	src/nat/rule_text.c
+# the userspace evaluator of the rules (`explain`)
+src_libmasq_a_SOURCES += src/nat/explain.h src/nat/explain.c \
+	src/nat/explain_route.c

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "nat/nft.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 /* The script text for @compiled.  Caller frees. */
 static char *

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "nat/timeouts.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 /* The store for reading: the context's, or the file opened read-only when
  * it exists (showing must not create a database).  *ro is the one to
