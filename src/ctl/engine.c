@@ -188,7 +188,7 @@ engine_due(struct engine *eng)
  * revert a pending revision whose confirmation time has passed.  Called
  * before the start-up apply (so a boot after a missed deadline does not
  * load the unconfirmed rules) and before every check.  The work is
- * ctl_expire_pending() (revision.c), which is idempotent and races
+ * ctl_expire_pending() (revision_pending.c), which is idempotent and races
  * safely with the timer process that `apply confirm` leaves behind:
  * whichever looks first reverts, the other finds nothing pending.
  */

@@ -119,8 +119,9 @@ pend_restore(struct store *s, const struct store_revision *pend,
 		if (nat_ruleset_load(s, rs, e) < 0)
 			goto out;
 	} else {
+		/* settings, not part of a revision (nat/helpers.c) */
 		rs->clamp = staged.clamp;
-		rs->helpers = staged.helpers;	/* a setting too (helpers.c) */
+		rs->helpers = staged.helpers;
 	}
 	if (pend->timeouts && !strcmp(tmo, pend->timeouts) &&
 	    rev_tmo_restage(s, prev ? prev->timeouts : NULL, t, e) < 0)

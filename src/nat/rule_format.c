@@ -409,96 +409,108 @@ netlist_is_v6(const struct nat_netlist *l)
 	       (l->n_exc && l->exc[0].family == AF_INET6);
 }
 
+/* INTERFACE column: [+]IFLIST[:ALIAS][:DEST] ("::" before an IPv6 DEST
+ * without an alias). */
+static void
+sb_col_interface(struct nat_sb *b, const struct nat_rule *r)
+{
+	nat_sb_add(b, "%s", r->early ? "+" : "");
+	sb_ifs(b, r->oifs, r->n_oifs);
+	if (r->alias >= 0)
+		nat_sb_add(b, ":%d", r->alias);
+	if (r->dst.n_inc || r->dst.n_exc) {
+		nat_sb_add(b, r->alias < 0 && netlist_is_v6(&r->dst) ?
+			   "::" : ":");
+		nat_sb_netlist(b, &r->dst);
+	}
+}
+
+/* SOURCE column: nets with exclusions, IFACE[:!EXCL], or "-". */
+static void
+sb_col_source(struct nat_sb *b, const struct nat_rule *r)
+{
+	if (r->has_src_if) {
+		sb_ifs(b, &r->src_if, 1);
+		if (r->src.n_exc) {
+			nat_sb_add(b, ":!");
+			sb_nets(b, r->src.exc, r->src.n_exc);
+		}
+	} else if (r->src.n_inc || r->src.n_exc) {
+		nat_sb_netlist(b, &r->src);
+	} else {
+		nat_sb_add(b, "-");
+	}
+}
+
+/* ADDRESS column: NONAT, ADDRESS, detect, "random" or "-", then
+ * [:LOW-HIGH][:random][:persistent]. */
+static void
+sb_col_address(struct nat_sb *b, const struct nat_rule *r)
+{
+	bool opts = r->has_ports || r->random || r->persistent;
+
+	if (r->action == NAT_NONAT) {
+		nat_sb_add(b, "NONAT");
+	} else if (r->action == NAT_SNAT && r->has_to) {
+		sb_to(b, &r->to, opts && r->to.family == AF_INET6);
+	} else if (r->action == NAT_DETECT) {
+		nat_sb_add(b, "detect");
+	} else if (!opts) {
+		nat_sb_add(b, "-");
+	} else if (!r->has_ports && !r->persistent) {
+		nat_sb_add(b, "random");
+		opts = false;
+	}
+	if (!opts || r->action == NAT_NONAT)
+		return;
+	if (r->has_ports) {
+		nat_sb_add(b, ":");
+		sb_range(b, &r->ports, '-');
+	}
+	if (r->random)
+		nat_sb_add(b, ":random");
+	if (r->persistent)
+		nat_sb_add(b, ":persistent");
+}
+
+/* PROTO, PORT(S), IPSEC, MARK, USER/GROUP (columns 3..7): the value,
+ * or "-". */
+static void
+sb_col_match(struct nat_sb *b, const struct nat_rule *r, size_t i)
+{
+	if (i == 3 && r->proto.n)
+		nat_sb_proto(b, &r->proto);
+	else if (i == 4 && r->dport.n)
+		nat_sb_ports(b, &r->dport, ':');
+	else if (i == 5 && r->ipsec.policy != NAT_IPSEC_ANY)
+		sb_ipsec(b, &r->ipsec);
+	else if (i == 6 && r->mark.set)
+		sb_mark(b, &r->mark);
+	else if (i == 7 && r->owner.set)
+		sb_owner(b, &r->owner);
+	else
+		nat_sb_add(b, "-");
+}
+
 char *
 nat_rule_format_columns(const struct nat_rule *r)
 {
 	struct nat_sb b = { NULL, 0, 0 };
 	size_t keep, mark[8], i;
-	bool opts;
 
-	/* INTERFACE */
-	nat_sb_add(&b, "%s", r->early ? "+" : "");
-	sb_ifs(&b, r->oifs, r->n_oifs);
-	if (r->alias >= 0)
-		nat_sb_add(&b, ":%d", r->alias);
-	if (r->dst.n_inc || r->dst.n_exc) {
-		nat_sb_add(&b, r->alias < 0 && netlist_is_v6(&r->dst) ?
-			   "::" : ":");
-		nat_sb_netlist(&b, &r->dst);
-	}
+	sb_col_interface(&b, r);
 	mark[0] = b.n;
-	/* SOURCE */
 	nat_sb_add(&b, "\t");
-	if (r->has_src_if) {
-		sb_ifs(&b, &r->src_if, 1);
-		if (r->src.n_exc) {
-			nat_sb_add(&b, ":!");
-			sb_nets(&b, r->src.exc, r->src.n_exc);
-		}
-	} else if (r->src.n_inc || r->src.n_exc) {
-		nat_sb_netlist(&b, &r->src);
-	} else {
-		nat_sb_add(&b, "-");
-	}
+	sb_col_source(&b, r);
 	mark[1] = b.n;
-	/* ADDRESS */
 	nat_sb_add(&b, "\t");
-	opts = r->has_ports || r->random || r->persistent;
-	if (r->action == NAT_NONAT) {
-		nat_sb_add(&b, "NONAT");
-	} else if (r->action == NAT_SNAT && r->has_to) {
-		sb_to(&b, &r->to, opts && r->to.family == AF_INET6);
-	} else if (r->action == NAT_DETECT) {
-		nat_sb_add(&b, "detect");
-	} else if (!opts) {
-		nat_sb_add(&b, "-");
-	} else if (!r->has_ports && !r->persistent) {
-		nat_sb_add(&b, "random");
-		opts = false;
-	}
-	if (opts && r->action != NAT_NONAT) {
-		if (r->has_ports) {
-			nat_sb_add(&b, ":");
-			sb_range(&b, &r->ports, '-');
-		}
-		if (r->random)
-			nat_sb_add(&b, ":random");
-		if (r->persistent)
-			nat_sb_add(&b, ":persistent");
-	}
+	sb_col_address(&b, r);
 	mark[2] = b.n;
-	/* PROTO, PORT(S) */
-	nat_sb_add(&b, "\t");
-	if (r->proto.n)
-		nat_sb_proto(&b, &r->proto);
-	else
-		nat_sb_add(&b, "-");
-	mark[3] = b.n;
-	nat_sb_add(&b, "\t");
-	if (r->dport.n)
-		nat_sb_ports(&b, &r->dport, ':');
-	else
-		nat_sb_add(&b, "-");
-	mark[4] = b.n;
-	/* IPSEC, MARK, USER/GROUP */
-	nat_sb_add(&b, "\t");
-	if (r->ipsec.policy != NAT_IPSEC_ANY)
-		sb_ipsec(&b, &r->ipsec);
-	else
-		nat_sb_add(&b, "-");
-	mark[5] = b.n;
-	nat_sb_add(&b, "\t");
-	if (r->mark.set)
-		sb_mark(&b, &r->mark);
-	else
-		nat_sb_add(&b, "-");
-	mark[6] = b.n;
-	nat_sb_add(&b, "\t");
-	if (r->owner.set)
-		sb_owner(&b, &r->owner);
-	else
-		nat_sb_add(&b, "-");
-	mark[7] = b.n;
+	for (i = 3; i < 8; i++) {
+		nat_sb_add(&b, "\t");
+		sb_col_match(&b, r, i);
+		mark[i] = b.n;
+	}
 	/* drop trailing "-" columns (SOURCE always stays) */
 	keep = mark[7];
 	for (i = 7; i >= 2; i--) {

@@ -7,7 +7,7 @@
  * view fills (struct top_grid: columns plus a window of text rows, as
  * htop's generic table), and the five views: connections, inside hosts,
  * port budgets, rules and timeouts.  Both the curses screen (screen.c) and
- * batch mode (batch.c) render a grid; neither knows what a view computes.
+ * batch mode (render.c) render a grid; neither knows what a view computes.
  * Does not own: the kernel (main.c feeds the table), drawing, keys.
  *
  * The connections view never sorts more than it must: a window near the
