@@ -285,19 +285,30 @@ rev_end(struct store *s, int rc, struct masq_err *e)
 	return rc;
 }
 
-/* After the commit: start the confirm timer of a new pending revision.
- * Returns @rc, or 1 with @e saying the revision waits without it. */
+/*
+ * After the commit: start the confirm timer of a new pending revision.
+ * Returns @rc, or 1 with @e saying the revision waits without it (that
+ * says more than a timeout written late, which it then replaces).
+ */
 static int
 rev_start_timer(struct store *s, const struct ctl_apply_req *q,
 		const struct ctl_apply_res *res, int rc, struct masq_err *e)
 {
-	if (rc != 0 || res->unchanged || q->confirm_secs <= 0 ||
-	    rev_timer_spawn(store_path(s), res->id, e) == 0)
+	struct masq_err te;
+
+	if (rc < 0 || res->unchanged || q->confirm_secs <= 0)
 		return rc;
-	err_prefix(e, "revision %" PRId64 " is pending without its timer",
+	err_init(&te);
+	if (rev_timer_spawn(store_path(s), res->id, &te) == 0) {
+		err_done(&te);
+		return rc;
+	}
+	err_prefix(&te, "revision %" PRId64 " is pending without its timer",
 		   res->id);
-	err_hint(e, "run 'confirm' now, or 'rollback'; 'masqsh engine' also "
-		 "reverts it at the deadline");
+	err_hint(&te, "run 'confirm' now, or 'rollback'; 'masqsh engine' "
+		 "also reverts it at the deadline");
+	err_done(e);
+	*e = te;
 	return 1;
 }
 
