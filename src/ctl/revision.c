@@ -392,8 +392,9 @@ ctl_rollback_target(struct store *s, int64_t id, struct store_revision *r,
 			break;
 	if (n == 0 || i == n) {
 		err_set(e, MASQ_EFAIL, n ? "nothing to roll back to: every "
-			"older revision has the rules that run now" :
-			"nothing to roll back to: no revision was applied yet");
+			"older revision has the rules and timeouts that run "
+			"now" : "nothing to roll back to: no revision was "
+			"applied yet");
 		err_hint(e, "'revisions' lists the history");
 		goto out;
 	}
