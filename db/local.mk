@@ -2,7 +2,8 @@
 # (db/embed.sh: each one a C string, in order), which goes into libmasq.a
 # for the store (core/store.c) to run.  Generated in the build tree, never
 # distributed.
-MIGRATIONS = db/001_initial.sql db/002_alerts.sql db/003_revisions.sql
+MIGRATIONS = db/001_initial.sql db/002_alerts.sql db/003_revisions.sql \
+	db/004_revision_timeouts.sql
 EXTRA_DIST += $(MIGRATIONS) db/embed.sh
 BUILT_SOURCES += db/migrations.c
 nodist_src_libmasq_a_SOURCES += db/migrations.c

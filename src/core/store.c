@@ -1145,7 +1145,7 @@ out:
  * @compiled is the compiled column, or '' when it is not wanted. */
 #define STORE_REV_COLS(compiled)					\
 	"SELECT id, applied_at, rules, " compiled ", status, deadline, "	\
-	"prev, origin, user, rule_ids FROM revisions "
+	"prev, origin, user, rule_ids, timeouts FROM revisions "
 
 static void
 store_rev_fill(sqlite3_stmt *st, void *el)
@@ -1162,6 +1162,7 @@ store_rev_fill(sqlite3_stmt *st, void *el)
 	r->origin = store_col_dup_null(st, 7);
 	r->user = store_col_dup_null(st, 8);
 	r->rule_ids = store_col_dup_null(st, 9);
+	r->timeouts = store_col_dup_null(st, 10);
 }
 
 /* One revision from "@sql" with one integer parameter @a (ignored when
@@ -1208,6 +1209,7 @@ store_revision_done(struct store_revision *r)
 	free(r->origin);
 	free(r->user);
 	free(r->rule_ids);
+	free(r->timeouts);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1244,7 +1246,8 @@ store_revision_record(struct store *s, const struct store_revision *r,
 		return -1;
 	if (store_prep(s, &st, "INSERT INTO revisions (applied_at, rules, "
 		       "compiled, status, deadline, prev, origin, user, "
-		       "rule_ids) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		       "rule_ids, timeouts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		       "?8, ?9, ?10)",
 		       what, e) == -1)
 		goto out;
 	sqlite3_bind_int64(st, 1, r->applied_at ? r->applied_at :
@@ -1259,6 +1262,7 @@ store_revision_record(struct store *s, const struct store_revision *r,
 	store_bind_text_or_null(st, 7, r->origin);
 	store_bind_text_or_null(st, 8, r->user);
 	store_bind_text_or_null(st, 9, r->rule_ids);
+	store_bind_text_or_null(st, 10, r->timeouts);
 	if (store_done(s, st, what, e) == -1)
 		goto out;
 	if (id)
@@ -1611,20 +1615,22 @@ store_revision_last_id(struct store *s, int64_t *id, struct masq_err *e)
 int
 store_revision_same(struct store *s, int64_t id, const char *rules,
 		    const char *compiled, const char *rule_ids,
-		    struct masq_err *e)
+		    const char *timeouts, struct masq_err *e)
 {
 	sqlite3_stmt *st;
 	int rc, ret = -1;
 
 	/* compared inside SQLite: the texts are not copied out */
 	if (store_prep(s, &st, "SELECT rules = ?2 AND compiled = ?3 AND "
-		       "IFNULL(rule_ids, '') = ?4 FROM revisions WHERE id = ?1",
+		       "IFNULL(rule_ids, '') = ?4 AND IFNULL(timeouts, '') = ?5 "
+		       "FROM revisions WHERE id = ?1",
 		       "cannot read revisions", e) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, rules, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, compiled, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, rule_ids ? rule_ids : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, timeouts ? timeouts : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		ret = sqlite3_column_int(st, 0) ? 1 : 0;

@@ -9,7 +9,8 @@
  * timeout, foreign keys; staged rules as canonical text rows; settings;
  * revisions (what was applied: the rules' text and the exact compiled
  * ruleset).  Does not own: what a rule means -- rows hold the canonical
- * keyword text produced by src/nat/rule.c, which parses it back.
+ * keyword text that src/nat writes (nat_rule_format_kw()) and reads back
+ * (nat_rule_from_text()).
  *
  * Every write is one SQLite transaction: on error nothing is changed.
  */
@@ -130,6 +131,9 @@ struct store_revision {
 	char *origin;		/* "apply", "rollback to 3", ... */
 	char *user;		/* who ran it */
 	char *rule_ids;		/* store ids, one per rules line, space-separated */
+	/* db/004; NULL on rows written before it (unknown) */
+	char *timeouts;		/* the stored conntrack timeouts it put in
+				 * force, "tcp-established 7200 ..." ("": none) */
 };
 int store_revision_add(struct store *s, const char *rules,
 		       const char *compiled, const char *status, int64_t *id,
@@ -139,7 +143,7 @@ int store_revision_last(struct store *s, struct store_revision *r,
 			struct masq_err *e);
 void store_revision_done(struct store_revision *r);
 
-/* ---- revisions: history, rollback, apply confirm (cmd_revisions.c) ---- */
+/* ---- revisions: history, rollback, apply confirm (src/ctl) ---- */
 
 /* Statuses a revision goes through: "applied" (no confirm asked),
  * "pending" -> "confirmed" or "reverted". */
@@ -237,12 +241,13 @@ void store_settings_free(struct store_setting *v, size_t n);
  */
 int store_revision_last_id(struct store *s, int64_t *id, struct masq_err *e);
 /*
- * Whether revision @id holds exactly @rules, @compiled and @rule_ids (a
- * row without rule_ids counts as ""; NULL @rule_ids as "").  1 yes, 0 no
- * (also when there is no such revision), -1 on error.
+ * Whether revision @id holds exactly @rules, @compiled, @rule_ids and
+ * @timeouts (a row without rule_ids or timeouts counts as ""; NULL
+ * @rule_ids or @timeouts as "").  1 yes, 0 no (also when there is no such
+ * revision), -1 on error.
  */
 int store_revision_same(struct store *s, int64_t id, const char *rules,
 			const char *compiled, const char *rule_ids,
-			struct masq_err *e);
+			const char *timeouts, struct masq_err *e);
 
 #endif

@@ -5,7 +5,7 @@
  * batch (kernel.nat-features), and connection-tracking helpers for the
  * protocols that carry addresses inside (helpers, FAQ 7.16, 7.25).
  *
- * Does not own: compiling or applying (nat/nft.c), reading the ruleset
+ * Does not own: compiling or applying (nat/nft.h), reading the ruleset
  * (diag_nft.c).  Nothing is changed: the batch is checked, then aborted.
  */
 #include "config.h"

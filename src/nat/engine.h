@@ -11,7 +11,7 @@
  * them are close to exhaustion, with the inside host using most
  * (engine_scan.c).  Does not own: deciding what to do about an event
  * (re-applying, deleting entries), logging, or storing alerts -- the
- * service loop in src/shell/cmd_engine.c does that.
+ * service loop in src/ctl/engine.c does that.
  *
  * No netlink header is included here: handles are opaque.
  */

@@ -199,66 +199,78 @@ fwd_check(const struct nat_forward *fw, const struct explain_flow *f,
 	iface_check(s, &fw->iif, 1, f->iif, "arrives on");
 }
 
-static void
-masq_check(const struct nat_rule *r, const struct explain_flow *f,
-	   struct explain_step *s)
+/* The addresses and the protocol of @r against @f: false on a miss. */
+static bool
+masq_check_packet(const struct nat_rule *r, const struct explain_flow *f,
+		  struct explain_step *s)
 {
-	char buf[80], text[160];
-	size_t i;
+	char text[160];
 	bool hit = false;
+	size_t i;
 	int in;
 
 	if (nat_rule_family(r) != f->family) {
 		miss(s, f->family == AF_INET ? "an IPv6 rule" :
 		     "an IPv4 rule");
-		return;
+		return false;
 	}
 	if ((in = nat_netlist_has(&r->src, f->family, f->src)) <= 0) {
 		miss(s, in < 0 ? "the source is excluded" :
 		     "the source is not in its 'from'");
-		return;
+		return false;
 	}
 	if ((in = nat_netlist_has(&r->dst, f->family, f->dst)) <= 0) {
 		miss(s, in < 0 ? "the destination is excluded" :
 		     "the destination is not in its 'to'");
-		return;
+		return false;
 	}
-	if (r->proto.n) {
-		for (i = 0; i < r->proto.n; i++)
-			hit = hit || r->proto.v[i] == f->proto;
-		if (hit == r->proto.neg) {
-			miss(s, "another protocol");
-			return;
-		}
+	for (i = 0; i < r->proto.n; i++)
+		hit = hit || r->proto.v[i] == f->proto;
+	if (r->proto.n && hit == r->proto.neg) {
+		miss(s, "another protocol");
+		return false;
 	}
-	if (r->dport.n) {
-		if (!nat_proto_has_ports(f->proto)) {
-			miss(s, "it matches destination ports; this "
-			     "protocol has none");
-			return;
-		}
-		if (!f->has_dport) {
-			cond_add(s, "the destination port fits its "
-				 "'dport'");
-		} else if (nat_ports_has(&r->dport, f->dport) == r->dport.neg) {
-			snprintf(text, sizeof(text), "destination port %u "
-				 "does not fit its 'dport'", f->dport);
-			miss(s, text);
-			return;
-		}
+	if (!r->dport.n)
+		return true;
+	if (!nat_proto_has_ports(f->proto)) {
+		miss(s, "it matches destination ports; this protocol has none");
+		return false;
 	}
+	if (!f->has_dport) {
+		cond_add(s, "the destination port fits its 'dport'");
+	} else if (nat_ports_has(&r->dport, f->dport) == r->dport.neg) {
+		snprintf(text, sizeof(text), "destination port %u does not fit "
+			 "its 'dport'", f->dport);
+		miss(s, text);
+		return false;
+	}
+	return true;
+}
+
+/* The interfaces of @r against @f: false on a miss. */
+static bool
+masq_check_ifaces(const struct nat_rule *r, const struct explain_flow *f,
+		  struct explain_step *s)
+{
 	if (r->n_oifs && !iface_check(s, r->oifs, r->n_oifs, f->oif,
 				      "leaves by"))
-		return;
-	if (r->has_src_if) {
-		if (f->local_src) {
-			miss(s, "sent by this host, so it arrives on no "
-			     "interface");
-			return;
-		}
-		if (!iface_check(s, &r->src_if, 1, f->iif, "arrives on"))
-			return;
+		return false;
+	if (!r->has_src_if)
+		return true;
+	if (f->local_src) {
+		miss(s, "sent by this host, so it arrives on no interface");
+		return false;
 	}
+	return iface_check(s, &r->src_if, 1, f->iif, "arrives on");
+}
+
+/* What the flow does not tell: owner, mark, IPsec (conditions). */
+static void
+masq_check_conds(const struct nat_rule *r, const struct explain_flow *f,
+		 struct explain_step *s)
+{
+	char buf[80], text[160];
+
 	if (r->owner.set) {
 		if (!f->local_src && f->iif[0]) {
 			miss(s, "user/group match only traffic sent by "
@@ -282,6 +294,14 @@ masq_check(const struct nat_rule *r, const struct explain_flow *f,
 		cond_add(s, r->ipsec.policy == NAT_IPSEC_YES ?
 			 "an IPsec policy encrypts it" :
 			 "no IPsec policy encrypts it");
+}
+
+static void
+masq_check(const struct nat_rule *r, const struct explain_flow *f,
+	   struct explain_step *s)
+{
+	if (masq_check_packet(r, f, s) && masq_check_ifaces(r, f, s))
+		masq_check_conds(r, f, s);
 }
 
 /* Verdicts after the walk: the first MATCH decides, later ones are

@@ -121,33 +121,30 @@ fwd_to(struct nat_pctx *c, const struct nat_span *sp, struct nat_forward *f,
 	return 0;
 }
 
-int
-nat_forward_parse_kw(struct nat_forward *f, const struct masq_tok *tv,
-		     size_t tc, struct masq_err *e)
+/* Sort @tv into @key / @val: each keyword once, with its value, and
+ * every keyword a forward needs. */
+static int
+fwd_collect(const struct masq_tok *tv, size_t tc,
+	    const struct masq_tok *key[FK__N],
+	    const struct masq_tok *val[FK__N], struct masq_err *e)
 {
-	struct nat_pctx c = { e, 0 };
-	const struct masq_tok *val[FK__N] = { NULL }, *key[FK__N] = { NULL };
-	struct nat_span sp, portsp;
-	unsigned int dlen, tlen;
 	size_t i;
 	int k;
 
 	for (i = 0; i < tc; i++) {
 		k = fkw_lookup(e, &tv[i]);
 		if (k < 0)
-			goto fail;
+			return -1;
 		if (key[k]) {
 			err_tok(e, MASQ_EUSAGE, &tv[i], "'%s' given twice",
 				fkw_names[k]);
-			err_hint(e, "give each keyword once");
-			goto fail;
+			return err_hint(e, "give each keyword once");
 		}
 		key[k] = &tv[i];
 		if (i + 1 == tc) {
 			err_tok(e, MASQ_EUSAGE, &tv[i], "'%s' needs a value",
 				fkw_names[k]);
-			err_hint(e, "write %s", fkw_usage[k]);
-			goto fail;
+			return err_hint(e, "write %s", fkw_usage[k]);
 		}
 		val[k] = &tv[++i];
 	}
@@ -155,63 +152,100 @@ nat_forward_parse_kw(struct nat_forward *f, const struct masq_tok *tv,
 		if (val[k] || k == FK_PROTO || k == FK_FROM || k == FK_COMMENT)
 			continue;
 		err_set(e, MASQ_EUSAGE, "a forward needs '%s'", fkw_usage[k]);
-		err_hint(e, "e.g. 'forward add in eth0 proto tcp dport 80 to "
-			 "192.168.1.5'");
-		goto fail;
+		return err_hint(e, "e.g. 'forward add in eth0 proto tcp dport "
+				"80 to 192.168.1.5'");
 	}
-	sp = nat_span_tok(val[FK_IN]);
-	if (nat_p_ifname(&c, &sp, &f->iif) < 0)
-		goto fail;
+	return 0;
+}
+
+/* in, proto (tcp and udp when not given), dport (never negated). */
+static int
+fwd_match(struct nat_pctx *c, const struct masq_tok *val[FK__N],
+	  struct nat_forward *f)
+{
+	struct nat_span sp = nat_span_tok(val[FK_IN]);
+
+	if (nat_p_ifname(c, &sp, &f->iif) < 0)
+		return -1;
 	sp = nat_span_tok(val[FK_PROTO]);
 	if (sp.t) {
-		if (fwd_proto(&c, &sp, &f->proto) < 0)
-			goto fail;
+		if (fwd_proto(c, &sp, &f->proto) < 0)
+			return -1;
 	} else {
 		f->proto.n = 2;
 		f->proto.v[0] = 6;
 		f->proto.v[1] = 17;
 	}
 	sp = nat_span_tok(val[FK_DPORT]);
-	if (nat_p_dport(&c, &sp, &f->dport, &f->proto) < 0)
-		goto fail;
+	if (nat_p_dport(c, &sp, &f->dport, &f->proto) < 0)
+		return -1;
 	if (f->dport.neg) {
 		sp.len = 1;
-		nat_perr(&c, &sp, "a forward cannot take negated ports");
-		err_hint(e, "list the ports to forward");
-		goto fail;
-	}
-	sp = nat_span_tok(val[FK_TO]);
-	if (fwd_to(&c, &sp, f, &portsp) < 0)
-		goto fail;
-	if (f->has_toport && f->toport.hi != f->toport.lo) {
-		tlen = (unsigned int)(f->toport.hi - f->toport.lo) + 1;
-		dlen = f->dport.n == 1 ? (unsigned int)(f->dport.v[0].hi -
-			f->dport.v[0].lo) + 1 : 0;
-		if (tlen != dlen) {
-			nat_perr(&c, &portsp, "to-port range %u-%u is %u ports "
-				 "long, but dport is %s %u", f->toport.lo,
-				 f->toport.hi, tlen, dlen ? "a range of" :
-				 "a list, not a range; length", dlen ? dlen :
-				 (unsigned int)f->dport.n);
-			err_hint(e, "give one to-port, or a range as long as "
-				 "the one dport range");
-			goto fail;
-		}
-	}
-	sp = nat_span_tok(val[FK_FROM]);
-	if (sp.t && nat_p_netlist(&c, &sp, &f->src, false) < 0)
-		goto fail;
-	if (val[FK_COMMENT] && val[FK_COMMENT]->s[0]) {
-		if (strlen(val[FK_COMMENT]->s) > 100) {
-			err_tok(e, MASQ_EUSAGE, val[FK_COMMENT], "comment is "
-				"longer than 100 characters");
-			err_hint(e, "shorten it; nftables keeps short comments");
-			goto fail;
-		}
-		f->comment = xstrdup(val[FK_COMMENT]->s);
+		nat_perr(c, &sp, "a forward cannot take negated ports");
+		return err_hint(c->e, "list the ports to forward");
 	}
 	return 0;
-fail:
-	nat_forward_done(f);
-	return -1;
+}
+
+/* to ADDR[:PORT[-PORT]]: a to-port range as long as the dport range. */
+static int
+fwd_target(struct nat_pctx *c, const struct masq_tok *val[FK__N],
+	   struct nat_forward *f)
+{
+	struct nat_span sp = nat_span_tok(val[FK_TO]), portsp;
+	unsigned int dlen, tlen;
+
+	if (fwd_to(c, &sp, f, &portsp) < 0)
+		return -1;
+	if (!f->has_toport || f->toport.hi == f->toport.lo)
+		return 0;
+	tlen = (unsigned int)(f->toport.hi - f->toport.lo) + 1;
+	dlen = f->dport.n == 1 ? (unsigned int)(f->dport.v[0].hi -
+		f->dport.v[0].lo) + 1 : 0;
+	if (tlen == dlen)
+		return 0;
+	nat_perr(c, &portsp, "to-port range %u-%u is %u ports long, but "
+		 "dport is %s %u", f->toport.lo, f->toport.hi, tlen, dlen ?
+		 "a range of" : "a list, not a range; length", dlen ? dlen :
+		 (unsigned int)f->dport.n);
+	return err_hint(c->e, "give one to-port, or a range as long as the "
+			"one dport range");
+}
+
+/* from SOURCE, comment TEXT. */
+static int
+fwd_extra(struct nat_pctx *c, const struct masq_tok *val[FK__N],
+	  struct nat_forward *f)
+{
+	struct nat_span sp = nat_span_tok(val[FK_FROM]);
+	const struct masq_tok *cm = val[FK_COMMENT];
+
+	if (sp.t && nat_p_netlist(c, &sp, &f->src, false) < 0)
+		return -1;
+	if (!cm || !cm->s[0])
+		return 0;
+	if (strlen(cm->s) > 100) {
+		err_tok(c->e, MASQ_EUSAGE, cm, "comment is longer than 100 "
+			"characters");
+		return err_hint(c->e, "shorten it; nftables keeps short "
+				"comments");
+	}
+	f->comment = xstrdup(cm->s);
+	return 0;
+}
+
+int
+nat_forward_parse_kw(struct nat_forward *f, const struct masq_tok *tv,
+		     size_t tc, struct masq_err *e)
+{
+	const struct masq_tok *val[FK__N] = { NULL }, *key[FK__N] = { NULL };
+	struct nat_pctx c = { e, 0 };
+
+	if (fwd_collect(tv, tc, key, val, e) < 0 ||
+	    fwd_match(&c, val, f) < 0 || fwd_target(&c, val, f) < 0 ||
+	    fwd_extra(&c, val, f) < 0) {
+		nat_forward_done(f);
+		return -1;
+	}
+	return 0;
 }

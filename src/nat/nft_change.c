@@ -4,7 +4,7 @@
  * would do to the rules the kernel runs now: how many there are, how many
  * of them the new set does not continue, and the running text (for
  * "nothing to apply" and for a question the user answered).  apply's
- * guard against wiping a gateway's NAT (src/shell/revision.c) decides
+ * guard against wiping a gateway's NAT (src/ctl/revision_guard.c) decides
  * with these numbers.
  *
  * A running nft rule is continued when a rule of the new set carries the

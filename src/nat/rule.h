@@ -12,7 +12,7 @@
  *
  * Canonical form: nat_rule_format_kw(r) is the keyword text without the
  * leading "masq add"; parsing it again yields an equal rule.  The store keeps
- * exactly that text, so the parser is the only reader of stored rules.
+ * exactly that text, and nat_rule_from_text() is its only reader.
  */
 #ifndef MASQ_NAT_RULE_H
 #define MASQ_NAT_RULE_H
@@ -270,6 +270,41 @@ char *nat_forward_format_kw(const struct nat_forward *f);
 /* Masq-file column form, tab-separated, trailing "-" columns dropped,
  * comment not included.  Caller frees. */
 char *nat_rule_format_columns(const struct nat_rule *r);
+
+/*
+ * A rule from its stored text (rule_text.c): the canonical keyword form
+ * that nat_rule_format_kw() / nat_forward_format_kw() give, as the
+ * store's rows and a revision's lines hold it.  Every reader of a stored
+ * rule comes here.  @id is set in the rule and named in the error: -1
+ * with MASQ_ESTORE, "stored masq rule ID no longer parses: <why>" and the
+ * way out ('masq del ID').  @r / @f must be initialised.
+ */
+int nat_rule_from_text(struct nat_rule *r, const char *text, int64_t id,
+		       struct masq_err *e);
+int nat_forward_from_text(struct nat_forward *f, const char *text,
+			  int64_t id, struct masq_err *e);
+
+/*
+ * The ruleset as text (rule_text.c): one "masq add ..." line per masq
+ * rule, then one "forward add ..." line per forward, each the rule's
+ * stored text -- a `masqsh -f` script, and what a revision keeps.
+ * Settings (clamp, helpers) are not part of it.  Caller frees.
+ */
+char *nat_ruleset_text(const struct nat_ruleset *rs);
+/* The store ids of @rs in the order of its text, space-separated (a
+ * revision's rule_ids).  Caller frees. */
+char *nat_ruleset_text_ids(const struct nat_ruleset *rs);
+/* How many rule lines @text (NULL: none) holds.  Cannot fail. */
+size_t nat_ruleset_text_count(const char *text);
+/*
+ * Append the rules of @text to @rs, in order, with positions, and with
+ * the ids of @ids (nat_ruleset_text_ids(); NULL or too short: 0 for the
+ * rest).  Lines that are not rules are skipped.  -1 as
+ * nat_rule_from_text() at the first rule that no longer parses; @rs then
+ * holds the rules before it.
+ */
+int nat_ruleset_from_text(struct nat_ruleset *rs, const char *text,
+			  const char *ids, struct masq_err *e);
 
 /*
  * Load the staged rules from @s (core/store.h): every row parsed back from

@@ -328,96 +328,108 @@ netlist_is_v6(const struct nat_netlist *l)
 	       (l->n_exc && l->exc[0].family == AF_INET6);
 }
 
+/* INTERFACE column: [+]IFLIST[:ALIAS][:DEST] ("::" before an IPv6 DEST
+ * without an alias). */
+static void
+sb_col_interface(struct strbuf *b, const struct nat_rule *r)
+{
+	strbuf_addf(b, "%s", r->early ? "+" : "");
+	sb_ifs(b, r->oifs, r->n_oifs);
+	if (r->alias >= 0)
+		strbuf_addf(b, ":%d", r->alias);
+	if (r->dst.n_inc || r->dst.n_exc) {
+		strbuf_addf(b, r->alias < 0 && netlist_is_v6(&r->dst) ?
+			   "::" : ":");
+		nat_sb_netlist(b, &r->dst);
+	}
+}
+
+/* SOURCE column: nets with exclusions, IFACE[:!EXCL], or "-". */
+static void
+sb_col_source(struct strbuf *b, const struct nat_rule *r)
+{
+	if (r->has_src_if) {
+		sb_ifs(b, &r->src_if, 1);
+		if (r->src.n_exc) {
+			strbuf_addf(b, ":!");
+			sb_nets(b, r->src.exc, r->src.n_exc);
+		}
+	} else if (r->src.n_inc || r->src.n_exc) {
+		nat_sb_netlist(b, &r->src);
+	} else {
+		strbuf_addf(b, "-");
+	}
+}
+
+/* ADDRESS column: NONAT, ADDRESS, detect, "random" or "-", then
+ * [:LOW-HIGH][:random][:persistent]. */
+static void
+sb_col_address(struct strbuf *b, const struct nat_rule *r)
+{
+	bool opts = r->has_ports || r->random || r->persistent;
+
+	if (r->action == NAT_NONAT) {
+		strbuf_addf(b, "NONAT");
+	} else if (r->action == NAT_SNAT && r->has_to) {
+		sb_to(b, &r->to, opts && r->to.family == AF_INET6);
+	} else if (r->action == NAT_DETECT) {
+		strbuf_addf(b, "detect");
+	} else if (!opts) {
+		strbuf_addf(b, "-");
+	} else if (!r->has_ports && !r->persistent) {
+		strbuf_addf(b, "random");
+		opts = false;
+	}
+	if (!opts || r->action == NAT_NONAT)
+		return;
+	if (r->has_ports) {
+		strbuf_addf(b, ":");
+		sb_range(b, &r->ports, '-');
+	}
+	if (r->random)
+		strbuf_addf(b, ":random");
+	if (r->persistent)
+		strbuf_addf(b, ":persistent");
+}
+
+/* PROTO, PORT(S), IPSEC, MARK, USER/GROUP (columns 3..7): the value,
+ * or "-". */
+static void
+sb_col_match(struct strbuf *b, const struct nat_rule *r, size_t i)
+{
+	if (i == 3 && r->proto.n)
+		nat_sb_proto(b, &r->proto);
+	else if (i == 4 && r->dport.n)
+		nat_sb_ports(b, &r->dport, ':');
+	else if (i == 5 && r->ipsec.policy != NAT_IPSEC_ANY)
+		sb_ipsec(b, &r->ipsec);
+	else if (i == 6 && r->mark.set)
+		sb_mark(b, &r->mark);
+	else if (i == 7 && r->owner.set)
+		sb_owner(b, &r->owner);
+	else
+		strbuf_addf(b, "-");
+}
+
 char *
 nat_rule_format_columns(const struct nat_rule *r)
 {
 	struct strbuf b = STRBUF_INIT;
 	size_t keep, mark[8], i;
-	bool opts;
 
-	/* INTERFACE */
-	strbuf_addf(&b, "%s", r->early ? "+" : "");
-	sb_ifs(&b, r->oifs, r->n_oifs);
-	if (r->alias >= 0)
-		strbuf_addf(&b, ":%d", r->alias);
-	if (r->dst.n_inc || r->dst.n_exc) {
-		strbuf_addf(&b, r->alias < 0 && netlist_is_v6(&r->dst) ?
-			   "::" : ":");
-		nat_sb_netlist(&b, &r->dst);
-	}
+	sb_col_interface(&b, r);
 	mark[0] = b.len;
-	/* SOURCE */
 	strbuf_addf(&b, "\t");
-	if (r->has_src_if) {
-		sb_ifs(&b, &r->src_if, 1);
-		if (r->src.n_exc) {
-			strbuf_addf(&b, ":!");
-			sb_nets(&b, r->src.exc, r->src.n_exc);
-		}
-	} else if (r->src.n_inc || r->src.n_exc) {
-		nat_sb_netlist(&b, &r->src);
-	} else {
-		strbuf_addf(&b, "-");
-	}
+	sb_col_source(&b, r);
 	mark[1] = b.len;
-	/* ADDRESS */
 	strbuf_addf(&b, "\t");
-	opts = r->has_ports || r->random || r->persistent;
-	if (r->action == NAT_NONAT) {
-		strbuf_addf(&b, "NONAT");
-	} else if (r->action == NAT_SNAT && r->has_to) {
-		sb_to(&b, &r->to, opts && r->to.family == AF_INET6);
-	} else if (r->action == NAT_DETECT) {
-		strbuf_addf(&b, "detect");
-	} else if (!opts) {
-		strbuf_addf(&b, "-");
-	} else if (!r->has_ports && !r->persistent) {
-		strbuf_addf(&b, "random");
-		opts = false;
-	}
-	if (opts && r->action != NAT_NONAT) {
-		if (r->has_ports) {
-			strbuf_addf(&b, ":");
-			sb_range(&b, &r->ports, '-');
-		}
-		if (r->random)
-			strbuf_addf(&b, ":random");
-		if (r->persistent)
-			strbuf_addf(&b, ":persistent");
-	}
+	sb_col_address(&b, r);
 	mark[2] = b.len;
-	/* PROTO, PORT(S) */
-	strbuf_addf(&b, "\t");
-	if (r->proto.n)
-		nat_sb_proto(&b, &r->proto);
-	else
-		strbuf_addf(&b, "-");
-	mark[3] = b.len;
-	strbuf_addf(&b, "\t");
-	if (r->dport.n)
-		nat_sb_ports(&b, &r->dport, ':');
-	else
-		strbuf_addf(&b, "-");
-	mark[4] = b.len;
-	/* IPSEC, MARK, USER/GROUP */
-	strbuf_addf(&b, "\t");
-	if (r->ipsec.policy != NAT_IPSEC_ANY)
-		sb_ipsec(&b, &r->ipsec);
-	else
-		strbuf_addf(&b, "-");
-	mark[5] = b.len;
-	strbuf_addf(&b, "\t");
-	if (r->mark.set)
-		sb_mark(&b, &r->mark);
-	else
-		strbuf_addf(&b, "-");
-	mark[6] = b.len;
-	strbuf_addf(&b, "\t");
-	if (r->owner.set)
-		sb_owner(&b, &r->owner);
-	else
-		strbuf_addf(&b, "-");
-	mark[7] = b.len;
+	for (i = 3; i < 8; i++) {
+		strbuf_addf(&b, "\t");
+		sb_col_match(&b, r, i);
+		mark[i] = b.len;
+	}
 	/* drop trailing "-" columns (SOURCE always stays) */
 	keep = mark[7];
 	for (i = 7; i >= 2; i--) {

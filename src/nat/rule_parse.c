@@ -168,121 +168,173 @@ parse_alias(struct nat_pctx *c, const struct nat_span *sp, int *alias)
 	return 0;
 }
 
-int
-nat_rule_parse_kw(struct nat_rule *r, const struct masq_tok *tv, size_t tc,
-		  struct masq_err *e)
+/* The words of a keyword-form rule: each keyword and its value. */
+struct kw_words {
+	const struct masq_tok *key[KW__N], *val[KW__N];
+};
+
+/* Sort @tv into @w: each keyword at most once, each value present. */
+static int
+kw_collect(struct nat_pctx *c, const struct masq_tok *tv, size_t tc,
+	   struct kw_words *w)
 {
-	struct nat_pctx c = { e, 0 };
-	const struct masq_tok *val[KW__N] = { NULL }, *key[KW__N] = { NULL };
-	struct nat_marks mk;
-	struct nat_span sp;
+	struct masq_err *e = c->e;
 	size_t i;
 	int k;
 
-	memset(&mk, 0, sizeof(mk));
 	for (i = 0; i < tc; i++) {
-		k = kw_lookup(&c, &tv[i]);
+		k = kw_lookup(c, &tv[i]);
 		if (k < 0)
-			goto fail;
-		if (key[k]) {
+			return -1;
+		if (w->key[k]) {
 			err_tok(e, MASQ_EUSAGE, &tv[i], "'%s' given twice",
 				kw_names[k]);
-			err_hint(e, "give each keyword once; list several values "
-				 "with commas");
-			goto fail;
+			return err_hint(e, "give each keyword once; list "
+					"several values with commas");
 		}
-		key[k] = &tv[i];
+		w->key[k] = &tv[i];
 		if (!kw_usage[k])
 			continue;
 		if (i + 1 == tc) {
 			err_tok(e, MASQ_EUSAGE, &tv[i], "'%s' needs a value",
 				kw_names[k]);
-			err_hint(e, "write %s", kw_usage[k]);
-			goto fail;
+			return err_hint(e, "write %s", kw_usage[k]);
 		}
-		val[k] = &tv[++i];
+		w->val[k] = &tv[++i];
 	}
-	if (!key[KW_OUT]) {
+	if (!w->key[KW_OUT]) {
 		err_set(e, MASQ_EUSAGE, "a masq rule needs 'out IFACE'");
-		err_hint(e, "e.g. 'masq add out eth0 from 192.168.1.0/24'");
-		goto fail;
+		return err_hint(e, "e.g. 'masq add out eth0 from "
+				"192.168.1.0/24'");
 	}
-	sp = nat_span_tok(val[KW_OUT]);
-	if (nat_p_iflist(&c, &sp, &r->oifs, &r->n_oifs) < 0)
-		goto fail;
-	sp = nat_span_tok(val[KW_TO]);
-	if (sp.t && nat_p_netlist(&c, &sp, &r->dst, false) < 0)
-		goto fail;
-	sp = nat_span_tok(val[KW_FROM]);
-	if (sp.t && parse_source(&c, &sp, r) < 0)
-		goto fail;
-	sp = nat_span_tok(val[KW_EXCEPT]);
-	if (sp.t && nat_p_netlist(&c, &sp, &r->src, true) < 0)
-		goto fail;
-	if (val[KW_SNAT] && key[KW_NONAT]) {
-		err_tok(e, MASQ_EUSAGE, key[KW_NONAT], "'nonat' translates "
-			"nothing, so it cannot go with 'snat'");
-		err_hint(e, "remove 'snat' or 'nonat'");
-		goto fail;
+	return 0;
+}
+
+/* out, to, from, except: where the rule applies. */
+static int
+kw_where(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r)
+{
+	struct nat_span sp = nat_span_tok(w->val[KW_OUT]);
+
+	if (nat_p_iflist(c, &sp, &r->oifs, &r->n_oifs) < 0)
+		return -1;
+	sp = nat_span_tok(w->val[KW_TO]);
+	if (sp.t && nat_p_netlist(c, &sp, &r->dst, false) < 0)
+		return -1;
+	sp = nat_span_tok(w->val[KW_FROM]);
+	if (sp.t && parse_source(c, &sp, r) < 0)
+		return -1;
+	sp = nat_span_tok(w->val[KW_EXCEPT]);
+	if (sp.t && nat_p_netlist(c, &sp, &r->src, true) < 0)
+		return -1;
+	return 0;
+}
+
+/* snat, ports, random, persistent, nonat: what the rule does. */
+static int
+kw_action(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r,
+	  struct nat_marks *mk)
+{
+	if (w->val[KW_SNAT] && w->key[KW_NONAT]) {
+		err_tok(c->e, MASQ_EUSAGE, w->key[KW_NONAT], "'nonat' "
+			"translates nothing, so it cannot go with 'snat'");
+		return err_hint(c->e, "remove 'snat' or 'nonat'");
 	}
-	mk.snat = nat_span_tok(val[KW_SNAT]);
-	if (mk.snat.t && strcmp(mk.snat.t->s, "detect") == 0) {
+	mk->snat = nat_span_tok(w->val[KW_SNAT]);
+	if (mk->snat.t && strcmp(mk->snat.t->s, "detect") == 0) {
 		r->action = NAT_DETECT;
-		mk.detect = mk.snat;
-	} else if (mk.snat.t && nat_p_snat(&c, &mk.snat, r) < 0) {
-		goto fail;
+		mk->detect = mk->snat;
+	} else if (mk->snat.t && nat_p_snat(c, &mk->snat, r) < 0) {
+		return -1;
 	}
-	mk.ports = nat_span_tok(val[KW_PORTS]);
-	if (mk.ports.t) {
-		if (nat_p_portrange(&c, &mk.ports, &r->ports) < 0)
-			goto fail;
+	mk->ports = nat_span_tok(w->val[KW_PORTS]);
+	if (mk->ports.t) {
+		if (nat_p_portrange(c, &mk->ports, &r->ports) < 0)
+			return -1;
 		r->has_ports = true;
 	}
-	mk.random = nat_span_tok(key[KW_RANDOM]);
-	mk.persistent = nat_span_tok(key[KW_PERSISTENT]);
-	mk.nonat = nat_span_tok(key[KW_NONAT]);
-	r->random = key[KW_RANDOM] != NULL;
-	r->persistent = key[KW_PERSISTENT] != NULL;
-	if (key[KW_NONAT])
+	mk->random = nat_span_tok(w->key[KW_RANDOM]);
+	mk->persistent = nat_span_tok(w->key[KW_PERSISTENT]);
+	mk->nonat = nat_span_tok(w->key[KW_NONAT]);
+	r->random = w->key[KW_RANDOM] != NULL;
+	r->persistent = w->key[KW_PERSISTENT] != NULL;
+	if (w->key[KW_NONAT])
 		r->action = NAT_NONAT;
-	mk.proto = nat_span_tok(val[KW_PROTO]);
-	if (mk.proto.t && nat_p_proto(&c, &mk.proto, &r->proto) < 0)
-		goto fail;
-	mk.dport = nat_span_tok(val[KW_DPORT]);
-	if (mk.dport.t && nat_p_dport(&c, &mk.dport, &r->dport, &r->proto) < 0)
-		goto fail;
-	sp = nat_span_tok(val[KW_IPSEC]);
-	if (sp.t && nat_p_ipsec(&c, &sp, &r->ipsec) < 0)
-		goto fail;
-	sp = nat_span_tok(val[KW_MARK]);
-	if (sp.t && nat_p_mark(&c, &sp, &r->mark) < 0)
-		goto fail;
-	sp = nat_span_tok(val[KW_USER]);
-	if (sp.t && nat_p_owner(&c, &sp, &r->owner) < 0)
-		goto fail;
-	mk.timeout = nat_span_tok(val[KW_TIMEOUT]);
-	if (mk.timeout.t && nat_p_timeout(&c, &mk.timeout, &r->timeout,
-					  &r->proto, &mk.proto) < 0)
-		goto fail;
-	r->early = key[KW_EARLY] != NULL;
-	mk.alias = nat_span_tok(val[KW_ALIAS]);
-	if (mk.alias.t && parse_alias(&c, &mk.alias, &r->alias) < 0)
-		goto fail;
-	if (val[KW_COMMENT] && val[KW_COMMENT]->s[0]) {
-		if (strlen(val[KW_COMMENT]->s) > 100) {
-			err_tok(e, MASQ_EUSAGE, val[KW_COMMENT], "comment is "
-				"longer than 100 characters");
-			err_hint(e, "shorten it; nftables keeps short comments");
-			goto fail;
-		}
-		r->comment = xstrdup(val[KW_COMMENT]->s);
-	}
-	if (nat_rule_validate(&c, r, &mk) < 0)
-		goto fail;
 	return 0;
-fail:
-	nat_rule_done(r);
-	return -1;
+}
+
+/* proto, dport, ipsec, mark, user, timeout: which packets, and the
+ * conntrack policy of their connections. */
+static int
+kw_match(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r,
+	 struct nat_marks *mk)
+{
+	struct nat_span sp;
+
+	mk->proto = nat_span_tok(w->val[KW_PROTO]);
+	if (mk->proto.t && nat_p_proto(c, &mk->proto, &r->proto) < 0)
+		return -1;
+	mk->dport = nat_span_tok(w->val[KW_DPORT]);
+	if (mk->dport.t && nat_p_dport(c, &mk->dport, &r->dport,
+				       &r->proto) < 0)
+		return -1;
+	sp = nat_span_tok(w->val[KW_IPSEC]);
+	if (sp.t && nat_p_ipsec(c, &sp, &r->ipsec) < 0)
+		return -1;
+	sp = nat_span_tok(w->val[KW_MARK]);
+	if (sp.t && nat_p_mark(c, &sp, &r->mark) < 0)
+		return -1;
+	sp = nat_span_tok(w->val[KW_USER]);
+	if (sp.t && nat_p_owner(c, &sp, &r->owner) < 0)
+		return -1;
+	mk->timeout = nat_span_tok(w->val[KW_TIMEOUT]);
+	if (mk->timeout.t && nat_p_timeout(c, &mk->timeout, &r->timeout,
+					   &r->proto, &mk->proto) < 0)
+		return -1;
+	return 0;
+}
+
+/* early, alias, comment. */
+static int
+kw_extra(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r,
+	 struct nat_marks *mk)
+{
+	const struct masq_tok *cm = w->val[KW_COMMENT];
+
+	r->early = w->key[KW_EARLY] != NULL;
+	mk->alias = nat_span_tok(w->val[KW_ALIAS]);
+	if (mk->alias.t && parse_alias(c, &mk->alias, &r->alias) < 0)
+		return -1;
+	if (!cm || !cm->s[0])
+		return 0;
+	if (strlen(cm->s) > 100) {
+		err_tok(c->e, MASQ_EUSAGE, cm, "comment is longer than 100 "
+			"characters");
+		return err_hint(c->e, "shorten it; nftables keeps short "
+				"comments");
+	}
+	r->comment = xstrdup(cm->s);
+	return 0;
+}
+
+/* The values are parsed in the keywords' canonical order (see above). */
+int
+nat_rule_parse_kw(struct nat_rule *r, const struct masq_tok *tv, size_t tc,
+		  struct masq_err *e)
+{
+	struct nat_pctx c = { e, 0 };
+	struct kw_words w;
+	struct nat_marks mk;
+
+	memset(&w, 0, sizeof(w));
+	memset(&mk, 0, sizeof(mk));
+	if (kw_collect(&c, tv, tc, &w) < 0 || kw_where(&c, &w, r) < 0 ||
+	    kw_action(&c, &w, r, &mk) < 0 || kw_match(&c, &w, r, &mk) < 0 ||
+	    kw_extra(&c, &w, r, &mk) < 0 || nat_rule_validate(&c, r, &mk) < 0) {
+		nat_rule_done(r);
+		return -1;
+	}
+	return 0;
 }
 
 /* INTERFACE column: [+]IFLIST[:[ALIAS]][:DEST] */
@@ -342,15 +394,110 @@ bare_v6(const char *s, size_t n)
 	return true;
 }
 
-/* ADDRESS column. */
+/* ADDRESS column: the address part (bracketed, a bare IPv6 address or
+ * range, or up to the first ':') into @addr, and where the options
+ * start into *@opts_at. */
+static int
+col_address_split(struct nat_pctx *c, const struct nat_span *sp,
+		  struct nat_span *addr, size_t *opts_at)
+{
+	const char *s = nat_span_str(sp), *rb;
+	size_t i, colons = 0;
+	struct nat_span it;
+
+	for (i = 0; i < sp->len; i++)
+		colons += s[i] == ':';
+	if (s[0] == '[') {
+		rb = memchr(s, ']', sp->len);
+		if (!rb) {
+			it = nat_span_sub(sp, 0, 1);
+			nat_perr(c, &it, "'[' without a closing ']'");
+			return err_hint(c->e, "write [IPV6ADDR]:OPTIONS");
+		}
+		i = (size_t)(rb - s);
+		*addr = nat_span_sub(sp, 1, i - 1);
+		i++;
+		if (i < sp->len && s[i] != ':') {
+			it = nat_span_sub(sp, i, sp->len - i);
+			return nat_perr(c, &it, "':' expected after ']'");
+		}
+	} else if (colons >= 2 && bare_v6(s, sp->len)) {
+		*addr = *sp;		/* a bare IPv6 address or range */
+		i = sp->len;
+	} else {
+		for (i = 0; i < sp->len && s[i] != ':'; i++)
+			;
+		*addr = nat_span_sub(sp, 0, i);
+	}
+	*opts_at = i;
+	return 0;
+}
+
+/* The address part: NONAT, detect, random, or an address or range. */
+static int
+col_address_action(struct nat_pctx *c, const struct nat_span *addr,
+		   struct nat_rule *r, struct nat_marks *mk)
+{
+	if (addr->len == 5 &&
+	    strncasecmp(nat_span_str(addr), "NONAT", 5) == 0) {
+		r->action = NAT_NONAT;
+		mk->nonat = *addr;
+	} else if (nat_span_is(addr, "detect")) {
+		r->action = NAT_DETECT;
+		mk->detect = *addr;
+	} else if (nat_span_is(addr, "random")) {
+		r->random = true;
+		mk->random = *addr;
+	} else if (addr->len) {
+		mk->snat = *addr;
+		if (nat_p_snat(c, addr, r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One option @it of the ADDRESS column (@first: a port range may come). */
+static int
+col_address_opt(struct nat_pctx *c, const struct nat_span *sp,
+		const struct nat_span *it, bool first, struct nat_rule *r,
+		struct nat_marks *mk)
+{
+	char w[32] = "";
+	const char *sug;
+
+	if (first && it->len && isdigit((unsigned char)nat_span_str(it)[0])) {
+		mk->ports = *it;
+		if (nat_p_portrange(c, it, &r->ports) < 0)
+			return -1;
+		r->has_ports = true;
+	} else if (nat_span_is(it, "random") && !r->random) {
+		mk->random = *it;
+		r->random = true;
+	} else if (nat_span_is(it, "persistent") && !r->persistent) {
+		mk->persistent = *it;
+		r->persistent = true;
+	} else {
+		nat_span_copy(it, w, sizeof(w));
+		sug = err_suggest(w, addr_opts);
+		nat_perr(c, it->len ? it : sp, "unexpected '%.*s' in the "
+			 "ADDRESS column", (int)it->len, nat_span_str(it));
+		if (sug)
+			return err_hint(c->e, "did you mean '%s'?", sug);
+		return err_hint(c->e, "write ADDRESS[:LOW-HIGH][:random]"
+				"[:persistent], each part once");
+	}
+	return 0;
+}
+
+/* ADDRESS column: ADDRESS[:LOW-HIGH][:random][:persistent], "-",
+ * "random", NONAT, detect[:OPTIONS], [IPV6][:OPTIONS]. */
 static int
 col_address(struct nat_pctx *c, const struct nat_span *sp,
 	    struct nat_rule *r, struct nat_marks *mk)
 {
-	const char *s = nat_span_str(sp);
 	struct nat_span addr, opts, it;
-	size_t i, j, colons = 0;
-	bool first = true;
+	size_t i = 0, j;
+	const char *s;
 
 	if (nat_span_is(sp, "-"))
 		return 0;
@@ -359,99 +506,32 @@ col_address(struct nat_pctx *c, const struct nat_span *sp,
 		mk->random = *sp;
 		return 0;
 	}
-	for (i = 0; i < sp->len; i++)
-		colons += s[i] == ':';
-	if (s[0] == '[') {
-		const char *rb = memchr(s, ']', sp->len);
-
-		if (!rb) {
-			it = nat_span_sub(sp, 0, 1);
-			nat_perr(c, &it, "'[' without a closing ']'");
-			return err_hint(c->e, "write [IPV6ADDR]:OPTIONS");
-		}
-		i = (size_t)(rb - s);
-		addr = nat_span_sub(sp, 1, i - 1);
-		i++;
-		if (i < sp->len && s[i] != ':') {
-			it = nat_span_sub(sp, i, sp->len - i);
-			return nat_perr(c, &it, "':' expected after ']'");
-		}
-	} else if (colons >= 2 && bare_v6(s, sp->len)) {
-		addr = *sp;		/* a bare IPv6 address or range */
-		i = sp->len;
-	} else {
-		for (i = 0; i < sp->len && s[i] != ':'; i++)
-			;
-		addr = nat_span_sub(sp, 0, i);
-	}
-	if (addr.len == 5 && strncasecmp(nat_span_str(&addr), "NONAT", 5) == 0) {
-		r->action = NAT_NONAT;
-		mk->nonat = addr;
-	} else if (nat_span_is(&addr, "detect")) {
-		r->action = NAT_DETECT;
-		mk->detect = addr;
-	} else if (nat_span_is(&addr, "random")) {
-		r->random = true;
-		mk->random = addr;
-	} else if (addr.len) {
-		mk->snat = addr;
-		if (nat_p_snat(c, &addr, r) < 0)
-			return -1;
-	}
+	if (col_address_split(c, sp, &addr, &i) < 0 ||
+	    col_address_action(c, &addr, r, mk) < 0)
+		return -1;
 	opts = nat_span_sub(sp, i, sp->len - i);
-	i = 0;
-	while (i < opts.len) {
-		s = nat_span_str(&opts);
+	s = nat_span_str(&opts);
+	for (i = 0; i < opts.len; i = j) {
 		for (j = i + 1; j < opts.len && s[j] != ':'; j++)
 			;
 		it = nat_span_sub(&opts, i + 1, j - i - 1);
-		if (first && it.len && isdigit((unsigned char)s[i + 1])) {
-			mk->ports = it;
-			if (nat_p_portrange(c, &it, &r->ports) < 0)
-				return -1;
-			r->has_ports = true;
-		} else if (nat_span_is(&it, "random") && !r->random) {
-			mk->random = it;
-			r->random = true;
-		} else if (nat_span_is(&it, "persistent") && !r->persistent) {
-			mk->persistent = it;
-			r->persistent = true;
-		} else {
-			char w[32] = "";
-			const char *sug;
-
-			nat_span_copy(&it, w, sizeof(w));
-			sug = err_suggest(w, addr_opts);
-			nat_perr(c, it.len ? &it : sp, "unexpected '%.*s' in the "
-				 "ADDRESS column", (int)it.len,
-				 nat_span_str(&it));
-			if (sug)
-				return err_hint(c->e, "did you mean '%s'?", sug);
-			return err_hint(c->e, "write ADDRESS[:LOW-HIGH][:random]"
-					"[:persistent], each part once");
-		}
-		first = false;
-		i = j;
+		if (col_address_opt(c, sp, &it, i == 0, r, mk) < 0)
+			return -1;
 	}
 	return 0;
 }
 
-int
-nat_rule_parse_columns(struct nat_rule *r, const char *text,
-		       const char *line, size_t base, struct masq_err *e)
+/*
+ * Split @text at blanks into up to 8 columns in @col (positions against
+ * @line at @base; @buf the writable copy holding the words), the missing
+ * ones "-".  The number of columns given, or -1 (MASQ_EUSAGE).
+ */
+static int
+col_split(char *buf, const char *text, const char *line, size_t base,
+	  struct masq_tok col[9], struct masq_err *e)
 {
-	struct nat_pctx c = { e, 0 };
-	struct masq_tok col[9];
-	struct nat_marks mk;
-	struct nat_span sp;
 	size_t n = 0, i = 0, j;
-	char *buf = xstrdup(text);
-	char *hash = strchr(buf, '#');
-	int rc = -1;
 
-	memset(&mk, 0, sizeof(mk));
-	if (hash)
-		*hash = '\0';
 	for (;;) {
 		while (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
 		       buf[i] == '\n')
@@ -465,22 +545,17 @@ nat_rule_parse_columns(struct nat_rule *r, const char *text,
 		col[n].line = line;
 		col[n].off = base + i;
 		col[n].len = j - i;
-		n++;
-		if (n == 9) {
+		if (++n == 9) {
 			err_tok(e, MASQ_EUSAGE, &col[8], "too many columns: a "
 				"masq line has at most 8");
-			err_hint(e, "INTERFACE SOURCE ADDRESS PROTO PORT(S) "
-				 "IPSEC MARK USER/GROUP; '-' leaves one empty");
-			goto out;
+			return err_hint(e, "INTERFACE SOURCE ADDRESS PROTO "
+					"PORT(S) IPSEC MARK USER/GROUP; '-' "
+					"leaves one empty");
 		}
 		if (!buf[j])
 			break;
 		buf[j] = '\0';
 		i = j + 1;
-	}
-	if (n == 0) {
-		rc = 1;
-		goto out;
 	}
 	for (i = n; i < 8; i++) {
 		col[i].s = "-";
@@ -488,45 +563,71 @@ nat_rule_parse_columns(struct nat_rule *r, const char *text,
 		col[i].off = base + strlen(text);
 		col[i].len = 0;
 	}
-	if (n == 1) {
+	return (int)n;
+}
+
+/* The eight columns into @r, in order. */
+static int
+col_parse(struct nat_pctx *c, const struct masq_tok col[8],
+	  struct nat_rule *r)
+{
+	struct nat_marks mk;
+	struct nat_span sp;
+
+	memset(&mk, 0, sizeof(mk));
+	sp = nat_span_tok(&col[0]);
+	if (col_interface(c, &sp, r, &mk) < 0)
+		return -1;
+	sp = nat_span_tok(&col[1]);
+	if (!nat_span_is(&sp, "-") && parse_source(c, &sp, r) < 0)
+		return -1;
+	sp = nat_span_tok(&col[2]);
+	if (col_address(c, &sp, r, &mk) < 0)
+		return -1;
+	mk.proto = nat_span_tok(&col[3]);
+	if (!nat_span_is(&mk.proto, "-") &&
+	    nat_p_proto(c, &mk.proto, &r->proto) < 0)
+		return -1;
+	mk.dport = nat_span_tok(&col[4]);
+	if (!nat_span_is(&mk.dport, "-") &&
+	    nat_p_dport(c, &mk.dport, &r->dport, &r->proto) < 0)
+		return -1;
+	sp = nat_span_tok(&col[5]);
+	if (!nat_span_is(&sp, "-") && nat_p_ipsec(c, &sp, &r->ipsec) < 0)
+		return -1;
+	sp = nat_span_tok(&col[6]);
+	if (!nat_span_is(&sp, "-") && nat_p_mark(c, &sp, &r->mark) < 0)
+		return -1;
+	sp = nat_span_tok(&col[7]);
+	if (!nat_span_is(&sp, "-") && nat_p_owner(c, &sp, &r->owner) < 0)
+		return -1;
+	return nat_rule_validate(c, r, &mk);
+}
+
+int
+nat_rule_parse_columns(struct nat_rule *r, const char *text,
+		       const char *line, size_t base, struct masq_err *e)
+{
+	struct nat_pctx c = { e, 0 };
+	struct masq_tok col[9];
+	char *buf = xstrdup(text);
+	char *hash = strchr(buf, '#');
+	int n, rc = -1;
+
+	if (hash)
+		*hash = '\0';
+	n = col_split(buf, text, line, base, col, e);
+	if (n == 0) {
+		rc = 1;
+	} else if (n == 1) {
 		err_tok(e, MASQ_EUSAGE, &col[0], "the SOURCE column is missing");
 		err_hint(e, "write INTERFACE SOURCE [ADDRESS ...], e.g. "
 			 "'eth0 192.168.1.0/24'");
-		goto out;
+	} else if (n > 1) {
+		rc = col_parse(&c, col, r);
+		if (rc < 0)
+			nat_rule_done(r);
 	}
-	sp = nat_span_tok(&col[0]);
-	if (col_interface(&c, &sp, r, &mk) < 0)
-		goto fail;
-	sp = nat_span_tok(&col[1]);
-	if (!nat_span_is(&sp, "-") && parse_source(&c, &sp, r) < 0)
-		goto fail;
-	sp = nat_span_tok(&col[2]);
-	if (col_address(&c, &sp, r, &mk) < 0)
-		goto fail;
-	mk.proto = nat_span_tok(&col[3]);
-	if (!nat_span_is(&mk.proto, "-") &&
-	    nat_p_proto(&c, &mk.proto, &r->proto) < 0)
-		goto fail;
-	mk.dport = nat_span_tok(&col[4]);
-	if (!nat_span_is(&mk.dport, "-") &&
-	    nat_p_dport(&c, &mk.dport, &r->dport, &r->proto) < 0)
-		goto fail;
-	sp = nat_span_tok(&col[5]);
-	if (!nat_span_is(&sp, "-") && nat_p_ipsec(&c, &sp, &r->ipsec) < 0)
-		goto fail;
-	sp = nat_span_tok(&col[6]);
-	if (!nat_span_is(&sp, "-") && nat_p_mark(&c, &sp, &r->mark) < 0)
-		goto fail;
-	sp = nat_span_tok(&col[7]);
-	if (!nat_span_is(&sp, "-") && nat_p_owner(&c, &sp, &r->owner) < 0)
-		goto fail;
-	if (nat_rule_validate(&c, r, &mk) < 0)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	nat_rule_done(r);
-out:
 	free(buf);
 	return rc;
 }

@@ -629,90 +629,117 @@ timeout_proto(struct nat_pctx *c, const struct nat_span *sp,
 	return name;
 }
 
+/* Item @item of a policy: STATE into @name, SECONDS into @num. */
+static int
+timeout_item(struct nat_pctx *c, const struct nat_span *sp,
+	     const struct nat_span *item, const char *pname,
+	     struct nat_span *name, struct nat_span *num)
+{
+	const char *s = nat_span_str(item), *eq = memchr(s, '=', item->len);
+
+	if (!eq) {
+		nat_perr(c, item->len ? item : sp, "'%.*s' is not "
+			 "STATE=SECONDS", (int)item->len, s);
+		return err_hint(c->e, "e.g. 'timeout %s'",
+				strcmp(pname, "tcp") ?
+				"udp-stream=30,udp-unreplied=10" :
+				"tcp-established=3600");
+	}
+	*name = nat_span_sub(item, 0, (size_t)(eq - s));
+	*num = nat_span_sub(item, (size_t)(eq - s) + 1,
+			    item->len - (size_t)(eq - s) - 1);
+	return 0;
+}
+
+/* STATE @name (copied into @buf) is no state: say which there are. */
+static int
+timeout_unknown(struct nat_pctx *c, const struct nat_span *name,
+		const struct nat_span *item, const char *buf,
+		const char *pname)
+{
+	const char *words[NAT_TIMEOUTS_NMAX + 4], *sug;
+	const struct nat_timeout *tab;
+	size_t k, ntab, nw = 0;
+
+	tab = nat_timeouts_table(&ntab);
+	for (k = 0; k < ntab; k++)
+		if (!strcmp(tab[k].proto, pname))
+			words[nw++] = tab[k].name;
+	words[nw] = NULL;
+	nat_perr(c, name->len ? name : item, "unknown %s timeout state "
+		 "'%.*s'", pname, (int)name->len, nat_span_str(name));
+	sug = err_suggest(buf, words);
+	if (sug)
+		return err_hint(c->e, "did you mean '%s'?", sug);
+	return err_hint(c->e, "%s states: %s", pname, strcmp(pname, "tcp") ?
+			"udp-unreplied, udp-stream" :
+			"tcp-syn-sent, tcp-established, tcp-fin-wait, ... "
+			"('help timeouts set' lists them)");
+}
+
+/* The states @sel of @name: of the rule's protocol, none given before. */
+static int
+timeout_states(struct nat_pctx *c, const struct nat_span *name,
+	       const bool *sel, const bool *seen, const char *pname)
+{
+	const struct nat_timeout *tab;
+	size_t k, ntab;
+
+	tab = nat_timeouts_table(&ntab);
+	for (k = 0; k < ntab; k++) {
+		if (!sel[k])
+			continue;
+		if (strcmp(tab[k].proto, pname)) {
+			nat_perr(c, name, "'%s' is a %s state, but the rule's "
+				 "protocol is %s", tab[k].name, tab[k].proto,
+				 pname);
+			return err_hint(c->e, "use %s states with 'proto %s'",
+					pname, pname);
+		}
+		if (seen[k]) {
+			nat_perr(c, name, "state '%s' is given twice",
+				 tab[k].name);
+			return err_hint(c->e, "give each state once");
+		}
+	}
+	return 0;
+}
+
 int
 nat_p_timeout(struct nat_pctx *c, const struct nat_span *sp,
 	      struct nat_ct_policy *t, const struct nat_proto *proto,
 	      const struct nat_span *proto_sp)
 {
-	const struct nat_timeout *tab;
 	bool sel[NAT_TIMEOUTS_NMAX], seen[NAT_TIMEOUTS_NMAX] = { false };
 	uint32_t val[NAT_TIMEOUTS_NMAX], v = 0;
 	const char *s = nat_span_str(sp), *pname;
 	struct nat_span item, name, num;
-	size_t i = 0, j, k, ntab;
-	char buf[32];
+	size_t i, j, k, ntab;
+	char buf[32] = "";
 
 	memset(t, 0, sizeof(*t));
-	tab = nat_timeouts_table(&ntab);
+	nat_timeouts_table(&ntab);
 	pname = timeout_proto(c, sp, proto, proto_sp);
 	if (!pname)
 		return -1;
-	while (i <= sp->len) {
-		const char *eq;
-
+	for (i = 0; i <= sp->len; i = j + 1) {
 		for (j = i; j < sp->len && s[j] != ','; j++)
 			;
 		item = nat_span_sub(sp, i, j - i);
-		eq = memchr(s + i, '=', j - i);
-		if (!eq) {
-			nat_perr(c, item.len ? &item : sp, "'%.*s' is not "
-				 "STATE=SECONDS", (int)item.len, s + i);
-			return err_hint(c->e, "e.g. 'timeout %s'",
-					strcmp(pname, "tcp") ?
-					"udp-stream=30,udp-unreplied=10" :
-					"tcp-established=3600");
-		}
-		name = nat_span_sub(sp, i, (size_t)(eq - (s + i)));
-		num = nat_span_sub(sp, (size_t)(eq - s) + 1,
-				   j - (size_t)(eq - s) - 1);
+		if (timeout_item(c, sp, &item, pname, &name, &num) < 0)
+			return -1;
 		memset(sel, 0, sizeof(sel));
 		if (nat_span_copy(&name, buf, sizeof(buf)) < 0 ||
-		    nat_timeout_select(buf, sel) < 0) {
-			const char *words[NAT_TIMEOUTS_NMAX + 4], *sug;
-			size_t nw = 0;
-
-			for (k = 0; k < ntab; k++)
-				if (!strcmp(tab[k].proto, pname))
-					words[nw++] = tab[k].name;
-			words[nw] = NULL;
-			nat_perr(c, name.len ? &name : &item, "unknown %s "
-				 "timeout state '%.*s'", pname, (int)name.len,
-				 nat_span_str(&name));
-			sug = err_suggest(buf, words);
-			if (sug)
-				return err_hint(c->e, "did you mean '%s'?",
-						sug);
-			return err_hint(c->e, "%s states: %s", pname,
-					strcmp(pname, "tcp") ?
-					"udp-unreplied, udp-stream" :
-					"tcp-syn-sent, tcp-established, "
-					"tcp-fin-wait, ... ('help timeouts "
-					"set' lists them)");
-		}
-		for (k = 0; k < ntab; k++) {
-			if (!sel[k])
-				continue;
-			if (strcmp(tab[k].proto, pname)) {
-				nat_perr(c, &name, "'%s' is a %s state, but "
-					 "the rule's protocol is %s",
-					 tab[k].name, tab[k].proto, pname);
-				return err_hint(c->e, "use %s states with "
-						"'proto %s'", pname, pname);
-			}
-			if (seen[k]) {
-				nat_perr(c, &name, "state '%s' is given twice",
-					 tab[k].name);
-				return err_hint(c->e, "give each state once");
-			}
-		}
-		if (timeout_secs(c, &num, &v) < 0)
+		    nat_timeout_select(buf, sel) < 0)
+			return timeout_unknown(c, &name, &item, buf, pname);
+		if (timeout_states(c, &name, sel, seen, pname) < 0 ||
+		    timeout_secs(c, &num, &v) < 0)
 			return -1;
 		for (k = 0; k < ntab; k++)
 			if (sel[k]) {
 				seen[k] = true;
 				val[k] = v;
 			}
-		i = j + 1;
 	}
 	for (k = 0; k < ntab; k++) {
 		if (!seen[k])

@@ -3,15 +3,14 @@
  * ruleset_load.c - the staged rules from the store, parsed back.
  *
  * Owns: turning store rows (canonical keyword text) into a struct
- * nat_ruleset with ids and positions, through the one tokenizer and the
- * one parser, so a stored rule means exactly what it meant when typed;
+ * nat_ruleset with ids and positions, all or nothing, each row through
+ * the one reader of stored rules (nat_rule_from_text(), rule_text.c);
  * and the MSS clamp setting (settings "clamp.mss" / "clamp.out"), its
  * parser and its canonical text.  Does not own: SQL (core/store.c) or the
  * grammar (rule_parse.c, fwd_parse.c).
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,41 +20,21 @@
 #include "core/xalloc.h"
 
 #include "core/store.h"
-#include "core/tok.h"
 #include "nat/rule.h"
-
-/* Make @e say that stored rule @id of @kind no longer parses. */
-static int
-load_fail(struct masq_err *e, const char *kind, int64_t id)
-{
-	err_prefix(e, "stored %s rule %" PRId64 " no longer parses", kind, id);
-	e->code = MASQ_ESTORE;
-	if (!e->hint[0])
-		err_hint(e, "delete it with '%s del %" PRId64 "' and add it "
-			 "again", kind, id);
-	return -1;
-}
 
 static int
 load_masq(struct nat_ruleset *rs, const struct store_row *row,
 	  struct masq_err *e)
 {
 	struct nat_rule r;
-	struct tok_list tl;
 	int ret = -1;
 
 	nat_rule_init(&r);
-	if (tok_split(&tl, row->spec, 0, e) == -1 ||
-	    nat_rule_parse_kw(&r, tl.v, tl.n, e) == -1) {
-		load_fail(e, "masq", row->id);
-		goto out;
+	if (nat_rule_from_text(&r, row->spec, row->id, e) == 0) {
+		r.pos = row->pos;
+		nat_ruleset_add_masq(rs, &r);
+		ret = 0;
 	}
-	r.id = row->id;
-	r.pos = row->pos;
-	nat_ruleset_add_masq(rs, &r);
-	ret = 0;
-out:
-	tok_list_done(&tl);
 	nat_rule_done(&r);
 	return ret;
 }
@@ -65,21 +44,14 @@ load_fwd(struct nat_ruleset *rs, const struct store_row *row,
 	 struct masq_err *e)
 {
 	struct nat_forward f;
-	struct tok_list tl;
 	int ret = -1;
 
 	nat_forward_init(&f);
-	if (tok_split(&tl, row->spec, 0, e) == -1 ||
-	    nat_forward_parse_kw(&f, tl.v, tl.n, e) == -1) {
-		load_fail(e, "forward", row->id);
-		goto out;
+	if (nat_forward_from_text(&f, row->spec, row->id, e) == 0) {
+		f.pos = row->pos;
+		nat_ruleset_add_fwd(rs, &f);
+		ret = 0;
 	}
-	f.id = row->id;
-	f.pos = row->pos;
-	nat_ruleset_add_fwd(rs, &f);
-	ret = 0;
-out:
-	tok_list_done(&tl);
 	nat_forward_done(&f);
 	return ret;
 }

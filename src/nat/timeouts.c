@@ -20,6 +20,8 @@
 
 #include "core/kw.h"
 #include "core/store.h"
+#include "core/tok.h"
+#include "core/xalloc.h"
 #include "nat/timeouts.h"
 
 #define SYSCTL_DIR "/proc/sys/net/netfilter/"
@@ -453,19 +455,37 @@ fail:
 	return -1;
 }
 
-int
-nat_timeouts_apply_stored(struct store *s, unsigned int *n,
-			  struct masq_err *e)
+char *
+nat_timeouts_text(const struct nat_timeout_set *ts)
 {
-	struct nat_timeout_set set;
+	/* the longest name, a blank, 10 digits and a blank per state */
+	char *buf = xmalloc(N_TIMEOUTS * 32 + 1), *o = buf;
 	size_t i;
 
-	*n = 0;
-	if (nat_timeouts_load(s, &set, NULL, e) < 0)
-		return -1;
+	*o = '\0';
 	for (i = 0; i < N_TIMEOUTS; i++)
-		*n += set.has[i];
-	if (!*n)
-		return 0;
-	return nat_timeouts_write(&set, NULL, e);
+		if (ts->has[i])
+			o += sprintf(o, "%s%s %u", o == buf ? "" : " ",
+				     timeouts[i].name, ts->val[i]);
+	return buf;
+}
+
+int
+nat_timeouts_from_text(struct nat_timeout_set *ts, const char *text,
+		       struct masq_err *e)
+{
+	struct tok_list tl;
+	int rc;
+
+	memset(ts, 0, sizeof(*ts));
+	if (tok_split(&tl, text, 0, e) == -1)
+		return -1;
+	/* the empty set is "" (nat_timeouts_parse() wants a pair) */
+	rc = tl.n ? nat_timeouts_parse(tl.v, tl.n, ts, e) : 0;
+	tok_list_done(&tl);
+	if (rc == -1) {
+		e->code = MASQ_ESTORE;
+		err_prefix(e, "stored timeouts no longer parse");
+	}
+	return rc;
 }

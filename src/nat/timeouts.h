@@ -3,7 +3,8 @@
  * timeouts.h - conntrack timeouts per protocol and state: the names masqsh
  * gives them, the HOWTO's "tcp tcpfin udp" triple mapped onto them,
  * reading and writing them in the current network namespace, and keeping
- * them in the store's settings so that `apply` puts them back.
+ * them in the store's settings so that `apply` puts them back, and a set
+ * as the text a revision keeps.
  *
  * Owns: the table of timeouts (name, protocol, state, sysctl file under
  * /proc/sys/net/netfilter, the kernel's compiled-in default), parsing the
@@ -12,8 +13,9 @@
  * opener's namespace, so no other namespace is ever touched), and the
  * settings "timeout.<name>" (masqsh's value) and "timeout.default.<name>"
  * (the value found before masqsh first changed it, for `timeouts reset`).
- * Does not own: printing (src/shell/cmd_timeouts.c) or per-rule timeout
- * policies (nft ct timeout objects).
+ * Does not own: printing (src/shell/cmd_timeouts.c), per-rule timeout
+ * policies (nft ct timeout objects), or writing them as part of an apply
+ * (src/ctl/revision_timeouts.c).
  *
  * The HOWTO's triple (ipchains -M -S tcp tcpfin udp) maps so:
  *   tcp     -> tcp-established
@@ -125,11 +127,14 @@ int nat_timeouts_forget(struct store *s, const struct nat_timeout_set *ts,
 			struct masq_err *e);
 
 /*
- * What `apply` calls after loading the rules: write every stored timeout
- * into the current namespace.  *n gets how many were stored (0: nothing
- * to do, nothing touched).  -1 with @e set as nat_timeouts_write().
+ * A set as text, the words of `timeouts set` in table order with plain
+ * seconds ("tcp-established 7200 udp-unreplied 60"; "" for the empty
+ * set): what a revision keeps of the timeouts it put in force.  Caller
+ * frees.  nat_timeouts_from_text() reads it back through
+ * nat_timeouts_parse(); -1 (MASQ_ESTORE) when it no longer parses.
  */
-int nat_timeouts_apply_stored(struct store *s, unsigned int *n,
-			      struct masq_err *e);
+char *nat_timeouts_text(const struct nat_timeout_set *ts);
+int nat_timeouts_from_text(struct nat_timeout_set *ts, const char *text,
+			   struct masq_err *e);
 
 #endif

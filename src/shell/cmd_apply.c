@@ -1,48 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * cmd_apply.c - `apply` and `show compiled`.
+ * cmd_apply.c - `apply` and `show compiled`: argument handling and
+ * output only.
  *
- * apply [confirm SECS] [replace]: load the staged rules, compile them,
- * send them as one batch, and record what was loaded as a revision (the
- * rules as a masqsh script and the exact compiled text) -- all through
- * revision.c, which also owns the guard against applying emptiness,
- * "nothing to apply" and the confirm timer.  A failed or refused apply
- * leaves the kernel as it was (nft_apply.c's promise) and records
- * nothing.  Here: the question an interactive apply asks first.  With -n
- * it is `check`, failing where apply would refuse.
+ * apply [confirm SECS] [replace]: ctl_apply() (src/ctl/revision.c) loads
+ * the staged rules and timeouts, compiles, sends them as one batch and
+ * records what was loaded as a revision; it owns the guard against
+ * applying emptiness, "nothing to apply", the confirm timer, and the
+ * promise that a failed or refused apply leaves the kernel and the store
+ * as they were.  Here: the question an interactive apply asks first
+ * (ctl_apply_ask()) and the printing.  With -n it is `check`, failing
+ * where apply would refuse.
  * show compiled: the table apply would load, in nft syntax, from our own
  * printer.
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "core/xalloc.h"
+#include "ctl/revision.h"
 #include "nat/nft.h"
-#include "nat/timeouts.h"
-#include "shell/cmds_int.h"
-#include "shell/revision.h"
-
-/*
- * After the rules: write the stored conntrack timeouts into this namespace
- * again (the kernel forgets them when the namespace is recreated or
- * someone changes them).  Prints a line only when some are stored.
- */
-static int
-apply_timeouts(struct cmd_ctx *ctx, struct store *s, struct masq_err *e)
-{
-	unsigned int n;
-
-	if (nat_timeouts_apply_stored(s, &n, e) < 0)
-		return err_prefix(e, "the rules are applied, but setting the "
-				  "stored timeouts failed");
-	if (n)
-		out_int(ctx->out, "timeouts", "set %lld stored conntrack "
-			"timeouts\n", n);
-	return 0;
-}
+#include "shell/cmd_int.h"
 
 /* Load and compile the staged rules. */
 static int
@@ -65,27 +43,23 @@ static const struct cmd_kw apply_kws[] = {
 
 /*
  * Before an interactive apply that the guard would refuse, or that
- * removes more than half of the running rules: ask.  0 with *@go and
- * q->agreed set (the caller frees *@agreed); *@go false when the answer
- * was no.
+ * removes more than half of the running rules: ask.  0 with *@go and,
+ * when asked, q->agreed set (the caller frees *@agreed); *@go false when
+ * the answer was no.
  */
 static int
-apply_ask(struct cmd_ctx *ctx, struct store *s, struct revision_req *q,
+apply_ask(struct cmd_ctx *ctx, struct store *s, struct ctl_apply_req *q,
 	  char **agreed, bool *go, struct masq_err *e)
 {
-	struct revision_risk r;
-	char *why, *question;
+	char *question = NULL;
 
 	*go = true;
-	if (revision_preview(s, &r, agreed, e) < 0)
+	if (ctl_apply_ask(s, &question, agreed, e) < 0)
 		return -1;
-	if (revision_judge(&r, true) != REVISION_ASK)
+	if (!question)
 		return 0;
-	why = revision_risk_text(&r, store_path(s));
-	question = xasprintf("%s.  Apply anyway?", why);
 	*go = ctx->confirm(ctx, question);
 	free(question);
-	free(why);
 	q->agreed = *agreed;
 	return 0;
 }
@@ -94,50 +68,41 @@ apply_ask(struct cmd_ctx *ctx, struct store *s, struct revision_req *q,
 static int
 apply_check(struct cmd_ctx *ctx, bool replace, struct masq_err *e)
 {
-	struct revision_risk r;
 	struct store *s;
-	char *kernel = NULL, *why;
-	int rc;
 
 	if (cmds_check_run(ctx, e) < 0)
 		return -1;
 	if (replace)
 		return 0;
-	if (cmd_ctx_store(ctx, &s, e) < 0 ||
-	    revision_preview(s, &r, &kernel, e) < 0)
+	if (cmd_ctx_store(ctx, &s, e) < 0)
 		return -1;
-	free(kernel);
-	rc = revision_judge(&r, false) == REVISION_REFUSE ? -1 : 0;
-	if (rc < 0) {
-		why = revision_risk_text(&r, store_path(s));
-		err_set(e, MASQ_EFAIL, "apply would refuse: %s", why);
-		free(why);
-		err_hint(e, "'apply replace' applies anyway");
-	}
-	return rc;
+	return ctl_apply_check(s, e);
 }
 
-/*
- * The rules go in through revision.c (one store transaction around
- * compile, kernel batch and record; the guard and "nothing to apply"
- * are there too).  With confirm, the revision is pending and a detached
- * timer reverts it at the deadline.
- */
+/* The answer no: nothing applied. */
+static int
+apply_declined(struct cmd_ctx *ctx)
+{
+	out_obj_open(ctx->out, NULL);
+	out_bool(ctx->out, "applied", "nothing applied\n", false);
+	out_obj_close(ctx->out);
+	return 0;
+}
+
 static int
 cmd_apply(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 {
 	const struct masq_tok *vals[2] = { NULL, NULL };
-	struct revision_req q = { .origin = "apply" };
-	struct revision_res res;
-	char origin[48], *agreed = NULL;
+	struct ctl_apply_req q = { 0 };
+	struct ctl_apply_res res;
+	char *agreed = NULL;
 	struct store *s;
-	int64_t secs = 0;
 	bool go = true;
 	int rc = -1;
 
 	if (cmd_args_bind(&cmd_apply_entry, a, vals, e) < 0)
 		return -1;
-	if (vals[0] && revision_confirm_secs(vals[0], &secs, e) < 0)
+	if (vals[0] && cmds_confirm_secs(vals[0], &q.confirm_secs, e) < 0)
 		return -1;
 	q.replace = vals[1] != NULL;
 	if (ctx->check_only)
@@ -149,38 +114,18 @@ cmd_apply(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 	    apply_ask(ctx, s, &q, &agreed, &go, e) < 0)
 		goto out;
 	if (!go) {
+		rc = apply_declined(ctx);
+		goto out;
+	}
+	rc = ctl_apply(s, &q, &res, e);
+	if (rc >= 0) {
 		out_obj_open(ctx->out, NULL);
-		out_bool(ctx->out, "applied", "nothing applied\n", false);
+		cmds_apply_print(ctx, &res, "applied");
 		out_obj_close(ctx->out);
-		rc = 0;
-		goto out;
 	}
-	snprintf(origin, sizeof(origin), "apply%s%s", q.replace ?
-		 " replace" : "", secs ? " confirm " : "");
-	if (secs)
-		snprintf(origin + strlen(origin), sizeof(origin) -
-			 strlen(origin), "%lld", (long long)secs);
-	q.origin = origin;
-	q.confirm_secs = secs;
-	if (revision_apply(s, &q, &res, e) < 0)
-		goto out;
-	out_obj_open(ctx->out, NULL);
-	revision_print(ctx, &res, "applied");
-	rc = 0;
-	if (!res.unchanged && secs &&
-	    revision_timer_spawn(store_path(s), res.id, e) < 0) {
-		err_prefix(e, "revision %lld is pending without its timer",
-			   (long long)res.id);
-		err_hint(e, "run 'confirm' now, or 'rollback'; 'masqsh engine' "
-			 "also reverts it at the deadline");
-		rc = -1;
-	}
-	if (rc == 0)
-		rc = apply_timeouts(ctx, s, e);
-	out_obj_close(ctx->out);
 out:
 	free(agreed);
-	return rc;
+	return rc == 0 ? 0 : -1;
 }
 
 const struct cmd_entry cmd_apply_entry = {
@@ -192,11 +137,16 @@ const struct cmd_entry cmd_apply_entry = {
 		"touched.  If the kernel refuses anything, the running rules\n"
 		"stay exactly as they were and its message is shown with the\n"
 		"masqsh rule it concerns.  Each apply is kept as a revision\n"
-		"('revisions').\n"
+		"('revisions').  The stored conntrack timeouts ('timeouts\n"
+		"set') go in with the rules, in the same transaction, and\n"
+		"are kept with the revision; a refused apply leaves them as\n"
+		"they were too.\n"
 		"When the kernel already runs the newest revision and the\n"
-		"staged rules are that revision's, nothing is applied or\n"
-		"recorded: 'nothing to apply (revision N is running)'.  If our\n"
-		"table was edited or flushed since, it is applied again.\n"
+		"staged rules and timeouts are that revision's, nothing is\n"
+		"applied or recorded: 'nothing to apply (revision N is\n"
+		"running)' (the stored timeouts are written all the same).\n"
+		"If our table was edited or flushed since, it is applied\n"
+		"again.\n"
 		"Guard: when our table in the kernel holds rules and this\n"
 		"database was never applied, or no rule is staged, apply\n"
 		"refuses (exit 1) and says how many running rules it would\n"
@@ -208,9 +158,9 @@ const struct cmd_entry cmd_apply_entry = {
 		"With 'confirm SECS' the new revision is pending: unless\n"
 		"'confirm' comes within SECS seconds, a background timer (and\n"
 		"'masqsh engine', if it runs) puts the previous revision back\n"
-		"in the kernel, and in the staged rules when they were not\n"
-		"edited since.  A new apply meanwhile counts as 'confirm', a\n"
-		"'rollback' as a revert.\n"
+		"in the kernel, and in the staged rules and timeouts when\n"
+		"they were not edited since.  A new apply meanwhile counts\n"
+		"as 'confirm', a 'rollback' as a revert.\n"
 		"With -n, this is 'check', and it fails where apply would\n"
 		"refuse.",
 	.kws = apply_kws,

@@ -20,7 +20,7 @@
 #include "core/xalloc.h"
 #include "nat/links.h"
 #include "nat/nft.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 static bool
 net_contains(const struct nat_net *a, const struct nat_net *b)

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "nat/rule.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 static const struct cmd_kw clamp_mss_kws[] = {
 	{ "MSS", CMD_ARG_WORD, "pmtu|N",

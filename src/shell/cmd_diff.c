@@ -19,7 +19,7 @@
 
 #include "core/xalloc.h"
 #include "nat/nft.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 #define DIFF_CONTEXT 3
 #define DIFF_MAX_CELLS (4u << 20)

@@ -28,7 +28,7 @@
 #include "core/xalloc.h"
 #include "nat/explain.h"
 #include "nat/links.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 static const char *const arrow_choices[] = { "->", NULL };
 

@@ -18,7 +18,7 @@
 
 #include "core/strbuf.h"
 #include "nat/nft.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 /* The script text for @compiled.  Caller frees. */
 static char *

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 static const struct cmd_kw fwd_add_kws[] = {
 	{ "at", CMD_ARG_NUM, "POS", "insert before this position (default: append)", 0, NULL },

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "nat/rule.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 /* Write @hs as the stored setting ("helpers" unset when empty). */
 static int

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 /* The rules of a file, as canonical texts. */
 struct specs {

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 #include "shell/ct_row.h"
 
 /* The JSON answer; text callers add their sentence. */

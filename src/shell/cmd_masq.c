@@ -10,7 +10,7 @@
 
 #include <stdlib.h>
 
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 static int
 cmd_masq_list(struct cmd_ctx *ctx, const struct cmd_args *a,
@@ -41,8 +41,8 @@ cmd_masq_list(struct cmd_ctx *ctx, const struct cmd_args *a,
 			nat_rule_init(&r);
 			err_init(&perr);
 			cols = NULL;
-			if (cmds_masq_from_spec(&r, rows[i].spec, rows[i].id,
-						&perr) == 0)
+			if (nat_rule_from_text(&r, rows[i].spec, rows[i].id,
+					       &perr) == 0)
 				cols = nat_rule_format_columns(&r);
 			out_str(ctx->out, "columns", NULL, cols);
 			free(cols);

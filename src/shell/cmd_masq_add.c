@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 static const struct cmd_kw masq_add_kws[] = {
 	{ "at", CMD_ARG_NUM, "POS", "insert before this position (default: append)", 0, NULL },

@@ -12,7 +12,7 @@
 
 #include "core/strbuf.h"
 #include "core/xalloc.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 /* Hand over the text of @b (NULL when nothing was written). */
 static char *
@@ -275,7 +275,7 @@ cmd_masq_show(struct cmd_ctx *ctx, const struct cmd_args *a,
 		err_hint(e, "'masq list' shows the ids");
 		goto out;
 	}
-	if (cmds_masq_from_spec(&r, rows[i].spec, id, e) < 0)
+	if (nat_rule_from_text(&r, rows[i].spec, id, e) < 0)
 		goto out;
 	show_rule(ctx, &r, rows[i].pos ? rows[i].pos : (unsigned int)i + 1,
 		  rows[i].spec);

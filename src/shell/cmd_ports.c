@@ -23,7 +23,7 @@
 
 #include "nat/ct_budget.h"
 #include "nat/ct_rule.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 #include "shell/ct_row.h"
 
 /* Groups per external address and protocol (BY_REMOTE added for `by

@@ -28,7 +28,7 @@
 #include "diag/diag.h"
 #include "diag/redact.h"
 #include "shell/cmd_diag.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 #include "shell/report_sec.h"
 
 /*

@@ -2,32 +2,27 @@
 /*
  * cmd_revisions.c - `revisions`, `rollback [REV] [confirm SECS]`,
  * `confirm`, and the hidden `__confirm-timer REV` that `apply confirm`
- * leaves running in the background.
+ * leaves running in the background: argument handling and output only.
  *
- * Owns: printing the history and the outcome of an apply; choosing the
- * revision a bare `rollback` goes back to (the newest older one whose
- * rules differ from what runs now, so two rollbacks in a row toggle);
- * the timer's wait loop and its syslog lines.  The work itself is in
- * revision.c.
+ * Owns: printing the history and the outcome of an apply or a rollback
+ * (cmds_apply_print(), shared with cmd_apply.c), the SECS of "confirm
+ * SECS", and the timer's syslog.  The work -- which revision a bare
+ * `rollback` goes back to, re-staging, the transaction, confirming,
+ * reverting, the timer's wait -- is src/ctl (revision.h).
  */
 #include "config.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "shell/cmds_int.h"
-#include "shell/revision.h"
-
-/* Seconds between retries of a revert that failed. */
-#define TIMER_RETRY_S 5
-#define TIMER_RETRIES 12
+#include "ctl/revision.h"
+#include "nat/rule.h"
+#include "shell/cmd_int.h"
 
 /* Local time of @t, with the date when @date. */
 static void
@@ -43,25 +38,25 @@ rev_time_text(int64_t t, bool date, char *buf, size_t size)
 }
 
 int
-revision_confirm_secs(const struct masq_tok *t, int64_t *secs,
-		      struct masq_err *e)
+cmds_confirm_secs(const struct masq_tok *t, int64_t *secs,
+		  struct masq_err *e)
 {
 	char *end;
 
 	/* the grammar (CMD_ARG_NUM) let only digits through */
 	errno = 0;
 	*secs = strtoll(t->s, &end, 10);
-	if (errno || *end || *secs < 1 || *secs > REVISION_CONFIRM_MAX) {
+	if (errno || *end || *secs < 1 || *secs > CTL_CONFIRM_MAX) {
 		err_tok(e, MASQ_EUSAGE, t, "confirm time %s is out of range",
 			t->s);
-		return err_hint(e, "give 1 to %d seconds", REVISION_CONFIRM_MAX);
+		return err_hint(e, "give 1 to %d seconds", CTL_CONFIRM_MAX);
 	}
 	return 0;
 }
 
 void
-revision_print(struct cmd_ctx *ctx, const struct revision_res *res,
-	       const char *verb)
+cmds_apply_print(struct cmd_ctx *ctx, const struct ctl_apply_res *res,
+		 const char *verb)
 {
 	char when[32];
 
@@ -69,6 +64,9 @@ revision_print(struct cmd_ctx *ctx, const struct revision_res *res,
 	if (res->unchanged) {
 		out_int(ctx->out, "revision", "nothing to apply (revision %lld "
 			"is running)\n", res->id);
+		if (res->timeouts)
+			out_int(ctx->out, "timeouts", "set %lld stored "
+				"conntrack timeouts\n", res->timeouts);
 		return;
 	}
 	if (res->drifted)
@@ -88,9 +86,12 @@ revision_print(struct cmd_ctx *ctx, const struct revision_res *res,
 		out_text(ctx->out, "pending: run 'confirm' by %s, or the "
 			 "previous rules come back\n", when);
 	}
+	if (res->timeouts)
+		out_int(ctx->out, "timeouts", "set %lld stored conntrack "
+			"timeouts\n", res->timeouts);
 }
 
-/* ---- revisions ------------------------------------------------------------ */
+/* ---- revisions -------------------------------------------------------- */
 
 static int
 cmd_revisions(struct cmd_ctx *ctx, const struct cmd_args *a,
@@ -122,7 +123,7 @@ cmd_revisions(struct cmd_ctx *ctx, const struct cmd_args *a,
 		out_int(ctx->out, "applied_at", NULL, r->applied_at);
 		out_str(ctx->out, "time", "  %-19s", when);
 		out_int(ctx->out, "rules", "  %5lld",
-			(long long)revision_rule_count(r->rules));
+			(long long)nat_ruleset_text_count(r->rules));
 		out_str(ctx->out, "status", "  %-9s", r->status);
 		out_str(ctx->out, "user", "  %-8s", r->user ? r->user : "-");
 		out_str(ctx->out, "origin", "  %s", r->origin ? r->origin : "-");
@@ -157,7 +158,7 @@ const struct cmd_entry cmd_revisions_entry = {
 	.exec = cmd_revisions,
 };
 
-/* ---- rollback ------------------------------------------------------------- */
+/* ---- rollback --------------------------------------------------------- */
 
 static const struct cmd_kw rollback_kws[] = {
 	{ "REV", CMD_ARG_NUM, "REV", "the revision to go back to (default: the "
@@ -167,31 +168,32 @@ static const struct cmd_kw rollback_kws[] = {
 	{ NULL, 0, NULL, NULL, 0, NULL },
 };
 
-/* The newest revision older than the current one with other rules. */
+/* The revision to roll back to: @id (its token @t), or 0 for the
+ * default. */
 static int
-rollback_default(struct store *s, struct store_revision *r,
-		 struct masq_err *e)
+rollback_target(struct store *s, int64_t id, const struct masq_tok *t,
+		struct store_revision *r, struct masq_err *e)
 {
-	struct store_revision *v = NULL;
-	size_t n = 0, i;
-	int rc = -1;
+	int have = ctl_rollback_target(s, id, r, e);
 
-	if (store_revisions_list(s, 0, &v, &n, e) < 0)
-		return -1;
-	for (i = 1; i < n; i++)
-		if (strcmp(v[i].rules, v[0].rules))
-			break;
-	if (n == 0 || i == n) {
-		err_set(e, MASQ_EFAIL, n ? "nothing to roll back to: every "
-			"older revision has the rules that run now" :
-			"nothing to roll back to: no revision was applied yet");
-		err_hint(e, "'revisions' lists the history");
-		goto out;
+	if (have == 1) {
+		err_tok(e, MASQ_EFAIL, t, "no revision %lld", (long long)id);
+		return err_hint(e, "'revisions' lists them");
 	}
-	rc = store_revision_get(s, v[i].id, r, e) == 0 ? 0 : -1;
-out:
-	store_revisions_free(v, n);
-	return rc;
+	return have;
+}
+
+/* rollback -n: where it would go. */
+static int
+rollback_check(struct cmd_ctx *ctx, const struct store_revision *r)
+{
+	out_obj_open(ctx->out, NULL);
+	out_int(ctx->out, "revision", "would roll back to revision %lld",
+		r->id);
+	out_int(ctx->out, "rules", " (%lld rules)\n",
+		(long long)nat_ruleset_text_count(r->rules));
+	out_obj_close(ctx->out);
+	return 0;
 }
 
 static int
@@ -199,65 +201,33 @@ cmd_rollback(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 {
 	const struct masq_tok *vals[2] = { NULL, NULL };
 	struct store_revision r = { 0 };
-	struct revision_req q = { .from_rev = true, .rev = &r,
-				  .pending_to = STORE_REV_REVERTED };
-	struct revision_res res;
-	char origin[64];
-	struct store *s;
+	struct ctl_apply_res res;
 	int64_t id = 0, secs = 0;
-	int rc = -1, have;
+	struct store *s;
+	int rc = -1;
 
 	if (cmd_args_bind(&cmd_rollback_entry, a, vals, e) < 0 ||
 	    (vals[0] && cmds_num(vals[0], "revision", &id, e) < 0) ||
-	    (vals[1] && revision_confirm_secs(vals[1], &secs, e) < 0) ||
+	    (vals[1] && cmds_confirm_secs(vals[1], &secs, e) < 0) ||
 	    cmd_ctx_store_mode(ctx, STORE_WRITE, &s, e) < 0)
 		return -1;
-	if (id) {
-		have = store_revision_get(s, id, &r, e);
-		if (have < 0)
-			goto out;
-		if (have == 1) {
-			err_tok(e, MASQ_EFAIL, vals[0], "no revision %lld",
-				(long long)id);
-			err_hint(e, "'revisions' lists them");
-			goto out;
-		}
-	} else if (rollback_default(s, &r, e) < 0) {
+	if (rollback_target(s, id, vals[0], &r, e) < 0)
 		goto out;
-	}
 	if (ctx->check_only) {
+		rc = rollback_check(ctx, &r);
+		goto out;
+	}
+	rc = ctl_rollback(s, &r, secs, &res, e);
+	if (rc >= 0) {
 		out_obj_open(ctx->out, NULL);
-		out_int(ctx->out, "revision", "would roll back to revision %lld",
+		out_int(ctx->out, "from", "rolled back to revision %lld: ",
 			r.id);
-		out_int(ctx->out, "rules", " (%lld rules)\n",
-			(long long)revision_rule_count(r.rules));
+		cmds_apply_print(ctx, &res, "re-staged and applied");
 		out_obj_close(ctx->out);
-		rc = 0;
-		goto out;
 	}
-	snprintf(origin, sizeof(origin), secs ? "rollback to %lld confirm %lld"
-		 : "rollback to %lld", (long long)r.id, (long long)secs);
-	q.origin = origin;
-	q.confirm_secs = secs;
-	if (revision_apply(s, &q, &res, e) < 0) {
-		err_prefix(e, "cannot roll back to revision %lld", (long long)r.id);
-		goto out;
-	}
-	out_obj_open(ctx->out, NULL);
-	out_int(ctx->out, "from", "rolled back to revision %lld: ", r.id);
-	revision_print(ctx, &res, "re-staged and applied");
-	rc = 0;
-	if (secs && !res.unchanged && revision_timer_spawn(store_path(s), res.id, e) < 0) {
-		err_prefix(e, "revision %lld is pending without its timer",
-			   (long long)res.id);
-		err_hint(e, "run 'confirm' now; 'masqsh engine' also reverts "
-			 "it at the deadline");
-		rc = -1;
-	}
-	out_obj_close(ctx->out);
 out:
 	store_revision_done(&r);
-	return rc;
+	return rc == 0 ? 0 : -1;
 }
 
 const struct cmd_entry cmd_rollback_entry = {
@@ -271,14 +241,39 @@ const struct cmd_entry cmd_rollback_entry = {
 		"whose rules differ, so a second 'rollback' undoes the first.\n"
 		"A pending revision becomes 'reverted'.  'confirm SECS' works\n"
 		"as with 'apply'.\n"
-		"Timeouts and the MSS clamp are settings, not part of a\n"
-		"revision: they stay as they are.",
+		"The conntrack timeouts ('timeouts set') that revision put\n"
+		"in force come back with its rules, in the same transaction\n"
+		"(a revision recorded before masqsh kept them leaves the\n"
+		"timeouts as they are).  The MSS clamp and the helpers are\n"
+		"settings, not part of a revision: they stay as they are.",
 	.kws = rollback_kws,
 	.flags = CMD_WRITES | CMD_KERNEL,
 	.exec = cmd_rollback,
 };
 
-/* ---- confirm -------------------------------------------------------------- */
+/* ---- confirm ---------------------------------------------------------- */
+
+/* confirm -n: what would be confirmed. */
+static int
+confirm_check(struct cmd_ctx *ctx, struct store *s, struct masq_err *e)
+{
+	struct store_revision r = { 0 };
+	int have = store_revision_pending(s, &r, e);
+
+	if (have < 0)
+		return -1;
+	out_obj_open(ctx->out, NULL);
+	if (have == 0)
+		out_int(ctx->out, "revision", "would confirm revision %lld\n",
+			r.id);
+	else
+		out_null(ctx->out, "revision", NULL);
+	if (have != 0)
+		out_text(ctx->out, "nothing is pending\n");
+	out_obj_close(ctx->out);
+	store_revision_done(&r);
+	return 0;
+}
 
 static int
 cmd_confirm(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
@@ -289,47 +284,9 @@ cmd_confirm(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 	(void)a;
 	if (cmd_ctx_store_mode(ctx, STORE_WRITE, &s, e) < 0)
 		return -1;
-	if (ctx->check_only) {
-		struct store_revision r = { 0 };
-		int have = store_revision_pending(s, &r, e);
-
-		if (have < 0)
-			return -1;
-		out_obj_open(ctx->out, NULL);
-		if (have == 0)
-			out_int(ctx->out, "revision", "would confirm revision "
-				"%lld\n", r.id);
-		else
-			out_null(ctx->out, "revision", NULL);
-		if (have != 0)
-			out_text(ctx->out, "nothing is pending\n");
-		out_obj_close(ctx->out);
-		store_revision_done(&r);
-		return 0;
-	}
-	/*
-	 * A confirm that comes after the deadline is too late, even when no
-	 * timer or engine has reverted yet (the timer may have died with
-	 * the machine): revert now, as the deadline promised, and say so.
-	 */
-	{
-		int64_t reverted = 0, now_rev = 0;
-		int x = revision_expire_pending(s, (int64_t)time(NULL),
-						&reverted, &now_rev, e);
-
-		if (x < 0)
-			return -1;
-		if (x == 1) {
-			err_set(e, MASQ_EFAIL, "too late: the confirmation "
-				"time of revision %lld had passed, so it was "
-				"reverted now (revision %lld)",
-				(long long)reverted, (long long)now_rev);
-			err_hint(e, "apply again (with confirm SECS) to load "
-				 "those rules");
-			return -1;
-		}
-	}
-	if (revision_confirm(s, &id, e) < 0)
+	if (ctx->check_only)
+		return confirm_check(ctx, s, e);
+	if (ctl_confirm(s, (int64_t)time(NULL), &id, e) < 0)
 		return -1;
 	out_obj_open(ctx->out, NULL);
 	out_int(ctx->out, "revision", "confirmed revision %lld\n", id);
@@ -353,7 +310,7 @@ const struct cmd_entry cmd_confirm_entry = {
 	.exec = cmd_confirm,
 };
 
-/* ---- __confirm-timer ------------------------------------------------------ */
+/* ---- __confirm-timer -------------------------------------------------- */
 
 static const struct cmd_kw timer_kws[] = {
 	{ "REV", CMD_ARG_NUM, "REV", "the pending revision",
@@ -361,63 +318,37 @@ static const struct cmd_kw timer_kws[] = {
 	{ NULL, 0, NULL, NULL, 0, NULL },
 };
 
+/* The timer's log lines (struct ctl_log): syslog only, it runs
+ * detached. */
+static void
+timer_log(void *arg, int prio, const char *line)
+{
+	(void)arg;
+	syslog(prio, "%s", line);
+}
+
 /*
- * Wait for REV's deadline, looking once a second whether it is still
- * pending, then revert it.  Runs detached (revision_timer_spawn()), so
- * it reports to syslog only.
+ * Wait for REV's deadline and revert it if nobody confirmed it
+ * (ctl_timer_run()).  Runs detached, started by ctl_apply().
  */
 static int
 cmd_confirm_timer(struct cmd_ctx *ctx, const struct cmd_args *a,
 		  struct masq_err *e)
 {
 	const struct masq_tok *vals[1] = { NULL };
-	struct store_revision r = { 0 };
-	int64_t id, now, rev = 0, now_rev = 0;
-	unsigned int tries = 0;
+	struct ctl_log log = { .fn = timer_log };
 	struct store *s;
-	int rc, have;
+	int64_t id;
+	int rc;
 
 	if (cmd_args_bind(&cmd_confirm_timer_entry, a, vals, e) < 0 ||
 	    cmds_num(vals[0], "revision", &id, e) < 0 ||
 	    cmd_ctx_store_mode(ctx, STORE_WRITE, &s, e) < 0)
 		return -1;
 	openlog("masqsh", LOG_PID, LOG_DAEMON);
-	for (;;) {
-		have = store_revision_get(s, id, &r, e);
-		if (have < 0)
-			goto failed;
-		if (have == 1 || strcmp(r.status, STORE_REV_PENDING)) {
-			store_revision_done(&r);
-			rc = 0;
-			break;
-		}
-		now = (int64_t)time(NULL);
-		if (now < r.deadline) {
-			store_revision_done(&r);
-			sleep(1);
-			continue;
-		}
-		store_revision_done(&r);
-		rc = revision_expire_pending(s, now, &rev, &now_rev, e);
-		if (rc == 1)
-			syslog(LOG_WARNING, "revision %lld was not confirmed in "
-			       "time: reverted, revision %lld runs now",
-			       (long long)rev, (long long)now_rev);
-		if (rc >= 0)
-			break;
-failed:
-		syslog(LOG_ERR, "confirm timer for revision %lld: %s",
-		       (long long)id, e->msg);
-		if (++tries > TIMER_RETRIES) {
-			rc = -1;
-			break;
-		}
-		err_reset(e);
-		err_init(e);
-		sleep(TIMER_RETRY_S);
-	}
+	rc = ctl_timer_run(s, id, &log, e);
 	closelog();
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 const struct cmd_entry cmd_confirm_timer_entry = {

@@ -10,7 +10,7 @@
  */
 #include "config.h"
 
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 #include "shell/ct_row.h"
 
 struct show_ctx {

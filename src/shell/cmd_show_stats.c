@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 #include "shell/ct_row.h"
 
 #define STATS_KEY "stats.last"

@@ -28,7 +28,6 @@
 #include <sys/stat.h>
 
 #include "shell/cmd.h"
-#include "shell/cmds_int.h"
 #include "shell/cmd_int.h"
 
 /* Does the open store @s do for @mode? */

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "nat/timeouts.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 
 /* The store for reading: the context's, or the file opened read-only when
  * it exists (showing must not create a database).  *ro is the one to
@@ -276,11 +276,12 @@ const struct cmd_entry cmd_timeouts_set_entry = {
 	.summary = "set conntrack timeouts (tcp 7200 tcpfin 10 udp 60)",
 	.help = "Set conntrack timeouts in this network namespace now, and\n"
 		"keep them in the rule database so that every 'apply' sets\n"
-		"them again.  SECONDS is 1 or more, optionally with a unit:\n"
-		"90s, 15m, 2h, 5d.  The value the kernel had before masqsh\n"
-		"first changed a state is recorded for 'timeouts reset'.\n"
-		"Other network namespaces are never touched.  With -n: only\n"
-		"check the words and print what would be set.\n"
+		"them again and keeps them with its revision ('rollback'\n"
+		"brings them back).  SECONDS is 1 or more, optionally with\n"
+		"a unit: 90s, 15m, 2h, 5d.  The value the kernel had before\n"
+		"masqsh first changed a state is recorded for 'timeouts\n"
+		"reset'.  Other network namespaces are never touched.  With\n"
+		"-n: only check the words and print what would be set.\n"
 		TIMEOUTS_NAMES,
 	.kws = timeouts_set_kws,
 	.flags = CMD_WRITES | CMD_KERNEL,

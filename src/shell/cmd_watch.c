@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "core/xalloc.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 #include "shell/ct_row.h"
 
 static volatile sig_atomic_t watch_stop;

@@ -16,7 +16,7 @@
 
 #include "core/xalloc.h"
 #include "nat/ct_rule.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 #include "shell/ct_row.h"
 
 const char *const ct_state_choices[] = {

@@ -6,7 +6,7 @@ src_libmasq_a_SOURCES += \
 	src/shell/complete.c \
 	src/shell/cmd_help.c \
 	src/shell/cmd_report.c src/shell/report_sec.h src/shell/report_sec.c \
-	src/shell/cmds_int.h src/shell/cmd_rules.c src/shell/warn.c \
+	src/shell/stage.c src/shell/warn.c \
 	src/shell/cmd_masq.c src/shell/cmd_masq_add.c src/shell/cmd_masq_show.c \
 	src/shell/cmd_forward.c \
 	src/shell/cmd_import.c \
@@ -24,11 +24,10 @@ src_libmasq_a_SOURCES += src/shell/cmd_clamp.c src/shell/cmd_diag_mtu.c
 # conntrack helpers
 src_libmasq_a_SOURCES += src/shell/cmd_helper.c
 # masqsh engine (the service) and show alerts
-src_libmasq_a_SOURCES += src/shell/cmd_engine.h src/shell/cmd_engine.c \
-	src/shell/cmd_engine_apply.c src/shell/cmd_alerts.c \
-	src/nat/engine.h src/nat/engine_addr.c src/nat/engine_scan.c
+src_libmasq_a_SOURCES += src/shell/cmd_engine.c src/shell/cmd_alerts.c
 src_libmasq_a_SOURCES += src/shell/cmd_ports.c src/shell/cmd_timeouts.c
-src_libmasq_a_SOURCES += src/shell/revision.h src/shell/revision.c src/shell/cmd_revisions.c src/shell/cmd_export_nft.c src/shell/cmd_explain.c src/nat/explain.h src/nat/explain.c src/nat/explain_route.c
+src_libmasq_a_SOURCES += src/shell/cmd_revisions.c src/shell/cmd_export_nft.c \
+	src/shell/cmd_explain.c
 # the database a command runs against
 src_libmasq_a_SOURCES += src/shell/cmd_store.c
 # the diag commands (the checks are src/diag's)

@@ -153,8 +153,19 @@ argv_line(int argc, char **argv)
 	return line;
 }
 
-int
-main(int argc, char **argv)
+/* The sources of commands, in order (-c and -f). */
+struct sources {
+	struct source *v;
+	size_t n;
+};
+
+/*
+ * The options into @ctx, @r and @src.  -1: go on and run the commands;
+ * else the exit status (--version, --help, a bad option).
+ */
+static int
+parse_options(int argc, char **argv, struct cmd_ctx *ctx, struct run *r,
+	      struct sources *src)
 {
 	static const struct option opts[] = {
 		{ "command", required_argument, NULL, 'c' },
@@ -167,72 +178,92 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmd_ctx ctx = { 0 };
-	struct run r = { .ctx = &ctx };
-	struct source *src = NULL;
-	size_t nsrc = 0, i;
-	char *line;
 	int c;
 
-	mem_warm(MEM_WARM_START);
 	while ((c = getopt_long(argc, argv, "+c:f:jnVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 		case 'f':
-			src = xreallocarray(src, nsrc + 1, sizeof(*src));
-			src[nsrc].kind = (char)c;
-			src[nsrc++].arg = optarg;
+			src->v = xreallocarray(src->v, src->n + 1,
+					       sizeof(*src->v));
+			src->v[src->n].kind = (char)c;
+			src->v[src->n++].arg = optarg;
 			break;
 		case 'j':
-			ctx.json = true;
+			ctx->json = true;
 			break;
 		case 'n':
-			ctx.check_only = true;
+			ctx->check_only = true;
 			break;
 		case 'D':
-			ctx.db_path = optarg;
+			ctx->db_path = optarg;
 			break;
 		case 'k':
-			r.keep_going = true;
+			r->keep_going = true;
 			break;
 		case 'V':
 			printf("masqsh %s\n", PACKAGE_VERSION);
-			free(src);
 			return 0;
 		case 'h':
 			usage(stdout);
-			free(src);
 			return 0;
 		default:
 			fprintf(stderr, "Try 'masqsh --help'.\n");
-			free(src);
 			return MASQ_EUSAGE;
 		}
+	}
+	return -1;
+}
+
+/* -c and -f in order, then the words after the options as one command;
+ * with none of them the shell (a terminal) or stdin as a script. */
+static void
+run_sources(struct run *r, const struct sources *src, int argc, char **argv)
+{
+	char *line;
+	size_t i;
+
+	for (i = 0; i < src->n && !r->stop; i++) {
+		if (src->v[i].kind == 'c')
+			run_line(r, src->v[i].arg);
+		else
+			run_file(r, src->v[i].arg);
+	}
+	if (optind < argc && !r->stop) {
+		line = argv_line(argc - optind, argv + optind);
+		run_line(r, line);
+		free(line);
+	} else if (!src->n && optind == argc) {
+		if (isatty(STDIN_FILENO))
+			r->status = repl_run(r->ctx);
+		else
+			run_file(r, "-");
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmd_ctx ctx = { 0 };
+	struct run r = { .ctx = &ctx };
+	struct sources src = { NULL, 0 };
+	int rc;
+
+	mem_warm(MEM_WARM_START);
+	rc = parse_options(argc, argv, &ctx, &r, &src);
+	if (rc >= 0) {
+		free(src.v);
+		return rc;
 	}
 	if (!ctx.db_path)
 		ctx.db_path = store_default_path();
 	ctx.out = out_new(stdout, ctx.json);
 	if (!ctx.out) {
 		fprintf(stderr, PROG ": error: out of memory\n");
-		free(src);
+		free(src.v);
 		return MASQ_EFAIL;
 	}
-	for (i = 0; i < nsrc && !r.stop; i++) {
-		if (src[i].kind == 'c')
-			run_line(&r, src[i].arg);
-		else
-			run_file(&r, src[i].arg);
-	}
-	if (optind < argc && !r.stop) {
-		line = argv_line(argc - optind, argv + optind);
-		run_line(&r, line);
-		free(line);
-	} else if (!nsrc && optind == argc) {
-		if (isatty(STDIN_FILENO))
-			r.status = repl_run(&ctx);
-		else
-			run_file(&r, "-");
-	}
+	run_sources(&r, &src, argc, argv);
 	cmd_ctx_done(&ctx);
 	if (fflush(stdout) == EOF || out_error(ctx.out)) {
 		fprintf(stderr, PROG ": error: writing the output: %s\n",
@@ -241,6 +272,6 @@ main(int argc, char **argv)
 			r.status = MASQ_EFAIL;
 	}
 	out_free(ctx.out);
-	free(src);
+	free(src.v);
 	return r.status;
 }

@@ -23,7 +23,7 @@
 #include "nat/ct.h"
 #include "nat/links.h"
 #include "nat/nft.h"
-#include "shell/cmds_int.h"
+#include "shell/cmd_int.h"
 #include "shell/report_sec.h"
 #include "src/shell/report_versions.h"
 
@@ -138,7 +138,7 @@ report_sec_rules(struct out *o, const struct nat_ruleset *rs,
 		out_text(o, "# the checks below ran without the stored "
 			 "rules\n");
 	} else {
-		s = cmds_ruleset_script(rs);
+		s = nat_ruleset_text(rs);
 		if (!s[0] && !nodb)
 			out_text(o, "# no rules staged\n");
 		put_block(o, "script", s);

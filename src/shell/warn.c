@@ -32,7 +32,6 @@
 
 #include "core/xalloc.h"
 #include "shell/cmd_int.h"
-#include "shell/cmds_int.h"
 
 struct cmd_warn {
 	char *msg;

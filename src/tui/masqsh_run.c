@@ -54,7 +54,7 @@ shell_is_confirm(const char *w)
  * Is @line a command masqtop must not run?  Those that never return by
  * themselves (they would freeze the screen), and `apply`/`rollback` with
  * `confirm`: their timer re-executes this program as masqsh
- * (revision_timer_spawn()), which masqtop is not, so the pending revision
+ * (src/ctl/revision_timer.c), which masqtop is not, so the pending revision
  * would never be reverted.  *@why gets the reason.
  */
 static const struct cmd_entry *

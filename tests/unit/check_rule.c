@@ -4,7 +4,10 @@
  * fwd_parse.c): every token form of every masq-file column
  * (seeds/shorewall-masq.5.txt) parsed to the expected model or rejected at
  * the expected position, the man page's examples, the keyword form, the
- * port forward form, and round trips through both canonical texts.
+ * port forward form, round trips through both canonical texts, and the
+ * stored text: every form read back by the one reader of stored rules,
+ * a whole ruleset as text and back (rule_text.c), and the timeouts a
+ * revision keeps.
  *
  * The model is checked through dump(), which prints every field that is
  * not at its default, independently of the formatters under test.  The
@@ -236,10 +239,10 @@ dump_fwd(const struct nat_forward *f, char *b, size_t sz)
 static void
 round_trip(const struct nat_rule *r, const char *want_dump)
 {
-	struct nat_rule r2, r3;
+	struct nat_rule r2, r3, r4;
 	struct masq_err e;
 	struct toks t;
-	char d[1024], *kw, *kw2, *cols, *cols2;
+	char d[1024], *kw, *kw2, *kw4, *cols, *cols2;
 
 	err_init(&e);
 	kw = nat_rule_format_kw(r);
@@ -251,6 +254,18 @@ round_trip(const struct nat_rule *r, const char *want_dump)
 	ck_assert_str_eq(d, want_dump);
 	kw2 = nat_rule_format_kw(&r2);
 	ck_assert_str_eq(kw2, kw);
+
+	/* the stored text through its one reader (the real tokenizer) */
+	nat_rule_init(&r4);
+	ck_assert_msg(nat_rule_from_text(&r4, kw, 42, &e) == 0,
+		      "stored '%s' does not read back: %s", kw, e.msg);
+	ck_assert_int_eq(r4.id, 42);
+	dump(&r4, d, sizeof(d));
+	ck_assert_str_eq(d, want_dump);
+	kw4 = nat_rule_format_kw(&r4);
+	ck_assert_str_eq(kw4, kw);
+	free(kw4);
+	nat_rule_done(&r4);
 
 	cols = nat_rule_format_columns(r);
 	nat_rule_init(&r3);
@@ -1044,6 +1059,16 @@ START_TEST(test_fwd_ok)
 	ck_assert_str_eq(d, c->dump);
 	kw2 = nat_forward_format_kw(&f2);
 	ck_assert_str_eq(kw2, kw);
+	free(kw2);
+	/* the stored text through its one reader */
+	nat_forward_done(&f2);
+	ck_assert_msg(nat_forward_from_text(&f2, kw, 7, &e) == 0,
+		      "stored '%s': %s", kw, e.msg);
+	ck_assert_int_eq(f2.id, 7);
+	dump_fwd(&f2, d, sizeof(d));
+	ck_assert_str_eq(d, c->dump);
+	kw2 = nat_forward_format_kw(&f2);
+	ck_assert_str_eq(kw2, kw);
 	free(kw);
 	free(kw2);
 	nat_forward_done(&f);
@@ -1465,6 +1490,205 @@ START_TEST(test_ifname_ports_match)
 }
 END_TEST
 
+/* ---- stored text: one reader, one ruleset text (rule_text.c) -------- */
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Every keyword, column and forward case of this file in one ruleset, ids
+ * 1.. for the masq rules and 1001.. for the forwards. */
+static void
+every_form(struct nat_ruleset *rs)
+{
+	struct nat_forward f;
+	struct nat_rule r;
+	struct masq_err e;
+	struct toks t;
+	size_t i;
+
+	err_init(&e);
+	nat_ruleset_init(rs);
+	for (i = 0; i < N_OF(kw_ok) + N_OF(col_ok); i++) {
+		nat_rule_init(&r);
+		if (i < N_OF(kw_ok)) {
+			split(&t, kw_ok[i].line);
+			ck_assert_int_eq(nat_rule_parse_kw(&r, t.v, t.n, &e), 0);
+		} else {
+			ck_assert_int_eq(nat_rule_parse_columns(&r,
+				col_ok[i - N_OF(kw_ok)].line,
+				col_ok[i - N_OF(kw_ok)].line, 0, &e), 0);
+		}
+		r.id = (int64_t)rs->n_masq + 1;
+		nat_ruleset_add_masq(rs, &r);
+	}
+	for (i = 0; i < N_OF(fwd_ok); i++) {
+		nat_forward_init(&f);
+		split(&t, fwd_ok[i].line);
+		ck_assert_int_eq(nat_forward_parse_kw(&f, t.v, t.n, &e), 0);
+		f.id = 1001 + (int64_t)i;
+		nat_ruleset_add_fwd(rs, &f);
+	}
+	err_done(&e);
+}
+
+/* The ruleset as text and back: every rule and forward the same (model,
+ * id, position), and the text stable. */
+START_TEST(test_ruleset_text_round_trip)
+{
+	struct nat_ruleset rs, back;
+	char a[1024], b[1024], *text, *ids, *text2, *ids2;
+	struct masq_err e;
+	size_t i;
+
+	err_init(&e);
+	every_form(&rs);
+	text = nat_ruleset_text(&rs);
+	ids = nat_ruleset_text_ids(&rs);
+	ck_assert_uint_eq(nat_ruleset_text_count(text), rs.n_masq + rs.n_fwd);
+	nat_ruleset_init(&back);
+	ck_assert_msg(nat_ruleset_from_text(&back, text, ids, &e) == 0,
+		      "%s", e.msg);
+	ck_assert_uint_eq(back.n_masq, rs.n_masq);
+	ck_assert_uint_eq(back.n_fwd, rs.n_fwd);
+	for (i = 0; i < rs.n_masq; i++) {
+		dump(&rs.masq[i], a, sizeof(a));
+		dump(&back.masq[i], b, sizeof(b));
+		ck_assert_str_eq(b, a);
+		ck_assert_int_eq(back.masq[i].id, rs.masq[i].id);
+		ck_assert_uint_eq(back.masq[i].pos, i + 1);
+	}
+	for (i = 0; i < rs.n_fwd; i++) {
+		dump_fwd(&rs.fwd[i], a, sizeof(a));
+		dump_fwd(&back.fwd[i], b, sizeof(b));
+		ck_assert_str_eq(b, a);
+		ck_assert_int_eq(back.fwd[i].id, rs.fwd[i].id);
+		ck_assert_uint_eq(back.fwd[i].pos, i + 1);
+	}
+	text2 = nat_ruleset_text(&back);
+	ids2 = nat_ruleset_text_ids(&back);
+	ck_assert_str_eq(text2, text);
+	ck_assert_str_eq(ids2, ids);
+	free(text);
+	free(ids);
+	free(text2);
+	free(ids2);
+	nat_ruleset_done(&rs);
+	nat_ruleset_done(&back);
+	err_done(&e);
+}
+END_TEST
+
+START_TEST(test_ruleset_text_edges)
+{
+	struct nat_ruleset rs;
+	struct masq_err e;
+	char *text;
+
+	err_init(&e);
+	nat_ruleset_init(&rs);
+	text = nat_ruleset_text(&rs);
+	ck_assert_str_eq(text, "");
+	free(text);
+	/* other lines are skipped; ids run out: 0 (a fresh one on restage) */
+	ck_assert_int_eq(nat_ruleset_from_text(&rs, "# a comment\n\n"
+		"masq add out eth0\nforward add in eth0 dport 80 to "
+		"10.0.0.1\nmasq add out eth1", "5 6", &e), 0);
+	ck_assert_uint_eq(rs.n_masq, 2);
+	ck_assert_uint_eq(rs.n_fwd, 1);
+	ck_assert_int_eq(rs.masq[0].id, 5);
+	ck_assert_int_eq(rs.fwd[0].id, 6);
+	ck_assert_int_eq(rs.masq[1].id, 0);
+	ck_assert_uint_eq(rs.masq[1].pos, 2);
+	nat_ruleset_done(&rs);
+	ck_assert_int_eq(nat_ruleset_from_text(&rs, NULL, NULL, &e), 0);
+	ck_assert_uint_eq(rs.n_masq + rs.n_fwd, 0);
+	/* a line that no longer parses: the rules before it stay */
+	ck_assert_int_eq(nat_ruleset_from_text(&rs, "masq add out eth0\n"
+		"masq add out eth0 bogus 1\n", "3 4", &e), -1);
+	ck_assert_int_eq(e.code, MASQ_ESTORE);
+	ck_assert_msg(strstr(e.msg, "stored masq rule 4 no longer parses"),
+		      "%s", e.msg);
+	ck_assert_msg(!strstr(e.hint, "masq del"), "%s", e.hint);
+	ck_assert_uint_eq(rs.n_masq, 1);
+	nat_ruleset_done(&rs);
+	err_done(&e);
+}
+END_TEST
+
+/* A stored rule that no longer parses: ESTORE, its id, the way out. */
+START_TEST(test_rule_from_text_errors)
+{
+	struct nat_forward f;
+	struct nat_rule r;
+	struct masq_err e;
+
+	err_init(&e);
+	nat_rule_init(&r);
+	ck_assert_int_eq(nat_rule_from_text(&r, "out eth0 bogus 1", 5, &e), -1);
+	ck_assert_int_eq(e.code, MASQ_ESTORE);
+	ck_assert_msg(strstr(e.msg, "stored masq rule 5 no longer parses"),
+		      "%s", e.msg);
+	ck_assert_uint_gt(e.len, 0);		/* the bad word is marked */
+	ck_assert(e.hint[0]);	/* the parser's, else how to get rid of it */
+	nat_rule_done(&r);
+	err_done(&e);
+	err_init(&e);
+	nat_rule_init(&r);
+	ck_assert_int_eq(nat_rule_from_text(&r, "out 'eth0", 0, &e), -1);
+	ck_assert_int_eq(e.code, MASQ_ESTORE);
+	ck_assert_msg(strstr(e.msg, "a stored masq rule no longer parses"),
+		      "%s", e.msg);
+	nat_rule_done(&r);
+	err_done(&e);
+	err_init(&e);
+	nat_forward_init(&f);
+	ck_assert_int_eq(nat_forward_from_text(&f, "in eth0 dport 80", 9, &e),
+			 -1);
+	ck_assert_int_eq(e.code, MASQ_ESTORE);
+	ck_assert_msg(strstr(e.msg, "stored forward rule 9 no longer parses"),
+		      "%s", e.msg);
+	nat_forward_done(&f);
+	err_done(&e);
+}
+END_TEST
+
+/* The timeouts a revision keeps: text and back. */
+START_TEST(test_timeouts_text)
+{
+	struct nat_timeout_set ts = { 0 }, back;
+	struct masq_err e;
+	size_t i, n;
+	char *text;
+
+	err_init(&e);
+	text = nat_timeouts_text(&ts);
+	ck_assert_str_eq(text, "");
+	ck_assert_int_eq(nat_timeouts_from_text(&back, text, &e), 0);
+	ck_assert_mem_eq(&back, &ts, sizeof(ts));
+	free(text);
+	nat_timeouts_table(&n);
+	for (i = 0; i < n; i++) {
+		ts.has[i] = true;
+		ts.val[i] = (uint32_t)(i * 1000 + 1);
+	}
+	ts.val[0] = NAT_TIMEOUT_MAX;
+	text = nat_timeouts_text(&ts);
+	ck_assert_int_eq(nat_timeouts_from_text(&back, text, &e), 0);
+	ck_assert_mem_eq(&back, &ts, sizeof(ts));
+	free(text);
+	memset(&ts, 0, sizeof(ts));
+	ts.has[2] = ts.has[10] = true;
+	ts.val[2] = 7200;
+	ts.val[10] = 60;
+	text = nat_timeouts_text(&ts);
+	ck_assert_str_eq(text, "tcp-established 7200 udp-unreplied 60");
+	free(text);
+	ck_assert_int_eq(nat_timeouts_from_text(&back, "tcp-established", &e),
+			 -1);
+	ck_assert_int_eq(e.code, MASQ_ESTORE);
+	err_done(&e);
+}
+END_TEST
+
 static Suite *
 rule_suite(void)
 {
@@ -1490,6 +1714,10 @@ rule_suite(void)
 	tc = tcase_create("forward");
 	tcase_add_loop_test(tc, test_fwd_ok, 0,
 			    (int)(sizeof(fwd_ok) / sizeof(fwd_ok[0])));
+	tcase_add_test(tc, test_ruleset_text_round_trip);
+	tcase_add_test(tc, test_ruleset_text_edges);
+	tcase_add_test(tc, test_rule_from_text_errors);
+	tcase_add_test(tc, test_timeouts_text);
 	tcase_add_loop_test(tc, test_fwd_err, 0,
 			    (int)(sizeof(fwd_err) / sizeof(fwd_err[0])));
 	suite_add_tcase(s, tc);

@@ -21,10 +21,8 @@
 #include "core/store.h"
 #include "core/tok.h"
 #include "shell/cmd_int.h"
-#include "shell/cmds_int.h"
 #include "nat/explain.h"
 #include "nat/timeouts.h"
-#include "shell/revision.h"
 
 /* ---- a test table -------------------------------------------------------- */
 
@@ -1221,29 +1219,29 @@ START_TEST(test_explain_endpoint)
 }
 END_TEST
 
-START_TEST(test_revision_rule_count)
+START_TEST(test_ruleset_text_count)
 {
-	ck_assert_uint_eq(revision_rule_count(""), 0);
-	ck_assert_uint_eq(revision_rule_count(NULL), 0);
-	ck_assert_uint_eq(revision_rule_count("masq add out eth0\n"
-					      "forward add in eth0 dport 80 to "
-					      "10.0.0.1\n# comment\n"
-					      "masq add out eth1"), 3);
+	ck_assert_uint_eq(nat_ruleset_text_count(""), 0);
+	ck_assert_uint_eq(nat_ruleset_text_count(NULL), 0);
+	ck_assert_uint_eq(nat_ruleset_text_count("masq add out eth0\n"
+						 "forward add in eth0 dport 80 "
+						 "to 10.0.0.1\n# comment\n"
+						 "masq add out eth1"), 3);
 }
 END_TEST
 
-START_TEST(test_revision_rule_ids)
+START_TEST(test_ruleset_text_ids)
 {
 	struct nat_ruleset rs;
 	char *ids;
 
 	nat_ruleset_init(&rs);
-	ids = revision_rule_ids(&rs);
+	ids = nat_ruleset_text_ids(&rs);
 	ck_assert_str_eq(ids, "");
 	free(ids);
 	explain_rules(&rs);
 	rs.fwd[0].id = 40;
-	ids = revision_rule_ids(&rs);
+	ids = nat_ruleset_text_ids(&rs);
 	ck_assert_str_eq(ids, "1 2 3 4 5 40 2");
 	free(ids);
 	nat_ruleset_done(&rs);
@@ -1277,8 +1275,8 @@ shell_suite(void)
 	tcase_add_test(tc, test_warn_repeat);
 	tcase_add_loop_test(tc, test_explain, 0, N(explain_cases));
 	tcase_add_loop_test(tc, test_explain_endpoint, 0, N(endpoint_cases));
-	tcase_add_test(tc, test_revision_rule_count);
-	tcase_add_test(tc, test_revision_rule_ids);
+	tcase_add_test(tc, test_ruleset_text_count);
+	tcase_add_test(tc, test_ruleset_text_ids);
 	suite_add_tcase(s, tc);
 	return s;
 }

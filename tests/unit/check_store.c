@@ -6,7 +6,7 @@
  * settings, revisions, refusing a newer schema, read-only opens; the
  * opening modes (only a write creates a database, -n never does, reading
  * needs no write access, also without -wal/-shm); and apply's guard
- * (shell/revision.c: the verdict and its words; nat/nft_change.c: what
+ * (ctl/revision_guard.c: the verdict and its words; nat/nft_change.c: what
  * counts as a removed running rule).
  *
  * Each test runs against a fresh database under its own mkdtemp()
@@ -32,7 +32,7 @@
 #include "core/tok.h"
 #include "nat/nft.h"
 #include "nat/rule.h"
-#include "shell/revision.h"
+#include "ctl/revision.h"
 
 extern const size_t store_migrations_count;
 
@@ -537,6 +537,7 @@ rev_record(struct store *s, const char *rules, const char *status,
 	r.origin = (char *)origin;
 	r.user = (char *)"tester";
 	r.rule_ids = (char *)"7";
+	r.timeouts = (char *)"tcp-established 7200";
 	ck_assert_msg(store_revision_record(s, &r, &id, &e) == 0, "%s", e.msg);
 	ck_assert_int_gt(id, 0);
 	err_done(&e);
@@ -573,9 +574,11 @@ START_TEST(test_revision_history)
 	ck_assert_str_eq(r.origin, "apply confirm 60");
 	ck_assert_str_eq(r.user, "tester");
 	ck_assert_str_eq(r.rule_ids, "7");
+	ck_assert_str_eq(r.timeouts, "tcp-established 7200");
 	store_revision_done(&r);
 	ck_assert_int_eq(store_revision_get(s, c, &r, &e), 0);
 	ck_assert_ptr_null(r.origin);
+	ck_assert_ptr_null(r.timeouts);		/* unknown, not "" */
 	ck_assert_int_eq(r.deadline, 0);
 	store_revision_done(&r);
 	ck_assert_int_eq(store_revision_get(s, c + 100, &r, &e), 1);
@@ -1130,60 +1133,80 @@ START_TEST(test_revision_same)
 	int64_t id;
 
 	err_init(&e);
-	ck_assert_int_eq(store_revision_same(s, 1, "r", "c", "1", &e), 0);
+	ck_assert_int_eq(store_revision_same(s, 1, "r", "c", "1", NULL, &e),
+			 0);
 	ck_assert_int_eq(store_revision_add(s, "r", "c", "applied", &id, &e), 0);
 	/* rows without rule_ids count as "" */
-	ck_assert_int_eq(store_revision_same(s, id, "r", "c", NULL, &e), 1);
-	ck_assert_int_eq(store_revision_same(s, id, "r", "c", "", &e), 1);
-	ck_assert_int_eq(store_revision_same(s, id, "r", "c", "1", &e), 0);
-	ck_assert_int_eq(store_revision_same(s, id, "r", "c2", NULL, &e), 0);
-	ck_assert_int_eq(store_revision_same(s, id, "r2", "c", NULL, &e), 0);
-	ck_assert_int_eq(store_revision_same(s, id + 1, "r", "c", NULL, &e), 0);
+	ck_assert_int_eq(store_revision_same(s, id, "r", "c", NULL, NULL,
+					     &e), 1);
+	ck_assert_int_eq(store_revision_same(s, id, "r", "c", "", NULL,
+					     &e), 1);
+	ck_assert_int_eq(store_revision_same(s, id, "r", "c", "1", NULL,
+					     &e), 0);
+	ck_assert_int_eq(store_revision_same(s, id, "r", "c2", NULL, NULL,
+					     &e), 0);
+	ck_assert_int_eq(store_revision_same(s, id, "r2", "c", NULL, NULL,
+					     &e), 0);
+	ck_assert_int_eq(store_revision_same(s, id + 1, "r", "c", NULL, NULL,
+					     &e), 0);
+	/* rows without timeouts (db/004) count as "" too */
+	ck_assert_int_eq(store_revision_same(s, id, "r", "c", NULL, "", &e), 1);
+	ck_assert_int_eq(store_revision_same(s, id, "r", "c", NULL,
+					     "tcp-established 7200", &e), 0);
+	/* a row with timeouts: they count */
+	id = rev_record(s, "r", STORE_REV_APPLIED, 0, 0, "apply");
+	ck_assert_int_eq(store_revision_same(s, id, "r", "table ip masqsh {}\n",
+					     "7", "tcp-established 7200", &e),
+			 1);
+	ck_assert_int_eq(store_revision_same(s, id, "r", "table ip masqsh {}\n",
+					     "7", "tcp-established 60", &e), 0);
+	ck_assert_int_eq(store_revision_same(s, id, "r", "table ip masqsh {}\n",
+					     "7", NULL, &e), 0);
 	store_close(s);
 	err_done(&e);
 }
 END_TEST
 
-/* ---- apply's guard: the decision and the words (shell/revision.c) ---- */
+/* ---- apply's guard: the decision and the words (ctl/revision_guard.c) ---- */
 
 static const struct {
 	bool applied;
 	size_t rules;
 	unsigned int running, removed;
-	enum revision_verdict script, tty;
-	const char *text;	/* revision_risk_text(), DB for the path */
+	enum ctl_verdict script, tty;
+	const char *text;	/* ctl_risk_text(), DB for the path */
 } judge_cases[] = {
 	/* nothing of ours runs: nothing to lose */
-	{ false, 0, 0, 0, REVISION_GO, REVISION_GO, NULL },
-	{ true, 0, 0, 0, REVISION_GO, REVISION_GO, NULL },
+	{ false, 0, 0, 0, CTL_GO, CTL_GO, NULL },
+	{ true, 0, 0, 0, CTL_GO, CTL_GO, NULL },
 	/* never applied */
-	{ false, 0, 5, 5, REVISION_REFUSE, REVISION_ASK,
+	{ false, 0, 5, 5, CTL_REFUSE, CTL_ASK,
 	  "DB holds no rules and was never applied; applying it would remove "
 	  "all 5 nft rules running in table masqsh" },
-	{ false, 3, 1, 0, REVISION_REFUSE, REVISION_ASK,
+	{ false, 3, 1, 0, CTL_REFUSE, CTL_ASK,
 	  "DB was never applied; its 3 rules would replace all 1 nft rule "
 	  "running in table masqsh" },
-	{ false, 1, 2, 2, REVISION_REFUSE, REVISION_ASK,
+	{ false, 1, 2, 2, CTL_REFUSE, CTL_ASK,
 	  "DB was never applied; its 1 rule would replace all 2 nft rules "
 	  "running in table masqsh" },
 	/* applied, nothing staged */
-	{ true, 0, 4, 4, REVISION_REFUSE, REVISION_ASK,
+	{ true, 0, 4, 4, CTL_REFUSE, CTL_ASK,
 	  "no rules are staged in DB; applying would remove all 4 nft rules "
 	  "running in table masqsh" },
 	/* applied, rules staged: a script goes on; a person is asked when
 	 * more than half go */
-	{ true, 2, 4, 3, REVISION_GO, REVISION_ASK,
+	{ true, 2, 4, 3, CTL_GO, CTL_ASK,
 	  "applying would remove 3 of the 4 nft rules running in table "
 	  "masqsh (the new table has 2)" },
-	{ true, 2, 3, 2, REVISION_GO, REVISION_ASK, NULL },
-	{ true, 2, 4, 2, REVISION_GO, REVISION_GO, NULL },
-	{ true, 1, 1, 1, REVISION_GO, REVISION_ASK, NULL },
-	{ true, 5, 6, 0, REVISION_GO, REVISION_GO, NULL },
+	{ true, 2, 3, 2, CTL_GO, CTL_ASK, NULL },
+	{ true, 2, 4, 2, CTL_GO, CTL_GO, NULL },
+	{ true, 1, 1, 1, CTL_GO, CTL_ASK, NULL },
+	{ true, 5, 6, 0, CTL_GO, CTL_GO, NULL },
 };
 
 START_TEST(test_apply_judge)
 {
-	struct revision_risk r = {
+	struct ctl_risk r = {
 		.applied = judge_cases[_i].applied,
 		.rules = judge_cases[_i].rules,
 		.running = judge_cases[_i].running,
@@ -1192,11 +1215,11 @@ START_TEST(test_apply_judge)
 	};
 	char *text;
 
-	ck_assert_int_eq(revision_judge(&r, false), judge_cases[_i].script);
-	ck_assert_int_eq(revision_judge(&r, true), judge_cases[_i].tty);
+	ck_assert_int_eq(ctl_judge(&r, false), judge_cases[_i].script);
+	ck_assert_int_eq(ctl_judge(&r, true), judge_cases[_i].tty);
 	if (!judge_cases[_i].text)
 		return;
-	text = revision_risk_text(&r, "DB");
+	text = ctl_risk_text(&r, "DB");
 	ck_assert_str_eq(text, judge_cases[_i].text);
 	free(text);
 }

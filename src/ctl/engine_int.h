@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * cmd_engine.h - the state of `masqsh engine`, shared by the service loop
- * (cmd_engine.c) and its alert keeping (cmd_alerts.c).  Nothing else
- * needs it.
+ * engine_int.h - the state of the engine service, shared by its files in
+ * src/ctl and nothing else.  The calls run one way: engine.c (the loop)
+ * -> engine_apply.c (applying, following revisions) -> alerts.c (the
+ * alerts table) -> log.c; none of them calls back up.
  */
-#ifndef MASQ_SHELL_CMD_ENGINE_H
-#define MASQ_SHELL_CMD_ENGINE_H
+#ifndef MASQ_CTL_ENGINE_INT_H
+#define MASQ_CTL_ENGINE_INT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/store.h"
+#include "ctl/engine.h"
+#include "ctl/log.h"
 #include "nat/engine.h"
-#include "shell/cmd.h"
 
 struct engine_gone {
 	int family;
@@ -20,8 +23,8 @@ struct engine_gone {
 };
 
 struct engine {
-	struct cmd_ctx *ctx;
 	struct store *s;
+	const struct ctl_log *log;
 	struct nat_ruleset rs;		/* the rules the kernel runs */
 	int64_t rev_id;			/* ... as of this revision (0: none) */
 	int64_t boot_id;		/* the newest revision at start: the
@@ -29,7 +32,6 @@ struct engine {
 	struct ct_rules *cr;		/* evaluator over rs */
 	struct ct_handle *ct;
 	struct engine_addrw *aw;
-	bool use_syslog, use_stderr;
 	bool started;			/* an apply of this run succeeded */
 	bool need_apply;
 	char why[64];			/* what asked for the pending apply */
@@ -44,13 +46,9 @@ struct engine {
 	char insert_msg[256];
 };
 
-/* Log a line: syslog (when on) and stderr (when not under systemd). */
-void engine_log(struct engine *eng, int prio, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /*
- * Alerts (cmd_alerts.c).  Store errors are logged, never fatal: the
- * service keeps running without its table rather than stopping NAT care.
+ * Alerts (alerts.c).  Store errors are logged, never fatal: the service
+ * keeps running without its table rather than stopping NAT care.
  */
 /* Raise (or refresh) @kind/@key; logs it when new. */
 void engine_alert_set(struct engine *eng, const char *kind, const char *key,
@@ -73,27 +71,29 @@ void engine_alerts_sync(struct engine *eng, const struct engine_scan *sc,
 void engine_alerts_adopt(struct engine *eng);
 
 /*
- * Applying and locking (cmd_engine_apply.c).
+ * Applying (engine_apply.c).
  *
- * engine_apply(): load the staged rules, compile and apply them and record
- * a revision (origin "engine: @why"), all inside one store write
- * transaction: revision_apply() with the engine's flags (revision.h), as
- * `apply` does; then write the stored conntrack timeouts.
- * With @detect_only (re-resolving `detect` after an address change) the
- * staged rules must be those of the newest revision -- staged edits nobody
- * applied are never applied behind the admin's back (MASQ_EFAIL).
- * Nothing is applied when the kernel runs the newest revision and it
- * holds these rules and compiled text (returns 1): a restarted engine
- * records no new revision.  The guard of `apply` holds here too: a
- * database never applied, or with no rule staged, never replaces a
- * running table of ours that holds rules (MASQ_EFAIL; the engine raises
- * its "apply" alert and keeps running, and follows once someone runs
- * `apply replace` or the right database is applied).
- * A pending (`apply confirm`) revision stays pending.  Returns 0 when it
+ * engine_apply(): ctl_apply() with the engine's flags (origin "engine:
+ * @why"): one store write transaction, the stored timeouts included, as
+ * `apply` does.  With @detect_only (re-resolving `detect` after an
+ * address change) the staged rules must be those of the newest revision
+ * -- staged edits nobody applied are never applied behind the admin's
+ * back (MASQ_EFAIL).  Nothing is applied when the kernel runs the newest
+ * revision and it holds these rules, compiled text and timeouts (returns
+ * 1): a restarted engine records no new revision.  The guard of `apply`
+ * holds here too: a database never applied, or with no rule staged,
+ * never replaces a running table of ours that holds rules (MASQ_EFAIL;
+ * the engine raises its "apply" alert and keeps running, and follows once
+ * someone runs `apply replace` or the right database is applied).  A
+ * pending (`apply confirm`) revision stays pending.  Returns 0 when it
  * applied, 1 when nothing needed applying, -1 with @e set.
  */
 int engine_apply(struct engine *eng, const char *why, bool detect_only,
 		 struct masq_err *e);
+/* engine_apply(), turning a failure into an "apply" alert (cleared on
+ * success). */
+void engine_apply_alerting(struct engine *eng, const char *why,
+			   bool detect_only);
 /*
  * Follow applies made by others while the engine runs: when the newest
  * revision is not the one the engine knows and the staged rules are that
@@ -103,13 +103,5 @@ int engine_apply(struct engine *eng, const char *why, bool detect_only,
 void engine_rules_refresh(struct engine *eng);
 /* Rebuild the rule evaluator (after addresses changed: `detect`). */
 void engine_rules_reindex(struct engine *eng);
-/*
- * One engine per network namespace and per database: an abstract unix
- * socket "masqsh-engine" (abstract names are per network namespace, and
- * vanish with the process) and an flock on DB.engine.lock.  Returns 0 and
- * both fds (close them at exit), or -1 with @e set (MASQ_EFAIL naming the
- * engine already running).
- */
-int engine_lock(const char *db, int *ns_fd, int *db_fd, struct masq_err *e);
 
 #endif

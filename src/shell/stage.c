@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * cmd_rules.c - helpers shared by the rule commands (see cmds_int.h).
+ * stage.c - what the commands that stage rules share (declared in
+ * cmd_int.h): ids and positions from tokens, "at N", adding a row and
+ * saying where it went, the interface-name check with its warning, an
+ * address range as text, and loading the staged rules.
  *
  * Interface names come from src/nat/links.c (rtnetlink); existence of one
- * name is a plain if_nametoindex().
+ * name is a plain if_nametoindex().  Does not own the rule language
+ * (src/nat/rule.h; stored text: nat_rule_from_text()) or the grammar walk
+ * (cmd.c).
  */
 #include "config.h"
 
@@ -15,11 +20,9 @@
 #include <sys/socket.h>
 
 #include "core/ctent.h"
-#include "core/tok.h"
 #include "core/xalloc.h"
 #include "nat/links.h"
 #include "shell/cmd_int.h"
-#include "shell/cmds_int.h"
 
 int
 cmds_num(const struct masq_tok *t, const char *what, int64_t *v,
@@ -87,50 +90,6 @@ cmds_strip_at(const struct cmd_entry *ent, const struct cmd_args *a,
 	*rest = v;
 	*n = m;
 	return 0;
-}
-
-int
-cmds_masq_from_spec(struct nat_rule *r, const char *spec, int64_t id,
-		    struct masq_err *e)
-{
-	struct tok_list tl;
-	int rc = -1;
-
-	memset(&tl, 0, sizeof(tl));
-	if (tok_split(&tl, spec, 0, e) < 0 ||
-	    nat_rule_parse_kw(r, tl.v, tl.n, e) < 0) {
-		e->code = MASQ_ESTORE;
-		err_prefix(e, "stored masq rule %lld no longer parses",
-			   (long long)id);
-		goto out;
-	}
-	r->id = id;
-	rc = 0;
-out:
-	tok_list_done(&tl);
-	return rc;
-}
-
-int
-cmds_fwd_from_spec(struct nat_forward *f, const char *spec, int64_t id,
-		   struct masq_err *e)
-{
-	struct tok_list tl;
-	int rc = -1;
-
-	memset(&tl, 0, sizeof(tl));
-	if (tok_split(&tl, spec, 0, e) < 0 ||
-	    nat_forward_parse_kw(f, tl.v, tl.n, e) < 0) {
-		e->code = MASQ_ESTORE;
-		err_prefix(e, "stored forward %lld no longer parses",
-			   (long long)id);
-		goto out;
-	}
-	f->id = id;
-	rc = 0;
-out:
-	tok_list_done(&tl);
-	return rc;
 }
 
 int
@@ -230,34 +189,6 @@ cmds_iface_check(struct cmd_ctx *ctx, const struct nat_ifname *ifn,
 		return -1;
 	cmds_warn(ctx, "interface '%s' does not exist (yet)", ifn->name);
 	return 0;
-}
-
-char *
-cmds_ruleset_script(const struct nat_ruleset *rs)
-{
-	char *buf = NULL, *spec;
-	size_t len = 0, i;
-	FILE *fp = open_memstream(&buf, &len);
-
-	if (!fp)
-		return xstrdup("");
-	for (i = 0; i < rs->n_masq; i++) {
-		spec = nat_rule_format_kw(&rs->masq[i]);
-		/* fputs, not fprintf: this runs for every rule of an apply */
-		fputs("masq add ", fp);
-		fputs(spec ? spec : "", fp);
-		fputc('\n', fp);
-		free(spec);
-	}
-	for (i = 0; i < rs->n_fwd; i++) {
-		spec = nat_forward_format_kw(&rs->fwd[i]);
-		fputs("forward add ", fp);
-		fputs(spec ? spec : "", fp);
-		fputc('\n', fp);
-		free(spec);
-	}
-	fclose(fp);
-	return buf ? buf : xstrdup("");
 }
 
 char *
