@@ -20,7 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/mem.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "shell/cmd.h"
@@ -174,7 +173,6 @@ main(int argc, char **argv)
 	char *line;
 	int c;
 
-	mem_warm(MEM_WARM_START);
 	while ((c = getopt_long(argc, argv, "+c:f:jnVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':

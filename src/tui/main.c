@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "core/err.h"
-#include "core/mem.h"
 #include "tui/loop.h"
 #include "tui/view.h"
 
@@ -74,7 +73,6 @@ main(int argc, char **argv)
 	double d;
 	int c, rc;
 
-	mem_warm(MEM_WARM_START);
 	setlocale(LC_ALL, "");
 	o.db = getenv("MASQSH_DB");
 	if (!o.db)
