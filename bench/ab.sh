@@ -46,7 +46,9 @@ while getopts R:r:e:a:vh opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] && [ ${#builds[@]} -ge 2 ] || bench_usage "$0"
+if [ $# -lt 1 ] || [ ${#builds[@]} -lt 2 ]; then
+	bench_usage "$0"
+fi
 prog=$1
 shift
 

@@ -96,7 +96,9 @@ for n in "${sizes[@]}"; do
 		grep -q "applied $n rules" "$log" ||
 			bench_die "engine did not apply $n rules: $(cat "$log")"
 		sleep "$idle"
-		read -r rss[engine,$n,$label] hwm[engine,$n,$label] < <(sample)
+		read -r r h < <(sample)
+		rss[engine,$n,$label]=$r
+		hwm[engine,$n,$label]=$h
 		stop
 
 		ip netns exec "$ns" env MASQSH_DB="$db" "$bin/masqtop" -b -d 1 -n 1000000 \
@@ -105,7 +107,9 @@ for n in "${sizes[@]}"; do
 		sleep "$idle"
 		kill -0 "$pid" 2>/dev/null ||
 			bench_die "masqtop died: $(cat "$BENCH_OUT/masqtop-$n-$label.log")"
-		read -r rss[masqtop,$n,$label] hwm[masqtop,$n,$label] < <(sample)
+		read -r r h < <(sample)
+		rss[masqtop,$n,$label]=$r
+		hwm[masqtop,$n,$label]=$h
 		stop
 		bench_in "$ns" nft flush ruleset
 	done

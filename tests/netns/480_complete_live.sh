@@ -55,7 +55,9 @@ sport=$(ip netns exec "$GW" conntrack -L -p tcp --dport 443 2>/dev/null |
 	awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^sport=/) {
 		print substr($i, 7); exit } }')
 gport=$(ct_reply dport tcp 443)
-[ -n "$sport" ] && [ -n "$gport" ] || fail "no conntrack entry for the 443 flow"
+if [ -z "$sport" ] || [ -z "$gport" ]; then
+	fail "no conntrack entry for the 443 flow"
+fi
 echo "the 443 flow: sport $sport, masqueraded as port $gport"
 
 # The hidden entry, for each live word.
@@ -93,6 +95,7 @@ assert_eq "explain DST[:PORT]" "192.0.2.10:443" "$got"
 bash_comp() {	# COMP_LINE, then COMP_WORDS as bash cut them
 	local line=$1
 	shift
+	# shellcheck disable=SC2016
 	ip netns exec "$GW" env PATH="$(dirname "$MASQSH"):$PATH" bash -c '
 		. "$1"; shift
 		COMP_LINE=$1; COMP_POINT=${#1}; shift
