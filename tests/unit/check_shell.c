@@ -19,11 +19,11 @@
 #include <unistd.h>
 
 #include "core/kw.h"
+#include "shell/complete_live.h"
 #include "core/store.h"
 #include "core/tok.h"
 #include "shell/cmd_int.h"
 #include "shell/cmds_int.h"
-#include "shell/complete_live.h"
 #include "nat/explain.h"
 #include "nat/timeouts.h"
 #include "shell/revision.h"
