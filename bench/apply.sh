@@ -19,9 +19,14 @@
 # masqsh/iptables ratios, and peak RSS (GNU time, median of 3).  Targets
 # from issue 2: masqsh/nft <= 0.5 and masqsh/iptables <= 1.
 #
-# usage: apply.sh [-R ROUNDS] [-r MIN_RUNS] [-w WARMUP] [-v] [N ...]
+# -a times further masqsh builds in the same rounds (e.g. one without a
+# speed trick), each with its own copy of the database, and prints their
+# ratio to masqsh.
+#
+# usage: apply.sh [-R ROUNDS] [-r MIN_RUNS] [-w WARMUP] [-a LABEL=PATH].. [-v] [N ...]
 #   -R 5 rounds per N, each tool >= -r 5 runs (hyperfine fills 3 s) after
 #   -w 2 warm-up runs
+#   -a 'plain=/tmp/b-plain/masqsh'  also time that binary, as "masqsh (plain)"
 #   MASQSH=/path/to/masqsh   binary to time (default ../_build/masqsh, PATH)
 #   BENCH_OUT=DIR            keep rule files, JSON/CSV/logs there
 
@@ -31,11 +36,18 @@ set -u
 rounds=5
 runs=5
 warmup=2
-while getopts R:r:w:vh opt; do
+also=()
+while getopts R:r:w:a:vh opt; do
 	case $opt in
 	R) rounds=$OPTARG ;;
 	r) runs=$OPTARG ;;
 	w) warmup=$OPTARG ;;
+	a)
+		case $OPTARG in
+		?*=?*) also+=("$OPTARG") ;;
+		*) bench_die "-a wants LABEL=PATH, not '$OPTARG'" ;;
+		esac
+		;;
 	v) BENCH_VERBOSE=1 ;;
 	*) bench_usage "$0" ;;
 	esac
@@ -52,6 +64,19 @@ done
 bench_require
 bench_find_masqsh || true
 bench_outdir
+[ ${#also[@]} -eq 0 ] || [ -n "$MASQSH" ] ||
+	bench_die "-a needs a working masqsh to compare with"
+# -a: tool name altK, its label and binary
+alts=()
+declare -A alt_label alt_bin
+for a in "${also[@]}"; do
+	k=alt${#alts[@]}
+	alt_bin[$k]=$(cd "$(dirname "${a#*=}")" 2>/dev/null && pwd)/$(basename "${a#*=}")
+	[ -n "$("${alt_bin[$k]}" --version 2>/dev/null)" ] ||
+		bench_die "-a $a: ${a#*=} does not answer --version"
+	alt_label[$k]=${a%%=*}
+	alts+=("$k")
+done
 
 ns=masqbench-ap-$$
 bench_netns_add "$ns" wan0
@@ -166,6 +191,13 @@ for n in "${sizes[@]}"; do
 		# already is "nothing to apply" and would time nothing
 		cmd[masqsh]="'$MASQSH' --db '$db' -c 'apply replace'"
 		table[masqsh]="ip masqsh"
+		for k in "${alts[@]}"; do
+			rm -f "$db.$k" "$db.$k-wal" "$db.$k-shm"
+			cp "$db" "$db.$k"
+			tools+=("$k")
+			cmd[$k]="'${alt_bin[$k]}' --db '$db.$k' -c 'apply replace'"
+			table[$k]="ip masqsh"
+		done
 	else
 		bench_note "N=$n: dry run for masqsh: would time: masqsh --db DB -c 'apply replace'"
 	fi
@@ -240,4 +272,25 @@ for n in "${sizes[@]}"; do
 		    n, a, ra, (a <= 0.5 ? "met" : "NOT met"),
 		    b, rb, (b <= 1 ? "met" : "NOT met") }'
 done
+if [ ${#alts[@]} -gt 0 ]; then
+	echo
+	echo "masqsh builds side by side (-a), ratio to masqsh: wall time" \
+		"(median of the per-round ratios, rounds min-max), CPU time, peak RSS:"
+	printf '%6s %-16s %11s %7s %12s %11s %7s %11s\n' N build wall ratio \
+		"rounds" CPU ratio RSS
+	for n in "${sizes[@]}"; do
+		for k in masqsh "${alts[@]}"; do
+			label=${alt_label[$k]:-masqsh}
+			metric=cpu
+			c=$(tool_time "$k" "$n")
+			cr=$(ratio_of "$k" masqsh "$n")
+			metric=med
+			printf '%6s %-16s %11s %7s %12s %11s %7s %11s\n' "$n" \
+				"$label" "$(ms_or_dash "$(tool_time "$k" "$n")")" \
+				"$(ratio_of "$k" masqsh "$n")" \
+				"$(range_of "$k" masqsh "$n")" "$(ms_or_dash "$c")" \
+				"$cr" "$(bench_mib "${rss[$k,$n]:-}")"
+		done
+	done
+fi
 echo "files: $BENCH_OUT"

@@ -11,12 +11,17 @@
 #   parse      the engine's ct_dump() parsing every entry, printing nothing
 #   masq       the engine listing NAT'ed entries, one `show masq` line each
 #   conntrack  `conntrack -L --src-nat` (the reference tool)
+#   tab        what TAB costs after `show conntrack src `: one dump, the
+#              50 most frequent source addresses (src/shell/complete_live.c)
 # and the peak RSS of `masq` at N/10 and N entries (it must not grow with
 # the table).  Prints medians and minimums with their ratios to the floor.
 #
-# Usage: bench/ct_dump.sh [-n N] [-r RUNS] [-b BUILDDIR]
+# Usage: bench/ct_dump.sh [-n N] [-r RUNS] [-b BUILDDIR] [-a LABEL=BUILDDIR]..
 #   BUILDDIR is a configured build tree (default: _build next to bench/);
 #   the driver bench/ct_dump_bench is built there with make.
+#   -a times `parse`, `masq` and `show-masq` of another build tree in the
+#   same hyperfine run too (e.g. one without a speed trick), as
+#   "parse/LABEL" ..., and prints their user time against this build's.
 #   BENCH_OUT=DIR keeps the hyperfine JSON (default: a new /tmp dir).
 set -euo pipefail
 
@@ -41,12 +46,19 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-while getopts n:r:b: o; do
+ALSO=()
+while getopts n:r:b:a: o; do
 	case $o in
 	n) N=$OPTARG ;;
 	r) RUNS=$OPTARG ;;
 	b) BUILD=$OPTARG ;;
-	*) die "usage: $0 [-n N] [-r RUNS] [-b BUILDDIR]" ;;
+	a)
+		case $OPTARG in
+		?*=?*) ALSO+=("$OPTARG") ;;
+		*) die "-a wants LABEL=BUILDDIR, not '$OPTARG'" ;;
+		esac
+		;;
+	*) die "usage: $0 [-n N] [-r RUNS] [-b BUILDDIR] [-a LABEL=BUILDDIR].." ;;
 	esac
 done
 
@@ -101,9 +113,24 @@ if [ -x "$MASQSH" ]; then
 		-c 'masq add out wan0 from 10.128.0.0/9' \
 		-c 'forward add in wan0 proto tcp dport 443 to 192.168.1.10' \
 		>/dev/null 2>&1 || die "cannot store the rules for show masq"
-	SHOW=(-n show-masq "$MASQSH --db $DB -c 'show masq'")
+	SHOW=(-n show-masq "$MASQSH --db $DB -c 'show masq'"
+		-n tab "$MASQSH --db $DB __complete 'show conntrack src '")
 	shown=$(ip netns exec "$BIG" "$MASQSH" --db "$DB" -c 'show masq' | wc -l)
 fi
+# -a: the same commands from other build trees, the same database
+LABELS=()
+for a in "${ALSO[@]}"; do
+	b=${a#*=}
+	[ -f "$b/Makefile" ] || die "-a $a: no configured build tree at $b"
+	make -s -C "$b" masqsh bench/ct_dump_bench >/dev/null ||
+		die "cannot build masqsh and bench/ct_dump_bench in $b"
+	b=$(cd "$b" && pwd)
+	LABELS+=("${a%%=*}")
+	SHOW+=(-n "parse/${a%%=*}" "$b/bench/ct_dump_bench count-api"
+		-n "masq/${a%%=*}" "$b/bench/ct_dump_bench nat")
+	[ -z "${DB:-}" ] ||
+		SHOW+=(-n "show-masq/${a%%=*}" "$b/masqsh --db $DB -c 'show masq'")
+done
 
 ip netns exec "$BIG" hyperfine -N --output=pipe -w 2 -r "$RUNS" \
 	--export-json "$OUT/ct_dump.json" \
@@ -119,12 +146,12 @@ rss_big=$(peak_rss "$BIG" "$DRV" nat)
 rss_ct=$(peak_rss "$BIG" conntrack -L --src-nat)
 
 echo "# conntrack dump, $N entries ($nat NAT'ed, $ref SNAT'ed per conntrack), $RUNS runs"
-python3 - "$OUT/ct_dump.json" <<'EOF'
+python3 - "$OUT/ct_dump.json" "${LABELS[@]}" <<'EOF'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 # On a shared machine the minimum is the steadier estimate; both shown.
 fl = r["floor"]
-for name in ("floor", "parse", "masq", "show-masq", "conntrack"):
+for name in ("floor", "parse", "masq", "show-masq", "tab", "conntrack"):
     if name not in r:
         continue
     x = r[name]
@@ -136,6 +163,17 @@ for name in ("floor", "parse", "masq", "show-masq", "conntrack"):
 print("conntrack -L --src-nat / masq: %.2fx median, %.2fx min" %
       (r["conntrack"]["median"] / r["masq"]["median"],
        r["conntrack"]["min"] / r["masq"]["min"]))
+# Other builds (-a): user time, the part a user-space change moves, and
+# wall time, each as a ratio to this build's.
+for label in sys.argv[2:]:
+    for name in ("parse", "masq", "show-masq"):
+        k = name + "/" + label
+        if k not in r:
+            continue
+        x, b = r[k], r[name]
+        print("%-18s median %7.1f ms (%4.2fx %s)  user %6.1f ms (%4.2fx)"
+              % (k, x["median"] * 1e3, x["median"] / b["median"], name,
+                 x["user"] * 1e3, x["user"] / b["user"]))
 EOF
 if [ ${#SHOW[@]} -gt 0 ]; then
 	rss_show=$(peak_rss "$BIG" "$MASQSH" --db "$DB" -c 'show masq')

@@ -143,7 +143,7 @@ strbuf_write(struct strbuf *sb, FILE *fp)
 
 	if (!n)
 		return 0;
-	w = fwrite_unlocked(sb->s, 1, n, fp);
+	w = fwrite(sb->s, 1, n, fp);
 	strbuf_reset(sb);
 	return w == n ? 0 : -1;
 }

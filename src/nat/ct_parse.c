@@ -38,6 +38,10 @@ _Static_assert((int)CT_TCP_SYN_SENT2 == (int)TCP_CONNTRACK_SYN_SENT2, "tcp");
 /*
  * Attribute walking, inlined: with libmnl's out-of-line accessors a third
  * of the parse time went to calls.  Same checks as mnl_attr_ok().
+ * Measured again in issue 11 (the same build with libmnl's accessors,
+ * side by side, 250k entries): masqtop's whole-table read takes 1.17-1.22x
+ * the CPU time without it, `show masq` 1.09x; the parse alone runs 1.8x
+ * the user-space instructions (callgrind, 25k entries: 25 M -> 46 M).
  */
 static inline bool
 ct_nla_ok(const struct nlattr *a, int rem)

@@ -81,6 +81,26 @@ enum {
 					 * ("masq add line eth0 -") */
 };
 
+/*
+ * Which field of the conntrack table TAB offers for a word's value: the
+ * values in the table now, most frequent first (complete_live.h).  The
+ * original direction's source or destination, or the gateway side of a
+ * NAT'ed entry as the filter's gw/gport read it (ctent_gateway()).
+ */
+enum cmd_live {
+	CMD_LIVE_NONE = 0,
+	CMD_LIVE_SRC,		/* source address */
+	CMD_LIVE_DST,		/* destination address */
+	CMD_LIVE_GW,		/* gateway-side (masq'ed as) address */
+	CMD_LIVE_SPORT,		/* source port */
+	CMD_LIVE_DPORT,		/* destination port */
+	CMD_LIVE_GPORT,		/* gateway-side port */
+	CMD_LIVE_SRC_EP,	/* SRC[:PORT]: addresses; "addr:port" once the
+				 * word holds an IPv4 address and ':' or
+				 * starts with '[' */
+	CMD_LIVE_DST_EP,	/* DST[:PORT], the same */
+};
+
 /* One word of a command's grammar. */
 struct cmd_kw {
 	const char *name;		/* keyword, or the value's name if positional */
@@ -89,6 +109,7 @@ struct cmd_kw {
 	const char *help;		/* one line, shown by '?' */
 	unsigned int flags;
 	const char *const *choices;	/* CMD_ARG_CHOICE, NULL-terminated */
+	enum cmd_live live;		/* TAB's values from conntrack, if any */
 };
 
 /* The words after the command's own words, as typed. */
@@ -176,7 +197,8 @@ int cmd_run_line(struct cmd_ctx *ctx, const char *line, struct masq_err *e);
 /*
  * Candidates for the word under the cursor at byte @point of @line:
  * command words, keywords, and live values (interfaces, rule ids,
- * protocols, services, files).  Caller frees with cmd_candidates_free().
+ * protocols, services, files, and addresses and ports in the conntrack
+ * table: struct cmd_kw's .live).  Caller frees with cmd_candidates_free().
  */
 struct cmd_candidate {
 	char *word;

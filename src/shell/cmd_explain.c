@@ -36,11 +36,12 @@ static const struct cmd_kw explain_kws[] = {
 	{ "PROTO", CMD_ARG_PROTO, "PROTO", "tcp, udp, icmp, ... or a number",
 	  CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL },
 	{ "SRC", CMD_ARG_ADDR, "SRC[:PORT]", "where the flow comes from "
-	  "([v6]:port for IPv6)", CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL },
+	  "([v6]:port for IPv6)", CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL,
+	  CMD_LIVE_SRC_EP },
 	{ "->", CMD_ARG_CHOICE, "->", "the arrow",
 	  CMD_KW_POSITIONAL | CMD_KW_REQUIRED, arrow_choices },
 	{ "DST", CMD_ARG_ADDR, "DST[:PORT]", "where it goes",
-	  CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL },
+	  CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL, CMD_LIVE_DST_EP },
 	{ "in", CMD_ARG_IFACE, "IF", "the interface it arrives on (default: "
 	  "the route back to SRC)", 0, NULL },
 	{ "out", CMD_ARG_IFACE, "IF", "the interface it leaves by (default: "

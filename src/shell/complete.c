@@ -7,12 +7,14 @@
  * Owns: walking a partial line through the same command table and keyword
  * grammar the dispatcher uses, and the sources of live values: interface
  * names (nat/links.h), /etc/protocols, /etc/services, rule ids from the
- * store (opened read-only, so completing never creates a database), files
- * and fixed choices.  Never fails loudly: no candidates is the answer to
- * anything it cannot read.
+ * store (opened read-only, so completing never creates a database), files,
+ * fixed choices, and the addresses and ports in the conntrack table for
+ * the words whose grammar names a field (complete_live.h).  Never fails
+ * loudly: no candidates is the answer to anything it cannot read.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <netdb.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "core/xalloc.h"
 #include "nat/links.h"
 #include "shell/cmd_int.h"
+#include "shell/complete_live.h"
 
 struct complete {
 	struct cmd_ctx *ctx;
@@ -153,7 +156,43 @@ values_files(struct complete *cp, const struct cmd_kw *kw)
 	free(dir);
 }
 
-/* Values of @kw (and its placeholder when describing). */
+/* The word's field in the conntrack table now: one dump, the most
+ * frequent values that fit what was typed (after the last comma of a
+ * list).  Returns how many were offered. */
+static size_t
+values_live(struct complete *cp, const struct cmd_kw *kw)
+{
+	struct live_value v[LIVE_VALUES_MAX];
+	const char *comma = type_is_list(kw->type) ? strrchr(cp->cur, ',') : NULL;
+	char help[48];
+	size_t n, i;
+
+	n = live_values(kw->live, comma ? comma + 1 : cp->cur, v,
+			LIVE_VALUES_MAX);
+	for (i = 0; i < n; i++) {
+		snprintf(help, sizeof(help), "in %lu connection%s now",
+			 v[i].count, v[i].count == 1 ? "" : "s");
+		offer(cp, kw, v[i].text, help);
+	}
+	return n;
+}
+
+/* A port word: the ports in use (live) while the word is empty or a
+ * number, else (or when the table has none) the service names. */
+static void
+values_ports(struct complete *cp, const struct cmd_kw *kw)
+{
+	const char *comma = strrchr(cp->cur, ',');
+	const char *tail = comma ? comma + 1 : cp->cur;
+
+	if (kw->live && (!*tail || isdigit((unsigned char)*tail)) &&
+	    values_live(cp, kw) > 0)
+		return;
+	values_netdb(cp, kw);
+}
+
+/* Values of @kw (and its placeholder when describing).  '?' lists no
+ * table values: it describes the grammar, TAB fills words in. */
 static void
 values(struct complete *cp, const struct cmd_kw *kw)
 {
@@ -170,9 +209,16 @@ values(struct complete *cp, const struct cmd_kw *kw)
 		values_ifaces(cp, kw);
 		break;
 	case CMD_ARG_PROTO:
-	case CMD_ARG_PORTS:
 		if (!cp->describe)
 			values_netdb(cp, kw);
+		break;
+	case CMD_ARG_PORTS:
+		if (!cp->describe)
+			values_ports(cp, kw);
+		break;
+	case CMD_ARG_ADDR:
+		if (!cp->describe && kw->live)
+			values_live(cp, kw);
 		break;
 	case CMD_ARG_MASQ_ID:
 	case CMD_ARG_FWD_ID:

@@ -52,19 +52,19 @@ void ct_cmd_done(struct ct_cmd *c);
 extern const char *const ct_state_choices[];
 #define CT_FILTER_KWS \
 	{ "src", CMD_ARG_ADDR, "NET", "original source address in NET", \
-	  CMD_KW_REPEAT, NULL }, \
+	  CMD_KW_REPEAT, NULL, CMD_LIVE_SRC }, \
 	{ "dst", CMD_ARG_ADDR, "NET", "original destination in NET", \
-	  CMD_KW_REPEAT, NULL }, \
+	  CMD_KW_REPEAT, NULL, CMD_LIVE_DST }, \
 	{ "gw", CMD_ARG_ADDR, "NET", "translated (masq'ed as) address", \
-	  CMD_KW_REPEAT, NULL }, \
+	  CMD_KW_REPEAT, NULL, CMD_LIVE_GW }, \
 	{ "proto", CMD_ARG_PROTO, "PROTO", "tcp, udp, icmp, ... or a number", \
 	  CMD_KW_REPEAT, NULL }, \
 	{ "sport", CMD_ARG_PORTS, "PORT[-PORT]", "original source port", \
-	  CMD_KW_REPEAT, NULL }, \
+	  CMD_KW_REPEAT, NULL, CMD_LIVE_SPORT }, \
 	{ "dport", CMD_ARG_PORTS, "PORT[-PORT]", "original destination port", \
-	  CMD_KW_REPEAT, NULL }, \
+	  CMD_KW_REPEAT, NULL, CMD_LIVE_DPORT }, \
 	{ "gport", CMD_ARG_PORTS, "PORT[-PORT]", "translated (masq'ed as) port", \
-	  CMD_KW_REPEAT, NULL }, \
+	  CMD_KW_REPEAT, NULL, CMD_LIVE_GPORT }, \
 	{ "state", CMD_ARG_CHOICE, "STATE", \
 	  "TCP state, or unreplied / replied / assured", CMD_KW_REPEAT, \
 	  ct_state_choices }, \

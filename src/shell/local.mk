@@ -3,7 +3,7 @@
 src_libmasq_a_SOURCES += \
 	src/shell/cmd.h src/shell/cmd_int.h src/shell/cmd.c src/shell/cmd_bind.c \
 	src/shell/script.c \
-	src/shell/complete.c \
+	src/shell/complete.c src/shell/complete_live.h src/shell/complete_live.c \
 	src/shell/cmd_help.c \
 	src/shell/cmd_report.c src/shell/report_sec.h src/shell/report_sec.c \
 	src/shell/stage.c src/shell/warn.c \

@@ -20,7 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/mem.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
 #include "shell/cmd.h"

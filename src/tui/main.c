@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "core/err.h"
-#include "core/mem.h"
 #include "tui/loop.h"
 #include "tui/model.h"
 
@@ -205,7 +204,6 @@ main(int argc, char **argv)
 	struct masq_err e;
 	int rc;
 
-	mem_warm(MEM_WARM_START);
 	setlocale(LC_ALL, "");
 	o.db = getenv("MASQSH_DB");
 	if (!o.db)

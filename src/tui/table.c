@@ -8,7 +8,7 @@
  * linear probing kept at most three quarters full, so a probe that meets
  * another key never touches the entry array (one cache miss per lookup).
  * The start-up dump appends without looking anything up and builds the
- * hash once afterwards, prefetching ahead (top_table_index()).  Deletes
+ * hash once afterwards (top_table_index()).  Deletes
  * shift backward (no tombstones, so a churning table never degrades).
  */
 #include "config.h"
@@ -56,6 +56,9 @@ struct top_table {
  * A large array (the entries, the slots): 2 MiB-aligned and marked for
  * transparent huge pages, so filling 250k entries costs a handful of page
  * faults instead of thousands (where THP is off this is a plain malloc).
+ * Measured (issue 11, 250k entries, `masqtop -b -n 1 --lines 50`, the
+ * same build with plain mallocs side by side): 245 page faults instead
+ * of 4,840, and 1.10-1.87x the CPU time without it (median 1.43).
  * Zeroed when @zero.  Freed with free(); xrealloc() may move it.
  */
 static void *
@@ -411,7 +414,6 @@ ent_release(struct top_table *t, const struct top_ent *e)
 void
 top_table_index(struct top_table *t)
 {
-	enum { AHEAD = 8 };
 	size_t i, w = 0, s, ns = t->nslots;
 	struct top_ent *e;
 
@@ -430,11 +432,6 @@ top_table_index(struct top_table *t)
 		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
 	}
 	for (i = 0; i < t->n; i++) {
-		/* One cache miss per entry: ask for the slot of a later one
-		 * while this one is placed. */
-		if (i + AHEAD < t->n)
-			__builtin_prefetch(&t->slots[slot_of(t,
-						t->ents[i + AHEAD].id)], 1);
 		e = &t->ents[i];
 		s = slot_of(t, e->id);
 		while (t->slots[s].idx &&

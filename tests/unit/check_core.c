@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -393,7 +392,7 @@ START_TEST(test_out_text)
 }
 END_TEST
 
-/* ---- mem: heap filled in ahead ------------------------------------------- */
+/* ---- mem: huge pages for a big load, given back when idle ----------------- */
 
 /*
  * These look at glibc's heap itself, so they cannot run where malloc is
@@ -411,25 +410,6 @@ END_TEST
 #else
 #define NEED_GLIBC_HEAP() do { } while (0)
 #endif
-
-/* How many pages of [@p, @p + @n) are in memory, before anyone wrote them. */
-static size_t
-resident_pages(const void *p, size_t n, size_t *total)
-{
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(pg - 1);
-	size_t len = (uintptr_t)p + n - a, i, in = 0;
-	unsigned char *v;
-
-	*total = (len + pg - 1) / pg;
-	v = malloc(*total);
-	ck_assert_ptr_nonnull(v);
-	ck_assert_int_eq(mincore((void *)a, len, v), 0);
-	for (i = 0; i < *total; i++)
-		in += v[i] & 1;
-	free(v);
-	return in;
-}
 
 /* Bytes of the sbrk heap, per glibc. */
 static size_t
@@ -453,68 +433,8 @@ mmapped_blocks(void)
 #endif
 }
 
-/* What mem_reserve() filled in is what the next malloc() of that size gets,
- * and it is in memory before the first write: no fault per page. */
-START_TEST(test_mem_reserve_filled)
-{
-	size_t n = 600u << 10, in, total;
-	char *p;
-
-	NEED_GLIBC_HEAP();
-
-	mem_warm(MEM_WARM_START);
-	mem_reserve(n);
-	p = malloc(n - 64);
-	ck_assert_ptr_nonnull(p);
-	in = resident_pages(p, n - 64, &total);
-	ck_assert_msg(in == total, "%zu of %zu pages in memory", in, total);
-	free(p);
-}
-END_TEST
-
-/* Without mem_reserve() the same fresh heap is not in memory: the check
- * above can tell the two apart. */
-START_TEST(test_mem_fresh_not_filled)
-{
-	size_t n = 600u << 10, in, total;
-	char *p;
-
-	NEED_GLIBC_HEAP();
-
-	mem_warm(MEM_WARM_START);
-	p = malloc(n);
-	ck_assert_ptr_nonnull(p);
-	in = resident_pages(p + MEM_WARM_START, n - MEM_WARM_START, &total);
-	ck_assert_msg(in < total, "all %zu pages in memory", total);
-	free(p);
-}
-END_TEST
-
-/* After mem_warm() a 320 KiB block (an apply's netlink batch) comes from
- * the heap, not from an mmap() of its own; from MEM_HUGE_FROM up it is
- * still mmap()ed. */
-START_TEST(test_mem_warm_keeps_blocks_on_heap)
-{
-	size_t before;
-	void *p;
-
-	NEED_GLIBC_HEAP();
-
-	mem_warm(MEM_WARM_START);
-	before = mmapped_blocks();
-	p = malloc(320u << 10);
-	ck_assert_ptr_nonnull(p);
-	ck_assert_uint_eq(mmapped_blocks(), before);
-	free(p);
-	p = malloc(MEM_HUGE_FROM + 4096);
-	ck_assert_ptr_nonnull(p);
-	ck_assert_uint_eq(mmapped_blocks(), before + 1);
-	free(p);
-}
-END_TEST
-
-/* A large reserve (a big rule set) keeps even 8 MiB blocks on the heap for
- * the rest of the process. */
+/* A large reserve (a big rule set) keeps even 8 MiB blocks on the heap
+ * until mem_settle(). */
 START_TEST(test_mem_reserve_huge)
 {
 	size_t before;
@@ -522,12 +442,32 @@ START_TEST(test_mem_reserve_huge)
 
 	NEED_GLIBC_HEAP();
 
-	mem_warm(MEM_WARM_START);
 	mem_reserve(MEM_HUGE_MIN);
+	ck_assert_uint_ge(heap_bytes(), MEM_HUGE_MIN);
 	before = mmapped_blocks();
 	p = malloc(8u << 20);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq(mmapped_blocks(), before);
+	free(p);
+}
+END_TEST
+
+/* Below MEM_HUGE_FROM a reserve changes nothing: the heap does not grow
+ * and an 8 MiB block still gets an mmap() of its own. */
+START_TEST(test_mem_reserve_small)
+{
+	size_t heap, before;
+	void *p;
+
+	NEED_GLIBC_HEAP();
+
+	heap = heap_bytes();
+	mem_reserve(MEM_HUGE_FROM - 1);
+	ck_assert_uint_eq(heap_bytes(), heap);
+	before = mmapped_blocks();
+	p = malloc(8u << 20);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(mmapped_blocks(), before + 1);
 	free(p);
 }
 END_TEST
@@ -540,7 +480,6 @@ START_TEST(test_mem_settle)
 	void *p;
 
 	NEED_GLIBC_HEAP();
-	mem_warm(MEM_WARM_START);
 	mem_reserve(MEM_HUGE_MIN);
 	p = malloc(8u << 20);
 	ck_assert_ptr_nonnull(p);
@@ -554,13 +493,18 @@ START_TEST(test_mem_settle)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq(mmapped_blocks(), before + 1);
 	free(p);
-	/* a second settle, and one without a reserve, change nothing */
+	/* a second settle, and one after a small reserve, change nothing */
 	mem_settle();
 	mem_reserve(64u << 10);
 	mem_settle();
-	p = malloc(320u << 10);
-	ck_assert_uint_eq(mmapped_blocks(), before);
+	p = malloc(8u << 20);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(mmapped_blocks(), before + 1);
 	free(p);
+	/* and a later big load gets its huge reserve again */
+	mem_reserve(MEM_HUGE_MIN);
+	ck_assert_uint_ge(heap_bytes(), MEM_HUGE_MIN);
+	mem_settle();
 }
 END_TEST
 
@@ -592,10 +536,8 @@ core_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mem");
-	tcase_add_test(tc, test_mem_reserve_filled);
-	tcase_add_test(tc, test_mem_fresh_not_filled);
-	tcase_add_test(tc, test_mem_warm_keeps_blocks_on_heap);
 	tcase_add_test(tc, test_mem_reserve_huge);
+	tcase_add_test(tc, test_mem_reserve_small);
 	tcase_add_test(tc, test_mem_settle);
 	suite_add_tcase(s, tc);
 	return s;

@@ -5,7 +5,8 @@
  * commands of our own (ctx.table) so they do not depend on what the real
  * commands do: command-word matching (exact, prefixes, ambiguity, unknown
  * words with suggestions and marks, groups), cmd_args_bind, TAB and '?'
- * candidates, help and __complete output, and script reading.
+ * candidates, the tally behind TAB's live conntrack values, help and
+ * __complete output, and script reading.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/kw.h"
+#include "shell/complete_live.h"
 #include "core/store.h"
 #include "core/tok.h"
 #include "shell/cmd_int.h"
@@ -521,6 +523,140 @@ START_TEST(test_complete_files)
 	cmd_candidates_free(c, n);
 	free(line);
 	out_free(ctx.out);
+}
+END_TEST
+
+/* ---- live values: the tally behind TAB's conntrack addresses and ports ---- */
+
+/* An IPv4 entry src:sport -> dst:dport; @gw non-NULL: SNAT'ed to gw:gport. */
+static struct ct_entry
+lv_ent(uint8_t proto, const char *src, uint16_t sport, const char *dst,
+       uint16_t dport, const char *gw, uint16_t gport)
+{
+	struct ct_entry ce;
+	int af = strchr(src, ':') ? AF_INET6 : AF_INET;
+
+	memset(&ce, 0, sizeof(ce));
+	ce.family = (uint8_t)af;
+	ce.proto = proto;
+	ck_assert_int_eq(inet_pton(af, src, &ce.orig.src), 1);
+	ck_assert_int_eq(inet_pton(af, dst, &ce.orig.dst), 1);
+	ce.orig.sport = sport;
+	ce.orig.dport = dport;
+	ce.reply.src = ce.orig.dst;
+	ce.reply.sport = dport;
+	ce.reply.dst = ce.orig.src;
+	ce.reply.dport = sport;
+	if (gw) {
+		ce.status = CT_ST_SRC_NAT;
+		ck_assert_int_eq(inet_pton(af, gw, &ce.reply.dst), 1);
+		ce.reply.dport = gport;
+	}
+	return ce;
+}
+
+/* The tally of @field/@prefix over a fixed table, as "text=count ...". */
+static void
+lv_run(enum cmd_live field, const char *prefix, size_t max, char *got,
+       size_t size)
+{
+	const struct ct_entry t[] = {
+		lv_ent(IPPROTO_TCP, "192.168.1.10", 40000, "192.0.2.10", 443,
+		       "198.51.100.2", 61000),
+		lv_ent(IPPROTO_TCP, "192.168.1.10", 40001, "192.0.2.10", 80,
+		       "198.51.100.2", 61001),
+		lv_ent(IPPROTO_UDP, "192.168.1.10", 40002, "192.0.2.53", 53,
+		       "198.51.100.3", 61002),
+		lv_ent(IPPROTO_TCP, "192.168.1.11", 40003, "192.0.2.10", 443,
+		       "198.51.100.2", 61003),
+		lv_ent(IPPROTO_ICMP, "192.168.1.12", 7, "192.0.2.10", 0,
+		       "198.51.100.2", 7),
+		lv_ent(IPPROTO_TCP, "10.0.0.1", 5000, "192.0.2.10", 443,
+		       NULL, 0),
+		lv_ent(IPPROTO_TCP, "2001:db8::1", 5001, "2001:db8:1::9", 80,
+		       NULL, 0),
+	};
+	struct live_value v[8];
+	struct live_tally *lt = live_tally_new(field, prefix);
+	size_t i, n, o = 0;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		live_tally_add(lt, &t[i]);
+	n = live_tally_top(lt, v, max);
+	live_tally_free(lt);
+	got[0] = '\0';
+	for (i = 0; i < n; i++)
+		o += (size_t)snprintf(got + o, size - o, "%s%s=%lu",
+				      i ? " " : "", v[i].text, v[i].count);
+}
+
+static const struct {
+	enum cmd_live field;
+	const char *prefix;
+	size_t max;
+	const char *want;
+} lv_cases[] = {
+	/* most frequent first, then shorter, then text order */
+	{ CMD_LIVE_SRC, "", 8, "192.168.1.10=3 10.0.0.1=1 2001:db8::1=1 "
+	  "192.168.1.11=1 192.168.1.12=1" },
+	{ CMD_LIVE_SRC, "", 2, "192.168.1.10=3 10.0.0.1=1" },
+	{ CMD_LIVE_SRC, "192.168.1.1", 8,
+	  "192.168.1.10=3 192.168.1.11=1 192.168.1.12=1" },
+	{ CMD_LIVE_SRC, "192.168.2", 8, "" },
+	{ CMD_LIVE_DST, "192.0.2.", 8, "192.0.2.10=5 192.0.2.53=1" },
+	/* only NAT'ed entries have a gateway side */
+	{ CMD_LIVE_GW, "", 8, "198.51.100.2=4 198.51.100.3=1" },
+	/* ICMP has no ports; numbers by value on equal counts */
+	{ CMD_LIVE_DPORT, "", 8, "443=3 80=2 53=1" },
+	{ CMD_LIVE_DPORT, "4", 8, "443=3" },
+	{ CMD_LIVE_GPORT, "", 2, "61000=1 61001=1" },
+	{ CMD_LIVE_SPORT, "5", 8, "5000=1 5001=1" },
+	/* SRC[:PORT]: addresses until the word asks for a port */
+	{ CMD_LIVE_SRC_EP, "192.168.1.1", 8,
+	  "192.168.1.10=3 192.168.1.11=1 192.168.1.12=1" },
+	{ CMD_LIVE_SRC_EP, "192.168.1.10:", 8, "192.168.1.10:40000=1 "
+	  "192.168.1.10:40001=1 192.168.1.10:40002=1" },
+	{ CMD_LIVE_SRC_EP, "192.168.1.12:", 8, "" },	/* ICMP */
+	{ CMD_LIVE_SRC_EP, "2001:", 8, "2001:db8::1=1" },
+	{ CMD_LIVE_SRC_EP, "[", 8, "[2001:db8::1]:5001=1" },
+	{ CMD_LIVE_DST_EP, "192.0.2.10:4", 8, "192.0.2.10:443=3" },
+	{ CMD_LIVE_DST_EP, "[2001:db8:1::9]:", 8, "[2001:db8:1::9]:80=1" },
+};
+
+START_TEST(test_live_tally)
+{
+	char got[512];
+
+	lv_run(lv_cases[_i].field, lv_cases[_i].prefix, lv_cases[_i].max,
+	       got, sizeof(got));
+	ck_assert_str_eq(got, lv_cases[_i].want);
+}
+END_TEST
+
+/* Distinct values past LIVE_DISTINCT_MAX are not counted, so memory stays
+ * bounded however large the table; values already counted still are. */
+START_TEST(test_live_tally_bounded)
+{
+	struct live_tally *lt = live_tally_new(CMD_LIVE_SRC, "");
+	struct live_value v[2];
+	struct ct_entry ce = lv_ent(IPPROTO_TCP, "10.0.0.0", 1, "192.0.2.1",
+				    80, NULL, 0);
+	uint32_t i;
+
+	for (i = 0; i < LIVE_DISTINCT_MAX; i++) {
+		ce.orig.src.w[0] = htonl(0x0a000000u + i);
+		live_tally_add(lt, &ce);
+	}
+	ce.orig.src.w[0] = htonl(0x0a000000u + 7);	/* known: counted */
+	live_tally_add(lt, &ce);
+	ce.orig.src.w[0] = htonl(0xc0a80001u);		/* new: not */
+	for (i = 0; i < 5; i++)
+		live_tally_add(lt, &ce);
+	ck_assert_uint_eq(live_tally_top(lt, v, 2), 2);
+	ck_assert_str_eq(v[0].text, "10.0.0.7");
+	ck_assert_uint_eq(v[0].count, 2);
+	ck_assert_uint_eq(v[1].count, 1);
+	live_tally_free(lt);
 }
 END_TEST
 
@@ -1262,6 +1398,8 @@ shell_suite(void)
 	tcase_add_test(tc, test_complete_point);
 	tcase_add_test(tc, test_complete_ids);
 	tcase_add_test(tc, test_complete_files);
+	tcase_add_loop_test(tc, test_live_tally, 0, N(lv_cases));
+	tcase_add_test(tc, test_live_tally_bounded);
 	tcase_add_loop_test(tc, test_output, 0, N(out_cases));
 	tcase_add_test(tc, test_help_errors);
 	tcase_add_test(tc, test_script);
