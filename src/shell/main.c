@@ -248,7 +248,6 @@ main(int argc, char **argv)
 	struct sources src = { NULL, 0 };
 	int rc;
 
-	mem_warm(MEM_WARM_START);
 	rc = parse_options(argc, argv, &ctx, &r, &src);
 	if (rc >= 0) {
 		free(src.v);
