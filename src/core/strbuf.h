@@ -93,6 +93,17 @@ strbuf_put_u64(char *p, uint64_t v)
 	return p;
 }
 
+/* The same for a signed value ("-12"): at most 20 bytes.  Returns the end. */
+static inline char *
+strbuf_put_i64(char *p, int64_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return strbuf_put_u64(p, 0 - (uint64_t)v);
+	}
+	return strbuf_put_u64(p, (uint64_t)v);
+}
+
 static inline char *
 strbuf_put_str(char *p, const char *s)
 {

@@ -28,6 +28,7 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/udata.h>
 
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "nat/links.h"
 #include "nat/nft_int.h"
@@ -459,24 +460,14 @@ static void
 rule_comment(struct nftnl_rule *r, const char *kind, int64_t id)
 {
 	uint8_t tlv[2 + 64];	/* "masqsh " + kind (<= 32) + " " + id */
-	char num[24];
-	size_t k = strnlen(kind, 32), n = 0, o = 2;
-	unsigned long long v = id < 0 ? 0ULL - (unsigned long long)id :
-				 (unsigned long long)id;
+	size_t k = strnlen(kind, 32), o = 2;
 
-	do {
-		num[sizeof(num) - 1 - n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (id < 0)
-		num[sizeof(num) - 1 - n++] = '-';
 	memcpy(tlv + o, "masqsh ", 7);
 	o += 7;
 	memcpy(tlv + o, kind, k);
 	o += k;
 	tlv[o++] = ' ';
-	memcpy(tlv + o, num + sizeof(num) - n, n);
-	o += n;
+	o = (size_t)((uint8_t *)strbuf_put_i64((char *)tlv + o, id) - tlv);
 	tlv[o++] = '\0';
 	tlv[0] = NFTNL_UDATA_RULE_COMMENT;
 	tlv[1] = (uint8_t)(o - 2);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "core/tok.h"
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "nat/rule.h"
 
@@ -109,24 +110,6 @@ nat_ruleset_text(const struct nat_ruleset *rs)
 	return buf ? buf : xstrdup("");
 }
 
-/* Append @v in decimal at @o; returns the end. */
-static char *
-put_id(char *o, int64_t v)
-{
-	char tmp[24];
-	size_t i = sizeof(tmp);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		tmp[--i] = '-';
-	memcpy(o, tmp + i, sizeof(tmp) - i);
-	return o + (sizeof(tmp) - i);
-}
-
 char *
 nat_ruleset_text_ids(const struct nat_ruleset *rs)
 {
@@ -137,7 +120,7 @@ nat_ruleset_text_ids(const struct nat_ruleset *rs)
 	for (i = 0; i < n; i++) {
 		if (i)
 			*o++ = ' ';
-		o = put_id(o, i < rs->n_masq ? rs->masq[i].id :
+		o = strbuf_put_i64(o, i < rs->n_masq ? rs->masq[i].id :
 			   rs->fwd[i - rs->n_masq].id);
 	}
 	*o = '\0';
