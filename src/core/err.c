@@ -23,7 +23,7 @@ err_done(struct masq_err *e)
 	err_init(e);
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 err_vset(struct masq_err *e, int code, const char *fmt, va_list ap)
 {
 	free(e->input);

@@ -180,11 +180,29 @@ diag_crlf_scan(const uint8_t *buf, size_t n, struct diag_crlf_finding **f,
 uint8_t *
 diag_crlf_fix_buf(const uint8_t *buf, size_t n, size_t *out_n)
 {
-	struct walk w = { NULL, 0, NULL, 0 };
+	struct walk w;
+	uint8_t *prev = NULL;
+	size_t pn = n;
 
-	w.out = xmalloc(n + 1);	/* never grows: every change shrinks */
-	walk(&w, buf, n);
-	free(w.f);
+	/*
+	 * Again until nothing changes: taking a character out can join the
+	 * bytes around it into a new one -- "e2 80" + U+200F + "8f" leaves
+	 * "e2 80 8f", U+200F again (tests/fuzz/regress/fuzz_crlf).  Every
+	 * pass that changes something removes bytes or a CR, so this ends;
+	 * a real script needs one pass, rarely two.
+	 */
+	for (;;) {
+		memset(&w, 0, sizeof(w));
+		w.out = xmalloc(pn + 1);	/* never grows */
+		walk(&w, prev ? prev : buf, pn);
+		free(w.f);
+		if (w.on == pn && !memcmp(w.out, prev ? prev : buf, pn))
+			break;
+		free(prev);
+		prev = w.out;
+		pn = w.on;
+	}
+	free(prev);
 	*out_n = w.on;
 	return w.out;
 }

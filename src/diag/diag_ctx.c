@@ -70,7 +70,7 @@ diag_result_done(struct diag_result *res)
 	diag_result_init(res);
 }
 
-static char *
+static char * __attribute__((format(printf, 1, 0)))
 vfmt(const char *fmt, va_list ap)
 {
 	va_list aq;

@@ -27,6 +27,7 @@
 #include <linux/netlink.h>
 
 #include "nat/caps.h"
+#include "nat/nl.h"
 
 enum cap_state {
 	CAP_OK = 0,
@@ -76,7 +77,7 @@ nfnl_refuses(void)
 		goto out;
 	}
 	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	if (n > 0 && mnl_cb_run(buf, (size_t)n, seq,
+	if (n > 0 && nl_cb_run(buf, (size_t)n, seq,
 				mnl_socket_get_portid(nl), NULL, NULL) < 0)
 		refused = errno == EPERM;
 out:

@@ -18,6 +18,7 @@
 
 #include "core/xalloc.h"
 #include "nat/ct_int.h"
+#include "nat/nl.h"
 
 /* One sendmsg of deletes; each ack costs the receive buffer ~1 KiB of
  * kernel memory, so a batch is kept well under the aux socket's buffer. */
@@ -97,7 +98,7 @@ ct_read_acks(struct ct_handle *h, size_t n, long *ok, struct masq_err *e)
 		}
 		left = (int)len;
 		for (nlh = (const struct nlmsghdr *)h->buf;
-		     mnl_nlmsg_ok(nlh, left) && n > 0;
+		     nl_msg_ok(nlh, left) && n > 0;
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
 			if (nlh->nlmsg_type != NLMSG_ERROR)
 				continue;

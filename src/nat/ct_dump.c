@@ -24,6 +24,7 @@
 #include "core/xalloc.h"
 #include "nat/caps.h"
 #include "nat/ct_int.h"
+#include "nat/nl.h"
 
 int
 ct_err_sys(struct masq_err *e, int sys, const char *what)
@@ -113,7 +114,7 @@ ct_recv_until_done(struct ct_handle *h, uint32_t seq, mnl_cb_t cb,
 				continue;
 			return ct_err_sys(e, errno, "cannot read the answer");
 		}
-		ret = mnl_cb_run(h->buf, (size_t)n, seq, h->portid, cb, data);
+		ret = nl_cb_run(h->buf, (size_t)n, seq, h->portid, cb, data);
 		if (ret == MNL_CB_STOP)
 			return 0;
 		if (ret == MNL_CB_ERROR)

@@ -36,6 +36,7 @@
 
 #include "core/xalloc.h"
 #include "nat/ct_int.h"
+#include "nat/nl.h"
 
 #define CT_EV_RCVBUF_DEFAULT	(32u << 20)
 #define CT_EV_RCVBUF_MAX	(256u << 20)
@@ -267,7 +268,7 @@ ct_events_datagram(struct ct_events *ev, size_t len, bool acct,
 	enum ct_event_type t;
 	struct ct_entry ce;
 
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	for (; nl_msg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		if ((nlh->nlmsg_type >> 8) != NFNL_SUBSYS_CTNETLINK ||
 		    ct_event_type_of(nlh, &t) == -1)
 			continue;

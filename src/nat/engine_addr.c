@@ -27,6 +27,7 @@
 #include "core/xalloc.h"
 #include "nat/engine.h"
 #include "nat/links_int.h"
+#include "nat/nl.h"
 
 #define ENGINE_ADDR_RCVBUF (1u << 20)
 
@@ -185,7 +186,7 @@ engine_addrw_process(struct engine_addrw *w, engine_addr_cb cb, void *data,
 			run.n++;
 			continue;
 		}
-		if (mnl_cb_run(buf, (size_t)n, 0, 0, addrw_cb, &run) < 0 &&
+		if (nl_cb_run(buf, (size_t)n, 0, 0, addrw_cb, &run) < 0 &&
 		    errno != ENOENT)
 			return err_sys(e, MASQ_EFAIL, errno,
 				       "rtnetlink: bad address message");

@@ -26,6 +26,7 @@
 #include "core/ctent.h"
 #include "core/xalloc.h"
 #include "nat/links_int.h"
+#include "nat/nl.h"
 
 struct names_acc {
 	char **v;
@@ -36,7 +37,7 @@ int
 links_parse(const void *buf, size_t len, mnl_cb_t cb, void *data,
 	    struct masq_err *e)
 {
-	if (mnl_cb_run(buf, len, 0, 0, cb, data) < 0)
+	if (nl_cb_run(buf, len, 0, 0, cb, data) < 0)
 		return err_sys(e, MASQ_EKERNEL, errno, "rtnetlink dump failed");
 	return 0;
 }
@@ -90,7 +91,7 @@ links_dump(int type, int family, size_t hdrlen, mnl_cb_t cb, void *data,
 			err_sys(e, MASQ_EKERNEL, errno, "rtnetlink dump failed");
 			goto out;
 		}
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
+		r = nl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 		if (r < 0) {
 			err_sys(e, MASQ_EKERNEL, errno, "rtnetlink dump failed");
 			goto out;
@@ -138,7 +139,7 @@ links_route_req(int family, const void *dst, unsigned int oif, mnl_cb_t cb,
 	}
 	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 	/* an error answer (no route) fails the run */
-	if (n < 0 || mnl_cb_run(buf, (size_t)n, seq, portid, cb, data) < 0) {
+	if (n < 0 || nl_cb_run(buf, (size_t)n, seq, portid, cb, data) < 0) {
 		int sys = errno;
 
 		ctent_addr_format(family, dst, a);

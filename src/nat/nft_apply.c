@@ -39,6 +39,7 @@
 #include "core/xalloc.h"
 #include "nat/caps.h"
 #include "nat/nft_int.h"
+#include "nat/nl.h"
 
 #define BATCH_PAGE (256u * 1024u)
 #define BATCH_OVERRUN (64u * 1024u)
@@ -277,7 +278,7 @@ talk(struct mnl_socket *nl, struct bctx *bc, struct masq_err *e)
 		}
 		left = (int)n;
 		for (nlh = (const struct nlmsghdr *)buf;
-		     mnl_nlmsg_ok(nlh, left);
+		     nl_msg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
 			const struct nlmsgerr *er;
 			const char *ktext = NULL;

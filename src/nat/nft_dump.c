@@ -27,6 +27,7 @@
 #include "core/xalloc.h"
 #include "nat/caps.h"
 #include "nat/nft_int.h"
+#include "nat/nl.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -103,7 +104,7 @@ nft_dump(struct mnl_socket *nl, uint16_t type, int family, const char *table,
 			nat_err_perm(e);
 			goto out;
 		}
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
+		r = nl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 		if (r < 0) {
 			/* No table in this family: an empty answer. */
 			if (errno == ENOENT)

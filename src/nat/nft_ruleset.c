@@ -31,6 +31,7 @@
 #include "nat/caps.h"
 #include "nat/nft_int.h"
 #include "nat/nft_ruleset.h"
+#include "nat/nl.h"
 
 _Static_assert(NFT_RS_INET == NFPROTO_INET && NFT_RS_IP == NFPROTO_IPV4 &&
 	       NFT_RS_ARP == NFPROTO_ARP && NFT_RS_NETDEV == NFPROTO_NETDEV &&
@@ -358,7 +359,7 @@ nft_ruleset_parse(const void *buf, size_t len, struct nft_ruleset *rs,
 	int ret = 0;
 
 	memset(rs, 0, sizeof(*rs));
-	if (mnl_cb_run(buf, len, 0, 0, any_cb, &rd) < 0 && errno != ENOENT)
+	if (nl_cb_run(buf, len, 0, 0, any_cb, &rd) < 0 && errno != ENOENT)
 		ret = err_sys(e, MASQ_EKERNEL, errno, "reading the nftables "
 			      "ruleset failed");
 	return rs_finish(rs, &rd, ret, e);

@@ -314,11 +314,20 @@ nat_p_ifname(struct nat_pctx *c, const struct nat_span *sp,
 			return err_hint(c->e, "write a prefix and '+', e.g. "
 					"'ppp+' matches ppp0, ppp1, ...");
 		}
+		/* '\\' too: the tokenizer would take it as an escape when
+		 * the stored rule is read back (tests/fuzz/regress) */
 		if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == '!' ||
 		    ch == ',' || ch == '"' || ch == '\'' || ch == '(' ||
-		    ch == ')' || ch == '#') {
-			nat_perr(c, &at, "invalid character '%c' in interface "
-				 "name '%.*s'", ch, (int)n, s);
+		    ch == ')' || ch == '#' || ch == '\\') {
+			char shown[8];
+
+			/* never a raw control byte on the terminal */
+			if (ch > ' ' && ch < 0x7f)
+				snprintf(shown, sizeof(shown), "'%c'", ch);
+			else
+				snprintf(shown, sizeof(shown), "\\x%02x", ch);
+			nat_perr(c, &at, "invalid character %s in interface "
+				 "name", shown);
 			return err_hint(c->e, "interface names are like eth0, "
 					"enp1s0 or ppp+");
 		}

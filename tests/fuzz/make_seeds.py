@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""tests/fuzz/make_seeds.py - write the seed corpora of tests/fuzz from the
+tests: the rules, filters, scripts and files the unit and CLI tests use.
+Run from the top of the source tree; files are named by the SHA-1 of their
+content, as libFuzzer names what it finds, so rerunning adds nothing twice.
+A target's own regression inputs live in tests/fuzz/regress/, not here."""
+import glob
+import hashlib
+import os
+import re
+import struct
+import sys
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+OUT = os.path.join(TOP, "tests", "fuzz", "corpus")
+
+
+def put(target, data):
+    if isinstance(data, str):
+        data = data.encode()
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as f:
+        f.write(data)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def c_strings(path):
+    """The string literals of a C file, unescaped (\\" \\\\ \\n \\t \\r)."""
+    text = read(path).decode("utf-8", "replace")
+    for m in re.finditer(r'"((?:[^"\\\n]|\\.)*)"', text):
+        yield (m.group(1).replace('\\"', '"').replace("\\n", "\n")
+               .replace("\\t", "\t").replace("\\r", "\r")
+               .replace("\\\\", "\\"))
+
+
+def script_lines():
+    for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "*.msh"))):
+        for line in read(p).decode("utf-8", "replace").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                yield line
+
+
+def rule_seeds():
+    lines = list(script_lines())
+    for p in sorted(glob.glob(os.path.join(TOP, "tests", "netns", "*.sh"))):
+        for m in re.finditer(r"(masq add|forward add|helper add|timeouts set|clamp mss) ([^'\"\n]*)",
+                             read(p).decode("utf-8", "replace")):
+            lines.append(m.group(0))
+    masq = []
+    for line in lines:
+        for prefix, form in (("masq add ", 0), ("forward add ", 2),
+                             ("timeouts set ", 4)):
+            if line.startswith(prefix):
+                words = line[len(prefix):]
+                words = re.sub(r"^at [0-9]+ ", "", words)
+                put("fuzz_rule", bytes([form]) + words.encode())
+                if form == 0:
+                    masq.append(line)
+        if line.startswith("helper add "):
+            w = line.split()[2:]
+            txt = w[0] + ("=" + w[2] if len(w) > 2 and w[1] == "ports" else "")
+            put("fuzz_rule", b"\x03" + txt.encode())
+        if line.startswith("clamp mss "):
+            w = line.split()[2:]
+            out = w[2] if len(w) > 2 and w[1] == "out" else ""
+            put("fuzz_rule", b"\x05" + (w[0] + "\n" + out).encode())
+    put("fuzz_rule", b"\x03ftp=21,2121 tftp=69 irc")
+    for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "data", "*.masq"))):
+        for line in read(p).splitlines():
+            put("fuzz_rule", b"\x01" + line)
+    for i in range(0, len(masq), 4):
+        put("fuzz_rule", b"\x06" + "\n".join(masq[i:i + 4]).encode())
+
+
+def filter_seeds():
+    # The entry header of fuzz_filter.c's entry_from(): a zeroed entry,
+    # and a TCP/IPv4 SNAT'ed one 10.0.0.2:40000 -> 192.0.2.1:80.
+    zero = bytes(64)
+    tcp = bytearray(64)
+    tcp[0], tcp[1], tcp[2], tcp[3] = 0, 6, 3, 1
+    struct.pack_into("<III", tcp, 4, 0x1e, 300, 0)
+    struct.pack_into("<Q", tcp, 16, 1)
+    tcp[24:28] = bytes([10, 0, 0, 2])
+    tcp[40:44] = bytes([192, 0, 2, 1])
+    struct.pack_into(">HHHH", tcp, 56, 40000, 80, 40000, 0)
+    texts = set()
+    for s in c_strings(os.path.join(TOP, "tests", "unit", "check_filter.c")):
+        if len(s) < 200:
+            texts.add(s)
+    for line in script_lines():
+        for cmd in ("show conntrack ", "kill ", "watch "):
+            if line.startswith(cmd):
+                texts.add(line[len(cmd):])
+    for t in sorted(texts):
+        put("fuzz_filter", zero + t.encode())
+        put("fuzz_filter", bytes(tcp) + t.encode())
+
+
+def crlf_seeds():
+    put("fuzz_crlf", b"#!/bin/sh\r\niptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\r\n")
+    put("fuzz_crlf", b"#!/bin/sh\nip=\xc2\xa0192.168.1.1\n\xef\xbb\xbfecho \xe2\x80\x9cq\xe2\x80\x9d\r")
+    put("fuzz_crlf", b"a\rb\r\r\nc\xff\xfe\xc3")
+    for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "data", "*"))):
+        put("fuzz_crlf", read(p))
+
+
+def cli_seeds():
+    for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "*.msh"))):
+        lines = [l for l in read(p).decode("utf-8", "replace").splitlines()
+                 if l.strip() and not l.startswith("#")]
+        for i in range(0, len(lines), 8):
+            chunk = "\n".join(lines[i:i + 8]).encode()
+            put("fuzz_cli", b"\x00" + chunk)
+            put("fuzz_cli", b"\x01" + chunk)
+
+
+def ct_dump_datagrams():
+    """A conntrack dump of the current network namespace, as the raw
+    datagrams the kernel sends (needs CAP_NET_ADMIN)."""
+    import socket
+    NETLINK_NETFILTER = 12
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
+    s.bind((0, 0))
+    # nlmsghdr + nfgenmsg: IPCTNL_MSG_CT_GET of CTNETLINK (1 << 8 | 1),
+    # NLM_F_REQUEST | NLM_F_DUMP, AF_UNSPEC
+    msg = struct.pack("=IHHII", 20, (1 << 8) | 1, 0x1 | 0x300, 1, 0)
+    msg += struct.pack("=BBH", 0, 0, 0)
+    s.send(msg)
+    out = []
+    while True:
+        d = s.recv(65536)
+        out.append(d)
+        if struct.unpack_from("=H", d, 4)[0] in (2, 3):  # ERROR, DONE
+            break
+    s.close()
+    return out
+
+
+def ct_seeds():
+    """Real ctnetlink bytes: run as root inside a scratch namespace with a
+    few entries (see tests/fuzz/README.md: `make_seeds.py ct` does it)."""
+    for d in ct_dump_datagrams():
+        put("fuzz_ct", b"\x00" + d)
+        put("fuzz_ct", b"\x01" + d)
+        off = 0
+        while off + 16 <= len(d):
+            n = struct.unpack_from("=I", d, off)[0]
+            if n < 16:
+                break
+            put("fuzz_ct", b"\x01" + d[off:off + n])
+            off += (n + 3) & ~3
+
+
+def main():
+    if sys.argv[1:] == ["ct"]:
+        ct_seeds()
+        return
+    rule_seeds()
+    filter_seeds()
+    crlf_seeds()
+    cli_seeds()
+
+
+if __name__ == "__main__":
+    main()
