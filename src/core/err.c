@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/esc.h"
 
 void
 err_init(struct masq_err *e)
@@ -155,35 +156,72 @@ err_prefix(struct masq_err *e, const char *fmt, ...)
 	return -1;
 }
 
+/* Blanks (tabs where the line has them) up to byte @pos of @line as
+ * esc_fputs() shows it, then '^' and '~' under the @len bytes there. */
+static void
+err_marker(FILE *fp, const char *line, size_t pos, size_t len)
+{
+	size_t i = 0, w, used, n = strlen(line);
+
+	if (pos > n)
+		pos = n;
+	if (len > n - pos)
+		len = n - pos;
+	while (i < pos) {
+		if (line[i] == '\t') {
+			putc('\t', fp);
+			i++;
+			continue;
+		}
+		w = esc_char_cols(line + i, n - i, ESC_KEEP_LINES, &used);
+		while (w--)
+			putc(' ', fp);
+		i += used;
+	}
+	w = esc_cols(line + pos, len, ESC_KEEP_LINES);
+	putc('^', fp);
+	while (w-- > 1)
+		putc('~', fp);
+	putc('\n', fp);
+}
+
 void
 err_print(FILE *fp, const struct masq_err *e, const char *prog,
 	  const char *where)
 {
-	size_t i;
 
 	if (!e->msg[0])
 		return;		/* err_quiet(): the output said it */
 	if (e->origin[0])
 		where = e->origin;
+	/*
+	 * Every part may hold bytes from outside -- the line of an imported
+	 * file, a word typed, a file name, the kernel's text -- so every part
+	 * goes through esc.h: nothing here can drive the terminal.
+	 */
+	esc_fputs(fp, where ? where : prog, 0);
 	if (where && e->input && e->len)
-		fprintf(fp, "%s:%zu: error: %s\n", where, e->pos + 1, e->msg);
-	else if (where)
-		fprintf(fp, "%s: error: %s\n", where, e->msg);
-	else
-		fprintf(fp, "%s: error: %s\n", prog, e->msg);
-	if (e->kernel[0])
-		fprintf(fp, "  kernel says: %s\n", e->kernel);
-	if (e->input && e->len) {
-		fprintf(fp, "  %s\n  ", e->input);
-		for (i = 0; i < e->pos; i++)
-			fputc(e->input[i] == '\t' ? '\t' : ' ', fp);
-		fputc('^', fp);
-		for (i = 1; i < e->len; i++)
-			fputc('~', fp);
-		fputc('\n', fp);
+		fprintf(fp, ":%zu", e->pos + 1);
+	fputs(": error: ", fp);
+	esc_fputs(fp, e->msg, 0);
+	putc('\n', fp);
+	if (e->kernel[0]) {
+		fputs("  kernel says: ", fp);
+		esc_fputs(fp, e->kernel, 0);
+		putc('\n', fp);
 	}
-	if (e->hint[0])
-		fprintf(fp, "  hint: %s\n", e->hint);
+	if (e->input && e->len) {
+		/* a tab stays a tab, so that columns line up as typed */
+		fputs("  ", fp);
+		esc_fputs(fp, e->input, ESC_KEEP_LINES);
+		fputs("\n  ", fp);
+		err_marker(fp, e->input, e->pos, e->len);
+	}
+	if (e->hint[0]) {
+		fputs("  hint: ", fp);
+		esc_fputs(fp, e->hint, 0);
+		putc('\n', fp);
+	}
 }
 
 static size_t

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/esc.h"
 #include "core/out.h"
 
 /* The text formats are the callers' literals, passed through: the one
@@ -79,7 +80,7 @@ out_json_string(FILE *fp, const char *s)
 		case '\r': fputs("\\r", fp); break;
 		case '\t': fputs("\\t", fp); break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20 || *p == 0x7f)
 				fprintf(fp, "\\u%04x", *p);
 			else
 				putc(*p, fp);
@@ -87,6 +88,8 @@ out_json_string(FILE *fp, const char *s)
 	}
 	putc('"', fp);
 }
+
+static void out_textf(struct out *o, const char *fmt, ...);
 
 /* Comma and key before a new JSON member. */
 static void
@@ -153,7 +156,7 @@ out_str(struct out *o, const char *key, const char *fmt, const char *v)
 		else
 			fputs("null", o->fp);
 	} else if (fmt) {
-		fprintf(o->fp, fmt, v ? v : "-");
+		out_textf(o, fmt, v ? v : "-");
 	}
 }
 
@@ -201,6 +204,46 @@ out_null(struct out *o, const char *key, const char *fmt)
 	}
 }
 
+/*
+ * Text output, through esc.h: the formats are ours, the strings in them
+ * often are not (comments, interface names, imported text), so the
+ * whole line is escaped but for its newlines and tabs -- no format of
+ * masqsh holds another control character.
+ */
+static void
+out_vtext(struct out *o, const char *fmt, va_list ap)
+{
+	char buf[512], *big = NULL;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf)) {
+		big = malloc((size_t)n + 1);
+		if (!big) {
+			o->err = 1;
+			return;
+		}
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+	}
+	esc_fwrite(o->fp, big ? big : buf, (size_t)n, ESC_KEEP_LINES);
+	free(big);
+}
+
+static void
+out_textf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out_vtext(o, fmt, ap);
+	va_end(ap);
+}
+
 void
 out_text(struct out *o, const char *fmt, ...)
 {
@@ -209,6 +252,6 @@ out_text(struct out *o, const char *fmt, ...)
 	if (o->json)
 		return;
 	va_start(ap, fmt);
-	vfprintf(o->fp, fmt, ap);
+	out_vtext(o, fmt, ap);
 	va_end(ap);
 }

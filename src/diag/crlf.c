@@ -23,7 +23,7 @@
 
 struct walk {
 	struct diag_crlf_finding *f;
-	size_t nf;
+	size_t nf, fcap;
 	uint8_t *out;		/* NULL: scan only */
 	size_t on;
 };
@@ -32,7 +32,11 @@ static void
 found(struct walk *w, enum diag_crlf_kind k, unsigned int line,
       unsigned int col, uint32_t cp, uint8_t byte)
 {
-	w->f = xreallocarray(w->f, w->nf + 1, sizeof(*w->f));
+	/* doubling: a DOS file of a million lines has a million */
+	if (w->nf == w->fcap) {
+		w->fcap = w->fcap ? w->fcap * 2 : 16;
+		w->f = xreallocarray(w->f, w->fcap, sizeof(*w->f));
+	}
 	w->f[w->nf++] = (struct diag_crlf_finding){ k, line, col, cp, byte };
 }
 
@@ -170,7 +174,7 @@ void
 diag_crlf_scan(const uint8_t *buf, size_t n, struct diag_crlf_finding **f,
 	       size_t *nf)
 {
-	struct walk w = { NULL, 0, NULL, 0 };
+	struct walk w = { 0 };
 
 	walk(&w, buf, n);
 	*f = w.f;

@@ -21,6 +21,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "core/esc.h"
 #include "core/mem.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
@@ -128,9 +129,15 @@ repl_describe(int count, int key)
 	fputc('\n', rl_outstream);
 	if (!n)
 		fprintf(rl_outstream, "  (nothing fits here; 'help' lists the commands)\n");
-	for (i = 0; i < n; i++)
-		fprintf(rl_outstream, "  %-*s  %s\n", (int)w, c[i].word,
-			c[i].help ? c[i].help : "");
+	/* live values (interface names, conntrack text) come from outside */
+	for (i = 0; i < n; i++) {
+		char *word = esc_dup(c[i].word, 0);
+		char *help = esc_dup(c[i].help ? c[i].help : "", 0);
+
+		fprintf(rl_outstream, "  %-*s  %s\n", (int)w, word, help);
+		free(word);
+		free(help);
+	}
 	cmd_candidates_free(c, n);
 	(void)key;
 	rl_on_new_line();

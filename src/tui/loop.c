@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/esc.h"
 #include "core/mem.h"
 #include "core/store.h"
 #include "nat/ct.h"
@@ -294,8 +295,11 @@ rules_load(struct run *r, enum rules_when when)
 	if (why[0]) {
 		snprintf(r->app.status, sizeof(r->app.status),
 			 "rule column off: %.400s", why);
-		if (when == RULES_START_BATCH)
-			fprintf(stderr, "masqtop: warning: %s\n", r->app.status);
+		if (when == RULES_START_BATCH) {
+			fputs("masqtop: warning: ", stderr);
+			esc_fputs(stderr, r->app.status, 0);
+			fputc('\n', stderr);
+		}
 	} else if (when == RULES_CHANGED && !r->app.status[0]) {
 		/* a command's answer in the status line stays */
 		snprintf(r->app.status, sizeof(r->app.status),

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/esc.h"
+#include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "nat/ct_rule.h"
 #include "tui/keymap.h"
@@ -26,17 +28,37 @@ struct top_screen {
 	bool colour;
 };
 
+/* @n bytes of @s (-1: all) at line @y, through esc.h: a comment, an
+ * interface name or masqsh's output may hold bytes that would drive the
+ * terminal (curses shows C0 controls as ^X, but passes what is not one
+ * to it: bidi overrides, bytes that are not UTF-8).  Returns the
+ * columns drawn. */
+static int
+draw_str(int y, const char *s, int n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int len;
+
+	esc_sbuf(&sb, s, n < 0 ? strlen(s) : (size_t)n, 0);
+	mvaddnstr(y, 0, strbuf_str(&sb), COLS);
+	len = (int)sb.len;
+	strbuf_done(&sb);
+	return len;
+}
+
 static void
 put_line(int y, const char *s, attr_t attr)
 {
+	int x;
+
 	move(y, 0);
 	clrtoeol();
 	if (attr)
 		attron(attr);
-	mvaddnstr(y, 0, s, COLS);
+	x = draw_str(y, s, -1);
 	if (attr) {
 		/* Fill the rest of a highlighted line too. */
-		for (int x = (int)strlen(s); x < COLS; x++)
+		for (; x < COLS; x++)
 			mvaddch(y, x, ' ');
 		attroff(attr);
 	}
@@ -201,7 +223,7 @@ pane(const char *title, const char *text)
 		nl = strchr(p, '\n');
 		move(y, 0);
 		clrtoeol();
-		mvaddnstr(y++, 0, p, nl ? (int)(nl - p) : -1);
+		draw_str(y++, p, nl ? (int)(nl - p) : -1);
 		p = nl ? nl + 1 : p + strlen(p);
 	}
 	for (; y < LINES - 1; y++) {

@@ -19,6 +19,7 @@
 #endif
 
 #include "core/err.h"
+#include "core/esc.h"
 #include "core/mem.h"
 #include "core/out.h"
 #include "core/tok.h"
@@ -337,6 +338,68 @@ capture(bool json, int docs)
 	return buf;
 }
 
+/* Terminal safety (esc.h): what comes from outside never reaches the
+ * terminal as a control. */
+static const struct {
+	const char *in;
+	unsigned int flags;
+	const char *out;
+} esc_cases[] = {
+	{ "eth0", 0, "eth0" },
+	{ "caf\xc3\xa9 \xe2\x82\xac", 0, "caf\xc3\xa9 \xe2\x82\xac" },
+	{ "\x1b[2J\x1b]0;pwned\x07", 0, "\\e[2J\\e]0;pwned\\x07" },
+	{ "a\tb\nc\rd", 0, "a\\tb\\nc\\rd" },
+	{ "a\tb\nc\rd", ESC_KEEP_LINES, "a\tb\nc\\rd" },
+	{ "del\x7f", 0, "del\\x7f" },
+	{ "c1 \xc2\x9b" "31m", 0, "c1 \\u009b31m" },		/* CSI */
+	{ "bidi \xe2\x80\xae", 0, "bidi \\u202e" },	/* RLO */
+	{ "bad \xff\xc3", 0, "bad \\xff\\xc3" },
+	{ "overlong \xc0\xaf", 0, "overlong \\xc0\\xaf" },
+	{ "back\\slash", 0, "back\\slash" },
+};
+
+START_TEST(test_esc)
+{
+	const char *in = esc_cases[_i].in;
+	char *s = esc_dup(in, esc_cases[_i].flags);
+
+	ck_assert_str_eq(s, esc_cases[_i].out);
+	ck_assert_int_eq(esc_needed(in, esc_cases[_i].flags),
+			 strcmp(in, esc_cases[_i].out) != 0);
+	/* an ASCII result: one column a byte (what the marker counts) */
+	if (!esc_cases[_i].flags && strspn(s, "\\abcdefghijklmnopqrstuvwxyz"
+					   "0123456789[]; ") == strlen(s))
+		ck_assert_uint_eq(esc_cols(in, strlen(in), 0), strlen(s));
+	free(s);
+}
+END_TEST
+
+/* The error printer escapes the input line and keeps the marker under
+ * the bad word. */
+START_TEST(test_err_print_escapes)
+{
+	const char *line = "masq add out \x1b[31mred comment x";
+	struct masq_tok t = { .s = "x", .line = line,
+			      .off = strlen(line) - 1, .len = 1 };
+	struct masq_err e;
+	char *buf = NULL;
+	size_t sz = 0;
+	FILE *fp = open_memstream(&buf, &sz);
+
+	err_init(&e);
+	err_tok(&e, MASQ_EUSAGE, &t, "bad word '%s' after \x1b[31m", "x");
+	err_print(fp, &e, "masqsh", "f\x1b.msh:3");
+	fclose(fp);
+	ck_assert_ptr_null(strchr(buf, 0x1b));
+	ck_assert_str_eq(buf,
+		"f\\e.msh:3:31: error: bad word 'x' after \\e[31m\n"
+		"  masq add out \\e[31mred comment x\n"
+		"                                 ^\n");
+	free(buf);
+	err_done(&e);
+}
+END_TEST
+
 START_TEST(test_out_json)
 {
 	char *s = capture(true, 2);
@@ -380,7 +443,7 @@ START_TEST(test_out_text)
 	char *s = capture(false, 1);
 
 	ck_assert_str_eq(s,
-		"name a\"b\\c\n\x01\n"
+		"name a\"b\\c\n\\x01\n"
 		"n=-5\n"
 		"--\n"
 		"1\n"
@@ -527,6 +590,9 @@ core_suite(void)
 	tcase_add_test(tc, test_err_tok_mark);
 	tcase_add_test(tc, test_err_print_plain);
 	tcase_add_test(tc, test_err_suggest);
+	tcase_add_test(tc, test_err_print_escapes);
+	tcase_add_loop_test(tc, test_esc, 0,
+			    sizeof(esc_cases) / sizeof(esc_cases[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("out");
