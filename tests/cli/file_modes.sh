@@ -54,7 +54,7 @@ shell() {
 		>"$T/tty.out" 2>&1
 }
 
-# ---- the database -----------------------------------------------------------
+# ---- the database --------------------------------------------------------
 "$MASQSH" --db "$T/sub/masq.db" \
 	-c 'masq add out eth0 from 192.168.1.0/24' >/dev/null 2>&1 ||
 	fail "masq add failed"
@@ -71,7 +71,7 @@ for f in "$T/sub/masq.db" "$T/a/b/masq.db"; do
 	done
 done
 
-# ---- the history --------------------------------------------------------------
+# ---- the history ---------------------------------------------------------
 mkdir -m 0755 "$T/home"
 h=$T/home/.masqsh_history
 printf 'masq list\nquit\n' | shell
@@ -87,7 +87,8 @@ mode "$h" 600
 [ "$(wc -l <"$h")" = 1000 ] || fail "history: $(wc -l <"$h") lines, want 1000"
 [ "$(tail -n1 "$h")" = quit ] || fail "history: last line not 'quit'"
 [ "$(head -n1 "$h")" = 'masq list # 7' ] || fail "history: wrong lines kept"
-[ "$(stat -c %i "$h")" != "$ino" ] || fail "history: capped in place, not renamed"
+[ "$(stat -c %i "$h")" != "$ino" ] ||
+	fail "history: capped in place, not renamed"
 ls -A "$T/home" | grep -q '^\.masqsh_history\.' &&
 	fail "history: temporary file left behind"
 
@@ -99,7 +100,10 @@ printf 'masq list\nquit\n' | shell
 [ "$(cat "$T/target")" = keep ] || fail "history: written through a symlink"
 [ -L "$h" ] || fail "history: the symlink was replaced"
 n=$(grep -c "warning: $h is a symbolic link" "$T/tty.out")
-[ "$n" = 1 ] || { fail "history: symlink warned $n times, want 1"; cat "$T/tty.out"; }
+if [ "$n" != 1 ]; then
+	fail "history: symlink warned $n times, want 1"
+	cat "$T/tty.out"
+fi
 
 # a dangling link: nothing is created where it points
 rm -f "$h"
@@ -109,7 +113,7 @@ printf 'quit\n' | shell
 grep -q "warning: $h is a symbolic link" "$T/tty.out" ||
 	fail "history: dangling symlink not warned about"
 
-# ---- diag crlf fix ----------------------------------------------------------
+# ---- diag crlf fix -------------------------------------------------------
 printf 'masq list\r\n' >"$T/rules.msh"
 chmod 0640 "$T/rules.msh"
 ln -s "$T/rules.msh" "$T/link.msh"
@@ -117,17 +121,21 @@ if "$MASQSH" --db "$T/sub/masq.db" -c "diag crlf $T/link.msh fix" \
 	>"$T/crlf.out" 2>&1; then
 	fail "diag crlf fix: a symlink was accepted"
 fi
-grep -q "symbolic link" "$T/crlf.out" || fail "diag crlf fix: no symlink error"
+grep -q "symbolic link" "$T/crlf.out" ||
+	fail "diag crlf fix: no symlink error"
 [ ! -e "$T/link.msh.orig" ] && [ ! -e "$T/rules.msh.orig" ] ||
 	fail "diag crlf fix: a backup was made through the symlink"
-grep -q $'\r' "$T/rules.msh" || fail "diag crlf fix: the link's target changed"
+grep -q $'\r' "$T/rules.msh" ||
+	fail "diag crlf fix: the link's target changed"
 
 "$MASQSH" --db "$T/sub/masq.db" -c "diag crlf $T/rules.msh fix" \
 	>"$T/crlf.out" 2>&1 || fail "diag crlf fix failed: $(cat "$T/crlf.out")"
 mode "$T/rules.msh" 640
 grep -q $'\r' "$T/rules.msh" && fail "diag crlf fix: CR still there"
-grep -q $'\r' "$T/rules.msh.orig" || fail "diag crlf fix: no PATH.orig with the CR"
-ls -A "$T" | grep -q '^\.masqsh-fix\.' && fail "diag crlf fix: temporary file left"
+grep -q $'\r' "$T/rules.msh.orig" ||
+	fail "diag crlf fix: no PATH.orig with the CR"
+ls -A "$T" | grep -q '^\.masqsh-fix\.' &&
+	fail "diag crlf fix: temporary file left"
 
 [ "$failed" = 0 ] && echo "tests/cli/file_modes: PASS"
 exit "$failed"
