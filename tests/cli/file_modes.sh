@@ -89,7 +89,7 @@ mode "$h" 600
 [ "$(head -n1 "$h")" = 'masq list # 7' ] || fail "history: wrong lines kept"
 [ "$(stat -c %i "$h")" != "$ino" ] ||
 	fail "history: capped in place, not renamed"
-ls -A "$T/home" | grep -q '^\.masqsh_history\.' &&
+compgen -G "$T/home/.masqsh_history.*" >/dev/null &&
 	fail "history: temporary file left behind"
 
 # a symbolic link is refused, said once with its path; its target untouched
@@ -123,7 +123,7 @@ if "$MASQSH" --db "$T/sub/masq.db" -c "diag crlf $T/link.msh fix" \
 fi
 grep -q "symbolic link" "$T/crlf.out" ||
 	fail "diag crlf fix: no symlink error"
-[ ! -e "$T/link.msh.orig" ] && [ ! -e "$T/rules.msh.orig" ] ||
+[ -e "$T/link.msh.orig" ] || [ -e "$T/rules.msh.orig" ] &&
 	fail "diag crlf fix: a backup was made through the symlink"
 grep -q $'\r' "$T/rules.msh" ||
 	fail "diag crlf fix: the link's target changed"
@@ -134,7 +134,7 @@ mode "$T/rules.msh" 640
 grep -q $'\r' "$T/rules.msh" && fail "diag crlf fix: CR still there"
 grep -q $'\r' "$T/rules.msh.orig" ||
 	fail "diag crlf fix: no PATH.orig with the CR"
-ls -A "$T" | grep -q '^\.masqsh-fix\.' &&
+compgen -G "$T/.masqsh-fix.*" >/dev/null &&
 	fail "diag crlf fix: temporary file left"
 
 [ "$failed" = 0 ] && echo "tests/cli/file_modes: PASS"
