@@ -197,7 +197,9 @@ repl_history_open(struct hist *h)
 	if (!home || !*home)
 		return;
 	err_init(&e);
-	if (hist_open(h, home, repl_history_add, &e) == -1)
+	/* no home directory (HOME=/nonexistent): no history, silently */
+	if (hist_open(h, home, repl_history_add, &e) == -1 &&
+	    e.sys_errno != ENOENT)
 		repl_history_warn(&e);
 	err_done(&e);
 }
