@@ -396,6 +396,15 @@ out:
  * making missing parent directories (0700) first.  An existing file costs
  * one open(): the parents are only walked when the file's directory is
  * missing.
+ *
+ * The -wal and -shm files need nothing here: SQLite's unix VFS creates
+ * them with the database file's mode (and owner, as root), fchmod()ing
+ * past the umask, so a 0600 database gets 0600 ones (tests/cli/
+ * file_modes.sh checks it under umask 022).  An existing database is left
+ * as it is, looser mode included, and so are its directories: that is
+ * the administrator's choice (a group that reads the rules, a file made
+ * by a package), the side files follow it, and no command rewrites the
+ * modes of a file it did not create.
  */
 static int
 store_create_file(const char *path, struct masq_err *e)

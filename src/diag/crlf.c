@@ -335,11 +335,23 @@ write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* Make a rename in @dir durable; best effort (the rename is done). */
+static void
+sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd != -1) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 int
 diag_crlf_fix_file(const char *path, bool *changed, struct masq_err *e)
 {
 	uint8_t *buf = NULL, *fixed = NULL;
-	char *tmp = NULL, *bak = NULL, *dup = NULL;
+	char *tmp = NULL, *bak = NULL, *dup = NULL, *dir = NULL;
 	size_t n = 0, fn = 0;
 	struct stat st;
 	int fd, tfd = -1, rc = -1;
@@ -363,7 +375,8 @@ diag_crlf_fix_file(const char *path, bool *changed, struct masq_err *e)
 		goto out;
 	}
 	dup = xstrdup(path);
-	tmp = xasprintf("%s/.masqsh-fix.XXXXXX", dirname(dup));
+	dir = dirname(dup);	/* in @dup, or a static "." */
+	tmp = xasprintf("%s/.masqsh-fix.XXXXXX", dir);
 	tfd = mkostemp(tmp, O_CLOEXEC);
 	if (tfd == -1) {
 		err_sys(e, MASQ_EFAIL, errno, "cannot create a temporary "
@@ -372,10 +385,13 @@ diag_crlf_fix_file(const char *path, bool *changed, struct masq_err *e)
 		tmp = NULL;
 		goto out;
 	}
+	/* mkostemp(): O_CREAT|O_EXCL, 0600, so nothing sees it half
+	 * written; the owner before the mode, since chown() clears the
+	 * set-id bits */
 	if (write_all(tfd, fixed, fn) == -1 ||
-	    fchmod(tfd, st.st_mode & 07777) == -1 ||
 	    ((st.st_uid != geteuid() || st.st_gid != getegid()) &&
 	     fchown(tfd, st.st_uid, st.st_gid) == -1) ||
+	    fchmod(tfd, st.st_mode & 07777) == -1 ||
 	    fsync(tfd) == -1) {
 		err_sys(e, MASQ_EFAIL, errno, "cannot write the fixed copy "
 			"of '%s'", path);
@@ -393,6 +409,7 @@ diag_crlf_fix_file(const char *path, bool *changed, struct masq_err *e)
 	}
 	free(tmp);
 	tmp = NULL;
+	sync_dir(dir);
 	*changed = true;
 	rc = 0;
 out:

@@ -17,7 +17,8 @@ src_libmasq_a_SOURCES += \
 	src/shell/cmd_kill.c src/shell/cmd_watch.c
 
 sbin_PROGRAMS += masqsh
-masqsh_SOURCES = src/shell/main.c src/shell/repl.c src/shell/repl.h
+masqsh_SOURCES = src/shell/main.c src/shell/repl.c src/shell/repl.h \
+	src/shell/hist.c src/shell/hist.h
 masqsh_CFLAGS = $(AM_CFLAGS) $(READLINE_CFLAGS)
 masqsh_LDADD = $(MASQ_LIBS) $(READLINE_LIBS)
 src_libmasq_a_SOURCES += src/shell/cmd_clamp.c src/shell/cmd_diag_mtu.c

@@ -2,7 +2,8 @@
 /*
  * repl.c - the interactive shell: GNU readline around cmd_run_line().
  *
- * Owns: the prompt, history (~/.masqsh_history, capped), TAB completion
+ * Owns: the prompt, history (the list; its file ~/.masqsh_history is
+ * hist.c's: no symlinks, 0600, capped atomically), TAB completion
  * and the '?' listing (both from cmd_complete_line/cmd_describe_line, so
  * they follow the same grammar the dispatcher uses), Ctrl-C clearing the
  * line, 'exit'/'quit', and yes/no questions.  Does not own: any command or
@@ -25,6 +26,7 @@
 #include "core/mem.h"
 #include "core/tok.h"
 #include "core/xalloc.h"
+#include "shell/hist.h"
 #include "shell/repl.h"
 
 #define REPL_PROMPT "masqsh> "
@@ -177,24 +179,59 @@ repl_is_exit(const char *line)
 	return yes;
 }
 
-static char *
-repl_history_open(void)
+static void
+repl_history_add(const char *line)
+{
+	add_history(line);
+}
+
+/* Say once why there is no saved history; the shell goes on without. */
+static void
+repl_history_warn(const struct masq_err *e)
+{
+	fprintf(stderr, "masqsh: warning: %s; running without saved "
+		"history\n", e->msg);
+}
+
+static void
+repl_history_open(struct hist *h)
 {
 	const char *home = getenv("HOME");
-	char *path;
-	int fd;
+	struct masq_err e;
 
+	h->fd = -1;
+	h->path = NULL;
 	if (!home || !*home)
-		return NULL;
-	path = xasprintf("%s/.masqsh_history", home);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		free(path);
-		return NULL;
-	}
-	close(fd);
-	read_history(path);
-	return path;
+		return;
+	err_init(&e);
+	/* no home directory (HOME=/nonexistent): no history, silently */
+	if (hist_open(h, home, repl_history_add, &e) == -1 &&
+	    e.sys_errno != ENOENT)
+		repl_history_warn(&e);
+	err_done(&e);
+}
+
+static void
+repl_history_save(struct hist *h, const char *line)
+{
+	struct masq_err e;
+
+	err_init(&e);
+	if (hist_append(h, line, &e) == -1)
+		repl_history_warn(&e);
+	err_done(&e);
+}
+
+/* Cap the file (atomically, see hist.c) and close it. */
+static void
+repl_history_close(struct hist *h)
+{
+	struct masq_err e;
+
+	err_init(&e);
+	if (hist_close(h, REPL_HISTORY_MAX, &e) == -1)
+		fprintf(stderr, "masqsh: warning: %s\n", e.msg);
+	err_done(&e);
 }
 
 int
@@ -202,7 +239,8 @@ repl_run(struct cmd_ctx *ctx)
 {
 	struct sigaction sa = { 0 }, old;
 	struct masq_err e;
-	char *line, *hist, *last = NULL;
+	struct hist hist;
+	char *line, *last = NULL;
 
 	repl_ctx = ctx;
 	ctx->interactive = true;
@@ -217,7 +255,7 @@ repl_run(struct cmd_ctx *ctx)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old);
 	stifle_history(REPL_HISTORY_MAX);
-	hist = repl_history_open();
+	repl_history_open(&hist);
 
 	for (;;) {
 		repl_sigint = 0;
@@ -228,8 +266,7 @@ repl_run(struct cmd_ctx *ctx)
 		}
 		if (line[strspn(line, " \t")] && (!last || strcmp(last, line))) {
 			add_history(line);
-			if (hist)
-				append_history(1, hist);
+			repl_history_save(&hist, line);
 			free(last);
 			last = xstrdup(line);
 		}
@@ -247,9 +284,7 @@ repl_run(struct cmd_ctx *ctx)
 		free(line);
 		mem_settle();	/* a big apply's heap, back between lines */
 	}
-	if (hist)
-		history_truncate_file(hist, REPL_HISTORY_MAX);
-	free(hist);
+	repl_history_close(&hist);
 	free(last);
 	sigaction(SIGINT, &old, NULL);
 	ctx->confirm = NULL;
