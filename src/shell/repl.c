@@ -189,8 +189,10 @@ repl_history_add(const char *line)
 static void
 repl_history_warn(const struct masq_err *e)
 {
-	fprintf(stderr, "masqsh: warning: %s; running without saved "
-		"history\n", e->msg);
+	/* the path is $HOME's: from outside */
+	fputs("masqsh: warning: ", stderr);
+	esc_fputs(stderr, e->msg, 0);
+	fputs("; running without saved history\n", stderr);
 }
 
 static void
@@ -229,8 +231,11 @@ repl_history_close(struct hist *h)
 	struct masq_err e;
 
 	err_init(&e);
-	if (hist_close(h, REPL_HISTORY_MAX, &e) == -1)
-		fprintf(stderr, "masqsh: warning: %s\n", e.msg);
+	if (hist_close(h, REPL_HISTORY_MAX, &e) == -1) {
+		fputs("masqsh: warning: ", stderr);
+		esc_fputs(stderr, e.msg, 0);
+		fputc('\n', stderr);
+	}
 	err_done(&e);
 }
 
