@@ -205,6 +205,10 @@ static const struct {
 	{ CT_ST_FIXED_TIMEOUT, "fixed_timeout" },
 	{ CT_ST_OFFLOAD, "offload" },
 };
+/* every flag at once fits a cell (ct_col_text()) */
+_Static_assert(sizeof("expected,seen_reply,assured,confirmed,snat,dnat,"
+		      "dying,fixed_timeout,offload") <= CT_CELL_MAX,
+	       "CT_CELL_MAX too small for the status flags");
 
 void
 ct_col_value(enum ct_col_id id, const struct ct_entry *ce, struct ct_val *v)

@@ -119,8 +119,13 @@ extern const struct ct_col ct_cols[CT_COL_COUNT];
 	 CT_COL_BIT(CT_COL_BYTES) | CT_COL_BIT(CT_COL_PACKETS) | \
 	 CT_COL_BIT(CT_COL_RULE) | CT_COL_BIT(CT_COL_TO))
 
-/* Longest text of one cell, NUL included ("[v6]:port"). */
-#define CT_CELL_MAX CT_ENDPOINTSTRLEN
+/*
+ * Longest text of one cell, NUL included: the status column with every
+ * flag set, "expected,seen_reply,...,offload" (76 bytes; ct_cols.c checks
+ * it at compile time), is longer than an endpoint "[v6]:port" (54).  It
+ * was CT_ENDPOINTSTRLEN until tests/fuzz/fuzz_ct wrote past it.
+ */
+#define CT_CELL_MAX 80
 
 /* Column @id's value of @ce (what its writer says).  Cannot fail. */
 void ct_col_value(enum ct_col_id id, const struct ct_entry *ce,

@@ -43,7 +43,7 @@ struct top_col {
 	bool num;		/* JSON: a number ("-" is null) */
 };
 
-#define TOP_CELL 56		/* longest cell text + NUL ("[v6]:port") */
+#define TOP_CELL 80		/* longest cell text + NUL: CT_CELL_MAX */
 
 /* A window of rows of one view: cells are text, ready to lay out. */
 struct top_grid {

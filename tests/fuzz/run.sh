@@ -26,7 +26,9 @@ for bin in "$@"; do
 	bin=$top_builddir/$bin
 	mkdir -p "$out/work/$t" "$out/crash"
 	args=(-max_total_time="$time" -print_final_stats=1 -timeout=10
-	      -rss_limit_mb=2048 -artifact_prefix="$out/crash/$t-")
+	      -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-4096}"
+	      -artifact_prefix="$out/crash/$t-")
+	[ -n "${FUZZ_RUNS:-}" ] && args+=(-runs="$FUZZ_RUNS")
 	[ -f "$src/dict/$t.dict" ] && args+=(-dict="$src/dict/$t.dict")
 	dirs=("$out/work/$t")
 	for d in "$src/corpus/$t" "$src/regress/$t"; do

@@ -336,6 +336,24 @@ START_TEST(test_cells)
 }
 END_TEST
 
+/* Every status flag at once fits a cell (fuzz_ct wrote past the old
+ * size, which was an endpoint's). */
+START_TEST(test_cell_all_flags)
+{
+	char buf[CT_CELL_MAX + 16];
+	struct ct_entry ce;
+	size_t n;
+
+	memset(buf, 'x', sizeof(buf));
+	ent(&ce, 0);
+	ce.status = ~0u;
+	n = ct_col_text(CT_COL_STATUS, &ce, buf);
+	ck_assert_str_eq(buf, "expected,seen_reply,assured,confirmed,snat,"
+			 "dnat,dying,fixed_timeout,offload");
+	ck_assert_uint_lt(n, CT_CELL_MAX);
+}
+END_TEST
+
 START_TEST(test_json)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -572,6 +590,7 @@ ct_cols_suite(void)
 	tcase_add_test(tc, test_header);
 	tcase_add_loop_test(tc, test_text_row, 0, E_N);
 	tcase_add_loop_test(tc, test_cells, 0, E_N);
+	tcase_add_test(tc, test_cell_all_flags);
 	tcase_add_loop_test(tc, test_json, 0, E_N);
 	tcase_add_test(tc, test_values);
 	suite_add_tcase(s, tc);
