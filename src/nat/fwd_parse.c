@@ -224,9 +224,9 @@ fwd_extra(struct nat_pctx *c, const struct masq_tok *val[FK__N],
 		return -1;
 	if (!cm || !cm->s[0])
 		return 0;
-	if (strlen(cm->s) > 100) {
-		err_tok(c->e, MASQ_EUSAGE, cm, "comment is longer than 100 "
-			"characters");
+	if (strlen(cm->s) > NAT_COMMENT_MAX) {
+		err_tok(c->e, MASQ_EUSAGE, cm, "comment is longer than %d "
+			"characters", NAT_COMMENT_MAX);
 		return err_hint(c->e, "shorten it; nftables keeps short "
 				"comments");
 	}

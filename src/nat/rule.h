@@ -25,6 +25,7 @@
 
 #define NAT_IFNAMSIZ 16		/* IFNAMSIZ, with the NUL */
 #define NAT_MAX_PORTS 15	/* multiport's limit, kept from the masq file */
+#define NAT_COMMENT_MAX 100	/* bytes of a rule's comment */
 
 /* One address or network: a host is a network with a full prefix. */
 struct nat_net {

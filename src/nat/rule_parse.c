@@ -307,9 +307,9 @@ kw_extra(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r,
 		return -1;
 	if (!cm || !cm->s[0])
 		return 0;
-	if (strlen(cm->s) > 100) {
-		err_tok(c->e, MASQ_EUSAGE, cm, "comment is longer than 100 "
-			"characters");
+	if (strlen(cm->s) > NAT_COMMENT_MAX) {
+		err_tok(c->e, MASQ_EUSAGE, cm, "comment is longer than %d "
+			"characters", NAT_COMMENT_MAX);
 		return err_hint(c->e, "shorten it; nftables keeps short "
 				"comments");
 	}

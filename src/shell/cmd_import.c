@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/tok.h"
 #include "core/xalloc.h"
 #include "shell/cmd_int.h"
 
@@ -56,6 +57,34 @@ comment_line(const char *l, char **comment)
 	return 1;
 }
 
+/*
+ * What is stored is the rule's text, and every later read parses it
+ * again: a rule whose text does not parse back would make the database
+ * unreadable (exit 4 on every command) until removed by hand.  So the
+ * text is read back before anything is stored.
+ */
+static int
+import_check(const char *spec, const char *path, unsigned int lineno,
+	     struct masq_err *e)
+{
+	struct tok_list tl = { 0 };
+	struct nat_rule back;
+	int rc;
+
+	nat_rule_init(&back);
+	rc = tok_split(&tl, spec, 0, e);
+	if (rc == 0)
+		rc = nat_rule_parse_kw(&back, tl.v, tl.n, e);
+	tok_list_done(&tl);
+	nat_rule_done(&back);
+	if (rc < 0) {
+		err_origin(e, "%s:%u", path, lineno);
+		err_hint(e, "the line reads as the rule above, which masqsh "
+			 "could not keep");
+	}
+	return rc;
+}
+
 static int
 read_file(const char *path, struct specs *sp, struct masq_err *e)
 {
@@ -74,8 +103,26 @@ read_file(const char *path, struct specs *sp, struct masq_err *e)
 		n = strlen(l);
 		while (n && (l[n - 1] == '\n' || l[n - 1] == '\r'))
 			l[--n] = '\0';
-		if (comment_line(l, &comment))
+		if (comment_line(l, &comment)) {
+			/* the keyword form's limit, here too: a longer
+			 * comment would be stored and then never read
+			 * back (found by tests/fuzz/fuzz_import) */
+			if (comment && strlen(comment) > NAT_COMMENT_MAX) {
+				struct masq_tok t = {
+					.s = comment, .line = l,
+					.off = (size_t)(strstr(l, comment) - l),
+					.len = strlen(comment),
+				};
+
+				err_tok(e, MASQ_EUSAGE, &t, "comment is longer "
+					"than %d characters", NAT_COMMENT_MAX);
+				err_hint(e, "shorten it; nftables keeps short "
+					 "comments");
+				err_origin(e, "%s:%u", path, lineno);
+				goto out;
+			}
 			continue;
+		}
 		nat_rule_init(&r);
 		prc = nat_rule_parse_columns(&r, l, l, 0, e);
 		if (prc < 0) {
@@ -89,6 +136,11 @@ read_file(const char *path, struct specs *sp, struct masq_err *e)
 				r.comment = xstrdup(comment);
 			}
 			spec = nat_rule_format_kw(&r);
+			if (import_check(spec, path, lineno, e) < 0) {
+				free(spec);
+				nat_rule_done(&r);
+				goto out;
+			}
 			sp->v = xreallocarray(sp->v, sp->n + 1, sizeof(*sp->v));
 			sp->v[sp->n++] = spec;
 		}

@@ -9,7 +9,9 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_filter \
 	tests/fuzz/fuzz_crlf \
 	tests/fuzz/fuzz_ct \
-	tests/fuzz/fuzz_cli
+	tests/fuzz/fuzz_cli \
+	tests/fuzz/fuzz_import \
+	tests/fuzz/fuzz_store
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz
@@ -40,10 +42,19 @@ tests_fuzz_fuzz_ct_SOURCES = tests/fuzz/fuzz_ct.c tests/fuzz/fuzz.h $(FUZZ_MAIN)
 tests_fuzz_fuzz_ct_CFLAGS = $(FUZZ_CF)
 tests_fuzz_fuzz_ct_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_ct_LDADD = $(FUZZ_LIBS)
-tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c tests/fuzz/fuzz.h $(FUZZ_MAIN)
+FUZZ_CMD = tests/fuzz/fuzz_cmd.c tests/fuzz/fuzz_cmd.h
+tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c tests/fuzz/fuzz.h $(FUZZ_CMD) $(FUZZ_MAIN)
 tests_fuzz_fuzz_cli_CFLAGS = $(FUZZ_CF)
 tests_fuzz_fuzz_cli_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_cli_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_import_SOURCES = tests/fuzz/fuzz_import.c tests/fuzz/fuzz.h $(FUZZ_CMD) $(FUZZ_MAIN)
+tests_fuzz_fuzz_import_CFLAGS = $(FUZZ_CF)
+tests_fuzz_fuzz_import_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_import_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_store_SOURCES = tests/fuzz/fuzz_store.c tests/fuzz/fuzz.h $(FUZZ_CMD) $(FUZZ_MAIN)
+tests_fuzz_fuzz_store_CFLAGS = $(FUZZ_CF)
+tests_fuzz_fuzz_store_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_store_LDADD = $(FUZZ_LIBS)
 
 # make fuzz [FUZZ_TIME=seconds per target] [FUZZ_TARGET=name]
 FUZZ_TIME = 60

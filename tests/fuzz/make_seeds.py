@@ -158,14 +158,57 @@ def ct_seeds():
             off += (n + 3) & ~3
 
 
+def import_seeds():
+    for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "data", "*.masq"))):
+        put("fuzz_import", read(p))
+    put("fuzz_import", b"#INTERFACE SOURCE ADDRESS PROTO PORT(S)\n"
+        b"COMMENT office\neth0 192.168.1.0/24 203.0.113.5 tcp 25,587\n"
+        b"COMMENT\n+ppp0:192.0.2.7 10.0.0.0/8,!10.1.0.0/16\n"
+        b"eth1 fd00::/64 2001:db8::1 udp 53 - 0x10 root:wheel\n")
+
+
+def store_seeds(masqsh):
+    """Databases masqsh itself wrote: rules, forwards, settings, and (when
+    root, in a scratch namespace) applied revisions."""
+    import subprocess
+    import tempfile
+    scripts = [
+        ["masq add out eth0 from 192.168.1.0/24"],
+        ["masq add out eth0 from 10.0.0.0/8 snat 203.0.113.5 proto tcp "
+         "dport 25 comment 'mail'",
+         "forward add in eth0 proto tcp dport 8080 to 192.168.1.10:80",
+         "helper add ftp", "clamp mss pmtu out ppp+",
+         "timeouts set tcp-established 3600"],
+        ["masq add out ppp+ from 10.1.0.0/16 proto udp ports 20000-20999 "
+         "random timeout udp-stream=30", "apply", "masq del 1",
+         "masq add out eth1 from fd00::/64", "apply"],
+    ]
+    for cmds in scripts:
+        with tempfile.TemporaryDirectory() as d:
+            db = os.path.join(d, "masq.db")
+            args = [masqsh, "--db", db, "--keep-going"]
+            for c in cmds:
+                args += ["-c", c]
+            subprocess.run(args, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False)
+            # one file: the WAL checkpointed into it
+            subprocess.run(["sqlite3", db, "PRAGMA wal_checkpoint(TRUNCATE);"],
+                           stdout=subprocess.DEVNULL, check=False)
+            put("fuzz_store", read(db))
+
+
 def main():
     if sys.argv[1:] == ["ct"]:
         ct_seeds()
+        return
+    if sys.argv[1:2] == ["store"] and len(sys.argv) == 3:
+        store_seeds(sys.argv[2])
         return
     rule_seeds()
     filter_seeds()
     crlf_seeds()
     cli_seeds()
+    import_seeds()
 
 
 if __name__ == "__main__":
