@@ -203,7 +203,8 @@ ct_delete_matching(struct ct_handle *h, const struct ct_query *q,
 				      sizeof(one));
 	}
 	c.aux = h->aux;
-	c.batch = xmalloc(CT_DEL_BATCH_BYTES);
+	/* zeroed: attribute padding is sent as it is (valgrind) */
+	c.batch = xcalloc(1, CT_DEL_BATCH_BYTES);
 	nlh = ct_msg_start(h->buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, seq,
 			   q ? (uint8_t)q->family : 0);
 	if (mnl_socket_sendto(h->nl, nlh, nlh->nlmsg_len) == -1) {

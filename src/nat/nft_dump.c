@@ -78,6 +78,9 @@ nft_dump(struct mnl_socket *nl, uint16_t type, int family, const char *table,
 	int ret = -1;
 
 	dump_what(table, what, sizeof(what));
+	/* the request's attribute padding is sent as it is: zero it, so no
+	 * heap bytes go to the kernel (valgrind: bench/valgrind_churn.sh) */
+	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
 	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, NLM_F_DUMP,
 				    seq);
 	if (table && type != NFT_MSG_GETTABLE) {
