@@ -67,6 +67,28 @@ ct_event_name(enum ct_event_type t)
 	return "?";
 }
 
+/*
+ * MASQSH_TEST_RCVBUF=BYTES pins the socket's buffer (no growth), so that
+ * a test can make the kernel drop events for certain and see the
+ * overrun said and the table resynchronised (tests/netns/261).  Not for
+ * use: the default grows from 32 MiB as overruns happen.
+ */
+static void
+ct_events_test_rcvbuf(struct ct_events *ev)
+{
+	const char *v = getenv("MASQSH_TEST_RCVBUF");
+	unsigned long n;
+	char *end;
+
+	if (!v || !*v)
+		return;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || n < 1024 || n > CT_EV_RCVBUF_MAX)
+		return;
+	ev->rcvbuf = ev->rcvbuf_max = n;
+}
+
 struct ct_events *
 ct_events_open(const struct ct_events_opts *opts, struct masq_err *e)
 {
@@ -85,6 +107,7 @@ ct_events_open(const struct ct_events_opts *opts, struct masq_err *e)
 	ev->rcvbuf = opts && opts->rcvbuf ? opts->rcvbuf : CT_EV_RCVBUF_DEFAULT;
 	ev->rcvbuf_max = opts && opts->rcvbuf_max ? opts->rcvbuf_max :
 			 CT_EV_RCVBUF_MAX;
+	ct_events_test_rcvbuf(ev);
 	if (ev->rcvbuf_max < ev->rcvbuf)
 		ev->rcvbuf_max = ev->rcvbuf;
 	if (ev->flags & CT_EV_F_NEW)

@@ -19,6 +19,10 @@
 #      as watch; once resumed, its table must come back to exactly the
 #      kernel's count (a resync that let stale events resurrect entries
 #      would leave it high).  Skipped, saying so, without a masqtop binary.
+#   5. the overrun forced: watch and masqtop with their event socket
+#      pinned to 4 KiB (MASQSH_TEST_RCVBUF), stopped through 3000 flows,
+#      MUST report the overrun and the resync, keep running (a marker
+#      after it shows up), and masqtop's table comes back to the kernel's.
 # No timing is asserted: waits are bounded, and only what was printed
 # counts.
 set -u
@@ -253,4 +257,57 @@ else
 	rs=$(grep -n '"event":"resync"' "$NS_TMP/w2.json" | head -n 1 | cut -d: -f1)
 	[ "$ov" -lt "$rs" ] || fail "resync before the overrun was reported"
 fi
+# --- 3. the overrun forced: a 4 KiB socket cannot hold 3000 events -----
+ct_flush
+ip netns exec "$GW" env MASQSH_TEST_RCVBUF=4096 "$MASQSH" --db "$NS_TMP/masq.db" \
+	-j -c 'watch dst 192.0.2.99' >"$NS_TMP/w3.json" 2>"$NS_TMP/w3.err" &
+w3=$!
+NS_PIDS+=("$w3")
+tp3=
+if [ -x "$MASQTOP" ]; then
+	ip netns exec "$GW" env MASQSH_TEST_RCVBUF=4096 \
+		MASQSH_DB="$NS_TMP/none/masq.db" "$MASQTOP" -b -a -j \
+		--lines 1 -n 100000 -d 0.5 >"$NS_TMP/top3.json" 2>"$NS_TMP/top3.err" &
+	tp3=$!
+	NS_PIDS+=("$tp3")
+fi
+sleep 1
+kill -STOP "$w3" $tp3
+STOPPED="$w3 $tp3"
+flows blind 3000 >/dev/null
+inkernel=$(ip netns exec "$GW" conntrack -C)
+kill -CONT "$w3" $tp3
+STOPPED=
+resynced() { grep -q '"event":"resync"' "$NS_TMP/w3.json"; }
+wait_until 60 resynced ||
+	fail "a 4 KiB event socket and 3000 flows: no overrun/resync said: $(count_json "$NS_TMP/w3.json")"
+seen=
+for p in $(seq 29899 -1 29870); do
+	marker "$p"
+	if wait_until 1 has_marker "$p" "$NS_TMP/w3.json"; then
+		seen=$p
+		break
+	fi
+done
+[ -n "$seen" ] || fail "watch stopped reporting after the forced overrun: $(tail -c 300 "$NS_TMP/w3.err")"
+c=$(count_json "$NS_TMP/w3.json") || fail "watch output is not NDJSON"
+echo "phase 3: $c ($inkernel entries)"
+[ "$(field overrun "$c")" -ge 1 ] || fail "resync without an overrun said"
+if [ -n "$tp3" ]; then
+	top3_agrees() {
+		local k
+		k=$(ip netns exec "$GW" conntrack -C)
+		tail -n 1 "$NS_TMP/top3.json" | grep -q "\"shown\":$k," &&
+			tail -n 1 "$NS_TMP/top3.json" | grep -q '"overruns":[1-9]'
+	}
+	wait_until 60 top3_agrees ||
+		fail "masqtop after a forced overrun: $(tail -n 1 "$NS_TMP/top3.json" | head -c 300)"
+	echo "ok: masqtop said the overrun and its table matches the kernel's"
+	kill -TERM "$tp3"
+	wait "$tp3"; rc=$?
+	assert_eq "masqtop ends on SIGTERM with status 0 after the forced overrun" 0 "$rc"
+fi
+kill -TERM "$w3"
+wait "$w3"; rc=$?
+assert_eq "watch ends on SIGTERM with status 0 after the forced overrun" 0 "$rc"
 echo "PASS"
