@@ -102,10 +102,12 @@ struct explain_route {
 
 /*
  * `ip route get @addr` (of @family) in this network namespace, by
- * destination only.  Cannot fail: a missing route, a socket error or an
- * error answer all give r->ok false.  The only netlink user of explain.
+ * destination only.  A missing route or an error answer gives r->ok
+ * false and 0.  -1 with @e set (MASQ_EKERNEL) only when the kernel could
+ * not be asked at all (no rtnetlink): then "no route" would be a guess.
+ * The only netlink user of explain.
  */
-void explain_route_get(int family, const uint8_t *addr,
-		       struct explain_route *r);
+int explain_route_get(int family, const uint8_t *addr,
+		      struct explain_route *r, struct masq_err *e);
 
 #endif

@@ -18,21 +18,28 @@
 #include "nat/explain.h"
 #include "nat/links.h"
 
-void
-explain_route_get(int family, const uint8_t *addr, struct explain_route *r)
+int
+explain_route_get(int family, const uint8_t *addr, struct explain_route *r,
+		  struct masq_err *e)
 {
 	struct links_path p;
-	struct masq_err e;
+	struct masq_err q;
+	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	err_init(&e);
-	/* an error answer (no route) leaves r->ok false */
-	if (links_route_get(family, addr, 0, &p, &e) == 0) {
+	err_init(&q);
+	if (links_route_get(family, addr, 0, &p, &q) == 0) {
 		r->ok = true;
 		r->local = p.local;
 		snprintf(r->oif, sizeof(r->oif), "%s", p.oifname);
 		r->has_src = p.has_src;
 		memcpy(r->src, p.src, sizeof(p.src));
+	} else if (q.code == MASQ_EKERNEL) {
+		/* not asked: the socket, not the routing table, failed */
+		*e = q;
+		err_init(&q);
+		rc = -1;
 	}
-	err_done(&e);
+	err_done(&q);
+	return rc;
 }

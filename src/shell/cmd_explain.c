@@ -283,11 +283,21 @@ print_steps(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 	out_arr_close(ctx->out);
 }
 
-/* Fill in the interfaces the user left out, from the routing table. */
-static void
+/* The routing table could not be read: say so, never "no route". */
+static int
+explain_no_routes(struct masq_err *e)
+{
+	return err_hint(e, "explain reads the routes to find the "
+			"interfaces; give 'in IF' and 'out IF' to explain "
+			"without them");
+}
+
+/* Fill in the interfaces the user left out, from the routing table.
+ * -1 (MASQ_EKERNEL) when one is left out and the table cannot be read. */
+static int
 resolve_ifaces(struct xflow *x, const struct masq_tok *in,
 	       const struct masq_tok *out, const struct nat_ruleset *rs,
-	       struct explain_result *res)
+	       struct explain_result *res, struct masq_err *e)
 {
 	struct explain_route rt;
 
@@ -295,7 +305,8 @@ resolve_ifaces(struct xflow *x, const struct masq_tok *in,
 	if (in) {
 		snprintf(x->f.iif, sizeof(x->f.iif), "%s", in->s);
 	} else {
-		explain_route_get(x->f.family, x->f.src, &rt);
+		if (explain_route_get(x->f.family, x->f.src, &rt, e) < 0)
+			return explain_no_routes(e);
 		x->f.local_src = rt.ok && rt.local;
 		if (rt.ok && !rt.local && rt.oif[0]) {
 			snprintf(x->f.iif, sizeof(x->f.iif), "%s", rt.oif);
@@ -306,7 +317,13 @@ resolve_ifaces(struct xflow *x, const struct masq_tok *in,
 	}
 	explain_forwards(rs, &x->f, res, &x->after);
 	x->out_from = "given";
-	explain_route_get(x->after.family, x->after.dst, &x->out_rt);
+	if (explain_route_get(x->after.family, x->after.dst, &x->out_rt,
+			      e) < 0) {
+		if (!out)
+			return explain_no_routes(e);
+		err_done(e);	/* given: the route only adds detail */
+		err_init(e);
+	}
 	if (out) {
 		snprintf(x->after.oif, sizeof(x->after.oif), "%s", out->s);
 	} else if (x->out_rt.ok && x->out_rt.local) {
@@ -320,6 +337,7 @@ resolve_ifaces(struct xflow *x, const struct masq_tok *in,
 		x->out_from = "unknown: no route";
 	}
 	snprintf(x->f.oif, sizeof(x->f.oif), "%s", x->after.oif);
+	return 0;
 }
 
 static int
@@ -367,7 +385,8 @@ cmd_explain(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 	}
 	if (cmds_load(ctx, &rs, e) < 0)
 		goto out;
-	resolve_ifaces(&x, vals[4], vals[5], &rs, &res);
+	if (resolve_ifaces(&x, vals[4], vals[5], &rs, &res, e) < 0)
+		goto out;
 	if (!x.local_dst)
 		explain_masq(&rs, &x.after, &res);
 	out_obj_open(ctx->out, NULL);
