@@ -202,10 +202,12 @@ def align(plain, red, values, what):
     """Map each value to its replacement by lining the reports up."""
     errs = []
     vals = sorted(((k, v) for k, v in values), key=lambda x: -len(x[1]))
+    # a MAC may be written with ':' or '-'
     alt = re.compile("|".join(
-        r"(?<![0-9A-Za-z.:_-])(%s)(?![0-9A-Za-z_:-]|\.\d)" % re.escape(v)
-        for _, v in vals), re.I)
-    kind_of = {v.lower(): k for k, v in vals}
+        r"(?<![0-9A-Za-z.:_-])(%s)(?![0-9A-Za-z_:-]|\.\d)"
+        % (re.escape(v).replace(":", "[:-]") if k == "mac" else re.escape(v))
+        for k, v in vals), re.I)
+    kind_of = {norm(k, v): k for k, v in vals}
     pl, rl = plain.split("\n"), red.split("\n")
     if len(pl) != len(rl):
         errs.append("%s: %d lines, redacted %d" % (what, len(pl), len(rl)))
@@ -227,7 +229,10 @@ def align(plain, red, values, what):
             for m in hits:
                 pat += re.escape(x[pos:m.start()]) + "(.+?)"
                 pos = m.end()
-                keys.append(m.group(0).lower())
+                keys.append(m.group(0).lower().replace("-", ":")
+                            if ":" in m.group(0) or m.group(0).count("-") == 5
+                            and len(m.group(0)) == 17
+                            else m.group(0).lower())
             pat += re.escape(x[pos:]) + "$"
             mm = re.match(pat, y)
             if not mm:
