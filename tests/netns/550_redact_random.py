@@ -91,10 +91,13 @@ def gen(seed, d):
             "forwards": 0, "ct": 0}
     nodename = g.host()
     ifs = []
+    ifmac = {}
+    masq_hosts = []
     for i in range(NIF):
         name = "rd%d" % i
         peer = "rp%d" % i
         m1, m2 = g.mac(), g.mac()
+        ifmac[name] = m1
         ipb.append("link add %s address %s type veth peer name %s address %s"
                    % (name, m1, peer, m2))
         ipb.append("link set %s alias %s" % (name, g.host()))
@@ -132,16 +135,31 @@ def gen(seed, d):
     for k in range(80):
         name = ifs[k % NIF][0]
         # comments are at most 100 characters: a v6 or a host name
+        # and the values of an interface again, in other spellings
+        iname, i4, i6 = ifs[(k * 7) % NIF]
+        i6 = ipaddress.ip_address(i6[k % 2])
         if k % 2:
-            c = "%s %s %s" % (g.host(), g.v4(), g.mac().upper())
-        else:
+            masq_hosts.append(g.host())
+        if k % 4 == 1:
+            c = "%s %s %s" % (masq_hosts[-1], g.v4(), g.mac().upper())
+        elif k % 4 == 3:
+            c = "%s %s %s" % (masq_hosts[-1], i4[1], ifmac[iname].upper())
+        elif k % 8 == 0:
             c = "%s,%s,%s" % (g.v6(), g.v4(), g.mac())
+        elif k % 8 == 2:
+            c = "%s,%s" % (i6.exploded, ifmac[iname].replace(":", "-"))
+        elif k % 8 == 4:
+            c = "%s,%s" % (i6.compressed.upper(), g.v4())
+        else:
+            c = "%s,%s" % (i6.exploded.upper(), g.mac().upper())
         rules.append("masq add out %s from %s/32 snat %s comment '%s'"
                      % (name, g.v4(), g.v4(), c))
         made["rules"] += 1
     for k in range(40):
         name = ifs[k % NIF][0]
-        c = "%s (%s)" % (g.host(), g.mac().replace(":", "-"))
+        # and a host name of a masq comment again, upper case
+        c = "%s (%s) %s" % (g.host(), g.mac().replace(":", "-"),
+                            masq_hosts[k % len(masq_hosts)].upper())
         rules.append("forward add in %s proto tcp dport %d to %s comment '%s'"
                      % (name, 1000 + k, g.v4(), c))
         made["forwards"] += 1
@@ -199,15 +217,18 @@ SEP = re.compile(r"""([\s'"=,\[\]{}()]+|\\[nt"])""")
 
 
 def align(plain, red, values, what):
-    """Map each value to its replacement by lining the reports up."""
+    """Map each value to its replacement by lining the reports up: the
+    words around the values must be the same, a value in any spelling
+    (a comment may hold an expanded or upper-case IPv6 address, a MAC
+    with '-') is the same value."""
     errs = []
-    vals = sorted(((k, v) for k, v in values), key=lambda x: -len(x[1]))
-    # a MAC may be written with ':' or '-'
+    value_of = {}
+    for k, v in values:
+        for sp in spellings(k, v)[:None if k != "host" else 2]:
+            value_of[sp.lower()] = (k, norm(k, v))
     alt = re.compile("|".join(
-        r"(?<![0-9A-Za-z.:_-])(%s)(?![0-9A-Za-z_:-]|\.\d)"
-        % (re.escape(v).replace(":", "[:-]") if k == "mac" else re.escape(v))
-        for k, v in vals), re.I)
-    kind_of = {norm(k, v): k for k, v in vals}
+        r"(?<![0-9A-Za-z.:_-])(%s)(?![0-9A-Za-z_:-]|\.\d)" % re.escape(sp)
+        for sp in sorted(value_of, key=lambda x: -len(x))), re.I)
     pl, rl = plain.split("\n"), red.split("\n")
     if len(pl) != len(rl):
         errs.append("%s: %d lines, redacted %d" % (what, len(pl), len(rl)))
@@ -222,28 +243,26 @@ def align(plain, red, values, what):
                         % (what, i + 1, a, b))
             continue
         for x, y in zip(wa, wb):
-            hits = [m for m in alt.finditer(x)]
+            hits = list(alt.finditer(x))
             if not hits:
                 continue
             pat, pos, keys = "", 0, []
             for m in hits:
                 pat += re.escape(x[pos:m.start()]) + "(.+?)"
                 pos = m.end()
-                keys.append(m.group(0).lower().replace("-", ":")
-                            if ":" in m.group(0) or m.group(0).count("-") == 5
-                            and len(m.group(0)) == 17
-                            else m.group(0).lower())
+                keys.append(value_of[m.group(0).lower()])
             pat += re.escape(x[pos:]) + "$"
             mm = re.match(pat, y)
             if not mm:
                 errs.append("%s line %d: %r became %r" % (what, i + 1, x, y))
                 continue
             for key, rep in zip(keys, mm.groups()):
-                k = kind_of[key]
-                fwd.setdefault((k, norm(k, key)), set()).add(norm(k, rep)
-                                                             if k != "v6"
-                                                             or ":" in rep
-                                                             else rep)
+                try:
+                    rep = norm(key[0], rep)
+                except ValueError:
+                    errs.append("%s line %d: %s %s became %r, not an address"
+                                % (what, i + 1, key[0], key[1], rep))
+                fwd.setdefault(key, set()).add(rep)
     return fwd, errs
 
 
