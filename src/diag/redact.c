@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,10 +51,21 @@ struct rd_ent {
 	uint8_t in[16], out[16];
 };
 
+/* A host name found in a rule comment (lower case), and its
+ * replacement once mapped. */
+struct rd_host {
+	char *in;
+	bool mapped;
+	char out[32];
+};
+
 struct rd {
 	const struct redact_key *key;
 	const char *const *names;
 	bool emit;		/* second pass: write the output */
+	char cmt;		/* inside a rule comment: how it ends (scan) */
+	struct rd_host *h;	/* host names of the rule comments */
+	size_t nh;
 	struct rd_ent *v;
 	size_t n;
 	struct rd_net *sub;	/* IPv4 subnets longer than /24 in the text */
@@ -767,6 +779,246 @@ try_addr(struct rd *r, const char *s)
 	return run;
 }
 
+/*
+ * A MAC written with '-' ("52-54-00-12-34-56", Windows' and many
+ * vendors' spelling, likely in a comment pasted from elsewhere) at @s:
+ * replaced like one written with ':', keeping the '-'.  Without this
+ * such a MAC went through untouched (the scanner's runs are hex digits,
+ * ':' and '.').  Bytes consumed, or 0.
+ */
+static size_t
+try_dash_mac(struct rd *r, const char *s)
+{
+	uint8_t m[6], o[6];
+	char buf[18];
+	unsigned int v;
+	size_t i;
+
+	for (i = 0; i < 17; i++)
+		if (i % 3 == 2 ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	if (is_word(s[17]) || s[17] == '-' || s[17] == ':')
+		return 0;
+	for (i = 0; i < 6; i++) {
+		sscanf(s + 3 * i, "%2x", &v);
+		m[i] = (uint8_t)v;
+	}
+	if (!r->emit) {
+		ent_add(r, T_MAC, m);
+		return 17;
+	}
+	map_mac(r, m, o);
+	snprintf(buf, sizeof(buf), "%02x-%02x-%02x-%02x-%02x-%02x",
+		 o[0], o[1], o[2], o[3], o[4], o[5]);
+	put(r, buf, 17);
+	return 17;
+}
+
+static bool
+is_label(char c)
+{
+	return isalnum((unsigned char)c) || c == '-';
+}
+
+/*
+ * A DNS name of two labels or more ending in a label of letters
+ * ("nas7.home.arpa", "gw.example.net") at @s; its length, or 0.  Only
+ * looked for inside rule comments (see scan()): elsewhere in a report
+ * dotted words are sysctl names and file names.
+ */
+static size_t
+dns_len(const char *s)
+{
+	size_t p = 0, l, labels = 0, tld = 0;
+	bool alpha;
+
+	for (;;) {
+		for (l = 0, alpha = true; is_label(s[p + l]); l++)
+			alpha = alpha && isalpha((unsigned char)s[p + l]);
+		if (!l || s[p] == '-' || s[p + l - 1] == '-')
+			return 0;
+		labels++;
+		tld = alpha && l >= 2;
+		p += l;
+		if (s[p] != '.' || !is_label(s[p + 1]))
+			break;
+		p++;
+	}
+	if (labels < 2 || !tld || s[p] == '_')
+		return 0;
+	return p;
+}
+
+static struct rd_host *
+host_find(const struct rd *r, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < r->nh; i++)
+		if (strlen(r->h[i].in) == len &&
+		    !strncasecmp(r->h[i].in, s, len))
+			return &r->h[i];
+	return NULL;
+}
+
+static void
+host_add(struct rd *r, const char *s, size_t len)
+{
+	struct rd_host *h;
+	size_t i;
+
+	if (host_find(r, s, len))
+		return;
+	r->h = xreallocarray(r->h, r->nh + 1, sizeof(*r->h));
+	h = &r->h[r->nh++];
+	memset(h, 0, sizeof(*h));
+	h->in = xstrndup(s, len);
+	for (i = 0; i < len; i++)
+		h->in[i] = (char)tolower((unsigned char)h->in[i]);
+}
+
+/* The replacement of host name @h: "redacted-host-" and a keyed number,
+ * distinct from every other name's. */
+static const char *
+host_map(struct rd *r, struct rd_host *h)
+{
+	size_t len = strlen(h->in), i;
+	uint8_t *buf;
+	uint64_t v;
+	unsigned int t;
+
+	if (h->mapped)
+		return h->out;
+	buf = xmalloc(len + 2);
+	memcpy(buf, h->in, len);
+	for (t = 0; t < 1000; t++) {
+		buf[len] = (uint8_t)t;
+		buf[len + 1] = (uint8_t)(t >> 8);
+		v = siphash24(r->key->k, buf, len + 2);
+		snprintf(h->out, sizeof(h->out), "redacted-host-%08x",
+			 (unsigned int)(v & 0xffffffffu));
+		for (i = 0; i < r->nh; i++)
+			if (r->h[i].mapped && !strcmp(r->h[i].out, h->out))
+				break;
+		if (i == r->nh)
+			break;
+	}
+	free(buf);
+	h->mapped = true;
+	return h->out;
+}
+
+/*
+ * A host name at @s: inside a comment (@in_cmt) any DNS name, and the
+ * first label of one found in a comment ("nas7" of "nas7.home.arpa");
+ * anywhere, a full name found in a comment, in any case.  Comments are
+ * free text the user wrote about their site, and host names there
+ * identify it as much as addresses do (the first pass collects them, so
+ * a name is replaced the same way wherever it appears).  Bytes consumed,
+ * or 0.
+ */
+static size_t
+try_host(struct rd *r, const char *s, bool in_cmt)
+{
+	struct rd_host *h = NULL;
+	size_t l = dns_len(s), i;
+
+	if (l && in_cmt && !r->emit) {
+		host_add(r, s, l);
+		host_add(r, s, strcspn(s, "."));
+		return l;
+	}
+	if (l)
+		h = host_find(r, s, l);
+	if (!h && in_cmt) {
+		for (l = 0; is_label(s[l]); l++)
+			;
+		if (l && !is_word(s[l]) && (s[l] != '.' || !is_label(s[l + 1])))
+			h = host_find(r, s, l);
+		for (i = 0; h && i < l; i++)	/* a whole name, not a label */
+			if (s[i] == '.')
+				h = NULL;
+	}
+	if (!h)
+		return 0;
+	if (r->emit) {
+		host_map(r, h);
+		put(r, h->out, strlen(h->out));
+	}
+	return l;
+}
+
+/* Backslashes right before @text[@i]. */
+static size_t
+backslashes(const char *text, size_t i)
+{
+	size_t n = 0;
+
+	while (n < i && text[i - n - 1] == '\\')
+		n++;
+	return n;
+}
+
+/*
+ * A rule comment as the rules section prints it: `comment WORD` or
+ * `comment "TEXT"` (tok_quote: '"' and '\' escaped with '\'), in a JSON
+ * string `comment \"TEXT\"`.  At @i (a token start): the bytes of the
+ * opening to copy, setting r->cmt to how the comment ends: '"', 'J' (a
+ * JSON-escaped '"') or ' ' (a bare word).  0: no comment starts here.
+ */
+static size_t
+cmt_open(struct rd *r, const char *text, size_t i)
+{
+	const char *s = text + i;
+
+	if (strncmp(s, "comment ", 8))
+		return 0;
+	if (s[8] == '\\' && s[9] == '"') {
+		r->cmt = 'J';
+		return 10;
+	}
+	if (s[8] == '"') {
+		r->cmt = '"';
+		return 9;
+	}
+	r->cmt = ' ';
+	return 8;
+}
+
+/* Does the comment end at @text[@i] (its closing quote)?  Bytes of the
+ * closing to copy, or 0; a newline or the end of a JSON string ends any
+ * comment. */
+static size_t
+cmt_close(struct rd *r, const char *text, size_t i)
+{
+	char c = text[i];
+	size_t b = backslashes(text, i);
+
+	if (c == '\n')
+		return (r->cmt = 0);
+	switch (r->cmt) {
+	case 'J':	/* \"TEXT\": 1 backslash, 3 an escaped '"' inside */
+		if (c == '"' && b % 4 == 1) {
+			r->cmt = 0;
+			return 1;
+		}
+		if (c == '"' && b % 2 == 0)
+			r->cmt = 0;	/* the JSON string ends */
+		return 0;
+	case '"':
+		if (c == '"' && b % 2 == 0) {
+			r->cmt = 0;
+			return 1;
+		}
+		return 0;
+	default:	/* a bare word: up to a blank or a JSON escape */
+		if (isspace((unsigned char)c) || c == '"' ||
+		    (c == '\\' && strchr("ntr", text[i + 1])))
+			r->cmt = 0;
+		return 0;
+	}
+}
+
 /* A name of r->names as a whole word at @s; bytes consumed or 0. */
 static size_t
 try_name(struct rd *r, const char *s)
@@ -789,12 +1041,29 @@ scan(struct rd *r, const char *text)
 {
 	size_t i = 0, k;
 
+	r->cmt = 0;
 	while (text[i]) {
+		if (r->cmt && (k = cmt_close(r, text, i))) {
+			put(r, text + i, k);
+			i += k;
+			continue;
+		}
+		if (!r->cmt && at_start(text, i) &&
+		    (k = cmt_open(r, text, i))) {
+			put(r, text + i, k);
+			i += k;
+			continue;
+		}
 		if (at_start(text, i)) {
 			k = 0;
 			/* "gw" is not the host in "wan-gw" */
-			if (i == 0 || text[i - 1] != '-')
+			if (i == 0 || text[i - 1] != '-') {
 				k = try_name(r, text + i);
+				if (!k)
+					k = try_host(r, text + i, r->cmt);
+				if (!k)
+					k = try_dash_mac(r, text + i);
+			}
 			if (!k)
 				k = try_addr(r, text + i);
 			if (k) {
@@ -822,8 +1091,13 @@ redact_text(const char *text, const struct redact_key *key,
 	 * mapping itself starts from nothing */
 	for (i = 0; i < r.n; i++)
 		r.v[i].mapped = false;
+	for (i = 0; i < r.nh; i++)
+		r.h[i].mapped = false;
 	r.emit = true;
 	scan(&r, text);
+	for (i = 0; i < r.nh; i++)
+		free(r.h[i].in);
+	free(r.h);
 	free(r.v);
 	free(r.sub);
 	return strbuf_take(&r.out);

@@ -34,8 +34,13 @@
  *    127/8, 224/3 (multicast, netmasks, broadcast), ::, ::1, ff00::/8,
  *    and the all-zero, broadcast and multicast MAC addresses; x.y.z.0
  *    and x.y.z.255 keep their last octet (their /24 is still redacted);
- *  - MAC addresses become locally administered unicast ones;
- *  - each given name (hostname) as a whole word becomes "redacted-host".
+ *  - MAC addresses (written with ':' or '-') become locally administered
+ *    unicast ones;
+ *  - each given name (hostname) as a whole word becomes "redacted-host";
+ *  - in rule comments (`comment WORD`, `comment "TEXT"`, JSON-escaped
+ *    too) every DNS name of two labels or more ending in letters, in any
+ *    case, and its first label become "redacted-host-" and 8 keyed hex
+ *    digits, one per name; the full name also outside comments.
  */
 #ifndef MASQ_DIAG_REDACT_H
 #define MASQ_DIAG_REDACT_H

@@ -170,7 +170,10 @@ const struct cmd_entry cmd_report_entry = {
 "stay in one subnet and in their order, a route still covers its hosts,\n"
 "private, documentation and public ranges stay recognisable, and no\n"
 "replaced host address equals an original one.  Loopback, multicast and\n"
-"netmasks are kept.  Interface names and rule comments are not redacted.\n"
+"netmasks are kept.  MACs may be written with ':' or '-'.  In rule\n"
+"comments every DNS name (nas7.home.arpa) and its first label become\n"
+"redacted-host-XXXXXXXX, the same for one name everywhere.  Interface\n"
+"names and the other words of comments are not redacted.\n"
 "\n"
 "With -j one JSON object with the keys time, redacted, versions, kernel,\n"
 "rules, ruleset, network, sysctls, conntrack and diag.",

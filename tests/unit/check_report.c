@@ -7,7 +7,8 @@
  * ranges), the address classes kept visible (public stays public under
  * 400 keys), MACs, IPv4-mapped IPv6, and no original address, MAC,
  * prefix or host name surviving in a realistic report (text and -j form,
- * 64 keys).  A pure function over text: no kernel needed.
+ * 64 keys), MACs written with '-' and host names in rule comments.  A
+ * pure function over text: no kernel needed.
  */
 #include "config.h"
 
@@ -562,6 +563,101 @@ START_TEST(test_v4_mapped)
 }
 END_TEST
 
+/* MACs written with '-' (found by netns 550: they went through) are
+ * replaced like those with ':', the same bytes for the same MAC, keeping
+ * the '-'; dates and longer dashed runs are left alone. */
+START_TEST(test_dash_macs)
+{
+	char *out = redact_text("52-54-00-AB-CD-EF 52:54:00:ab:cd:ef "
+				"2026-12-04 aa-bb-cc-dd-ee-ff-00", &key1, NULL);
+	char *w[16];
+	unsigned int b[6];
+	size_t k;
+
+	ck_assert_uint_eq(words(out, w), 4);
+	ck_assert_int_eq(sscanf(w[0], "%2x-%2x-%2x-%2x-%2x-%2x", &b[0], &b[1],
+				&b[2], &b[3], &b[4], &b[5]), 6);
+	ck_assert_uint_eq(b[0] & 3, 2);
+	ck_assert_uint_eq(strlen(w[0]), 17);
+	for (k = 0; k < 17; k++)	/* the same MAC as the ':' one */
+		ck_assert_int_eq(w[0][k], (k % 3 == 2 ? '-' : w[1][k]));
+	ck_assert_str_ne(w[1], "52:54:00:ab:cd:ef");
+	ck_assert_str_eq(w[2], "2026-12-04");
+	ck_assert_str_eq(w[3], "aa-bb-cc-dd-ee-ff-00");
+	free(out);
+}
+END_TEST
+
+/* The word after @tag in @out (a static buffer). */
+static const char *
+after(const char *out, const char *tag)
+{
+	static char buf[64];
+	const char *p = strstr(out, tag);
+
+	ck_assert_msg(p != NULL, "'%s' not in:\n%s", tag, out);
+	p += strlen(tag);
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(p, " \"\\,)\n"), p);
+	return buf;
+}
+
+/*
+ * Host names in rule comments (found by netns 550: they went through):
+ * any DNS name inside a comment, in any case, and its first label inside
+ * comments, become one keyed "redacted-host-XXXXXXXX" each, also where
+ * the full name appears outside a comment; outside comments dotted words
+ * (sysctl names, file names) are kept.  Plain text and JSON.
+ */
+static const char cmt_text[] =
+	"masq add out wan0 from 192.168.1.0/24 comment \"ta nas7.home.arpa "
+	"tb NAS7.Home.Arpa tc nas7 td printer.example.net te \\\"q\\\" "
+	"tf gw.example.org\"\n"
+	"forward add in wan0 dport 80 to 10.1.2.3 comment lab.example.com\n"
+	"ping nas7.home.arpa tg nas7 th net.ipv6.conf.all.forwarding "
+	"ti /var/lib/masq.db\n";
+static const char cmt_json[] =
+	"{\"script\":\"masq add out wan0 comment \\\"ta nas7.home.arpa "
+	"tb NAS7.Home.Arpa tc nas7 td printer.example.net te \\\\\\\"q\\\\\\\" "
+	"tf gw.example.org\\\"\\nforward add in wan0 comment lab.example.com"
+	"\\nping nas7.home.arpa tg nas7 th net.ipv6.conf.all.forwarding "
+	"ti /var/lib/masq.db\\n\"}";
+
+START_TEST(test_comment_hosts)
+{
+	const char *in = _i ? cmt_json : cmt_text;
+	char *out = redact_text(in, &key2, NULL), a[64], b[64], c[64], d[64];
+	static const char *const gone[] = { "nas7.home.arpa",
+		"printer.example.net", "printer", "gw.example.org",
+		"lab.example.com", NULL };
+	size_t k;
+
+	for (k = 0; gone[k]; k++)
+		ck_assert_msg(!strcasestr(out, gone[k]), "'%s' survived:\n%s",
+			      gone[k], out);
+	snprintf(a, sizeof(a), "%s", after(out, "ta "));
+	snprintf(b, sizeof(b), "%s", after(out, "tb "));
+	snprintf(c, sizeof(c), "%s", after(out, "tc "));
+	snprintf(d, sizeof(d), "%s", after(out, "td "));
+	ck_assert(!strncmp(a, "redacted-host-", 14));
+	ck_assert_str_eq(a, b);		/* case does not matter */
+	ck_assert_str_ne(a, c);		/* the short name is another */
+	ck_assert(!strncmp(c, "redacted-host-", 14));
+	ck_assert_str_ne(a, d);
+	ck_assert_str_eq(after(out, "ping "), a);	/* outside, full */
+	ck_assert_str_eq(after(out, "tg "), "nas7");	/* outside, short */
+	ck_assert_str_eq(after(out, "th "), "net.ipv6.conf.all.forwarding");
+	ck_assert_str_eq(after(out, "ti "), "/var/lib/masq.db");
+	ck_assert_str_eq(after(out, "te "), "");	/* the quote kept */
+	ck_assert(strstr(out, _i ? "\\\\\\\"q\\\\\\\"" : "\\\"q\\\""));
+	ck_assert(!strncmp(after(out, "tf "), "redacted-host-", 14));
+	ck_assert(strstr(out, _i ? "comment \\\"ta redacted-host-" :
+			 "comment \"ta redacted-host-"));
+	ck_assert(!strncmp(after(out, "comment "), "redacted-host-", 14) ||
+		  strstr(out, "comment redacted-host-"));
+	free(out);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -582,6 +678,8 @@ report_suite(void)
 	tcase_add_loop_test(tc, test_range_order, 0, 64);
 	tcase_add_test(tc, test_macs);
 	tcase_add_test(tc, test_v4_mapped);
+	tcase_add_test(tc, test_dash_macs);
+	tcase_add_loop_test(tc, test_comment_hosts, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
