@@ -119,3 +119,7 @@ mount -o remount,rw "$MNT" || fail "cannot remount $MNT read-write"
 run gw_masqsh -c apply
 out=$(gw_masqsh -c diff 2>&1)
 assert_eq "writable again: applied" "in sync" "$out"
+# The room reserved for apply's commit does not stay behind: the log is
+# emptied when masqsh exits, as always.
+[ ! -s "$DB-wal" ] || fail "$DB-wal not empty after masqsh exited: $(stat -c %s "$DB-wal")"
+echo "ok: $DB-wal empty after masqsh exited"

@@ -16,9 +16,12 @@
 # busy timeout (5 s) and fail with exit 4 naming the holder, the kernel
 # unchanged, and the next command after it lets go works.
 #
-# A full run, MASQSH_CONC_OPS=500 (8 x 500 = 4000 operations, 200
-# applies), on 2 shared cores: 0 failures, 0 "locked", 1400 rules left;
-# see the figures printed at the end ("conc: ...").
+# A full run, MASQSH_CONC_OPS=500 (8 x 500 = 4000 operations, 200 of
+# them applies), on 2 shared cores: 345 s, 0 failed, 0 "locked", 1801
+# masq + 600 forward rules left exactly as logged, ids unique, positions
+# contiguous, 187 revisions (the other applies found nothing new); the
+# applies of ~2400 rules dominate.  The default (60) runs in about 50 s
+# with the 10 s of lock waits.  Figures print as "conc: ...".
 set -u
 # shellcheck source-path=SCRIPTDIR source=../lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
