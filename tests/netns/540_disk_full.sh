@@ -106,6 +106,39 @@ assert_match "space freed: the import is there" '192\.168\.8\.0/24' "$out"
 assert_match "space freed: it is in the kernel" '192\.168\.8\.0/24' \
 	"$(gw_nft list table ip masqsh)"
 
+# Nearly full: N pages left, for N from 0 up.  Each apply either works
+# (the kernel and the history agree) or fails with exit 4 and the kernel
+# as it was; never "the kernel took the rules, but the store could not
+# record it" (apply reserves its commit's room before the kernel).
+took=0 refusedn=0
+for n in 0 1 2 3 4 5 6 7 8 10 12 16 24 32; do
+	run gw_masqsh -c "masq add out wan0 from 10.77.$n.0/24 comment sweep$n"
+	gw_nft list table ip masqsh >"$NS_TMP/sweep.before"
+	avail=$(df --output=avail -B4096 "$MNT" | tail -1 | tr -d ' ')
+	[ "$avail" -gt "$n" ] && dd if=/dev/zero of="$MNT/filler" bs=4096 \
+		count=$((avail - n)) 2>/dev/null
+	out=$(gw_masqsh -c apply 2>&1)
+	rc=$?
+	rm -f "$MNT/filler"
+	echo "$n pages free: apply exit $rc: $out"
+	case $rc in
+	0)
+		took=$((took + 1))
+		assert_eq "$n pages free: applied and recorded" "in sync" \
+			"$(gw_masqsh -c diff 2>&1)" ;;
+	4)
+		refusedn=$((refusedn + 1))
+		assert_same_text "$n pages free: refused, kernel unchanged" \
+			"$NS_TMP/sweep.before" <(gw_nft list table ip masqsh)
+		assert_match "$n pages free: says the filesystem is full" \
+			"is full" "$out" ;;
+	*)
+		fail "$n pages free: apply exit $rc" ;;
+	esac
+done
+echo "nearly full: $took applies went through, $refusedn refused cleanly"
+run gw_masqsh -c apply
+
 # Read-only: the tmpfs remounted read-only (root ignores file modes, so a
 # chmod 0400 database would not stop it).
 run gw_masqsh -c 'masq add out wan0 from 192.168.9.0/24 comment staged'
