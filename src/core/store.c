@@ -26,7 +26,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,12 +65,126 @@ store_kind_name(enum store_kind kind)
 	return kind == STORE_FORWARD ? "forward" : "masq";
 }
 
-/* "PATH: WHAT: sqlite's message", MASQ_ESTORE.  Returns -1. */
+/* The directory holding @path ("." when it names none).  Caller frees. */
+static char *
+store_dir(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+
+	if (!slash) {
+		free(dir);
+		return xstrdup(".");
+	}
+	*(slash == dir ? slash + 1 : slash) = '\0';
+	return dir;
+}
+
+/*
+ * Who holds the write lock of the WAL database @path: SQLite takes it as
+ * a POSIX lock on byte 120 of PATH-shm, which /proc/locks lists with the
+ * holder's pid.  0 when that cannot be told.
+ */
+static long
+store_lock_holder(const char *path)
+{
+	char *shm = xasprintf("%s-shm", path), line[256];
+	unsigned int maj, min;
+	unsigned long ino;
+	long pid = 0, p, start;
+	struct stat st;
+	FILE *f;
+
+	if (stat(shm, &st) == -1 || !(f = fopen("/proc/locks", "re"))) {
+		free(shm);
+		return 0;
+	}
+	while (!pid && fgets(line, sizeof(line), f)) {
+		char kind[16], how[16];
+
+		if (sscanf(line, "%*[^:]: %15s %*s %15s %ld %x:%x:%lu %ld",
+			   kind, how, &p, &maj, &min, &ino, &start) == 7 &&
+		    !strcmp(kind, "POSIX") && !strcmp(how, "WRITE") &&
+		    start == 120 && ino == (unsigned long)st.st_ino &&
+		    maj == major(st.st_dev) && min == minor(st.st_dev) &&
+		    p != (long)getpid())
+			pid = p;
+	}
+	fclose(f);
+	free(shm);
+	return pid;
+}
+
+/* "pid N (COMM)" of @pid into @buf. */
+static const char *
+store_pid_name(long pid, char *buf, size_t size)
+{
+	char path[64], comm[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	if ((f = fopen(path, "re"))) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	if (*comm)
+		snprintf(buf, size, "pid %ld (%s)", pid, comm);
+	else
+		snprintf(buf, size, "pid %ld", pid);
+	return buf;
+}
+
+/*
+ * "PATH: WHAT: why", MASQ_ESTORE, with a hint on what to do.  A full
+ * filesystem, a read-only database and a lock held past the busy timeout
+ * get words of their own (they are the user's to fix); anything else is
+ * SQLite's message.  Returns -1.
+ */
+static int
+store_why(struct masq_err *e, const char *path, const char *what, int rc,
+	  int sys, const char *msg)
+{
+	char *dir = store_dir(path), who[96];
+	long pid;
+
+	if (rc == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT) {
+		err_set(e, MASQ_ESTORE, "%s: %s: the filesystem holding %s is "
+			"full", path, what, dir);
+		err_hint(e, "nothing was changed; free space on the filesystem "
+			 "of %s (df %s) and run it again", dir, dir);
+	} else if (rc == SQLITE_READONLY || sys == EROFS) {
+		err_set(e, MASQ_ESTORE, "%s: %s: the database is read-only",
+			path, what);
+		err_hint(e, "nothing was changed; %s and the filesystem of %s "
+			 "must be writable (remount it read-write, or fix "
+			 "the file's mode)", path, dir);
+	} else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		pid = store_lock_holder(path);
+		err_set(e, MASQ_ESTORE, "%s: %s: the database is locked by %s "
+			"(waited %d ms)", path, what, pid ?
+			store_pid_name(pid, who, sizeof(who)) :
+			"another process", STORE_BUSY_MS);
+		err_hint(e, "nothing was changed; another masqsh (a shell in "
+			 "the middle of a transaction?) or a sqlite3 session "
+			 "holds the write lock: finish it, then run this "
+			 "again");
+	} else {
+		err_set(e, MASQ_ESTORE, "%s: %s: %s", path, what, msg);
+	}
+	free(dir);
+	return -1;
+}
+
+/* "PATH: WHAT: sqlite's message" (see store_why()).  Returns -1. */
 static int
 store_fail(struct store *s, struct masq_err *e, const char *what)
 {
-	return err_set(e, MASQ_ESTORE, "%s: %s: %s", s->path, what,
-		       sqlite3_errmsg(s->db));
+	int rc = sqlite3_extended_errcode(s->db) & 0xff;
+
+	return store_why(e, s->path, what, rc,
+			 rc == SQLITE_IOERR || rc == SQLITE_FULL ||
+			 rc == SQLITE_CANTOPEN ? sqlite3_system_errno(s->db) :
+			 0, sqlite3_errmsg(s->db));
 }
 
 const char *
@@ -285,6 +401,48 @@ store_wend(struct store *s, bool outer, int ret, struct masq_err *e)
 		sqlite3_exec(s->db, "ROLLBACK TO store_w; RELEASE store_w",
 			     NULL, NULL, NULL);
 	return ret;
+}
+
+/*
+ * Frames the commit of a transaction may still append to the WAL after
+ * store_reserve(): with nothing dirty left SQLite writes page 1 again as
+ * the commit frame; one more for slack.
+ */
+#define STORE_COMMIT_FRAMES 2
+
+int
+store_reserve(struct store *s, struct masq_err *e)
+{
+	sqlite3_file *wal = NULL;
+	sqlite3_int64 size, want;
+	int64_t psize;
+	int rc, chunk, page;
+
+	if (s->mem || sqlite3_get_autocommit(s->db))
+		return 0;
+	rc = sqlite3_db_cacheflush(s->db);
+	if (rc != SQLITE_OK)
+		return store_why(e, s->path, "cannot write the transaction",
+				 rc & 0xff, sqlite3_system_errno(s->db),
+				 sqlite3_errstr(rc));
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_JOURNAL_POINTER,
+				 &wal) != SQLITE_OK || !wal || !wal->pMethods)
+		return 0;
+	if (wal->pMethods->xFileSize(wal, &size) != SQLITE_OK)
+		return 0;
+	if (store_int(s, "PRAGMA page_size", 0, 0, 4096, &psize,
+		      "cannot read the page size", e) == -1)
+		return -1;
+	page = (int)psize;
+	/* a frame is a 24-byte header and a page */
+	want = size + STORE_COMMIT_FRAMES * (sqlite3_int64)(page + 24);
+	chunk = page;
+	wal->pMethods->xFileControl(wal, SQLITE_FCNTL_CHUNK_SIZE, &chunk);
+	rc = wal->pMethods->xFileControl(wal, SQLITE_FCNTL_SIZE_HINT, &want);
+	if (rc == SQLITE_OK || rc == SQLITE_NOTFOUND)
+		return 0;
+	return store_why(e, s->path, "cannot reserve room for the commit",
+			 SQLITE_FULL, ENOSPC, "");
 }
 
 int
@@ -704,9 +862,18 @@ store_absent(const char *path, int err, struct masq_err *e)
 static int
 store_check_writable(const char *path, struct masq_err *e)
 {
+	char *dir;
+
 	if (access(path, W_OK) == 0)
 		return 0;
 	err_sys(e, MASQ_ESTORE, errno, "cannot write %s", path);
+	if (errno == EROFS) {
+		dir = store_dir(path);
+		err_hint(e, "nothing was changed; the filesystem of %s is "
+			 "read-only: remount it read-write", dir);
+		free(dir);
+		return -1;
+	}
 	return err_hint(e, "reading needs no write access, changing the rules "
 			"does (run as root?)");
 }

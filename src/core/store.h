@@ -90,6 +90,13 @@ const char *store_path(const struct store *s);
 int store_begin(struct store *s, struct masq_err *e);
 int store_commit(struct store *s, struct masq_err *e);
 void store_rollback(struct store *s);
+/*
+ * Inside a transaction: write what it changed so far to the database's
+ * write-ahead log and reserve the room its COMMIT still needs, so that a
+ * full disk shows now, before anything outside the database is changed
+ * (apply: before the kernel).  0 outside a transaction.
+ */
+int store_reserve(struct store *s, struct masq_err *e);
 
 /* Rows of @kind in order.  Caller frees with store_rows_free(). */
 int store_rows_list(struct store *s, enum store_kind kind,

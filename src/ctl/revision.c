@@ -243,17 +243,21 @@ rev_apply_locked(struct store *s, const struct nat_ruleset *rs,
 		rc = k < 0 ? -1 : rev_noop_timeouts(t, e);
 		goto out;
 	}
-	if ((guard && rev_guard(s, rs, q, r.have == 0, r.c, &r.lk, e) < 0) ||
-	    (k = rev_kernel(t, r.c, &le, e)) < 0)
+	if (guard && rev_guard(s, rs, q, r.have == 0, r.c, &r.lk, e) < 0)
 		goto out;
+	/* The revision is written (and the room for its commit reserved)
+	 * before the kernel is touched: a full or read-only disk fails the
+	 * apply with the kernel as it was.  A kernel that refuses the rules
+	 * rolls the record back with the transaction (rev_end()). */
 	if ((r.pending && store_revision_set_status(s, r.pending,
 						    STORE_REV_PENDING,
 						    pending_to, NULL, e) < 0) ||
-	    rev_record(s, q, &r, res, e) < 0) {
-		err_prefix(e, "the rules are applied, but recording the "
-			   "revision failed");
+	    rev_record(s, q, &r, res, e) < 0 || store_reserve(s, e) < 0) {
+		err_prefix(e, "nothing applied: cannot record the revision");
 		goto out;
 	}
+	if ((k = rev_kernel(t, r.c, &le, e)) < 0)
+		goto out;
 	res->confirmed = r.pending;
 	rc = k;
 	if (k == 1) {
@@ -279,9 +283,14 @@ rev_end(struct store *s, int rc, struct masq_err *e)
 		store_rollback(s);
 		return rc;
 	}
-	if (store_commit(s, e) < 0)
-		return err_prefix(e, "the kernel took the rules, but the "
-				  "store could not record it");
+	if (store_commit(s, e) < 0) {
+		err_prefix(e, "the kernel took the rules, but the store could "
+			   "not record it");
+		return err_hint(e, "the kernel runs the new rules and the "
+				"history does not say so ('diff' shows it); "
+				"apply again once the database can be "
+				"written");
+	}
 	return rc;
 }
 
