@@ -98,6 +98,15 @@ int nft_dump(struct mnl_socket *nl, uint16_t type, int family,
 	     int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
 	     struct masq_err *e);
 
+/*
+ * One message of the read-back, by its type: NFT_MSG_NEWTABLE, NEWCHAIN,
+ * NEWRULE or NEWOBJ parsed into @t by the dump callback nft_kernel_read()
+ * runs on it (what is not of our table in @t's family is left out; other
+ * types are skipped).  The byte-level entry point of the read-back (tests,
+ * fuzzing).  0, or -1 when libnftnl could not parse the message.
+ */
+int nft_read_msg(const struct nlmsghdr *nlh, struct nft_tab *t);
+
 /* Read our tables from the kernel into a fresh set.  Caller frees. */
 int nft_kernel_read(struct nat_compiled **c, struct masq_err *e);
 

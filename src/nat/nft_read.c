@@ -123,6 +123,28 @@ obj_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+int
+nft_read_msg(const struct nlmsghdr *nlh, struct nft_tab *t)
+{
+	struct nft_rd rd = { t, 0 };
+
+	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_NEWTABLE:
+		table_cb(nlh, &rd);
+		break;
+	case NFT_MSG_NEWCHAIN:
+		chain_cb(nlh, &rd);
+		break;
+	case NFT_MSG_NEWRULE:
+		rule_cb(nlh, &rd);
+		break;
+	case NFT_MSG_NEWOBJ:
+		obj_cb(nlh, &rd);
+		break;
+	}
+	return rd.err ? -1 : 0;
+}
+
 /* One dump of our table in @t's family, parsed into @t. */
 static int
 read_dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t, mnl_cb_t cb,

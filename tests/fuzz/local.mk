@@ -9,7 +9,9 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_filter \
 	tests/fuzz/fuzz_crlf \
 	tests/fuzz/fuzz_ct \
-	tests/fuzz/fuzz_cli
+	tests/fuzz/fuzz_cli \
+	tests/fuzz/fuzz_nft_read \
+	tests/fuzz/fuzz_rtnl
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz
@@ -44,6 +46,14 @@ tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c tests/fuzz/fuzz.h $(FUZZ_MAI
 tests_fuzz_fuzz_cli_CFLAGS = $(FUZZ_CF)
 tests_fuzz_fuzz_cli_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_cli_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_nft_read_SOURCES = tests/fuzz/fuzz_nft_read.c tests/fuzz/fuzz.h $(FUZZ_MAIN)
+tests_fuzz_fuzz_nft_read_CFLAGS = $(FUZZ_CF)
+tests_fuzz_fuzz_nft_read_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_nft_read_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_rtnl_SOURCES = tests/fuzz/fuzz_rtnl.c tests/fuzz/fuzz.h $(FUZZ_MAIN)
+tests_fuzz_fuzz_rtnl_CFLAGS = $(FUZZ_CF)
+tests_fuzz_fuzz_rtnl_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_rtnl_LDADD = $(FUZZ_LIBS)
 
 # make fuzz [FUZZ_TIME=seconds per target] [FUZZ_TARGET=name]
 FUZZ_TIME = 60
