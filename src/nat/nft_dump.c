@@ -122,3 +122,42 @@ out:
 	free(buf);
 	return ret;
 }
+
+/*
+ * Does every expression of the rule message @nlh have a name?  libnftnl
+ * (1.2.4) parses an NFTA_LIST_ELEM of NFTA_RULE_EXPRESSIONS with
+ * nftnl_expr_alloc(mnl_attr_get_str(tb[NFTA_EXPR_NAME])) without looking
+ * whether the name was there: one without it is a read of address 4
+ * (found by tests/fuzz/fuzz_nft_read; regress keeps the input).  The
+ * kernel always sends the name; a message without it is refused here as
+ * libnftnl refuses other malformed ones.  The walk is libmnl's, bounded
+ * by each attribute's length within a message nl_cb_run() checked.
+ */
+static bool
+rule_exprs_named(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a, *el, *x;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		mnl_attr_for_each_nested(el, a) {
+			bool named = false;
+
+			mnl_attr_for_each_nested(x, el)
+				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME)
+					named = true;
+			if (!named)
+				return false;
+		}
+	}
+	return true;
+}
+
+int
+nft_rule_parse(const struct nlmsghdr *nlh, struct nftnl_rule *r)
+{
+	if (!rule_exprs_named(nlh))
+		return -1;
+	return nftnl_rule_nlmsg_parse(nlh, r);
+}

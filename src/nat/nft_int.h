@@ -107,6 +107,13 @@ int nft_dump(struct mnl_socket *nl, uint16_t type, int family,
  */
 int nft_read_msg(const struct nlmsghdr *nlh, struct nft_tab *t);
 
+/*
+ * nftnl_rule_nlmsg_parse() of @nlh into @r, but -1 without calling it when
+ * an expression of the rule has no NFTA_EXPR_NAME: libnftnl 1.2.4 then
+ * hands strcmp() the address 4 (nft_dump.c).
+ */
+int nft_rule_parse(const struct nlmsghdr *nlh, struct nftnl_rule *r);
+
 /* Read our tables from the kernel into a fresh set.  Caller frees. */
 int nft_kernel_read(struct nat_compiled **c, struct masq_err *e);
 

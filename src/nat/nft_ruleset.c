@@ -272,7 +272,7 @@ rule_cb(const struct nlmsghdr *nlh, void *data)
 	struct nft_rs_rule pr;
 	long chain;
 
-	if (!r || nftnl_rule_nlmsg_parse(nlh, r) < 0) {
+	if (!r || nft_rule_parse(nlh, r) < 0) {
 		rd->err = EINVAL;
 		goto out;
 	}
