@@ -108,11 +108,17 @@ int nft_dump(struct mnl_socket *nl, uint16_t type, int family,
 int nft_read_msg(const struct nlmsghdr *nlh, struct nft_tab *t);
 
 /*
- * nftnl_rule_nlmsg_parse() of @nlh into @r, but -1 without calling it when
- * an expression of the rule has no NFTA_EXPR_NAME: libnftnl 1.2.4 then
- * hands strcmp() the address 4 (nft_dump.c).
+ * nftnl_*_nlmsg_parse() of @nlh, but -1 without calling it when an
+ * attribute libnftnl checks has the wrong type: libnftnl (1.2.4) then
+ * exit()s the process ("kernel ABI is broken"), and it crashes on an
+ * expression without a name (nft_valid.c).  Every parse of a message
+ * from a socket goes through these.
  */
+struct nftnl_obj;
+int nft_table_parse(const struct nlmsghdr *nlh, struct nftnl_table *t);
+int nft_chain_parse(const struct nlmsghdr *nlh, struct nftnl_chain *c);
 int nft_rule_parse(const struct nlmsghdr *nlh, struct nftnl_rule *r);
+int nft_obj_parse(const struct nlmsghdr *nlh, struct nftnl_obj *o);
 
 /* Read our tables from the kernel into a fresh set.  Caller frees. */
 int nft_kernel_read(struct nat_compiled **c, struct masq_err *e);

@@ -46,7 +46,7 @@ table_cb(const struct nlmsghdr *nlh, void *data)
 	struct nft_rd *rd = data;
 	struct nftnl_table *tb = nftnl_table_alloc();
 
-	if (!tb || nftnl_table_nlmsg_parse(nlh, tb) < 0) {
+	if (!tb || nft_table_parse(nlh, tb) < 0) {
 		rd->err = EINVAL;
 		goto out;
 	}
@@ -71,7 +71,7 @@ chain_cb(const struct nlmsghdr *nlh, void *data)
 	struct nft_rd *rd = data;
 	struct nftnl_chain *ch = nftnl_chain_alloc();
 
-	if (!ch || nftnl_chain_nlmsg_parse(nlh, ch) < 0) {
+	if (!ch || nft_chain_parse(nlh, ch) < 0) {
 		rd->err = EINVAL;
 		if (ch)
 			nftnl_chain_free(ch);
@@ -123,7 +123,7 @@ obj_cb(const struct nlmsghdr *nlh, void *data)
 	struct nft_rd *rd = data;
 	struct nftnl_obj *o = nftnl_obj_alloc();
 
-	if (!o || nftnl_obj_nlmsg_parse(nlh, o) < 0) {
+	if (!o || nft_obj_parse(nlh, o) < 0) {
 		rd->err = 1;
 		if (o)
 			nftnl_obj_free(o);
