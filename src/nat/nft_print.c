@@ -581,6 +581,13 @@ do_cmp(struct pctx *p, const struct nftnl_expr *x)
 	uint32_t len = 0;
 	const uint8_t *d = nftnl_expr_get(x, NFTNL_EXPR_CMP_DATA, &len);
 
+	/* A cmp without data (not from the kernel, which always sends it)
+	 * has nothing to print: d was NULL for put_value() (fuzz_nft_read). */
+	if (!d) {
+		flush_gte(p);
+		emit(p, "# unknown expr cmp");
+		return;
+	}
 	if (len > 16)
 		len = 16;
 	if (p->kind == LHS_PROTO && op == NFT_CMP_EQ && len == 1 &&
@@ -620,6 +627,10 @@ do_range(struct pctx *p, const struct nftnl_expr *x)
 	const uint8_t *b = nftnl_expr_get(x, NFTNL_EXPR_RANGE_TO_DATA, &l2);
 
 	flush_gte(p);
+	if (!a || !b) {		/* as a cmp without data */
+		emit(p, "# unknown expr range");
+		return;
+	}
 	emit_sep(p);
 	strbuf_add(p->b, p->lhs, p->lhs_len);
 	strbuf_puts(p->b, op == NFT_RANGE_NEQ ? " != " : " ");
