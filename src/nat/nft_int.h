@@ -74,6 +74,11 @@ void nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o);
 /* Free the objects of @t and clear it. */
 void nft_tab_done(struct nft_tab *t);
 
+/* Up to @n bytes of @s (up to a NUL; NULL: "?") to @b with each control
+ * byte as '?': a name or comment from the kernel (nft_print.c). */
+struct strbuf;
+void nft_put_text(struct strbuf *b, const char *s, size_t n);
+
 /* Print @t as `nft list table` does to @fp. */
 void nft_tab_print(FILE *fp, const struct nft_tab *t, bool with_counters);
 /* Print both tables (ip, then ip6) of @c.  Caller frees. */

@@ -74,6 +74,26 @@ put_addr(struct strbuf *b, int af, const uint8_t *a)
 	strbuf_commit(b, p + strlen(p));
 }
 
+/*
+ * A name or comment as the kernel sent it: anyone who can edit our table
+ * can put any byte into one, and a terminal must not get control bytes
+ * from `show nft` (fuzz_nft_read found one in a comment), so each is a
+ * '?' (no valid name holds one).  NULL, a missing name, prints as "?".
+ */
+void
+nft_put_text(struct strbuf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!s) {
+		strbuf_putc(b, '?');
+		return;
+	}
+	for (i = 0; i < n && s[i]; i++)
+		strbuf_putc(b, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ?
+			    '?' : s[i]);
+}
+
 static void
 pout_done(struct pout *o)
 {
@@ -139,7 +159,7 @@ static void
 emit(struct pctx *p, const char *s)
 {
 	emit_sep(p);
-	strbuf_puts(p->b, s);
+	nft_put_text(p->b, s, SIZE_MAX);
 }
 
 /* The name of protocol @n, or its number in @buf. */
@@ -380,7 +400,7 @@ put_value(struct pctx *p, const uint8_t *d, uint32_t len)
 		size_t n = strnlen((const char *)d, len);
 
 		strbuf_putc(b, '"');
-		strbuf_add(b, (const char *)d, n);
+		nft_put_text(b, (const char *)d, n);
 		if (n == len)
 			strbuf_putc(b, '*');
 		strbuf_putc(b, '"');
@@ -681,7 +701,7 @@ do_immediate(struct pctx *p, const struct nftnl_expr *x)
 		case NFT_JUMP:
 		case NFT_GOTO:
 			emit(p, v == NFT_JUMP ? "jump " : "goto ");
-			strbuf_puts(p->b, ch ? ch : "?");
+			nft_put_text(p->b, ch, SIZE_MAX);
 			break;
 		default:
 			emit(p, "# unknown verdict");
@@ -1064,7 +1084,7 @@ expr_print_cb(struct nftnl_expr *x, void *data)
 		return 0;
 	}
 	emit(p, "# unknown expr ");
-	strbuf_puts(p->b, name);
+	nft_put_text(p->b, name, SIZE_MAX);
 	return 0;
 }
 
@@ -1108,7 +1128,7 @@ rule_print(struct pout *o, int family, struct nftnl_rule *r, bool counters)
 		if (!p.first)
 			strbuf_putc(&o->b, ' ');
 		strbuf_add(&o->b, "comment \"", 9);
-		strbuf_puts(&o->b, comment);
+		nft_put_text(&o->b, comment, SIZE_MAX);
 		strbuf_putc(&o->b, '"');
 	}
 	strbuf_putc(&o->b, '\n');
@@ -1167,16 +1187,19 @@ chain_print(struct pout *o, const struct nft_tab *t,
 	const struct nftnl_chain *ch = cs->chain;
 	size_t i;
 
-	strbuf_addf(&o->b, "\tchain %s {\n",
-		  nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME));
+	strbuf_puts(&o->b, "\tchain ");
+	nft_put_text(&o->b, nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME),
+		     SIZE_MAX);
+	strbuf_puts(&o->b, " {\n");
 	if (nftnl_chain_is_set(ch, NFTNL_CHAIN_HOOKNUM)) {
 		uint32_t hook = nftnl_chain_get_u32(ch, NFTNL_CHAIN_HOOKNUM);
 		const char *type = nftnl_chain_get_str(ch, NFTNL_CHAIN_TYPE);
 		uint32_t pol = nftnl_chain_is_set(ch, NFTNL_CHAIN_POLICY) ?
 			nftnl_chain_get_u32(ch, NFTNL_CHAIN_POLICY) : NF_ACCEPT;
 
-		strbuf_addf(&o->b, "\t\ttype %s hook %s priority ",
-			  type ? type : "?", hook_name(hook));
+		strbuf_puts(&o->b, "\t\ttype ");
+		nft_put_text(&o->b, type, SIZE_MAX);
+		strbuf_addf(&o->b, " hook %s priority ", hook_name(hook));
 		prio_print(&o->b, nftnl_chain_get_s32(ch, NFTNL_CHAIN_PRIO),
 			   hook);
 		strbuf_addf(&o->b, "; policy %s;\n",
