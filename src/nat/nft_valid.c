@@ -12,7 +12,8 @@
  * fuzz_nft_read (regress/fuzz_nft_read keeps the inputs).
  *
  * So every attribute libnftnl checks is checked here first, with the same
- * type (strings: NUL-terminated, as the kernel always sends them), level by
+ * type (strings: NUL-terminated, as the kernel always sends them, but for
+ * four, see STR), level by
  * level down the nests libnftnl descends into: a table's, a chain's (hook,
  * devices, counters), a rule's (compat, each expression by its name, the
  * data registers and verdicts, dynset's inner expressions) and an
@@ -69,6 +70,10 @@ struct level {
 };
 
 #define S MNL_TYPE_NUL_STRING
+/* The four strings libnftnl itself writes without a NUL (mnl_attr_put_str)
+ * are only checked to be non-empty, as libnftnl does; it reads them up to
+ * a NUL, which nft_dump() puts after every datagram. */
+#define STR MNL_TYPE_STRING
 #define U8 MNL_TYPE_U8
 #define U16 MNL_TYPE_U16
 #define U32 MNL_TYPE_U32
@@ -224,8 +229,8 @@ static const struct va x_numgen[] = {
 	{ NFTA_NG_TYPE, U32, 0 }, { NFTA_NG_OFFSET, U32, 0 },
 };
 static const struct va x_objref[] = {
-	{ NFTA_OBJREF_IMM_TYPE, U32, 0 }, { NFTA_OBJREF_IMM_NAME, S, 0 },
-	{ NFTA_OBJREF_SET_NAME, S, 0 }, { NFTA_OBJREF_SET_SREG, U32, 0 },
+	{ NFTA_OBJREF_IMM_TYPE, U32, 0 }, { NFTA_OBJREF_IMM_NAME, STR, 0 },
+	{ NFTA_OBJREF_SET_NAME, STR, 0 }, { NFTA_OBJREF_SET_SREG, U32, 0 },
 	{ NFTA_OBJREF_SET_ID, U32, 0 },
 };
 static const struct va x_payload[] = {
@@ -308,7 +313,7 @@ static const struct va o_quota[] = {
 	{ NFTA_QUOTA_FLAGS, U32, 0 },
 };
 static const struct va o_helper[] = {
-	{ NFTA_CT_HELPER_NAME, S, 0 }, { NFTA_CT_HELPER_L3PROTO, U16, 0 },
+	{ NFTA_CT_HELPER_NAME, STR, 0 }, { NFTA_CT_HELPER_L3PROTO, U16, 0 },
 	{ NFTA_CT_HELPER_L4PROTO, U8, 0 },
 };
 static const struct va o_tunnel[] = {
@@ -344,7 +349,7 @@ static const struct va o_timeout[] = {
 	{ NFTA_CT_TIMEOUT_DATA, NEST, SUB_U32S },
 };
 static const struct va o_secmark[] = {
-	{ NFTA_SECMARK_CTX, S, 0 },
+	{ NFTA_SECMARK_CTX, STR, 0 },
 };
 static const struct va o_expect[] = {
 	{ NFTA_CT_EXPECT_L3PROTO, U16, 0 }, { NFTA_CT_EXPECT_L4PROTO, U8, 0 },

@@ -110,8 +110,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > 65536)
 		return 0;
-	/* netlink messages are 4-byte aligned in the receive buffer */
-	buf = malloc((size + 3) & ~(size_t)3);
+	/* netlink messages are 4-byte aligned in the receive buffer, and
+	 * nft_dump() puts a NUL after the datagram */
+	buf = calloc(1, (size + 4) & ~(size_t)3);
 	if (!buf)
 		abort();
 	memcpy(buf, data + 1, size - 1);
