@@ -79,6 +79,10 @@ void nft_tab_done(struct nft_tab *t);
 struct strbuf;
 void nft_put_text(struct strbuf *b, const char *s, size_t n);
 
+/* The comment of @r (its last NUL-terminated NFTNL_UDATA_RULE_COMMENT),
+ * pointing into @r; NULL when none (nft_print.c). */
+const char *nft_rule_comment(const struct nftnl_rule *r);
+
 /* Print @t as `nft list table` does to @fp. */
 void nft_tab_print(FILE *fp, const struct nft_tab *t, bool with_counters);
 /* Print both tables (ip, then ip6) of @c.  Caller frees. */

@@ -1088,26 +1088,36 @@ expr_print_cb(struct nftnl_expr *x, void *data)
 	return 0;
 }
 
-static int
-udata_cb(const struct nftnl_udata *attr, void *data)
+const char *
+nft_rule_comment(const struct nftnl_rule *r)
 {
-	const char **comment = data;
-	const char *v = nftnl_udata_get(attr);
-	uint8_t len = nftnl_udata_len(attr);
+	const char *comment = NULL;
+	const uint8_t *ud;
+	uint32_t len = 0, off = 0;
 
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0 &&
-	    v[len - 1] == '\0')
-		*comment = v;
-	return 0;
+	/* Walked here, not by nftnl_udata_parse(): libnftnl (1.2.4) does
+	 * not check a TLV's length against the buffer, and a callback
+	 * reading the value read past it (fuzz_nft_read). */
+	ud = nftnl_rule_get_data((struct nftnl_rule *)r, NFTNL_RULE_USERDATA,
+				 &len);
+	while (ud && len - off >= 2) {
+		uint8_t type = ud[off], n = ud[off + 1];
+
+		if (n > len - off - 2)
+			break;
+		if (type == NFTNL_UDATA_RULE_COMMENT && n > 0 &&
+		    ud[off + 2 + n - 1] == '\0')
+			comment = (const char *)ud + off + 2;
+		off += 2u + n;
+	}
+	return comment;
 }
 
 static void
 rule_print(struct pout *o, int family, struct nftnl_rule *r, bool counters)
 {
 	struct pctx p;
-	const char *comment = NULL;
-	uint32_t ulen = 0;
-	const void *ud;
+	const char *comment;
 
 	memset(&p, 0, sizeof(p));
 	p.o = o;
@@ -1121,9 +1131,7 @@ rule_print(struct pout *o, int family, struct nftnl_rule *r, bool counters)
 	nftnl_expr_foreach(r, expr_print_cb, &p);
 	flush_gte(&p);
 	flush_l4(&p);
-	ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &ulen);
-	if (ud)
-		nftnl_udata_parse(ud, ulen, udata_cb, &comment);
+	comment = nft_rule_comment(r);
 	if (comment) {
 		if (!p.first)
 			strbuf_putc(&o->b, ' ');
