@@ -1172,7 +1172,9 @@ prio_print(struct strbuf *b, int32_t prio, uint32_t hook)
 	size_t i;
 
 	for (i = 0; i < sizeof(std) / sizeof(std[0]); i++) {
-		int32_t off = prio - std[i].v;
+		/* in 64 bits: a priority near INT32_MIN/MAX is valid (nft
+		 * takes any 32-bit one) and overflowed (fuzz_nft_read) */
+		int64_t off = (int64_t)prio - std[i].v;
 
 		if (std[i].hook >= 0 && (uint32_t)std[i].hook != hook)
 			continue;
@@ -1182,7 +1184,7 @@ prio_print(struct strbuf *b, int32_t prio, uint32_t hook)
 			strbuf_puts(b, std[i].name);
 		else
 			strbuf_addf(b, "%s %c %d", std[i].name,
-				  off < 0 ? '-' : '+', off < 0 ? -off : off);
+				  off < 0 ? '-' : '+', (int)(off < 0 ? -off : off));
 		return;
 	}
 	strbuf_addf(b, "%d", prio);
