@@ -1184,7 +1184,8 @@ prio_print(struct strbuf *b, int32_t prio, uint32_t hook)
 			strbuf_puts(b, std[i].name);
 		else
 			strbuf_addf(b, "%s %c %d", std[i].name,
-				  off < 0 ? '-' : '+', (int)(off < 0 ? -off : off));
+				    off < 0 ? '-' : '+',
+				    (int)(off < 0 ? -off : off));
 		return;
 	}
 	strbuf_addf(b, "%d", prio);
