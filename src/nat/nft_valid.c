@@ -62,6 +62,7 @@ struct va {
 	uint16_t type;
 	uint8_t mnl;		/* enum mnl_attr_data_type */
 	uint8_t sub;		/* enum sub */
+	uint16_t lim;		/* payload must be shorter (0: no limit) */
 };
 
 struct level {
@@ -313,7 +314,7 @@ static const struct va o_quota[] = {
 	{ NFTA_QUOTA_FLAGS, U32, 0 },
 };
 static const struct va o_helper[] = {
-	{ NFTA_CT_HELPER_NAME, STR, 0 }, { NFTA_CT_HELPER_L3PROTO, U16, 0 },
+	{ NFTA_CT_HELPER_NAME, STR, 0, 16 }, { NFTA_CT_HELPER_L3PROTO, U16, 0 },
 	{ NFTA_CT_HELPER_L4PROTO, U8, 0 },
 };
 static const struct va o_tunnel[] = {
@@ -349,7 +350,7 @@ static const struct va o_timeout[] = {
 	{ NFTA_CT_TIMEOUT_DATA, NEST, SUB_U32S },
 };
 static const struct va o_secmark[] = {
-	{ NFTA_SECMARK_CTX, STR, 0 },
+	{ NFTA_SECMARK_CTX, STR, 0, NFT_SECMARK_CTX_MAXLEN },
 };
 static const struct va o_expect[] = {
 	{ NFTA_CT_EXPECT_L3PROTO, U16, 0 }, { NFTA_CT_EXPECT_L4PROTO, U8, 0 },
@@ -489,6 +490,10 @@ level_ok(const void *p, size_t len, const struct level *lv, int depth)
 			continue;
 		if (mnl_attr_validate(a, (enum mnl_attr_data_type)lv->v[i].mnl)
 		    < 0 || !sub_ok(a, (enum sub)lv->v[i].sub, depth))
+			return false;
+		/* the two strings libnftnl copies into fixed arrays: it
+		 * exit()s on a longer one too */
+		if (lv->v[i].lim && mnl_attr_get_payload_len(a) >= lv->v[i].lim)
 			return false;
 	}
 	return true;
