@@ -133,7 +133,8 @@ static const struct va obj_va[] = {
 static const struct va x_bitwise[] = {
 	{ NFTA_BITWISE_SREG, U32, 0 }, { NFTA_BITWISE_DREG, U32, 0 },
 	{ NFTA_BITWISE_OP, U32, 0 }, { NFTA_BITWISE_LEN, U32, 0 },
-	{ NFTA_BITWISE_MASK, BIN, SUB_DATA }, { NFTA_BITWISE_XOR, BIN, SUB_DATA },
+	{ NFTA_BITWISE_MASK, BIN, SUB_DATA },
+	{ NFTA_BITWISE_XOR, BIN, SUB_DATA },
 	{ NFTA_BITWISE_DATA, BIN, SUB_DATA },
 };
 static const struct va x_byteorder[] = {
@@ -208,7 +209,8 @@ static const struct va x_lookup[] = {
 	{ NFTA_LOOKUP_SET, S, 0 },
 };
 static const struct va x_masq[] = {
-	{ NFTA_MASQ_REG_PROTO_MIN, U32, 0 }, { NFTA_MASQ_REG_PROTO_MAX, U32, 0 },
+	{ NFTA_MASQ_REG_PROTO_MIN, U32, 0 },
+	{ NFTA_MASQ_REG_PROTO_MAX, U32, 0 },
 	{ NFTA_MASQ_FLAGS, U32, 0 },
 };
 static const struct va x_match[] = {
@@ -329,7 +331,8 @@ static const struct va tun_ip[] = {
 	{ NFTA_TUNNEL_KEY_IP_SRC, U32, 0 }, { NFTA_TUNNEL_KEY_IP_DST, U32, 0 },
 };
 static const struct va tun_ip6[] = {
-	{ NFTA_TUNNEL_KEY_IP6_SRC, BIN, 0 }, { NFTA_TUNNEL_KEY_IP6_DST, BIN, 0 },
+	{ NFTA_TUNNEL_KEY_IP6_SRC, BIN, 0 },
+	{ NFTA_TUNNEL_KEY_IP6_DST, BIN, 0 },
 	{ NFTA_TUNNEL_KEY_IP6_FLOWLABEL, U32, 0 },
 };
 static const struct va tun_opts[] = {
