@@ -214,10 +214,34 @@ def nft_dump(msg_type, family=0):
 def nft_seeds():
     """Real nfnetlink bytes of the ruleset of this namespace (needs
     CAP_NET_ADMIN; run inside a scratch namespace where masqsh applied a
-    ruleset, see tests/fuzz/README.md).  Each dump's datagrams as they
-    came, every message alone, and the table, chain, rule and object
-    messages of each family concatenated (the read-back's whole input),
-    with first bytes 0-3 (family ip/ip6, counters)."""
+    ruleset).  Each dump's datagrams as they came, every message alone,
+    and the table, chain, rule and object messages of each family
+    concatenated (the read-back's whole input), with first bytes 0-3
+    (family ip/ip6, counters).  The committed seeds come from:
+
+      ns=fz$$; ip netns add $ns; trap "ip netns del $ns" EXIT
+      ip netns exec $ns sh -c '
+        ip link set lo up; ip link add v0 type veth peer name v1
+        ip addr add 192.168.7.1/24 dev v0
+        ip addr add 192.168.7.9/24 dev v0 label v0:sec
+        ip -6 addr add fd00::1/64 dev v0; ip link set v0 up; ip link set v1 up
+        ip route add 198.51.100.0/24 via 192.168.7.2 dev v0 onlink
+        ip -6 route add 2001:db8:1::/48 via fd00::2 dev v0
+        ip rule add from 10.9.0.0/16 lookup 100 prio 100
+        ip route add blackhole 203.0.113.0/24
+        nft -f OTHER.nft     # another owner's table: inet fzother with a
+                             # set, a ct helper, filter/snat/dnat chains
+        MASQSH_DB=$tmp/db ./_build/masqsh \\
+          -c "masq add out v0 from 192.168.7.0/24" \\
+          -c "masq add out v0 from 192.168.7.0/24 proto udp dport 53 timeout udp-stream=30s,udp-unreplied=10" \\
+          -c "masq add out v0 from fd00::/64" \\
+          -c "forward add in v0 proto tcp dport 8080 to 192.168.7.5:80" \\
+          -c "helper add ftp" -c "helper add irc ports 6667,6697" \\
+          -c "timeouts set tcp-established 2h" -c "clamp mss 1400 out v0" \\
+          -c apply
+        python3 tests/fuzz/make_seeds.py nft
+        python3 tests/fuzz/make_seeds.py rtnl'
+    """
     dumps = {name: nft_dump(t) for name, t in NFT_GETS}
     for name, grams in dumps.items():
         for d in grams:
@@ -234,8 +258,8 @@ def nft_seeds():
 
 
 def rtnl_seeds():
-    """Real rtnetlink bytes: the links, addresses and routes of this
-    namespace (run inside a scratch namespace, see tests/fuzz/README.md),
+    """Real rtnetlink bytes: the links, addresses, routes and policy rules
+    of this namespace (run inside a scratch namespace, see nft_seeds()),
     each dump with first bytes 0 (IPv4), 1 (IPv6) and 2 (AF_UNSPEC),
     every message alone too, and a route lookup's answer."""
     import socket
