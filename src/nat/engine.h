@@ -66,6 +66,14 @@ int engine_addrw_process(struct engine_addrw *w, engine_addr_cb cb,
 			 void *data, struct masq_err *e);
 
 /*
+ * The parsing half of engine_addrw_process(), apart from the socket: @cb
+ * called per event in @len bytes of messages as one recv() returns them
+ * (tests, fuzzing).  The number of events, or -1 with @e set.
+ */
+int engine_addr_parse(const void *buf, size_t len, engine_addr_cb cb,
+		      void *data, struct masq_err *e);
+
+/*
  * Is @addr (@family, network byte order) configured on any interface of
  * this namespace now?  1 yes, 0 no, -1 with @e set.
  */

@@ -157,11 +157,23 @@ addrw_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 int
+engine_addr_parse(const void *buf, size_t len, engine_addr_cb cb, void *data,
+		  struct masq_err *e)
+{
+	struct engine_addr_run run = { cb, data, 0 };
+
+	if (nl_cb_run(buf, len, 0, 0, addrw_cb, &run) < 0 && errno != ENOENT)
+		return err_sys(e, MASQ_EFAIL, errno,
+			       "rtnetlink: bad address message");
+	return run.n;
+}
+
+int
 engine_addrw_process(struct engine_addrw *w, engine_addr_cb cb, void *data,
 		     struct masq_err *e)
 {
 	char buf[32768];
-	struct engine_addr_run run = { cb, data, 0 };
+	int run = 0, got;
 	ssize_t n;
 
 	/* Failures here come after start-up, where the watcher worked: they
@@ -183,15 +195,15 @@ engine_addrw_process(struct engine_addrw *w, engine_addr_cb cb, void *data,
 			memset(&ev, 0, sizeof(ev));
 			ev.type = ENGINE_ADDR_OVERRUN;
 			cb(&ev, data);
-			run.n++;
+			run++;
 			continue;
 		}
-		if (nl_cb_run(buf, (size_t)n, 0, 0, addrw_cb, &run) < 0 &&
-		    errno != ENOENT)
-			return err_sys(e, MASQ_EFAIL, errno,
-				       "rtnetlink: bad address message");
+		got = engine_addr_parse(buf, (size_t)n, cb, data, e);
+		if (got < 0)
+			return -1;
+		run += got;
 	}
-	return run.n;
+	return run;
 }
 
 int

@@ -36,6 +36,10 @@ links_ifaddr_parse(const struct nlmsghdr *nlh, struct links_ifaddr *a)
 	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
 		return false;
 	alen = ifa->ifa_family == AF_INET ? 4 : 16;
+	/* A prefix longer than the address is no address: the compiler
+	 * would take /128 of an IPv4 address as its mask (fuzz_rtnl). */
+	if (ifa->ifa_prefixlen > alen * 8)
+		return false;
 	memset(a, 0, sizeof(*a));
 	a->family = ifa->ifa_family;
 	a->plen = ifa->ifa_prefixlen;

@@ -66,7 +66,8 @@ struct links_ifaddr {
  * Read the address message @nlh into @a.  IFA_LOCAL is the interface's own
  * address; IFA_ADDRESS is only taken when there is no IFA_LOCAL (on a
  * point-to-point link it is the peer).  false, and @a undefined, for any
- * family but IPv4/IPv6 or when no address of the family's length is there.
+ * family but IPv4/IPv6, a prefix longer than the address, or when no
+ * address of the family's length is there.
  */
 bool links_ifaddr_parse(const struct nlmsghdr *nlh, struct links_ifaddr *a);
 

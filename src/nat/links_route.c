@@ -263,9 +263,20 @@ rule_attrs(const struct nlmsghdr *nlh, struct links_rule *r, char *src,
 			break;
 		case FRA_IIFNAME:
 			len = strlen(more);
-			if (mnl_attr_validate(at, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(more + len, size - len, " iif %s",
+			if (mnl_attr_validate(at, MNL_TYPE_NUL_STRING) == 0) {
+				char *w = more + len;
+
+				snprintf(w, size - len, " iif %s",
 					 mnl_attr_get_str(at));
+				/* An interface name may hold control bytes
+				 * (the kernel refuses only '/', ':' and
+				 * spaces); the text goes to a terminal
+				 * (fuzz_rtnl). */
+				for (; *w; w++)
+					if ((unsigned char)*w < 0x20 ||
+					    *w == 0x7f)
+						*w = '?';
+			}
 			break;
 		}
 	}

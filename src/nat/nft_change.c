@@ -25,28 +25,13 @@
 #include "core/xalloc.h"
 #include "nat/nft_int.h"
 
-static int
-change_udata_cb(const struct nftnl_udata *attr, void *data)
-{
-	const char **comment = data;
-	const char *v = nftnl_udata_get(attr);
-	uint8_t len = nftnl_udata_len(attr);
-
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0 &&
-	    v[len - 1] == '\0')
-		*comment = v;
-	return 0;
-}
-
 /* The comment of every rule of @c (NULL where there is none), borrowed
  * from the rules; *@n of them.  Caller frees the array. */
 static const char **
 change_comments(const struct nat_compiled *c, size_t *n)
 {
-	const char **v = NULL, *comment;
+	const char **v = NULL;
 	size_t k = 0, t, ch, r;
-	uint32_t ulen;
-	const void *ud;
 
 	for (t = 0; t < 2; t++)
 		for (ch = 0; ch < c->tab[t].n_chains; ch++) {
@@ -54,16 +39,7 @@ change_comments(const struct nat_compiled *c, size_t *n)
 
 			v = xreallocarray(v, k + cs->n_rules + 1, sizeof(*v));
 			for (r = 0; r < cs->n_rules; r++) {
-				comment = NULL;
-				ulen = 0;
-				ud = nftnl_rule_get_data(cs->rules[r],
-							 NFTNL_RULE_USERDATA,
-							 &ulen);
-				if (ud)
-					nftnl_udata_parse(ud, ulen,
-							  change_udata_cb,
-							  &comment);
-				v[k++] = comment;
+				v[k++] = nft_rule_comment(cs->rules[r]);
 			}
 		}
 	*n = k;

@@ -342,21 +342,29 @@ nft_ct_objs_print(struct strbuf *b, const struct nft_tab *t, bool script)
 		const char *name = nftnl_obj_get_str(o, NFTNL_OBJ_NAME);
 
 		if (type == NFT_OBJECT_CT_TIMEOUT) {
-			strbuf_addf(b, "\tct timeout %s {\n", name);
+			strbuf_puts(b, "\tct timeout ");
+			nft_put_text(b, name, SIZE_MAX);
+			strbuf_puts(b, " {\n");
 			print_timeout(b, o, script);
 		} else if (type == NFT_OBJECT_CT_HELPER) {
 			uint8_t l4 = nftnl_obj_get_u8(o,
 					NFTNL_OBJ_CT_HELPER_L4PROTO);
 
-			strbuf_addf(b, "\tct helper %s {\n", name);
-			strbuf_addf(b, "\t\ttype \"%s\" protocol %s\n",
-			       nftnl_obj_get_str(o, NFTNL_OBJ_CT_HELPER_NAME),
-			       l4_name(l4) ? l4_name(l4) : "unknown");
+			strbuf_puts(b, "\tct helper ");
+			nft_put_text(b, name, SIZE_MAX);
+			strbuf_puts(b, " {\n\t\ttype \"");
+			nft_put_text(b, nftnl_obj_get_str(o,
+						NFTNL_OBJ_CT_HELPER_NAME),
+				     SIZE_MAX);
+			strbuf_addf(b, "\" protocol %s\n",
+				    l4_name(l4) ? l4_name(l4) : "unknown");
 			strbuf_addf(b, "\t\tl3proto %s\n",
 			       l3_name(nftnl_obj_get_u16(o,
 					NFTNL_OBJ_CT_HELPER_L3PROTO)));
 		} else {
-			strbuf_addf(b, "\t# unknown object %s {\n", name);
+			strbuf_puts(b, "\t# unknown object ");
+			nft_put_text(b, name, SIZE_MAX);
+			strbuf_puts(b, " {\n");
 		}
 		strbuf_addf(b, "\t}\n\n");
 	}

@@ -98,7 +98,9 @@ nft_dump(struct mnl_socket *nl, uint16_t type, int family, const char *table,
 		goto out;
 	}
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, bufsz);
+		/* One byte kept for a NUL after the datagram: libnftnl reads
+		 * a few strings up to a NUL (nft_valid.c). */
+		ssize_t n = mnl_socket_recvfrom(nl, buf, bufsz - 1);
 		int r;
 
 		if (n < 0) {
@@ -107,6 +109,7 @@ nft_dump(struct mnl_socket *nl, uint16_t type, int family, const char *table,
 			nat_err_perm(e);
 			goto out;
 		}
+		buf[n] = '\0';
 		r = nl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 		if (r < 0) {
 			/* No table in this family: an empty answer. */

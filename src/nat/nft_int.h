@@ -74,6 +74,15 @@ void nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o);
 /* Free the objects of @t and clear it. */
 void nft_tab_done(struct nft_tab *t);
 
+/* Up to @n bytes of @s (up to a NUL; NULL: "?") to @b with each control
+ * byte as '?': a name or comment from the kernel (nft_print.c). */
+struct strbuf;
+void nft_put_text(struct strbuf *b, const char *s, size_t n);
+
+/* The comment of @r (its last NUL-terminated NFTNL_UDATA_RULE_COMMENT),
+ * pointing into @r; NULL when none (nft_print.c). */
+const char *nft_rule_comment(const struct nftnl_rule *r);
+
 /* Print @t as `nft list table` does to @fp. */
 void nft_tab_print(FILE *fp, const struct nft_tab *t, bool with_counters);
 /* Print both tables (ip, then ip6) of @c.  Caller frees. */
@@ -97,6 +106,28 @@ int nft_dump(struct mnl_socket *nl, uint16_t type, int family,
 	     const char *table,
 	     int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
 	     struct masq_err *e);
+
+/*
+ * One message of the read-back, by its type: NFT_MSG_NEWTABLE, NEWCHAIN,
+ * NEWRULE or NEWOBJ parsed into @t by the dump callback nft_kernel_read()
+ * runs on it (what is not of our table in @t's family is left out; other
+ * types are skipped).  The byte-level entry point of the read-back (tests,
+ * fuzzing).  0, or -1 when libnftnl could not parse the message.
+ */
+int nft_read_msg(const struct nlmsghdr *nlh, struct nft_tab *t);
+
+/*
+ * nftnl_*_nlmsg_parse() of @nlh, but -1 without calling it when an
+ * attribute libnftnl checks has the wrong type: libnftnl (1.2.4) then
+ * exit()s the process ("kernel ABI is broken"), and it crashes on an
+ * expression without a name (nft_valid.c).  Every parse of a message
+ * from a socket goes through these.
+ */
+struct nftnl_obj;
+int nft_table_parse(const struct nlmsghdr *nlh, struct nftnl_table *t);
+int nft_chain_parse(const struct nlmsghdr *nlh, struct nftnl_chain *c);
+int nft_rule_parse(const struct nlmsghdr *nlh, struct nftnl_rule *r);
+int nft_obj_parse(const struct nlmsghdr *nlh, struct nftnl_obj *o);
 
 /* Read our tables from the kernel into a fresh set.  Caller frees. */
 int nft_kernel_read(struct nat_compiled **c, struct masq_err *e);

@@ -74,6 +74,26 @@ put_addr(struct strbuf *b, int af, const uint8_t *a)
 	strbuf_commit(b, p + strlen(p));
 }
 
+/*
+ * A name or comment as the kernel sent it: anyone who can edit our table
+ * can put any byte into one, and a terminal must not get control bytes
+ * from `show nft` (fuzz_nft_read found one in a comment), so each is a
+ * '?' (no valid name holds one).  NULL, a missing name, prints as "?".
+ */
+void
+nft_put_text(struct strbuf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!s) {
+		strbuf_putc(b, '?');
+		return;
+	}
+	for (i = 0; i < n && s[i]; i++)
+		strbuf_putc(b, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ?
+			    '?' : s[i]);
+}
+
 static void
 pout_done(struct pout *o)
 {
@@ -139,7 +159,7 @@ static void
 emit(struct pctx *p, const char *s)
 {
 	emit_sep(p);
-	strbuf_puts(p->b, s);
+	nft_put_text(p->b, s, SIZE_MAX);
 }
 
 /* The name of protocol @n, or its number in @buf. */
@@ -380,7 +400,7 @@ put_value(struct pctx *p, const uint8_t *d, uint32_t len)
 		size_t n = strnlen((const char *)d, len);
 
 		strbuf_putc(b, '"');
-		strbuf_add(b, (const char *)d, n);
+		nft_put_text(b, (const char *)d, n);
 		if (n == len)
 			strbuf_putc(b, '*');
 		strbuf_putc(b, '"');
@@ -581,6 +601,13 @@ do_cmp(struct pctx *p, const struct nftnl_expr *x)
 	uint32_t len = 0;
 	const uint8_t *d = nftnl_expr_get(x, NFTNL_EXPR_CMP_DATA, &len);
 
+	/* A cmp without data (not from the kernel, which always sends it)
+	 * has nothing to print: d was NULL for put_value() (fuzz_nft_read). */
+	if (!d) {
+		flush_gte(p);
+		emit(p, "# unknown expr cmp");
+		return;
+	}
 	if (len > 16)
 		len = 16;
 	if (p->kind == LHS_PROTO && op == NFT_CMP_EQ && len == 1 &&
@@ -620,6 +647,10 @@ do_range(struct pctx *p, const struct nftnl_expr *x)
 	const uint8_t *b = nftnl_expr_get(x, NFTNL_EXPR_RANGE_TO_DATA, &l2);
 
 	flush_gte(p);
+	if (!a || !b) {		/* as a cmp without data */
+		emit(p, "# unknown expr range");
+		return;
+	}
 	emit_sep(p);
 	strbuf_add(p->b, p->lhs, p->lhs_len);
 	strbuf_puts(p->b, op == NFT_RANGE_NEQ ? " != " : " ");
@@ -670,7 +701,7 @@ do_immediate(struct pctx *p, const struct nftnl_expr *x)
 		case NFT_JUMP:
 		case NFT_GOTO:
 			emit(p, v == NFT_JUMP ? "jump " : "goto ");
-			strbuf_puts(p->b, ch ? ch : "?");
+			nft_put_text(p->b, ch, SIZE_MAX);
 			break;
 		default:
 			emit(p, "# unknown verdict");
@@ -1053,30 +1084,40 @@ expr_print_cb(struct nftnl_expr *x, void *data)
 		return 0;
 	}
 	emit(p, "# unknown expr ");
-	strbuf_puts(p->b, name);
+	nft_put_text(p->b, name, SIZE_MAX);
 	return 0;
 }
 
-static int
-udata_cb(const struct nftnl_udata *attr, void *data)
+const char *
+nft_rule_comment(const struct nftnl_rule *r)
 {
-	const char **comment = data;
-	const char *v = nftnl_udata_get(attr);
-	uint8_t len = nftnl_udata_len(attr);
+	const char *comment = NULL;
+	const uint8_t *ud;
+	uint32_t len = 0, off = 0;
 
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len > 0 &&
-	    v[len - 1] == '\0')
-		*comment = v;
-	return 0;
+	/* Walked here, not by nftnl_udata_parse(): libnftnl (1.2.4) does
+	 * not check a TLV's length against the buffer, and a callback
+	 * reading the value read past it (fuzz_nft_read). */
+	ud = nftnl_rule_get_data((struct nftnl_rule *)r, NFTNL_RULE_USERDATA,
+				 &len);
+	while (ud && len - off >= 2) {
+		uint8_t type = ud[off], n = ud[off + 1];
+
+		if (n > len - off - 2)
+			break;
+		if (type == NFTNL_UDATA_RULE_COMMENT && n > 0 &&
+		    ud[off + 2 + n - 1] == '\0')
+			comment = (const char *)ud + off + 2;
+		off += 2u + n;
+	}
+	return comment;
 }
 
 static void
 rule_print(struct pout *o, int family, struct nftnl_rule *r, bool counters)
 {
 	struct pctx p;
-	const char *comment = NULL;
-	uint32_t ulen = 0;
-	const void *ud;
+	const char *comment;
 
 	memset(&p, 0, sizeof(p));
 	p.o = o;
@@ -1090,14 +1131,12 @@ rule_print(struct pout *o, int family, struct nftnl_rule *r, bool counters)
 	nftnl_expr_foreach(r, expr_print_cb, &p);
 	flush_gte(&p);
 	flush_l4(&p);
-	ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &ulen);
-	if (ud)
-		nftnl_udata_parse(ud, ulen, udata_cb, &comment);
+	comment = nft_rule_comment(r);
 	if (comment) {
 		if (!p.first)
 			strbuf_putc(&o->b, ' ');
 		strbuf_add(&o->b, "comment \"", 9);
-		strbuf_puts(&o->b, comment);
+		nft_put_text(&o->b, comment, SIZE_MAX);
 		strbuf_putc(&o->b, '"');
 	}
 	strbuf_putc(&o->b, '\n');
@@ -1133,7 +1172,9 @@ prio_print(struct strbuf *b, int32_t prio, uint32_t hook)
 	size_t i;
 
 	for (i = 0; i < sizeof(std) / sizeof(std[0]); i++) {
-		int32_t off = prio - std[i].v;
+		/* in 64 bits: a priority near INT32_MIN/MAX is valid (nft
+		 * takes any 32-bit one) and overflowed (fuzz_nft_read) */
+		int64_t off = (int64_t)prio - std[i].v;
 
 		if (std[i].hook >= 0 && (uint32_t)std[i].hook != hook)
 			continue;
@@ -1143,7 +1184,8 @@ prio_print(struct strbuf *b, int32_t prio, uint32_t hook)
 			strbuf_puts(b, std[i].name);
 		else
 			strbuf_addf(b, "%s %c %d", std[i].name,
-				  off < 0 ? '-' : '+', off < 0 ? -off : off);
+				    off < 0 ? '-' : '+',
+				    (int)(off < 0 ? -off : off));
 		return;
 	}
 	strbuf_addf(b, "%d", prio);
@@ -1156,16 +1198,19 @@ chain_print(struct pout *o, const struct nft_tab *t,
 	const struct nftnl_chain *ch = cs->chain;
 	size_t i;
 
-	strbuf_addf(&o->b, "\tchain %s {\n",
-		  nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME));
+	strbuf_puts(&o->b, "\tchain ");
+	nft_put_text(&o->b, nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME),
+		     SIZE_MAX);
+	strbuf_puts(&o->b, " {\n");
 	if (nftnl_chain_is_set(ch, NFTNL_CHAIN_HOOKNUM)) {
 		uint32_t hook = nftnl_chain_get_u32(ch, NFTNL_CHAIN_HOOKNUM);
 		const char *type = nftnl_chain_get_str(ch, NFTNL_CHAIN_TYPE);
 		uint32_t pol = nftnl_chain_is_set(ch, NFTNL_CHAIN_POLICY) ?
 			nftnl_chain_get_u32(ch, NFTNL_CHAIN_POLICY) : NF_ACCEPT;
 
-		strbuf_addf(&o->b, "\t\ttype %s hook %s priority ",
-			  type ? type : "?", hook_name(hook));
+		strbuf_puts(&o->b, "\t\ttype ");
+		nft_put_text(&o->b, type, SIZE_MAX);
+		strbuf_addf(&o->b, " hook %s priority ", hook_name(hook));
 		prio_print(&o->b, nftnl_chain_get_s32(ch, NFTNL_CHAIN_PRIO),
 			   hook);
 		strbuf_addf(&o->b, "; policy %s;\n",

@@ -24,6 +24,16 @@
 #include "nat/caps.h"
 #include "nat/nft_int.h"
 
+/* Is @table (NULL when the message had none) ours?  Checked before any
+ * name is compared: libnftnl gives NULL for a missing attribute, and
+ * strcmp(NULL) crashed on such a message (fuzz_nft_read; regress keeps
+ * the inputs). */
+static bool
+ours(const char *table)
+{
+	return table && !strcmp(table, NAT_TABLE_NAME);
+}
+
 /* Where a dump callback puts what it parsed. */
 struct nft_rd {
 	struct nft_tab *t;
@@ -36,12 +46,15 @@ table_cb(const struct nlmsghdr *nlh, void *data)
 	struct nft_rd *rd = data;
 	struct nftnl_table *tb = nftnl_table_alloc();
 
-	if (!tb || nftnl_table_nlmsg_parse(nlh, tb) < 0) {
+	if (!tb || nft_table_parse(nlh, tb) < 0) {
 		rd->err = EINVAL;
 		goto out;
 	}
-	if (strcmp(nftnl_table_get_str(tb, NFTNL_TABLE_NAME), NAT_TABLE_NAME) ||
-	    (int)nftnl_table_get_u32(tb, NFTNL_TABLE_FAMILY) != rd->t->family)
+	/* A second table of ours in one family cannot come from the kernel;
+	 * keep the first rather than leak it. */
+	if (!ours(nftnl_table_get_str(tb, NFTNL_TABLE_NAME)) ||
+	    (int)nftnl_table_get_u32(tb, NFTNL_TABLE_FAMILY) != rd->t->family ||
+	    rd->t->table)
 		goto out;
 	rd->t->present = true;
 	rd->t->table = tb;
@@ -58,14 +71,15 @@ chain_cb(const struct nlmsghdr *nlh, void *data)
 	struct nft_rd *rd = data;
 	struct nftnl_chain *ch = nftnl_chain_alloc();
 
-	if (!ch || nftnl_chain_nlmsg_parse(nlh, ch) < 0) {
+	if (!ch || nft_chain_parse(nlh, ch) < 0) {
 		rd->err = EINVAL;
 		if (ch)
 			nftnl_chain_free(ch);
 		return MNL_CB_OK;
 	}
-	if (strcmp(nftnl_chain_get_str(ch, NFTNL_CHAIN_TABLE),
-		   NAT_TABLE_NAME)) {
+	/* A chain without a name is not one we can print or find. */
+	if (!ours(nftnl_chain_get_str(ch, NFTNL_CHAIN_TABLE)) ||
+	    !nftnl_chain_get_str(ch, NFTNL_CHAIN_NAME)) {
 		nftnl_chain_free(ch);
 		return MNL_CB_OK;
 	}
@@ -81,13 +95,13 @@ rule_cb(const struct nlmsghdr *nlh, void *data)
 	const char *chain;
 	size_t i;
 
-	if (!r || nftnl_rule_nlmsg_parse(nlh, r) < 0) {
+	if (!r || nft_rule_parse(nlh, r) < 0) {
 		rd->err = EINVAL;
 		goto drop;
 	}
-	if (strcmp(nftnl_rule_get_str(r, NFTNL_RULE_TABLE), NAT_TABLE_NAME))
-		goto drop;
 	chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
+	if (!ours(nftnl_rule_get_str(r, NFTNL_RULE_TABLE)) || !chain)
+		goto drop;
 	for (i = 0; i < rd->t->n_chains; i++) {
 		struct nft_chainset *cs = &rd->t->chains[i];
 
@@ -109,18 +123,40 @@ obj_cb(const struct nlmsghdr *nlh, void *data)
 	struct nft_rd *rd = data;
 	struct nftnl_obj *o = nftnl_obj_alloc();
 
-	if (!o || nftnl_obj_nlmsg_parse(nlh, o) < 0) {
+	if (!o || nft_obj_parse(nlh, o) < 0) {
 		rd->err = 1;
 		if (o)
 			nftnl_obj_free(o);
 		return MNL_CB_OK;
 	}
-	if (strcmp(nftnl_obj_get_str(o, NFTNL_OBJ_TABLE), NAT_TABLE_NAME)) {
+	if (!ours(nftnl_obj_get_str(o, NFTNL_OBJ_TABLE))) {
 		nftnl_obj_free(o);
 		return MNL_CB_OK;
 	}
 	nft_tab_add_obj(rd->t, o);
 	return MNL_CB_OK;
+}
+
+int
+nft_read_msg(const struct nlmsghdr *nlh, struct nft_tab *t)
+{
+	struct nft_rd rd = { t, 0 };
+
+	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_NEWTABLE:
+		table_cb(nlh, &rd);
+		break;
+	case NFT_MSG_NEWCHAIN:
+		chain_cb(nlh, &rd);
+		break;
+	case NFT_MSG_NEWRULE:
+		rule_cb(nlh, &rd);
+		break;
+	case NFT_MSG_NEWOBJ:
+		obj_cb(nlh, &rd);
+		break;
+	}
+	return rd.err ? -1 : 0;
 }
 
 /* One dump of our table in @t's family, parsed into @t. */

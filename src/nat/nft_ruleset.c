@@ -76,7 +76,7 @@ chain_cb(const struct nlmsghdr *nlh, void *data)
 	struct nft_ruleset *rs = rd->rs;
 	struct nft_rs_chain ch;
 
-	if (!c || nftnl_chain_nlmsg_parse(nlh, c) < 0) {
+	if (!c || nft_chain_parse(nlh, c) < 0) {
 		rd->err = EINVAL;
 		goto out;
 	}
@@ -272,7 +272,7 @@ rule_cb(const struct nlmsghdr *nlh, void *data)
 	struct nft_rs_rule pr;
 	long chain;
 
-	if (!r || nftnl_rule_nlmsg_parse(nlh, r) < 0) {
+	if (!r || nft_rule_parse(nlh, r) < 0) {
 		rd->err = EINVAL;
 		goto out;
 	}
@@ -301,7 +301,7 @@ obj_cb(const struct nlmsghdr *nlh, void *data)
 	struct nftnl_obj *o = nftnl_obj_alloc();
 	struct nft_rs_helper h;
 
-	if (!o || nftnl_obj_nlmsg_parse(nlh, o) < 0) {
+	if (!o || nft_obj_parse(nlh, o) < 0) {
 		rd->err = EINVAL;
 		goto out;
 	}

@@ -11,7 +11,9 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_ct \
 	tests/fuzz/fuzz_cli \
 	tests/fuzz/fuzz_import \
-	tests/fuzz/fuzz_store
+	tests/fuzz/fuzz_store \
+	tests/fuzz/fuzz_nft_read \
+	tests/fuzz/fuzz_rtnl
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz
@@ -55,6 +57,14 @@ tests_fuzz_fuzz_store_SOURCES = tests/fuzz/fuzz_store.c tests/fuzz/fuzz.h $(FUZZ
 tests_fuzz_fuzz_store_CFLAGS = $(FUZZ_CF)
 tests_fuzz_fuzz_store_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_store_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_nft_read_SOURCES = tests/fuzz/fuzz_nft_read.c tests/fuzz/fuzz.h $(FUZZ_MAIN)
+tests_fuzz_fuzz_nft_read_CFLAGS = $(FUZZ_CF)
+tests_fuzz_fuzz_nft_read_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_nft_read_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_rtnl_SOURCES = tests/fuzz/fuzz_rtnl.c tests/fuzz/fuzz.h $(FUZZ_MAIN)
+tests_fuzz_fuzz_rtnl_CFLAGS = $(FUZZ_CF)
+tests_fuzz_fuzz_rtnl_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_rtnl_LDADD = $(FUZZ_LIBS)
 
 # make fuzz [FUZZ_TIME=seconds per target] [FUZZ_TARGET=name]
 FUZZ_TIME = 60

@@ -197,12 +197,146 @@ def store_seeds(masqsh):
             put("fuzz_store", read(db))
 
 
+def nl_dump(proto, msg):
+    """Send the dump request @msg on a raw AF_NETLINK socket of @proto and
+    return the datagrams of the answer, up to NLMSG_DONE or an error."""
+    import socket
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
+    s.bind((0, 0))
+    s.send(msg)
+    out = []
+    done = False
+    while not done:
+        d = s.recv(1 << 20)
+        out.append(d)
+        off = 0
+        while off + 16 <= len(d):
+            n, t = struct.unpack_from("=IH", d, off)
+            if t in (2, 3) or n < 16:  # ERROR, DONE
+                done = True
+                break
+            off += (n + 3) & ~3
+    s.close()
+    return out
+
+
+def nl_msgs(datagrams):
+    """The messages of @datagrams, but NLMSG_DONE and NLMSG_ERROR."""
+    out = []
+    for d in datagrams:
+        off = 0
+        while off + 16 <= len(d):
+            n, t = struct.unpack_from("=IH", d, off)
+            if n < 16:
+                break
+            if t not in (2, 3):
+                out.append(d[off:off + n] + bytes(((n + 3) & ~3) - n))
+            off += (n + 3) & ~3
+    return out
+
+
+# NFNL_SUBSYS_NFTABLES and the dumps nft_read.c and nft_ruleset.c ask for
+NFT_SUBSYS = 10
+NFT_GETS = (("table", 1), ("chain", 4), ("rule", 7), ("set", 10),
+            ("obj", 19))
+
+
+def nft_dump(msg_type, family=0):
+    # nlmsghdr + nfgenmsg (family, NFNETLINK_V0, res_id 0),
+    # NLM_F_REQUEST | NLM_F_DUMP
+    msg = struct.pack("=IHHII", 20, (NFT_SUBSYS << 8) | msg_type,
+                      0x1 | 0x300, 1, 0)
+    msg += struct.pack("=BBH", family, 0, 0)
+    return nl_dump(12, msg)  # NETLINK_NETFILTER
+
+
+def nft_seeds():
+    """Real nfnetlink bytes of the ruleset of this namespace (needs
+    CAP_NET_ADMIN; run inside a scratch namespace where masqsh applied a
+    ruleset).  Each dump's datagrams as they came, every message alone,
+    and the table, chain, rule and object messages of each family
+    concatenated (the read-back's whole input), with first bytes 0-3
+    (family ip/ip6, counters).  The committed seeds come from:
+
+      ns=fz$$; ip netns add $ns; trap "ip netns del $ns" EXIT
+      ip netns exec $ns sh -c '
+        ip link set lo up; ip link add v0 type veth peer name v1
+        ip addr add 192.168.7.1/24 dev v0
+        ip addr add 192.168.7.9/24 dev v0 label v0:sec
+        ip -6 addr add fd00::1/64 dev v0; ip link set v0 up; ip link set v1 up
+        ip route add 198.51.100.0/24 via 192.168.7.2 dev v0 onlink
+        ip -6 route add 2001:db8:1::/48 via fd00::2 dev v0
+        ip rule add from 10.9.0.0/16 lookup 100 prio 100
+        ip route add blackhole 203.0.113.0/24
+        nft -f OTHER.nft     # another owner's table: inet fzother with a
+                             # set, a ct helper, filter/snat/dnat chains
+        MASQSH_DB=$tmp/db ./_build/masqsh \\
+          -c "masq add out v0 from 192.168.7.0/24" \\
+          -c "masq add out v0 from 192.168.7.0/24 proto udp dport 53 timeout udp-stream=30s,udp-unreplied=10" \\
+          -c "masq add out v0 from fd00::/64" \\
+          -c "forward add in v0 proto tcp dport 8080 to 192.168.7.5:80" \\
+          -c "helper add ftp" -c "helper add irc ports 6667,6697" \\
+          -c "timeouts set tcp-established 2h" -c "clamp mss 1400 out v0" \\
+          -c apply
+        python3 tests/fuzz/make_seeds.py nft
+        python3 tests/fuzz/make_seeds.py rtnl'
+    """
+    dumps = {name: nft_dump(t) for name, t in NFT_GETS}
+    for name, grams in dumps.items():
+        for d in grams:
+            put("fuzz_nft_read", b"\x00" + d)
+            put("fuzz_nft_read", b"\x01" + d)
+        for m in nl_msgs(grams):
+            put("fuzz_nft_read", bytes([m[16] == 10]) + m)
+    for fam, first in ((2, 0), (10, 1)):
+        msgs = [m for name, _ in NFT_GETS for m in nl_msgs(dumps[name])
+                if m[16] == fam]
+        if msgs:
+            put("fuzz_nft_read", bytes([first]) + b"".join(msgs))
+            put("fuzz_nft_read", bytes([first | 2]) + b"".join(msgs))
+
+
+def rtnl_seeds():
+    """Real rtnetlink bytes: the links, addresses, routes and policy rules
+    of this namespace (run inside a scratch namespace, see nft_seeds()),
+    each dump with first bytes 0 (IPv4), 1 (IPv6) and 2 (AF_UNSPEC),
+    every message alone too, and a route lookup's answer."""
+    import socket
+    NETLINK_ROUTE = 0
+    seeds = []
+    # RTM_GETLINK/ifinfomsg, RTM_GETADDR/ifaddrmsg, RTM_GETROUTE/rtmsg,
+    # RTM_GETRULE/fib_rule_hdr (rtmsg-sized)
+    for t, hdr in ((18, 16), (22, 8), (26, 12), (34, 12)):
+        for fam in (0, 2, 10):
+            if t == 18 and fam:
+                continue
+            msg = struct.pack("=IHHII", 16 + hdr, t, 0x1 | 0x300, 1, 0)
+            msg += bytes([fam]) + bytes(hdr - 1)
+            seeds.extend(nl_dump(NETLINK_ROUTE, msg))
+    # RTM_GETROUTE for 198.51.100.7 (a route lookup: links_path_parse)
+    attr = struct.pack("=HH", 8, 1) + socket.inet_aton("198.51.100.7")
+    msg = struct.pack("=IHHII", 16 + 12 + 8, 26, 0x1 | 0x4, 1, 0)  # ACK
+    msg += struct.pack("=BBBBBBBBI", 2, 32, 0, 0, 0, 0, 0, 0, 0) + attr
+    seeds.extend(nl_dump(NETLINK_ROUTE, msg))
+    for d in seeds:
+        for first in (0, 1, 2):
+            put("fuzz_rtnl", bytes([first]) + d)
+    for m in nl_msgs(seeds):
+        put("fuzz_rtnl", bytes([1 if m[16] == 10 else 0]) + m)
+
+
 def main():
     if sys.argv[1:] == ["ct"]:
         ct_seeds()
         return
     if sys.argv[1:2] == ["store"] and len(sys.argv) == 3:
         store_seeds(sys.argv[2])
+        return
+    if sys.argv[1:] == ["nft"]:
+        nft_seeds()
+        return
+    if sys.argv[1:] == ["rtnl"]:
+        rtnl_seeds()
         return
     rule_seeds()
     filter_seeds()
