@@ -9,14 +9,16 @@
 #include "core/esc.h"
 #include "core/xalloc.h"
 
-/* The code point of the well-formed UTF-8 sequence at @p, and its length
- * (0: not well-formed: overlong, a surrogate, past U+10FFFF, cut short). */
-static size_t
-utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+size_t
+esc_utf8(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	size_t len, i;
 	uint32_t c;
 
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
 	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
 		len = 2;
 		c = p[0] & 0x1f;
@@ -64,7 +66,7 @@ esc_safe(const unsigned char *p, size_t n, unsigned int flags)
 		return (flags & ESC_KEEP_LINES) ? 1 : 0;
 	if (p[0] < 0x80)
 		return 0;			/* C0, DEL */
-	len = utf8_decode(p, n, &c);
+	len = esc_utf8(p, n, &c);
 	return len && !cp_unsafe(c) ? len : 0;
 }
 
@@ -74,7 +76,7 @@ static size_t
 esc_one(const unsigned char *p, size_t n, char *out, size_t *used)
 {
 	uint32_t c;
-	size_t len = p[0] >= 0x80 ? utf8_decode(p, n, &c) : 0;
+	size_t len = p[0] >= 0x80 ? esc_utf8(p, n, &c) : 0;
 
 	if (len) {				/* an unsafe code point */
 		*used = len;
@@ -106,56 +108,56 @@ esc_needed(const char *s, unsigned int flags)
 	return false;
 }
 
-void
-esc_sbuf(struct strbuf *sb, const char *s, size_t n, unsigned int flags)
+/* @n bytes of @s, escaped, to @put: runs that pass in one call, each
+ * escape in another. */
+static void
+esc_walk(const char *s, size_t n, unsigned int flags,
+	 void (*put)(void *to, const void *p, size_t n), void *to)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t k, used;
+	size_t k, m, used;
 	char e[8];
 
 	while (n) {
-		for (k = 0; k < n;) {
-			size_t m = esc_safe(p + k, n - k, flags);
-
+		for (k = 0; k < n; k += m) {
+			m = esc_safe(p + k, n - k, flags);
 			if (!m)
 				break;
-			k += m;
 		}
-		strbuf_add(sb, p, k);
+		if (k)
+			put(to, p, k);
 		p += k;
 		n -= k;
 		if (!n)
 			break;
-		strbuf_add(sb, e, esc_one(p, n, e, &used));
+		put(to, e, esc_one(p, n, e, &used));
 		p += used;
 		n -= used;
 	}
 }
 
+static void
+put_sbuf(void *to, const void *p, size_t n)
+{
+	strbuf_add(to, p, n);
+}
+
+static void
+put_file(void *to, const void *p, size_t n)
+{
+	fwrite(p, 1, n, to);
+}
+
+void
+esc_sbuf(struct strbuf *sb, const char *s, size_t n, unsigned int flags)
+{
+	esc_walk(s, n, flags, put_sbuf, sb);
+}
+
 void
 esc_fwrite(FILE *fp, const char *s, size_t n, unsigned int flags)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t k, used;
-	char e[8];
-
-	while (n) {
-		for (k = 0; k < n;) {
-			size_t m = esc_safe(p + k, n - k, flags);
-
-			if (!m)
-				break;
-			k += m;
-		}
-		fwrite(p, 1, k, fp);
-		p += k;
-		n -= k;
-		if (!n)
-			break;
-		fwrite(e, 1, esc_one(p, n, e, &used), fp);
-		p += used;
-		n -= used;
-	}
+	esc_walk(s, n, flags, put_file, fp);
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/strbuf.h"
@@ -25,6 +26,13 @@ enum {
 	ESC_KEEP_LINES = 1 << 0,	/* '\n' and '\t' pass (whole text
 					 * blocks whose layout is ours) */
 };
+
+/*
+ * The code point of the well-formed UTF-8 sequence at @p (@n bytes left)
+ * in *@cp, and its length; 0 when it is not one (overlong, a surrogate,
+ * past U+10FFFF, cut short).  ASCII is a sequence of 1.
+ */
+size_t esc_utf8(const unsigned char *p, size_t n, uint32_t *cp);
 
 /*
  * Bytes of the character at @p (@n bytes left) when it may be printed as

@@ -4,6 +4,7 @@
 src_libmasq_a_SOURCES += \
 	src/core/err.c src/core/err.h \
 	src/core/esc.c src/core/esc.h \
+	src/core/fdio.c src/core/fdio.h \
 	src/core/out.c src/core/out.h \
 	src/core/xalloc.c src/core/xalloc.h \
 	src/core/strbuf.c src/core/strbuf.h \

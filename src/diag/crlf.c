@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/esc.h"
+#include "core/fdio.h"
 #include "core/xalloc.h"
 #include "diag/crlf.h"
 
@@ -47,43 +49,6 @@ emit(struct walk *w, const uint8_t *p, size_t n)
 		memcpy(w->out + w->on, p, n);
 		w->on += n;
 	}
-}
-
-/* Decode one UTF-8 sequence at @p (@n bytes left): its length, or 0. */
-static size_t
-utf8_decode(const uint8_t *p, size_t n, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	*cp = c;
-	return len;
 }
 
 /* What an invisible code point is, and its replacement (" " or ""). */
@@ -152,7 +117,7 @@ walk(struct walk *w, const uint8_t *b, size_t n)
 			line++;
 			continue;
 		}
-		len = utf8_decode(b + i, n - i, &cp);
+		len = esc_utf8(b + i, n - i, &cp);
 		if (!len) {
 			found(w, DIAG_CRLF_BAD_UTF8, line,
 			      (unsigned int)(i - ls + 1), 0, b[i]);
@@ -318,23 +283,6 @@ diag_crlf_read(const char *path, uint8_t **buf, size_t *n,
 	return rc;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t r;
-
-	while (n) {
-		r = write(fd, p, n);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Make a rename in @dir durable; best effort (the rename is done). */
 static void
 sync_dir(const char *dir)
@@ -388,7 +336,7 @@ diag_crlf_fix_file(const char *path, bool *changed, struct masq_err *e)
 	/* mkostemp(): O_CREAT|O_EXCL, 0600, so nothing sees it half
 	 * written; the owner before the mode, since chown() clears the
 	 * set-id bits */
-	if (write_all(tfd, fixed, fn) == -1 ||
+	if (fd_write_all(tfd, fixed, fn) == -1 ||
 	    ((st.st_uid != geteuid() || st.st_gid != getegid()) &&
 	     fchown(tfd, st.st_uid, st.st_gid) == -1) ||
 	    fchmod(tfd, st.st_mode & 07777) == -1 ||

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fdio.h"
 #include "core/xalloc.h"
 #include "shell/hist.h"
 
@@ -35,23 +36,6 @@ hist_shut(struct hist *h)
 	h->fd = -1;
 	free(h->path);
 	h->path = NULL;
-}
-
-static int
-hist_write_all(int fd, const char *p, size_t n)
-{
-	ssize_t r;
-
-	while (n) {
-		r = write(fd, p, n);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
 }
 
 /* Create @path 0600, whatever the umask; -2: it exists already. */
@@ -180,7 +164,7 @@ hist_append(struct hist *h, const char *line, struct masq_err *e)
 	if (h->fd == -1)
 		return 0;
 	s = xasprintf("%s\n", line);
-	if (hist_write_all(h->fd, s, strlen(s)) == -1) {
+	if (fd_write_all(h->fd, s, strlen(s)) == -1) {
 		rc = err_sys(e, MASQ_EFAIL, errno, "cannot write %s", h->path);
 		hist_shut(h);
 	}
@@ -215,7 +199,7 @@ hist_replace(const char *path, const char *p, size_t n, struct masq_err *e)
 		free(tmp);
 		return -1;
 	}
-	if (hist_write_all(fd, p, n) == -1 || fchmod(fd, 0600) == -1 ||
+	if (fd_write_all(fd, p, n) == -1 || fchmod(fd, 0600) == -1 ||
 	    fsync(fd) == -1)
 		err_sys(e, MASQ_EFAIL, errno, "cannot write %s", tmp);
 	else if (rename(tmp, path) == -1)
