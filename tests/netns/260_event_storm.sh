@@ -211,14 +211,21 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("192.168.1.10", int(sys.argv[1])))
 s.sendto(b"x", ("192.0.2.99", 9))' "$1"
 }
-seen=
-for p in $(seq 29999 -1 29940); do
-	marker "$p"
-	if wait_until 1 has_marker "$p" "$NS_TMP/w2.json"; then
-		seen=$p
-		break
-	fi
-done
+# first_marker FROM TO FILE: markers from port FROM down to TO, one a
+# second, until FILE shows one; its port in $seen ("" if none did).
+first_marker() {
+	local p
+	seen=
+	for p in $(seq "$1" -1 "$2"); do
+		marker "$p"
+		if wait_until 1 has_marker "$p" "$3"; then
+			seen=$p
+			return 0
+		fi
+	done
+	return 1
+}
+first_marker 29999 29940 "$NS_TMP/w2.json"
 [ -n "$seen" ] || fail "watch stopped reporting after the stopped storm: $(tail -c 300 "$NS_TMP/w2.err") $(tail -n 3 "$NS_TMP/w2.json")"
 markers=$((29999 - seen + 1))
 echo "watch printed marker $markers"
@@ -281,14 +288,7 @@ STOPPED=
 resynced() { grep -q '"event":"resync"' "$NS_TMP/w3.json"; }
 wait_until 60 resynced ||
 	fail "a 4 KiB event socket and 3000 flows: no overrun/resync said: $(count_json "$NS_TMP/w3.json")"
-seen=
-for p in $(seq 29899 -1 29870); do
-	marker "$p"
-	if wait_until 1 has_marker "$p" "$NS_TMP/w3.json"; then
-		seen=$p
-		break
-	fi
-done
+first_marker 29899 29870 "$NS_TMP/w3.json"
 [ -n "$seen" ] || fail "watch stopped reporting after the forced overrun: $(tail -c 300 "$NS_TMP/w3.err")"
 c=$(count_json "$NS_TMP/w3.json") || fail "watch output is not NDJSON"
 echo "phase 3: $c ($inkernel entries)"
