@@ -74,8 +74,9 @@ void nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o);
 /* Free the objects of @t and clear it. */
 void nft_tab_done(struct nft_tab *t);
 
-/* Up to @n bytes of @s (up to a NUL; NULL: "?") to @b with each control
- * byte as '?': a name or comment from the kernel (nft_print.c). */
+/* Up to @n bytes of @s (up to a NUL; NULL: "?") to @b, escaped as
+ * core/esc.h does (\x1a, ...): a name or comment from the kernel
+ * (nft_print.c). */
 struct strbuf;
 void nft_put_text(struct strbuf *b, const char *s, size_t n);
 

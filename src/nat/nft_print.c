@@ -35,6 +35,7 @@
 #include <libnftnl/udata.h>
 
 #include "core/ctent.h"
+#include "core/esc.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "nat/nft_int.h"
@@ -77,21 +78,22 @@ put_addr(struct strbuf *b, int af, const uint8_t *a)
 /*
  * A name or comment as the kernel sent it: anyone who can edit our table
  * can put any byte into one, and a terminal must not get control bytes
- * from `show nft` (fuzz_nft_read found one in a comment), so each is a
- * '?' (no valid name holds one).  NULL, a missing name, prints as "?".
+ * from `show nft` (fuzz_nft_read found one in a comment), so they are
+ * escaped as core/esc.h does (\x1a).  NULL, a missing name, prints "?".
  */
 void
 nft_put_text(struct strbuf *b, const char *s, size_t n)
 {
-	size_t i;
+	size_t len = 0;
 
 	if (!s) {
 		strbuf_putc(b, '?');
 		return;
 	}
-	for (i = 0; i < n && s[i]; i++)
-		strbuf_putc(b, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ?
-			    '?' : s[i]);
+	/* as everything masqsh prints from outside: core/esc.h */
+	while (len < n && s[len])
+		len++;
+	esc_sbuf(b, s, len, 0);
 }
 
 static void
