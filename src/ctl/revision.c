@@ -373,6 +373,29 @@ ctl_apply(struct store *s, const struct ctl_apply_req *q,
 }
 
 int
+ctl_running(struct store *s, int64_t *id, struct masq_err *e)
+{
+	struct store_revision last = { 0 };
+	char *kernel = NULL;
+	int rc;
+
+	*id = 0;
+	rc = store_revision_last(s, &last, e);
+	if (rc != 0) {
+		store_revision_done(&last);
+		return rc < 0 ? -1 : 1;
+	}
+	*id = last.id;
+	rc = -1;
+	if (nat_kernel_print(&kernel, false, e) == 0)
+		rc = !strcmp(kernel ? kernel : "", last.compiled ?
+			     last.compiled : "");
+	free(kernel);
+	store_revision_done(&last);
+	return rc;
+}
+
+int
 ctl_rollback_target(struct store *s, int64_t id, struct store_revision *r,
 		    struct masq_err *e)
 {

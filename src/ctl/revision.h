@@ -123,6 +123,18 @@ int ctl_apply(struct store *s, const struct ctl_apply_req *q,
 	      struct ctl_apply_res *res, struct masq_err *e);
 
 /*
+ * Does the kernel run the newest revision's table (its compiled text)?
+ * 1 yes, or when there is no revision; 0 no, with *@id the newest
+ * revision; -1 when the kernel cannot be read (@e says why).
+ * The record of an apply is committed after the kernel's batch, so an
+ * apply killed (kill -9, power loss) between the two leaves the kernel
+ * running rules the newest revision does not hold; an edit or a flush
+ * with nft does the same.  'revisions' asks this rather than taking the
+ * newest revision for the one in force (tests/netns/530).
+ */
+int ctl_running(struct store *s, int64_t *id, struct masq_err *e);
+
+/*
  * The revision a rollback goes to: @id (0 when there is none: 1), or
  * with @id 0 the newest older one than the current whose rules or
  * timeouts differ from it (so two rollbacks in a row toggle; MASQ_EFAIL
