@@ -243,17 +243,26 @@ rev_apply_locked(struct store *s, const struct nat_ruleset *rs,
 		rc = k < 0 ? -1 : rev_noop_timeouts(t, e);
 		goto out;
 	}
-	if ((guard && rev_guard(s, rs, q, r.have == 0, r.c, &r.lk, e) < 0) ||
-	    (k = rev_kernel(t, r.c, &le, e)) < 0)
+	if (guard && rev_guard(s, rs, q, r.have == 0, r.c, &r.lk, e) < 0)
 		goto out;
+	/*
+	 * Record first, in the open transaction, and only then send the
+	 * batch: a failed record then changes nothing, a refused batch rolls
+	 * the record back with the rest (rev_end()), and after the kernel's
+	 * commit only the store's COMMIT is left.  An apply killed in that
+	 * gap leaves the kernel running rules the newest revision does not
+	 * hold ('revisions' says so: ctl_running()); recording afterwards
+	 * made the gap several times wider (tests/netns/530).
+	 */
 	if ((r.pending && store_revision_set_status(s, r.pending,
 						    STORE_REV_PENDING,
 						    pending_to, NULL, e) < 0) ||
 	    rev_record(s, q, &r, res, e) < 0) {
-		err_prefix(e, "the rules are applied, but recording the "
-			   "revision failed");
+		err_prefix(e, "nothing applied: cannot record the revision");
 		goto out;
 	}
+	if ((k = rev_kernel(t, r.c, &le, e)) < 0)
+		goto out;
 	res->confirmed = r.pending;
 	rc = k;
 	if (k == 1) {
