@@ -258,7 +258,7 @@ rev_apply_locked(struct store *s, const struct nat_ruleset *rs,
 						    STORE_REV_PENDING,
 						    pending_to, NULL, e) < 0) ||
 	    rev_record(s, q, &r, res, e) < 0) {
-		err_prefix(e, "nothing applied: cannot record the revision");
+		err_prefix(e, "nothing applied");
 		goto out;
 	}
 	if ((k = rev_kernel(t, r.c, &le, e)) < 0)
