@@ -116,10 +116,10 @@ revisions_newest_runs(struct store *s, int64_t *newest)
 static void
 revisions_drift_note(struct cmd_ctx *ctx, int64_t id)
 {
-	out_text(ctx->out, "the kernel does not run revision %lld (an apply "
-		 "was interrupted, or the table was edited or flushed): "
-		 "'diff' shows how it differs, 'apply' loads the staged "
-		 "rules\n", (long long)id);
+	out_text(ctx->out, "the kernel does not run revision %lld: an apply "
+		 "was interrupted, or the table\nwas edited or flushed "
+		 "('diff' shows how; 'apply' loads the staged rules)\n",
+		 (long long)id);
 }
 
 static int

@@ -204,6 +204,9 @@ for ((i = 0; i < RUNS; i++)); do
 		else
 			[ "$current" = 0 ] ||
 				note "$i" "$d" "kernel runs the new set, not recorded; revisions mark $current (the old set) in force"
+			gw_masqsh -c revisions 2>&1 |
+				grep -q "kernel does not run revision $last:" ||
+				note "$i" "$d" "revisions do not say the kernel runs no recorded revision"
 		fi
 	else
 		note "$i" "$d" "kernel table is neither old nor new: $fp"
