@@ -21,15 +21,18 @@
  * Order inside the transaction, and why (the kernel has two parts and
  * only one of them is transactional): everything that can fail without
  * touching the kernel comes first (re-staging, compiling, the guard,
- * reading the timeouts about to be replaced); then the conntrack timeouts
- * are written, keeping the values they replace; then the nft batch, which
- * is atomic and the last kernel step -- if it fails, the timeouts get
- * their old values back and the store rolls back, so a failed apply
- * leaves the kernel (table and timeouts) and the database as they were;
- * then the revision is recorded and committed.  A timeout whose sysctl
- * does not exist before the batch (conntrack not loaded yet: the batch
- * loads it) is written after the batch; if that fails the rules stay
- * applied and recorded and the caller hears so (return 1).
+ * reading the timeouts about to be replaced, recording the revision in
+ * the open transaction); then the conntrack timeouts are written, keeping
+ * the values they replace; then the nft batch, which is atomic and the
+ * last kernel step -- if it fails, the timeouts get their old values back
+ * and the store rolls back, so a failed apply leaves the kernel (table
+ * and timeouts) and the database as they were; then the store commits.
+ * Killed between the batch and that commit, the kernel runs rules the
+ * newest revision does not hold: ctl_running() tells, the next apply or
+ * engine start loads and records them (tests/netns/530).  A timeout
+ * whose sysctl does not exist before the batch (conntrack not loaded yet:
+ * the batch loads it) is written after the batch; if that fails the rules
+ * stay applied and recorded and the caller hears so (return 1).
  *
  * What a revert does (the "commit confirmed" choice): the kernel goes back
  * to the revision that ran before the pending one, recorded as a new
@@ -121,6 +124,18 @@ struct ctl_apply_res {
  */
 int ctl_apply(struct store *s, const struct ctl_apply_req *q,
 	      struct ctl_apply_res *res, struct masq_err *e);
+
+/*
+ * Does the kernel run the newest revision's table (its compiled text)?
+ * 1 yes, or when there is no revision; 0 no, with *@id the newest
+ * revision; -1 when the kernel cannot be read (@e says why).
+ * The record of an apply is committed after the kernel's batch, so an
+ * apply killed (kill -9, power loss) between the two leaves the kernel
+ * running rules the newest revision does not hold; an edit or a flush
+ * with nft does the same.  'revisions' asks this rather than taking the
+ * newest revision for the one in force (tests/netns/530).
+ */
+int ctl_running(struct store *s, int64_t *id, struct masq_err *e);
 
 /*
  * The revision a rollback goes to: @id (0 when there is none: 1), or
