@@ -157,7 +157,9 @@ parse_alias(struct nat_pctx *c, const struct nat_span *sp, int *alias)
 	size_t i;
 	int v = 0;
 
-	for (i = 0; i < sp->len && isdigit((unsigned char)s[i]); i++)
+	/* at most the 3 digits the label may have: a longer run would
+	 * overflow v before the length is checked (found by fuzz_rule) */
+	for (i = 0; i < sp->len && i < 4 && isdigit((unsigned char)s[i]); i++)
 		v = v * 10 + (s[i] - '0');
 	if (sp->len == 0 || sp->len > 3 || i != sp->len) {
 		nat_perr(c, sp, "alias label '%.*s' is not a number 0-999",
