@@ -1019,7 +1019,9 @@ cmt_close(struct rd *r, const char *text, size_t i)
 	}
 }
 
-/* A name of r->names as a whole word at @s; bytes consumed or 0. */
+/* A name of r->names as a whole word at @s, in any case (host names are
+ * case-insensitive: "GW1.Example.NET" is the same host; found by
+ * tests/fuzz/fuzz_redact); bytes consumed or 0. */
 static size_t
 try_name(struct rd *r, const char *s)
 {
@@ -1028,7 +1030,8 @@ try_name(struct rd *r, const char *s)
 
 	for (n = r->names; n && *n; n++) {
 		l = strlen(*n);
-		if (l < 2 || strncmp(s, *n, l) || is_word(s[l]) || s[l] == '-')
+		if (l < 2 || strncasecmp(s, *n, l) || is_word(s[l]) ||
+		    s[l] == '-')
 			continue;
 		put(r, "redacted-host", 13);
 		return l;

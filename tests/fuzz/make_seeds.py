@@ -111,6 +111,15 @@ def crlf_seeds():
         put("fuzz_crlf", read(p))
 
 
+def redact_seeds():
+    for t in c_strings(os.path.join(TOP, "tests", "unit", "check_report.c")):
+        if len(t) > 3:
+            put("fuzz_redact", t)
+    put("fuzz_redact", "masq add out eth0 from 10.0.0.0/8 comment 'gw7.example.net "
+        "aa-bb-cc-dd-ee-ff 2001:db8::1'\nlink/ether 02:00:5e:10:00:01 "
+        "inet 192.0.2.7/24\n{\"comment\":\"GW7.Example.NET\"}")
+
+
 def cli_seeds():
     for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "*.msh"))):
         lines = [l for l in read(p).decode("utf-8", "replace").splitlines()
@@ -343,6 +352,7 @@ def main():
     crlf_seeds()
     cli_seeds()
     import_seeds()
+    redact_seeds()
 
 
 if __name__ == "__main__":

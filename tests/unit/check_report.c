@@ -79,6 +79,8 @@ static const struct {
 	  { "8.8.8.8", "10.0.0.5", "172.16.4.4" }, { "\\n10.", "\\t172." } },
 	{ "on gw.example.org (gw) but not wan-gw or gwx",
 	  { "gw.", "(gw)" }, { "redacted-host.example.org", "wan-gw", "gwx" } },
+	{ "on GW.example.org (Gw) but not WAN-GW",
+	  { "GW.", "(Gw)" }, { "redacted-host.example.org", "WAN-GW" } },
 	{ "mac 52:54:00:12:34:56. and 52:54:00:12:34:57: end",
 	  { "52:54:00:12:34:56", "52:54:00:12:34:57" }, { ". and ", ": end" } },
 	{ "ib 80:00:00:48:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0a:bc:de up",
