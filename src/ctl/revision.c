@@ -416,11 +416,27 @@ ctl_rollback_target(struct store *s, int64_t id, struct store_revision *r,
 		    struct masq_err *e)
 {
 	struct store_revision *v = NULL;
+	struct masq_err ke;
+	int64_t newest = 0;
 	size_t n = 0, i;
-	int rc = -1;
+	int rc = -1, k;
 
 	if (id)
 		return store_revision_get(s, id, r, e);
+	/*
+	 * "The one before the current rules": when the kernel does not run
+	 * the newest revision (an apply killed between the kernel's commit
+	 * and the record, or the table edited with nft), the current rules
+	 * are not in the history and the newest revision is the one before
+	 * them.  Skipping it would go back two steps (tests/netns/531).
+	 * When the kernel cannot be read the newest is taken on trust, as
+	 * 'revisions' does; the rollback itself then fails on the kernel.
+	 */
+	err_init(&ke);
+	k = ctl_running(s, &newest, &ke);
+	err_done(&ke);
+	if (k == 0 && newest)
+		return store_revision_get(s, newest, r, e) == 0 ? 0 : -1;
 	if (store_revisions_list(s, 0, &v, &n, e) < 0)
 		return -1;
 	/* timeouts unknown (rows from before db/004) do not count */

@@ -141,7 +141,8 @@ int ctl_running(struct store *s, int64_t *id, struct masq_err *e);
  * The revision a rollback goes to: @id (0 when there is none: 1), or
  * with @id 0 the newest older one than the current whose rules or
  * timeouts differ from it (so two rollbacks in a row toggle; MASQ_EFAIL
- * when there is none).  @r gets it (store_revision_done()).  0, 1, -1.
+ * when there is none) -- or the newest itself when the kernel does not
+ * run it (ctl_running(): the current rules were never recorded).  @r gets it (store_revision_done()).  0, 1, -1.
  */
 int ctl_rollback_target(struct store *s, int64_t id, struct store_revision *r,
 			struct masq_err *e);
