@@ -42,87 +42,9 @@ DB=$NS_TMP/masq.db
 RUNS=${MASQSH_KILL_RUNS:-40}
 SEED=${MASQSH_KILL_SEED:-$$}
 
-# The two rule sets as Shorewall masq files (import ... replace stages a
-# whole set in one transaction).
-"$NS_PY" - "$NS_TMP" <<'PY'
-import sys
-for name, base in (("A", 0), ("B", 1)):
-    with open("%s/%s.masq" % (sys.argv[1], name), "w") as f:
-        for i in range(1000):
-            f.write("v0 10.%d.%d.0/24 203.0.113.%d\n" %
-                    (base * 8 + i // 250, i % 250, 1 + (i + base * 7) % 250))
-PY
-
-# The kernel's table as "COUNT SHA" of its sorted saddr>snat pairs;
-# "missing" when there is no table of ours.
-fingerprint() {
-	ip netns exec "$GW" nft -j list table ip masqsh 2>/dev/null |
-		"$NS_PY" -c '
-import hashlib, json, sys
-try:
-    doc = json.load(sys.stdin)
-except ValueError:
-    print("missing"); sys.exit(0)
-pairs = []
-for o in doc["nftables"]:
-    r = o.get("rule")
-    if not r:
-        continue
-    src = snat = "-"
-    for x in r["expr"]:
-        m = x.get("match")
-        if m and m["left"].get("payload", {}).get("field") == "saddr":
-            p = m["right"]["prefix"]
-            src = "%s/%d" % (p["addr"], p["len"])
-        if "snat" in x:
-            snat = x["snat"]["addr"]
-    pairs.append(src + ">" + snat)
-pairs.sort()
-print(len(pairs), hashlib.sha1("\n".join(pairs).encode()).hexdigest()[:16])
-'
-}
-
-# revs: "NEWEST-ID CURRENT-ID" from 'revisions' (CURRENT-ID 0 when no
-# revision is marked in force); fails the test when it cannot open.
-revs() {
-	local js
-	js=$(gw_masqsh -j -c revisions 2>"$NS_TMP/revs.err") ||
-		fail "revisions does not open: $(cat "$NS_TMP/revs.err")"
-	printf '%s' "$js" | "$NS_PY" -c '
-import json, sys
-v = json.load(sys.stdin)
-cur = [r["id"] for r in v if r.get("current")]
-print(v[0]["id"] if v else 0, cur[0] if cur else 0)
-'
-}
-
-# killer DELAY_US: 'masqsh apply' in the gateway, SIGKILL after DELAY_US
-# microseconds; prints "killed" or "exited RC".  DELAY_US -1: no kill,
-# prints "exited RC US", how long the apply took from its fork on.
-KILLER='
-import os, signal, subprocess, sys, time
-t0 = time.monotonic()
-p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL)
-if int(sys.argv[1]) < 0:
-    rc = p.wait()
-    print("exited", rc, int((time.monotonic() - t0) * 1e6))
-    sys.exit(0)
-time.sleep(int(sys.argv[1]) / 1e6)
-rc = p.poll()
-if rc is None:
-    os.kill(p.pid, signal.SIGKILL)
-    p.wait()
-    print("killed")
-else:
-    print("exited", rc)
-'
-killer() {
-	ip netns exec "$GW" "$NS_PY" -c "$KILLER" "$1" \
-		"$MASQSH" --db "$DB" -c apply
-}
-
-stage() { run gw_masqsh -c "import shorewall $NS_TMP/$1.masq replace"; }
+# shellcheck source-path=SCRIPTDIR source=../lib/killapply.sh
+. "$(dirname "$0")/../lib/killapply.sh"
+make_sets 1000
 
 # converge RUN: every fourth run by starting the engine (its start-up
 # apply), else by a plain 'apply'.
