@@ -172,7 +172,8 @@ hist_append(struct hist *h, const char *line, struct masq_err *e)
 	return rc;
 }
 
-/* Offset of the first of the last @keep lines of @buf; 0: keep it all. */
+/* Offset of the first of the last @keep lines of @buf: 0 when it holds
+ * no more than @keep lines, @n when @keep is 0 (keep none). */
 static size_t
 hist_tail(const char *buf, size_t n, size_t keep)
 {

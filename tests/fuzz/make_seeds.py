@@ -120,6 +120,16 @@ def redact_seeds():
         "inet 192.0.2.7/24\n{\"comment\":\"GW7.Example.NET\"}")
 
 
+def hist_seeds():
+    """Byte 0: the cap (low 3 bits) and a symbolic link (bit 7); then the
+    history file: the CLI transcripts' commands, and odd line ends."""
+    for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "*.msh")))[:6]:
+        put("fuzz_hist", bytes([3]) + read(p))
+    put("fuzz_hist", bytes([1]) + b"show masq\n\nmasq list\x00junk\nlast")
+    put("fuzz_hist", bytes([0x82]) + b"apply\n")
+    put("fuzz_hist", bytes([7]) + b"\n\n\n\x1b[2Jclear\r\n")
+
+
 def cli_seeds():
     for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "*.msh"))):
         lines = [l for l in read(p).decode("utf-8", "replace").splitlines()
@@ -353,6 +363,7 @@ def main():
     cli_seeds()
     import_seeds()
     redact_seeds()
+    hist_seeds()
 
 
 if __name__ == "__main__":
