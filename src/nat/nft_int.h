@@ -152,9 +152,17 @@ int nft_dump(struct mnl_socket *nl, uint16_t type, int family,
 	     int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
 	     struct masq_err *e);
 
+/* nft_dump() of the elements of set @set of @table (type
+ * NFT_MSG_GETSETELEM); the same for other types, @set unused. */
+int nft_dump_set(struct mnl_socket *nl, uint16_t type, int family,
+		 const char *table, const char *set,
+		 int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
+		 struct masq_err *e);
+
 /*
  * One message of the read-back, by its type: NFT_MSG_NEWTABLE, NEWCHAIN,
- * NEWRULE or NEWOBJ parsed into @t by the dump callback nft_kernel_read()
+ * NEWRULE, NEWOBJ, NEWSET or NEWSETELEM (the elements of a set already
+ * read, by name) parsed into @t by the dump callback nft_kernel_read()
  * runs on it (what is not of our table in @t's family is left out; other
  * types are skipped).  The byte-level entry point of the read-back (tests,
  * fuzzing).  0, or -1 when libnftnl could not parse the message.
@@ -173,6 +181,8 @@ int nft_table_parse(const struct nlmsghdr *nlh, struct nftnl_table *t);
 int nft_chain_parse(const struct nlmsghdr *nlh, struct nftnl_chain *c);
 int nft_rule_parse(const struct nlmsghdr *nlh, struct nftnl_rule *r);
 int nft_obj_parse(const struct nlmsghdr *nlh, struct nftnl_obj *o);
+int nft_set_parse(const struct nlmsghdr *nlh, struct nftnl_set *s);
+int nft_set_elems_parse(const struct nlmsghdr *nlh, struct nftnl_set *s);
 
 /* Read our tables from the kernel into a fresh set.  Caller frees. */
 int nft_kernel_read(struct nat_compiled **c, struct masq_err *e);

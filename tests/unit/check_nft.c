@@ -367,7 +367,7 @@ struct golden {
 };
 
 static const struct golden goldens[] = {
-	{ "basic", set_basic, 20 },
+	{ "basic", set_basic, 15 },
 	{ "v6", set_v6, 5 },
 	{ "empty", set_empty, 0 },
 	{ "ct", set_ct, 11 },
