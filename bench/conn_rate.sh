@@ -27,7 +27,9 @@
 # new translated connections (when the gateway is slower than the sender,
 # the rest is dropped in front of it).  Conntrack is flushed between
 # measurements.  Prints each configuration's median flows/s over the
-# rounds and the ratios (b)/(a) and (c)/(a) taken within each round.
+# rounds and the ratios (b)/(a) and (c)/(a) taken within each round, by
+# wall time and by the sender's CPU time (which holds the gateway's work:
+# the veths forward in its softirq; on a busy machine the steadier one).
 # Nothing here asserts a time; it is not part of `make check`.
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -147,24 +149,27 @@ sink_count() {
 			if ($i == "packets") print $(i + 1) }'
 }
 
-# measure: flows/s reaching the sink (and the gateway's conntrack count).
+# measure: "WALL CPU": flows reaching the sink per second of wall time and
+# per second of the sender's CPU time (which includes the gateway's work:
+# see udp_flows.c; steadier than wall time on a busy machine).
 measure() {
-	local before after sent secs ct
+	local before after sent secs cpu ct
 
 	ip netns exec "$GW" conntrack -F >/dev/null 2>&1
 	before=$(sink_count)
-	read -r _ sent _ secs _ < <(ip netns exec "$CL" "$OUT/udp_flows" \
-		10.23.111.2 198.51.100.2 "$FLOWS" "$SECS")
+	read -r _ sent _ secs _ _ cpu _ < <(ip netns exec "$CL" \
+		"$OUT/udp_flows" 10.23.111.2 198.51.100.2 "$FLOWS" "$SECS")
 	sleep 0.2	# what is still queued in the veths
 	after=$(sink_count)
 	ct=$(ip netns exec "$GW" conntrack -C 2>/dev/null)
-	echo "$1 sent=$sent secs=$secs delivered=$((after - before)) conntrack=$ct" \
+	echo "$1 sent=$sent secs=$secs cpu=$cpu delivered=$((after - before)) conntrack=$ct" \
 		>>"$OUT/runs.log"
-	awk -v d="$((after - before))" -v s="$secs" 'BEGIN { printf "%.0f", d / s }'
+	awk -v d="$((after - before))" -v s="$secs" -v c="$cpu" \
+		'BEGIN { printf "%.0f %.0f", d / s, d / c }'
 }
 
-declare -A rate
-declare -a rb rc
+declare -A rate crate
+declare -a rb rc cb cc
 order=(a b c)
 echo "# $(date -u '+%F %T') conn_rate: $NETS networks, $FLOWS flows / $SECS s per run" >"$OUT/runs.log"
 for cfg in a b c; do
@@ -175,11 +180,14 @@ done
 for ((r = 0; r < ROUNDS; r++)); do
 	for cfg in "${order[@]}"; do
 		load "$cfg" >/dev/null
-		rate[$r$cfg]=$(measure "round$r-$cfg")
+		read -r "rate[$r$cfg]" "crate[$r$cfg]" < <(measure "round$r-$cfg")
 	done
-	bench_note "round $r: (a) ${rate[${r}a]}/s (b) ${rate[${r}b]}/s (c) ${rate[${r}c]}/s"
+	bench_note "round $r: (a) ${rate[${r}a]}/s (b) ${rate[${r}b]}/s (c) ${rate[${r}c]}/s;" \
+		"per CPU s: (a) ${crate[${r}a]} (b) ${crate[${r}b]} (c) ${crate[${r}c]}"
 	rb+=("$(bench_ratio "${rate[${r}b]}" "${rate[${r}a]}")")
 	rc+=("$(bench_ratio "${rate[${r}c]}" "${rate[${r}a]}")")
+	cb+=("$(bench_ratio "${crate[${r}b]}" "${crate[${r}a]}")")
+	cc+=("$(bench_ratio "${crate[${r}c]}" "${crate[${r}a]}")")
 	order=("${order[@]:1}" "${order[0]}")
 done
 
@@ -187,6 +195,12 @@ med() {
 	local cfg=$1 r v=()
 
 	for ((r = 0; r < ROUNDS; r++)); do v+=("${rate[$r$cfg]}"); done
+	bench_median_of "${v[@]}"
+}
+cmed() {
+	local cfg=$1 r v=()
+
+	for ((r = 0; r < ROUNDS; r++)); do v+=("${crate[$r$cfg]}"); done
 	bench_median_of "${v[@]}"
 }
 range() { printf '%s\n' "$@" | sort -g | sed -n '1p;$p' | paste -sd- -; }
@@ -198,6 +212,11 @@ printf '  (b) one rule, %d networks, as a set:    %8.0f /s   (b)/(a) %s (rounds 
 	"$NETS" "$(med b)" "$(bench_median_of "${rb[@]}")" "$(range "${rb[@]}")"
 printf '  (c) the same, one nft rule per network:  %8.0f /s   (c)/(a) %s (rounds %s)\n' \
 	"$(med c)" "$(bench_median_of "${rc[@]}")" "$(range "${rc[@]}")"
+echo "the same per second of CPU time (sender + gateway; steadier under load)"
+printf '  (a) %8.0f   (b) %8.0f   (b)/(a) %s (rounds %s)\n' "$(cmed a)" "$(cmed b)" \
+	"$(bench_median_of "${cb[@]}")" "$(range "${cb[@]}")"
+printf '  (c) %8.0f   (c)/(a) %s (rounds %s)\n' "$(cmed c)" \
+	"$(bench_median_of "${cc[@]}")" "$(range "${cc[@]}")"
 echo "  (c) compiled by ${OLD_MASQSH:-nft -f of the per-network rules, as 0.1 compiled them}"
 echo
 bench_machine | grep -v '^tools'
