@@ -23,6 +23,7 @@ src_libmasq_a_SOURCES += \
 	src/nat/nft_read.c \
 	src/nat/nft_change.c \
 	src/nat/nft_ct.c src/nat/nft_ct.h \
+	src/nat/nft_set.c \
 	src/nat/nft_tab.c \
 	src/nat/nft_dump.c \
 	src/nat/nft_valid.c \

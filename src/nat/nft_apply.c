@@ -34,6 +34,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/batch.h>
 #include <libnftnl/object.h>
+#include <libnftnl/set.h>
 #include <libnftnl/common.h>
 
 #include "core/xalloc.h"
@@ -89,6 +90,94 @@ bnext(struct bctx *bc)
 		abort();	/* only on allocation failure */
 }
 
+/* Elements per NEWSETELEM message: the element list is one netlink
+ * attribute, whose length is 16 bits, and a message must fit in the batch
+ * page's overrun; 256 elements of at most ~48 bytes stay far below both. */
+#define SETELEM_CHUNK 256
+
+struct elem_chunk {
+	struct bctx *bc;
+	const struct nft_tab *t;
+	size_t set;
+	struct nftnl_set *part;		/* the elements not sent yet */
+	size_t n;
+};
+
+/* An empty set naming set @ck->set: what a NEWSETELEM message needs. */
+static struct nftnl_set *
+part_new(const struct elem_chunk *ck)
+{
+	const struct nftnl_set *s = ck->t->sets[ck->set];
+	struct nftnl_set *p = nftnl_set_alloc();
+
+	if (!p)
+		abort();
+	nftnl_set_set_str(p, NFTNL_SET_TABLE, NAT_TABLE_NAME);
+	nftnl_set_set_str(p, NFTNL_SET_NAME, nftnl_set_get_str(s,
+							       NFTNL_SET_NAME));
+	nftnl_set_set_u32(p, NFTNL_SET_ID, nftnl_set_get_u32(s, NFTNL_SET_ID));
+	nftnl_set_set_u32(p, NFTNL_SET_FAMILY, (uint32_t)ck->t->family);
+	return p;
+}
+
+static void
+chunk_flush(struct elem_chunk *ck)
+{
+	struct nlmsghdr *nlh;
+
+	if (ck->n == 0)
+		return;
+	nlh = bmsg(ck->bc, NFT_MSG_NEWSETELEM, ck->t->family,
+		   NLM_F_CREATE | NLM_F_EXCL, "set",
+		   &ck->t->set_origin[ck->set]);
+	nftnl_set_elems_nlmsg_build_payload(nlh, ck->part);
+	bnext(ck->bc);
+	nftnl_set_free(ck->part);
+	ck->part = part_new(ck);
+	ck->n = 0;
+}
+
+/* Copy one element into the current part, sending it when full. */
+static int
+chunk_elem(struct nftnl_set_elem *e, void *data)
+{
+	struct elem_chunk *ck = data;
+	struct nftnl_set_elem *c = nftnl_set_elem_alloc();
+	uint32_t len = 0;
+	const void *key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+
+	if (!c)
+		abort();
+	nftnl_set_elem_set(c, NFTNL_SET_ELEM_KEY, key, len);
+	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS))
+		nftnl_set_elem_set_u32(c, NFTNL_SET_ELEM_FLAGS,
+				       nftnl_set_elem_get_u32(e,
+						NFTNL_SET_ELEM_FLAGS));
+	nftnl_set_elem_add(ck->part, c);
+	if (++ck->n == SETELEM_CHUNK)
+		chunk_flush(ck);
+	return 0;
+}
+
+/* NEWSET for set @i of @t, then its elements in NEWSETELEM messages of at
+ * most SETELEM_CHUNK each (one message could not hold 12,000). */
+static void
+batch_set(struct bctx *bc, const struct nft_tab *t, size_t i)
+{
+	struct nftnl_set *s = t->sets[i];
+	struct elem_chunk ck = { bc, t, i, NULL, 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = bmsg(bc, NFT_MSG_NEWSET, t->family, NLM_F_CREATE | NLM_F_EXCL,
+		   "set", &t->set_origin[i]);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	bnext(bc);
+	ck.part = part_new(&ck);
+	nftnl_set_elem_foreach(s, chunk_elem, &ck);
+	chunk_flush(&ck);
+	nftnl_set_free(ck.part);
+}
+
 static void
 batch_table(struct bctx *bc, const struct nft_tab *t)
 {
@@ -126,6 +215,8 @@ batch_table(struct bctx *bc, const struct nft_tab *t)
 		nftnl_obj_nlmsg_build_payload(nlh, t->objs[i]);
 		bnext(bc);
 	}
+	for (i = 0; i < t->n_sets; i++)	/* before the rules using them */
+		batch_set(bc, t, i);
 	for (i = 0; i < t->n_chains; i++) {
 		const struct nft_chainset *cs = &t->chains[i];
 

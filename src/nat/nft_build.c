@@ -6,9 +6,12 @@
  * Each table has two base chains at the standard priorities: prerouting
  * (dstnat, the port forwards) and postrouting (srcnat, the masq rules in
  * order).  Every nft rule carries a counter and the comment "masqsh masq
- * ID" / "masqsh forward ID".  A column holding several values fans out
- * into several nft rules (interfaces x sources x destinations x protocols
- * x ports); exclusions become AND-ed "!=" matches.  The expressions are
+ * ID" / "masqsh forward ID".  A column holding several values (sources,
+ * destinations, exclusions, protocols, ports) becomes one lookup in an
+ * anonymous set (nft_set.c), so a masqsh rule is one nft rule; only a
+ * list of interfaces still fans out (one nft rule each: `detect` needs
+ * each interface's own address).  One value stays a plain compare.  The
+ * expressions are
  * the ones nft itself generates for the same text, so that `nft list`
  * prints what nft_print.c prints.  Does not own: sending (nft_apply.c) or
  * printing (nft_print.c).  With `clamp mss` set, the ip table also gets a
@@ -36,12 +39,10 @@
 
 #define TH_DPORT_OFF 2
 
-/* One fan-out combination of a masq rule or forward. */
+/* One nft rule of a masq rule: the lists are sets, only a list of
+ * interfaces still fans out (one nft rule per interface). */
 struct combo {
 	const struct nat_ifname *oif;
-	const struct nat_net *src, *dst;
-	int proto;			/* -1: no positive protocol match */
-	const struct nat_port_range *port;	/* NULL: none or negated list */
 	const struct nat_net *snat_addr;	/* detect: the resolved address */
 };
 
@@ -200,26 +201,106 @@ match_port(struct nftnl_rule *r, const struct nat_port_range *p, bool neg)
 	}
 }
 
+/* The interval a network covers, as @alen big-endian bytes. */
 static void
-match_proto_ports(struct nftnl_rule *r, const struct nat_proto *pr,
-		  const struct nat_ports *dp, const struct combo *k)
+net_ival(const struct nat_net *n, uint32_t alen, struct nft_ival *iv)
 {
-	size_t i;
+	unsigned int i;
 
-	if (k->proto >= 0) {
-		meta_load(r, NFT_META_L4PROTO);
-		cmp(r, NFT_CMP_EQ, &(uint8_t){ (uint8_t)k->proto }, 1);
-	} else if (pr->neg) {
-		for (i = 0; i < pr->n; i++) {
-			meta_load(r, NFT_META_L4PROTO);
-			cmp(r, NFT_CMP_NEQ, &pr->v[i], 1);
+	memset(iv, 0, sizeof(*iv));
+	for (i = 0; i < alen * 8; i++) {
+		uint8_t bit = (uint8_t)(0x80u >> (i % 8));
+
+		if (i < n->plen) {
+			iv->lo[i / 8] |= n->addr[i / 8] & bit;
+			iv->hi[i / 8] |= n->addr[i / 8] & bit;
+		} else {
+			iv->hi[i / 8] |= bit;
 		}
 	}
-	if (k->port)
-		match_port(r, k->port, false);
-	else if (dp->neg)
-		for (i = 0; i < dp->n; i++)
-			match_port(r, &dp->v[i], true);
+}
+
+/*
+ * ip/ip6 saddr|daddr in the networks @v (@inv: in none of them).  One
+ * network stays a compare, as 0.1 compiled it; several become one lookup
+ * in an anonymous interval set (nft_set.c) instead of one nft rule each
+ * (or, for exclusions, one "!=" each).
+ */
+static void
+match_nets(struct nftnl_rule *r, struct nft_tab *t, bool daddr,
+	   const struct nat_net *v, size_t n, bool inv,
+	   const struct nft_origin *o)
+{
+	uint32_t alen = t->family == NFPROTO_IPV4 ? 4 : 16, id, off;
+	struct nft_ival *iv;
+	size_t i;
+
+	if (n == 0)
+		return;
+	if (n == 1) {
+		match_net(r, t->family, daddr, v, inv ? NFT_CMP_NEQ :
+			  NFT_CMP_EQ);
+		return;
+	}
+	iv = xreallocarray(NULL, n, sizeof(*iv));
+	for (i = 0; i < n; i++)
+		net_ival(&v[i], alen, &iv[i]);
+	id = nft_set_add_ivals(t, alen == 4 ? NFT_KEY_IPADDR :
+			       NFT_KEY_IP6ADDR, alen, iv, n, o);
+	free(iv);
+	if (t->family == NFPROTO_IPV4)
+		off = daddr ? 16 : 12;
+	else
+		off = daddr ? 24 : 8;
+	payload_load(r, NFT_PAYLOAD_NETWORK_HEADER, off, alen);
+	nft_rule_add_lookup(r, id, inv);
+}
+
+/* [th] dport in the port list @dp (negated: in none): a compare for one
+ * port or range, else a lookup in an interval set. */
+static void
+match_ports(struct nftnl_rule *r, struct nft_tab *t,
+	    const struct nat_ports *dp, const struct nft_origin *o)
+{
+	struct nft_ival iv[NAT_MAX_PORTS];
+	uint32_t id;
+	size_t i;
+
+	if (dp->n == 0)
+		return;
+	if (dp->n == 1) {
+		match_port(r, &dp->v[0], dp->neg);
+		return;
+	}
+	memset(iv, 0, sizeof(iv));
+	for (i = 0; i < dp->n; i++) {
+		iv[i].lo[0] = (uint8_t)(dp->v[i].lo >> 8);
+		iv[i].lo[1] = (uint8_t)dp->v[i].lo;
+		iv[i].hi[0] = (uint8_t)(dp->v[i].hi >> 8);
+		iv[i].hi[1] = (uint8_t)dp->v[i].hi;
+	}
+	id = nft_set_add_ivals(t, NFT_KEY_INET_SERVICE, 2, iv, dp->n, o);
+	payload_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, TH_DPORT_OFF, 2);
+	nft_rule_add_lookup(r, id, dp->neg);
+}
+
+/* meta l4proto in the protocols @v (@neg: in none). */
+static void
+match_protos(struct nftnl_rule *r, struct nft_tab *t, const uint8_t *v,
+	     size_t n, bool neg, const struct nft_origin *o)
+{
+	uint32_t id;
+
+	if (n == 0)
+		return;
+	if (n == 1) {
+		meta_load(r, NFT_META_L4PROTO);
+		cmp(r, neg ? NFT_CMP_NEQ : NFT_CMP_EQ, v, 1);
+		return;
+	}
+	id = nft_set_add_values(t, NFT_KEY_INET_PROTO, 1, v, n, o);
+	meta_load(r, NFT_META_L4PROTO);
+	nft_rule_add_lookup(r, id, neg);
 }
 
 static void
@@ -517,21 +598,17 @@ masq_emit(struct nft_tab *t, struct nft_chainset *cs,
 	struct nft_origin o = { NFT_ORIGIN_MASQ, mr->id };
 	const struct nat_port_range *ports = mr->has_ports ? &mr->ports : NULL;
 	uint32_t flags = 0;
-	size_t i;
 
 	if (mr->has_src_if)
 		match_ifname(r, NFT_META_IIFNAME, &mr->src_if);
 	if (k->oif)
 		match_ifname(r, NFT_META_OIFNAME, k->oif);
-	if (k->src)
-		match_net(r, t->family, false, k->src, NFT_CMP_EQ);
-	for (i = 0; i < mr->src.n_exc; i++)
-		match_net(r, t->family, false, &mr->src.exc[i], NFT_CMP_NEQ);
-	if (k->dst)
-		match_net(r, t->family, true, k->dst, NFT_CMP_EQ);
-	for (i = 0; i < mr->dst.n_exc; i++)
-		match_net(r, t->family, true, &mr->dst.exc[i], NFT_CMP_NEQ);
-	match_proto_ports(r, &mr->proto, &mr->dport, k);
+	match_nets(r, t, false, mr->src.inc, mr->src.n_inc, false, &o);
+	match_nets(r, t, false, mr->src.exc, mr->src.n_exc, true, &o);
+	match_nets(r, t, true, mr->dst.inc, mr->dst.n_inc, false, &o);
+	match_nets(r, t, true, mr->dst.exc, mr->dst.n_exc, true, &o);
+	match_protos(r, t, mr->proto.v, mr->proto.n, mr->proto.neg, &o);
+	match_ports(r, t, &mr->dport, &o);
 	if (mr->mark.set)
 		match_mark(r, &mr->mark);
 	if (mr->owner.set)
@@ -578,11 +655,7 @@ compile_masq(struct nat_compiled *c, const struct nat_rule *mr,
 				    NFT_TAB_IP6 : NFT_TAB_IP];
 	struct nft_chainset *cs;
 	const struct nat_ifname *oif;
-	const struct nat_net *src, *dst;
-	const struct nat_port_range *port;
-	int oif_once, src_once, dst_once, port_once;
-	size_t np = mr->proto.neg ? 0 : mr->proto.n, pi;
-	size_t nd = mr->dport.neg ? 0 : mr->dport.n;
+	int oif_once;
 
 	tab_make(t);
 	cs = &t->chains[1];
@@ -596,62 +669,39 @@ compile_masq(struct nat_compiled *c, const struct nat_rule *mr,
 				return -1;
 			k.snat_addr = &dc->addr;
 		}
-		FAN(src, mr->src.inc, mr->src.n_inc)
-		FAN(dst, mr->dst.inc, mr->dst.n_inc)
-		for (pi = 0; pi < (np ? np : 1); pi++)
-		FAN(port, mr->dport.v, nd) {
-			k.src = src;
-			k.dst = dst;
-			k.proto = np ? mr->proto.v[pi] : -1;
-			k.port = port;
-			masq_emit(t, cs, mr, &k);
-		}
+		masq_emit(t, cs, mr, &k);
 	}
 	return 0;
 }
 
-static void
-fwd_emit(struct nft_tab *t, struct nft_chainset *cs,
-	 const struct nat_forward *f, const struct nat_net *src, uint8_t proto,
-	 const struct nat_port_range *port)
-{
-	struct nftnl_rule *r = rule_new(t, cs);
-	struct nft_origin o = { NFT_ORIGIN_FWD, f->id };
-	size_t i;
-
-	match_ifname(r, NFT_META_IIFNAME, &f->iif);
-	if (src)
-		match_net(r, t->family, false, src, NFT_CMP_EQ);
-	for (i = 0; i < f->src.n_exc; i++)
-		match_net(r, t->family, false, &f->src.exc[i], NFT_CMP_NEQ);
-	meta_load(r, NFT_META_L4PROTO);
-	cmp(r, NFT_CMP_EQ, &proto, 1);
-	match_port(r, port, false);
-	add_counter(r);
-	add_nat(r, NFT_NAT_DNAT, t->family, f->to.addr, f->to.addr,
-		f->has_toport ? &f->toport : NULL, 0);
-	rule_comment(r, "forward", f->id);
-	nft_chainset_add_rule(cs, r, &o);
-}
-
+/* A forward is one nft rule: its source, protocol and port lists are
+ * sets (nft_set.c). */
 static void
 compile_fwd(struct nat_compiled *c, const struct nat_forward *f)
 {
 	static const uint8_t both[] = { IPPROTO_TCP, IPPROTO_UDP };
 	struct nft_tab *t = &c->tab[f->to.family == AF_INET6 ?
 				    NFT_TAB_IP6 : NFT_TAB_IP];
-	const uint8_t *pv = f->proto.n ? f->proto.v : both;
-	size_t np = f->proto.n ? f->proto.n : 2, pi;
-	const struct nat_net *src;
-	const struct nat_port_range *port;
-	int src_once, port_once;
+	struct nft_origin o = { NFT_ORIGIN_FWD, f->id };
+	struct nft_chainset *cs;
+	struct nftnl_rule *r;
 
 	tab_make(t);
-	FAN(src, f->src.inc, f->src.n_inc)
-	for (pi = 0; pi < np; pi++)
-	FAN(port, f->dport.v, f->dport.n)
-		if (port)
-			fwd_emit(t, &t->chains[0], f, src, pv[pi], port);
+	if (f->dport.n == 0)
+		return;		/* nothing to forward (0.1 made no rule) */
+	cs = &t->chains[0];
+	r = rule_new(t, cs);
+	match_ifname(r, NFT_META_IIFNAME, &f->iif);
+	match_nets(r, t, false, f->src.inc, f->src.n_inc, false, &o);
+	match_nets(r, t, false, f->src.exc, f->src.n_exc, true, &o);
+	match_protos(r, t, f->proto.n ? f->proto.v : both,
+		     f->proto.n ? f->proto.n : 2, false, &o);
+	match_ports(r, t, &f->dport, &o);
+	add_counter(r);
+	add_nat(r, NFT_NAT_DNAT, t->family, f->to.addr, f->to.addr,
+		f->has_toport ? &f->toport : NULL, 0);
+	rule_comment(r, "forward", f->id);
+	nft_chainset_add_rule(cs, r, &o);
 }
 
 /*

@@ -67,9 +67,46 @@ dump_what(const char *table, char *buf, size_t size)
 		snprintf(buf, size, "the nftables ruleset");
 }
 
+/* Build the dump request of @type in @buf: filtered to @table (NULL:
+ * every table), for set elements also to @set. */
+static struct nlmsghdr *
+dump_req(char *buf, uint16_t type, int family, const char *table,
+	 const char *set, uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+
+	/* the request's attribute padding is sent as it is: zero it, so no
+	 * heap bytes go to the kernel (valgrind: bench/valgrind_churn.sh) */
+	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
+	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, NLM_F_DUMP,
+				    seq);
+	if (table && type != NFT_MSG_GETTABLE) {
+		/* The kernel filters chain, rule, set and object dumps by
+		 * table; set elements are asked for one set at a time. */
+		uint16_t attr = type == NFT_MSG_GETCHAIN ? NFTA_CHAIN_TABLE :
+			type == NFT_MSG_GETOBJ ? NFTA_OBJ_TABLE :
+			type == NFT_MSG_GETSET ? NFTA_SET_TABLE :
+			type == NFT_MSG_GETSETELEM ? NFTA_SET_ELEM_LIST_TABLE :
+			NFTA_RULE_TABLE;
+
+		mnl_attr_put_strz(nlh, attr, table);
+	}
+	if (set && type == NFT_MSG_GETSETELEM)
+		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	return nlh;
+}
+
 int
 nft_dump(struct mnl_socket *nl, uint16_t type, int family, const char *table,
 	 mnl_cb_t cb, void *data, struct masq_err *e)
+{
+	return nft_dump_set(nl, type, family, table, NULL, cb, data, e);
+}
+
+int
+nft_dump_set(struct mnl_socket *nl, uint16_t type, int family,
+	     const char *table, const char *set, mnl_cb_t cb, void *data,
+	     struct masq_err *e)
 {
 	size_t bufsz = 32768 * 4;
 	char *buf = xmalloc(bufsz), what[96];
@@ -78,19 +115,7 @@ nft_dump(struct mnl_socket *nl, uint16_t type, int family, const char *table,
 	int ret = -1;
 
 	dump_what(table, what, sizeof(what));
-	/* the request's attribute padding is sent as it is: zero it, so no
-	 * heap bytes go to the kernel (valgrind: bench/valgrind_churn.sh) */
-	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
-	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, NLM_F_DUMP,
-				    seq);
-	if (table && type != NFT_MSG_GETTABLE) {
-		/* The kernel filters chain, rule and object dumps by table. */
-		uint16_t attr = type == NFT_MSG_GETCHAIN ? NFTA_CHAIN_TABLE :
-			type == NFT_MSG_GETOBJ ? NFTA_OBJ_TABLE :
-			NFTA_RULE_TABLE;
-
-		mnl_attr_put_strz(nlh, attr, table);
-	}
+	nlh = dump_req(buf, type, family, table, set, seq);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		err_sys(e, MASQ_EKERNEL, errno, "cannot ask the kernel for %s",
 			what);

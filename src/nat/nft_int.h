@@ -16,6 +16,7 @@
 
 #include <libnftnl/chain.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
 #include "core/err.h"
@@ -52,6 +53,11 @@ struct nft_tab {
 	size_t n_chains;
 	struct nftnl_obj **objs;	/* ct timeout/helper objects (nft_ct.c) */
 	size_t n_objs;
+	/* Anonymous sets (a list in a rule: nft_build.c), each with its
+	 * elements, and the masqsh rule it serves (parallel to sets). */
+	struct nftnl_set **sets;
+	struct nft_origin *set_origin;
+	size_t n_sets;
 };
 
 #define NFT_TAB_IP	0
@@ -71,8 +77,46 @@ void nft_chainset_add_rule(struct nft_chainset *cs, struct nftnl_rule *r,
 			   const struct nft_origin *o);
 /* Append @o (taken) to @t's objects.  Cannot fail. */
 void nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o);
+/* Append @s (taken, with its elements) serving @o (NULL: none) to @t's
+ * sets.  Cannot fail. */
+void nft_tab_add_set(struct nft_tab *t, struct nftnl_set *s,
+		     const struct nft_origin *o);
+/* The set of @t a lookup expression @x names: by NFTNL_SET_ID when both
+ * carry one (a compiled table: every anonymous set is "__set%d" until the
+ * kernel numbers it), else by name (a table read back).  NULL: none. */
+struct nftnl_expr;
+const struct nftnl_set *nft_tab_lookup_set(const struct nft_tab *t,
+					   const struct nftnl_expr *x);
 /* Free the objects of @t and clear it. */
 void nft_tab_done(struct nft_tab *t);
+
+/* Anonymous sets (nft_set.c).  An interval [lo, hi] (inclusive) of
+ * big-endian keys of the set's key length, unused bytes zero. */
+struct nft_ival {
+	uint8_t lo[16], hi[16];
+};
+
+/* nft's numbers for key types (nftables datatype.h): `nft list` prints a
+ * set's elements by them. */
+#define NFT_KEY_IPADDR		7
+#define NFT_KEY_IP6ADDR		8
+#define NFT_KEY_INET_PROTO	12
+#define NFT_KEY_INET_SERVICE	13
+
+/* Sort @v and merge overlapping and adjacent intervals in place; returns
+ * how many are left.  Cannot fail. */
+size_t nft_ivals_merge(struct nft_ival *v, size_t n, uint32_t klen);
+/* Add to @t an anonymous interval set of the @n intervals @v (merged in
+ * place) serving @o; returns its set id for nft_rule_add_lookup(). */
+uint32_t nft_set_add_ivals(struct nft_tab *t, uint32_t key_type,
+			   uint32_t klen, struct nft_ival *v, size_t n,
+			   const struct nft_origin *o);
+/* The same for @n plain values of @klen bytes each (duplicates once). */
+uint32_t nft_set_add_values(struct nft_tab *t, uint32_t key_type,
+			    uint32_t klen, const uint8_t *vals, size_t n,
+			    const struct nft_origin *o);
+/* Append "lookup reg 1 in set @id" (inverted: not in it) to @r. */
+void nft_rule_add_lookup(struct nftnl_rule *r, uint32_t id, bool inv);
 
 /* Up to @n bytes of @s (up to a NUL; NULL: "?") to @b, escaped as
  * core/esc.h does (\x1a, ...): a name or comment from the kernel
@@ -108,9 +152,17 @@ int nft_dump(struct mnl_socket *nl, uint16_t type, int family,
 	     int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
 	     struct masq_err *e);
 
+/* nft_dump() of the elements of set @set of @table (type
+ * NFT_MSG_GETSETELEM); the same for other types, @set unused. */
+int nft_dump_set(struct mnl_socket *nl, uint16_t type, int family,
+		 const char *table, const char *set,
+		 int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
+		 struct masq_err *e);
+
 /*
  * One message of the read-back, by its type: NFT_MSG_NEWTABLE, NEWCHAIN,
- * NEWRULE or NEWOBJ parsed into @t by the dump callback nft_kernel_read()
+ * NEWRULE, NEWOBJ, NEWSET or NEWSETELEM (the elements of a set already
+ * read, by name) parsed into @t by the dump callback nft_kernel_read()
  * runs on it (what is not of our table in @t's family is left out; other
  * types are skipped).  The byte-level entry point of the read-back (tests,
  * fuzzing).  0, or -1 when libnftnl could not parse the message.
@@ -129,6 +181,8 @@ int nft_table_parse(const struct nlmsghdr *nlh, struct nftnl_table *t);
 int nft_chain_parse(const struct nlmsghdr *nlh, struct nftnl_chain *c);
 int nft_rule_parse(const struct nlmsghdr *nlh, struct nftnl_rule *r);
 int nft_obj_parse(const struct nlmsghdr *nlh, struct nftnl_obj *o);
+int nft_set_parse(const struct nlmsghdr *nlh, struct nftnl_set *s);
+int nft_set_elems_parse(const struct nlmsghdr *nlh, struct nftnl_set *s);
 
 /* Read our tables from the kernel into a fresh set.  Caller frees. */
 int nft_kernel_read(struct nat_compiled **c, struct masq_err *e);

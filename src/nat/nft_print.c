@@ -32,6 +32,7 @@
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/expr.h>
+#include <libnftnl/set.h>
 #include <libnftnl/udata.h>
 
 #include "core/ctent.h"
@@ -129,6 +130,7 @@ struct reg {
 
 struct pctx {
 	struct pout *o;
+	const struct nft_tab *tab;		/* its sets, for a lookup */
 	struct strbuf *b;			/* &o->b */
 	int family;
 	bool counters;
@@ -954,10 +956,168 @@ do_counter(struct pctx *p, const struct nftnl_expr *x)
 	strbuf_u64(p->b, by);
 }
 
+/* One element of a set as the printer needs it. */
+struct pelem {
+	uint8_t key[16];
+	bool end;		/* NFT_SET_ELEM_INTERVAL_END */
+};
+
+struct pelems {
+	struct pelem *v;
+	size_t n, cap;
+	uint32_t klen;
+	bool bad;		/* a key that is not klen bytes */
+};
+
+static int
+pelem_cb(struct nftnl_set_elem *e, void *data)
+{
+	struct pelems *pe = data;
+	uint32_t len = 0;
+	const void *k = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+	struct pelem *el;
+
+	if (!k || len != pe->klen) {
+		pe->bad = true;
+		return 0;
+	}
+	if (pe->n == pe->cap) {
+		pe->cap = pe->cap ? pe->cap * 2 : 16;
+		pe->v = xreallocarray(pe->v, pe->cap, sizeof(*pe->v));
+	}
+	el = &pe->v[pe->n++];
+	memset(el, 0, sizeof(*el));
+	memcpy(el->key, k, len);
+	el->end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
+		(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) &
+		 NFT_SET_ELEM_INTERVAL_END);
+	return 0;
+}
+
+/* Ascending keys; at one key an end before a start (the end of the
+ * interval below, adjacent to the one that starts there). */
+static int
+pelem_cmp(const void *a, const void *b)
+{
+	const struct pelem *x = a, *y = b;
+	int c = memcmp(x->key, y->key, sizeof(x->key));
+
+	return c ? c : (int)y->end - (int)x->end;
+}
+
+/* One element: @lo, or the interval [@lo, @hi] as a prefix ("10.0.0.0/8")
+ * where it is one of an address, else as "LO-HI", as nft prints it. */
+static void
+put_elem(struct pctx *p, const uint8_t *lo, const uint8_t *hi, uint32_t len)
+{
+	uint8_t m[16];
+	bool pfx;
+	unsigned int i;
+
+	if (!memcmp(lo, hi, len)) {
+		put_value(p, lo, len);
+		return;
+	}
+	/* a prefix: the bits lo and hi share are leading ones of the mask,
+	 * lo has none of the others set and hi all of them */
+	memset(m, 0, sizeof(m));
+	for (i = 0; i < len; i++)
+		m[i] = (uint8_t)~(lo[i] ^ hi[i]);
+	(void)mask_plen(m, len, &pfx);
+	for (i = 0; pfx && i < len; i++)
+		if ((lo[i] & (uint8_t)~m[i]) != 0 || (hi[i] | m[i]) != 0xff)
+			pfx = false;
+	if (p->kind == LHS_ADDR && pfx) {
+		memcpy(p->mask, m, len);
+		p->masked = true;
+		put_value(p, lo, len);
+		p->masked = false;
+		return;
+	}
+	put_value(p, lo, len);
+	strbuf_putc(p->b, '-');
+	put_value(p, hi, len);
+}
+
+/* The elements of an interval set: each start with the end after it (the
+ * last key before it); a start without one runs to the maximum. */
+static void
+put_intervals(struct pctx *p, const struct pelems *pe, bool *first)
+{
+	uint8_t hi[16];
+	size_t i;
+
+	for (i = 0; i < pe->n; i++) {
+		const struct pelem *s = &pe->v[i];
+
+		if (s->end)
+			continue;	/* nft's leading "0 end": no interval */
+		memset(hi, 0xff, sizeof(hi));
+		if (i + 1 < pe->n && pe->v[i + 1].end) {
+			uint32_t k = pe->klen;
+
+			memcpy(hi, pe->v[i + 1].key, sizeof(hi));
+			while (k-- > 0 && hi[k]-- == 0)
+				;	/* end - 1 */
+		}
+		strbuf_puts(p->b, *first ? "" : ", ");
+		*first = false;
+		put_elem(p, s->key, hi, pe->klen);
+	}
+}
+
+/* "LHS [!=] { A, B-C, NET/LEN }" for a lookup in an anonymous set, the
+ * elements sorted as nft sorts them.  False (printed as unknown) for a
+ * set not in the table or a named one (we never make those). */
+static bool
+do_lookup(struct pctx *p, const struct nftnl_expr *x)
+{
+	const struct nftnl_set *s = nft_tab_lookup_set(p->tab, x);
+	struct pelems pe;
+	bool inv, first = true;
+	uint32_t flags;
+	size_t i;
+
+	flush_gte(p);
+	if (!s || !nftnl_set_is_set(s, NFTNL_SET_KEY_LEN) ||
+	    !(nftnl_set_get_u32(s, NFTNL_SET_FLAGS) & NFT_SET_ANONYMOUS))
+		return false;
+	memset(&pe, 0, sizeof(pe));
+	pe.klen = nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN);
+	if (pe.klen == 0 || pe.klen > 16)
+		return false;
+	flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
+	/* libnftnl walks a non-const set; it only reads it */
+	nftnl_set_elem_foreach((struct nftnl_set *)s, pelem_cb, &pe);
+	if (pe.bad) {
+		free(pe.v);
+		return false;
+	}
+	qsort(pe.v, pe.n, sizeof(*pe.v), pelem_cmp);
+	inv = nftnl_expr_is_set(x, NFTNL_EXPR_LOOKUP_FLAGS) &&
+		(nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_FLAGS) &
+		 NFT_LOOKUP_F_INV);
+	emit_sep(p);
+	strbuf_add(p->b, p->lhs, p->lhs_len);
+	strbuf_puts(p->b, inv ? " != { " : " { ");
+	p->masked = false;
+	if (flags & NFT_SET_INTERVAL) {
+		put_intervals(p, &pe, &first);
+	} else {
+		for (i = 0; i < pe.n; i++) {
+			strbuf_puts(p->b, i ? ", " : "");
+			put_value(p, pe.v[i].key, pe.klen);
+		}
+	}
+	strbuf_puts(p->b, " }");
+	free(pe.v);
+	return true;
+}
+
 enum expr_kind {
 	X_OTHER = 0, X_META, X_PAYLOAD, X_CT, X_RT, X_BYTEORDER, X_EXTHDR,
 	X_XFRM, X_CMP, X_RANGE, X_BITWISE, X_IMMEDIATE, X_COUNTER, X_NAT,
-	X_MASQ,
+	X_MASQ, X_LOOKUP,
 };
 
 /* One strcmp() per expression instead of a chain of them. */
@@ -973,7 +1133,7 @@ expr_kind(const char *name)
 		{ "exthdr", X_EXTHDR }, { "xfrm", X_XFRM }, { "cmp", X_CMP },
 		{ "range", X_RANGE }, { "bitwise", X_BITWISE },
 		{ "immediate", X_IMMEDIATE }, { "counter", X_COUNTER },
-		{ "nat", X_NAT }, { "masq", X_MASQ },
+		{ "nat", X_NAT }, { "masq", X_MASQ }, { "lookup", X_LOOKUP },
 	};
 	size_t i;
 
@@ -1061,6 +1221,8 @@ print_stmt(struct pctx *p, struct nftnl_expr *x, enum expr_kind k)
 	case X_MASQ:
 		do_masq(p, x);
 		break;
+	case X_LOOKUP:
+		return do_lookup(p, x);
 	default:
 		return print_load(p, x, k);
 	}
@@ -1116,13 +1278,16 @@ nft_rule_comment(const struct nftnl_rule *r)
 }
 
 static void
-rule_print(struct pout *o, int family, struct nftnl_rule *r, bool counters)
+rule_print(struct pout *o, const struct nft_tab *t, struct nftnl_rule *r,
+	   bool counters)
 {
 	struct pctx p;
 	const char *comment;
+	int family = t->family;
 
 	memset(&p, 0, sizeof(p));
 	p.o = o;
+	p.tab = t;
 	p.b = &o->b;
 	p.family = family;
 	p.counters = counters;
@@ -1219,7 +1384,7 @@ chain_print(struct pout *o, const struct nft_tab *t,
 			  pol == NF_DROP ? "drop" : "accept");
 	}
 	for (i = 0; i < cs->n_rules; i++)
-		rule_print(o, t->family, cs->rules[i], counters);
+		rule_print(o, t, cs->rules[i], counters);
 	strbuf_puts(&o->b, "\t}\n");
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * nft_read.c - reading our tables back from the kernel over netlink: a
- * table, chain, rule and object dump per family (the one dump loop of
+ * table, chain, rule, object and set dump per family (and one dump of
+ * elements per set: the kernel only gives them set by set) (the one dump loop of
  * nft_dump.c), filtered to table "masqsh", parsed into the same libnftnl
  * structure the compiler builds so that one printer serves both.
  * Whatever a hand edit put in our table is kept; nothing outside it is
@@ -10,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +21,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/object.h>
+#include <libnftnl/set.h>
 
 #include "core/xalloc.h"
 #include "nat/caps.h"
@@ -137,6 +140,68 @@ obj_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static int
+set_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nft_rd *rd = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (!s || nft_set_parse(nlh, s) < 0) {
+		rd->err = EINVAL;
+		goto drop;
+	}
+	/* A set without a name cannot be found by a lookup or asked for
+	 * its elements. */
+	if (!ours(nftnl_set_get_str(s, NFTNL_SET_TABLE)) ||
+	    !nftnl_set_get_str(s, NFTNL_SET_NAME))
+		goto drop;
+	nft_tab_add_set(rd->t, s, NULL);
+	return MNL_CB_OK;
+drop:
+	if (s)
+		nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+/* The value of the string attribute @type of @nlh, or NULL. */
+static const char *
+msg_str(const struct nlmsghdr *nlh, uint16_t type)
+{
+	const struct nlattr *a;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct nfgenmsg))
+		return NULL;
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == type &&
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			return mnl_attr_get_str(a);
+	return NULL;
+}
+
+/* Elements: added to the set of ours they name (read before them). */
+static int
+setelem_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nft_rd *rd = data;
+	const char *table = msg_str(nlh, NFTA_SET_ELEM_LIST_TABLE);
+	const char *name = msg_str(nlh, NFTA_SET_ELEM_LIST_SET);
+	size_t i;
+
+	if (!ours(table) || !name)
+		return MNL_CB_OK;
+	for (i = 0; i < rd->t->n_sets; i++) {
+		struct nftnl_set *s = rd->t->sets[i];
+		const char *sn = nftnl_set_get_str(s, NFTNL_SET_NAME);
+
+		if (sn && !strcmp(sn, name)) {
+			if (nft_set_elems_parse(nlh, s) < 0)
+				rd->err = EINVAL;
+			return MNL_CB_OK;
+		}
+	}
+	return MNL_CB_OK;
+}
+
 int
 nft_read_msg(const struct nlmsghdr *nlh, struct nft_tab *t)
 {
@@ -155,6 +220,12 @@ nft_read_msg(const struct nlmsghdr *nlh, struct nft_tab *t)
 	case NFT_MSG_NEWOBJ:
 		obj_cb(nlh, &rd);
 		break;
+	case NFT_MSG_NEWSET:
+		set_cb(nlh, &rd);
+		break;
+	case NFT_MSG_NEWSETELEM:
+		setelem_cb(nlh, &rd);
+		break;
 	}
 	return rd.err ? -1 : 0;
 }
@@ -171,6 +242,31 @@ read_dump(struct mnl_socket *nl, uint16_t type, struct nft_tab *t, mnl_cb_t cb,
 	if (rd.err)
 		return err_set(e, MASQ_EFAIL, "cannot parse table %s as the "
 			       "kernel sent it", NAT_TABLE_NAME);
+	return 0;
+}
+
+/* The sets of our table in @t's family and the elements of each. */
+static int
+read_sets(struct mnl_socket *nl, struct nft_tab *t, struct masq_err *e)
+{
+	struct nft_rd rd = { t, 0 };
+	size_t i;
+
+	if (read_dump(nl, NFT_MSG_GETSET, t, set_cb, e) < 0)
+		return -1;
+	for (i = 0; i < t->n_sets; i++) {
+		/* a copy: the callback may replace the set's name string */
+		char name[256];
+
+		snprintf(name, sizeof(name), "%s",
+			 nftnl_set_get_str(t->sets[i], NFTNL_SET_NAME));
+		if (nft_dump_set(nl, NFT_MSG_GETSETELEM, t->family,
+				 NAT_TABLE_NAME, name, setelem_cb, &rd, e) < 0)
+			return -1;
+	}
+	if (rd.err)
+		return err_set(e, MASQ_EFAIL, "cannot parse the sets of table "
+			       "%s as the kernel sent them", NAT_TABLE_NAME);
 	return 0;
 }
 
@@ -193,7 +289,8 @@ nft_kernel_read(struct nat_compiled **cp, struct masq_err *e)
 			continue;
 		if (read_dump(nl, NFT_MSG_GETCHAIN, t, chain_cb, e) < 0 ||
 		    read_dump(nl, NFT_MSG_GETRULE, t, rule_cb, e) < 0 ||
-		    read_dump(nl, NFT_MSG_GETOBJ, t, obj_cb, e) < 0)
+		    read_dump(nl, NFT_MSG_GETOBJ, t, obj_cb, e) < 0 ||
+		    read_sets(nl, t, e) < 0)
 			goto fail;
 	}
 	mnl_socket_close(nl);

@@ -10,13 +10,16 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/netfilter.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/object.h>
+#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
 #include "core/xalloc.h"
@@ -75,6 +78,20 @@ objs_done(struct nft_tab *t)
 	t->n_objs = 0;
 }
 
+static void
+sets_done(struct nft_tab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_sets; i++)
+		nftnl_set_free(t->sets[i]);
+	free(t->sets);
+	free(t->set_origin);
+	t->sets = NULL;
+	t->set_origin = NULL;
+	t->n_sets = 0;
+}
+
 void
 nft_tab_done(struct nft_tab *t)
 {
@@ -90,6 +107,7 @@ nft_tab_done(struct nft_tab *t)
 		nftnl_chain_free(cs->chain);
 	}
 	objs_done(t);
+	sets_done(t);
 	free(t->chains);
 	if (t->table)
 		nftnl_table_free(t->table);
@@ -126,4 +144,43 @@ nft_tab_add_obj(struct nft_tab *t, struct nftnl_obj *o)
 {
 	t->objs = xreallocarray(t->objs, t->n_objs + 1, sizeof(*t->objs));
 	t->objs[t->n_objs++] = o;
+}
+
+void
+nft_tab_add_set(struct nft_tab *t, struct nftnl_set *s,
+		const struct nft_origin *o)
+{
+	static const struct nft_origin none = { NFT_ORIGIN_NONE, 0 };
+
+	t->sets = xreallocarray(t->sets, t->n_sets + 1, sizeof(*t->sets));
+	t->set_origin = xreallocarray(t->set_origin, t->n_sets + 1,
+				      sizeof(*t->set_origin));
+	t->sets[t->n_sets] = s;
+	t->set_origin[t->n_sets] = o ? *o : none;
+	t->n_sets++;
+}
+
+const struct nftnl_set *
+nft_tab_lookup_set(const struct nft_tab *t, const struct nftnl_expr *x)
+{
+	bool by_id = nftnl_expr_is_set(x, NFTNL_EXPR_LOOKUP_SET_ID);
+	uint32_t id = by_id ? nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_SET_ID) :
+		0;
+	const char *name = nftnl_expr_get_str(x, NFTNL_EXPR_LOOKUP_SET);
+	size_t i;
+
+	for (i = 0; i < t->n_sets; i++) {
+		struct nftnl_set *s = t->sets[i];
+		const char *sn;
+
+		if (by_id && nftnl_set_is_set(s, NFTNL_SET_ID)) {
+			if (nftnl_set_get_u32(s, NFTNL_SET_ID) == id)
+				return s;
+			continue;
+		}
+		sn = nftnl_set_get_str(s, NFTNL_SET_NAME);
+		if (name && sn && !strcmp(name, sn))
+			return s;
+	}
+	return NULL;
 }

@@ -16,8 +16,8 @@
  * four, see STR), level by
  * level down the nests libnftnl descends into: a table's, a chain's (hook,
  * devices, counters), a rule's (compat, each expression by its name, the
- * data registers and verdicts, dynset's inner expressions) and an
- * object's (by its type).  A message that fails is refused (-1) as
+ * data registers and verdicts, dynset's inner expressions), an object's
+ * (by its type), a set's and a set element list's.  A message that fails is refused (-1) as
  * libnftnl refuses other malformed ones; the kernel never sends one.
  * Attributes libnftnl does not look at are not looked at.
  */
@@ -35,6 +35,7 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/object.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
 #include "nat/nft_int.h"
@@ -56,6 +57,9 @@ enum sub {
 	SUB_TUN_OPTS,
 	SUB_TUN_VXLAN,
 	SUB_TUN_ERSPAN,
+	SUB_SET_DESC,		/* a set's description */
+	SUB_CONCAT,		/* its concatenated fields' lengths */
+	SUB_ELEMS,		/* a list of set elements */
 };
 
 struct va {
@@ -127,6 +131,38 @@ static const struct va obj_va[] = {
 	{ NFTA_OBJ_USE, U32, 0 }, { NFTA_OBJ_USERDATA, BIN, 0 },
 	/* NFTA_OBJ_DATA: by the object's type (obj_ok()) */
 	{ NFTA_OBJ_DATA, NEST, 0 },
+};
+
+static const struct va set_va[] = {
+	{ NFTA_SET_TABLE, S, 0 }, { NFTA_SET_NAME, S, 0 },
+	{ NFTA_SET_HANDLE, U64, 0 }, { NFTA_SET_FLAGS, U32, 0 },
+	{ NFTA_SET_KEY_TYPE, U32, 0 }, { NFTA_SET_KEY_LEN, U32, 0 },
+	{ NFTA_SET_DATA_TYPE, U32, 0 }, { NFTA_SET_DATA_LEN, U32, 0 },
+	{ NFTA_SET_ID, U32, 0 }, { NFTA_SET_POLICY, U32, 0 },
+	{ NFTA_SET_GC_INTERVAL, U32, 0 }, { NFTA_SET_OBJ_TYPE, U32, 0 },
+	{ NFTA_SET_USERDATA, BIN, 0 }, { NFTA_SET_TIMEOUT, U64, 0 },
+	{ NFTA_SET_DESC, NEST, SUB_SET_DESC },
+	{ NFTA_SET_EXPR, NEST, SUB_EXPR },
+	{ NFTA_SET_EXPRESSIONS, NEST, SUB_EXPRS },
+};
+static const struct va set_desc_va[] = {
+	{ NFTA_SET_DESC_SIZE, U32, 0 },
+	{ NFTA_SET_DESC_CONCAT, NEST, SUB_CONCAT },
+};
+static const struct va elist_va[] = {
+	{ NFTA_SET_ELEM_LIST_TABLE, S, 0 }, { NFTA_SET_ELEM_LIST_SET, S, 0 },
+	{ NFTA_SET_ELEM_LIST_SET_ID, U32, 0 },
+	{ NFTA_SET_ELEM_LIST_ELEMENTS, NEST, SUB_ELEMS },
+};
+static const struct va elem_va[] = {
+	{ NFTA_SET_ELEM_FLAGS, U32, 0 }, { NFTA_SET_ELEM_TIMEOUT, U64, 0 },
+	{ NFTA_SET_ELEM_EXPIRATION, U64, 0 },
+	{ NFTA_SET_ELEM_KEY, NEST, SUB_DATA },
+	{ NFTA_SET_ELEM_KEY_END, NEST, SUB_DATA },
+	{ NFTA_SET_ELEM_DATA, NEST, SUB_DATA },
+	{ NFTA_SET_ELEM_EXPR, NEST, SUB_EXPR },
+	{ NFTA_SET_ELEM_EXPRESSIONS, NEST, SUB_EXPRS },
+	{ NFTA_SET_ELEM_USERDATA, BIN, 0 }, { NFTA_SET_ELEM_OBJREF, S, 0 },
 };
 
 /* The data of each expression, by its name. */
@@ -399,6 +435,7 @@ static const struct level subs[] = {
 	[SUB_TUN_OPTS] = LEVEL(tun_opts),
 	[SUB_TUN_VXLAN] = LEVEL(tun_vxlan),
 	[SUB_TUN_ERSPAN] = LEVEL(tun_erspan),
+	[SUB_SET_DESC] = LEVEL(set_desc_va),
 };
 
 /* Walk the attributes of @len bytes at @p as libmnl does. */
@@ -454,6 +491,54 @@ expr_ok(const struct nlattr *x, int depth)
 	return true;
 }
 
+/*
+ * A set's concatenation: libnftnl (1.2.4) stores each field length in an
+ * array of 16 (NFT_REG32_COUNT) without a bound, so more than 16 wrote
+ * past it.  The kernel never describes more than 16 fields.
+ */
+static bool
+concat_ok(const struct nlattr *a)
+{
+	const struct nlattr *b, *c;
+	int left, left2, n = 0;
+
+	for_each_attr(b, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+		      left) {
+		if (mnl_attr_validate(b, MNL_TYPE_NESTED) < 0)
+			return false;
+		for_each_attr(c, mnl_attr_get_payload(b),
+			      mnl_attr_get_payload_len(b), left2) {
+			if (mnl_attr_get_type(c) != NFTA_SET_FIELD_LEN)
+				continue;
+			if (mnl_attr_validate(c, MNL_TYPE_U32) < 0 || ++n > 16)
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * One set element.  libnftnl (1.2.4) lets through attribute types up to
+ * NFTA_SET_MAX into an array of NFTA_SET_ELEM_MAX + 1 on the stack: a type
+ * above NFTA_SET_ELEM_EXPRESSIONS wrote past it.  Refused here; the kernel
+ * sends none.
+ */
+static bool
+elem_ok(const struct nlattr *e, int depth)
+{
+	static const struct level lv = LEVEL(elem_va);
+	const struct nlattr *b;
+	int left;
+
+	if (mnl_attr_validate(e, MNL_TYPE_NESTED) < 0)
+		return false;
+	for_each_attr(b, mnl_attr_get_payload(e), mnl_attr_get_payload_len(e),
+		      left)
+		if (mnl_attr_get_type(b) > NFTA_SET_ELEM_EXPRESSIONS)
+			return false;
+	return nest_ok(e, &lv, depth + 1);
+}
+
 static bool
 sub_ok(const struct nlattr *a, enum sub sub, int depth)
 {
@@ -480,6 +565,14 @@ sub_ok(const struct nlattr *a, enum sub sub, int depth)
 		return true;
 	case SUB_EXPR:
 		return expr_ok(a, depth + 1);
+	case SUB_CONCAT:
+		return concat_ok(a);
+	case SUB_ELEMS:
+		for_each_attr(b, mnl_attr_get_payload(a),
+			      mnl_attr_get_payload_len(a), left)
+			if (!elem_ok(b, depth + 1))
+				return false;
+		return true;
 	default:
 		return nest_ok(a, &subs[sub], depth + 1);
 	}
@@ -579,4 +672,20 @@ int
 nft_obj_parse(const struct nlmsghdr *nlh, struct nftnl_obj *o)
 {
 	return obj_ok(nlh) ? nftnl_obj_nlmsg_parse(nlh, o) : -1;
+}
+
+int
+nft_set_parse(const struct nlmsghdr *nlh, struct nftnl_set *s)
+{
+	static const struct level lv = LEVEL(set_va);
+
+	return msg_ok(nlh, &lv) ? nftnl_set_nlmsg_parse(nlh, s) : -1;
+}
+
+int
+nft_set_elems_parse(const struct nlmsghdr *nlh, struct nftnl_set *s)
+{
+	static const struct level lv = LEVEL(elist_va);
+
+	return msg_ok(nlh, &lv) ? nftnl_set_elems_nlmsg_parse(nlh, s) : -1;
 }

@@ -208,7 +208,9 @@ const struct cmd_entry cmd_show_compiled_entry = {
 	.help = "Print the staged rules compiled to our nftables table, in\n"
 		"nft syntax, as 'nft list table ip masqsh' prints it after an\n"
 		"apply (counters at zero).  Rules using 'detect' take the\n"
-		"interface's current addresses.",
+		"interface's current addresses.  A rule with lists (from a,b,\n"
+		"dport 22,80, ...) is one nft rule; its lists print as sets,\n"
+		"'ip saddr { a, b }', overlapping or adjacent networks merged.",
 	.kws = NULL,
 	.flags = 0,
 	.exec = cmd_show_compiled,

@@ -269,13 +269,48 @@ def nft_dump(msg_type, family=0):
     return nl_dump(12, msg)  # NETLINK_NETFILTER
 
 
+def nl_attrs(m, off=20):
+    """The attributes of message @m after its headers: {type: payload}."""
+    out = {}
+    while off + 4 <= len(m):
+        n, t = struct.unpack_from("=HH", m, off)
+        if n < 4:
+            break
+        out[t & 0x3fff] = m[off + 4:off + n]
+        off += (n + 3) & ~3
+    return out
+
+
+def nl_strz(t, s):
+    a = s + b"\0"
+    return struct.pack("=HH", 4 + len(a), t) + a + bytes(-len(a) % 4)
+
+
+def nft_setelem_dumps(set_msgs):
+    """The elements of each set of @set_msgs (NEWSET messages): one
+    NFT_MSG_GETSETELEM dump per set, as nft_read.c asks (by table and set
+    name: NFTA_SET_ELEM_LIST_TABLE, _SET)."""
+    grams = []
+    for m in set_msgs:
+        a = nl_attrs(m)
+        if 1 not in a or 2 not in a:
+            continue
+        body = struct.pack("=BBH", m[16], 0, 0)
+        body += nl_strz(1, a[1].rstrip(b"\0"))
+        body += nl_strz(2, a[2].rstrip(b"\0"))
+        msg = struct.pack("=IHHII", 16 + len(body), (NFT_SUBSYS << 8) | 13,
+                          0x1 | 0x300, 1, 0) + body
+        grams.extend(nl_dump(12, msg))
+    return grams
+
+
 def nft_seeds():
     """Real nfnetlink bytes of the ruleset of this namespace (needs
     CAP_NET_ADMIN; run inside a scratch namespace where masqsh applied a
     ruleset).  Each dump's datagrams as they came, every message alone,
-    and the table, chain, rule and object messages of each family
-    concatenated (the read-back's whole input), with first bytes 0-3
-    (family ip/ip6, counters).  The committed seeds come from:
+    and the table, chain, rule, object, set and set element messages of
+    each family concatenated (the read-back's whole input), with first
+    bytes 0-3 (family ip/ip6, counters).  The committed seeds come from:
 
       ns=fz$$; ip netns add $ns; trap "ip netns del $ns" EXIT
       ip netns exec $ns sh -c '
@@ -293,6 +328,9 @@ def nft_seeds():
           -c "masq add out v0 from 192.168.7.0/24" \\
           -c "masq add out v0 from 192.168.7.0/24 proto udp dport 53 timeout udp-stream=30s,udp-unreplied=10" \\
           -c "masq add out v0 from fd00::/64" \\
+          -c "masq add out v0 from 10.0.0.0/9,10.128.0.0/9,192.168.8.1 except 10.1.0.0/16,10.2.0.0/16 proto tcp,udp dport 22,80,1000-2000" \\
+          -c "masq add out v0 from fd00:1::/64,fd00:2::1 proto !tcp,udp" \\
+          -c "forward add in v0 dport 53,5353 to 192.168.7.6 from 198.51.100.0/25,198.51.100.128/26" \\
           -c "forward add in v0 proto tcp dport 8080 to 192.168.7.5:80" \\
           -c "helper add ftp" -c "helper add irc ports 6667,6697" \\
           -c "timeouts set tcp-established 2h" -c "clamp mss 1400 out v0" \\
@@ -301,6 +339,7 @@ def nft_seeds():
         python3 tests/fuzz/make_seeds.py rtnl'
     """
     dumps = {name: nft_dump(t) for name, t in NFT_GETS}
+    dumps["setelem"] = nft_setelem_dumps(nl_msgs(dumps["set"]))
     for name, grams in dumps.items():
         for d in grams:
             put("fuzz_nft_read", b"\x00" + d)
@@ -308,8 +347,8 @@ def nft_seeds():
         for m in nl_msgs(grams):
             put("fuzz_nft_read", bytes([m[16] == 10]) + m)
     for fam, first in ((2, 0), (10, 1)):
-        msgs = [m for name, _ in NFT_GETS for m in nl_msgs(dumps[name])
-                if m[16] == fam]
+        msgs = [m for name in [n for n, _ in NFT_GETS] + ["setelem"]
+                for m in nl_msgs(dumps[name]) if m[16] == fam]
         if msgs:
             put("fuzz_nft_read", bytes([first]) + b"".join(msgs))
             put("fuzz_nft_read", bytes([first | 2]) + b"".join(msgs))
