@@ -148,6 +148,21 @@ match_ifname(struct nftnl_rule *r, uint32_t key, const struct nat_ifname *i)
 	cmp(r, NFT_CMP_EQ, buf, sizeof(buf));
 }
 
+/* iifname != IF (a forward's hairpin leg): match_ifname() with "!=". */
+static void
+match_ifname_neq(struct nftnl_rule *r, const struct nat_ifname *i)
+{
+	char buf[NAT_IFNAMSIZ];
+	uint32_t len = sizeof(buf);
+
+	meta_load(r, NFT_META_IIFNAME);
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, i->name, strnlen(i->name, sizeof(buf) - 1));
+	if (i->wildcard)
+		len = (uint32_t)strlen(i->name);
+	cmp(r, NFT_CMP_NEQ, buf, len);
+}
+
 /* ip/ip6 saddr|daddr [!=] NET, as nft encodes a prefix. */
 static void
 match_net(struct nftnl_rule *r, int family, bool daddr,
@@ -610,20 +625,34 @@ compile_masq(struct nat_compiled *c, const struct nat_rule *mr,
 	return 0;
 }
 
+/*
+ * One DNAT rule of forward @f.  The inbound leg (@pub NULL) matches
+ * iifname IF [ip daddr DST] [ip saddr SRC]; the hairpin leg matches
+ * iifname != IF ip daddr @pub, so what arrives on IF stays subject to
+ * "from".
+ */
 static void
 fwd_emit(struct nft_tab *t, struct nft_chainset *cs,
 	 const struct nat_forward *f, const struct nat_net *src, uint8_t proto,
-	 const struct nat_port_range *port)
+	 const struct nat_port_range *port, const struct nat_net *pub)
 {
 	struct nftnl_rule *r = rule_new(t, cs);
 	struct nft_origin o = { NFT_ORIGIN_FWD, f->id };
 	size_t i;
 
-	match_ifname(r, NFT_META_IIFNAME, &f->iif);
-	if (src)
-		match_net(r, t->family, false, src, NFT_CMP_EQ);
-	for (i = 0; i < f->src.n_exc; i++)
-		match_net(r, t->family, false, &f->src.exc[i], NFT_CMP_NEQ);
+	if (pub) {
+		match_ifname_neq(r, &f->iif);
+		match_net(r, t->family, true, pub, NFT_CMP_EQ);
+	} else {
+		match_ifname(r, NFT_META_IIFNAME, &f->iif);
+		if (f->has_dst)
+			match_net(r, t->family, true, &f->dst, NFT_CMP_EQ);
+		if (src)
+			match_net(r, t->family, false, src, NFT_CMP_EQ);
+		for (i = 0; i < f->src.n_exc; i++)
+			match_net(r, t->family, false, &f->src.exc[i],
+				  NFT_CMP_NEQ);
+	}
 	meta_load(r, NFT_META_L4PROTO);
 	cmp(r, NFT_CMP_EQ, &proto, 1);
 	match_port(r, port, false);
@@ -634,24 +663,76 @@ fwd_emit(struct nft_tab *t, struct nft_chainset *cs,
 	nft_chainset_add_rule(cs, r, &o);
 }
 
+/*
+ * The hairpin's masquerade leg, first in postrouting: a client on the
+ * server's own network (@lan) whose connection the hairpin DNAT sent to
+ * the server would get the reply straight from the server, with the
+ * server's address as source, and drop it.  Masquerading that leg makes
+ * the server answer the gateway.  Matched on the source network rather
+ * than on the inbound interface, which postrouting does not know.
+ */
 static void
-compile_fwd(struct nat_compiled *c, const struct nat_forward *f)
+fwd_hairpin_masq(struct nft_tab *t, const struct nat_forward *f,
+		 const struct nat_net *lan, uint8_t proto,
+		 const struct nat_port_range *port)
+{
+	struct nftnl_rule *r = rule_new(t, &t->chains[1]);
+	struct nft_origin o = { NFT_ORIGIN_FWD, f->id };
+
+	match_net(r, t->family, false, lan, NFT_CMP_EQ);
+	match_net(r, t->family, true, &f->to, NFT_CMP_EQ);
+	meta_load(r, NFT_META_L4PROTO);
+	cmp(r, NFT_CMP_EQ, &proto, 1);
+	match_port(r, f->has_toport ? &f->toport : port, false);
+	add_counter(r);
+	add_masq(r, NULL, 0);
+	rule_comment(r, "forward", f->id);
+	nft_chainset_add_rule(&t->chains[1], r, &o);
+}
+
+static void
+compile_fwd_legs(struct nft_tab *t, const struct nat_forward *f,
+		 const struct nat_hairpin *hp)
 {
 	static const uint8_t both[] = { IPPROTO_TCP, IPPROTO_UDP };
-	struct nft_tab *t = &c->tab[f->to.family == AF_INET6 ?
-				    NFT_TAB_IP6 : NFT_TAB_IP];
 	const uint8_t *pv = f->proto.n ? f->proto.v : both;
-	size_t np = f->proto.n ? f->proto.n : 2, pi;
+	size_t np = f->proto.n ? f->proto.n : 2, pi, ai;
 	const struct nat_net *src;
 	const struct nat_port_range *port;
 	int src_once, port_once;
 
-	tab_make(t);
 	FAN(src, f->src.inc, f->src.n_inc)
 	for (pi = 0; pi < np; pi++)
 	FAN(port, f->dport.v, f->dport.n)
 		if (port)
-			fwd_emit(t, &t->chains[0], f, src, pv[pi], port);
+			fwd_emit(t, &t->chains[0], f, src, pv[pi], port, NULL);
+	for (ai = 0; ai < hp->n_pub; ai++)
+		for (pi = 0; pi < np; pi++)
+			for (size_t di = 0; di < f->dport.n; di++)
+				fwd_emit(t, &t->chains[0], f, NULL, pv[pi],
+					 &f->dport.v[di], &hp->pub[ai]);
+	if (!hp->n_pub || !hp->has_lan)
+		return;
+	for (pi = 0; pi < np; pi++)
+		for (size_t di = 0; di < (f->has_toport ? 1 : f->dport.n); di++)
+			fwd_hairpin_masq(t, f, &hp->lan, pv[pi],
+					 &f->dport.v[di]);
+}
+
+static int
+compile_fwd(struct nat_compiled *c, const struct nat_forward *f,
+	    struct masq_err *e)
+{
+	struct nft_tab *t = &c->tab[f->to.family == AF_INET6 ?
+				    NFT_TAB_IP6 : NFT_TAB_IP];
+	struct nat_hairpin hp;
+
+	if (nat_hairpin_resolve(f, &hp, e) < 0)
+		return -1;
+	tab_make(t);
+	compile_fwd_legs(t, f, &hp);
+	nat_hairpin_done(&hp);
+	return 0;
 }
 
 /*
@@ -723,8 +804,12 @@ nat_compile(const struct nat_ruleset *rs, struct nat_compiled **cp,
 	*cp = NULL;
 	/* The ip table always exists, so applying nothing empties it. */
 	tab_make(&c->tab[NFT_TAB_IP]);
-	for (i = 0; i < rs->n_fwd; i++)
-		compile_fwd(c, &rs->fwd[i]);
+	for (i = 0; i < rs->n_fwd; i++) {
+		if (compile_fwd(c, &rs->fwd[i], e) < 0) {
+			nat_compiled_free(c);
+			return -1;
+		}
+	}
 	for (i = 0; i < rs->n_masq; i++) {
 		if (compile_masq(c, &rs->masq[i], &dc, e) < 0) {
 			nat_compiled_free(c);
