@@ -1249,6 +1249,10 @@ static const char *const ct_fwd_rules[] = {
 	"in wan0 proto udp dport 5000-5009 to 192.168.1.20:6000-6009 "
 	"from 192.0.2.0/24",					/* id 3 */
 	"in wan0 dport 2222 to 192.168.1.30",			/* id 4 */
+	"in wan0 dst 198.51.100.3 proto tcp dport 80 to 192.168.1.40 "
+	"from 192.0.2.0/24 hairpin",				/* id 5 */
+	"in wan0 dst 198.51.100.4 proto tcp dport 80 to 192.168.1.40",
+								/* id 6 */
 };
 
 static const struct {
@@ -1298,6 +1302,21 @@ static const struct {
 	{ "hairpin from outside the masq rule", 6, "10.9.9.9",
 	  "198.51.100.2", 1000, 8080, "192.168.1.10", "198.51.100.2", 80,
 	  1000, CT_ST_SRC_NAT | CT_ST_DST_NAT, "fwd2" },
+	{ "by public address", 6, "192.0.2.10", "198.51.100.3", 1, 80,
+	  "192.168.1.40", "192.0.2.10", 80, 1, CT_ST_DST_NAT, "fwd5" },
+	{ "by the other public address", 6, "192.0.2.10", "198.51.100.4", 1,
+	  80, "192.168.1.40", "192.0.2.10", 80, 1, CT_ST_DST_NAT, "fwd6" },
+	{ "by an address no forward has", 6, "192.0.2.10", "198.51.100.2", 1,
+	  80, "192.168.1.40", "192.0.2.10", 80, 1, CT_ST_DST_NAT, "-" },
+	{ "hairpin forward's masquerade leg", 6, "192.168.1.11",
+	  "198.51.100.3", 1, 80, "192.168.1.40", "192.168.1.1", 80, 1,
+	  CT_ST_SRC_NAT | CT_ST_DST_NAT, "fwd5" },
+	{ "hairpin from another LAN (no masquerade, 'from' is the "
+	  "internet's)", 6, "192.168.2.10", "198.51.100.3", 1, 80,
+	  "192.168.1.40", "192.168.2.10", 80, 1, CT_ST_DST_NAT, "fwd5" },
+	{ "a forward without hairpin, LAN client: the masq rule", 6,
+	  "192.168.1.11", "198.51.100.4", 1, 80, "192.168.1.40",
+	  "198.51.100.2", 80, 1, CT_ST_SRC_NAT | CT_ST_DST_NAT, "1" },
 	{ "not translated", 6, "192.0.2.10", "198.51.100.2", 1, 22,
 	  "198.51.100.2", "192.0.2.10", 22, 1, 0, "-" },
 };
