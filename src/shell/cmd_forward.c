@@ -14,7 +14,7 @@
 static const struct cmd_kw fwd_add_kws[] = {
 	{ "at", CMD_ARG_NUM, "POS", "insert before this position (default: append)", 0, NULL },
 	{ "in", CMD_ARG_IFACE, "IFACE", "the interface connections arrive on", CMD_KW_REQUIRED, NULL },
-	{ "dst", CMD_ARG_ADDR, "ADDR", "only connections for this public address", 0, NULL },
+	{ "dst", CMD_ARG_ADDR, "ADDR", "only connections for this public address", 0, NULL, CMD_LIVE_DST },
 	{ "proto", CMD_ARG_PROTO, "tcp|udp", "only this protocol (default: both)", 0, NULL },
 	{ "dport", CMD_ARG_PORTS, "PORT[,..]|LO-HI", "the ports to forward", CMD_KW_REQUIRED, NULL },
 	{ "to", CMD_ARG_ADDR, "ADDR[:PORT]", "the inside host (and port) to forward to", CMD_KW_REQUIRED, NULL },
