@@ -177,8 +177,9 @@ fwd_check_dst(const struct nat_forward *fw, const struct explain_flow *f,
 		miss(s, text);
 		return false;
 	}
-	s->hairpin = fw->hairpin && f->iif[0] &&
-		     !nat_ifname_match(&fw->iif, f->iif);
+	/* the output chain's leg has no inbound interface */
+	s->hairpin = fw->hairpin && (f->local_src || (f->iif[0] &&
+		     !nat_ifname_match(&fw->iif, f->iif)));
 	if (s->hairpin && !fw->has_dst &&
 	    !nat_hairpin_has_pub(hp, f->family, f->dst)) {
 		snprintf(text, sizeof(text), "hairpin: the destination is not "
@@ -197,9 +198,9 @@ fwd_check(const struct nat_forward *fw, const struct explain_flow *f,
 	size_t i;
 	bool hit = false;
 
-	if (f->local_src) {
-		miss(s, "sent by this host: port forwards act on "
-		     "arriving traffic only");
+	if (f->local_src && !fw->hairpin) {
+		miss(s, "sent by this host: only a hairpin forward takes "
+		     "its connections");
 		return;
 	}
 	if (fw->to.family != f->family) {
@@ -232,7 +233,10 @@ fwd_check(const struct nat_forward *fw, const struct explain_flow *f,
 		miss(s, text);
 		return;
 	}
-	if (s->hairpin)
+	if (s->hairpin && f->local_src)
+		snprintf(s->why, sizeof(s->why), "hairpin: sent by this host "
+			 "to the public address");
+	else if (s->hairpin)
 		snprintf(s->why, sizeof(s->why), "hairpin: from %s for the "
 			 "public address", f->iif);
 	else

@@ -75,8 +75,8 @@ void explain_result_done(struct explain_result *res);
 
 /*
  * The prerouting part: every forward's verdict, the deciding one in
- * res->fwd_hit and its DNAT target.  A locally generated flow meets no
- * forward (our table has no output chain).  Then, when @after is not NULL,
+ * res->fwd_hit and its DNAT target.  A locally generated flow meets only
+ * the hairpin forwards (the output chain).  Then, when @after is not NULL,
  * *@after is @f with the DNAT applied (destination address and port).
  */
 void explain_forwards(const struct nat_ruleset *rs,

@@ -12,7 +12,9 @@
  * the ones nft itself generates for the same text, so that `nft list`
  * prints what nft_print.c prints.  Does not own: sending (nft_apply.c) or
  * printing (nft_print.c).  With `clamp mss` set, the ip table also gets a
- * "forward" filter chain holding the MSS clamp rule.
+ * "forward" filter chain holding the MSS clamp rule.  A hairpin forward
+ * adds its legs (fwd_hairpin.c) and an "output" nat chain for the
+ * gateway's own connections to the public address.
  */
 #include "config.h"
 
@@ -629,7 +631,8 @@ compile_masq(struct nat_compiled *c, const struct nat_rule *mr,
  * One DNAT rule of forward @f.  The inbound leg (@pub NULL) matches
  * iifname IF [ip daddr DST] [ip saddr SRC]; the hairpin leg matches
  * iifname != IF ip daddr @pub, so what arrives on IF stays subject to
- * "from".
+ * "from"; in the output chain (@cs not prerouting) there is no inbound
+ * interface: ip daddr @pub.
  */
 static void
 fwd_emit(struct nft_tab *t, struct nft_chainset *cs,
@@ -641,7 +644,8 @@ fwd_emit(struct nft_tab *t, struct nft_chainset *cs,
 	size_t i;
 
 	if (pub) {
-		match_ifname_neq(r, &f->iif);
+		if (cs == &t->chains[0])
+			match_ifname_neq(r, &f->iif);
 		match_net(r, t->family, true, pub, NFT_CMP_EQ);
 	} else {
 		match_ifname(r, NFT_META_IIFNAME, &f->iif);
@@ -690,13 +694,43 @@ fwd_hairpin_masq(struct nft_tab *t, const struct nat_forward *f,
 	nft_chainset_add_rule(&t->chains[1], r, &o);
 }
 
+/* The "output" nat chain (locally generated connections), made the
+ * first time a hairpin forward needs it. */
+static struct nft_chainset *
+tab_output(struct nft_tab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_chains; i++)
+		if (!strcmp(nftnl_chain_get_str(t->chains[i].chain,
+						NFTNL_CHAIN_NAME), "output"))
+			return &t->chains[i];
+	return tab_chain(t, "output", NF_INET_LOCAL_OUT, -100);
+}
+
+/* The hairpin's DNAT for @chain (prerouting, or output: the gateway's own
+ * connections to the public address go to the server too). */
+static void
+fwd_hairpin_dnat(struct nft_tab *t, struct nft_chainset *cs,
+		 const struct nat_forward *f, const struct nat_hairpin *hp,
+		 const uint8_t *pv, size_t np)
+{
+	size_t ai, pi, di;
+
+	for (ai = 0; ai < hp->n_pub; ai++)
+		for (pi = 0; pi < np; pi++)
+			for (di = 0; di < f->dport.n; di++)
+				fwd_emit(t, cs, f, NULL, pv[pi],
+					 &f->dport.v[di], &hp->pub[ai]);
+}
+
 static void
 compile_fwd_legs(struct nft_tab *t, const struct nat_forward *f,
 		 const struct nat_hairpin *hp)
 {
 	static const uint8_t both[] = { IPPROTO_TCP, IPPROTO_UDP };
 	const uint8_t *pv = f->proto.n ? f->proto.v : both;
-	size_t np = f->proto.n ? f->proto.n : 2, pi, ai;
+	size_t np = f->proto.n ? f->proto.n : 2, pi;
 	const struct nat_net *src;
 	const struct nat_port_range *port;
 	int src_once, port_once;
@@ -706,12 +740,11 @@ compile_fwd_legs(struct nft_tab *t, const struct nat_forward *f,
 	FAN(port, f->dport.v, f->dport.n)
 		if (port)
 			fwd_emit(t, &t->chains[0], f, src, pv[pi], port, NULL);
-	for (ai = 0; ai < hp->n_pub; ai++)
-		for (pi = 0; pi < np; pi++)
-			for (size_t di = 0; di < f->dport.n; di++)
-				fwd_emit(t, &t->chains[0], f, NULL, pv[pi],
-					 &f->dport.v[di], &hp->pub[ai]);
-	if (!hp->n_pub || !hp->has_lan)
+	if (!hp->n_pub)
+		return;
+	fwd_hairpin_dnat(t, &t->chains[0], f, hp, pv, np);
+	fwd_hairpin_dnat(t, tab_output(t), f, hp, pv, np);
+	if (!hp->has_lan)
 		return;
 	for (pi = 0; pi < np; pi++)
 		for (size_t di = 0; di < (f->has_toport ? 1 : f->dport.n); di++)

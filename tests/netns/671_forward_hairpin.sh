@@ -46,6 +46,8 @@ got=$(req "$SRV" tcp 198.51.100.2 80)
 assert_eq "no hairpin: the internet reaches SV3, which saw" 192.0.2.10 "${got%% *}"
 got=$(req "$CL3" tcp 198.51.100.2 80)
 assert_eq "no hairpin: CL3 through the public address: no answer" "" "$got"
+got=$(req "$GW" tcp 198.51.100.2 80)
+assert_eq "no hairpin: the gateway itself to the public address: no answer" "" "$got"
 
 run gw_masqsh -c 'forward del 1' \
 	-c 'forward add in wan0 proto tcp dport 80 to 192.168.3.10 hairpin' -c apply
@@ -78,6 +80,16 @@ assert_eq "hairpin: the internet still reaches SV3 with its address" \
 	192.0.2.10 "${got%% *}"
 got=$(req "$CL3" tcp 192.168.3.1 80)
 assert_eq "the gateway's own LAN address is not forwarded" "" "$got"
+got=$(req "$GW" tcp 198.51.100.2 80)
+assert_eq "the gateway's own connection to its public address (output chain); SV3 saw" \
+	198.51.100.2 "${got%% *}"
+assert_match "output chain: the hairpin's DNAT" \
+	'chain output \{.	*type nat hook output priority -100; policy accept;.	*ip daddr 198\.51\.100\.2 tcp dport 80 .*dnat to 192\.168\.3\.10' \
+	"$(tr '\n' '.' <<<"$k")"
+ex=$(gw_masqsh -c 'explain tcp 198.51.100.2:5000 -> 198.51.100.2:80')
+echo "$ex"
+assert_match "explain: the gateway's own connection meets the hairpin" \
+	"hairpin: sent by this host to the public address" "$ex"
 ex=$(gw_masqsh -c 'explain tcp 192.168.3.20:5000 -> 198.51.100.2:80')
 echo "$ex"
 assert_match "explain: the hairpin leg" "hairpin: from lan3 for the public address" "$ex"
