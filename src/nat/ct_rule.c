@@ -107,6 +107,8 @@ fwd_match(const struct nat_forward *f, const struct ct_entry *ce)
 	if (f->to.family != ce->family ||
 	    memcmp(f->to.addr, ce->reply.src.b, alen))
 		return false;
+	if (f->has_dst && memcmp(f->dst.addr, ce->orig.dst.b, alen))
+		return false;
 	if (f->proto.n)
 		for (i = 0, proto = false; !proto && i < f->proto.n; i++)
 			proto = f->proto.v[i] == ce->proto;
@@ -114,8 +116,12 @@ fwd_match(const struct nat_forward *f, const struct ct_entry *ce)
 		proto = ce->proto == IPPROTO_TCP || ce->proto == IPPROTO_UDP;
 	if (!proto)
 		return false;
+	/* "from" restricts the inbound leg only: a hairpin forward also
+	 * takes LAN clients, which the conntrack entry cannot tell apart by
+	 * interface */
 	if (!nat_ports_has(&f->dport, ce->orig.dport) ||
-	    nat_netlist_has(&f->src, ce->family, ce->orig.src.b) <= 0)
+	    (!f->hairpin &&
+	     nat_netlist_has(&f->src, ce->family, ce->orig.src.b) <= 0))
 		return false;
 	if (!f->has_toport)
 		return ce->reply.sport == ce->orig.dport;
@@ -140,15 +146,19 @@ ct_rule_ref(uint64_t rule_id, char *buf)
 	return buf;
 }
 
-/* The forward behind a DNAT'ed entry, or 0. */
+/* The forward behind a DNAT'ed entry (with @hairpin_only, a hairpin
+ * forward), or 0. */
 static uint64_t
-fwd_rules_match(const struct ct_rules *cr, const struct ct_entry *ce)
+fwd_rules_match(const struct ct_rules *cr, const struct ct_entry *ce,
+		bool hairpin_only)
 {
 	const struct nat_forward *f;
 	size_t i;
 
 	for (i = 0; i < cr->rs->n_fwd; i++) {
 		f = &cr->rs->fwd[i];
+		if (hairpin_only && !f->hairpin)
+			continue;
 		if (fwd_match(f, ce))
 			return f->id > 0 && (uint64_t)f->id < CT_RULE_FWD ?
 			       CT_RULE_FWD | (uint64_t)f->id : 0;
@@ -160,13 +170,19 @@ uint64_t
 ct_rules_match(const struct ct_rules *cr, const struct ct_entry *ce)
 {
 	const struct nat_rule *r;
+	uint64_t id;
 	size_t i;
 
 	if (!cr)
 		return 0;
 	/* a port forward alone is not a masq rule's doing */
 	if ((ce->status & CT_ST_NAT_MASK) == CT_ST_DST_NAT)
-		return fwd_rules_match(cr, ce);
+		return fwd_rules_match(cr, ce, false);
+	/* DNAT + SNAT: a hairpin forward's masquerade leg comes before the
+	 * masq rules in postrouting (nft_build.c), so it made the entry */
+	if ((ce->status & CT_ST_NAT_MASK) == CT_ST_NAT_MASK &&
+	    (id = fwd_rules_match(cr, ce, true)) != 0)
+		return id;
 	for (i = 0; i < cr->rs->n_masq; i++) {
 		r = &cr->rs->masq[i];
 		if (cr->x[i].family != ce->family ||
@@ -180,7 +196,7 @@ ct_rules_match(const struct ct_rules *cr, const struct ct_entry *ce)
 	/* DNAT + SNAT by our own masquerade (hairpin) without a masq rule
 	 * that fits: the forward made the connection */
 	if (ce->status & CT_ST_DST_NAT)
-		return fwd_rules_match(cr, ce);
+		return fwd_rules_match(cr, ce, false);
 	return 0;
 }
 

@@ -79,7 +79,8 @@ int engine_addr_parse(const void *buf, size_t len, engine_addr_cb cb,
  */
 int engine_addr_present(int family, const uint8_t *addr, struct masq_err *e);
 
-/* Does a `detect` rule of @rs use interface @ifname (wildcards too)? */
+/* Does a `detect` rule of @rs use interface @ifname (wildcards too), or
+ * does @rs hold a hairpin forward (which depends on every interface)? */
 bool engine_detect_uses(const struct nat_ruleset *rs, const char *ifname);
 
 /* ---- table fill and port budgets ----------------------------------------- */

@@ -228,6 +228,11 @@ engine_detect_uses(const struct nat_ruleset *rs, const char *ifname)
 {
 	size_t i, j;
 
+	/* a hairpin forward follows the public addresses and the server's
+	 * network (fwd_hairpin.c), which any interface may carry */
+	for (i = 0; i < rs->n_fwd; i++)
+		if (rs->fwd[i].hairpin)
+			return true;
 	for (i = 0; i < rs->n_masq; i++) {
 		const struct nat_rule *r = &rs->masq[i];
 

@@ -4,9 +4,12 @@
  *
  * Owns: the column-by-column match of a flow against a forward and a masq
  * rule, with the words that say why a rule misses or on what it depends.
- * Mirrors nft_build.c: a forward matches iifname, source networks (minus
- * exclusions), l4 protocol (tcp and udp when none is given) and a
- * destination port, never the destination address; a masq rule matches
+ * Mirrors nft_build.c: a forward matches iifname, its dst address when it
+ * has one, source networks (minus exclusions), l4 protocol (tcp and udp
+ * when none is given) and a destination port; a hairpin forward also
+ * takes a flow from another interface for the public address (its dst,
+ * else an address of its interface now), whatever the source, and
+ * masquerades it when the source is on the server's network; a masq rule matches
  * oifname, the deprecated inbound interface, source and destination
  * networks with exclusions, protocol, destination ports, mark, owner and
  * IPsec policy.
@@ -156,17 +159,48 @@ step_new(struct explain_result *res)
 	return s;
 }
 
+/*
+ * dst, and whether @f takes the hairpin leg (arrives on another known
+ * interface, for a public address of @hp): false on a miss.
+ */
+static bool
+fwd_check_dst(const struct nat_forward *fw, const struct explain_flow *f,
+	      const struct nat_hairpin *hp, struct explain_step *s)
+{
+	char text[160], a[64], d[64];
+
+	if (fw->has_dst && !nat_net_has(&fw->dst, f->family, f->dst)) {
+		inet_ntop(f->family, f->dst, a, sizeof(a));
+		inet_ntop(f->family, fw->dst.addr, d, sizeof(d));
+		snprintf(text, sizeof(text), "addressed to %s, not its dst %s",
+			 a, d);
+		miss(s, text);
+		return false;
+	}
+	/* the output chain's leg has no inbound interface */
+	s->hairpin = fw->hairpin && (f->local_src || (f->iif[0] &&
+		     !nat_ifname_match(&fw->iif, f->iif)));
+	if (s->hairpin && !fw->has_dst &&
+	    !nat_hairpin_has_pub(hp, f->family, f->dst)) {
+		snprintf(text, sizeof(text), "hairpin: the destination is not "
+			 "an address of %s now", fw->iif.name);
+		miss(s, text);
+		return false;
+	}
+	return true;
+}
+
 static void
 fwd_check(const struct nat_forward *fw, const struct explain_flow *f,
-	  struct explain_step *s)
+	  const struct nat_hairpin *hp, struct explain_step *s)
 {
 	char text[64];
 	size_t i;
 	bool hit = false;
 
-	if (f->local_src) {
-		miss(s, "sent by this host: port forwards act on "
-		     "arriving traffic only");
+	if (f->local_src && !fw->hairpin) {
+		miss(s, "sent by this host: only a hairpin forward takes "
+		     "its connections");
 		return;
 	}
 	if (fw->to.family != f->family) {
@@ -174,6 +208,8 @@ fwd_check(const struct nat_forward *fw, const struct explain_flow *f,
 		     "an IPv4 forward");
 		return;
 	}
+	if (!fwd_check_dst(fw, f, hp, s))
+		return;
 	if (fw->proto.n) {
 		for (i = 0; i < fw->proto.n; i++)
 			hit = hit || fw->proto.v[i] == f->proto;
@@ -184,7 +220,8 @@ fwd_check(const struct nat_forward *fw, const struct explain_flow *f,
 		miss(s, "another protocol");
 		return;
 	}
-	if (nat_netlist_has(&fw->src, f->family, f->src) <= 0) {
+	/* "from" is the inbound leg's; the hairpin leg takes any client */
+	if (!s->hairpin && nat_netlist_has(&fw->src, f->family, f->src) <= 0) {
 		miss(s, "the source is not in its 'from'");
 		return;
 	}
@@ -196,7 +233,27 @@ fwd_check(const struct nat_forward *fw, const struct explain_flow *f,
 		miss(s, text);
 		return;
 	}
-	iface_check(s, &fw->iif, 1, f->iif, "arrives on");
+	if (s->hairpin && f->local_src)
+		snprintf(s->why, sizeof(s->why), "hairpin: sent by this host "
+			 "to the public address");
+	else if (s->hairpin)
+		snprintf(s->why, sizeof(s->why), "hairpin: from %s for the "
+			 "public address", f->iif);
+	else
+		iface_check(s, &fw->iif, 1, f->iif, "arrives on");
+}
+
+/* The hairpin's masquerade leg (nft_build.c: fwd_hairpin_masq): a client
+ * on the server's network, DNAT'ed by the hairpin leg. */
+static void
+fwd_hairpin_masq(const struct nat_hairpin *hp, const struct explain_flow *f,
+		 const struct explain_step *s, struct explain_result *res)
+{
+	if (!s->hairpin || !hp->has_lan ||
+	    !nat_net_has(&hp->lan, f->family, f->src))
+		return;
+	res->hairpin_masq = true;
+	res->hairpin_lan = hp->lan;
 }
 
 /* The addresses and the protocol of @r against @f: false on a miss. */
@@ -338,14 +395,29 @@ explain_forwards(const struct nat_ruleset *rs, const struct explain_flow *f,
 	struct explain_step *s;
 	size_t i, from = res->n_steps;
 	size_t alen = f->family == AF_INET6 ? 16 : 4;
+	bool matched = false;
 
 	for (i = 0; i < rs->n_fwd; i++) {
+		struct masq_err e;
+		struct nat_hairpin hp;
+
 		s = step_new(res);
 		s->fwd = true;
 		s->idx = i;
 		s->id = rs->fwd[i].id;
 		s->pos = rs->fwd[i].pos;
-		fwd_check(&rs->fwd[i], f, s);
+		/* without rtnetlink the hairpin addresses are unknown: the
+		 * hairpin leg then misses, as no address matches */
+		err_init(&e);
+		if (nat_hairpin_resolve(&rs->fwd[i], &hp, &e) < 0)
+			memset(&hp, 0, sizeof(hp));
+		err_done(&e);
+		fwd_check(&rs->fwd[i], f, &hp, s);
+		if (s->verdict == EXPLAIN_MATCH && !matched) {
+			matched = true;	/* the one decide() will pick */
+			fwd_hairpin_masq(&hp, f, s, res);
+		}
+		nat_hairpin_done(&hp);
 	}
 	res->fwd_hit = decide(res, from);
 	if (after)

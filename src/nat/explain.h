@@ -47,6 +47,7 @@ enum explain_verdict {
 
 struct explain_step {
 	bool fwd;			/* a port forward, else a masq rule */
+	bool hairpin;			/* a forward's hairpin leg */
 	size_t idx;			/* index in the ruleset's array */
 	int64_t id;
 	unsigned int pos;
@@ -63,6 +64,10 @@ struct explain_result {
 	uint8_t dnat_addr[16];
 	bool dnat_port_set;		/* else the port stays */
 	struct nat_port_range dnat_ports;
+	/* the hairpin forward fwd_hit also masquerades the flow (its source
+	 * is on the server's network hairpin_lan): no masq rule applies */
+	bool hairpin_masq;
+	struct nat_net hairpin_lan;
 };
 
 void explain_result_init(struct explain_result *res);
@@ -70,8 +75,8 @@ void explain_result_done(struct explain_result *res);
 
 /*
  * The prerouting part: every forward's verdict, the deciding one in
- * res->fwd_hit and its DNAT target.  A locally generated flow meets no
- * forward (our table has no output chain).  Then, when @after is not NULL,
+ * res->fwd_hit and its DNAT target.  A locally generated flow meets only
+ * the hairpin forwards (the output chain).  Then, when @after is not NULL,
  * *@after is @f with the DNAT applied (destination address and port).
  */
 void explain_forwards(const struct nat_ruleset *rs,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fwd_parse.c - the keyword form of `forward add` (see rule.h):
- *   in IFACE [proto tcp|udp] dport PORTS to ADDR[:PORT|:LO-HI]
- *   [from SOURCE[!EXCL]] [comment TEXT]
+ *   in IFACE [dst ADDR] [proto tcp|udp] dport PORTS to ADDR[:PORT|:LO-HI]
+ *   [from SOURCE[!EXCL]] [hairpin] [comment TEXT]
  * Keywords in any order, each once, unique prefixes accepted.  Without
  * proto a forward covers tcp and udp.  An IPv6 target with a port is
  * written in brackets, "[2001:db8::5]:80".  A to-port range maps the
@@ -20,15 +20,19 @@
 #include "core/xalloc.h"
 #include "nat/rule_int.h"
 
-enum fkw { FK_IN, FK_PROTO, FK_DPORT, FK_TO, FK_FROM, FK_COMMENT, FK__N };
-
-static const char *const fkw_names[FK__N + 1] = {
-	"in", "proto", "dport", "to", "from", "comment", NULL
+enum fkw {
+	FK_IN, FK_DST, FK_PROTO, FK_DPORT, FK_TO, FK_FROM, FK_HAIRPIN,
+	FK_COMMENT, FK__N
 };
 
+static const char *const fkw_names[FK__N + 1] = {
+	"in", "dst", "proto", "dport", "to", "from", "hairpin", "comment", NULL
+};
+
+/* What follows each keyword; NULL: a flag without a value. */
 static const char *const fkw_usage[FK__N] = {
-	"in IFACE", "proto tcp|udp", "dport PORT[,PORT|LOW-HIGH..]",
-	"to ADDR[:PORT|:LOW-HIGH]", "from NET[,NET..][!EXCL[,..]]",
+	"in IFACE", "dst ADDR", "proto tcp|udp", "dport PORT[,PORT|LOW-HIGH..]",
+	"to ADDR[:PORT|:LOW-HIGH]", "from NET[,NET..][!EXCL[,..]]", NULL,
 	"comment TEXT",
 };
 
@@ -141,6 +145,8 @@ fwd_collect(const struct masq_tok *tv, size_t tc,
 			return err_hint(e, "give each keyword once");
 		}
 		key[k] = &tv[i];
+		if (!fkw_usage[k])
+			continue;	/* a flag: "hairpin" */
 		if (i + 1 == tc) {
 			err_tok(e, MASQ_EUSAGE, &tv[i], "'%s' needs a value",
 				fkw_names[k]);
@@ -149,7 +155,8 @@ fwd_collect(const struct masq_tok *tv, size_t tc,
 		val[k] = &tv[++i];
 	}
 	for (k = 0; k < FK__N; k++) {
-		if (val[k] || k == FK_PROTO || k == FK_FROM || k == FK_COMMENT)
+		if (val[k] || k == FK_PROTO || k == FK_FROM ||
+		    k == FK_COMMENT || k == FK_DST || k == FK_HAIRPIN)
 			continue;
 		err_set(e, MASQ_EUSAGE, "a forward needs '%s'", fkw_usage[k]);
 		return err_hint(e, "e.g. 'forward add in eth0 proto tcp dport "
@@ -212,16 +219,47 @@ fwd_target(struct nat_pctx *c, const struct masq_tok *val[FK__N],
 			"one dport range");
 }
 
-/* from SOURCE, comment TEXT. */
+/* dst ADDR: one public address, of the target's family (parsed after
+ * "to", so the context's family already holds it). */
 static int
-fwd_extra(struct nat_pctx *c, const struct masq_tok *val[FK__N],
-	  struct nat_forward *f)
+fwd_dst(struct nat_pctx *c, const struct masq_tok *val[FK__N],
+	struct nat_forward *f)
+{
+	struct nat_span sp = nat_span_tok(val[FK_DST]);
+
+	if (!sp.t)
+		return 0;
+	if (memchr(nat_span_str(&sp), '/', sp.len)) {
+		nat_perr(c, &sp, "dst is one public address, not a network");
+		return err_hint(c->e, "write the address connections arrive "
+				"for, e.g. 'dst 198.51.100.3'");
+	}
+	if (nat_p_net(c, &sp, &f->dst) < 0)
+		return -1;
+	f->has_dst = true;
+	return 0;
+}
+
+/* dst ADDR, from SOURCE, hairpin, comment TEXT. */
+static int
+fwd_extra(struct nat_pctx *c, const struct masq_tok *key[FK__N],
+	  const struct masq_tok *val[FK__N], struct nat_forward *f)
 {
 	struct nat_span sp = nat_span_tok(val[FK_FROM]);
 	const struct masq_tok *cm = val[FK_COMMENT];
 
+	if (fwd_dst(c, val, f) < 0)
+		return -1;
 	if (sp.t && nat_p_netlist(c, &sp, &f->src, false) < 0)
 		return -1;
+	f->hairpin = key[FK_HAIRPIN] != NULL;
+	if (f->hairpin && !f->has_dst && f->iif.wildcard) {
+		err_tok(c->e, MASQ_EUSAGE, key[FK_HAIRPIN], "hairpin on '%s+' "
+			"needs 'dst ADDR': the public address is not known",
+			f->iif.name);
+		return err_hint(c->e, "give the public address with 'dst', or "
+				"name the interface");
+	}
 	if (!cm || !cm->s[0])
 		return 0;
 	if (strlen(cm->s) > NAT_COMMENT_MAX) {
@@ -243,7 +281,7 @@ nat_forward_parse_kw(struct nat_forward *f, const struct masq_tok *tv,
 
 	if (fwd_collect(tv, tc, key, val, e) < 0 ||
 	    fwd_match(&c, val, f) < 0 || fwd_target(&c, val, f) < 0 ||
-	    fwd_extra(&c, val, f) < 0) {
+	    fwd_extra(&c, key, val, f) < 0) {
 		nat_forward_done(f);
 		return -1;
 	}

@@ -10,7 +10,7 @@ src_libmasq_a_SOURCES += \
 	src/nat/rule_parse.c \
 	src/nat/rule_values.c \
 	src/nat/rule_format.c \
-	src/nat/fwd_parse.c \
+	src/nat/fwd_parse.c src/nat/fwd_hairpin.c \
 	src/nat/ct_helpers.c \
 	src/nat/ruleset_load.c \
 	src/nat/rule_text.c \

@@ -15,7 +15,9 @@
  * the ones nft itself generates for the same text, so that `nft list`
  * prints what nft_print.c prints.  Does not own: sending (nft_apply.c) or
  * printing (nft_print.c).  With `clamp mss` set, the ip table also gets a
- * "forward" filter chain holding the MSS clamp rule.
+ * "forward" filter chain holding the MSS clamp rule.  A hairpin forward
+ * adds its legs (fwd_hairpin.c) and an "output" nat chain for the
+ * gateway's own connections to the public address.
  */
 #include "config.h"
 
@@ -147,6 +149,21 @@ match_ifname(struct nftnl_rule *r, uint32_t key, const struct nat_ifname *i)
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf, i->name, strnlen(i->name, sizeof(buf) - 1));
 	cmp(r, NFT_CMP_EQ, buf, sizeof(buf));
+}
+
+/* iifname != IF (a forward's hairpin leg): match_ifname() with "!=". */
+static void
+match_ifname_neq(struct nftnl_rule *r, const struct nat_ifname *i)
+{
+	char buf[NAT_IFNAMSIZ];
+	uint32_t len = sizeof(buf);
+
+	meta_load(r, NFT_META_IIFNAME);
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, i->name, strnlen(i->name, sizeof(buf) - 1));
+	if (i->wildcard)
+		len = (uint32_t)strlen(i->name);
+	cmp(r, NFT_CMP_NEQ, buf, len);
 }
 
 /* ip/ip6 saddr|daddr [!=] NET, as nft encodes a prefix. */
@@ -674,34 +691,120 @@ compile_masq(struct nat_compiled *c, const struct nat_rule *mr,
 	return 0;
 }
 
-/* A forward is one nft rule: its source, protocol and port lists are
- * sets (nft_set.c). */
+/*
+ * One DNAT rule of forward @f, its lists as sets (nft_set.c).  The
+ * inbound leg (@pub NULL) matches iifname IF [ip daddr DST] [ip saddr
+ * SRC]; the hairpin leg matches iifname != IF ip daddr @pub, so what
+ * arrives on IF stays subject to "from"; in the output chain (@cs not
+ * prerouting) there is no inbound interface: ip daddr @pub.
+ */
 static void
-compile_fwd(struct nat_compiled *c, const struct nat_forward *f)
+fwd_emit(struct nft_tab *t, struct nft_chainset *cs,
+	 const struct nat_forward *f, const uint8_t *pv, size_t np,
+	 const struct nat_net *pub)
 {
-	static const uint8_t both[] = { IPPROTO_TCP, IPPROTO_UDP };
-	struct nft_tab *t = &c->tab[f->to.family == AF_INET6 ?
-				    NFT_TAB_IP6 : NFT_TAB_IP];
+	struct nftnl_rule *r = rule_new(t, cs);
 	struct nft_origin o = { NFT_ORIGIN_FWD, f->id };
-	struct nft_chainset *cs;
-	struct nftnl_rule *r;
 
-	tab_make(t);
-	if (f->dport.n == 0)
-		return;		/* nothing to forward (0.1 made no rule) */
-	cs = &t->chains[0];
-	r = rule_new(t, cs);
-	match_ifname(r, NFT_META_IIFNAME, &f->iif);
-	match_nets(r, t, false, f->src.inc, f->src.n_inc, false, &o);
-	match_nets(r, t, false, f->src.exc, f->src.n_exc, true, &o);
-	match_protos(r, t, f->proto.n ? f->proto.v : both,
-		     f->proto.n ? f->proto.n : 2, false, &o);
+	if (pub) {
+		if (cs == &t->chains[0])
+			match_ifname_neq(r, &f->iif);
+		match_net(r, t->family, true, pub, NFT_CMP_EQ);
+	} else {
+		match_ifname(r, NFT_META_IIFNAME, &f->iif);
+		if (f->has_dst)
+			match_net(r, t->family, true, &f->dst, NFT_CMP_EQ);
+		match_nets(r, t, false, f->src.inc, f->src.n_inc, false, &o);
+		match_nets(r, t, false, f->src.exc, f->src.n_exc, true, &o);
+	}
+	match_protos(r, t, pv, np, false, &o);
 	match_ports(r, t, &f->dport, &o);
 	add_counter(r);
 	add_nat(r, NFT_NAT_DNAT, t->family, f->to.addr, f->to.addr,
 		f->has_toport ? &f->toport : NULL, 0);
 	rule_comment(r, "forward", f->id);
 	nft_chainset_add_rule(cs, r, &o);
+}
+
+/*
+ * The hairpin's masquerade leg, first in postrouting: a client on the
+ * server's own network (@lan) whose connection the hairpin DNAT sent to
+ * the server would get the reply straight from the server, with the
+ * server's address as source, and drop it.  Masquerading that leg makes
+ * the server answer the gateway.  Matched on the source network rather
+ * than on the inbound interface, which postrouting does not know; the
+ * port is the server's (after the DNAT).
+ */
+static void
+fwd_hairpin_masq(struct nft_tab *t, const struct nat_forward *f,
+		 const struct nat_net *lan, const uint8_t *pv, size_t np)
+{
+	struct nftnl_rule *r = rule_new(t, &t->chains[1]);
+	struct nft_origin o = { NFT_ORIGIN_FWD, f->id };
+
+	match_net(r, t->family, false, lan, NFT_CMP_EQ);
+	match_net(r, t->family, true, &f->to, NFT_CMP_EQ);
+	match_protos(r, t, pv, np, false, &o);
+	if (f->has_toport)
+		match_port(r, &f->toport, false);
+	else
+		match_ports(r, t, &f->dport, &o);
+	add_counter(r);
+	add_masq(r, NULL, 0);
+	rule_comment(r, "forward", f->id);
+	nft_chainset_add_rule(&t->chains[1], r, &o);
+}
+
+/* The "output" nat chain (locally generated connections), made the
+ * first time a hairpin forward needs it. */
+static struct nft_chainset *
+tab_output(struct nft_tab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_chains; i++)
+		if (!strcmp(nftnl_chain_get_str(t->chains[i].chain,
+						NFTNL_CHAIN_NAME), "output"))
+			return &t->chains[i];
+	return tab_chain(t, "output", NF_INET_LOCAL_OUT, -100);
+}
+
+/* A forward is one nft rule (its lists are sets), plus, with hairpin,
+ * one per public address in prerouting and in output, and the
+ * masquerade of the LAN-to-LAN leg. */
+static void
+compile_fwd_legs(struct nft_tab *t, const struct nat_forward *f,
+		 const struct nat_hairpin *hp)
+{
+	static const uint8_t both[] = { IPPROTO_TCP, IPPROTO_UDP };
+	const uint8_t *pv = f->proto.n ? f->proto.v : both;
+	size_t np = f->proto.n ? f->proto.n : 2, ai;
+
+	if (f->dport.n == 0)
+		return;		/* nothing to forward (0.1 made no rule) */
+	fwd_emit(t, &t->chains[0], f, pv, np, NULL);
+	for (ai = 0; ai < hp->n_pub; ai++) {
+		fwd_emit(t, &t->chains[0], f, pv, np, &hp->pub[ai]);
+		fwd_emit(t, tab_output(t), f, pv, np, &hp->pub[ai]);
+	}
+	if (hp->n_pub && hp->has_lan)
+		fwd_hairpin_masq(t, f, &hp->lan, pv, np);
+}
+
+static int
+compile_fwd(struct nat_compiled *c, const struct nat_forward *f,
+	    struct masq_err *e)
+{
+	struct nft_tab *t = &c->tab[f->to.family == AF_INET6 ?
+				    NFT_TAB_IP6 : NFT_TAB_IP];
+	struct nat_hairpin hp;
+
+	if (nat_hairpin_resolve(f, &hp, e) < 0)
+		return -1;
+	tab_make(t);
+	compile_fwd_legs(t, f, &hp);
+	nat_hairpin_done(&hp);
+	return 0;
 }
 
 /*
@@ -773,8 +876,12 @@ nat_compile(const struct nat_ruleset *rs, struct nat_compiled **cp,
 	*cp = NULL;
 	/* The ip table always exists, so applying nothing empties it. */
 	tab_make(&c->tab[NFT_TAB_IP]);
-	for (i = 0; i < rs->n_fwd; i++)
-		compile_fwd(c, &rs->fwd[i]);
+	for (i = 0; i < rs->n_fwd; i++) {
+		if (compile_fwd(c, &rs->fwd[i], e) < 0) {
+			nat_compiled_free(c);
+			return -1;
+		}
+	}
 	for (i = 0; i < rs->n_masq; i++) {
 		if (compile_masq(c, &rs->masq[i], &dc, e) < 0) {
 			nat_compiled_free(c);

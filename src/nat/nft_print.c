@@ -1330,11 +1330,12 @@ prio_print(struct strbuf *b, int32_t prio, uint32_t hook)
 		int hook;		/* -1: any */
 	} std[] = {
 		{ "raw", -300, -1 }, { "mangle", -150, -1 },
+		/* nft 1.0.6 names these on these hooks only: it prints an
+		 * output nat chain's -100 as the number, and refuses
+		 * "priority dstnat" there (nft -f of `export nft`) */
 		{ "dstnat", -100, NF_INET_PRE_ROUTING },
-		{ "dstnat", -100, NF_INET_LOCAL_OUT },
 		{ "filter", 0, -1 }, { "security", 50, -1 },
 		{ "srcnat", 100, NF_INET_POST_ROUTING },
-		{ "srcnat", 100, NF_INET_LOCAL_IN },
 	};
 	size_t i;
 

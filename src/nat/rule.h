@@ -154,11 +154,23 @@ struct nat_rule {
 	char *comment;			/* owned, or NULL */
 };
 
-/* Port forward: DNAT from an inbound interface to an inside host. */
+/*
+ * Port forward: DNAT from an inbound interface to an inside host.
+ * With @has_dst only what arrives addressed to @dst (one of several public
+ * addresses) is forwarded.  With @hairpin LAN clients that use the public
+ * address reach the server too (nft_build.c: fwd_hairpin): DNAT of what
+ * arrives on any other interface for @dst (without @dst: the addresses of
+ * @iif, resolved at apply and kept current by the engine, as `detect`),
+ * plus a masquerade of that leg so the server's reply comes back through
+ * the gateway.  @src ("from") restricts the inbound leg only.
+ */
 struct nat_forward {
 	int64_t id;
 	unsigned int pos;
 	struct nat_ifname iif;
+	bool has_dst;
+	struct nat_net dst;		/* a host (full prefix), same family */
+	bool hairpin;
 	struct nat_proto proto;		/* tcp, udp or both (n == 2) */
 	struct nat_ports dport;		/* never negated */
 	struct nat_net to;		/* a host (full prefix) */
@@ -167,6 +179,31 @@ struct nat_forward {
 	struct nat_netlist src;		/* "from": allowed sources */
 	char *comment;
 };
+
+/*
+ * What a hairpin forward is compiled against (fwd_hairpin.c), read from
+ * the namespace now: @pub the public addresses LAN clients use (the
+ * forward's dst, else the global addresses of its inbound interface; none
+ * when the interface is missing or has none yet -- the engine re-applies
+ * when one appears), @lan the gateway's network holding the server (the
+ * clients there need the masquerade leg; @has_lan false when the server
+ * is on no network of the gateway).  Empty for a forward without hairpin.
+ */
+struct nat_hairpin {
+	struct nat_net *pub;		/* full-prefix hosts; owned */
+	size_t n_pub;
+	bool has_lan;
+	struct nat_net lan;		/* masked to its prefix */
+};
+
+/* Fill @hp for @f (see above).  -1 with @e set when rtnetlink cannot be
+ * read; nothing to free then.  Else the caller calls _done. */
+int nat_hairpin_resolve(const struct nat_forward *f, struct nat_hairpin *hp,
+			struct masq_err *e);
+void nat_hairpin_done(struct nat_hairpin *hp);
+/* Is @a (of @family) one of @hp's public addresses? */
+bool nat_hairpin_has_pub(const struct nat_hairpin *hp, int family,
+			 const uint8_t *a);
 
 /*
  * TCP MSS clamping (`clamp mss pmtu|N [out IFACE]`): SYNs forwarded out of

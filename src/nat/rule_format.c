@@ -452,6 +452,12 @@ nat_forward_format_kw(const struct nat_forward *f)
 	strbuf_init(&b, 96);
 	sb_lit(&b, "in ");
 	sb_ifs(&b, &f->iif, 1);
+	if (f->has_dst) {
+		ctent_addr_text(addr, sizeof(addr), f->dst.family,
+				f->dst.addr);
+		sb_lit(&b, " dst ");
+		strbuf_puts(&b, addr);
+	}
 	if (!(f->proto.n == 2 && f->proto.v[0] == 6 && f->proto.v[1] == 17)) {
 		sb_lit(&b, " proto ");
 		nat_sb_proto(&b, &f->proto);
@@ -475,6 +481,8 @@ nat_forward_format_kw(const struct nat_forward *f)
 		sb_lit(&b, " from ");
 		nat_sb_netlist(&b, &f->src);
 	}
+	if (f->hairpin)
+		sb_lit(&b, " hairpin");
 	if (f->comment && f->comment[0]) {
 		q = tok_quote(f->comment);
 		sb_lit(&b, " comment ");

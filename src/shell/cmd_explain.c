@@ -177,6 +177,32 @@ masq_cond(const struct explain_result *res)
 	return false;
 }
 
+/* The hairpin forward's own masquerade (before every masq rule). */
+static void
+print_hairpin_masq(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
+		   const struct xflow *x, const struct explain_result *res,
+		   char *src, size_t size)
+{
+	struct nat_rule m;
+	const char *note = "";
+	char a[64];
+
+	nat_rule_init(&m);
+	m.action = NAT_MASQUERADE;
+	snat_source(&m, x, a, sizeof(a), &note);
+	out_str(ctx->out, "action", "snat: %s", "masquerade");
+	out_int(ctx->out, "forward", " by forward %lld (hairpin)",
+		rs->fwd[res->fwd_hit].id);
+	out_str(ctx->out, "addr", ": source becomes %s", a);
+	out_null(ctx->out, "ports", ", port kept when free");
+	out_str(ctx->out, "how", " (%s)\n", note);
+	if (x->after.has_sport)
+		snprintf(src, size, "%s:%u", a, x->after.sport);
+	else
+		snprintf(src, size, "%s", a);
+	nat_rule_done(&m);
+}
+
 static void
 print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 	     const struct xflow *x, const struct explain_result *res)
@@ -205,7 +231,9 @@ print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 		out_obj_close(ctx->out);
 	}
 	addr_text(f->family, f->dst, f->has_dport, f->dport, dst, sizeof(dst));
-	if (x->local_dst || !r || r->action == NAT_NONAT) {
+	if (res->hairpin_masq) {
+		print_hairpin_masq(ctx, rs, x, res, src, sizeof(src));
+	} else if (x->local_dst || !r || r->action == NAT_NONAT) {
 		out_str(ctx->out, "action", "snat: none (", x->local_dst ?
 			"local" : r ? "nonat" : "none");
 		if (x->local_dst)
@@ -387,7 +415,7 @@ cmd_explain(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 		goto out;
 	if (resolve_ifaces(&x, vals[4], vals[5], &rs, &res, e) < 0)
 		goto out;
-	if (!x.local_dst)
+	if (!x.local_dst && !res.hairpin_masq)
 		explain_masq(&rs, &x.after, &res);
 	out_obj_open(ctx->out, NULL);
 	print_flow(ctx, &x);

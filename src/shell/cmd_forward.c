@@ -14,10 +14,12 @@
 static const struct cmd_kw fwd_add_kws[] = {
 	{ "at", CMD_ARG_NUM, "POS", "insert before this position (default: append)", 0, NULL },
 	{ "in", CMD_ARG_IFACE, "IFACE", "the interface connections arrive on", CMD_KW_REQUIRED, NULL },
+	{ "dst", CMD_ARG_ADDR, "ADDR", "only connections for this public address", 0, NULL, CMD_LIVE_DST },
 	{ "proto", CMD_ARG_PROTO, "tcp|udp", "only this protocol (default: both)", 0, NULL },
 	{ "dport", CMD_ARG_PORTS, "PORT[,..]|LO-HI", "the ports to forward", CMD_KW_REQUIRED, NULL },
 	{ "to", CMD_ARG_ADDR, "ADDR[:PORT]", "the inside host (and port) to forward to", CMD_KW_REQUIRED, NULL },
 	{ "from", CMD_ARG_ADDR, "SOURCE[,..]", "only connections from these sources", 0, NULL },
+	{ "hairpin", CMD_ARG_NONE, NULL, "LAN clients using the public address reach the host too", 0, NULL },
 	{ "comment", CMD_ARG_TEXT, "TEXT", "a note kept with the forward", 0, NULL },
 	{ NULL, 0, NULL, NULL, 0, NULL },
 };
@@ -121,13 +123,20 @@ cmd_forward_del(struct cmd_ctx *ctx, const struct cmd_args *a,
 
 const struct cmd_entry cmd_forward_add_entry = {
 	.name = "forward add",
-	.usage = "[at POS] in IFACE [proto tcp|udp] dport PORTS "
-		 "to ADDR[:PORT] [from SOURCE] [comment TEXT]",
+	.usage = "[at POS] in IFACE [dst ADDR] [proto tcp|udp] dport PORTS "
+		 "to ADDR[:PORT] [from SOURCE] [hairpin] [comment TEXT]",
 	.summary = "stage a port forward (DNAT) to an inside host",
 	.help = "Forward connections arriving on IFACE for PORTS to an inside\n"
 		"host, optionally to another port (a range as long as PORTS).\n"
-		"Without proto both tcp and udp are forwarded.  Example:\n"
-		"  forward add in eth0 proto tcp dport 8080 to 192.168.1.10:80",
+		"Without proto both tcp and udp are forwarded.  With dst only\n"
+		"connections for that public address are forwarded (a gateway\n"
+		"with several).  With hairpin, LAN clients that connect to the\n"
+		"public address (dst, else IFACE's) reach the host too; the host\n"
+		"then sees the gateway's LAN address.  An IPv6 host with a port\n"
+		"is written [ADDR]:PORT.  Examples:\n"
+		"  forward add in eth0 proto tcp dport 8080 to 192.168.1.10:80\n"
+		"  forward add in eth0 dst 198.51.100.3 dport 80 to 192.168.1.10 hairpin\n"
+		"  forward add in eth0 proto tcp dport 80 to [fd00:1::10]:8080",
 	.kws = fwd_add_kws,
 	.flags = CMD_WRITES,
 	.exec = cmd_forward_add,

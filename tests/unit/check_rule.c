@@ -221,6 +221,10 @@ dump_fwd(const struct nat_forward *f, char *b, size_t sz)
 
 	b[0] = '\0';
 	app(b, sz, "in=%s%s", f->iif.name, f->iif.wildcard ? "+" : "");
+	if (f->has_dst) {
+		inet_ntop(f->dst.family, f->dst.addr, a, sizeof(a));
+		app(b, sz, " dst=%s/%u", a, f->dst.plen);
+	}
 	dump_proto(b, sz, &f->proto);
 	dump_ports(b, sz, "dport", &f->dport);
 	inet_ntop(f->to.family, f->to.addr, a, sizeof(a));
@@ -228,6 +232,8 @@ dump_fwd(const struct nat_forward *f, char *b, size_t sz)
 	if (f->has_toport)
 		app(b, sz, ":%u-%u", f->toport.lo, f->toport.hi);
 	dump_netlist(b, sz, "src", &f->src);
+	if (f->hairpin)
+		app(b, sz, " hairpin");
 	if (f->comment)
 		app(b, sz, " comment=%s", f->comment);
 }
@@ -1023,7 +1029,7 @@ static const struct col_case fwd_ok[] = {
 	  "src=198.51.100.0/24!198.51.100.7/32 comment=web",
 	  "in eth0 dport 80,443 to 192.168.1.5 from "
 	  "198.51.100.0/24!198.51.100.7 comment web" },
-	{ "i eth0 d 80 t 192.168.1.5 c 'web server'",
+	{ "i eth0 dp 80 t 192.168.1.5 c 'web server'",
 	  "in=eth0 proto=6,17 dport=80-80 to=192.168.1.5/32 comment=web server",
 	  "in eth0 dport 80 to 192.168.1.5 comment \"web server\"" },
 	{ "to 192.168.1.2 dport domain in eth0 proto udp,tcp",
@@ -1032,6 +1038,27 @@ static const struct col_case fwd_ok[] = {
 	{ "in ppp+ proto tcp dport 25 to 192.168.1.3",
 	  "in=ppp+ proto=6 dport=25-25 to=192.168.1.3/32",
 	  "in ppp+ proto tcp dport 25 to 192.168.1.3" },
+	/* by public address, hairpin (issue 13) */
+	{ "in wan0 dst 198.51.100.3 proto tcp dport 80 to 192.168.1.10",
+	  "in=wan0 dst=198.51.100.3/32 proto=6 dport=80-80 to=192.168.1.10/32",
+	  "in wan0 dst 198.51.100.3 proto tcp dport 80 to 192.168.1.10" },
+	{ "hairpin to 192.168.1.10:8080 dport 80 in wan0 ds 198.51.100.3 "
+	  "c web",
+	  "in=wan0 dst=198.51.100.3/32 proto=6,17 dport=80-80 "
+	  "to=192.168.1.10/32:8080-8080 hairpin comment=web",
+	  "in wan0 dst 198.51.100.3 dport 80 to 192.168.1.10:8080 hairpin "
+	  "comment web" },
+	{ "in wan0 proto tcp dport 443 to 192.168.1.10 from 192.0.2.0/24 h",
+	  "in=wan0 proto=6 dport=443-443 to=192.168.1.10/32 src=192.0.2.0/24 "
+	  "hairpin",
+	  "in wan0 proto tcp dport 443 to 192.168.1.10 from 192.0.2.0/24 "
+	  "hairpin" },
+	{ "in wan0 dst 2001:db8::3 proto tcp dport 80 to [fd00:1::10]:8080 "
+	  "hairpin",
+	  "in=wan0 dst=2001:db8::3/128 proto=6 dport=80-80 "
+	  "to=fd00:1::10/128:8080-8080 hairpin",
+	  "in wan0 dst 2001:db8::3 proto tcp dport 80 to [fd00:1::10]:8080 "
+	  "hairpin" },
 };
 
 START_TEST(test_fwd_ok)
@@ -1101,6 +1128,17 @@ static const struct err_case fwd_err[] = {
 	{ "in eth0:1 dport 80 to 192.168.1.5", 3, 6, "alias" },
 	{ "in eth0 dport 80 go 192.168.1.5", 17, 2, "unknown keyword 'go'" },
 	{ "in eth0 dport 80 to 192.168.1.5 comment", 32, 7, "needs a value" },
+	{ "in eth0 dst 198.51.100.0/24 dport 80 to 192.168.1.5", 12, 15,
+	  "not a network" },
+	{ "in eth0 dst 2001:db8::3 dport 80 to 192.168.1.5", 12, 11,
+	  "already uses IPv4" },
+	{ "in eth0 dst nowhere dport 80 to 192.168.1.5", 12, 7,
+	  "not an IPv4" },
+	{ "in eth0 dport 80 to 192.168.1.5 dst", 32, 3, "needs a value" },
+	{ "in eth0 hairpin dport 80 hairpin to 192.168.1.5", 25, 7,
+	  "given twice" },
+	{ "in eth0 d 80 to 192.168.1.5", 8, 1, "ambiguous" },
+	{ "in ppp+ dport 80 to 192.168.1.5 hairpin", 32, 7, "needs 'dst" },
 };
 
 START_TEST(test_fwd_err)
@@ -1211,6 +1249,10 @@ static const char *const ct_fwd_rules[] = {
 	"in wan0 proto udp dport 5000-5009 to 192.168.1.20:6000-6009 "
 	"from 192.0.2.0/24",					/* id 3 */
 	"in wan0 dport 2222 to 192.168.1.30",			/* id 4 */
+	"in wan0 dst 198.51.100.3 proto tcp dport 80 to 192.168.1.40 "
+	"from 192.0.2.0/24 hairpin",				/* id 5 */
+	"in wan0 dst 198.51.100.4 proto tcp dport 80 to 192.168.1.40",
+								/* id 6 */
 };
 
 static const struct {
@@ -1260,6 +1302,21 @@ static const struct {
 	{ "hairpin from outside the masq rule", 6, "10.9.9.9",
 	  "198.51.100.2", 1000, 8080, "192.168.1.10", "198.51.100.2", 80,
 	  1000, CT_ST_SRC_NAT | CT_ST_DST_NAT, "fwd2" },
+	{ "by public address", 6, "192.0.2.10", "198.51.100.3", 1, 80,
+	  "192.168.1.40", "192.0.2.10", 80, 1, CT_ST_DST_NAT, "fwd5" },
+	{ "by the other public address", 6, "192.0.2.10", "198.51.100.4", 1,
+	  80, "192.168.1.40", "192.0.2.10", 80, 1, CT_ST_DST_NAT, "fwd6" },
+	{ "by an address no forward has", 6, "192.0.2.10", "198.51.100.2", 1,
+	  80, "192.168.1.40", "192.0.2.10", 80, 1, CT_ST_DST_NAT, "-" },
+	{ "hairpin forward's masquerade leg", 6, "192.168.1.11",
+	  "198.51.100.3", 1, 80, "192.168.1.40", "192.168.1.1", 80, 1,
+	  CT_ST_SRC_NAT | CT_ST_DST_NAT, "fwd5" },
+	{ "hairpin from another LAN (no masquerade, 'from' is the "
+	  "internet's)", 6, "192.168.2.10", "198.51.100.3", 1, 80,
+	  "192.168.1.40", "192.168.2.10", 80, 1, CT_ST_DST_NAT, "fwd5" },
+	{ "a forward without hairpin, LAN client: the masq rule", 6,
+	  "192.168.1.11", "198.51.100.4", 1, 80, "192.168.1.40",
+	  "198.51.100.2", 80, 1, CT_ST_SRC_NAT | CT_ST_DST_NAT, "1" },
 	{ "not translated", 6, "192.0.2.10", "198.51.100.2", 1, 22,
 	  "198.51.100.2", "192.0.2.10", 22, 1, 0, "-" },
 };
