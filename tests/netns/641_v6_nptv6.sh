@@ -38,6 +38,18 @@ r = [x for x in json.load(sys.stdin) if x["dport"] == 443][0]
 print(r["src"], r["gw"], r["rule"], r["family"])')
 assert_eq "show masq row: src gw rule family" \
 	"fd00:1::10 2001:db8:1::10 1 ipv6" "$row"
+# the text row: v6 endpoints in brackets, and the row back under the
+# header by the RULE column although MASQ-AS overflows its width
+t=$(gw_masqsh -c 'show masq')
+echo "$t"
+assert_match "show masq text row" \
+	'^tcp +\[fd00:1::10\]:[0-9]+ +\[2001:db8:1::10\]:[0-9]+ \[2001:db8:200::10\]:443 ' \
+	"$(printf '%s\n' "$t" | sed -n 2p)"
+col=$(printf '%s\n' "$t" | "$NS_PY" -c 'import sys
+h, r = sys.stdin.read().split("\n")[:2]
+end = h.index("RULE") + len("RULE")
+print(r[end - 1] + "|" + r[end] + "|")')
+assert_eq "rule id under RULE's last letter" "1| |" "$col"
 
 echo "== the kernel runs what show compiled prints"
 gw_masqsh -c 'show compiled' >"$NS_TMP/compiled" 2>&1 ||
