@@ -32,7 +32,8 @@ features(const struct nat_ruleset *rs, char *buf, size_t size)
 		const struct nat_rule *r = &rs->masq[i];
 
 		masq |= r->action == NAT_MASQUERADE;
-		snat |= r->action == NAT_SNAT || r->action == NAT_DETECT;
+		snat |= r->action == NAT_SNAT || r->action == NAT_DETECT ||
+			r->action == NAT_PREFIX;
 		ipsec |= r->ipsec.policy != NAT_IPSEC_ANY;
 		mark |= r->mark.set;
 		owner |= r->owner.set;

@@ -12,6 +12,8 @@
  *    socket) and UDP to a high port at once, IP_PMTUDISC_PROBE so the
  *    kernel's cached PMTU does not stop them, answers and "fragmentation
  *    needed" (with the MTU it names) read from IP_RECVERR error queues;
+ *    for an IPv6 host the same with ICMPv6 echo, IPV6_PMTUDISC_PROBE and
+ *    "Packet Too Big" from IPV6_RECVERR;
  *    the route, the uplink and its MTU, the kernel's cached PMTU;
  *  - the local ruleset reader (mtu_rules.c): which nftables rules or
  *    policies on this host would drop an incoming "fragmentation needed",
@@ -93,19 +95,20 @@ struct mtu_probe_rec {
 	enum mtu_answer answer;
 	unsigned int mtu;	/* frag-needed / local: the MTU named */
 	unsigned int ms;	/* time to the answer (or the timeout) */
-	char from[16];		/* who answered (dotted quad) or "" */
+	char from[46];		/* who answered (INET6_ADDRSTRLEN) or "" */
 };
 
 struct mtu_probe_opts {
-	const char *host;	/* name or IPv4 address */
+	const char *host;	/* name, IPv4 or IPv6 address */
 	const char *iface;	/* "out IF", or NULL: the route decides */
 	unsigned int timeout_ms;	/* per round; 0: 400 */
 };
 
 struct mtu_report {
-	char dst[16];		/* the address probed */
-	char src[16];		/* our source address */
-	char gateway[16];	/* next hop, "" when on-link */
+	int family;		/* AF_INET or AF_INET6 (of @dst) */
+	char dst[46];		/* the address probed */
+	char src[46];		/* our source address */
+	char gateway[46];	/* next hop, "" when on-link */
 	char oif[16];		/* outgoing interface */
 	unsigned int link_mtu;		/* MTU of @oif */
 	unsigned int cached_before;	/* kernel PMTU for dst before (0: none) */
@@ -116,8 +119,9 @@ struct mtu_report {
 	bool icmp_alive, udp_alive;	/* echo / port unreachable seen */
 	bool no_raw;			/* no raw ICMP socket: UDP only */
 	unsigned int n_sent, n_pass, n_frag, n_local, n_lost;
-	unsigned int frag_mtu;		/* the MTU the first frag-needed named */
-	char frag_from[16];		/* and who sent it */
+	unsigned int frag_mtu;		/* the MTU the first frag-needed (v6:
+					 * Packet Too Big) named */
+	char frag_from[46];		/* and who sent it */
 	unsigned int rounds, elapsed_ms;
 	bool inconsistent;		/* a size failed below one that passed */
 	struct mtu_probe_rec *probes;	/* every probe sent; owned */
@@ -133,6 +137,10 @@ struct mtu_report {
 int mtu_probe_run(const struct mtu_probe_opts *o, struct mtu_report *r,
 		  struct masq_err *e);
 void mtu_report_done(struct mtu_report *r);
+
+/* The TCP MSS that fits the path MTU: minus 40 header bytes for IPv4,
+ * 60 for IPv6; 0 when no size passed.  Cannot fail. */
+unsigned int mtu_report_mss(const struct mtu_report *r);
 
 /* MTU of interface @name (SIOCGIFMTU); 0 when unknown. */
 unsigned int mtu_link_mtu(const char *name);

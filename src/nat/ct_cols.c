@@ -159,7 +159,8 @@ get_id(const struct ct_entry *ce, struct ct_val *v)
 	v->u = ce->id;
 }
 
-/* Widths fit IPv4: "255.255.255.255:65535" is 21 characters. */
+/* Widths fit IPv4: "255.255.255.255:65535" is 21 characters; longer
+ * IPv6 cells push the row until it is back on the grid (cell_start). */
 const struct ct_col ct_cols[CT_COL_COUNT] = {
 	[CT_COL_FAMILY] = { "family", NULL, NULL, 0, false, CT_T_STR,
 			    get_family },
@@ -292,54 +293,62 @@ ct_col_text(enum ct_col_id id, const struct ct_entry *ce, char *buf)
 }
 
 /*
- * Lay out the cell just written at [@f, @p) in column @c: right-aligned
- * cells are moved right now; left-aligned ones owe their padding, which
- * is written only if another column follows (*@owed).  Returns the end.
+ * Cells keep to a grid of the columns' widths.  The widths fit IPv4; an
+ * IPv6 endpoint ("[2001:db8:100::20]:44443") overflows its cell.  A cell
+ * starts at its grid position or one blank after the cell before it,
+ * whichever is later, so an overflow pushes the next cells only until
+ * their slack takes it up, and the rest of the row is back in line with
+ * the header.  Trailing blanks are written only before another cell.
  */
-static char *
-cell_place(const struct ct_col *c, char *f, char *p, size_t *owed)
-{
-	size_t n = (size_t)(p - f);
+struct row_grid {
+	char *row;		/* where the row starts */
+	size_t at;		/* grid position of the next cell */
+	bool first;
+};
 
-	*owed = 0;
-	if (n >= c->width)
-		return p;
-	if (!c->right) {
-		*owed = c->width - n;
-		return p;
-	}
-	memmove(f + (c->width - n), f, n);
-	memset(f, ' ', c->width - n);
-	return f + c->width;
+static char *
+cell_start(struct row_grid *g, char *p)
+{
+	size_t pos = (size_t)(p - g->row), want = g->at;
+
+	if (!g->first && want < pos + 1)
+		want = pos + 1;
+	memset(p, ' ', want - pos);
+	return g->row + want;
 }
 
-/* Start the next cell: the blanks owed by the previous one and one more. */
+/* The cell just written at [@f, @p) in column @c: a right-aligned one is
+ * moved to end where its grid cell ends, if it fits.  Returns the end. */
 static char *
-cell_start(char *p, bool first, size_t owed)
+cell_place(struct row_grid *g, const struct ct_col *c, char *f, char *p)
 {
-	if (first)
+	char *end = g->row + g->at + c->width;
+	size_t n = (size_t)(p - f);
+
+	g->at += c->width + 1;
+	g->first = false;
+	if (!c->right || p >= end)
 		return p;
-	memset(p, ' ', owed + 1);
-	return p + owed + 1;
+	memmove(end - n, f, n);
+	memset(f, ' ', (size_t)(end - n - f));
+	return end;
 }
 
 void
 ct_row_text(struct strbuf *sb, const struct ct_entry *ce, uint32_t cols)
 {
 	char *p = strbuf_room(sb, CT_ROW_MAX), *f;
-	size_t owed = 0;
-	bool first = true;
+	struct row_grid g = { p, 0, true };
 	struct ct_val v;
 	int i;
 
 	for (i = 0; i < CT_COL_COUNT; i++) {
 		if (!(cols & CT_COL_BIT(i)) || !ct_cols[i].title)
 			continue;
-		p = f = cell_start(p, first, owed);
-		first = false;
+		p = f = cell_start(&g, p);
 		ct_col_value((enum ct_col_id)i, ce, &v);
-		p = cell_place(&ct_cols[i], f, put_text(p, ct_cols[i].type, &v),
-			       &owed);
+		p = cell_place(&g, &ct_cols[i], f,
+			       put_text(p, ct_cols[i].type, &v));
 	}
 	strbuf_commit(sb, p);
 }
@@ -348,17 +357,15 @@ void
 ct_row_header(struct strbuf *sb, uint32_t cols)
 {
 	char *p = strbuf_room(sb, CT_ROW_MAX), *f;
-	size_t owed = 0;
-	bool first = true;
+	struct row_grid g = { p, 0, true };
 	int i;
 
 	for (i = 0; i < CT_COL_COUNT; i++) {
 		if (!(cols & CT_COL_BIT(i)) || !ct_cols[i].title)
 			continue;
-		p = f = cell_start(p, first, owed);
-		first = false;
-		p = cell_place(&ct_cols[i], f,
-			       strbuf_put_str(p, ct_cols[i].title), &owed);
+		p = f = cell_start(&g, p);
+		p = cell_place(&g, &ct_cols[i], f,
+			       strbuf_put_str(p, ct_cols[i].title));
 	}
 	strbuf_commit(sb, p);
 }

@@ -61,6 +61,21 @@ rule_l4_match(const struct nat_rule *r, const struct ct_entry *ce)
 	return true;
 }
 
+/* Do @a and @b agree in every bit after the first @plen? */
+static bool
+prefix_host_same(unsigned int plen, const uint8_t *a, const uint8_t *b)
+{
+	unsigned int i;
+
+	for (i = plen; i < 128; i++) {
+		uint8_t bit = (uint8_t)(0x80u >> (i % 8));
+
+		if ((a[i / 8] ^ b[i / 8]) & bit)
+			return false;
+	}
+	return true;
+}
+
 /* Does the rule's action explain what the kernel did to @ce? */
 static bool
 rule_action_fits(const struct nat_rule *r, const struct ct_rule_x *x,
@@ -84,6 +99,13 @@ rule_action_fits(const struct nat_rule *r, const struct ct_rule_x *x,
 		return r->to.family == ce->family &&
 		       memcmp(gw->b, r->to.lo, alen) >= 0 &&
 		       memcmp(gw->b, r->to.hi, alen) <= 0;
+	case NAT_PREFIX:
+		/* NPTv6: the translated source is in the prefix and keeps
+		 * the original source's host bits */
+		return ce->family == AF_INET6 &&
+		       nat_net_has(&r->prefix, AF_INET6, gw->b) &&
+		       prefix_host_same(r->prefix.plen, gw->b,
+					ce->orig.src.b);
 	case NAT_DETECT:
 		if (x->any_gw)
 			return true;

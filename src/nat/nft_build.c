@@ -470,6 +470,26 @@ add_nat(struct nftnl_rule *r, uint32_t type, int family, const uint8_t *lo,
 		nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FLAGS, flags);
 }
 
+/*
+ * NPTv6, "snat prefix to NET": nft 1.0.6 loads the prefix's first and
+ * last address and sets NF_NAT_RANGE_NETMAP (`nft --debug=netlink`:
+ * "nat snat ip6 addr_min reg 1 addr_max reg 2 flags 0x40"); the kernel
+ * then replaces the prefix bits and keeps the host bits.  Replies are
+ * mapped back by conntrack, so no prerouting rule is needed.
+ */
+static void
+add_prefix(struct nftnl_rule *r, int family, const struct nat_net *p)
+{
+	uint8_t hi[16];
+	unsigned int i;
+
+	memcpy(hi, p->addr, sizeof(hi));
+	for (i = p->plen; i < 128; i++)
+		hi[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+	add_nat(r, NFT_NAT_SNAT, family, p->addr, hi, NULL,
+		NF_NAT_RANGE_NETMAP);
+}
+
 static void
 add_masq(struct nftnl_rule *r, const struct nat_port_range *ports,
 	 uint32_t flags)
@@ -648,6 +668,9 @@ masq_emit(struct nft_tab *t, struct nft_chainset *cs,
 	case NAT_DETECT:
 		add_nat(r, NFT_NAT_SNAT, t->family, k->snat_addr->addr,
 			k->snat_addr->addr, ports, flags);
+		break;
+	case NAT_PREFIX:
+		add_prefix(r, t->family, &mr->prefix);
 		break;
 	case NAT_MASQUERADE:
 	default:

@@ -862,7 +862,12 @@ do_nat(struct pctx *p, const struct nftnl_expr *x)
 				       NFTNL_EXPR_NAT_REG_PROTO_MAX);
 	int af = fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
 
-	emit(p, type == NFT_NAT_DNAT ? "dnat to " : "snat to ");
+	/* NETMAP is how nft encodes "prefix to" (NPTv6 in an ip6 table) */
+	if (flags & NF_NAT_RANGE_NETMAP)
+		emit(p, type == NFT_NAT_DNAT ? "dnat prefix to " :
+		     "snat prefix to ");
+	else
+		emit(p, type == NFT_NAT_DNAT ? "dnat to " : "snat to ");
 	print_nat_addr(p->b, af, a1, a2, p1 != NULL);
 	print_port(p->b, p1, p2);
 	print_nat_flags(p->b, flags);

@@ -78,6 +78,9 @@ enum nat_action {
 	NAT_SNAT,		/* ADDRESS is an address or a range */
 	NAT_DETECT,		/* ADDRESS "detect": the interface's addresses */
 	NAT_NONAT,		/* exempt: stop, no translation */
+	NAT_PREFIX,		/* NPTv6: "prefix NET6", the from prefix mapped
+				 * onto @prefix bit for bit (keyword form, and
+				 * the ADDRESS column "prefix=NET6") */
 };
 
 /* IPSEC column.  Only what nftables can match is accepted. */
@@ -141,6 +144,7 @@ struct nat_rule {
 	enum nat_action action;
 	bool has_to;
 	struct nat_addr_range to;	/* NAT_SNAT: the address or range */
+	struct nat_net prefix;		/* NAT_PREFIX: the outside prefix */
 	bool has_ports;
 	struct nat_port_range ports;	/* ":lo-hi" source port remap */
 	bool random, persistent;

@@ -381,18 +381,52 @@ nat_p_iflist(struct nat_pctx *c, const struct nat_span *sp,
 	return 0;
 }
 
+static const char *
+family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
+/* Where @sp starts on its line (its token's offset plus its own). */
+static size_t
+span_at(const struct nat_span *sp)
+{
+	return sp->t->off + sp->off;
+}
+
+/*
+ * The family of a rule is fixed by its first address.  The values are
+ * parsed in the canonical keyword order, not the order typed, so on a
+ * mismatch the error marks whichever of the two addresses comes later
+ * on the line: in "from 192.168.1.0/24 to 2001:db8::1" that is the v6
+ * destination, though 'to' is parsed first.
+ */
 static int
 family_check(struct nat_pctx *c, const struct nat_span *sp, int family,
 	     const char *s)
 {
-	if (c->family && c->family != family) {
-		nat_perr(c, sp, "'%s' is %s, but this rule already uses %s "
-			 "addresses", s, family == AF_INET ? "IPv4" : "IPv6",
-			 c->family == AF_INET ? "IPv4" : "IPv6");
-		return err_hint(c->e, "write IPv4 and IPv6 in separate rules");
+	const struct nat_span *first = &c->fam_at;
+	char w[64];
+
+	if (!c->family) {
+		c->family = family;
+		c->fam_at = *sp;
+		return 0;
 	}
-	c->family = family;
-	return 0;
+	if (c->family == family)
+		return 0;
+	if (sp->t && first->t && first->t->line == sp->t->line &&
+	    span_at(first) > span_at(sp) &&
+	    nat_span_copy(first, w, sizeof(w)) == 0) {
+		nat_perr(c, first, "'%s' is %s, but this rule already uses %s "
+			 "addresses ('%s')", w, family_name(c->family),
+			 family_name(family), s);
+	} else {
+		nat_perr(c, sp, "'%s' is %s, but this rule already uses %s "
+			 "addresses", s, family_name(family),
+			 family_name(c->family));
+	}
+	return err_hint(c->e, "write IPv4 and IPv6 in separate rules");
 }
 
 int
@@ -579,5 +613,22 @@ nat_p_snat(struct nat_pctx *c, const struct nat_span *sp, struct nat_rule *r)
 	}
 	r->has_to = true;
 	r->action = NAT_SNAT;
+	return 0;
+}
+
+int
+nat_p_prefix(struct nat_pctx *c, const struct nat_span *sp,
+	     struct nat_rule *r)
+{
+	if (nat_p_net(c, sp, &r->prefix) < 0)
+		return -1;
+	if (r->prefix.family != AF_INET6) {
+		nat_perr(c, sp, "prefix translation is for IPv6 (NPTv6); "
+			 "'%.*s' is IPv4", (int)sp->len, nat_span_str(sp));
+		return err_hint(c->e, "write an IPv6 prefix, e.g. "
+				"'prefix 2001:db8:1::/64', or use 'snat' for "
+				"IPv4");
+	}
+	r->action = NAT_PREFIX;
 	return 0;
 }

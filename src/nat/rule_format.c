@@ -244,6 +244,9 @@ nat_rule_format_kw(const struct nat_rule *r)
 		sb_to(&b, &r->to, false);
 	} else if (r->action == NAT_DETECT) {
 		sb_lit(&b, " snat detect");
+	} else if (r->action == NAT_PREFIX) {
+		sb_lit(&b, " prefix ");
+		sb_nets(&b, &r->prefix, 1);
 	}
 	if (r->has_ports) {
 		sb_lit(&b, " ports ");
@@ -374,6 +377,10 @@ sb_col_address(struct strbuf *b, const struct nat_rule *r)
 		sb_to(b, &r->to, opts && r->to.family == AF_INET6);
 	} else if (r->action == NAT_DETECT) {
 		strbuf_addf(b, "detect");
+	} else if (r->action == NAT_PREFIX) {
+		strbuf_addf(b, "prefix=");
+		sb_nets(b, &r->prefix, 1);
+		return;			/* takes no options */
 	} else if (!opts) {
 		strbuf_addf(b, "-");
 	} else if (!r->has_ports && !r->persistent) {

@@ -30,11 +30,13 @@ struct nat_span {
 struct nat_pctx {
 	struct masq_err *e;
 	int family;			/* 0 until an address fixes it */
+	struct nat_span fam_at;		/* the address that fixed it */
 };
 
 /* Where each part of a rule was written, for validation errors. */
 struct nat_marks {
 	struct nat_span snat, ports, random, persistent, nonat, detect;
+	struct nat_span prefix;
 	struct nat_span proto, dport, alias, timeout;
 };
 
@@ -105,6 +107,9 @@ int nat_p_netlist(struct nat_pctx *c, const struct nat_span *sp,
 /* ADDR or ADDR-ADDR into r->to (sets has_to, action NAT_SNAT). */
 int nat_p_snat(struct nat_pctx *c, const struct nat_span *sp,
 	       struct nat_rule *r);
+/* NET6 into r->prefix (action NAT_PREFIX): an IPv6 network. */
+int nat_p_prefix(struct nat_pctx *c, const struct nat_span *sp,
+		 struct nat_rule *r);
 /* "LO-HI" (or a single port) with numbers only. */
 int nat_p_portrange(struct nat_pctx *c, const struct nat_span *sp,
 		    struct nat_port_range *pr);

@@ -7,8 +7,8 @@
  *
  * Keyword form: keywords in any order, each at most once, unique prefixes
  * accepted.  The values are parsed in the canonical keyword order (out,
- * to, from, except, snat, ports, random, persistent, nonat, proto, dport,
- * ipsec, mark, user, timeout, early, alias, comment), so that "dport
+ * to, from, except, snat, prefix, ports, random, persistent, nonat, proto,
+ * dport, ipsec, mark, user, timeout, early, alias, comment), so that "dport
  * smtp" can be looked up for the protocol given later on the line and a
  * timeout policy checked against it.  "timeout" has no column: a rule
  * with a policy exists in the keyword form only.
@@ -18,7 +18,8 @@
  * or not ("eth0::2001:db8::/32"), which is what the formatter emits.
  * ADDRESS column: an IPv6 address or range followed by options is written
  * in brackets ("[2001:db8::1]:1024-2000"); "detect" may take options too
- * ("detect:random"), an extension so every model has a column form.
+ * ("detect:random"), an extension so every model has a column form;
+ * so is "prefix=NET6" (NPTv6, keyword 'prefix').
  * SOURCE "-" means any source (Shorewall would want 0.0.0.0/0).
  *
  * Does not own: value parsers (rule_values.c), addresses and names
@@ -96,7 +97,8 @@ parse_source(struct nat_pctx *c, const struct nat_span *sp,
 }
 
 enum kw {
-	KW_OUT, KW_TO, KW_FROM, KW_EXCEPT, KW_SNAT, KW_PORTS, KW_RANDOM,
+	KW_OUT, KW_TO, KW_FROM, KW_EXCEPT, KW_SNAT, KW_PREFIX, KW_PORTS,
+	KW_RANDOM,
 	KW_PERSISTENT, KW_NONAT, KW_PROTO, KW_DPORT, KW_IPSEC, KW_MARK,
 	KW_USER, KW_TIMEOUT, KW_EARLY, KW_ALIAS, KW_COMMENT, KW__N
 };
@@ -104,7 +106,8 @@ enum kw {
 /* The keywords, in the order their values are parsed. */
 static const char *const kw_names[KW__N] = {
 	[KW_OUT] = "out", [KW_TO] = "to", [KW_FROM] = "from",
-	[KW_EXCEPT] = "except", [KW_SNAT] = "snat", [KW_PORTS] = "ports",
+	[KW_EXCEPT] = "except", [KW_SNAT] = "snat", [KW_PREFIX] = "prefix",
+	[KW_PORTS] = "ports",
 	[KW_RANDOM] = "random", [KW_PERSISTENT] = "persistent",
 	[KW_NONAT] = "nonat", [KW_PROTO] = "proto", [KW_DPORT] = "dport",
 	[KW_IPSEC] = "ipsec", [KW_MARK] = "mark", [KW_USER] = "user",
@@ -119,6 +122,8 @@ static const char *const kw_usage[KW__N] = {
 	[KW_FROM] = "from SOURCE[,..][!EXCL[,..]] or from IFACE",
 	[KW_EXCEPT] = "except ADDR[,ADDR..]",
 	[KW_SNAT] = "snat ADDR, snat FIRST-LAST or snat detect",
+	[KW_PREFIX] = "prefix NET6 (as long as the 'from' prefix), e.g. "
+		      "from fd00:1::/64 prefix 2001:db8:1::/64",
 	[KW_PORTS] = "ports LOW-HIGH",
 	[KW_PROTO] = "proto [!]P[,P..]",
 	[KW_DPORT] = "dport [!]PORT[,PORT|LOW-HIGH..]",
@@ -232,7 +237,7 @@ kw_where(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r)
 	return 0;
 }
 
-/* snat, ports, random, persistent, nonat: what the rule does. */
+/* snat, prefix, ports, random, persistent, nonat: what the rule does. */
 static int
 kw_action(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r,
 	  struct nat_marks *mk)
@@ -242,7 +247,18 @@ kw_action(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r,
 			"translates nothing, so it cannot go with 'snat'");
 		return err_hint(c->e, "remove 'snat' or 'nonat'");
 	}
+	if (w->val[KW_PREFIX] && (w->val[KW_SNAT] || w->key[KW_NONAT])) {
+		int k = w->val[KW_SNAT] ? KW_SNAT : KW_NONAT;
+
+		err_tok(c->e, MASQ_EUSAGE, w->key[k], "'prefix' is the "
+			"translation of this rule, so it cannot go with '%s'",
+			kw_names[k]);
+		return err_hint(c->e, "remove '%s' or 'prefix'", kw_names[k]);
+	}
 	mk->snat = nat_span_tok(w->val[KW_SNAT]);
+	mk->prefix = nat_span_tok(w->val[KW_PREFIX]);
+	if (mk->prefix.t && nat_p_prefix(c, &mk->prefix, r) < 0)
+		return -1;
 	if (mk->snat.t && strcmp(mk->snat.t->s, "detect") == 0) {
 		r->action = NAT_DETECT;
 		mk->detect = mk->snat;
@@ -507,6 +523,12 @@ col_address(struct nat_pctx *c, const struct nat_span *sp,
 		r->random = true;
 		mk->random = *sp;
 		return 0;
+	}
+	if (sp->len > 7 && strncmp(nat_span_str(sp), "prefix=", 7) == 0) {
+		/* NPTv6, our extension: the whole rest is the prefix, and
+		 * no option goes with it (nat_rule_validate) */
+		mk->prefix = nat_span_sub(sp, 7, sp->len - 7);
+		return nat_p_prefix(c, &mk->prefix, r);
 	}
 	if (col_address_split(c, sp, &addr, &i) < 0 ||
 	    col_address_action(c, &addr, r, mk) < 0)

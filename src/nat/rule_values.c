@@ -751,12 +751,61 @@ nat_p_timeout(struct nat_pctx *c, const struct nat_span *sp,
 	return 0;
 }
 
+/*
+ * NPTv6 maps the 'from' prefix onto r->prefix bit for bit (the kernel's
+ * NF_NAT_RANGE_NETMAP): the prefix part of the address is replaced, the
+ * host part kept.  That is one-to-one only when both prefixes have the
+ * same length, so every source network must have the prefix's length;
+ * port options make no sense for a mapping that keeps ports.
+ */
+static int
+prefix_check(struct nat_pctx *c, const struct nat_rule *r,
+	     const struct nat_marks *mk)
+{
+	const struct nat_span *bad = NULL;
+	const char *what = NULL;
+	char *s;
+	size_t i;
+
+	if (mk->random.t)
+		bad = &mk->random, what = "random";
+	else if (mk->persistent.t)
+		bad = &mk->persistent, what = "persistent";
+	else if (mk->ports.t)
+		bad = &mk->ports, what = "ports";
+	if (bad) {
+		nat_perr(c, bad, "'%s' has no effect on prefix translation, "
+			 "which keeps the ports", what);
+		return err_hint(c->e, "remove '%s'", what);
+	}
+	if (!r->src.n_inc || r->has_src_if) {
+		nat_perr(c, &mk->prefix, "prefix translation needs the inside "
+			 "prefix as 'from NET6'");
+		return err_hint(c->e, "e.g. 'from fd00:1::/64 prefix "
+				"2001:db8:1::/64'");
+	}
+	for (i = 0; i < r->src.n_inc; i++) {
+		if (r->src.inc[i].plen == r->prefix.plen)
+			continue;
+		s = nat_net_format(&r->src.inc[i]);
+		nat_perr(c, &mk->prefix, "prefix /%u is not as long as the "
+			 "source '%s': NPTv6 maps prefixes of equal length",
+			 r->prefix.plen, s);
+		free(s);
+		return err_hint(c->e, "give both the same length, e.g. /%u",
+				r->src.inc[i].plen);
+	}
+	return 0;
+}
+
 int
 nat_rule_validate(struct nat_pctx *c, const struct nat_rule *r,
 		  const struct nat_marks *mk)
 {
 	size_t i;
 
+	if (r->action == NAT_PREFIX && prefix_check(c, r, mk) < 0)
+		return -1;
 	if (r->action == NAT_NONAT) {
 		const struct nat_span *bad = NULL;
 		const char *what = NULL;

@@ -21,8 +21,8 @@
 extern const struct cmd_entry cmd_diag_mtu_entry;
 
 static const struct cmd_kw diag_mtu_kws[] = {
-	{ "HOST", CMD_ARG_ADDR, "HOST", "the host to probe (IPv4 address or "
-	  "name)", CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL },
+	{ "HOST", CMD_ARG_ADDR, "HOST", "the host to probe (IPv4 or IPv6 "
+	  "address, or name)", CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL },
 	{ "out", CMD_ARG_IFACE, "IFACE", "probe out of this interface "
 	  "(default: the route's)", 0, NULL },
 	{ NULL, 0, NULL, NULL, 0, NULL },
@@ -52,7 +52,7 @@ print_json(struct out *o, const struct diag_result *res,
 	out_str(o, "oif", NULL, r->oif);
 	out_int(o, "link_mtu", NULL, r->link_mtu);
 	out_int(o, "path_mtu", NULL, r->path_mtu);
-	out_int(o, "mss", NULL, r->path_mtu > 40 ? r->path_mtu - 40 : 0);
+	out_int(o, "mss", NULL, mtu_report_mss(r));
 	out_int(o, "cached_pmtu_before", NULL, r->cached_before);
 	out_int(o, "cached_pmtu_after", NULL, r->cached_after);
 	out_int(o, "frag_mtu", NULL, r->frag_mtu);

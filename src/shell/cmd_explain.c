@@ -138,6 +138,23 @@ snat_source(const struct nat_rule *r, const struct xflow *x, char *buf,
 			"snat";
 		return;
 	}
+	if (r->action == NAT_PREFIX) {
+		uint8_t a[16];
+		unsigned int i;
+
+		/* what NF_NAT_RANGE_NETMAP does: prefix bits from the rule,
+		 * host bits from the source */
+		memcpy(a, f->src, sizeof(a));
+		for (i = 0; i < r->prefix.plen; i++) {
+			uint8_t bit = (uint8_t)(0x80u >> (i % 8));
+
+			a[i / 8] = (uint8_t)((a[i / 8] & ~bit) |
+					     (r->prefix.addr[i / 8] & bit));
+		}
+		ctent_addr_text(buf, size, AF_INET6, a);
+		*note = "NPTv6: the prefix replaced, the host bits kept";
+		return;
+	}
 	if (r->action == NAT_MASQUERADE && x->out_rt.ok && x->out_rt.has_src &&
 	    !strcmp(x->out_rt.oif, f->oif)) {
 		ctent_addr_text(buf, size, f->family, x->out_rt.src);
@@ -210,7 +227,7 @@ print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 	const struct explain_flow *f = &x->after;
 	const struct nat_rule *r = res->masq_hit >= 0 ?
 				   &rs->masq[res->masq_hit] : NULL;
-	char src[80], dst[80], ports[32];
+	char src[128], dst[80], ports[32];
 	const char *note = "";
 
 	if (res->fwd_hit >= 0) {
@@ -248,12 +265,13 @@ print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 		addr_text(f->family, f->src, f->has_sport, f->sport, src,
 			  sizeof(src));
 	} else {
-		char a[64];
+		char a[96], ports2[16];
+		bool br;
 
 		snat_source(r, x, a, sizeof(a), &note);
 		out_str(ctx->out, "action", "snat: %s", r->action == NAT_SNAT ?
 			"snat" : r->action == NAT_DETECT ? "detect" :
-			"masquerade");
+			r->action == NAT_PREFIX ? "prefix" : "masquerade");
 		out_int(ctx->out, "masq", " by masq rule %lld", r->id);
 		out_str(ctx->out, "addr", ": source becomes %s", a);
 		if (r->has_ports)
@@ -271,12 +289,17 @@ print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 		if (masq_cond(res))
 			out_text(ctx->out, "%s", "  unless an earlier 'if' rule "
 				 "below applies\n");
+		/* an IPv6 address (or range) before a port in brackets,
+		 * as the flow line writes it */
+		br = f->family == AF_INET6 && (r->has_ports || f->has_sport);
 		if (r->has_ports)
-			snprintf(src, sizeof(src), "%s:%s", a, ports);
+			snprintf(ports2, sizeof(ports2), ":%s", ports);
 		else if (f->has_sport)
-			snprintf(src, sizeof(src), "%s:%u", a, f->sport);
+			snprintf(ports2, sizeof(ports2), ":%u", f->sport);
 		else
-			snprintf(src, sizeof(src), "%s", a);
+			ports2[0] = '\0';
+		snprintf(src, sizeof(src), "%s%s%s%s", br ? "[" : "", a,
+			 br ? "]" : "", ports2);
 	}
 	out_str(ctx->out, "result", "becomes: %s", src);
 	out_str(ctx->out, "result_dst", " -> %s\n", dst);

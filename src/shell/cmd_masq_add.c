@@ -22,6 +22,7 @@ static const struct cmd_kw masq_add_kws[] = {
 	{ "from", CMD_ARG_ADDR, "SOURCE[,..][!EXCL,..]", "only connections from these sources", 0, NULL },
 	{ "except", CMD_ARG_ADDR, "ADDR[,..]", "sources that are not matched", 0, NULL },
 	{ "snat", CMD_ARG_ADDR, "ADDR|ADDR-ADDR|detect", "source NAT to an address or range, or detect a named interface's (default: masquerade)", 0, NULL },
+	{ "prefix", CMD_ARG_ADDR, "NET6", "NPTv6: map the 'from' IPv6 prefix onto this one of the same length", 0, NULL },
 	{ "ports", CMD_ARG_PORTS, "LO-HI", "remap source ports into this range (needs proto)", 0, NULL },
 	{ "random", CMD_ARG_NONE, NULL, "randomise the source port mapping", 0, NULL },
 	{ "persistent", CMD_ARG_NONE, NULL, "same source address per client (snat to a range)", 0, NULL },

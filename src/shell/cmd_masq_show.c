@@ -103,6 +103,12 @@ action(const struct nat_rule *r)
 		s = xasprintf("snat to %s", to);
 		free(to);
 		return s;
+	case NAT_PREFIX:
+		to = nat_net_format(&r->prefix);
+		s = xasprintf("prefix translation to %s (NPTv6, host bits "
+			      "kept)", to);
+		free(to);
+		return s;
 	case NAT_MASQUERADE:
 	default:
 		return xstrdup("masquerade");

@@ -163,7 +163,47 @@ topo_create() {
 		ip -n "$ISP2" route add 192.0.2.0/24 via 10.255.0.1
 		ns_sysctl "$ISP2" net.ipv4.ip_forward=1
 	fi
+	[ -n "${NS_V6:-}" ] && topo_v6
 	srv_start "$SRV"
+}
+
+# ns_addr6 NS IF ADDR/PLEN: an IPv6 address, usable at once (no DAD).
+ns_addr6() { ip -n "$1" addr add "$3" dev "$2" nodad; }
+
+# topo_v6: the IPv6 addresses and routes beside the IPv4 ones (opt-in:
+# test_setup_v6).  Only the namespaces' own sysctls change.
+#   C1   eth0 fd00:1::10/64 (+ ::11) via fd00:1::1
+#   C2   eth0 fd00:2::10/64          via fd00:2::1
+#   GW   lan1 fd00:1::1/64  lan2 fd00:2::1/64
+#        wan0 2001:db8:100::2/64 default via 2001:db8:100::1
+#   ISP  up0 2001:db8:100::1/64  net0 2001:db8:200::1/64
+#        2001:db8:1::/48 via GW (the prefix delegated to it, for NPTv6)
+#   SRV  eth0 2001:db8:200::10/64 + 2001:db8:200::200
+# As with IPv4, the ISP has no route to fd00::/8: only translated flows
+# are answered.
+topo_v6() {
+	local ns
+	for ns in "$C1" "$C2" "$GW" "$ISP" "$SRV"; do
+		ns_sysctl "$ns" net.ipv6.conf.all.accept_dad=0
+		ns_sysctl "$ns" net.ipv6.conf.default.accept_dad=0
+	done
+	ns_addr6 "$C1" eth0 fd00:1::10/64
+	ns_addr6 "$C1" eth0 fd00:1::11/64
+	ip -n "$C1" -6 route add default via fd00:1::1
+	ns_addr6 "$C2" eth0 fd00:2::10/64
+	ip -n "$C2" -6 route add default via fd00:2::1
+	ns_addr6 "$GW" lan1 fd00:1::1/64
+	ns_addr6 "$GW" lan2 fd00:2::1/64
+	ns_addr6 "$GW" wan0 2001:db8:100::2/64
+	ip -n "$GW" -6 route add default via 2001:db8:100::1
+	ns_sysctl "$GW" net.ipv6.conf.all.forwarding=1
+	ns_addr6 "$ISP" up0 2001:db8:100::1/64
+	ns_addr6 "$ISP" net0 2001:db8:200::1/64
+	ip -n "$ISP" -6 route add 2001:db8:1::/48 via 2001:db8:100::2
+	ns_sysctl "$ISP" net.ipv6.conf.all.forwarding=1
+	ns_addr6 "$SRV" eth0 2001:db8:200::10/64
+	ns_addr6 "$SRV" eth0 2001:db8:200::200/64
+	ip -n "$SRV" -6 route add default via 2001:db8:200::1
 }
 
 # Add an address to the gateway's uplink (SNAT targets must be answered
@@ -179,10 +219,15 @@ NS_PY_SERVER='
 import selectors, socket, sys
 sel = selectors.DefaultSelector()
 for spec in sys.argv[1:]:
-    proto, addr, port = spec.split(":")
+    proto, rest = spec.split(":", 1)
+    addr, port = rest.rsplit(":", 1)
+    addr = addr.strip("[]")
     kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
-    s = socket.socket(socket.AF_INET, kind)
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, kind)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if fam == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
     s.bind((addr, int(port)))
     if proto == "tcp":
         s.listen(64)
@@ -195,11 +240,11 @@ while True:
             if key.data == "tcp":
                 c, peer = s.accept()
                 c.settimeout(2)
-                c.sendall(("%s %d\n" % peer).encode())
+                c.sendall(("%s %d\n" % peer[:2]).encode())
                 c.close()
             else:
                 data, peer = s.recvfrom(2048)
-                s.sendto(("%s %d\n" % peer).encode(), peer)
+                s.sendto(("%s %d\n" % peer[:2]).encode(), peer)
         except OSError:
             pass
 '
@@ -208,7 +253,8 @@ NS_PY_CLIENT='
 import socket, sys
 proto, dst, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
-s = socket.socket(socket.AF_INET, kind)
+fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
+s = socket.socket(fam, kind)
 s.settimeout(float(sys.argv[5]) if len(sys.argv) > 5 else 3.0)
 try:
     if len(sys.argv) > 4 and sys.argv[4]:
@@ -230,6 +276,10 @@ srv_start() {
 	local ns=$1 specs=() p a addrs ready i=0
 	addrs=$(ip -n "$ns" -4 -o addr show scope global |
 		awk '{ sub("/.*", "", $4); print $4 }')
+	# the IPv6 topology (NS_V6) serves its v6 addresses too; TCP then
+	# also listens on "::", v6-only, so 0.0.0.0 stays the v4 socket
+	[ -n "${NS_V6:-}" ] && addrs="$addrs $(ip -n "$ns" -6 -o addr show \
+		scope global | awk '{ sub("/.*", "", $4); print $4 }')"
 	if [ $# -ge 3 ]; then
 		set -- "$2 $3"
 	else
@@ -240,6 +290,7 @@ srv_start() {
 	for p in "$@"; do
 		if [ "${p% *}" = tcp ]; then
 			specs+=("tcp:0.0.0.0:${p#* }")
+			[ -n "${NS_V6:-}" ] && specs+=("tcp:[::]:${p#* }")
 		else
 			for a in $addrs; do specs+=("udp:$a:${p#* }"); done
 		fi
@@ -277,6 +328,7 @@ ct_reply() {
 	local field=$1 proto=$2 dport=$3 src=${4:-} ns=${5:-$GW}
 	local args=(-L -p "$proto" --dport "$dport")
 	[ -n "$src" ] && args+=(-s "$src")
+	case $src in *:*) args+=(-f ipv6) ;; esac
 	ip netns exec "$ns" conntrack "${args[@]}" 2>/dev/null |
 	awk -v f="$field=" '{
 		n = 0
@@ -291,7 +343,13 @@ ct_reply() {
 
 # ct_flush [NS]: empty the gateway's (or NS's) conntrack table.
 # shellcheck disable=SC2120
-ct_flush() { ip netns exec "${1:-$GW}" conntrack -F >/dev/null 2>&1 || true; }
+ct_flush() {
+	ip netns exec "${1:-$GW}" conntrack -F >/dev/null 2>&1 || true
+	# conntrack -F empties one family (IPv4 unless told)
+	[ -z "${NS_V6:-}" ] ||
+		ip netns exec "${1:-$GW}" conntrack -F -f ipv6 >/dev/null 2>&1 ||
+		true
+}
 
 # masqsh inside the gateway against the test's database ($DB, default
 # NS_TMP/masq.db).
@@ -326,8 +384,12 @@ expect_nat_in() {
 	got=$(req "$ns" "$proto" "$dst" "$port" "$src")
 	SEEN=${got%% *}; SEEN_PORT=${got##* }
 	[ -n "$got" ] || fail "$what: no answer from $dst:$port ($proto)"
-	assert_in_range "$what: address the server saw" \
-		"$(ip4_num "$lo")" "$(ip4_num "$hi")" "$(ip4_num "$SEEN")"
+	case $lo in
+	*:*) assert_addr6_in "$what: address the server saw" "$lo" "$hi" \
+		"$SEEN" ;;
+	*) assert_in_range "$what: address the server saw" \
+		"$(ip4_num "$lo")" "$(ip4_num "$hi")" "$(ip4_num "$SEEN")" ;;
+	esac
 	ct=$(ct_reply dst "$proto" "$port" "$src" | sort -u)
 	assert_eq "$what: conntrack reply dst = server's view" "$SEEN" "$ct"
 }
@@ -409,6 +471,18 @@ assert_in_range() {
 	printf 'ok: %s = %s (in %s-%s)\n' "$1" "$4" "$2" "$3"
 }
 
+# assert_addr6_in WHAT LO HI ADDR: an IPv6 address inside LO-HI.
+assert_addr6_in() {
+	if ! "$NS_PY" -c 'import ipaddress as i, sys
+a = [i.IPv6Address(x) for x in sys.argv[1:4]]
+sys.exit(0 if a[0] <= a[2] <= a[1] else 1)' "$2" "$3" "$4" 2>/dev/null; then
+		printf 'FAIL: %s\n  expected: %s-%s\n  actual:   %s\n' \
+			"$1" "$2" "$3" "$4" >&2
+		exit 1
+	fi
+	printf 'ok: %s = %s (in %s-%s)\n' "$1" "$4" "$2" "$3"
+}
+
 # ip4_num ADDR: dotted quad as an integer (for address ranges).
 ip4_num() {
 	local IFS=. a b c d
@@ -423,6 +497,12 @@ run() {
 	out=$("$@" 2>&1) || rc=$?
 	[ -n "$out" ] && printf '%s\n' "$out"
 	[ "$rc" = 0 ] || fail "command failed (exit $rc): $*"
+}
+
+# test_setup_v6 [two]: test_setup with the IPv6 topology (topo_v6) too.
+test_setup_v6() {
+	NS_V6=1
+	test_setup "$@"
 }
 
 # Common start of a test: preflight, binary, trap, topology.

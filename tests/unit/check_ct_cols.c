@@ -307,6 +307,13 @@ START_TEST(test_text_row)
 	ent(&ce, _i);
 	snprintf(want, sizeof(want), ROW_FMT, c[0], c[1], c[2], c[3], c[4],
 		 c[5], c[6], c[7], c[8], c[9]);
+	if (_i == E_V6LONG)	/* the overflow is taken up by the slack of
+				 * the cells after it: from PACKETS on, the
+				 * row is back under the header (grid) */
+		snprintf(want, sizeof(want), "%s", "udp    "
+			 "[fd00:1111:2222:3333:4444:5555:6666:7777]:5000 "
+			 "[2001:db8::1]:5000 [2001:db8::9]:53 REPLIED 170 -"
+			 "        -     - -");
 	ct_row_text(&sb, &ce, CT_COLS_TEXT);
 	ck_assert_str_eq(strbuf_str(&sb), want);
 	ck_assert_uint_eq(sb.len, strlen(want));

@@ -143,7 +143,8 @@ dump_proto(char *b, size_t sz, const struct nat_proto *p)
 static void
 dump(const struct nat_rule *r, char *b, size_t sz)
 {
-	static const char *const act[] = { "masq", "snat", "detect", "nonat" };
+	static const char *const act[] = { "masq", "snat", "detect", "nonat",
+					   "prefix" };
 	char lo[INET6_ADDRSTRLEN], hi[INET6_ADDRSTRLEN];
 	size_t i;
 
@@ -166,6 +167,10 @@ dump(const struct nat_rule *r, char *b, size_t sz)
 		inet_ntop(r->to.family, r->to.lo, lo, sizeof(lo));
 		inet_ntop(r->to.family, r->to.hi, hi, sizeof(hi));
 		app(b, sz, " to=%s-%s", lo, hi);
+	}
+	if (r->action == NAT_PREFIX) {
+		app(b, sz, " to=");
+		dump_net(b, sz, &r->prefix);
 	}
 	if (r->has_ports)
 		app(b, sz, " ports=%u-%u", r->ports.lo, r->ports.hi);
@@ -437,6 +442,15 @@ static const struct col_case col_ok[] = {
 	{ "eth0 eth1 - 253", "out=eth0 srcif=eth1 masq proto=253", NULL },
 	{ "eth0 eth1 - tcp,udp", "out=eth0 srcif=eth1 masq proto=6,17",
 	  "out eth0 from eth1 proto tcp,udp" },
+	/* NPTv6, our column extension */
+	{ "wan0 fd00:1::/64 prefix=2001:db8:1::/64",
+	  "out=wan0 src=fd00:1::/64 prefix to=2001:db8:1::/64",
+	  "out wan0 from fd00:1::/64 prefix 2001:db8:1::/64" },
+	{ "wan0 fd00:1::/48!fd00:1:0:5::/64 prefix=2001:db8:1::/48 tcp",
+	  "out=wan0 src=fd00:1::/48!fd00:1:0:5::/64 prefix to=2001:db8:1::/48 "
+	  "proto=6",
+	  "out wan0 from fd00:1::/48 except fd00:1:0:5::/64 prefix "
+	  "2001:db8:1::/48 proto tcp" },
 	{ "eth0 2001:db8::/32 - ipv6-icmp",
 	  "out=eth0 src=2001:db8::/32 masq proto=58", NULL },
 	/* PORT(S) */
@@ -608,6 +622,9 @@ static const struct err_case col_err[] = {
 	{ "eth0 eth1 203.0.113.10:random:random", 30, 6, "unexpected" },
 	{ "eth0 eth1 smtp.example.com", 10, 16, "not an IPv4 or IPv6" },
 	{ "eth0 10.0.0.0/8 2001:db8::1", 16, 11, "already uses IPv4" },
+	{ "eth0 fd00:1::/64 prefix=2001:db8:1::/56", 24, 15, "not as long" },
+	{ "eth0 fd00:1::/64 prefix=", 17, 7, "prefix=" },
+	{ "eth0 10.0.0.0/8 prefix=2001:db8::/32", 23, 13, "already uses IPv4" },
 	{ "eth0 eth1 203.0.113.10:70000-80000 tcp", 23, 5, "out of range" },
 	{ "eth0 eth1 203.0.113.10:2000-1000 tcp", 23, 9, "ends before" },
 	{ "eth0 eth1 [2001:db8::1:1024 tcp", 10, 1, "without a closing" },
@@ -733,6 +750,12 @@ static const struct col_case kw_ok[] = {
 	{ "out eth0 pro udp dp 53 ra", "out=eth0 masq random proto=17 "
 	  "dport=53-53", "out eth0 random proto udp dport 53" },
 	{ "out ppp+ random", "out=ppp+ masq random", "out ppp+ random" },
+	{ "out wan0 from fd00:1::/64 prefix 2001:db8:1::/64",
+	  "out=wan0 src=fd00:1::/64 prefix to=2001:db8:1::/64",
+	  "out wan0 from fd00:1::/64 prefix 2001:db8:1::/64" },
+	{ "pref 2001:db8:1::/56 out wan+ from fd00:1::/56,fd00:2::/56",
+	  "out=wan+ src=fd00:1::/56,fd00:2::/56 prefix to=2001:db8:1::/56",
+	  "out wan+ from fd00:1::/56,fd00:2::/56 prefix 2001:db8:1::/56" },
 	{ "out eth0,eth1,wlan+ to 10.1.0.0/16",
 	  "out=eth0,eth1,wlan+ dst=10.1.0.0/16 masq",
 	  "out eth0,eth1,wlan+ to 10.1.0.0/16" },
@@ -889,6 +912,40 @@ static const struct err_case kw_err[] = {
 	{ "out eth0 snat 203.0.113.1-203.0.113.5,203.0.113.9-203.0.113.12",
 	  38, 24, "second one" },
 	{ "out eth0 snat 203.0.113.1-2001:db8::1", 26, 11, "already uses IPv4" },
+	/* families: the later of the two words is marked, whatever order
+	 * the values are parsed in */
+	{ "out eth0 from 192.168.1.0/24 to 2001:db8::1", 32, 11,
+	  "'2001:db8::1' is IPv6, but this rule already uses IPv4" },
+	{ "out eth0 to 2001:db8::1 from 192.168.1.0/24", 29, 14,
+	  "'192.168.1.0/24' is IPv4, but this rule already uses IPv6" },
+	{ "out eth0 from fd00:1::/64 snat 198.51.100.2", 31, 12,
+	  "'198.51.100.2' is IPv4, but this rule already uses IPv6" },
+	{ "out eth0 snat 198.51.100.2 from fd00:1::/64", 32, 11,
+	  "'fd00:1::/64' is IPv6, but this rule already uses IPv4" },
+	{ "out eth0 from fd00:1::/64 except 10.0.0.1", 33, 8,
+	  "already uses IPv6" },
+	{ "out eth0 from 10.0.0.0/8 to 10.1.0.0/16,2001:db8::/32", 40, 13,
+	  "already uses IPv4" },
+	{ "out eth0 from 192.168.1.0/24 prefix 2001:db8:1::/64", 36, 15,
+	  "already uses IPv4" },
+	/* NPTv6 */
+	{ "out eth0 from 10.0.0.0/24 prefix 10.1.0.0/24", 33, 11,
+	  "prefix translation is for IPv6" },
+	{ "out eth0 from fd00:1::/64 prefix 2001:db8:1::/48", 33, 15,
+	  "prefix /48 is not as long as the source 'fd00:1::/64'" },
+	{ "out eth0 prefix 2001:db8:1::/64", 16, 15, "needs the inside prefix" },
+	{ "out eth0 from eth1 prefix 2001:db8:1::/64", 26, 15,
+	  "needs the inside prefix" },
+	{ "out eth0 from fd00:1::/64 prefix 2001:db8:1::/64 snat 2001:db8::1",
+	  49, 4, "cannot go with 'snat'" },
+	{ "out eth0 from fd00:1::/64 prefix 2001:db8:1::/64 nonat", 49, 5,
+	  "cannot go with 'nonat'" },
+	{ "out eth0 from fd00:1::/64 prefix 2001:db8:1::/64 random", 49, 6,
+	  "no effect on prefix translation" },
+	{ "out eth0 from fd00:1::/64 prefix 2001:db8:1::/64 proto tcp "
+	  "ports 1-2", 65, 3, "no effect on prefix translation" },
+	{ "out eth0 from fd00:1::/64 prefix 2001:db8:1::1/64", 33, 16,
+	  "host bits set" },
 	{ "out eth0 snat 203.0.113.9-203.0.113.1", 14, 23, "ends before" },
 	{ "out eth0 persistent", 9, 10, "needs an SNAT address" },
 	{ "out eth0 snat detect persistent nonat", 32, 5, "cannot go with" },
@@ -986,8 +1043,8 @@ START_TEST(test_kw_hints)
 	ck_assert_ptr_nonnull(strstr(e.hint, "7.26"));
 	split(&t, "out eth0 p tcp");
 	ck_assert_int_eq(nat_rule_parse_kw(&r, t.v, t.n, &e), -1);
-	ck_assert_str_eq(e.msg, "ambiguous keyword 'p': ports, persistent, "
-			 "proto");
+	ck_assert_str_eq(e.msg, "ambiguous keyword 'p': prefix, ports, "
+			 "persistent, proto");
 	split(&t, "out eth0 snat 203.0.113.1,203.0.113.5");
 	ck_assert_int_eq(nat_rule_parse_kw(&r, t.v, t.n, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.hint, "one range A-B"));
