@@ -138,7 +138,10 @@ load_get(const struct nftnl_expr *ex, const char *name, struct nft_rs_expr *x)
 		return false;
 	x->kind = NFT_RS_X_LOAD;
 	x->dreg = nftnl_expr_get_u32(ex, at);
-	if (at == NFTNL_EXPR_META_DREG) {
+	/* by the name: the attribute numbers of each expression start at
+	 * NFTNL_EXPR_BASE, so NFTNL_EXPR_CT_DREG == NFTNL_EXPR_PAYLOAD_DREG
+	 * (a ct load was read as a payload load before) */
+	if (!strcmp(name, "meta")) {
 		key = nftnl_expr_get_u32(ex, NFTNL_EXPR_META_KEY);
 		x->key = key;
 		x->load = key == NFT_META_NFPROTO ? NFT_RS_LOAD_NFPROTO :
@@ -150,7 +153,7 @@ load_get(const struct nftnl_expr *ex, const char *name, struct nft_rs_expr *x)
 			key == NFT_META_OIF ? NFT_RS_LOAD_OIF :
 			key == NFT_META_MARK ? NFT_RS_LOAD_MARK :
 			NFT_RS_LOAD_OTHER;
-	} else if (at == NFTNL_EXPR_PAYLOAD_DREG) {
+	} else if (!strcmp(name, "payload")) {
 		x->load = NFT_RS_LOAD_PAYLOAD;
 		x->base = nftnl_expr_get_u32(ex, NFTNL_EXPR_PAYLOAD_BASE);
 		x->off = nftnl_expr_get_u32(ex, NFTNL_EXPR_PAYLOAD_OFFSET);
