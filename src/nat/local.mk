@@ -15,6 +15,7 @@ src_libmasq_a_SOURCES += \
 	src/nat/ruleset_load.c \
 	src/nat/rule_text.c \
 	src/nat/explain.h src/nat/explain.c src/nat/explain_route.c \
+	src/nat/explain_filter.c \
 	src/nat/engine.h src/nat/engine_addr.c src/nat/engine_scan.c \
 	src/nat/nft.h src/nat/nft_int.h \
 	src/nat/nft_build.c \
