@@ -430,7 +430,7 @@ cmd_explain(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 	struct nft_ruleset nrs;
 	struct explain_filter ef;
 	struct masq_err fe;
-	char fix[600];
+	char fix[1024];
 	struct xflow x;
 	bool filtered;
 	int p, dfam = 0, rc = -1;
