@@ -32,6 +32,7 @@ const struct diag_check *const diag_checks[] = {
 	&diag_multi_uplink_check,
 	&diag_ident_check,
 	&diag_nat_others_check,
+	&diag_filter_forwards_check,
 	&diag_crlf_check,
 	&diag_mtu_check,
 	&diag_dynaddr_check,

@@ -95,7 +95,8 @@ extern const struct diag_check *const diag_checks[];
 extern const struct diag_check diag_crlf_check, diag_ip_forward_check,
 	diag_kernel_nat_check, diag_helpers_check, diag_ct_sizing_check,
 	diag_timeouts_check, diag_alias_check, diag_lan_to_lan_check,
-	diag_multi_uplink_check, diag_ident_check, diag_nat_others_check;
+	diag_multi_uplink_check, diag_ident_check, diag_nat_others_check,
+	diag_filter_forwards_check;		/* check_filter.c */
 extern const struct diag_check diag_mtu_check;	/* src/diag/mtu*.c */
 extern const struct diag_check diag_dynaddr_check,	/* check_dynaddr.c */
 	diag_ports_check;			/* check_ports.c */

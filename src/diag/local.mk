@@ -6,7 +6,7 @@ src_libmasq_a_SOURCES += \
 	src/diag/redact.h src/diag/redact.c \
 	src/diag/diag_int.h src/diag/diag_net.c src/diag/diag_nft.c \
 	src/diag/crlf.h src/diag/crlf.c src/diag/check_crlf.c \
-	src/diag/check_sysctl.c src/diag/check_net.c src/diag/check_nft.c \
+	src/diag/check_sysctl.c src/diag/check_net.c src/diag/check_nft.c src/diag/check_filter.c \
 	src/diag/check_kernel.c
 src_libmasq_a_SOURCES += src/diag/mtu.h src/diag/mtu_search.c src/diag/mtu_probe.c src/diag/mtu_rules.c src/diag/mtu_check.c
 src_libmasq_a_SOURCES += src/diag/check_dynaddr.c src/diag/check_ports.c

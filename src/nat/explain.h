@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "nat/nft_eval.h"
 #include "nat/rule.h"
 
 struct explain_flow {
@@ -114,5 +115,67 @@ struct explain_route {
  */
 int explain_route_get(int family, const uint8_t *addr,
 		      struct explain_route *r, struct masq_err *e);
+
+/* ---- other owners' filters on the flow's way (explain_filter.c) ---- */
+
+/*
+ * The flow as explain worked it out: @f as it arrives (iif, local_src),
+ * @after past our DNAT (oif; "" unknown), whether our DNAT changed it,
+ * whether it is delivered here, and the source our SNAT gives it (when
+ * known, else the reply's pre-NAT destination is taken as after DNAT).
+ */
+struct explain_filter_in {
+	const struct explain_flow *f;
+	const struct explain_flow *after;
+	bool dnat;
+	bool local_dst;
+	bool snat;
+	bool snat_known;
+	uint8_t snat_addr[16];
+};
+
+#define EXPLAIN_FILTER_MAXHOOKS 6
+
+struct explain_filter_hook {
+	bool reply;			/* the reply's first packet */
+	struct nft_eval_hook h;
+};
+
+struct explain_filter {
+	struct explain_filter_hook hooks[EXPLAIN_FILTER_MAXHOOKS];
+	size_t n;
+	enum nft_eval_verdict verdict;	/* DROP when a hook surely drops,
+					 * else UNSURE when one cannot tell,
+					 * else ACCEPT */
+	long decider;			/* index into hooks, -1 none */
+	bool any_chain;			/* some other base chain was met */
+};
+
+/*
+ * Walk the flow's first packet (and with @reply, the first packet of its
+ * reply) through the base chains of @rs on each hook it crosses:
+ * prerouting, forward, postrouting for a forwarded flow; prerouting,
+ * input for one delivered here; output, postrouting for one sent from
+ * here.  Fills @ef (free with explain_filter_done()).  Cannot fail.
+ */
+void explain_filter_run(const struct nft_ruleset *rs,
+			const struct explain_filter_in *in, bool reply,
+			struct explain_filter *ef);
+void explain_filter_done(struct explain_filter *ef);
+
+/*
+ * The `nft` command the admin could run so that the deciding hook of @ef
+ * lets the flow through, into @buf: `nft add rule FAMILY TABLE CHAIN ...
+ * accept` after a policy drop, `nft insert rule ... position HANDLE ...`
+ * before a dropping rule.  The match: `ct status dnat` for our DNAT's
+ * first packet past prerouting, `ct state established,related` for a
+ * reply, else the interfaces (and @src_match, e.g. "ip saddr
+ * 192.168.1.0/24", when not NULL).  False (nothing written) when @ef does
+ * not drop.
+ */
+bool explain_filter_fix(const struct nft_ruleset *rs,
+			const struct explain_filter *ef,
+			const struct explain_filter_in *in,
+			const char *src_match, char *buf, size_t size);
 
 #endif

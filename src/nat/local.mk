@@ -15,6 +15,7 @@ src_libmasq_a_SOURCES += \
 	src/nat/ruleset_load.c \
 	src/nat/rule_text.c \
 	src/nat/explain.h src/nat/explain.c src/nat/explain_route.c \
+	src/nat/explain_filter.c \
 	src/nat/engine.h src/nat/engine_addr.c src/nat/engine_scan.c \
 	src/nat/nft.h src/nat/nft_int.h \
 	src/nat/nft_build.c \
@@ -28,6 +29,7 @@ src_libmasq_a_SOURCES += \
 	src/nat/nft_dump.c \
 	src/nat/nft_valid.c \
 	src/nat/nft_ruleset.c src/nat/nft_ruleset.h \
+	src/nat/nft_eval.c src/nat/nft_eval.h \
 	src/nat/nl.c src/nat/nl.h \
 	src/nat/links.h src/nat/links_int.h src/nat/links.c \
 	src/nat/links_addr.c src/nat/links_route.c \

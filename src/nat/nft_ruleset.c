@@ -42,8 +42,11 @@ _Static_assert(NFT_RS_PREROUTING == NF_INET_PRE_ROUTING &&
 	       NFT_RS_FORWARD == NF_INET_FORWARD &&
 	       NFT_RS_OUTPUT == NF_INET_LOCAL_OUT &&
 	       NFT_RS_POSTROUTING == NF_INET_POST_ROUTING, "hooks");
-_Static_assert(NFT_RS_DROP == NF_DROP && NFT_RS_ACCEPT == NF_ACCEPT,
-	       "verdicts");
+_Static_assert(NFT_RS_DROP == NF_DROP && NFT_RS_ACCEPT == NF_ACCEPT &&
+	       NFT_RS_QUEUE == NF_QUEUE &&
+	       NFT_RS_CONTINUE == NFT_CONTINUE && NFT_RS_BREAK == NFT_BREAK &&
+	       NFT_RS_JUMP == NFT_JUMP && NFT_RS_GOTO == NFT_GOTO &&
+	       NFT_RS_RETURN == NFT_RETURN, "verdicts");
 _Static_assert((int)NFT_RS_EQ == NFT_CMP_EQ && (int)NFT_RS_NEQ == NFT_CMP_NEQ &&
 	       (int)NFT_RS_LT == NFT_CMP_LT && (int)NFT_RS_LTE == NFT_CMP_LTE &&
 	       (int)NFT_RS_GT == NFT_CMP_GT && (int)NFT_RS_GTE == NFT_CMP_GTE &&
@@ -135,19 +138,37 @@ load_get(const struct nftnl_expr *ex, const char *name, struct nft_rs_expr *x)
 		return false;
 	x->kind = NFT_RS_X_LOAD;
 	x->dreg = nftnl_expr_get_u32(ex, at);
-	if (at == NFTNL_EXPR_META_DREG) {
+	/* by the name: the attribute numbers of each expression start at
+	 * NFTNL_EXPR_BASE, so NFTNL_EXPR_CT_DREG == NFTNL_EXPR_PAYLOAD_DREG
+	 * (a ct load was read as a payload load before) */
+	if (!strcmp(name, "meta")) {
 		key = nftnl_expr_get_u32(ex, NFTNL_EXPR_META_KEY);
+		x->key = key;
 		x->load = key == NFT_META_NFPROTO ? NFT_RS_LOAD_NFPROTO :
 			key == NFT_META_L4PROTO ? NFT_RS_LOAD_L4PROTO :
 			key == NFT_META_PROTOCOL ? NFT_RS_LOAD_PROTOCOL :
+			key == NFT_META_IIFNAME ? NFT_RS_LOAD_IIFNAME :
+			key == NFT_META_OIFNAME ? NFT_RS_LOAD_OIFNAME :
+			key == NFT_META_IIF ? NFT_RS_LOAD_IIF :
+			key == NFT_META_OIF ? NFT_RS_LOAD_OIF :
+			key == NFT_META_MARK ? NFT_RS_LOAD_MARK :
 			NFT_RS_LOAD_OTHER;
-	} else if (at == NFTNL_EXPR_PAYLOAD_DREG) {
+	} else if (!strcmp(name, "payload")) {
 		x->load = NFT_RS_LOAD_PAYLOAD;
 		x->base = nftnl_expr_get_u32(ex, NFTNL_EXPR_PAYLOAD_BASE);
 		x->off = nftnl_expr_get_u32(ex, NFTNL_EXPR_PAYLOAD_OFFSET);
 		x->len = nftnl_expr_get_u32(ex, NFTNL_EXPR_PAYLOAD_LEN);
-	} else if (nftnl_expr_get_u32(ex, NFTNL_EXPR_CT_KEY) == NFT_CT_STATE) {
-		x->load = NFT_RS_LOAD_CT_STATE;
+	} else {
+		/* "ct original saddr" and the like name a direction: only
+		 * the keys of the connection as a whole are described */
+		key = nftnl_expr_get_u32(ex, NFTNL_EXPR_CT_KEY);
+		x->key = key;
+		x->ct_dir = nftnl_expr_is_set(ex, NFTNL_EXPR_CT_DIR);
+		x->load = x->ct_dir ? NFT_RS_LOAD_OTHER :
+			key == NFT_CT_STATE ? NFT_RS_LOAD_CT_STATE :
+			key == NFT_CT_STATUS ? NFT_RS_LOAD_CT_STATUS :
+			key == NFT_CT_MARK ? NFT_RS_LOAD_CT_MARK :
+			NFT_RS_LOAD_OTHER;
 	}
 	return true;
 }
@@ -179,8 +200,20 @@ match_get(const struct nftnl_expr *ex, const char *name,
 		x->dreg = nftnl_expr_get_u32(ex, NFTNL_EXPR_BITWISE_DREG);
 		x->data_len = data_get(ex, NFTNL_EXPR_BITWISE_MASK, x->data,
 				       &x->has_data);
+		x->data2_len = data_get(ex, NFTNL_EXPR_BITWISE_XOR, x->data2,
+					NULL);
+		x->bw_shift = nftnl_expr_is_set(ex, NFTNL_EXPR_BITWISE_OP) &&
+			      nftnl_expr_get_u32(ex, NFTNL_EXPR_BITWISE_OP) !=
+			      NFT_BITWISE_BOOL;
 	} else if (!strcmp(name, "lookup")) {
 		x->kind = NFT_RS_X_LOOKUP;
+		x->sreg = nftnl_expr_get_u32(ex, NFTNL_EXPR_LOOKUP_SREG);
+		x->dreg = nftnl_expr_get_u32(ex, NFTNL_EXPR_LOOKUP_DREG);
+		x->lookup_inv = nftnl_expr_get_u32(ex, NFTNL_EXPR_LOOKUP_FLAGS) &
+				NFT_LOOKUP_F_INV;
+		if (nftnl_expr_is_set(ex, NFTNL_EXPR_LOOKUP_SET))
+			snprintf(x->obj, sizeof(x->obj), "%s",
+				 nftnl_expr_get_str(ex, NFTNL_EXPR_LOOKUP_SET));
 	} else {
 		return false;
 	}
@@ -195,6 +228,14 @@ stmt_get(const struct nftnl_expr *ex, const char *name, struct nft_rs_expr *x)
 	    nftnl_expr_get_u32(ex, NFTNL_EXPR_IMM_DREG) == NFT_REG_VERDICT) {
 		x->kind = NFT_RS_X_VERDICT;
 		x->verdict = (int)nftnl_expr_get_u32(ex, NFTNL_EXPR_IMM_VERDICT);
+		if (nftnl_expr_is_set(ex, NFTNL_EXPR_IMM_CHAIN))
+			snprintf(x->obj, sizeof(x->obj), "%s",
+				 nftnl_expr_get_str(ex, NFTNL_EXPR_IMM_CHAIN));
+	} else if (!strcmp(name, "immediate")) {
+		x->kind = NFT_RS_X_IMM;
+		x->dreg = nftnl_expr_get_u32(ex, NFTNL_EXPR_IMM_DREG);
+		x->data_len = data_get(ex, NFTNL_EXPR_IMM_DATA, x->data,
+				       &x->has_data);
 	} else if (!strcmp(name, "counter")) {
 		x->kind = NFT_RS_X_COUNTER;
 		x->packets = nftnl_expr_get_u64(ex, NFTNL_EXPR_CTR_PACKETS);

@@ -43,6 +43,12 @@
 /* Verdicts (NF_DROP, NF_ACCEPT; jumps, gotos and returns are negative). */
 #define NFT_RS_DROP	0
 #define NFT_RS_ACCEPT	1
+#define NFT_RS_QUEUE	3
+#define NFT_RS_CONTINUE	(-1)
+#define NFT_RS_BREAK	(-2)
+#define NFT_RS_JUMP	(-3)
+#define NFT_RS_GOTO	(-4)
+#define NFT_RS_RETURN	(-5)
 
 /* cmp operators (NFT_CMP_*) and range operators (NFT_RANGE_*). */
 enum nft_rs_op {
@@ -73,6 +79,7 @@ enum nft_rs_kind {
 	NFT_RS_X_NAT,		/* snat or dnat */
 	NFT_RS_X_TARGET,	/* an iptables-nft xt target: name */
 	NFT_RS_X_OBJREF,	/* "ct helper set", "ct timeout set", ... */
+	NFT_RS_X_IMM,		/* an immediate into a data register */
 };
 
 /* What a LOAD reads. */
@@ -83,6 +90,13 @@ enum nft_rs_load {
 	NFT_RS_LOAD_PROTOCOL,	/* meta protocol (the ethertype) */
 	NFT_RS_LOAD_PAYLOAD,	/* payload: base, off, len */
 	NFT_RS_LOAD_CT_STATE,	/* ct state */
+	NFT_RS_LOAD_IIFNAME,	/* meta iifname */
+	NFT_RS_LOAD_OIFNAME,	/* meta oifname */
+	NFT_RS_LOAD_IIF,	/* meta iif (an index) */
+	NFT_RS_LOAD_OIF,	/* meta oif */
+	NFT_RS_LOAD_MARK,	/* meta mark */
+	NFT_RS_LOAD_CT_STATUS,	/* ct status */
+	NFT_RS_LOAD_CT_MARK,	/* ct mark */
 };
 
 #define NFT_RS_DATA 16		/* bytes of data kept per expression */
@@ -91,19 +105,28 @@ struct nft_rs_expr {
 	enum nft_rs_kind kind;
 	char name[16];		/* the kernel's name: "payload", "cmp" */
 	enum nft_rs_load load;	/* LOAD */
+	uint32_t key;		/* LOAD of meta or ct: the kernel's key
+				 * (NFT_META_*, NFT_CT_*), for messages */
+	bool ct_dir;		/* LOAD of ct: a direction was given */
 	uint32_t base, off, len;	/* LOAD of a payload */
 	uint32_t sreg, dreg;	/* registers; 0 when not set */
 	enum nft_rs_op op;	/* CMP, RANGE */
-	bool has_data;		/* CMP, BITWISE: the data (mask) was there */
+	bool has_data;		/* CMP, BITWISE, IMM: the data (mask) was
+				 * there */
+	bool bw_shift;		/* BITWISE: a shift, not mask-and-xor */
+	bool lookup_inv;	/* LOOKUP: "!=" (NFT_LOOKUP_F_INV) */
 	uint32_t data_len, data2_len;	/* their lengths as sent (a length
 					 * over NFT_RS_DATA keeps its start) */
 	uint8_t data[NFT_RS_DATA];	/* CMP data, BITWISE mask, RANGE from */
-	uint8_t data2[NFT_RS_DATA];	/* RANGE to */
+	uint8_t data2[NFT_RS_DATA];	/* RANGE to; BITWISE xor */
 	int verdict;		/* VERDICT: NFT_RS_ACCEPT, NFT_RS_DROP, < 0 */
 	bool snat;		/* NAT: source NAT, else destination NAT */
 	uint64_t packets;	/* COUNTER */
 	bool helper;		/* OBJREF: of a ct helper object */
-	char obj[64];		/* OBJREF: the object; TARGET: the target */
+	char obj[64];		/* OBJREF: the object; TARGET: the target;
+				 * LOOKUP: the set; VERDICT: the chain of a
+				 * jump or goto (a longer name is cut: its
+				 * 63 first bytes) */
 };
 
 #define NFT_RS_NAMESZ 256	/* NFT_NAME_MAXLEN */

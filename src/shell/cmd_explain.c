@@ -222,7 +222,8 @@ print_hairpin_masq(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 
 static void
 print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
-	     const struct xflow *x, const struct explain_result *res)
+	     const struct xflow *x, const struct explain_result *res,
+	     bool blocked)
 {
 	const struct explain_flow *f = &x->after;
 	const struct nat_rule *r = res->masq_hit >= 0 ?
@@ -301,8 +302,11 @@ print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 		snprintf(src, sizeof(src), "%s%s%s%s", br ? "[" : "", a,
 			 br ? "]" : "", ports2);
 	}
-	out_str(ctx->out, "result", "becomes: %s", src);
-	out_str(ctx->out, "result_dst", " -> %s\n", dst);
+	/* a filter drops it: never claim it works */
+	out_str(ctx->out, "result", blocked ? "would become: %s" :
+		"becomes: %s", src);
+	out_str(ctx->out, "result_dst", blocked ? " -> %s, but a filter "
+		"drops it\n" : " -> %s\n", dst);
 }
 
 static void
@@ -332,6 +336,54 @@ print_steps(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 		free(spec);
 	}
 	out_arr_close(ctx->out);
+}
+
+/* Where our SNAT puts the source, when we can tell. */
+static bool
+snat_addr(const struct nat_rule *r, const struct xflow *x, uint8_t *a)
+{
+	memset(a, 0, 16);
+	if (r->action == NAT_SNAT && r->to.family == x->after.family) {
+		memcpy(a, r->to.lo, 16);
+		return true;
+	}
+	if (r->action == NAT_MASQUERADE && x->out_rt.ok && x->out_rt.has_src &&
+	    !strcmp(x->out_rt.oif, x->after.oif)) {
+		memcpy(a, x->out_rt.src, 16);
+		return true;
+	}
+	return false;
+}
+
+/* The other tables' filters on the flow's way.  -1 when the ruleset
+ * cannot be read: then @why says so and nothing is walked. */
+static int
+filter_walk(const struct nat_ruleset *rs, const struct xflow *x,
+	    const struct explain_result *res, struct nft_ruleset *nrs,
+	    struct explain_filter *ef, char *fix, size_t size,
+	    struct masq_err *why)
+{
+	const struct nat_rule *r = res->masq_hit >= 0 ?
+				   &rs->masq[res->masq_hit] : NULL;
+	struct explain_filter_in in;
+
+	memset(ef, 0, sizeof(*ef));
+	ef->decider = -1;
+	fix[0] = '\0';
+	if (nft_ruleset_read(nrs, why) < 0)
+		return -1;
+	memset(&in, 0, sizeof(in));
+	in.f = &x->f;
+	in.after = &x->after;
+	in.dnat = res->fwd_hit >= 0;
+	in.local_dst = x->local_dst;
+	in.snat = r && r->action != NAT_NONAT && !x->local_dst;
+	if (in.snat)
+		in.snat_known = snat_addr(r, x, in.snat_addr);
+	explain_filter_run(nrs, &in, true, ef);
+	if (!explain_filter_fix(nrs, ef, &in, NULL, fix, size))
+		fix[0] = '\0';
+	return 0;
 }
 
 /* The routing table could not be read: say so, never "no route". */
@@ -391,13 +443,47 @@ resolve_ifaces(struct xflow *x, const struct masq_tok *in,
 	return 0;
 }
 
+/*
+ * The filter's head: first, because a drop must be said before anything
+ * that reads as "it works".  Nothing when no other base chain is met
+ * (the output is as it was); a note when the ruleset could not be read
+ * (@fe), since then we cannot say the flow passes.  JSON: "filter".
+ */
+static void
+print_filter_head(struct cmd_ctx *ctx, const struct nft_ruleset *nrs,
+		  const struct explain_filter *ef, const char *fix,
+		  const struct masq_err *fe)
+{
+	if (fe) {
+		out_obj_open(ctx->out, "filter");
+		out_str(ctx->out, "verdict", NULL, "unsure");
+		out_str(ctx->out, "error", "filter: not checked: %s\n",
+			fe->msg[0] ? fe->msg : "the nftables ruleset could "
+			"not be read");
+		out_obj_close(ctx->out);
+		return;
+	}
+	if (!ef->any_chain)
+		return;
+	out_obj_open(ctx->out, "filter");
+	cmds_explain_filter_head(ctx, nrs, ef, fix[0] ? fix : NULL);
+	if (out_is_json(ctx->out))
+		cmds_explain_filter_hooks(ctx, nrs, ef);
+	out_obj_close(ctx->out);
+}
+
 static int
 cmd_explain(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 {
 	const struct masq_tok *vals[6];
 	struct explain_result res;
 	struct nat_ruleset rs;
+	struct nft_ruleset nrs;
+	struct explain_filter ef;
+	struct masq_err fe;
+	char fix[1024];
 	struct xflow x;
+	bool filtered;
 	int p, dfam = 0, rc = -1;
 
 	memset(&x, 0, sizeof(x));
@@ -440,11 +526,21 @@ cmd_explain(struct cmd_ctx *ctx, const struct cmd_args *a, struct masq_err *e)
 		goto out;
 	if (!x.local_dst && !res.hairpin_masq)
 		explain_masq(&rs, &x.after, &res);
+	err_init(&fe);
+	filtered = filter_walk(&rs, &x, &res, &nrs, &ef, fix, sizeof(fix),
+			       &fe) == 0;
 	out_obj_open(ctx->out, NULL);
+	print_filter_head(ctx, &nrs, &ef, filtered ? fix : NULL,
+			  filtered ? NULL : &fe);
 	print_flow(ctx, &x);
-	print_result(ctx, &rs, &x, &res);
+	print_result(ctx, &rs, &x, &res, ef.verdict == NFT_EVAL_DROP);
 	print_steps(ctx, &rs, &res);
+	if (!out_is_json(ctx->out) && ef.any_chain)
+		cmds_explain_filter_hooks(ctx, &nrs, &ef);
 	out_obj_close(ctx->out);
+	explain_filter_done(&ef);
+	nft_ruleset_done(&nrs);
+	err_done(&fe);
 	rc = 0;
 out:
 	explain_result_done(&res);

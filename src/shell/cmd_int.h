@@ -174,4 +174,20 @@ void cmds_apply_print(struct cmd_ctx *ctx, const struct ctl_apply_res *res,
  * them.  cmd_ctx_done() calls it.  Cannot fail. */
 void cmds_warn_flush(struct cmd_ctx *ctx);
 
+/*
+ * explain's part about other tables' filters (cmd_explain_filter.c):
+ * the head (JSON: verdict, blocked, fix; text: the "blocked:" or "filter:
+ * unsure:" line and the fix, when a hook drops or cannot be read through)
+ * and the base chains hook by hook (JSON: the "hooks" array; text: one
+ * line each).  Call inside the caller's "filter" object.
+ */
+struct nft_ruleset;
+struct explain_filter;
+void cmds_explain_filter_head(struct cmd_ctx *ctx,
+			      const struct nft_ruleset *rs,
+			      const struct explain_filter *ef, const char *fix);
+void cmds_explain_filter_hooks(struct cmd_ctx *ctx,
+			       const struct nft_ruleset *rs,
+			       const struct explain_filter *ef);
+
 #endif

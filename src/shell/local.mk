@@ -28,7 +28,7 @@ src_libmasq_a_SOURCES += src/shell/cmd_helper.c
 src_libmasq_a_SOURCES += src/shell/cmd_engine.c src/shell/cmd_alerts.c
 src_libmasq_a_SOURCES += src/shell/cmd_ports.c src/shell/cmd_timeouts.c
 src_libmasq_a_SOURCES += src/shell/cmd_revisions.c src/shell/cmd_export_nft.c \
-	src/shell/cmd_explain.c
+	src/shell/cmd_explain.c src/shell/cmd_explain_filter.c
 # the database a command runs against
 src_libmasq_a_SOURCES += src/shell/cmd_store.c
 # the diag commands (the checks are src/diag's)

@@ -92,7 +92,8 @@ echo "diag -j (exit $rc):"; sed 's/^/  | /' "$NS_TMP/out" "$NS_TMP/err"
 "$NS_PY" - "$NS_TMP/out" <<'EOF' || fail "diag without CAP_NET_ADMIN: see above"
 import json, sys
 res = {r["id"]: r for r in json.load(open(sys.argv[1]))}
-kernel = ["kernel.nat-features", "helpers", "ident", "nat.others", "ports"]
+kernel = ["kernel.nat-features", "helpers", "ident", "nat.others",
+          "filter.forwards", "ports"]
 for cid in kernel:
     r = res[cid]
     assert r["status"] == "skip", (cid, r["status"], r["message"])

@@ -317,7 +317,8 @@ END_TEST
 START_TEST(test_needs_skip)
 {
 	static const char *const ids[] = {
-		"kernel.nat-features", "ident", "nat.others", "helpers",
+		"kernel.nat-features", "ident", "nat.others", "filter.forwards",
+		"helpers",
 		"conntrack.sizing", "timeouts.idle", "crlf",
 	};
 	struct diag_result r;

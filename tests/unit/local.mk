@@ -10,6 +10,7 @@ UNIT_TESTS = \
 	tests/unit/check_core \
 	tests/unit/check_rule \
 	tests/unit/check_nft \
+	tests/unit/check_nft_eval \
 	tests/unit/check_store \
 	tests/unit/check_shell \
 	tests/unit/check_filter \
@@ -32,6 +33,9 @@ tests_unit_check_rule_LDADD = $(UNIT_LDADD)
 tests_unit_check_nft_SOURCES = tests/unit/check_nft.c
 tests_unit_check_nft_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_nft_LDADD = $(UNIT_LDADD)
+tests_unit_check_nft_eval_SOURCES = tests/unit/check_nft_eval.c
+tests_unit_check_nft_eval_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_nft_eval_LDADD = $(UNIT_LDADD)
 tests_unit_check_store_SOURCES = tests/unit/check_store.c
 tests_unit_check_store_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_store_LDADD = $(UNIT_LDADD)
