@@ -74,6 +74,8 @@ struct ipt_file {
 	struct ipt_chain *ch;
 	size_t n_ch, cap_ch;
 	bool v6;			/* an ip6tables dump */
+	unsigned int skipped;		/* tables other than nat */
+	bool nat_seen;
 };
 
 /* Free a match's values.  Cannot fail. */

@@ -261,10 +261,12 @@ file_line(struct ipt_file *f, struct ipt_tok **w, size_t n,
 		}
 		if (strcmp(s, "*nat") != 0) {
 			*where = W_OTHER;
-		} else if (f->n_ch) {
+			f->skipped++;
+		} else if (f->nat_seen) {
 			return ipt_err(e, f, w[0], "second nat table");
 		} else {
 			*where = W_NAT;
+			f->nat_seen = true;
 		}
 		*table = w[0];
 		return 0;

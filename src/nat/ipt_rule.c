@@ -24,6 +24,7 @@
 
 #include "core/xalloc.h"
 #include "nat/ipt_int.h"
+#include "nat/rule.h"
 
 enum opt_id {
 	O_SRC, O_DST, O_IIF, O_OIF, O_PROTO, O_MATCH, O_DPORT, O_DPORTS,
@@ -178,6 +179,12 @@ addr_val(const struct ipt_file *f, const struct ipt_tok *t, char **out,
 	int plen = 0;
 
 	if (!slash || !strchr(slash, '.')) {
+		struct nat_net net;
+
+		/* a word that is no network would change meaning inside
+		 * masqsh's lists ("from eth0" is an interface) */
+		if (nat_net_parse(&net, t->t.s, 0) < 0)
+			return ipt_err(e, f, t, "bad address '%s'", t->t.s);
 		*out = xstrdup(t->t.s);
 		return 0;
 	}
@@ -205,6 +212,43 @@ ports_val(const char *s, bool neg)
 	return r;
 }
 
+/*
+ * masqsh's values have list and option syntax (',' lists, ':' a group
+ * or a conntrack mark, '!' exclusions, '=' ipsec options) that a single
+ * iptables value never has: a value that carries it would say more in
+ * masqsh than in the file, so it is refused here.
+ */
+static int
+plain_vals(const struct ipt_file *f, const struct rule_words *rw,
+	   struct masq_err *e)
+{
+	static const struct { int o; const char *bad; } v[] = {
+		{ O_IIF, ",:!/" }, { O_OIF, ",:!/" }, { O_PROTO, ",!" },
+		{ O_DPORT, ",!" }, { O_DPORTS, "!" }, { O_MARK, ":!," },
+		{ O_UID, ":!," }, { O_GID, ":!," }, { O_REQID, ",=" },
+		{ O_SPI, ",=" }, { O_TSRC, ",=" }, { O_TDST, ",=" },
+		{ O_TOPORTS, ",!" }, { O_TOSRC, ",!" }, { O_TODST, ",!" },
+	};
+	const struct ipt_tok *t;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		t = rw->v[v[i].o];
+		if (!t)
+			continue;
+		k = strcspn(t->t.s, v[i].bad);
+		if (t->t.s[k] || !t->t.s[0]) {
+			struct masq_tok sub = t->t;
+
+			err_tok_sub(e, MASQ_EUSAGE, &sub, t->t.s[0] ? k : 0,
+				    t->t.s[0] ? 1 : 0, "bad value '%s' for "
+				    "'%s'", t->t.s, opts[v[i].o].name);
+			return err_origin(e, "%s:%u", f->path, t->lineno);
+		}
+	}
+	return 0;
+}
+
 /* -s and -d: a network, or with '!' an exclusion. */
 static int
 match_addrs(const struct ipt_file *f, const struct rule_words *rw,
@@ -213,7 +257,7 @@ match_addrs(const struct ipt_file *f, const struct rule_words *rw,
 	static const int o[2] = { O_SRC, O_DST };
 	static const enum ipt_slot inc[2] = { IPT_SRC, IPT_DST };
 	static const enum ipt_slot exc[2] = { IPT_SRC_EXC, IPT_DST_EXC };
-	char *s;
+	char *s = NULL;
 	int i;
 
 	for (i = 0; i < 2; i++) {
@@ -497,7 +541,7 @@ ipt_rule_parse(const struct ipt_file *f, struct ipt_rule *r,
 
 	memset(&rw, 0, sizeof(rw));
 	memset(r, 0, sizeof(*r));
-	if (words_collect(f, w, n, &rw, e) < 0 ||
+	if (words_collect(f, w, n, &rw, e) < 0 || plain_vals(f, &rw, e) < 0 ||
 	    rule_matches(f, &rw, &r->m, e) < 0 ||
 	    rule_target(f, r, &rw, a, e) < 0) {
 		ipt_rule_done(r);
