@@ -488,6 +488,36 @@ target_values(const struct ipt_file *f, struct ipt_rule *r,
 	return 0;
 }
 
+/* The target's name comes first: an unknown target's options would
+ * otherwise be reported as unknown options, hiding the real cause. */
+static int
+target_known(const struct ipt_file *f, struct ipt_tok *const *w, size_t n,
+	     struct masq_err *e)
+{
+	static const char *const known[] = {
+		"MASQUERADE", "SNAT", "DNAT", "ACCEPT", "RETURN", NULL
+	};
+	size_t i;
+	long c;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (strcmp(w[i]->t.s, "-j") != 0 &&
+		    strcmp(w[i]->t.s, "--jump") != 0)
+			continue;
+		if (in_list(w[i + 1]->t.s, known))
+			return 0;
+		for (c = 0; c < (long)f->n_ch; c++)
+			if (!f->ch[c].builtin &&
+			    strcmp(f->ch[c].name, w[i + 1]->t.s) == 0)
+				return 0;
+		ipt_err(e, f, w[i + 1], "target '%s' is neither a chain of "
+			"the nat table nor one masqsh has", w[i + 1]->t.s);
+		return err_hint(e, "masqsh reads MASQUERADE, SNAT, DNAT, "
+				"ACCEPT, RETURN and user chains");
+	}
+	return 0;
+}
+
 static int
 rule_target(const struct ipt_file *f, struct ipt_rule *r,
 	    const struct rule_words *rw, const struct ipt_tok *a,
@@ -541,7 +571,8 @@ ipt_rule_parse(const struct ipt_file *f, struct ipt_rule *r,
 
 	memset(&rw, 0, sizeof(rw));
 	memset(r, 0, sizeof(*r));
-	if (words_collect(f, w, n, &rw, e) < 0 || plain_vals(f, &rw, e) < 0 ||
+	if (target_known(f, w, n, e) < 0 ||
+	    words_collect(f, w, n, &rw, e) < 0 || plain_vals(f, &rw, e) < 0 ||
 	    rule_matches(f, &rw, &r->m, e) < 0 ||
 	    rule_target(f, r, &rw, a, e) < 0) {
 		ipt_rule_done(r);
