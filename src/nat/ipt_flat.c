@@ -15,7 +15,9 @@
  *   - ACCEPT (POSTROUTING: a 'nonat' rule; PREROUTING, in the built-in
  *     chain: the negation on the forwards after it, as there is no
  *     'nonat' forward);
- *   - RETURN and -g in a built-in chain end in its policy, ACCEPT.
+ *   - RETURN and -g in a built-in chain end in its policy, ACCEPT: in
+ *     POSTROUTING a 'nonat' rule when it names -o (a masq rule must),
+ *     else the negation, as for ACCEPT there.
  * Combining two rules' matches on the same column is an error unless they
  * are equal (exclusions add up): masqsh holds one value per column.
  * Does not own: reading the dump (ipt_parse.c, ipt_rule.c), the rule model
@@ -43,6 +45,7 @@ struct flat {
 	struct masq_err *e;
 	enum hook hook;
 	unsigned int depth;
+	bool *busy;		/* per chain: being inlined (loop check) */
 };
 
 static bool
@@ -434,8 +437,10 @@ step(struct flat *fl, const struct ipt_rule *r, const struct ipt_match *m,
 				       "POSTROUTING" : "PREROUTING");
 		return post ? emit_masq(fl, m, r, false) : emit_fwd(fl, m, r);
 	case IPT_T_ACCEPT:
-		/* ACCEPT ends the whole nat hook, not just the chain */
-		if (post && !(top && uncond && !m->v[IPT_OIF].s))
+		/* ACCEPT ends the whole nat hook, not just the chain: a
+		 * 'nonat' rule; in the built-in chain it is a RETURN too,
+		 * which is the way when the rule has no -o for 'nonat' */
+		if (post && (!top || (!uncond && m->v[IPT_OIF].s)))
 			return emit_masq(fl, m, r, true);
 		if (!post && !top) {
 			ipt_err(fl->e, fl->f, r->tt, "ACCEPT in a user chain "
@@ -451,7 +456,7 @@ step(struct flat *fl, const struct ipt_rule *r, const struct ipt_match *m,
 			return -1;
 		/* fall through */
 	case IPT_T_RETURN:
-		if (post && top && !uncond)
+		if (post && top && !uncond && m->v[IPT_OIF].s)
 			return emit_masq(fl, m, r, true);
 		return leave(fl, r, neg, stop);
 	case IPT_T_JUMP:
@@ -470,13 +475,13 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 	size_t i;
 	int rc = 0;
 
-	if (c->busy)
+	if (fl->busy[ci])
 		return ipt_err(fl->e, fl->f, via, "chain loop: '%s' is "
 			       "reached from itself", c->name);
 	if (fl->depth >= IPT_DEPTH_MAX)
 		return ipt_err(fl->e, fl->f, via, "chains nest deeper than "
 			       "%d", IPT_DEPTH_MAX);
-	((struct ipt_chain *)c)->busy = true;	/* only the walk's state */
+	fl->busy[ci] = true;
 	fl->depth++;
 	memset(&neg, 0, sizeof(neg));
 	for (i = 0; i < c->n && !stop && rc == 0; i++) {
@@ -492,7 +497,7 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 	}
 	ipt_match_done(&neg);
 	fl->depth--;
-	((struct ipt_chain *)c)->busy = false;
+	fl->busy[ci] = false;
 	return rc;
 }
 
@@ -500,11 +505,13 @@ int
 ipt_flatten(const struct ipt_file *f, struct ipt_import *im,
 	    struct masq_err *e)
 {
-	struct flat fl = { f, im, e, HOOK_PRE, 0 };
+	struct flat fl = { f, im, e, HOOK_PRE, 0, NULL };
 	struct ipt_match none;
 	size_t i;
+	int rc = 0;
 
 	memset(&none, 0, sizeof(none));
+	fl.busy = xcalloc(f->n_ch ? f->n_ch : 1, sizeof(*fl.busy));
 	im->tables_skipped += f->skipped;
 	for (i = 0; i < f->n_ch; i++) {
 		const struct ipt_chain *c = &f->ch[i];
@@ -514,14 +521,17 @@ ipt_flatten(const struct ipt_file *f, struct ipt_import *im,
 		if (strcmp(c->name, "PREROUTING") == 0 ||
 		    strcmp(c->name, "POSTROUTING") == 0) {
 			fl.hook = c->name[1] == 'R' ? HOOK_PRE : HOOK_POST;
-			if (walk(&fl, i, &none, c->decl) < 0)
-				return -1;
+			rc = walk(&fl, i, &none, c->decl);
+			if (rc < 0)
+				break;
 			continue;
 		}
 		ipt_err(e, f, c->r[0].tt, "nat %s rules (the gateway's own "
 			"traffic) have no masqsh equivalent", c->name);
-		return err_hint(e, "masqsh translates forwarded traffic in "
-				"PREROUTING and POSTROUTING only");
+		rc = err_hint(e, "masqsh translates forwarded traffic in "
+			      "PREROUTING and POSTROUTING only");
+		break;
 	}
-	return 0;
+	free(fl.busy);
+	return rc;
 }

@@ -62,7 +62,6 @@ struct ipt_chain {
 	bool builtin;
 	struct ipt_rule *r;
 	size_t n, cap;
-	bool busy;			/* being inlined (loop check) */
 };
 
 struct ipt_file {

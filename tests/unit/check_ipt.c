@@ -59,6 +59,14 @@ static const struct ok_case ok_cases[] = {
 	  "--reqid 7 -j ACCEPT\n-A POSTROUTING -o wan0 -m policy --dir out "
 	  "--pol none -j MASQUERADE\nCOMMIT\n",
 	  "out wan0 nonat ipsec reqid=7\nout wan0 ipsec no" },
+	/* built-in chain, no -o for 'nonat': the negation instead */
+	{ HEAD "-A POSTROUTING -s 10.9.0.0/16 -j ACCEPT\n-A POSTROUTING "
+	  "! -d 10.0.0.0/8 -j RETURN\n-A POSTROUTING -o wan0 -j MASQUERADE\n"
+	  "-A POSTROUTING -o wan1 -j RETURN\n-A POSTROUTING -o wan+ -j "
+	  "MASQUERADE\nCOMMIT\n",
+	  "out wan0 to 10.0.0.0/8 except 10.9.0.0/16\n"
+	  "out wan1 to 10.0.0.0/8 except 10.9.0.0/16 nonat\n"
+	  "out wan+ to 10.0.0.0/8 except 10.9.0.0/16" },
 	/* PREROUTING: ACCEPT excludes from the forwards after it */
 	{ HEAD "-A PREROUTING -s 192.0.2.9/32 -j ACCEPT\n-A PREROUTING -i "
 	  "wan0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5:8080\n"
