@@ -36,6 +36,11 @@
 
 #define IPT_DEPTH_MAX 32	/* chains nested deeper are refused */
 #define IPT_RULES_MAX 10000	/* inlining can multiply rules */
+/* Jumps can also multiply the walk without any rule coming out of it (a
+ * chain jumping twice to the next, 30 deep, is 2^30 visits): the walk
+ * has a budget of rule visits (found by hand, kept in
+ * tests/fuzz/regress/fuzz_import_ipt/explode-jumps). */
+#define IPT_VISITS_MAX 200000
 
 enum hook { HOOK_PRE, HOOK_POST };
 
@@ -46,6 +51,7 @@ struct flat {
 	enum hook hook;
 	unsigned int depth;
 	bool *busy;		/* per chain: being inlined (loop check) */
+	unsigned long visits;	/* rules walked so far */
 };
 
 static bool
@@ -481,6 +487,10 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 	if (fl->depth >= IPT_DEPTH_MAX)
 		return ipt_err(fl->e, fl->f, via, "chains nest deeper than "
 			       "%d", IPT_DEPTH_MAX);
+	if (fl->visits + c->n > IPT_VISITS_MAX)
+		return ipt_err(fl->e, fl->f, via, "the chains inline to more "
+			       "than %d rules", IPT_VISITS_MAX);
+	fl->visits += c->n;
 	fl->busy[ci] = true;
 	fl->depth++;
 	memset(&neg, 0, sizeof(neg));
@@ -505,7 +515,7 @@ int
 ipt_flatten(const struct ipt_file *f, struct ipt_import *im,
 	    struct masq_err *e)
 {
-	struct flat fl = { f, im, e, HOOK_PRE, 0, NULL };
+	struct flat fl = { f, im, e, HOOK_PRE, 0, NULL, 0 };
 	struct ipt_match none;
 	size_t i;
 	int rc = 0;
