@@ -26,6 +26,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +167,8 @@ static void
 words_add(struct words *w, const char *kw, const struct ipt_tok *t,
 	  char *val)
 {
+	/* at most 15 keywords, each with a value */
+	assert(w->n + 2 <= sizeof(w->v) / sizeof(w->v[0]));
 	w->v[w->n] = t->t;
 	w->v[w->n].s = kw;
 	w->from[w->n] = t;
@@ -202,10 +205,18 @@ static int
 no_slots(struct flat *fl, const struct ipt_match *m, const int *sl,
 	 const char *what)
 {
+	static const char *const opt[IPT_SLOT__N] = {
+		[IPT_IIF] = "-i", [IPT_OIF] = "-o", [IPT_MARK] = "--mark",
+		[IPT_UID] = "--uid-owner", [IPT_GID] = "--gid-owner",
+		[IPT_IPSEC] = "-m policy",
+	};
+
 	for (; *sl >= 0; sl++)
 		if (m->v[*sl].s) {
+			assert(opt[*sl]);
 			ipt_err(fl->e, fl->f, m->v[*sl].t, "%s cannot match "
-				"on '%s'", what, m->v[*sl].t->t.s);
+				"on %s ('%s')", what, opt[*sl],
+				m->v[*sl].t->t.s);
 			return -1;
 		}
 	return 0;
