@@ -11,6 +11,8 @@ src_libmasq_a_SOURCES += \
 	src/nat/rule_values.c \
 	src/nat/rule_format.c \
 	src/nat/fwd_parse.c src/nat/fwd_hairpin.c \
+	src/nat/ipt_parse.c src/nat/ipt_parse.h src/nat/ipt_int.h \
+	src/nat/ipt_rule.c src/nat/ipt_flat.c \
 	src/nat/ct_helpers.c \
 	src/nat/ruleset_load.c \
 	src/nat/rule_text.c \

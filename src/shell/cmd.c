@@ -36,6 +36,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_forward_del_entry,
 	&cmd_import_shorewall_entry,
 	&cmd_export_shorewall_entry,
+	&cmd_import_iptables_entry,
 	&cmd_check_entry,
 	&cmd_show_compiled_entry,
 	&cmd_diff_entry,

@@ -150,6 +150,7 @@ extern const struct cmd_entry cmd_forward_add_entry, cmd_forward_list_entry,
 	cmd_forward_del_entry;
 extern const struct cmd_entry cmd_import_shorewall_entry,
 	cmd_export_shorewall_entry;
+extern const struct cmd_entry cmd_import_iptables_entry;	/* cmd_import_ipt.c */
 extern const struct cmd_entry cmd_check_entry, cmd_show_compiled_entry,
 	cmd_diff_entry, cmd_apply_entry;
 extern const struct cmd_entry cmd_show_masq_entry, cmd_show_conntrack_entry,

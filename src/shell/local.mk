@@ -10,6 +10,7 @@ src_libmasq_a_SOURCES += \
 	src/shell/cmd_masq.c src/shell/cmd_masq_add.c src/shell/cmd_masq_show.c \
 	src/shell/cmd_forward.c \
 	src/shell/cmd_import.c \
+	src/shell/cmd_import_ipt.c \
 	src/shell/cmd_check.c src/shell/cmd_diff.c \
 	src/shell/cmd_apply.c \
 	src/shell/ct_row.h src/shell/ct_row.c \

@@ -11,6 +11,7 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_ct \
 	tests/fuzz/fuzz_cli \
 	tests/fuzz/fuzz_import \
+	tests/fuzz/fuzz_import_ipt \
 	tests/fuzz/fuzz_store \
 	tests/fuzz/fuzz_nft_read \
 	tests/fuzz/fuzz_rtnl \
@@ -55,6 +56,10 @@ tests_fuzz_fuzz_import_SOURCES = tests/fuzz/fuzz_import.c tests/fuzz/fuzz.h $(FU
 tests_fuzz_fuzz_import_CFLAGS = $(FUZZ_CF)
 tests_fuzz_fuzz_import_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_import_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_import_ipt_SOURCES = tests/fuzz/fuzz_import_ipt.c tests/fuzz/fuzz.h $(FUZZ_MAIN)
+tests_fuzz_fuzz_import_ipt_CFLAGS = $(FUZZ_CF)
+tests_fuzz_fuzz_import_ipt_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_import_ipt_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_store_SOURCES = tests/fuzz/fuzz_store.c tests/fuzz/fuzz.h $(FUZZ_CMD) $(FUZZ_MAIN)
 tests_fuzz_fuzz_store_CFLAGS = $(FUZZ_CF)
 tests_fuzz_fuzz_store_LDFLAGS = $(FUZZ_LINK)

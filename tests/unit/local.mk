@@ -9,6 +9,7 @@ UNIT_LDADD = $(MASQ_LIBS) $(CHECK_LIBS)
 UNIT_TESTS = \
 	tests/unit/check_core \
 	tests/unit/check_rule \
+	tests/unit/check_ipt \
 	tests/unit/check_nft \
 	tests/unit/check_nft_eval \
 	tests/unit/check_store \
@@ -30,6 +31,9 @@ tests_unit_check_core_LDADD = $(UNIT_LDADD)
 tests_unit_check_rule_SOURCES = tests/unit/check_rule.c
 tests_unit_check_rule_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_rule_LDADD = $(UNIT_LDADD)
+tests_unit_check_ipt_SOURCES = tests/unit/check_ipt.c
+tests_unit_check_ipt_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_ipt_LDADD = $(UNIT_LDADD)
 tests_unit_check_nft_SOURCES = tests/unit/check_nft.c
 tests_unit_check_nft_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_nft_LDADD = $(UNIT_LDADD)
