@@ -323,6 +323,24 @@ static const struct col_case col_ok[] = {
 	  "out eth0 to 10.0.0.0/8!10.1.0.0/16,10.2.0.0/16" },
 	{ "eth0:!10.1.0.0/16 -", "out=eth0 dst=!10.1.0.0/16 masq",
 	  "out eth0 to !10.1.0.0/16" },
+	/* ranges become the minimal list of prefixes covering them */
+	{ "eth0 192.168.1.0/24!192.168.1.8-192.168.1.9",
+	  "out=eth0 src=192.168.1.0/24!192.168.1.8/31 masq",
+	  "out eth0 from 192.168.1.0/24 except 192.168.1.8/31" },
+	{ "eth0 192.168.1.0/24!192.168.1.7-192.168.1.17,192.168.1.200",
+	  "out=eth0 src=192.168.1.0/24!192.168.1.7/32,192.168.1.8/29,"
+	  "192.168.1.16/31,192.168.1.200/32 masq",
+	  "out eth0 from 192.168.1.0/24 except 192.168.1.7,192.168.1.8/29,"
+	  "192.168.1.16/31,192.168.1.200" },
+	{ "eth0:10.0.0.0-10.255.255.255 -", "out=eth0 dst=10.0.0.0/8 masq",
+	  "out eth0 to 10.0.0.0/8" },
+	{ "eth0 0.0.0.0-255.255.255.255", "out=eth0 src=0.0.0.0/0 masq",
+	  NULL },
+	{ "eth0 10.0.0.5-10.0.0.5", "out=eth0 src=10.0.0.5/32 masq", NULL },
+	{ "eth0 2001:db8::ffff-2001:db8::1:0",
+	  "out=eth0 src=2001:db8::ffff/128,2001:db8::1:0/128 masq", NULL },
+	{ "eth0 ::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	  "out=eth0 src=::/0 masq", NULL },
 	{ "eth0::10.1.1.0/24 -", "out=eth0 dst=10.1.1.0/24 masq", NULL },
 	{ "eth0:0:10.1.1.0/24 - 203.0.113.10",
 	  "out=eth0 alias=0 dst=10.1.1.0/24 snat "
@@ -585,6 +603,12 @@ static const struct err_case col_err[] = {
 	{ "eth0 192.168.1.0/24,2001:db8::/32", 20, 13, "already uses IPv4" },
 	{ "eth0 192.168.1.0/24,,10.0.0.0/8", 19, 1, "empty address" },
 	{ "eth0 lan.example.com", 5, 15, "not an IPv4 or IPv6" },
+	{ "eth0 192.168.1.0/24!192.168.1.9-192.168.1.8", 20, 23,
+	  "ends before" },
+	{ "eth0 10.0.0.1-2001:db8::1", 5, 20, "mixes IPv4 and IPv6" },
+	{ "eth0 10.0.0.0/8!2001:db8::1-2001:db8::2", 16, 23,
+	  "already uses IPv4" },
+	{ "eth0 10.0.0.1-10.0.0", 5, 15, "not an IPv4 or IPv6" },
 	/* ADDRESS */
 	{ "eth0 eth1 203.0.113.10,203.0.113.20", 23, 12, "second one" },
 	{ "eth0 eth1 203.0.113.1-203.0.113.5,203.0.113.9-203.0.113.12", 34,
@@ -673,6 +697,47 @@ check_err(const struct masq_err *e, const struct err_case *c, int rc)
 		      strstr(e->msg, "':'"), "'%s': no hint for '%s'",
 		      c->line, e->msg);
 }
+
+/* The worst case of a range: every block size twice, and the blocks
+ * cover exactly the range (first, last, and the addresses just outside). */
+static const struct {
+	const char *line;
+	size_t n;
+	const char *before, *first, *last, *after;
+} range_worst[] = {
+	{ "eth0 0.0.0.1-255.255.255.254", 62, "0.0.0.0", "0.0.0.1",
+	  "255.255.255.254", "255.255.255.255" },
+	{ "eth0 ::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", 254, "::",
+	  "::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe",
+	  "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+	{ "eth0 10.0.0.7-10.0.1.8", 8, "10.0.0.6", "10.0.0.7", "10.0.1.8",
+	  "10.0.1.9" },
+};
+
+START_TEST(test_range_worst)
+{
+	struct nat_rule r;
+	struct masq_err e;
+	uint8_t a[16];
+	int fam;
+
+	err_init(&e);
+	nat_rule_init(&r);
+	ck_assert_int_eq(nat_rule_parse_columns(&r, range_worst[_i].line,
+			 range_worst[_i].line, 0, &e), 0);
+	ck_assert_uint_eq(r.src.n_inc, range_worst[_i].n);
+	fam = strchr(range_worst[_i].first, ':') ? AF_INET6 : AF_INET;
+	inet_pton(fam, range_worst[_i].before, a);
+	ck_assert_int_eq(nat_netlist_has(&r.src, fam, a), 0);
+	inet_pton(fam, range_worst[_i].first, a);
+	ck_assert_int_eq(nat_netlist_has(&r.src, fam, a), 1);
+	inet_pton(fam, range_worst[_i].last, a);
+	ck_assert_int_eq(nat_netlist_has(&r.src, fam, a), 1);
+	inet_pton(fam, range_worst[_i].after, a);
+	ck_assert_int_eq(nat_netlist_has(&r.src, fam, a), 0);
+	nat_rule_done(&r);
+}
+END_TEST
 
 START_TEST(test_col_err)
 {
@@ -1701,6 +1766,8 @@ rule_suite(void)
 	tcase_add_loop_test(tc, test_col_err, 0,
 			    (int)(sizeof(col_err) / sizeof(col_err[0])));
 	tcase_add_test(tc, test_col_base);
+	tcase_add_loop_test(tc, test_range_worst, 0,
+			    sizeof(range_worst) / sizeof(range_worst[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("keywords");
