@@ -40,8 +40,8 @@
 #include "nat/rule_int.h"
 
 /* SOURCE / from: nets with exclusions, or an interface [':!'EXCL]. */
-static int
-parse_source(struct nat_pctx *c, const struct nat_span *sp,
+int
+nat_p_source(struct nat_pctx *c, const struct nat_span *sp,
 	     struct nat_rule *r)
 {
 	const char *s = nat_span_str(sp);
@@ -150,8 +150,8 @@ kw_lookup(struct nat_pctx *c, const struct masq_tok *t)
 	return k;
 }
 
-static int
-parse_alias(struct nat_pctx *c, const struct nat_span *sp, int *alias)
+int
+nat_p_alias(struct nat_pctx *c, const struct nat_span *sp, int *alias)
 {
 	const char *s = nat_span_str(sp);
 	size_t i;
@@ -224,7 +224,7 @@ kw_where(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r)
 	if (sp.t && nat_p_netlist(c, &sp, &r->dst, false) < 0)
 		return -1;
 	sp = nat_span_tok(w->val[KW_FROM]);
-	if (sp.t && parse_source(c, &sp, r) < 0)
+	if (sp.t && nat_p_source(c, &sp, r) < 0)
 		return -1;
 	sp = nat_span_tok(w->val[KW_EXCEPT]);
 	if (sp.t && nat_p_netlist(c, &sp, &r->src, true) < 0)
@@ -305,7 +305,7 @@ kw_extra(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r,
 
 	r->early = w->key[KW_EARLY] != NULL;
 	mk->alias = nat_span_tok(w->val[KW_ALIAS]);
-	if (mk->alias.t && parse_alias(c, &mk->alias, &r->alias) < 0)
+	if (mk->alias.t && nat_p_alias(c, &mk->alias, &r->alias) < 0)
 		return -1;
 	if (!cm || !cm->s[0])
 		return 0;
@@ -369,7 +369,7 @@ col_interface(struct nat_pctx *c, const struct nat_span *sp,
 			;
 		if (d >= 1 && d <= 3 && (d == rest.len || s[d] == ':')) {
 			mk->alias = nat_span_sub(&rest, 0, d);
-			if (parse_alias(c, &mk->alias, &r->alias) < 0)
+			if (nat_p_alias(c, &mk->alias, &r->alias) < 0)
 				return -1;
 			d += d < rest.len;
 			rest = nat_span_sub(&rest, d, rest.len - d);
@@ -493,8 +493,8 @@ col_address_opt(struct nat_pctx *c, const struct nat_span *sp,
 
 /* ADDRESS column: ADDRESS[:LOW-HIGH][:random][:persistent], "-",
  * "random", NONAT, detect[:OPTIONS], [IPV6][:OPTIONS]. */
-static int
-col_address(struct nat_pctx *c, const struct nat_span *sp,
+int
+nat_col_address(struct nat_pctx *c, const struct nat_span *sp,
 	    struct nat_rule *r, struct nat_marks *mk)
 {
 	struct nat_span addr, opts, it;
@@ -581,10 +581,10 @@ col_parse(struct nat_pctx *c, const struct masq_tok col[8],
 	if (col_interface(c, &sp, r, &mk) < 0)
 		return -1;
 	sp = nat_span_tok(&col[1]);
-	if (!nat_span_is(&sp, "-") && parse_source(c, &sp, r) < 0)
+	if (!nat_span_is(&sp, "-") && nat_p_source(c, &sp, r) < 0)
 		return -1;
 	sp = nat_span_tok(&col[2]);
-	if (col_address(c, &sp, r, &mk) < 0)
+	if (nat_col_address(c, &sp, r, &mk) < 0)
 		return -1;
 	mk.proto = nat_span_tok(&col[3]);
 	if (!nat_span_is(&mk.proto, "-") &&
