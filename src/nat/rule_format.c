@@ -467,21 +467,17 @@ sb_snat_action(struct strbuf *b, const struct nat_rule *r)
 	}
 }
 
-/* snat DEST: IFACES[:ALIAS][:DEST]; "::" when the DEST itself starts
- * with ':' ("::/0") so the reader does not take its first ':' as ours. */
+/* snat DEST: IFACES[:ALIAS][:DEST], one ':' before an IPv6 DEST as
+ * Shorewall6 writes it ("eth0:2001:db8::/32", "eth0:::/0"). */
 static void
 sb_snat_dest(struct strbuf *b, const struct nat_rule *r)
 {
-	struct strbuf d = STRBUF_INIT;
-
 	sb_ifs(b, r->oifs, r->n_oifs);
 	if (r->alias >= 0)
 		strbuf_addf(b, ":%d", r->alias);
 	if (r->dst.n_inc || r->dst.n_exc) {
-		nat_sb_netlist(&d, &r->dst);
-		strbuf_addf(b, r->alias < 0 && d.s[0] == ':' ? "::%s" : ":%s",
-			    d.s);
-		strbuf_done(&d);
+		strbuf_addf(b, ":");
+		nat_sb_netlist(b, &r->dst);
 	}
 }
 

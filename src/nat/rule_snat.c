@@ -86,7 +86,15 @@ action_masq(struct nat_pctx *c, const struct nat_span *par,
 {
 	const char *s = nat_span_str(par);
 	struct nat_span ports = *par;
+	const char *p = memmem(s, par->len, "persistent", 10);
 
+	if (p) {
+		mk->persistent = nat_span_sub(par, (size_t)(p - s), 10);
+		nat_perr(c, &mk->persistent, "MASQUERADE takes no persistent "
+			 "(Shorewall refuses it too)");
+		return err_hint(c->e, "use SNAT(FIRST-LAST:persistent) for a "
+				"stable address from a range");
+	}
 	if (par->len >= 6 && memcmp(s + par->len - 6, "random", 6) == 0) {
 		mk->random = nat_span_sub(par, par->len - 6, 6);
 		r->random = true;
@@ -303,7 +311,12 @@ col_dest(struct nat_pctx *c, const struct nat_span *sp, struct nat_rule *r,
 			return -1;
 		d += d < rest.len;
 		rest = nat_span_sub(&rest, d, rest.len - d);
-	} else if (rest.len && nat_span_str(&rest)[0] == ':') {
+	} else if (rest.len && nat_span_str(&rest)[0] == ':' &&
+		   !(rest.len > 2 && !strncmp(nat_span_str(&rest), "::", 2) &&
+		     nat_span_str(&rest)[2] != ':')) {
+		/* "eth2::192.0.2.32/27" (no alias) and ":" + "::/0"; but
+		 * "eth0:::/0" is the IPv6 DEST "::/0" as Shorewall6 reads
+		 * it, one ':' after the interface */
 		rest = nat_span_sub(&rest, 1, rest.len - 1);
 	}
 	if (rest.len == 0)
