@@ -57,9 +57,17 @@ nat_p_source(struct nat_pctx *c, const struct nat_span *sp,
 		if (s[i] == '.' || s[i] == '/')
 			ifname = false;
 	name = nat_span_sub(sp, 0, n0);
-	if (ifname && nat_span_copy(&name, buf, sizeof(buf)) == 0 &&
-	    nat_net_parse_why(&tmp, buf, 0) != NAT_NET_ESYNTAX)
-		ifname = false;
+	if (ifname && nat_span_copy(&name, buf, sizeof(buf)) == 0) {
+		char *dash = strchr(buf, '-');
+		uint8_t a[16];
+
+		if (nat_net_parse_why(&tmp, buf, 0) != NAT_NET_ESYNTAX)
+			ifname = false;
+		/* an IPv6 range "fd00:1::-fd00:1::ff" is no interface */
+		if (dash && (*dash = '\0', nat_addr_parse(a, buf)) &&
+		    nat_addr_parse(a, dash + 1))
+			ifname = false;
+	}
 	if (!ifname)
 		return nat_p_netlist(c, sp, &r->src, false);
 	for (i = 0; i < sp->len && s[i] != ':'; i++)

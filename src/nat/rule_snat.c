@@ -388,12 +388,18 @@ col_refused(struct nat_pctx *c, const struct masq_tok *t, enum snat_col k)
 				   "rule model",
 	};
 
+	static const char *const fix[SC__N] = {
+		[SC_SPORT] = "", [SC_SWITCH] = "; 'apply' and 'rollback' "
+		"switch rule sets", [SC_ORIGDEST] = "; SNAT the inside "
+		"server's address instead", [SC_PROBABILITY] = "; "
+		"SNAT(FIRST-LAST) spreads connections over addresses",
+	};
+
 	if (!strcmp(t->s, "-"))
 		return 0;
 	err_tok(c->e, MASQ_EUSAGE, t, "%s '%s': %s", col_names[k], t->s,
 		why[k]);
-	return err_hint(c->e, "leave %s empty ('-'); for spreading over "
-			"addresses use SNAT(FIRST-LAST)", col_names[k]);
+	return err_hint(c->e, "leave %s empty ('-')%s", col_names[k], fix[k]);
 }
 
 /* Columns into @r; @col is indexed by enum snat_col. */
@@ -461,6 +467,16 @@ nat_rule_parse_snat(struct nat_rule *r, const char *text, const char *line,
 	/* format 1 has no SPORT: the columns after PORT move up one */
 	for (k = 0, i = 0; k < SC__N; k++)
 		by[k] = k == SC_SPORT && format != 2 ? &none : &col[i++];
+	if (!isupper((unsigned char)col[0].s[0]) && strcmp(col[0].s, "-")) {
+		/* before the count: a masq line here lacks no column, it is
+		 * in the wrong file (actions are upper case, interface
+		 * names in practice never) */
+		err_tok(e, MASQ_EUSAGE, &col[0], "'%s' is not a snat ACTION",
+			col[0].s);
+		err_hint(e, "a snat line starts with MASQUERADE, SNAT(..) or "
+			 "CONTINUE; a file is masq or snat, not both");
+		goto out;
+	}
 	if (n < 3) {
 		err_tok(e, MASQ_EUSAGE, &col[n], "the DEST column is missing");
 		err_hint(e, "write ACTION SOURCE DEST ..., e.g. 'MASQUERADE "
