@@ -8,6 +8,7 @@ src_libmasq_a_SOURCES += \
 	src/nat/rule.c src/nat/rule.h src/nat/rule_int.h \
 	src/nat/rule_addr.c \
 	src/nat/rule_parse.c \
+	src/nat/rule_snat.c \
 	src/nat/rule_values.c \
 	src/nat/rule_format.c \
 	src/nat/fwd_parse.c src/nat/fwd_hairpin.c \

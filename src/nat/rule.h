@@ -289,6 +289,21 @@ int nat_rule_parse_kw(struct nat_rule *r, const struct masq_tok *tv,
 int nat_rule_parse_columns(struct nat_rule *r, const char *text,
 			   const char *line, size_t base, struct masq_err *e);
 
+/*
+ * One line of a Shorewall 5 snat file (rule_snat.c):
+ *   ACTION SOURCE DEST [PROTO [PORT [SPORT] [IPSEC [MARK [USER [SWITCH
+ *   [ORIGDEST [PROBABILITY]]]]]]]]
+ * with SPORT only when @format is 2 (?FORMAT 2).  Positions, return
+ * values and '#' as nat_rule_parse_columns().
+ */
+int nat_rule_parse_snat(struct nat_rule *r, const char *text,
+			const char *line, size_t base, int format,
+			struct masq_err *e);
+/* Does the first word of @text name a snat ACTION (MASQUERADE, SNAT(..),
+ * CONTINUE, ...)?  What tells a snat file from a masq file, whose first
+ * column is an interface.  Cannot fail. */
+bool nat_snat_line(const char *text);
+
 /* Forward keyword form: the words after "forward add". */
 int nat_forward_parse_kw(struct nat_forward *f, const struct masq_tok *tv,
 			 size_t tc, struct masq_err *e);
@@ -312,6 +327,11 @@ char *nat_forward_format_kw(const struct nat_forward *f);
 /* Masq-file column form, tab-separated, trailing "-" columns dropped,
  * comment not included.  Caller frees. */
 char *nat_rule_format_columns(const struct nat_rule *r);
+/* Snat-file line (format 1), tab-separated, trailing "-" columns
+ * dropped, comment not included; NONAT is written CONTINUE.  NULL when
+ * the rule has no snat form: MASQUERADE with persistent, which Shorewall
+ * refuses.  Caller frees. */
+char *nat_rule_format_snat(const struct nat_rule *r);
 
 /*
  * A rule from its stored text (rule_text.c): the canonical keyword form

@@ -475,6 +475,114 @@ nat_p_net(struct nat_pctx *c, const struct nat_span *sp, struct nat_net *n)
 	}
 }
 
+/* 128-bit arithmetic for the range walk; __extension__ keeps -Wpedantic
+ * quiet about the GNU type. */
+__extension__ typedef unsigned __int128 u128;
+
+static u128
+addr_u128(int family, const uint8_t *a)
+{
+	u128 v = 0;
+	size_t i, len = family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < len; i++)
+		v = v << 8 | a[i];
+	return v;
+}
+
+static void
+net_from_u128(struct nat_net *n, int family, u128 v, unsigned int plen)
+{
+	size_t i, len = family == AF_INET ? 4 : 16;
+
+	memset(n, 0, sizeof(*n));
+	n->family = family;
+	n->plen = (uint8_t)plen;
+	for (i = len; i-- > 0; v >>= 8)
+		n->addr[i] = (uint8_t)(v & 0xff);
+}
+
+/*
+ * The range @lo..@hi (inclusive, @lo <= @hi) as the shortest list of
+ * prefixes that covers exactly it, appended to @v: at each step the
+ * largest block that starts at the current address and does not pass
+ * @hi.  That greedy walk is the minimal decomposition (every block of a
+ * shorter list would have to be larger, and no larger one fits).  At most
+ * 2 * bits - 2 prefixes.
+ */
+static void
+range_to_nets(int family, u128 lo, u128 hi, struct nat_net **v, size_t *n)
+{
+	unsigned int bits = family == AF_INET ? 32 : 128, h;
+	u128 size;
+
+	for (;;) {
+		/* h: host bits of the block; 2^bits would overflow, so the
+		 * whole space (only possible from 0) is a case of its own */
+		for (h = bits; h > 0; h--) {
+			if (h == 128)
+				size = 0;
+			else
+				size = (u128)1 << h;
+			if (h == 128 ? lo == 0 && hi == ~(u128)0 :
+			    (lo & (size - 1)) == 0 && hi - lo >= size - 1)
+				break;
+		}
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		net_from_u128(&(*v)[(*n)++], family, lo, bits - h);
+		if (h == bits)
+			return;
+		size = (u128)1 << h;
+		if (hi - lo < size)	/* the block ended at hi */
+			return;
+		lo += size;
+	}
+}
+
+/* "FIRST-LAST" in a net list: the prefixes covering it, appended to @v.
+ * 1 when @item is not a range at all (the caller reports it as a net). */
+static int
+net_range_parse(struct nat_pctx *c, const struct nat_span *item,
+		struct nat_net **v, size_t *n)
+{
+	const char *s = nat_span_str(item);
+	const char *dash = memchr(s, '-', item->len);
+	uint8_t a[16], b[16];
+	char buf[64];
+	size_t d;
+	int fa, fb;
+
+	if (!dash || nat_span_copy(item, buf, sizeof(buf)) < 0)
+		return 1;
+	d = (size_t)(dash - s);
+	buf[d] = '\0';
+	fa = nat_addr_parse(a, buf);
+	fb = nat_addr_parse(b, buf + d + 1);
+	if (!fa || !fb)
+		return 1;
+	if (fa != fb) {
+		nat_perr(c, item, "address range '%s-%s' mixes IPv4 and IPv6",
+			 buf, buf + d + 1);
+		return err_hint(c->e, "both ends of a range are of one family");
+	}
+	if (family_check(c, item, fa, buf) < 0)
+		return -1;
+	if (addr_u128(fa, b) < addr_u128(fa, a)) {
+		nat_perr(c, item, "address range '%s-%s' ends before it starts",
+			 buf, buf + d + 1);
+		return err_hint(c->e, "write the lower address first: "
+				"FIRST-LAST");
+	}
+	range_to_nets(fa, addr_u128(fa, a), addr_u128(fa, b), v, n);
+	return 0;
+}
+
+/*
+ * "NET[,NET..]" where each item is a network or a range FIRST-LAST.  The
+ * model keeps prefixes (that is what nftables sets and the evaluator
+ * match), so a range becomes the exact list of prefixes covering it, and
+ * formats back as those prefixes.
+ */
 static int
 net_list_parse(struct nat_pctx *c, const struct nat_span *sp,
 	       struct nat_net **v, size_t *n)
@@ -483,6 +591,7 @@ net_list_parse(struct nat_pctx *c, const struct nat_span *sp,
 	size_t i = 0, j;
 	struct nat_span item;
 	struct nat_net net;
+	int rc;
 
 	while (i <= sp->len) {
 		for (j = i; j < sp->len && s[j] != ','; j++)
@@ -493,10 +602,15 @@ net_list_parse(struct nat_pctx *c, const struct nat_span *sp,
 			nat_perr(c, &item, "empty address in list");
 			return err_hint(c->e, "separate addresses with one ','");
 		}
-		if (nat_p_net(c, &item, &net) < 0)
+		rc = net_range_parse(c, &item, v, n);
+		if (rc < 0)
 			return -1;
-		*v = xreallocarray(*v, *n + 1, sizeof(**v));
-		(*v)[(*n)++] = net;
+		if (rc == 1) {
+			if (nat_p_net(c, &item, &net) < 0)
+				return -1;
+			*v = xreallocarray(*v, *n + 1, sizeof(**v));
+			(*v)[(*n)++] = net;
+		}
 		i = j + 1;
 	}
 	return 0;

@@ -449,6 +449,78 @@ nat_rule_format_columns(const struct nat_rule *r)
 	return strbuf_take(&b);
 }
 
+/* snat ACTION: MASQUERADE[+][(PORTS[:random]|random)], SNAT[+](ADDRESS
+ * column), CONTINUE[+]. */
+static void
+sb_snat_action(struct strbuf *b, const struct nat_rule *r)
+{
+	const char *plus = r->early ? "+" : "";
+
+	if (r->action == NAT_NONAT) {
+		strbuf_addf(b, "CONTINUE%s", plus);
+	} else if (r->action == NAT_MASQUERADE) {
+		strbuf_addf(b, "MASQUERADE%s", plus);
+		if (r->has_ports) {
+			strbuf_addf(b, "(");
+			sb_range(b, &r->ports, '-');
+			strbuf_addf(b, "%s)", r->random ? ":random" : "");
+		} else if (r->random) {
+			strbuf_addf(b, "(random)");
+		}
+	} else {
+		strbuf_addf(b, "SNAT%s(", plus);
+		sb_col_address(b, r);
+		strbuf_addf(b, ")");
+	}
+}
+
+/* snat DEST: IFACES[:ALIAS][:DEST], one ':' before an IPv6 DEST as
+ * Shorewall6 writes it ("eth0:2001:db8::/32", "eth0:::/0"). */
+static void
+sb_snat_dest(struct strbuf *b, const struct nat_rule *r)
+{
+	sb_ifs(b, r->oifs, r->n_oifs);
+	if (r->alias >= 0)
+		strbuf_addf(b, ":%d", r->alias);
+	if (r->dst.n_inc || r->dst.n_exc) {
+		strbuf_addf(b, ":");
+		nat_sb_netlist(b, &r->dst);
+	}
+}
+
+char *
+nat_rule_format_snat(const struct nat_rule *r)
+{
+	struct strbuf b = STRBUF_INIT;
+	size_t keep, mark[8], i;
+
+	if (r->action == NAT_MASQUERADE && r->persistent)
+		return NULL;
+	sb_snat_action(&b, r);
+	mark[0] = b.len;
+	strbuf_addf(&b, "\t");
+	sb_col_source(&b, r);
+	mark[1] = b.len;
+	strbuf_addf(&b, "\t");
+	sb_snat_dest(&b, r);
+	mark[2] = b.len;
+	for (i = 3; i < 8; i++) {
+		strbuf_addf(&b, "\t");
+		sb_col_match(&b, r, i);
+		mark[i] = b.len;
+	}
+	/* drop trailing "-" columns (DEST always stays) */
+	keep = mark[7];
+	for (i = 7; i >= 3; i--) {
+		if (mark[i] - mark[i - 1] == 2 && b.s[mark[i] - 1] == '-')
+			keep = mark[i - 1];
+		else
+			break;
+	}
+	strbuf_truncate(&b, keep);
+	return strbuf_take(&b);
+}
+
 char *
 nat_forward_format_kw(const struct nat_forward *f)
 {

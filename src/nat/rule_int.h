@@ -129,6 +129,17 @@ int nat_p_owner(struct nat_pctx *c, const struct nat_span *sp,
 int nat_p_timeout(struct nat_pctx *c, const struct nat_span *sp,
 		  struct nat_ct_policy *t, const struct nat_proto *proto,
 		  const struct nat_span *proto_sp);
+/* SOURCE / from: nets with exclusions, or an interface [':!'EXCL]. */
+int nat_p_source(struct nat_pctx *c, const struct nat_span *sp,
+		 struct nat_rule *r);
+/* An alias label: one to three digits. */
+int nat_p_alias(struct nat_pctx *c, const struct nat_span *sp, int *alias);
+/* The masq file's ADDRESS column, also the inside of a snat file's
+ * SNAT(...): ADDRESS[:LOW-HIGH][:random][:persistent], "-", "random",
+ * NONAT, detect[:OPTIONS], [IPV6][:OPTIONS].  @mk gets where each part
+ * was written. */
+int nat_col_address(struct nat_pctx *c, const struct nat_span *sp,
+		    struct nat_rule *r, struct nat_marks *mk);
 /* Cross-column checks shared by both masq forms. */
 int nat_rule_validate(struct nat_pctx *c, const struct nat_rule *r,
 		      const struct nat_marks *mk);

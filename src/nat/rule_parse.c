@@ -41,8 +41,8 @@
 #include "nat/rule_int.h"
 
 /* SOURCE / from: nets with exclusions, or an interface [':!'EXCL]. */
-static int
-parse_source(struct nat_pctx *c, const struct nat_span *sp,
+int
+nat_p_source(struct nat_pctx *c, const struct nat_span *sp,
 	     struct nat_rule *r)
 {
 	const char *s = nat_span_str(sp);
@@ -58,9 +58,17 @@ parse_source(struct nat_pctx *c, const struct nat_span *sp,
 		if (s[i] == '.' || s[i] == '/')
 			ifname = false;
 	name = nat_span_sub(sp, 0, n0);
-	if (ifname && nat_span_copy(&name, buf, sizeof(buf)) == 0 &&
-	    nat_net_parse_why(&tmp, buf, 0) != NAT_NET_ESYNTAX)
-		ifname = false;
+	if (ifname && nat_span_copy(&name, buf, sizeof(buf)) == 0) {
+		char *dash = strchr(buf, '-');
+		uint8_t a[16];
+
+		if (nat_net_parse_why(&tmp, buf, 0) != NAT_NET_ESYNTAX)
+			ifname = false;
+		/* an IPv6 range "fd00:1::-fd00:1::ff" is no interface */
+		if (dash && (*dash = '\0', nat_addr_parse(a, buf)) &&
+		    nat_addr_parse(a, dash + 1))
+			ifname = false;
+	}
 	if (!ifname)
 		return nat_p_netlist(c, sp, &r->src, false);
 	for (i = 0; i < sp->len && s[i] != ':'; i++)
@@ -155,8 +163,8 @@ kw_lookup(struct nat_pctx *c, const struct masq_tok *t)
 	return k;
 }
 
-static int
-parse_alias(struct nat_pctx *c, const struct nat_span *sp, int *alias)
+int
+nat_p_alias(struct nat_pctx *c, const struct nat_span *sp, int *alias)
 {
 	const char *s = nat_span_str(sp);
 	size_t i;
@@ -229,7 +237,7 @@ kw_where(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r)
 	if (sp.t && nat_p_netlist(c, &sp, &r->dst, false) < 0)
 		return -1;
 	sp = nat_span_tok(w->val[KW_FROM]);
-	if (sp.t && parse_source(c, &sp, r) < 0)
+	if (sp.t && nat_p_source(c, &sp, r) < 0)
 		return -1;
 	sp = nat_span_tok(w->val[KW_EXCEPT]);
 	if (sp.t && nat_p_netlist(c, &sp, &r->src, true) < 0)
@@ -321,7 +329,7 @@ kw_extra(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r,
 
 	r->early = w->key[KW_EARLY] != NULL;
 	mk->alias = nat_span_tok(w->val[KW_ALIAS]);
-	if (mk->alias.t && parse_alias(c, &mk->alias, &r->alias) < 0)
+	if (mk->alias.t && nat_p_alias(c, &mk->alias, &r->alias) < 0)
 		return -1;
 	if (!cm || !cm->s[0])
 		return 0;
@@ -385,7 +393,7 @@ col_interface(struct nat_pctx *c, const struct nat_span *sp,
 			;
 		if (d >= 1 && d <= 3 && (d == rest.len || s[d] == ':')) {
 			mk->alias = nat_span_sub(&rest, 0, d);
-			if (parse_alias(c, &mk->alias, &r->alias) < 0)
+			if (nat_p_alias(c, &mk->alias, &r->alias) < 0)
 				return -1;
 			d += d < rest.len;
 			rest = nat_span_sub(&rest, d, rest.len - d);
@@ -509,8 +517,8 @@ col_address_opt(struct nat_pctx *c, const struct nat_span *sp,
 
 /* ADDRESS column: ADDRESS[:LOW-HIGH][:random][:persistent], "-",
  * "random", NONAT, detect[:OPTIONS], [IPV6][:OPTIONS]. */
-static int
-col_address(struct nat_pctx *c, const struct nat_span *sp,
+int
+nat_col_address(struct nat_pctx *c, const struct nat_span *sp,
 	    struct nat_rule *r, struct nat_marks *mk)
 {
 	struct nat_span addr, opts, it;
@@ -603,10 +611,10 @@ col_parse(struct nat_pctx *c, const struct masq_tok col[8],
 	if (col_interface(c, &sp, r, &mk) < 0)
 		return -1;
 	sp = nat_span_tok(&col[1]);
-	if (!nat_span_is(&sp, "-") && parse_source(c, &sp, r) < 0)
+	if (!nat_span_is(&sp, "-") && nat_p_source(c, &sp, r) < 0)
 		return -1;
 	sp = nat_span_tok(&col[2]);
-	if (col_address(c, &sp, r, &mk) < 0)
+	if (nat_col_address(c, &sp, r, &mk) < 0)
 		return -1;
 	mk.proto = nat_span_tok(&col[3]);
 	if (!nat_span_is(&mk.proto, "-") &&

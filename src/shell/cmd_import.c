@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cmd_import.c - `import shorewall FILE [replace]` and `export shorewall
- * [FILE]`: a Shorewall masq file in and out.
+ * [masq|snat] [FILE]`: a Shorewall masq file or Shorewall 5 snat file in
+ * and out.
  *
- * Import is all or nothing: every line is parsed first, and only when the
- * whole file is good are the rules stored, in one transaction.  Errors
- * name FILE:LINE:COL and mark the word in the file's line.  COMMENT lines
- * attach their text to the rules that follow, until a bare COMMENT.
- * Export writes what import reads back to the same rules.
+ * Owns the file: its lines, the ?COMMENT / COMMENT and ?FORMAT
+ * directives, and telling the two formats apart by content.  One line is
+ * one rule, parsed by src/nat (rule_parse.c for masq lines, rule_snat.c
+ * for snat lines).  Import is all or nothing: every line is parsed first,
+ * and only when the whole file is good are the rules stored, in one
+ * transaction.  Errors name FILE:LINE:COL and mark the word in the file's
+ * line.  Export writes what import reads back to the same rules.
  */
 #include "config.h"
 
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/tok.h"
 #include "core/xalloc.h"
@@ -38,23 +42,101 @@ specs_done(struct specs *sp)
 	sp->n = 0;
 }
 
-/* A COMMENT line: 1 with *comment replaced (NULL for a bare COMMENT). */
-static int
-comment_line(const char *l, char **comment)
-{
-	const char *p = l + strspn(l, " \t");
-	size_t n;
+/* The state of a file being read: its format and the comment that
+ * the rules get. */
+enum sw_format { SW_MASQ, SW_SNAT };
 
-	if (strncmp(p, "COMMENT", 7) || (p[7] && !strchr(" \t", p[7])))
-		return 0;
-	p += 7;
+struct sw_file {
+	const char *path;
+	enum sw_format format;
+	int version;		/* ?FORMAT: 1, or 2 (snat: the SPORT column) */
+	char *comment;		/* ?COMMENT text, owned, or NULL */
+};
+
+static const char *const format_names[] = { "masq", "snat" };
+
+/* A token for the part @p..@p+@n of line @l. */
+static struct masq_tok
+line_tok(const char *l, const char *p, size_t n)
+{
+	struct masq_tok t = { .s = p, .line = l, .off = (size_t)(p - l),
+			      .len = n };
+
+	return t;
+}
+
+/* The comment text after a (?)COMMENT word at @p; a longer one than
+ * NAT_COMMENT_MAX would be stored and then never read back (found by
+ * tests/fuzz/fuzz_import). */
+static int
+comment_set(struct sw_file *f, const char *l, const char *p,
+	    struct masq_err *e)
+{
+	size_t n;
+	struct masq_tok t;
+
 	p += strspn(p, " \t");
-	n = strlen(p);
+	n = strcspn(p, "#");
 	while (n && strchr(" \t", p[n - 1]))
 		n--;
-	free(*comment);
-	*comment = n ? xstrndup(p, n) : NULL;
-	return 1;
+	if (n > NAT_COMMENT_MAX) {
+		t = line_tok(l, p, n);
+		err_tok(e, MASQ_EUSAGE, &t, "comment is longer than %d "
+			"characters", NAT_COMMENT_MAX);
+		return err_hint(e, "shorten it; nftables keeps short "
+				"comments");
+	}
+	free(f->comment);
+	f->comment = n ? xstrndup(p, n) : NULL;
+	return 0;
+}
+
+/* ?FORMAT N: masq files have format 1 only, snat files 1 and 2. */
+static int
+format_set(struct sw_file *f, const char *l, const char *p,
+	   struct masq_err *e)
+{
+	size_t n;
+	struct masq_tok t;
+
+	p += strspn(p, " \t");
+	n = strcspn(p, " \t#");
+	t = line_tok(l, p, n ? n : 1);
+	if (n == 1 && (*p == '1' || (*p == '2' && f->format == SW_SNAT)) &&
+	    !p[1 + strspn(p + 1, " \t")]) {
+		f->version = *p - '0';
+		return 0;
+	}
+	err_tok(e, MASQ_EUSAGE, &t, "?FORMAT '%.*s' is not a format of a "
+		"%s file", (int)n, p, format_names[f->format]);
+	return err_hint(e, f->format == SW_SNAT ? "snat files have ?FORMAT 1 "
+			"and ?FORMAT 2 (with SPORT)" : "masq files have "
+			"?FORMAT 1 only");
+}
+
+/*
+ * A line that is not a rule: a ?DIRECTIVE, or a COMMENT line of a masq
+ * file.  1 when it was one (and is done), 0 when it is not, -1 on error.
+ */
+static int
+directive_line(struct sw_file *f, const char *l, struct masq_err *e)
+{
+	const char *p = l + strspn(l, " \t");
+	size_t n = strcspn(p, " \t#");
+	struct masq_tok t = line_tok(l, p, n);
+
+	if (n == 7 && !strncmp(p, "COMMENT", 7) && f->format == SW_MASQ)
+		return comment_set(f, l, p + 7, e) < 0 ? -1 : 1;
+	if (*p != '?')
+		return 0;
+	if (n == 8 && !strncasecmp(p, "?COMMENT", 8))
+		return comment_set(f, l, p + 8, e) < 0 ? -1 : 1;
+	if (n == 7 && !strncasecmp(p, "?FORMAT", 7))
+		return format_set(f, l, p + 7, e) < 0 ? -1 : 1;
+	err_tok(e, MASQ_EUSAGE, &t, "directive '%.*s' is not supported",
+		(int)n, p);
+	return err_hint(e, "masqsh reads ?COMMENT and ?FORMAT; resolve "
+			"?IF/?SET/?INCLUDE and the like by hand first");
 }
 
 /*
@@ -64,8 +146,7 @@ comment_line(const char *l, char **comment)
  * text is read back before anything is stored.
  */
 static int
-import_check(const char *spec, const char *path, unsigned int lineno,
-	     struct masq_err *e)
+import_check(const char *spec, struct masq_err *e)
 {
 	struct tok_list tl = { 0 };
 	struct nat_rule back;
@@ -77,83 +158,119 @@ import_check(const char *spec, const char *path, unsigned int lineno,
 		rc = nat_rule_parse_kw(&back, tl.v, tl.n, e);
 	tok_list_done(&tl);
 	nat_rule_done(&back);
-	if (rc < 0) {
-		err_origin(e, "%s:%u", path, lineno);
+	if (rc < 0)
 		err_hint(e, "the line reads as the rule above, which masqsh "
 			 "could not keep");
-	}
 	return rc;
 }
 
+/* One line of the file: nothing, or one rule's text appended to @sp. */
 static int
-read_file(const char *path, struct specs *sp, struct masq_err *e)
+rule_line(struct sw_file *f, const char *l, struct specs *sp,
+	  struct masq_err *e)
 {
-	char *l = NULL, *comment = NULL, *spec;
-	unsigned int lineno = 0;
 	struct nat_rule r;
+	char *spec;
+	int rc;
+
+	rc = directive_line(f, l, e);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	nat_rule_init(&r);
+	if (f->format == SW_SNAT)
+		rc = nat_rule_parse_snat(&r, l, l, 0, f->version, e);
+	else
+		rc = nat_rule_parse_columns(&r, l, l, 0, e);
+	if (rc == 0) {
+		if (f->comment) {
+			free(r.comment);
+			r.comment = xstrdup(f->comment);
+		}
+		spec = nat_rule_format_kw(&r);
+		rc = import_check(spec, e);
+		if (rc == 0) {
+			sp->v = xreallocarray(sp->v, sp->n + 1,
+					      sizeof(*sp->v));
+			sp->v[sp->n++] = spec;
+		} else {
+			free(spec);
+		}
+	}
+	nat_rule_done(&r);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The lines of @fp, line ends removed.  -1 on a read error. */
+static int
+read_lines(FILE *fp, struct specs *lines)
+{
+	char *l = NULL;
 	size_t cap = 0, n;
-	int rc = -1, prc;
+
+	while (getline(&l, &cap, fp) >= 0) {
+		n = strlen(l);
+		while (n && (l[n - 1] == '\n' || l[n - 1] == '\r'))
+			l[--n] = '\0';
+		lines->v = xreallocarray(lines->v, lines->n + 1,
+					 sizeof(*lines->v));
+		lines->v[lines->n++] = xstrdup(l);
+	}
+	free(l);
+	return ferror(fp) ? -1 : 0;
+}
+
+/*
+ * Which format @lines are in, by content: the first rule line of a snat
+ * file starts with its ACTION (MASQUERADE, SNAT(..), CONTINUE ...), the
+ * first of a masq file with an interface.  The file name says nothing
+ * (both are often kept as "masq" or "snat" anyway).
+ */
+static enum sw_format
+detect_format(const struct specs *lines)
+{
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < lines->n; i++) {
+		p = lines->v[i] + strspn(lines->v[i], " \t");
+		if (!*p || *p == '#' || *p == '?' ||
+		    (!strncmp(p, "COMMENT", 7) && (!p[7] ||
+						   strchr(" \t#", p[7]))))
+			continue;
+		return nat_snat_line(p) ? SW_SNAT : SW_MASQ;
+	}
+	return SW_MASQ;
+}
+
+static int
+read_file(const char *path, struct specs *sp, enum sw_format *format,
+	  struct masq_err *e)
+{
+	struct specs lines = { NULL, 0 };
+	struct sw_file f = { .path = path, .version = 1 };
+	size_t i;
+	int rc = -1;
 	FILE *fp;
 
 	fp = fopen(path, "r");
 	if (!fp)
 		return err_sys(e, MASQ_EFAIL, errno, "cannot read '%s'", path);
-	while (getline(&l, &cap, fp) >= 0) {
-		lineno++;
-		n = strlen(l);
-		while (n && (l[n - 1] == '\n' || l[n - 1] == '\r'))
-			l[--n] = '\0';
-		if (comment_line(l, &comment)) {
-			/* the keyword form's limit, here too: a longer
-			 * comment would be stored and then never read
-			 * back (found by tests/fuzz/fuzz_import) */
-			if (comment && strlen(comment) > NAT_COMMENT_MAX) {
-				struct masq_tok t = {
-					.s = comment, .line = l,
-					.off = (size_t)(strstr(l, comment) - l),
-					.len = strlen(comment),
-				};
-
-				err_tok(e, MASQ_EUSAGE, &t, "comment is longer "
-					"than %d characters", NAT_COMMENT_MAX);
-				err_hint(e, "shorten it; nftables keeps short "
-					 "comments");
-				err_origin(e, "%s:%u", path, lineno);
-				goto out;
-			}
-			continue;
-		}
-		nat_rule_init(&r);
-		prc = nat_rule_parse_columns(&r, l, l, 0, e);
-		if (prc < 0) {
-			nat_rule_done(&r);
-			err_origin(e, "%s:%u", path, lineno);
-			goto out;
-		}
-		if (prc == 0) {
-			if (comment) {
-				free(r.comment);
-				r.comment = xstrdup(comment);
-			}
-			spec = nat_rule_format_kw(&r);
-			if (import_check(spec, path, lineno, e) < 0) {
-				free(spec);
-				nat_rule_done(&r);
-				goto out;
-			}
-			sp->v = xreallocarray(sp->v, sp->n + 1, sizeof(*sp->v));
-			sp->v[sp->n++] = spec;
-		}
-		nat_rule_done(&r);
-	}
-	if (ferror(fp)) {
+	if (read_lines(fp, &lines) < 0) {
 		err_sys(e, MASQ_EFAIL, errno, "cannot read '%s'", path);
 		goto out;
 	}
+	f.format = detect_format(&lines);
+	*format = f.format;
+	for (i = 0; i < lines.n; i++) {
+		if (rule_line(&f, lines.v[i], sp, e) < 0) {
+			err_origin(e, "%s:%zu", path, i + 1);
+			goto out;
+		}
+	}
 	rc = 0;
 out:
-	free(comment);
-	free(l);
+	free(f.comment);
+	specs_done(&lines);
 	fclose(fp);
 	return rc;
 }
@@ -180,7 +297,7 @@ store_specs(struct store *s, const struct specs *sp, bool replace,
 }
 
 static const struct cmd_kw import_kws[] = {
-	{ "FILE", CMD_ARG_FILE, "FILE", "a Shorewall masq file",
+	{ "FILE", CMD_ARG_FILE, "FILE", "a Shorewall masq or snat file",
 	  CMD_KW_POSITIONAL | CMD_KW_REQUIRED, NULL },
 	{ "replace", CMD_ARG_NONE, NULL,
 	  "replace the staged masq rules (default: append)", 0, NULL },
@@ -193,6 +310,7 @@ cmd_import_shorewall(struct cmd_ctx *ctx, const struct cmd_args *a,
 {
 	const struct masq_tok *vals[2];
 	struct specs sp = { NULL, 0 };
+	enum sw_format format = SW_MASQ;
 	struct store *s;
 	bool replace;
 	int rc = -1;
@@ -200,7 +318,7 @@ cmd_import_shorewall(struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (cmd_args_bind(&cmd_import_shorewall_entry, a, vals, e) < 0)
 		return -1;
 	replace = vals[1] != NULL;
-	if (read_file(vals[0]->s, &sp, e) < 0)
+	if (read_file(vals[0]->s, &sp, &format, e) < 0)
 		goto out;
 	if (cmd_ctx_store(ctx, &s, e) < 0)
 		goto out;
@@ -210,6 +328,7 @@ cmd_import_shorewall(struct cmd_ctx *ctx, const struct cmd_args *a,
 	out_int(ctx->out, "imported", ctx->check_only ?
 		"would import %lld rules" : "imported %lld rules",
 		(long long)sp.n);
+	out_str(ctx->out, "format", " from a %s file", format_names[format]);
 	out_bool(ctx->out, "replace", replace ? " (replacing the staged "
 		 "masq rules)\n" : "\n", replace);
 	out_obj_close(ctx->out);
@@ -222,56 +341,89 @@ out:
 const struct cmd_entry cmd_import_shorewall_entry = {
 	.name = "import shorewall",
 	.usage = "FILE [replace]",
-	.summary = "stage the rules of a Shorewall masq file",
-	.help = "Read a Shorewall masq file: every column, '#' comments and\n"
-		"COMMENT lines (their text becomes the comment of the rules that\n"
-		"follow, until a bare COMMENT).  The file is all or nothing: an\n"
-		"error, reported as FILE:LINE:COL, imports no rule.  With\n"
-		"'replace' the staged masq rules are replaced, else appended.",
+	.summary = "stage the rules of a Shorewall masq or snat file",
+	.help = "Read a Shorewall masq file or a Shorewall 5 snat file; which\n"
+		"one is told by the content (a snat line starts with its ACTION:\n"
+		"MASQUERADE, SNAT(..), CONTINUE), not by the name.  Every column\n"
+		"masqsh can express is read; address ranges become the prefixes\n"
+		"that cover them.  ?COMMENT lines (and COMMENT in masq files)\n"
+		"give the rules that follow their comment, until a bare one;\n"
+		"?FORMAT 2 adds a snat file's SPORT column.  SWITCH, ORIGDEST,\n"
+		"PROBABILITY, SPORT, log levels, ipsets and user actions are\n"
+		"refused.  The file is all or nothing: an error, reported as\n"
+		"FILE:LINE:COL, imports no rule.  With 'replace' the staged\n"
+		"masq rules are replaced, else appended.",
 	.kws = import_kws,
 	.flags = CMD_WRITES,
 	.exec = cmd_import_shorewall,
 };
 
-/* Write the masq file for @rs to @fp. */
+/* The comment lines before rule @r: a new comment, or a bare one when
+ * the comments stop.  masq files keep COMMENT (what older Shorewall
+ * reads), snat files have only ?COMMENT. */
 static void
-export_write(FILE *fp, const struct nat_ruleset *rs)
+export_comment(FILE *fp, enum sw_format format, const char *c,
+	       const char **cur)
+{
+	const char *word = format == SW_SNAT ? "?COMMENT" : "COMMENT";
+
+	if (c && (!*cur || strcmp(c, *cur)))
+		fprintf(fp, "%s %s\n", word, c);
+	else if (!c && *cur)
+		fprintf(fp, "%s\n", word);
+	*cur = c;
+}
+
+/* Write the masq or snat file for @rs to @fp. */
+static void
+export_write(FILE *fp, const struct nat_ruleset *rs, enum sw_format format)
 {
 	const char *cur = NULL;
 	char *cols;
 	size_t i;
 
-	fputs("# Shorewall masq file written by masqsh (export shorewall)\n"
-	      "#INTERFACE\tSOURCE\tADDRESS\tPROTO\tPORT(S)\tIPSEC\tMARK\t"
-	      "USER/GROUP\n", fp);
+	fprintf(fp, "# Shorewall %s file written by masqsh (export shorewall"
+		"%s)\n", format_names[format], format == SW_SNAT ? " snat" :
+		"");
+	fputs(format == SW_SNAT ? "#ACTION\tSOURCE\tDEST\tPROTO\tPORT\tIPSEC\t"
+	      "MARK\tUSER\n" : "#INTERFACE\tSOURCE\tADDRESS\tPROTO\tPORT(S)\t"
+	      "IPSEC\tMARK\tUSER/GROUP\n", fp);
 	for (i = 0; i < rs->n_masq; i++) {
-		const char *c = rs->masq[i].comment;
+		const struct nat_rule *r = &rs->masq[i];
 
-		if (c && (!cur || strcmp(c, cur)))
-			fprintf(fp, "COMMENT %s\n", c);
-		else if (!c && cur)
-			fputs("COMMENT\n", fp);
-		cur = c;
-		if (rs->masq[i].timeout.n) {
-			/* the masq file has no column for it: say so in
-			 * the file rather than drop it silently */
-			char *t = nat_ct_policy_format(&rs->masq[i].timeout);
+		export_comment(fp, format, r->comment, &cur);
+		if (r->timeout.n) {
+			/* the file has no column for it: say so in the
+			 * file rather than drop it silently */
+			char *t = nat_ct_policy_format(&r->timeout);
 
 			fprintf(fp, "# rule %lld: timeout %s is not part of "
-				"a masq file\n", (long long)rs->masq[i].id,
-				t ? t : "");
+				"a %s file\n", (long long)r->id, t ? t : "",
+				format_names[format]);
 			free(t);
 		}
-		cols = nat_rule_format_columns(&rs->masq[i]);
-		fprintf(fp, "%s\n", cols ? cols : "");
+		cols = format == SW_SNAT ? nat_rule_format_snat(r) :
+		       nat_rule_format_columns(r);
+		if (!cols) {
+			/* Shorewall refuses MASQUERADE with persistent:
+			 * written as a note, never as a line it rejects */
+			cols = nat_rule_format_kw(r);
+			fprintf(fp, "# rule %lld has no snat form (MASQUERADE "
+				"with persistent): masq add %s\n",
+				(long long)r->id, cols);
+		} else {
+			fprintf(fp, "%s\n", cols);
+		}
 		free(cols);
 	}
 	if (rs->n_fwd)
-		fprintf(fp, "# %zu port forward(s) are not part of a masq "
-			"file\n", rs->n_fwd);
+		fprintf(fp, "# %zu port forward(s) are not part of a %s "
+			"file\n", rs->n_fwd, format_names[format]);
 }
 
 static const struct cmd_kw export_kws[] = {
+	{ "masq", CMD_ARG_NONE, NULL, "a masq file (the default)", 0, NULL },
+	{ "snat", CMD_ARG_NONE, NULL, "a Shorewall 5 snat file", 0, NULL },
 	{ "FILE", CMD_ARG_FILE, "FILE", "write to this file (default: print)",
 	  CMD_KW_POSITIONAL, NULL },
 	{ NULL, 0, NULL, NULL, 0, NULL },
@@ -281,7 +433,8 @@ static int
 cmd_export_shorewall(struct cmd_ctx *ctx, const struct cmd_args *a,
 		     struct masq_err *e)
 {
-	const struct masq_tok *vals[1];
+	const struct masq_tok *vals[3];
+	enum sw_format format;
 	struct nat_ruleset rs;
 	char *text = NULL;
 	size_t len = 0;
@@ -293,15 +446,22 @@ cmd_export_shorewall(struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (cmd_args_bind(&cmd_export_shorewall_entry, a, vals, e) < 0 ||
 	    cmds_load(ctx, &rs, e) < 0)
 		goto out;
+	if (vals[0] && vals[1]) {
+		err_tok(e, MASQ_EUSAGE, vals[1], "'masq' and 'snat' are two "
+			"formats; give one");
+		err_hint(e, "export shorewall [masq|snat] [FILE]");
+		goto out;
+	}
+	format = vals[1] ? SW_SNAT : SW_MASQ;
 	fp = open_memstream(&text, &len);
 	if (!fp) {
 		err_sys(e, MASQ_EFAIL, errno, "export");
 		goto out;
 	}
-	export_write(fp, &rs);
+	export_write(fp, &rs, format);
 	fclose(fp);
-	if (vals[0] && !ctx->check_only) {
-		fp = fopen(vals[0]->s, "w");
+	if (vals[2] && !ctx->check_only) {
+		fp = fopen(vals[2]->s, "w");
 		ok = fp != NULL;
 		if (fp) {
 			ok = fputs(text, fp) >= 0;
@@ -309,17 +469,18 @@ cmd_export_shorewall(struct cmd_ctx *ctx, const struct cmd_args *a,
 		}
 		if (!ok) {
 			err_sys(e, MASQ_EFAIL, errno, "cannot write '%s'",
-				vals[0]->s);
+				vals[2]->s);
 			goto out;
 		}
 		out_obj_open(ctx->out, NULL);
 		out_int(ctx->out, "exported", "exported %lld rules",
 			(long long)rs.n_masq);
-		out_str(ctx->out, "file", " to %s\n", vals[0]->s);
+		out_str(ctx->out, "file", " to %s\n", vals[2]->s);
 		out_obj_close(ctx->out);
 	} else {
 		out_obj_open(ctx->out, NULL);
-		out_str(ctx->out, "format", NULL, "shorewall");
+		out_str(ctx->out, "format", NULL, format == SW_SNAT ?
+			"shorewall-snat" : "shorewall");
 		out_str(ctx->out, "text", "%s", text);
 		out_obj_close(ctx->out);
 	}
@@ -332,11 +493,15 @@ out:
 
 const struct cmd_entry cmd_export_shorewall_entry = {
 	.name = "export shorewall",
-	.usage = "[FILE]",
-	.summary = "print (or write) the staged rules as a Shorewall masq file",
-	.help = "Write the staged masq rules as a Shorewall masq file, with\n"
-		"COMMENT lines for their comments; 'import shorewall' reads it\n"
-		"back to the same rules.  Port forwards are not part of it.",
+	.usage = "[masq|snat] [FILE]",
+	.summary = "print (or write) the staged rules as a Shorewall masq or "
+		   "snat file",
+	.help = "Write the staged masq rules as a Shorewall masq file (the\n"
+		"default, with COMMENT lines) or, with 'snat', as a Shorewall 5\n"
+		"snat file (with ?COMMENT lines; NONAT is written CONTINUE).\n"
+		"'import shorewall' reads either back to the same rules.  Port\n"
+		"forwards and timeout policies are not part of them (a '#' note\n"
+		"says so), nor, in a snat file, MASQUERADE with persistent.",
 	.kws = export_kws,
 	.flags = 0,
 	.exec = cmd_export_shorewall,

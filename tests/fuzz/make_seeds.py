@@ -178,12 +178,18 @@ def ct_seeds():
 
 
 def import_seeds():
-    for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "data", "*.masq"))):
-        put("fuzz_import", read(p))
+    for ext in ("*.masq", "*.snat"):
+        for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "data", ext))):
+            put("fuzz_import", read(p))
     put("fuzz_import", b"#INTERFACE SOURCE ADDRESS PROTO PORT(S)\n"
         b"COMMENT office\neth0 192.168.1.0/24 203.0.113.5 tcp 25,587\n"
         b"COMMENT\n+ppp0:192.0.2.7 10.0.0.0/8,!10.1.0.0/16\n"
         b"eth1 fd00::/64 2001:db8::1 udp 53 - 0x10 root:wheel\n")
+    put("fuzz_import", b"?FORMAT 2\n?COMMENT office\n"
+        b"MASQUERADE+(1024-2000:random) 10.0.0.0/8!10.0.0.7-10.0.0.9 eth0:0 "
+        b"tcp 80:90 - yes !1/1:C root:wheel\n?COMMENT\n"
+        b"SNAT([2001:db8::1]:10-20:persistent) fd00::-fd00::ff eth1:::/0\n"
+        b"CONTINUE eth2:!192.168.1.4 eth0::198.51.100.0/24\n")
 
 
 def store_seeds(masqsh):

@@ -334,6 +334,24 @@ static const struct col_case col_ok[] = {
 	  "out eth0 to 10.0.0.0/8!10.1.0.0/16,10.2.0.0/16" },
 	{ "eth0:!10.1.0.0/16 -", "out=eth0 dst=!10.1.0.0/16 masq",
 	  "out eth0 to !10.1.0.0/16" },
+	/* ranges become the minimal list of prefixes covering them */
+	{ "eth0 192.168.1.0/24!192.168.1.8-192.168.1.9",
+	  "out=eth0 src=192.168.1.0/24!192.168.1.8/31 masq",
+	  "out eth0 from 192.168.1.0/24 except 192.168.1.8/31" },
+	{ "eth0 192.168.1.0/24!192.168.1.7-192.168.1.17,192.168.1.200",
+	  "out=eth0 src=192.168.1.0/24!192.168.1.7/32,192.168.1.8/29,"
+	  "192.168.1.16/31,192.168.1.200/32 masq",
+	  "out eth0 from 192.168.1.0/24 except 192.168.1.7,192.168.1.8/29,"
+	  "192.168.1.16/31,192.168.1.200" },
+	{ "eth0:10.0.0.0-10.255.255.255 -", "out=eth0 dst=10.0.0.0/8 masq",
+	  "out eth0 to 10.0.0.0/8" },
+	{ "eth0 0.0.0.0-255.255.255.255", "out=eth0 src=0.0.0.0/0 masq",
+	  NULL },
+	{ "eth0 10.0.0.5-10.0.0.5", "out=eth0 src=10.0.0.5/32 masq", NULL },
+	{ "eth0 2001:db8::ffff-2001:db8::1:0",
+	  "out=eth0 src=2001:db8::ffff/128,2001:db8::1:0/128 masq", NULL },
+	{ "eth0 ::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	  "out=eth0 src=::/0 masq", NULL },
 	{ "eth0::10.1.1.0/24 -", "out=eth0 dst=10.1.1.0/24 masq", NULL },
 	{ "eth0:0:10.1.1.0/24 - 203.0.113.10",
 	  "out=eth0 alias=0 dst=10.1.1.0/24 snat "
@@ -605,6 +623,12 @@ static const struct err_case col_err[] = {
 	{ "eth0 192.168.1.0/24,2001:db8::/32", 20, 13, "already uses IPv4" },
 	{ "eth0 192.168.1.0/24,,10.0.0.0/8", 19, 1, "empty address" },
 	{ "eth0 lan.example.com", 5, 15, "not an IPv4 or IPv6" },
+	{ "eth0 192.168.1.0/24!192.168.1.9-192.168.1.8", 20, 23,
+	  "ends before" },
+	{ "eth0 10.0.0.1-2001:db8::1", 5, 20, "mixes IPv4 and IPv6" },
+	{ "eth0 10.0.0.0/8!2001:db8::1-2001:db8::2", 16, 23,
+	  "already uses IPv4" },
+	{ "eth0 10.0.0.1-10.0.0", 5, 15, "not an IPv4 or IPv6" },
 	/* ADDRESS */
 	{ "eth0 eth1 203.0.113.10,203.0.113.20", 23, 12, "second one" },
 	{ "eth0 eth1 203.0.113.1-203.0.113.5,203.0.113.9-203.0.113.12", 34,
@@ -696,6 +720,247 @@ check_err(const struct masq_err *e, const struct err_case *c, int rc)
 		      strstr(e->msg, "':'"), "'%s': no hint for '%s'",
 		      c->line, e->msg);
 }
+
+/* The worst case of a range: every block size twice, and the blocks
+ * cover exactly the range (first, last, and the addresses just outside). */
+static const struct {
+	const char *line;
+	size_t n;
+	const char *before, *first, *last, *after;
+} range_worst[] = {
+	{ "eth0 0.0.0.1-255.255.255.254", 62, "0.0.0.0", "0.0.0.1",
+	  "255.255.255.254", "255.255.255.255" },
+	{ "eth0 ::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", 254, "::",
+	  "::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe",
+	  "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+	{ "eth0 10.0.0.7-10.0.1.8", 8, "10.0.0.6", "10.0.0.7", "10.0.1.8",
+	  "10.0.1.9" },
+};
+
+START_TEST(test_range_worst)
+{
+	struct nat_rule r;
+	struct masq_err e;
+	uint8_t a[16];
+	int fam;
+
+	err_init(&e);
+	nat_rule_init(&r);
+	ck_assert_int_eq(nat_rule_parse_columns(&r, range_worst[_i].line,
+			 range_worst[_i].line, 0, &e), 0);
+	ck_assert_uint_eq(r.src.n_inc, range_worst[_i].n);
+	fam = strchr(range_worst[_i].first, ':') ? AF_INET6 : AF_INET;
+	inet_pton(fam, range_worst[_i].before, a);
+	ck_assert_int_eq(nat_netlist_has(&r.src, fam, a), 0);
+	inet_pton(fam, range_worst[_i].first, a);
+	ck_assert_int_eq(nat_netlist_has(&r.src, fam, a), 1);
+	inet_pton(fam, range_worst[_i].last, a);
+	ck_assert_int_eq(nat_netlist_has(&r.src, fam, a), 1);
+	inet_pton(fam, range_worst[_i].after, a);
+	ck_assert_int_eq(nat_netlist_has(&r.src, fam, a), 0);
+	nat_rule_done(&r);
+}
+END_TEST
+
+/* ---- snat file lines (rule_snat.c) ---- */
+
+struct snat_case {
+	const char *line;
+	int format;
+	const char *dump;
+	const char *snat;	/* what nat_rule_format_snat() gives back */
+};
+
+static const struct snat_case snat_ok[] = {
+	{ "MASQUERADE 192.168.0.0/24 eth0", 1,
+	  "out=eth0 src=192.168.0.0/24 masq",
+	  "MASQUERADE\t192.168.0.0/24\teth0" },
+	{ "MASQUERADE+ - ppp+", 1, "out=ppp+ early masq", "MASQUERADE+\t-\tppp+" },
+	{ "MASQUERADE(1024-2000) 10.0.0.0/8 eth0 tcp", 1,
+	  "out=eth0 src=10.0.0.0/8 masq ports=1024-2000 proto=6",
+	  "MASQUERADE(1024-2000)\t10.0.0.0/8\teth0\ttcp" },
+	{ "MASQUERADE(1024-2000:random) 10.0.0.0/8 eth0 udp", 1,
+	  "out=eth0 src=10.0.0.0/8 masq ports=1024-2000 random proto=17",
+	  "MASQUERADE(1024-2000:random)\t10.0.0.0/8\teth0\tudp" },
+	{ "MASQUERADE(4000random) 10.0.0.0/8 eth0 udp", 1,
+	  "out=eth0 src=10.0.0.0/8 masq ports=4000-4000 random proto=17",
+	  "MASQUERADE(4000:random)\t10.0.0.0/8\teth0\tudp" },
+	{ "MASQUERADE(random) 10.0.0.0/8 eth0", 1,
+	  "out=eth0 src=10.0.0.0/8 masq random",
+	  "MASQUERADE(random)\t10.0.0.0/8\teth0" },
+	{ "SNAT(203.0.113.10) 192.168.1.0/24 eth0:0", 1,
+	  "out=eth0 alias=0 src=192.168.1.0/24 snat "
+	  "to=203.0.113.10-203.0.113.10",
+	  "SNAT(203.0.113.10)\t192.168.1.0/24\teth0:0" },
+	{ "SNAT+(203.0.113.1-203.0.113.4:persistent:random) - eth0", 1,
+	  "out=eth0 early snat to=203.0.113.1-203.0.113.4 random persistent",
+	  "SNAT+(203.0.113.1-203.0.113.4:random:persistent)\t-\teth0" },
+	{ "SNAT(192.0.2.4:5000-6000) 10.0.0.0/8 eth0 tcp", 1,
+	  "out=eth0 src=10.0.0.0/8 snat to=192.0.2.4-192.0.2.4 "
+	  "ports=5000-6000 proto=6",
+	  "SNAT(192.0.2.4:5000-6000)\t10.0.0.0/8\teth0\ttcp" },
+	{ "SNAT(detect) 10.0.0.0/8 eth0", 1, "out=eth0 src=10.0.0.0/8 detect",
+	  "SNAT(detect)\t10.0.0.0/8\teth0" },
+	{ "SNAT([2001:db8::1]:1024-2000) fd00::/64 eth0 tcp", 1,
+	  "out=eth0 src=fd00::/64 snat to=2001:db8::1-2001:db8::1 "
+	  "ports=1024-2000 proto=6",
+	  "SNAT([2001:db8::1]:1024-2000)\tfd00::/64\teth0\ttcp" },
+	{ "CONTINUE 192.168.2.0/24 eth0:198.51.100.0/24", 1,
+	  "out=eth0 dst=198.51.100.0/24 src=192.168.2.0/24 nonat",
+	  "CONTINUE\t192.168.2.0/24\teth0:198.51.100.0/24" },
+	{ "ACCEPT 192.168.2.0/24 eth0", 1, "out=eth0 src=192.168.2.0/24 nonat",
+	  "CONTINUE\t192.168.2.0/24\teth0" },
+	{ "NONAT+ 192.168.2.0/24 eth0", 1,
+	  "out=eth0 early src=192.168.2.0/24 nonat",
+	  "CONTINUE+\t192.168.2.0/24\teth0" },
+	/* DEST forms: alias, "::" (no alias), IPv6 starting with digits */
+	{ "SNAT(203.0.113.9) - eth2::192.0.2.32/27", 1,
+	  "out=eth2 dst=192.0.2.32/27 snat to=203.0.113.9-203.0.113.9",
+	  "SNAT(203.0.113.9)\t-\teth2:192.0.2.32/27" },
+	{ "SNAT(203.0.113.9) - eth2:1:192.0.2.32/27", 1,
+	  "out=eth2 alias=1 dst=192.0.2.32/27 snat to=203.0.113.9-203.0.113.9",
+	  "SNAT(203.0.113.9)\t-\teth2:1:192.0.2.32/27" },
+	{ "MASQUERADE fd00::/64 eth0:200::/8", 1,
+	  "out=eth0 dst=200::/8 src=fd00::/64 masq",
+	  "MASQUERADE\tfd00::/64\teth0:200::/8" },
+	{ "MASQUERADE fd00::/64 eth0:::/0!2001:db8::/32", 1,
+	  "out=eth0 dst=::/0!2001:db8::/32 src=fd00::/64 masq",
+	  "MASQUERADE\tfd00::/64\teth0:::/0!2001:db8::/32" },
+	{ "MASQUERADE - eth0:", 1, "out=eth0 masq", "MASQUERADE\t-\teth0" },
+	{ "MASQUERADE eth1:!192.168.1.4 eth0,eth3", 1,
+	  "out=eth0,eth3 srcif=eth1 src=!192.168.1.4/32 masq",
+	  "MASQUERADE\teth1:!192.168.1.4\teth0,eth3" },
+	/* the range in the exclusion, and every match column */
+	{ "MASQUERADE 192.168.1.0/24!192.168.1.8-192.168.1.9 eth0 "
+	  "tcp 80,8000:8080 yes !0x10/0xff:C - - - -", 1,
+	  "out=eth0 src=192.168.1.0/24!192.168.1.8/31 masq proto=6 "
+	  "dport=80-80,8000-8080 ipsec=yes mark=!0x10/0xff:C",
+	  "MASQUERADE\t192.168.1.0/24!192.168.1.8/31\teth0\ttcp\t"
+	  "80,8000:8080\tyes\t!0x10/0xff:C" },
+	{ "MASQUERADE - eth0 - - - - 0", 1, "out=eth0 masq owner=0",
+	  "MASQUERADE\t-\teth0\t-\t-\t-\t-\t0" },
+	/* ?FORMAT 2: SPORT after PORT, empty */
+	{ "MASQUERADE - eth0 tcp 80 - no", 2,
+	  "out=eth0 masq proto=6 dport=80-80 ipsec=no",
+	  "MASQUERADE\t-\teth0\ttcp\t80\tno" },
+	{ "MASQUERADE 10.0.0.0/8 eth0 # a comment", 1,
+	  "out=eth0 src=10.0.0.0/8 masq", "MASQUERADE\t10.0.0.0/8\teth0" },
+};
+
+START_TEST(test_snat_ok)
+{
+	const struct snat_case *c = &snat_ok[_i];
+	struct nat_rule r, back;
+	struct masq_err e;
+	char d[1024], *text, *again;
+
+	err_init(&e);
+	nat_rule_init(&r);
+	ck_assert_msg(nat_rule_parse_snat(&r, c->line, c->line, 0, c->format,
+					  &e) == 0, "'%s': %s (%s)", c->line,
+		      e.msg, e.hint);
+	dump(&r, d, sizeof(d));
+	ck_assert_str_eq(d, c->dump);
+	text = nat_rule_format_snat(&r);
+	ck_assert_str_eq(text, c->snat);
+	/* and it reads back to the same rule */
+	nat_rule_init(&back);
+	ck_assert_int_eq(nat_rule_parse_snat(&back, text, text, 0, 1, &e), 0);
+	dump(&back, d, sizeof(d));
+	ck_assert_str_eq(d, c->dump);
+	again = nat_rule_format_snat(&back);
+	ck_assert_str_eq(again, text);
+	free(again);
+	free(text);
+	round_trip(&r, c->dump);
+	nat_rule_done(&back);
+	nat_rule_done(&r);
+	err_done(&e);
+}
+END_TEST
+
+static const struct err_case snat_err[] = {
+	{ "MASQUERADE", 10, 1, "DEST column is missing" },
+	{ "- 10.0.0.0/8 eth0", 0, 1, "ACTION must be given" },
+	{ "MASQUERADE 10.0.0.0/8 -", 22, 1, "DEST must be given" },
+	{ "SNATT(1.2.3.4) - eth0", 0, 5, "unknown ACTION" },
+	{ "DNAT(1.2.3.4) - eth0", 0, 4, "unknown ACTION" },
+	{ "MASQUERADE:info - eth0", 10, 5, "log level" },
+	{ "LOG:info - eth0", 3, 5, "log level" },
+	{ "NFLOG - eth0", 0, 5, "does not log" },
+	{ "SNAT - eth0", 0, 4, "in parentheses" },
+	{ "SNAT() - eth0", 0, 4, "needs an address" },
+	{ "SNAT(:4000-5000) - eth0 tcp", 5, 10, "needs an address" },
+	{ "SNAT(203.0.113.1 - eth0", 4, 1, "without a closing" },
+	{ "SNAT(NONAT) - eth0", 5, 5, "names no address" },
+	{ "SNAT(203.0.113.1,203.0.113.2) - eth0", 17, 11, "second one" },
+	{ "SNAT(203.0.113.1:bogus) - eth0", 17, 5, "unexpected 'bogus'" },
+	{ "MASQUERADE(1024-2000:persistent) - eth0 tcp", 21, 10,
+	  "takes no persistent" },
+	{ "MASQUERADE(2000-1024) - eth0 tcp", 11, 9, "ends before" },
+	{ "CONTINUE(random) - eth0", 9, 6, "takes no options" },
+	{ "MASQUERADEx - eth0", 10, 1, "not a snat ACTION" },
+	{ "MASQUERADE - $FW", 13, 3, "forwarded traffic only" },
+	{ "MASQUERADE - +eth0", 13, 1, "belongs to the ACTION" },
+	{ "MASQUERADE - eth0(Avvanta)", 13, 13, "providers" },
+	{ "SNAT(206.124.146.177) - eth0:+myset[dst]", 29, 11, "ipsets" },
+	{ "MASQUERADE - eth0 tcp 80 - - - sw", 31, 2, "SWITCH 'sw'" },
+	{ "MASQUERADE - eth0 - - - - - - 10.0.0.1", 30, 8, "ORIGDEST" },
+	{ "MASQUERADE - eth0 - - - - - - - 0.5", 32, 3, "PROBABILITY" },
+	{ "MASQUERADE - eth0 tcp 80 1024", 0, 0, "" },
+	{ "MASQUERADE - eth0 - - - - - - - - x", 34, 1, "too many columns" },
+	{ "SNAT(1.1.1.1) 192.168.1.0/24 eth0 { probability=0.33 }", 34, 1,
+	  "'{ COLUMN=VALUE }' form" },
+	{ "MASQUERADE - eth0 ;; -j ACCEPT", 18, 2, "inline matches" },
+	{ "MASQUERADE 192.168.1.0/24!192.168.1.9-192.168.1.8 eth0", 26, 23,
+	  "ends before" },
+	{ "MASQUERADE 10.0.0.0/8 eth0:fd00::/8", 11, 10, "already uses IPv6" },
+	{ "MASQUERADE - eth0 tcp 1:2:3", 24, 3, "out of range" },
+};
+
+START_TEST(test_snat_err)
+{
+	const struct err_case *c = &snat_err[_i];
+	struct nat_rule r;
+	struct masq_err e;
+	int rc;
+
+	err_init(&e);
+	nat_rule_init(&r);
+	rc = nat_rule_parse_snat(&r, c->line, c->line, 0, 1, &e);
+	if (c->len == 0 && !c->msg[0]) {
+		/* cases that parse: the 6th column of format 1 is IPSEC */
+		ck_assert_int_eq(rc, -1);
+	} else {
+		check_err(&e, c, rc);
+	}
+	nat_rule_done(&r);
+	err_done(&e);
+}
+END_TEST
+
+/* Format 2's SPORT column: only '-'. */
+START_TEST(test_snat_sport)
+{
+	static const char l[] = "MASQUERADE - eth0 tcp 80 1024";
+	struct nat_rule r;
+	struct masq_err e;
+
+	err_init(&e);
+	nat_rule_init(&r);
+	ck_assert_int_eq(nat_rule_parse_snat(&r, l, l, 0, 2, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "SPORT '1024'"));
+	ck_assert_uint_eq(e.pos, 25);
+	nat_rule_done(&r);
+	err_done(&e);
+	ck_assert(nat_snat_line("MASQUERADE 10.0.0.0/8 eth0"));
+	ck_assert(nat_snat_line("  SNAT+(1.2.3.4) - eth0"));
+	ck_assert(nat_snat_line("CONTINUE:info - eth0"));
+	ck_assert(!nat_snat_line("eth0 10.0.0.0/8"));
+	ck_assert(!nat_snat_line("SNATX - eth0"));
+	ck_assert(!nat_snat_line("snat - eth0"));
+}
+END_TEST
 
 START_TEST(test_col_err)
 {
@@ -1815,6 +2080,13 @@ rule_suite(void)
 	tcase_add_loop_test(tc, test_col_err, 0,
 			    (int)(sizeof(col_err) / sizeof(col_err[0])));
 	tcase_add_test(tc, test_col_base);
+	tcase_add_loop_test(tc, test_snat_ok, 0,
+			    sizeof(snat_ok) / sizeof(snat_ok[0]));
+	tcase_add_loop_test(tc, test_snat_err, 0,
+			    sizeof(snat_err) / sizeof(snat_err[0]));
+	tcase_add_test(tc, test_snat_sport);
+	tcase_add_loop_test(tc, test_range_worst, 0,
+			    sizeof(range_worst) / sizeof(range_worst[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("keywords");
