@@ -45,6 +45,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_revisions_entry,
 	&cmd_export_nft_entry,
 	&cmd_explain_entry,
+	&cmd_ha_sync_entry, &cmd_ha_vip_entry, &cmd_ha_role_entry,
+	&cmd_ha_show_entry, &cmd_ha_off_entry,
 	&cmd_clamp_mss_entry,
 	&cmd_clamp_off_entry,
 	&cmd_helper_add_entry,
