@@ -101,7 +101,8 @@ int ha_conf_clear(struct store *s, struct masq_err *e);
 /* Where the files go and the run-time paths they name. */
 struct ha_paths {
 	bool custom;			/* under a directory (tests, labs) */
-	char dir[HA_PATH_MAX];		/* "" : the standard paths */
+	char dir[128];			/* "" : the standard paths; the
+					 * socket path (108) limits it */
 	char conntrackd_conf[HA_PATH_MAX];
 	char keepalived_conf[HA_PATH_MAX];
 	char notify[HA_PATH_MAX];	/* the notify script */

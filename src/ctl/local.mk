@@ -11,4 +11,5 @@ src_libmasq_a_SOURCES += \
 	src/ctl/engine.c src/ctl/engine_apply.c src/ctl/engine_lock.c \
 	src/ctl/alerts.c
 # the NAT pair: settings, conntrackd/keepalived files, writing them
-src_libmasq_a_SOURCES += src/ctl/ha.h src/ctl/ha.c
+src_libmasq_a_SOURCES += src/ctl/ha.h src/ctl/ha.c src/ctl/ha_conf.c \
+	src/ctl/ha_run.c

@@ -174,7 +174,9 @@ extern const struct cmd_entry cmd_export_nft_entry, cmd_explain_entry;
 
 /* the NAT pair (cmd_ha.c, cmd_ha_export.c) */
 extern const struct cmd_entry cmd_ha_sync_entry, cmd_ha_vip_entry,
-	cmd_ha_role_entry, cmd_ha_show_entry, cmd_ha_off_entry;
+	cmd_ha_role_entry, cmd_ha_show_entry, cmd_ha_off_entry,
+	cmd_ha_apply_entry, cmd_export_conntrackd_entry,
+	cmd_export_keepalived_entry;
 
 /*
  * Run one command line.  Blank and comment lines do nothing.  Returns the

@@ -52,4 +52,5 @@ BUILT_SOURCES += src/shell/report_versions.h
 src/shell/report_sec.$(OBJEXT): src/shell/report_versions.h
 CLEANFILES += src/shell/report_versions.h
 # the NAT pair (ha ..., export conntrackd|keepalived)
-src_libmasq_a_SOURCES += src/shell/cmd_ha.h src/shell/cmd_ha.c
+src_libmasq_a_SOURCES += src/shell/cmd_ha.h src/shell/cmd_ha.c \
+	src/shell/cmd_ha_export.c
