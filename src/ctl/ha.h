@@ -128,6 +128,10 @@ int ha_keepalived_text(const struct ha_conf *c, const struct ha_paths *p,
 int ha_notify_text(const struct ha_conf *c, const struct ha_paths *p,
 		   char **text, struct masq_err *e);
 
+/* Does this node carry @v's address on @v's interface now?  Cannot
+ * fail (false when the interfaces cannot be read). */
+bool ha_vip_held(const struct ha_vip *v);
+
 /* ---- writing them (ha_run.c) ---- */
 
 struct ha_apply_res {
@@ -158,5 +162,32 @@ int ha_run(const char *const *argv, char *out, size_t size,
 
 /* The first of conntrackd's usual paths that is executable, or NULL. */
 const char *ha_conntrackd_bin(void);
+
+/*
+ * ICMP echo to @addr (of @family) out of @ifname, up to @tries requests,
+ * @ms apart; 1 when an answer came, 0 when none, -1 (MASQ_EFAIL, errno
+ * text) when the socket cannot be made (needs CAP_NET_RAW).
+ */
+int ha_ping(const char *ifname, int family, const char *addr,
+	    unsigned int tries, unsigned int ms, struct masq_err *e);
+
+/* ---- conntrackd's statistics (ha_stats.c) ---- */
+
+/* What `conntrackd -s` says, the numbers diag ha judges. */
+struct ha_ctd_stats {
+	bool seen_cache, seen_sync;	/* its sections were found */
+	unsigned long long active_internal, active_external;
+	unsigned long long failed;	/* every "failed:" of the caches */
+	unsigned long long pkts_sent, pkts_recv;
+	unsigned long long err_send, err_recv;
+	unsigned long long malformed, lost;
+};
+
+/*
+ * Read the text of `conntrackd -s` (any length, any bytes; what is not
+ * understood is skipped).  Cannot fail; fields not found stay 0.  The
+ * fuzzed parser of fuzz_ha.
+ */
+void ha_ctd_stats_parse(const char *text, struct ha_ctd_stats *st);
 
 #endif

@@ -133,6 +133,19 @@ ha_node_addrs(const char *ifname, int fam, bool ll,
 	return n;
 }
 
+bool
+ha_vip_held(const struct ha_vip *v)
+{
+	char a[HA_VIPS_MAX][HA_ADDRSTRLEN];
+	size_t i, n = ha_node_addrs(v->ifname, v->family, true, a, 0,
+				    HA_VIPS_MAX);
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(a[i], v->addr))
+			return true;
+	return false;
+}
+
 /* This node's sync address: stored, else the sync dev's first. */
 static int
 ha_local(const struct ha_conf *c, char out[HA_ADDRSTRLEN],

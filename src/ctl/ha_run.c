@@ -12,11 +12,17 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -191,4 +197,105 @@ out:
 	free(ka);
 	free(nt);
 	return rc;
+}
+
+/* The Internet checksum of @n bytes (ICMPv4; ICMPv6's is the kernel's). */
+static uint16_t
+ha_csum(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)(b[n - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* Wait up to @ms for an echo reply with our @id on @fd. */
+static bool
+ha_ping_wait(int fd, int family, uint16_t id, unsigned int ms)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	unsigned char buf[1500];
+
+	while (poll(&pfd, 1, (int)ms) > 0) {
+		ssize_t r = recv(fd, buf, sizeof(buf), 0);
+		size_t off = 0;
+
+		if (r <= 0)
+			return false;
+		if (family == AF_INET) {
+			/* a raw IPv4 socket hands over the IP header too */
+			off = (size_t)(buf[0] & 0x0f) * 4;
+			if ((size_t)r >= off + 8 && buf[off] == ICMP_ECHOREPLY &&
+			    !memcmp(buf + off + 4, &id, 2))
+				return true;
+		} else if (r >= 8 && buf[0] == ICMP6_ECHO_REPLY &&
+			   !memcmp(buf + 4, &id, 2)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+int
+ha_ping(const char *ifname, int family, const char *addr, unsigned int tries,
+	unsigned int ms, struct masq_err *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	unsigned char pkt[16] = { 0 };
+	uint16_t id = htons((uint16_t)getpid());
+	unsigned int i;
+	int fd, got = 0;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &sin->sin_addr);
+		sl = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, addr, &sin6->sin6_addr);
+		sl = sizeof(*sin6);
+	}
+	fd = socket(family, SOCK_RAW | SOCK_CLOEXEC,
+		    family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (fd < 0)
+		return err_sys(e, MASQ_EFAIL, errno, "cannot ping %s", addr);
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+		       (socklen_t)strlen(ifname)) < 0) {
+		int err = errno;
+
+		close(fd);
+		return err_sys(e, MASQ_EFAIL, err, "cannot ping out of %s",
+			       ifname);
+	}
+	pkt[0] = family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+	memcpy(pkt + 4, &id, 2);
+	for (i = 0; i < tries && !got; i++) {
+		uint16_t seq = htons((uint16_t)(i + 1)), sum;
+
+		memcpy(pkt + 6, &seq, 2);
+		memset(pkt + 2, 0, 2);
+		if (family == AF_INET) {
+			sum = ha_csum(pkt, sizeof(pkt));
+			memcpy(pkt + 2, &sum, 2);
+		}
+		if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss,
+			   sl) < 0)
+			continue;	/* no route or neighbour yet: again */
+		got = ha_ping_wait(fd, family, id, ms);
+	}
+	close(fd);
+	return got;
 }

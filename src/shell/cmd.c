@@ -68,6 +68,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_diag_mtu_entry,
 	&cmd_diag_dynaddr_entry,
 	&cmd_diag_ports_entry,
+	&cmd_diag_ha_entry,
 	&cmd_report_entry,
 	&cmd_engine_entry,
 	&cmd_show_alerts_entry,
