@@ -57,6 +57,22 @@ assert_match "B's external cache has the TCP connection" \
 assert_eq "B's kernel table does not have it (yet)" "" \
 	"$(ct_reply dport tcp 7000 192.168.1.10 "$B")"
 
+# diag ha passes on both halves of the working pair.
+# diag_status NS ID: the status of check ID in `diag ha -j` on NS.
+diag_status() {
+	ha_masqsh "$1" -j -c "diag ha dir $NS_TMP/$1" 2>/dev/null |
+		"$NS_PY" -c 'import json,sys
+for r in json.load(sys.stdin):
+    if r["id"] == sys.argv[1]: print(r["status"])' "$2"
+}
+for g in "$A" "$B"; do
+	run ha_masqsh "$g" -c "diag ha dir $NS_TMP/$g"
+done
+assert_match "diag ha on A: keepalived says MASTER" "this node is MASTER" \
+	"$(ha_masqsh "$A" -c "diag ha dir $NS_TMP/$A")"
+assert_match "diag ha on B: keepalived says BACKUP" "this node is BACKUP" \
+	"$(ha_masqsh "$B" -c "diag ha dir $NS_TMP/$B")"
+
 HA_RESULT=""
 # step NAME HOLDER OTHER ACTION...: run ACTION, wait for HOLDER to hold
 # the VIPs alone, let the flows run 3 s, check the window.
@@ -67,7 +83,16 @@ step() {
 	"$@"
 	ha_wait_master "$holder" "$other" 20 ||
 		fail "$name: ${holder##*-} does not hold the VIPs alone"
-	sleep 3
+	# TCP retransmits with backoff: after a 3 s outage the next try can
+	# be 3 s later still.  Wait (15 s at most) for data after the
+	# switch, then 1.5 s more of steady flow.
+	tm=$(now_ms)
+	for _ in $(seq 150); do
+		awk -v t="$tm" '$1 == "tcp" && $2 > t { f = 1 } END { exit !f }' \
+			"$HA_LOG" && break
+		sleep 0.1
+	done
+	sleep 1.5
 	t1=$(now_ms)
 	kill -0 "$HA_CLIENT" 2>/dev/null ||
 		fail "$name: the client stopped: $(cat "$NS_TMP/client.out")"
@@ -102,5 +127,25 @@ step "WAN link down: A->B" "$B" "$A" ip -n "$A" link set wan0 down
 step "WAN link up: B->A" "$A" "$B" ip -n "$A" link set wan0 up
 
 printf '%s' "$HA_RESULT" >"${HA_RESULT_FILE:-/dev/null}"
+
+# diag ha fails on a pair whose rule masquerades (B, staged only: diag
+# reads the staged rules) and prints the rule to use instead ...
+run ha_masqsh "$B" -c "masq add at 1 out wan0 from 192.168.1.0/24"
+out=$(ha_masqsh "$B" -c "diag ha dir $NS_TMP/$B" 2>&1) && fail "diag ha passed: $out"
+echo "$out"
+assert_eq "diag ha, masquerade on B: ha.snat-vip" fail "$(diag_status "$B" ha.snat-vip)"
+assert_match "diag ha names the rule to use" \
+	"fix: masq del 2; masq add at 1 out wan0 from 192.168.1.0/24 snat $HA_VIP_WAN; apply" "$out"
+assert_eq "the SNAT rule on A: ha.snat-vip" pass "$(diag_status "$A" ha.snat-vip)"
+# ... and on a stopped conntrackd.
+assert_eq "B's conntrackd running: ha.conntrackd" pass "$(diag_status "$B" ha.conntrackd)"
+kill -TERM "${HA_CTD[$B]}"; wait "${HA_CTD[$B]}" 2>/dev/null
+assert_eq "B's conntrackd stopped: ha.conntrackd" fail "$(diag_status "$B" ha.conntrackd)"
+# The peer unreachable on the sync link.
+ip -n "$A" link set sync0 down
+assert_eq "A's sync link down: ha.sync-peer on B" fail "$(diag_status "$B" ha.sync-peer)"
+# keepalived stopped on B.
+ha_stop_ka "$B"
+assert_eq "B's keepalived stopped: ha.keepalived" fail "$(diag_status "$B" ha.keepalived)"
 grep -h 'ERROR\|error' "$NS_TMP"/*/conntrackd.log 2>/dev/null | head -5
 echo "PASS"
