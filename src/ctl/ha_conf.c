@@ -184,7 +184,9 @@ ha_ignore_block(struct strbuf *b, const struct ha_conf *c, const char *local)
 	for (i = 0; i < c->n_vips && n < HA_IGNORE_MAX; i++)
 		memcpy(v[n++], c->vips[i].addr, HA_ADDRSTRLEN);
 	own = n;
-	n = ha_node_addrs(NULL, 0, true, v, n, HA_IGNORE_MAX);
+	/* link-local addresses left out: never forwarded, so never NATed,
+	 * and listing them would tie the file to the MAC addresses */
+	n = ha_node_addrs(NULL, 0, false, v, n, HA_IGNORE_MAX);
 	strbuf_puts(b, "\t\t# connections to or from the gateways "
 		    "themselves are not replicated\n"
 		    "\t\tAddress Ignore {\n");
