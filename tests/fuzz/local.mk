@@ -14,7 +14,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_store \
 	tests/fuzz/fuzz_nft_read \
 	tests/fuzz/fuzz_rtnl \
-	tests/fuzz/fuzz_redact
+	tests/fuzz/fuzz_redact \
+	tests/fuzz/fuzz_ha
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz
@@ -70,6 +71,10 @@ tests_fuzz_fuzz_redact_SOURCES = tests/fuzz/fuzz_redact.c tests/fuzz/fuzz.h $(FU
 tests_fuzz_fuzz_redact_CFLAGS = $(FUZZ_CF)
 tests_fuzz_fuzz_redact_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_redact_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_ha_SOURCES = tests/fuzz/fuzz_ha.c tests/fuzz/fuzz.h $(FUZZ_MAIN)
+tests_fuzz_fuzz_ha_CFLAGS = $(FUZZ_CF)
+tests_fuzz_fuzz_ha_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_ha_LDADD = $(FUZZ_LIBS)
 
 # make fuzz [FUZZ_TIME=seconds per target] [FUZZ_TARGET=name]
 FUZZ_TIME = 60
