@@ -10,3 +10,6 @@ src_libmasq_a_SOURCES += \
 	src/ctl/engine.h src/ctl/engine_int.h \
 	src/ctl/engine.c src/ctl/engine_apply.c src/ctl/engine_lock.c \
 	src/ctl/alerts.c
+# the NAT pair: settings, conntrackd/keepalived files, writing them
+src_libmasq_a_SOURCES += src/ctl/ha.h src/ctl/ha.c src/ctl/ha_conf.c \
+	src/ctl/ha_run.c src/ctl/ha_stats.c

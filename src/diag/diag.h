@@ -58,6 +58,7 @@ struct diag_ctx {
 	const char *const *paths;	/* DIAG_NEEDS_PATHS */
 	size_t n_paths;
 	bool fix;		/* the user asked for the fix to be done */
+	const char *ha_dir;	/* diag ha: `ha apply dir`'s DIR, or NULL */
 	/* Where /proc and /sys are ("/proc", "/sys"; tests may redirect). */
 	const char *proc;
 	const char *sys;
@@ -100,6 +101,10 @@ extern const struct diag_check diag_crlf_check, diag_ip_forward_check,
 extern const struct diag_check diag_mtu_check;	/* src/diag/mtu*.c */
 extern const struct diag_check diag_dynaddr_check,	/* check_dynaddr.c */
 	diag_ports_check;			/* check_ports.c */
+
+/* `diag ha`'s checks (check_ha.c), run by that command only: they need
+ * a configured NAT pair.  NULL-terminated. */
+extern const struct diag_check *const diag_ha_checks[];
 
 /* Defaults: no store, no parameters, /proc, /sys, net_admin probed. */
 void diag_ctx_init(struct diag_ctx *ctx);

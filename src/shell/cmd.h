@@ -173,6 +173,12 @@ extern const struct cmd_entry cmd_revisions_entry, cmd_rollback_entry,
 	cmd_confirm_entry, cmd_confirm_timer_entry;
 extern const struct cmd_entry cmd_export_nft_entry, cmd_explain_entry;
 
+/* the NAT pair (cmd_ha.c, cmd_ha_export.c) */
+extern const struct cmd_entry cmd_ha_sync_entry, cmd_ha_vip_entry,
+	cmd_ha_role_entry, cmd_ha_show_entry, cmd_ha_off_entry,
+	cmd_ha_apply_entry, cmd_export_conntrackd_entry,
+	cmd_export_keepalived_entry, cmd_diag_ha_entry;
+
 /*
  * Run one command line.  Blank and comment lines do nothing.  Returns the
  * exit-status class: 0, or e->code (MASQ_EFAIL/EUSAGE/EKERNEL/ESTORE)

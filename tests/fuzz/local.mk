@@ -16,7 +16,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz_nft_read \
 	tests/fuzz/fuzz_rtnl \
 	tests/fuzz/fuzz_redact \
-	tests/fuzz/fuzz_hist
+	tests/fuzz/fuzz_hist \
+	tests/fuzz/fuzz_ha
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz
@@ -82,6 +83,10 @@ tests_fuzz_fuzz_hist_SOURCES = tests/fuzz/fuzz_hist.c tests/fuzz/fuzz.h \
 tests_fuzz_fuzz_hist_CFLAGS = $(FUZZ_CF)
 tests_fuzz_fuzz_hist_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_hist_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_ha_SOURCES = tests/fuzz/fuzz_ha.c tests/fuzz/fuzz.h $(FUZZ_MAIN)
+tests_fuzz_fuzz_ha_CFLAGS = $(FUZZ_CF)
+tests_fuzz_fuzz_ha_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_ha_LDADD = $(FUZZ_LIBS)
 
 # make fuzz [FUZZ_TIME=seconds per target] [FUZZ_TARGET=name]
 FUZZ_TIME = 60

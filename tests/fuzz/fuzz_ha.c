@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * fuzz_ha.c - the NAT pair's two parsers (ctl/ha.h): the stored "ha.*"
+ * settings (ha_conf_set(), what `ha ...` and the database feed) and the
+ * text of `conntrackd -s` (ha_ctd_stats_parse(), what `diag ha` reads).
+ * The first byte picks:
+ *   even: lines of "KEY VALUE" ("sync.dev", "sync.peer", "sync.local",
+ *         "role", "priority", "vrid", "vips" -- its lines joined by ';').
+ *         Properties: what was accepted stores and reads back the same
+ *         (the settings' text is all the store keeps); the generated
+ *         keepalived.conf and notify script hold no control byte but
+ *         '\n' and '\t' and no '"' outside the notify lines (nothing from
+ *         the settings can change their syntax).
+ *   odd:  conntrackd's statistics text.  Properties: two parses agree.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdbool.h>
+
+#include "core/strbuf.h"
+#include "ctl/ha.h"
+#include "fuzz.h"
+
+/* The settings of @c as ha_conf_save() writes them, set on @out. */
+static void
+reload(const struct ha_conf *c, struct ha_conf *out)
+{
+	struct strbuf b = STRBUF_INIT;
+	struct masq_err e;
+	char num[16];
+	size_t i;
+	char *v;
+
+	err_init(&e);
+	ha_conf_init(out);
+	if (c->sync_dev[0])
+		fuzz_assert(ha_conf_set(out, "sync.dev", c->sync_dev, &e) == 0,
+			    "sync.dev %s", c->sync_dev);
+	if (c->peer[0])
+		fuzz_assert(ha_conf_set(out, "sync.peer", c->peer, &e) == 0,
+			    "peer %s", c->peer);
+	if (c->local[0])
+		fuzz_assert(ha_conf_set(out, "sync.local", c->local, &e) == 0,
+			    "local %s", c->local);
+	fuzz_assert(ha_conf_set(out, "role", c->master ? "master" : "backup",
+				&e) == 0, "role");
+	snprintf(num, sizeof(num), "%u", c->priority);
+	fuzz_assert(ha_conf_set(out, "priority", num, &e) == 0, "prio");
+	snprintf(num, sizeof(num), "%u", c->vrid);
+	fuzz_assert(ha_conf_set(out, "vrid", num, &e) == 0, "vrid");
+	for (i = 0; i < c->n_vips; i++)
+		strbuf_addf(&b, "%s%s %s/%u", i ? "\n" : "", c->vips[i].ifname,
+			    c->vips[i].addr, c->vips[i].plen);
+	v = strbuf_take(&b);
+	if (c->n_vips)
+		fuzz_assert(ha_conf_set(out, "vips", v, &e) == 0, "vips %s",
+			    v);
+	free(v);
+	err_done(&e);
+}
+
+/* No control byte but \n \t; with @quotes false, '"' only on the
+ * notify_* lines (keepalived.conf). */
+static void
+check_text(const char *t, bool quotes)
+{
+	const char *line = t, *p;
+
+	for (p = t; *p; p++) {
+		if (*p == '\n') {
+			line = p + 1;
+			continue;
+		}
+		fuzz_assert((unsigned char)*p >= ' ' || *p == '\t',
+			    "control byte 0x%02x", (unsigned char)*p);
+		if (*p == '"' && !quotes)
+			fuzz_assert(!strncmp(line, "\tnotify_", 8),
+				    "a quote outside the notify lines: %s",
+				    line);
+	}
+}
+
+static void
+settings(const char *s)
+{
+	struct ha_conf c, back;
+	struct ha_paths p;
+	struct masq_err e;
+	char *copy = strdup(s), *line, *save = NULL, *sp, *q, *t;
+
+	if (!copy)
+		abort();
+	err_init(&e);
+	ha_conf_init(&c);
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		sp = strchr(line, ' ');
+		if (!sp)
+			continue;
+		*sp = '\0';
+		for (q = sp + 1; *q; q++)
+			if (*q == ';')
+				*q = '\n';
+		err_reset(&e);
+		(void)ha_conf_set(&c, line, sp + 1, &e);
+	}
+	reload(&c, &back);
+	fuzz_assert(memcmp(&c.vips, &back.vips, sizeof(c.vips)) == 0 &&
+		    c.n_vips == back.n_vips && c.priority == back.priority &&
+		    c.vrid == back.vrid && c.master == back.master &&
+		    !strcmp(c.sync_dev, back.sync_dev) &&
+		    !strcmp(c.peer, back.peer) && !strcmp(c.local, back.local),
+		    "settings do not read back the same");
+	err_reset(&e);
+	if (ha_paths_init(&p, "/run/fuzz-ha", &e) == 0) {
+		if (ha_keepalived_text(&c, &p, &t, &e) == 0) {
+			check_text(t, false);
+			free(t);
+		}
+		err_reset(&e);
+		if (ha_notify_text(&c, &p, &t, &e) == 0) {
+			check_text(t, true);
+			free(t);
+		}
+	}
+	err_done(&e);
+	free(copy);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ha_ctd_stats a, b;
+	char *s;
+
+	if (size < 1 || size > 8192)
+		return 0;
+	s = fuzz_str(data + 1, size - 1);
+	if (data[0] & 1) {
+		ha_ctd_stats_parse(s, &a);
+		ha_ctd_stats_parse(s, &b);
+		fuzz_assert(memcmp(&a, &b, sizeof(a)) == 0, "two parses differ");
+	} else {
+		settings(s);
+	}
+	free(s);
+	return 0;
+}
