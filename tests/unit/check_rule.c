@@ -914,7 +914,7 @@ static const struct err_case snat_err[] = {
 	{ "MASQUERADE - eth0 ;; -j ACCEPT", 18, 2, "inline matches" },
 	{ "MASQUERADE 192.168.1.0/24!192.168.1.9-192.168.1.8 eth0", 26, 23,
 	  "ends before" },
-	{ "MASQUERADE 10.0.0.0/8 eth0:fd00::/8", 11, 10, "already uses IPv6" },
+	{ "MASQUERADE 10.0.0.0/8 eth0:fd00::/8", 27, 8, "already uses IPv4" },
 	{ "MASQUERADE - eth0 tcp 1:2:3", 24, 3, "out of range" },
 };
 
@@ -1452,8 +1452,8 @@ static const struct err_case fwd_err[] = {
 	{ "in eth0 dport 80 to 192.168.1.5 comment", 32, 7, "needs a value" },
 	{ "in eth0 dst 198.51.100.0/24 dport 80 to 192.168.1.5", 12, 15,
 	  "not a network" },
-	{ "in eth0 dst 2001:db8::3 dport 80 to 192.168.1.5", 12, 11,
-	  "already uses IPv4" },
+	{ "in eth0 dst 2001:db8::3 dport 80 to 192.168.1.5", 36, 11,
+	  "already uses IPv6" },
 	{ "in eth0 dst nowhere dport 80 to 192.168.1.5", 12, 7,
 	  "not an IPv4" },
 	{ "in eth0 dport 80 to 192.168.1.5 dst", 32, 3, "needs a value" },
