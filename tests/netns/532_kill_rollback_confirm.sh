@@ -67,8 +67,17 @@ case $fpA in "300 "*) ;; *) fail "A is not 300 rules: $fpA" ;; esac
 echo "A: $fpA  B: $fpB  one apply: ${dur} us  seed: $SEED"
 
 # ---- rollback ----
-mapfile -t D < <(delays "$dur")
-cur=$fpB
+# one rollback's length, as the killer sees it: the slowest of three
+# (each toggles A and B), so the kills spread over a rollback, not an apply
+rdur=0
+for _ in 1 2 3; do
+	read -r how rc us <<<"$(killer -1 rollback)"
+	[ "$how $rc" = "exited 0" ] || fail "rollback: $how $rc"
+	[ "$us" -gt "$rdur" ] && rdur=$us
+done
+echo "one rollback: ${rdur} us"
+mapfile -t D < <(delays "$rdur")
+cur=$(fingerprint)
 same=0 moved=0 movedrec=0
 for ((i = 0; i < RUNS; i++)); do
 	if [ "$cur" = "$fpA" ]; then other=$fpB; else other=$fpA; fi
