@@ -755,8 +755,10 @@ nat_p_timeout(struct nat_pctx *c, const struct nat_span *sp,
  * NPTv6 maps the 'from' prefix onto r->prefix bit for bit (the kernel's
  * NF_NAT_RANGE_NETMAP): the prefix part of the address is replaced, the
  * host part kept.  That is one-to-one only when both prefixes have the
- * same length, so every source network must have the prefix's length;
- * port options make no sense for a mapping that keeps ports.
+ * same length, and only for one inside prefix (two would map onto the
+ * same outside addresses), so 'from' must be one network of the
+ * prefix's length; port options make no sense for a mapping that keeps
+ * ports.
  */
 static int
 prefix_check(struct nat_pctx *c, const struct nat_rule *r,
@@ -783,6 +785,15 @@ prefix_check(struct nat_pctx *c, const struct nat_rule *r,
 			 "prefix as 'from NET6'");
 		return err_hint(c->e, "e.g. 'from fd00:1::/64 prefix "
 				"2001:db8:1::/64'");
+	}
+	if (r->src.n_inc > 1) {
+		s = nat_net_format(&r->src.inc[1]);
+		nat_perr(c, &mk->prefix, "prefix translation maps one inside "
+			 "prefix, but 'from' lists %zu ('%s' too): both would "
+			 "leave with the same addresses", r->src.n_inc, s);
+		free(s);
+		return err_hint(c->e, "one rule per inside prefix, each with "
+				"its own outside prefix");
 	}
 	for (i = 0; i < r->src.n_inc; i++) {
 		if (r->src.inc[i].plen == r->prefix.plen)

@@ -143,7 +143,10 @@ const struct cmd_entry cmd_diag_mtu_entry = {
 		"vanish without 'fragmentation needed'), frag-needed filtered\n"
 		"by this host's own ruleset, or an uplink MTU smaller than the\n"
 		"LAN's (PPPoE).  Prints the path MTU, the MSS to clamp to and\n"
-		"the 'clamp mss' command that fixes it (FAQ 7.15).  Needs root.",
+		"the 'clamp mss' command that fixes it (FAQ 7.15).  An IPv6\n"
+		"HOST is probed with ICMPv6 echo and UDP, and 'Packet Too Big'\n"
+		"names the MTU (MSS = MTU - 60; clamp mss is IPv4 only, so no\n"
+		"fix command is offered).  Needs root.",
 	.kws = diag_mtu_kws,
 	.flags = CMD_KERNEL,
 	.exec = cmd_diag_mtu,

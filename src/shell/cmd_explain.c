@@ -176,6 +176,23 @@ snat_source(const struct nat_rule *r, const struct xflow *x, char *buf,
 	err_done(&e);
 }
 
+/* The translated source as "becomes:" shows it: address @a (or range)
+ * and the port (the rule's range @ports, else the flow's); an IPv6
+ * address before a port in brackets, as the flow line writes it. */
+static void
+result_src(const struct explain_flow *f, const struct nat_rule *r,
+	   const char *a, const char *ports, char *buf, size_t size)
+{
+	bool br = f->family == AF_INET6 && (r->has_ports || f->has_sport);
+	char p[16] = "";
+
+	if (r->has_ports)
+		snprintf(p, sizeof(p), ":%s", ports);
+	else if (f->has_sport)
+		snprintf(p, sizeof(p), ":%u", f->sport);
+	snprintf(buf, size, "%s%s%s%s", br ? "[" : "", a, br ? "]" : "", p);
+}
+
 /* Is some masq rule before the deciding one (or any, when none decides)
  * only conditional? */
 static bool
@@ -266,8 +283,7 @@ print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 		addr_text(f->family, f->src, f->has_sport, f->sport, src,
 			  sizeof(src));
 	} else {
-		char a[96], ports2[16];
-		bool br;
+		char a[96];
 
 		snat_source(r, x, a, sizeof(a), &note);
 		out_str(ctx->out, "action", "snat: %s", r->action == NAT_SNAT ?
@@ -290,17 +306,7 @@ print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 		if (masq_cond(res))
 			out_text(ctx->out, "%s", "  unless an earlier 'if' rule "
 				 "below applies\n");
-		/* an IPv6 address (or range) before a port in brackets,
-		 * as the flow line writes it */
-		br = f->family == AF_INET6 && (r->has_ports || f->has_sport);
-		if (r->has_ports)
-			snprintf(ports2, sizeof(ports2), ":%s", ports);
-		else if (f->has_sport)
-			snprintf(ports2, sizeof(ports2), ":%u", f->sport);
-		else
-			ports2[0] = '\0';
-		snprintf(src, sizeof(src), "%s%s%s%s", br ? "[" : "", a,
-			 br ? "]" : "", ports2);
+		result_src(f, r, a, ports, src, sizeof(src));
 	}
 	/* a filter drops it: never claim it works */
 	out_str(ctx->out, "result", blocked ? "would become: %s" :

@@ -145,7 +145,11 @@ const struct cmd_entry cmd_masq_add_entry = {
 		"An interface that does not exist is accepted with a warning\n"
 		"unless it looks like a typo of an existing one.  The rule is\n"
 		"checked in full now: e.g. 'snat detect' on a wildcard (ppp+)\n"
-		"is refused here, not first by 'check'.",
+		"is refused here, not first by 'check'.\n"
+		"IPv6: the family comes from the addresses, and a rule may not\n"
+		"mix IPv4 and IPv6.  NPTv6 maps a prefix onto another of the\n"
+		"same length, keeping the host bits:\n"
+		"  masq add out wan0 from fd00:1::/64 prefix 2001:db8:1::/64",
 	.kws = masq_add_kws,
 	.flags = CMD_WRITES,
 	.exec = cmd_masq_add,

@@ -500,6 +500,7 @@ run() {
 }
 
 # test_setup_v6 [two]: test_setup with the IPv6 topology (topo_v6) too.
+# shellcheck disable=SC2120
 test_setup_v6() {
 	NS_V6=1
 	test_setup "$@"

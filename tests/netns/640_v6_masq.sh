@@ -63,3 +63,33 @@ assert_match "range compiled as nft writes it" \
 	'snat to 2001:db8:100::20/127:2000-2100' "$(cat "$NS_TMP/kernel")"
 n=$(grep -c 'comment "masqsh masq' "$NS_TMP/kernel")
 assert_eq "nft rules (one per masq rule: the proto list is a set)" 4 "$n"
+
+echo "== explain, v6 flows (routes read in the gateway)"
+out=$(gw_masqsh -c 'explain tcp [fd00:1::11]:4000 -> [2001:db8:200::10]:80')
+echo "$out"
+assert_match "explain: range rule" 'snat: snat by masq rule 2' "$out"
+assert_match "explain: range with ports, bracketed" \
+	'becomes: \[2001:db8:100::20-2001:db8:100::21\]:2000-2100 -> \[2001:db8:200::10\]:80' \
+	"$out"
+out=$(gw_masqsh -c 'explain udp fd00:2::10 -> 2001:db8:200::10')
+assert_match "explain: nonat" 'snat: none \(masq rule 5 is nonat\)' "$out"
+out=$(gw_masqsh -c 'explain tcp fd00:1::12 -> 2001:db8:200::10')
+assert_match "explain: the exclusion" \
+	'masq +3 +no +out wan0 from fd00:1::/64 except fd00:1::12' "$out"
+
+echo "== snat detect and masquerade: the uplink's v6 address"
+# one global address left on wan0 (the kernel lists the newest first, and
+# detect takes the first listed)
+ip -n "$GW" addr del 2001:db8:100::20/64 dev wan0
+ip -n "$GW" addr del 2001:db8:100::21/64 dev wan0
+run gw_masqsh -c 'masq del 2' -c 'masq del 3' -c 'masq del 4' \
+	-c 'masq del 5' -c 'masq add out wan0 from fd00:1::10 snat detect' \
+	-c 'masq add out wan0 from fd00:2::/64' -c apply
+expect_nat "v6 snat detect" "$C1" fd00:1::10 tcp $S1 80 "$UP"
+assert_match "detect compiled to the uplink's first global v6 address" \
+	'snat to 2001:db8:100::2 comment "masqsh masq 6"' \
+	"$(gw_nft list table ip6 masqsh)"
+out=$(gw_masqsh -c 'explain udp fd00:2::10 -> 2001:db8:200::200')
+echo "$out"
+assert_match "explain: v6 masquerade takes the route's source" \
+	'masquerade: the route.s source address' "$out"

@@ -50,6 +50,23 @@ h, r = sys.stdin.read().split("\n")[:2]
 end = h.index("RULE") + len("RULE")
 print(r[end - 1] + "|" + r[end] + "|")')
 assert_eq "rule id under RULE's last letter" "1| |" "$col"
+# the filter language on v6 entries: the mapped prefix, the rule, and a
+# v6 net that matches nothing
+n() { gw_masqsh -j -c "show masq $1" | "$NS_PY" -c \
+	'import json, sys; print(len(json.load(sys.stdin)))'; }
+assert_eq "show masq gw 2001:db8:1::/64" 1 "$(n 'gw 2001:db8:1::/64')"
+assert_eq "show masq rule 1 and src fd00:1::/64" 1 \
+	"$(n 'rule 1 and src fd00:1::/64')"
+assert_eq "show masq gw 2001:db8:2::/64" 0 "$(n 'gw 2001:db8:2::/64')"
+# masqtop's batch screen shows the same row
+top=$(ip netns exec "$GW" "$(dirname "$MASQSH")/masqtop" --db "$NS_TMP/masq.db" \
+	-b -n 1 -w 140 2>&1)
+echo "$top"
+assert_match "masqtop -b: the v6 row" \
+	'tcp +\[fd00:1::10\]:[0-9]+ +\[2001:db8:1::10\]:[0-9]+ \[2001:db8:200::10\]:443 +TIME_WAIT +[0-9]+ +- +- +1 -' \
+	"$top"
+assert_match "masqtop -b: the busiest address is the mapped one" \
+	'busiest 2001:db8:1::10/tcp' "$top"
 
 echo "== the kernel runs what show compiled prints"
 gw_masqsh -c 'show compiled' >"$NS_TMP/compiled" 2>&1 ||
