@@ -71,4 +71,13 @@ assert_match "explain: forward 1 misses on the address" \
 ex=$(gw_masqsh -j -c 'explain tcp 192.0.2.10:40000 -> 198.51.100.2:80')
 assert_eq "explain -j: .2 is forwarded by none" "" \
 	"$(echo "$ex" | grep -o '"dnat"' || true)"
+
+# check: a dst the interface does not have is a finding; the others not.
+run gw_masqsh -c 'forward add in wan0 dst 198.51.100.9 proto tcp dport 81 to 192.168.1.10'
+chk=$(gw_masqsh -c check 2>&1)
+echo "$chk"
+assert_match "check: dst not on wan0" \
+	'forward [0-9]+: dst 198\.51\.100\.9 is not configured on wan0' "$chk"
+assert_eq "check: the configured dst addresses are fine" "" \
+	"$(echo "$chk" | grep -E 'forward [12]:' || true)"
 echo "PASS"
