@@ -29,6 +29,8 @@ assert_match "forward list shows dst" \
 js=$(gw_masqsh -j -c 'forward list')
 assert_match "forward list -j keeps dst in the rule text" \
 	'"rule":"in wan0 dst 198\.51\.100\.4 proto tcp dport 80 to 192\.168\.2\.10:8080"' "$js"
+assert_match "forward list -j: dst, to, toport and hairpin as keys" \
+	'"id":2,.*"in":"wan0","dst":"198\.51\.100\.4","to":"192\.168\.2\.10","toport":"8080","hairpin":false' "$js"
 assert_compiled_in_kernel
 assert_match "the kernel matches the public address" \
 	'iifname "wan0" ip daddr 198\.51\.100\.3 tcp dport 80 .*dnat to 192\.168\.1\.10' \
