@@ -9,8 +9,8 @@
  * when none is given) and a destination port; a hairpin forward also
  * takes a flow from another interface for the public address (its dst,
  * else an address of its interface now), whatever the source, and
- * masquerades it when the source is on the server's network; a masq rule matches
- * oifname, the deprecated inbound interface, source and destination
+ * masquerades it when the source is on the server's network; a masq rule
+ * matches oifname, the deprecated inbound interface, source and destination
  * networks with exclusions, protocol, destination ports, mark, owner and
  * IPsec policy.
  */

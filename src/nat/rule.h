@@ -173,7 +173,7 @@ struct nat_forward {
 	unsigned int pos;
 	struct nat_ifname iif;
 	bool has_dst;
-	struct nat_net dst;		/* a host (full prefix), same family */
+	struct nat_net dst;		/* a host, of the target's family */
 	bool hairpin;
 	struct nat_proto proto;		/* tcp, udp or both (n == 2) */
 	struct nat_ports dport;		/* never negated */

@@ -245,12 +245,86 @@ lint_masq(struct cmd_ctx *ctx, const struct nat_ruleset *rs)
 			}
 		}
 	}
-	for (i = 0; i < rs->n_fwd; i++)
-		if (!rs->fwd[i].iif.wildcard &&
-		    !cmds_iface_exists(rs->fwd[i].iif.name))
-			finding(ctx, "forward", rs->fwd[i].id, xasprintf(
+}
+
+/* dst is an address of the forward's interface (unknown: yes). */
+static bool
+fwd_dst_local(const struct nat_forward *f)
+{
+	struct nat_hairpin hp = { 0 };
+	struct nat_forward g = *f;
+	struct masq_err lerr;
+	bool hit;
+
+	/* the interface's addresses, as a hairpin without dst reads them */
+	g.has_dst = false;
+	g.hairpin = true;
+	err_init(&lerr);
+	if (nat_hairpin_resolve(&g, &hp, &lerr) < 0)
+		hit = true;
+	else
+		hit = nat_hairpin_has_pub(&hp, f->dst.family, f->dst.addr);
+	nat_hairpin_done(&hp);
+	err_done(&lerr);
+	return hit;
+}
+
+/* What a hairpin forward will not do with this host's addresses now. */
+static void
+lint_hairpin(struct cmd_ctx *ctx, const struct nat_forward *f)
+{
+	struct nat_hairpin hp;
+	struct masq_err lerr;
+	char *to;
+
+	err_init(&lerr);
+	if (nat_hairpin_resolve(f, &hp, &lerr) < 0) {
+		err_done(&lerr);
+		return;		/* cannot tell: do not warn */
+	}
+	if (!hp.n_pub)
+		finding(ctx, "forward", f->id, xasprintf(
+			"hairpin: %s has no %s address now, so LAN clients "
+			"are not forwarded until it has one ('masqsh engine' "
+			"re-applies then)", f->iif.name,
+			f->to.family == AF_INET6 ? "IPv6" : "IPv4"));
+	if (!hp.has_lan) {
+		to = nat_net_format(&f->to);
+		finding(ctx, "forward", f->id, xasprintf(
+			"hairpin: %s is on no network of this host, so no "
+			"masquerade leg is compiled; clients on the server's "
+			"own segment get no answer", to));
+		free(to);
+	}
+	nat_hairpin_done(&hp);
+}
+
+static void
+lint_fwd(struct cmd_ctx *ctx, const struct nat_ruleset *rs)
+{
+	const struct nat_forward *f;
+	char *dst;
+	size_t i;
+
+	for (i = 0; i < rs->n_fwd; i++) {
+		f = &rs->fwd[i];
+		if (!f->iif.wildcard && !cmds_iface_exists(f->iif.name)) {
+			finding(ctx, "forward", f->id, xasprintf(
 				"interface '%s' does not exist (yet)",
-				rs->fwd[i].iif.name));
+				f->iif.name));
+			continue;
+		}
+		if (f->has_dst && !f->iif.wildcard && !fwd_dst_local(f)) {
+			dst = nat_net_format(&f->dst);
+			finding(ctx, "forward", f->id, xasprintf(
+				"dst %s is not configured on %s; connections "
+				"for it arrive only if it is routed here", dst,
+				f->iif.name));
+			free(dst);
+		}
+		if (f->hairpin)
+			lint_hairpin(ctx, f);
+	}
 }
 
 int
@@ -267,6 +341,7 @@ cmds_check_run(struct cmd_ctx *ctx, struct masq_err *e)
 	out_obj_open(ctx->out, NULL);
 	out_arr_open(ctx->out, "findings");
 	lint_masq(ctx, &rs);
+	lint_fwd(ctx, &rs);
 	out_arr_close(ctx->out);
 	if (nat_compile(&rs, &c, e) == 0) {
 		m = nat_compiled_rule_count(c);

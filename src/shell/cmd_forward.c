@@ -57,6 +57,49 @@ out:
 	return rc;
 }
 
+/*
+ * JSON only: the parts scripts select forwards by (the text is "rule"):
+ * in, dst (null: any address of it), to, toport (null: kept), hairpin.
+ * A row that no longer parses gets none of them; `check` names it.
+ */
+static void
+fwd_json_fields(struct cmd_ctx *ctx, const struct store_row *row)
+{
+	struct nat_forward f;
+	struct masq_err e;
+	char buf[64], *t;
+
+	nat_forward_init(&f);
+	err_init(&e);
+	if (nat_forward_from_text(&f, row->spec, row->id, &e) == 0) {
+		snprintf(buf, sizeof(buf), "%s%s", f.iif.name,
+			 f.iif.wildcard ? "+" : "");
+		out_str(ctx->out, "in", NULL, buf);
+		if (f.has_dst) {
+			t = nat_net_format(&f.dst);
+			out_str(ctx->out, "dst", NULL, t);
+			free(t);
+		} else {
+			out_null(ctx->out, "dst", NULL);
+		}
+		t = nat_net_format(&f.to);
+		out_str(ctx->out, "to", NULL, t);
+		free(t);
+		if (f.has_toport && f.toport.lo != f.toport.hi)
+			snprintf(buf, sizeof(buf), "%u-%u", f.toport.lo,
+				 f.toport.hi);
+		else if (f.has_toport)
+			snprintf(buf, sizeof(buf), "%u", f.toport.lo);
+		if (f.has_toport)
+			out_str(ctx->out, "toport", NULL, buf);
+		else
+			out_null(ctx->out, "toport", NULL);
+		out_bool(ctx->out, "hairpin", NULL, f.hairpin);
+	}
+	err_done(&e);
+	nat_forward_done(&f);
+}
+
 static int
 cmd_forward_list(struct cmd_ctx *ctx, const struct cmd_args *a,
 		 struct masq_err *e)
@@ -79,6 +122,7 @@ cmd_forward_list(struct cmd_ctx *ctx, const struct cmd_args *a,
 		out_int(ctx->out, "id", "%-4lld ", rows[i].id);
 		out_int(ctx->out, "pos", "%-4lld ", rows[i].pos);
 		out_str(ctx->out, "rule", "%s\n", rows[i].spec);
+		fwd_json_fields(ctx, &rows[i]);
 		out_obj_close(ctx->out);
 	}
 	out_arr_close(ctx->out);
@@ -131,8 +175,10 @@ const struct cmd_entry cmd_forward_add_entry = {
 		"Without proto both tcp and udp are forwarded.  With dst only\n"
 		"connections for that public address are forwarded (a gateway\n"
 		"with several).  With hairpin, LAN clients that connect to the\n"
-		"public address (dst, else IFACE's) reach the host too; the host\n"
-		"then sees the gateway's LAN address.  An IPv6 host with a port\n"
+		"public address (dst, else IFACE's) reach the host too, and so\n"
+		"does this gateway; clients on the host's own network are\n"
+		"masqueraded (the host sees the gateway's LAN address).  'from'\n"
+		"limits what arrives on IFACE only.  An IPv6 host with a port\n"
 		"is written [ADDR]:PORT.  Examples:\n"
 		"  forward add in eth0 proto tcp dport 8080 to 192.168.1.10:80\n"
 		"  forward add in eth0 dst 198.51.100.3 dport 80 to 192.168.1.10 hairpin\n"

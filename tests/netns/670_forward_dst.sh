@@ -29,6 +29,8 @@ assert_match "forward list shows dst" \
 js=$(gw_masqsh -j -c 'forward list')
 assert_match "forward list -j keeps dst in the rule text" \
 	'"rule":"in wan0 dst 198\.51\.100\.4 proto tcp dport 80 to 192\.168\.2\.10:8080"' "$js"
+assert_match "forward list -j: dst, to, toport and hairpin as keys" \
+	'"id":2,.*"in":"wan0","dst":"198\.51\.100\.4","to":"192\.168\.2\.10","toport":"8080","hairpin":false' "$js"
 assert_compiled_in_kernel
 assert_match "the kernel matches the public address" \
 	'iifname "wan0" ip daddr 198\.51\.100\.3 tcp dport 80 .*dnat to 192\.168\.1\.10' \
@@ -71,4 +73,13 @@ assert_match "explain: forward 1 misses on the address" \
 ex=$(gw_masqsh -j -c 'explain tcp 192.0.2.10:40000 -> 198.51.100.2:80')
 assert_eq "explain -j: .2 is forwarded by none" "" \
 	"$(echo "$ex" | grep -o '"dnat"' || true)"
+
+# check: a dst the interface does not have is a finding; the others not.
+run gw_masqsh -c 'forward add in wan0 dst 198.51.100.9 proto tcp dport 81 to 192.168.1.10'
+chk=$(gw_masqsh -c check 2>&1)
+echo "$chk"
+assert_match "check: dst not on wan0" \
+	'forward [0-9]+: dst 198\.51\.100\.9 is not configured on wan0' "$chk"
+assert_eq "check: the configured dst addresses are fine" "" \
+	"$(echo "$chk" | grep -E 'forward [12]:' || true)"
 echo "PASS"

@@ -147,4 +147,14 @@ assert_eq "after the address change CL3 reaches SV3 by the new address; SV3 saw"
 	192.168.3.1 "${got%% *}"
 kill -TERM "$ENG"
 wait "$ENG" || fail "engine exit status $?: $(cat "$NS_TMP/engine.log")"
+
+# check: a hairpin to a server on no network of the gateway has no
+# masquerade leg, and says so.
+run gw_masqsh -c 'forward add in wan0 proto tcp dport 99 to 10.9.9.9 hairpin'
+chk=$(gw_masqsh -c check 2>&1)
+echo "$chk"
+assert_match "check: hairpin without a masquerade leg" \
+	'hairpin: 10\.9\.9\.9 is on no network of this host' "$chk"
+assert_eq "check: the hairpin to lan3 is fine" "" \
+	"$(echo "$chk" | grep "forward $fid:" || true)"
 echo "PASS"

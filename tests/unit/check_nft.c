@@ -355,6 +355,33 @@ set_ranges(struct nat_ruleset *rs)
 	r->mark.mask = 0xfffffffe;
 }
 
+/* Forwards by public address and hairpin (issue 13).  A hairpin with dst
+ * reads no interface address; its server is in a documentation network
+ * no test host has, so there is no masquerade leg and the text does not
+ * depend on the host. */
+static void
+set_fwd(struct nat_ruleset *rs)
+{
+	struct nat_forward *f;
+
+	f = fwd(rs, 80, "eth0", IPPROTO_TCP, 80, 80, "192.168.1.10");
+	f->has_dst = true;
+	f->dst = N("198.51.100.3");
+	netadd(&f->src.inc, &f->src.n_inc, "192.0.2.0/24");
+	f = fwd(rs, 81, "ppp", 0, 443, 443, "203.0.113.200");
+	f->iif.wildcard = true;		/* ppp+ */
+	f->has_dst = true;
+	f->dst = N("198.51.100.4");
+	f->hairpin = true;
+	netadd(&f->src.inc, &f->src.n_inc, "192.0.2.0/24");
+	f = fwd(rs, 82, "eth0", IPPROTO_TCP, 22, 22, "2001:db8:ffff::10");
+	f->has_dst = true;
+	f->dst = N("2001:db8::3");
+	f->hairpin = true;
+	f->has_toport = true;
+	f->toport.lo = f->toport.hi = 2222;
+}
+
 static void
 set_empty(struct nat_ruleset *rs)
 {
@@ -373,6 +400,7 @@ static const struct golden goldens[] = {
 	{ "empty", set_empty, 0 },
 	{ "ct", set_ct, 11 },
 	{ "ranges", set_ranges, 13 },
+	{ "fwd", set_fwd, 10 },
 };
 
 static char *
