@@ -400,7 +400,7 @@ static const struct golden goldens[] = {
 	{ "empty", set_empty, 0 },
 	{ "ct", set_ct, 11 },
 	{ "ranges", set_ranges, 13 },
-	{ "fwd", set_fwd, 10 },
+	{ "fwd", set_fwd, 7 },
 };
 
 static char *
