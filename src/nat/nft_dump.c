@@ -67,9 +67,29 @@ dump_what(const char *table, char *buf, size_t size)
 		snprintf(buf, size, "the nftables ruleset");
 }
 
+static int dump_req(struct mnl_socket *nl, uint16_t type, int family,
+		    const char *table, const char *set, mnl_cb_t cb,
+		    void *data, struct masq_err *e);
+
 int
 nft_dump(struct mnl_socket *nl, uint16_t type, int family, const char *table,
 	 mnl_cb_t cb, void *data, struct masq_err *e)
+{
+	return dump_req(nl, type, family, table, NULL, cb, data, e);
+}
+
+int
+nft_dump_elems(struct mnl_socket *nl, int family, const char *table,
+	       const char *set, mnl_cb_t cb, void *data, struct masq_err *e)
+{
+	return dump_req(nl, NFT_MSG_GETSETELEM, family, table, set, cb, data,
+			e);
+}
+
+/* The dump of @type; for NFT_MSG_GETSETELEM, of set @set in @table. */
+static int
+dump_req(struct mnl_socket *nl, uint16_t type, int family, const char *table,
+	 const char *set, mnl_cb_t cb, void *data, struct masq_err *e)
 {
 	size_t bufsz = 32768 * 4;
 	char *buf = xmalloc(bufsz), what[96];
@@ -83,7 +103,11 @@ nft_dump(struct mnl_socket *nl, uint16_t type, int family, const char *table,
 	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
 	nlh = nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, NLM_F_DUMP,
 				    seq);
-	if (table && type != NFT_MSG_GETTABLE) {
+	if (type == NFT_MSG_GETSETELEM) {
+		/* the kernel dumps the elements of one set at a time */
+		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, table);
+		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	} else if (table && type != NFT_MSG_GETTABLE) {
 		/* The kernel filters chain, rule and object dumps by table. */
 		uint16_t attr = type == NFT_MSG_GETCHAIN ? NFTA_CHAIN_TABLE :
 			type == NFT_MSG_GETOBJ ? NFTA_OBJ_TABLE :

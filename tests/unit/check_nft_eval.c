@@ -132,12 +132,17 @@ static const struct pcase match_cases[] = {
 static const struct pcase unsure_cases[] = {
 	{ "numgen: cannot tell", FWD, "tcp", "192.0.2.7", "192.0.2.1", 1, 2,
 	  "a", "b", NEW, 0, 0, UNS, "u", "f", 0, "numgen" },
-	{ "udp never reaches the numgen (l4proto first); the set: unsure",
+	{ "udp never reaches the numgen (l4proto first); not in the set",
 	  FWD, "udp", "192.0.2.7", "192.0.2.1", 1, 2, "a", "b", NEW, 0, 0,
-	  UNS, "u", "f", 1, "set lookup" },
+	  ACC, "u", "f", -1, NULL },
+	{ "udp 123: in the anonymous set", FWD, "udp", "192.0.2.7",
+	  "192.0.2.1", 1, 123, "a", "b", NEW, 0, 0, DROP, "u", "f", 1, NULL },
 	{ "icmp: neither; the ip6 table drops nothing; policy", FWD, "icmp",
 	  "192.0.2.7", "192.0.2.1", -1, -1, "a", "b", NEW, 0, 0, ACC, "u",
 	  "f", -1, NULL },
+	{ "a concatenation of ranges: not followed", NFT_RS_INPUT, "tcp",
+	  "10.1.1.1", "192.0.2.1", 1, 50, "a", NULL, NEW, 0, 0, UNS, "u",
+	  "in", 0, "set lookup @cc" },
 	{ "ip6 to 2001:db8::/32 dropped by the ip6 table", FWD, "icmp",
 	  "fd00::1", "2001:db8::5", -1, -1, "a", "b", NEW, 0, 0, DROP, "six",
 	  "f", 0, NULL },
@@ -173,6 +178,28 @@ static const struct pcase jump_cases[] = {
 	  0, NULL },
 };
 
+static const struct pcase set_cases[] = {
+	{ "interval set: 10/8", FWD, "tcp", "10.1.2.3", "192.0.2.1", 1, 2,
+	  "a", "b", NEW, 0, 0, DROP, "s", "f", 0, NULL },
+	{ "interval set: the last of 192.0.2.0/24", FWD, "tcp",
+	  "192.0.2.255", "192.0.2.1", 1, 2, "a", "b", NEW, 0, 0, DROP, "s",
+	  "f", 0, NULL },
+	{ "vmap: 22 drops", FWD, "tcp", "192.0.3.0", "192.0.2.1", 1, 22, "a",
+	  "b", NEW, 0, 0, DROP, "s", "f", 1, NULL },
+	{ "vmap: 80 accepts", FWD, "tcp", "192.0.3.0", "192.0.2.1", 1, 80,
+	  "a", "b", NEW, 0, 0, ACC, "s", "f", 1, NULL },
+	{ "vmap miss, then != { 443, 8443 }: 443 passes to the policy", FWD,
+	  "tcp", "9.9.9.9", "192.0.2.1", 1, 443, "a", "b", NEW, 0, 0, ACC,
+	  "s", "f", -1, NULL },
+	{ "!= { 443, 8443 }: 25 dropped", FWD, "tcp", "9.9.9.9", "192.0.2.1",
+	  1, 25, "a", "b", NEW, 0, 0, DROP, "s", "f", 2, NULL },
+	{ "a mark set from a map: the statement is not followed", FWD,
+	  "icmp", "9.9.9.9", "192.0.2.1", -1, -1, "lan9", "b", NEW, 0, 0, UNS,
+	  "s", "m", 0, "expression meta" },
+	{ NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, 0, NULL, NULL,
+	  0, NULL },
+};
+
 static const struct kcase kcases[] = {
 	{ ISSUE_FILTER, issue_cases },
 	{ ISSUE_FILTER "add rule inet filter forward ct status dnat accept\n",
@@ -186,7 +213,11 @@ static const struct kcase kcases[] = {
 	  "oifname \"b\" drop; }; }\n", match_cases },
 	{ "table ip u { chain f { type filter hook forward priority 0;\n"
 	  "meta l4proto tcp numgen random mod 2 0 drop\n"
-	  "udp dport { 53, 123 } drop; }; }\n"
+	  "udp dport { 53, 123 } drop; }\n"
+	  "set cc { type ipv4_addr . inet_service; flags interval;\n"
+	  "elements = { 10.0.0.0/8 . 1-100 }; }\n"
+	  "chain in { type filter hook input priority 0;\n"
+	  "ip saddr . tcp dport @cc drop; }; }\n"
 	  "table ip6 six { chain f { type filter hook forward priority 0;\n"
 	  "ip6 daddr 2001:db8::/32 log drop; }; }\n", unsure_cases },
 	{ "table inet j { chain f { type filter hook forward priority 0;\n"
@@ -200,6 +231,16 @@ static const struct kcase kcases[] = {
 	  "drop; }; }\n"
 	  "table ip masqsh { chain o { type filter hook output priority 0;\n"
 	  "policy drop; }; }\n", jump_cases },
+	{ "table inet s { set bad { type ipv4_addr; flags interval;\n"
+	  "elements = { 10.0.0.0/8, 192.0.2.0/24 }; }\n"
+	  "map mk { type ifname : mark; elements = { \"lan9\" : 5 }; }\n"
+	  "chain f { type filter hook forward priority 0;\n"
+	  "ip saddr @bad drop\n"
+	  "tcp dport vmap { 22 : drop, 80 : accept }\n"
+	  "tcp dport != { 443, 8443 } drop; }\n"
+	  "chain m { type filter hook forward priority 5;\n"
+	  "meta mark set iifname map @mk meta mark 5 drop; }; }\n",
+	  set_cases },
 };
 
 static void
@@ -250,6 +291,7 @@ check_one(const struct nft_ruleset *rs, const struct pcase *c)
 	struct nft_eval_hook h;
 	const struct nft_eval_chain *d;
 	const struct nft_rs_chain *ch;
+	size_t k;
 
 	pkt_make(c, &p);
 	nft_eval_run(rs, c->hook, &p, NULL, 0, &h);
@@ -260,9 +302,14 @@ check_one(const struct nft_ruleset *rs, const struct pcase *c)
 		CHECK(h.decider < 0, "%s: a chain decided", c->what);
 		goto out;
 	}
-	/* accept: the last chain says it; else the decider */
-	d = h.decider >= 0 ? &h.chains[h.decider] :
-	    h.n_chains ? &h.chains[h.n_chains - 1] : NULL;
+	/* accept: the chain named (every chain met accepts); else the
+	 * decider */
+	d = h.decider >= 0 ? &h.chains[h.decider] : NULL;
+	for (k = 0; !d && k < h.n_chains; k++) {
+		ch = &rs->chains[h.chains[k].rule_chain];
+		if (!strcmp(ch->table, c->table) && !strcmp(ch->name, c->chain))
+			d = &h.chains[k];
+	}
 	CHECK(d != NULL, "%s: no chain", c->what);
 	if (!d)
 		goto out;
