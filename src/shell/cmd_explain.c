@@ -516,7 +516,7 @@ const struct cmd_entry cmd_explain_entry = {
 		"Then the flow, and its reply, meet every other table's base\n"
 		"chains on each hook they cross (read-only): each chain's\n"
 		"verdict (accept, drop, or unsure naming an expression it\n"
-		"cannot follow, such as a set lookup) with the rule handle or\n"
+		"cannot follow, such as numgen) with the rule handle or\n"
 		"policy that decides.  When one drops the flow, the first line\n"
 		"says so ('blocked: ...') with the nft rule that lets it\n"
 		"through.  Nothing is sent and the kernel is not changed.",

@@ -259,6 +259,38 @@ def nft_dump(msg_type, family=0):
     return nl_dump(12, msg)  # NETLINK_NETFILTER
 
 
+def nla_str(t, v):
+    """A NUL-terminated string attribute of type @t, padded."""
+    b = v + b"\0"
+    a = struct.pack("=HH", 4 + len(b), t) + b
+    return a + bytes(((len(a) + 3) & ~3) - len(a))
+
+
+def nft_set_names(grams):
+    """(family, table, set) of each NFT_MSG_NEWSET message of @grams."""
+    out = []
+    for m in nl_msgs(grams):
+        attrs, off = {}, 20
+        while off + 4 <= len(m):
+            n, t = struct.unpack_from("=HH", m, off)
+            if n < 4:
+                break
+            attrs[t & 0x3fff] = m[off + 4:off + n].rstrip(b"\0")
+            off += (n + 3) & ~3
+        if 1 in attrs and 2 in attrs:
+            out.append((m[16], attrs[1], attrs[2]))
+    return out
+
+
+def nft_elem_dump(family, table, name):
+    """NFT_MSG_GETSETELEM of one set (the kernel names one per request)."""
+    body = struct.pack("=BBH", family, 0, 0) + nla_str(1, table) + \
+        nla_str(2, name)
+    msg = struct.pack("=IHHII", 16 + len(body), (NFT_SUBSYS << 8) | 13,
+                      0x1 | 0x300, 1, 0) + body
+    return nl_dump(12, msg)
+
+
 def nft_seeds():
     """Real nfnetlink bytes of the ruleset of this namespace (needs
     CAP_NET_ADMIN; run inside a scratch namespace where masqsh applied a
@@ -291,6 +323,10 @@ def nft_seeds():
         python3 tests/fuzz/make_seeds.py rtnl'
     """
     dumps = {name: nft_dump(t) for name, t in NFT_GETS}
+    # the elements of every set, after the sets (as nft_ruleset_read()
+    # asks for them)
+    dumps["setelem"] = [d for f, t, n in nft_set_names(dumps["set"])
+                        for d in nft_elem_dump(f, t, n)]
     for name, grams in dumps.items():
         for d in grams:
             put("fuzz_nft_read", b"\x00" + d)
@@ -298,8 +334,8 @@ def nft_seeds():
         for m in nl_msgs(grams):
             put("fuzz_nft_read", bytes([m[16] == 10]) + m)
     for fam, first in ((2, 0), (10, 1)):
-        msgs = [m for name, _ in NFT_GETS for m in nl_msgs(dumps[name])
-                if m[16] == fam]
+        msgs = [m for name in list(dict(NFT_GETS)) + ["setelem"]
+                for m in nl_msgs(dumps[name]) if m[16] == fam]
         if msgs:
             put("fuzz_nft_read", bytes([first]) + b"".join(msgs))
             put("fuzz_nft_read", bytes([first | 2]) + b"".join(msgs))
