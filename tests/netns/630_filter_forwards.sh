@@ -9,7 +9,9 @@
 # that rule, the real forward works and both say so.  Then: an expression
 # the evaluator does not know (numgen) gives "unsure"; a masq rule whose
 # flow the forward chain drops; an ip-family table rejecting by a rule (the
-# fix is inserted before it); an ip6 table.  masqsh never changes these
+# fix is inserted before it); a named interval set in prerouting that
+# blocks one client and not another (as the real traffic shows); an ip6
+# table.  Without other tables explain prints what it always did.  masqsh never changes these
 # tables: the test checks they are as the admin left them.
 set -u
 # shellcheck source-path=SCRIPTDIR source=../lib/netns.sh
@@ -21,6 +23,14 @@ REQ_TIMEOUT=2
 
 run gw_masqsh -c 'forward add in wan0 proto tcp dport 8080 to 192.168.1.10:80' \
 	-c 'masq add out wan0 from 192.168.1.0/24' -c apply
+# No other table yet: explain is as it always was (no filter key or lines).
+flow='explain tcp 192.0.2.10:40000 -> 198.51.100.2:8080'
+txt=$(gw_masqsh -c "$flow")
+assert_eq "no other table: no filter lines" "" \
+	"$(echo "$txt" | grep -E "^(blocked|filter|would become|other tables)")"
+assert_match "no other table: becomes" '^becomes: 192\.0\.2\.10:40000 -> 192\.168\.1\.10:80$' "$txt"
+assert_eq "no other table: no JSON filter key" "" \
+	"$(gw_masqsh -j -c "$flow" | grep -o '"filter"')"
 run gw_nft -f - <<'EOF'
 table inet filter {
 	chain forward {
@@ -34,7 +44,6 @@ ct_flush
 assert_eq "before: the forward times out" "" \
 	"$(req "$SRV" tcp 198.51.100.2 8080 192.0.2.10)"
 
-flow='explain tcp 192.0.2.10:40000 -> 198.51.100.2:8080'
 txt=$(gw_masqsh -c "$flow")
 echo "$txt"
 assert_eq "explain: the drop comes first" \
@@ -148,6 +157,31 @@ run ip netns exec "$GW" nft insert rule ip f4 fwd4 position "$h" ct status dnat 
 ct_flush
 got=$(req "$SRV" tcp 198.51.100.2 8080 192.0.2.10)
 assert_eq "ip f4 after the fix: forwarded" 192.0.2.10 "${got%% *}"
+
+# A named set in a prerouting chain before our DNAT: one client is
+# blocked, the others are not; explain tells them apart as the kernel does.
+run gw_nft -f - <<'EOF'
+table inet bl {
+	set bad { type ipv4_addr; flags interval; elements = { 192.0.2.0/29, 192.0.2.10 }; }
+	chain pre {
+		type filter hook prerouting priority -200;
+		iifname "wan0" ip saddr @bad counter drop
+	}
+}
+EOF
+hb=$(gw_nft -a list chain inet bl pre | awk '/@bad/ { print $NF }')
+ct_flush
+assert_eq "set: the listed client times out" "" \
+	"$(req "$SRV" tcp 198.51.100.2 8080 192.0.2.10)"
+got=$(req "$SRV" tcp 198.51.100.2 8080 192.0.2.200)
+assert_eq "set: another client gets through" 192.0.2.200 "${got%% *}"
+assert_match "explain: the set's rule drops the listed client" \
+	"^blocked: inet bl pre drops it on prerouting \\(rule handle $hb\\)" \
+	"$(gw_masqsh -c "$flow")"
+assert_eq "explain: not the other client" "" \
+	"$(gw_masqsh -c 'explain tcp 192.0.2.200:40000 -> 198.51.100.2:8080' |
+		grep -E '^(blocked|filter):')"
+run gw_nft delete table inet bl
 
 # An ip6 table before the inet one (priority -10): an IPv6 flow meets it
 # first, the IPv4 flows never.
