@@ -144,6 +144,11 @@ th_header(const struct nft_eval_pkt *p, uint8_t *h, bool *k)
 		h[13] = p->tcp_flags;
 		k[13] = true;
 	}
+	if ((p->proto == 1 || p->proto == 58) && p->has_icmp) {
+		h[0] = p->icmp_type;
+		h[1] = p->icmp_code;
+		k[0] = k[1] = true;
+	}
 }
 
 static void

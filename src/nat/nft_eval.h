@@ -55,6 +55,8 @@ struct nft_eval_pkt {
 	uint16_t sport, dport;
 	bool has_tcp_flags;
 	uint8_t tcp_flags;		/* 0x02 SYN, 0x12 SYN|ACK ... */
+	bool has_icmp;			/* icmp / icmpv6: type and code */
+	uint8_t icmp_type, icmp_code;
 	enum nft_eval_if iif_state, oif_state;
 	char iif[16], oif[16];
 	uint32_t iif_index, oif_index;	/* 0 unknown */

@@ -116,9 +116,12 @@ static const struct pcase match_cases[] = {
 	{ "tcp outside the range", FWD, "tcp", "192.0.2.7", "192.0.2.1", 1,
 	  2001, "a", "b", NEW, 0, 0, ACC, "t", "f", -1, NULL },
 	{ "a mark", FWD, "icmp", "192.0.2.7", "192.0.2.1", -1, -1, "a", "b",
-	  NEW, 0, 7, DROP, "t", "f", 2, NULL },
+	  NEW, 0, 7, DROP, "t", "f", 3, NULL },
+	{ "icmp echo-request accepted before the mark rule", FWD, "icmp",
+	  "192.0.2.8", "192.0.2.1", -1, -1, "a", "b", NEW, 0, 7, ACC, "t",
+	  "f", 2, NULL },
 	{ "oifname prefix wg*", FWD, "icmp", "192.0.2.7", "192.0.2.1", -1,
-	  -1, "a", "wg3", NEW, 0, 0, DROP, "t", "f", 3, NULL },
+	  -1, "a", "wg3", NEW, 0, 0, DROP, "t", "f", 4, NULL },
 	{ "no oif on prerouting: oifname never matches", NFT_RS_PREROUTING,
 	  "icmp", "192.0.2.7", "192.0.2.1", -1, -1, "a", NULL, NEW, 0, 0,
 	  ACC, "t", "p", -1, NULL },
@@ -207,6 +210,7 @@ static const struct kcase kcases[] = {
 	{ "table ip t { chain f { type filter hook forward priority 0;\n"
 	  "ip saddr 10.0.0.0/8 counter drop\n"
 	  "tcp dport 1000-2000 drop\n"
+	  "ip saddr 192.0.2.8 icmp type echo-request accept\n"
 	  "meta mark 7 drop\n"
 	  "oifname \"wg*\" drop; }\n"
 	  "chain p { type filter hook prerouting priority 0;\n"
@@ -270,6 +274,8 @@ pkt_make(const struct pcase *c, struct nft_eval_pkt *p)
 	p->ct_state = c->ct_state;
 	p->ct_status = c->ct_status;
 	p->mark = c->mark;
+	p->has_icmp = p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6;
+	p->icmp_type = p->proto == IPPROTO_ICMP ? 8 : 128;	/* echo */
 }
 
 /* The handle of rule @k of chain @table @chain (any family). */
