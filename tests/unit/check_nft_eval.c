@@ -7,8 +7,10 @@
  * verdict, the chain and rule that decide (by position: the kernel picks
  * the handles) and, for "unsure", the expression named.  The bytecode is
  * the kernel's, so the inet nfproto guards, prefix masks, ranges and
- * ct bitmasks are those nft really generates.  Skipped (with the reason)
- * without root or nft.
+ * ct bitmasks are those nft really generates.  Then explain_filter
+ * (nat/explain.h): a forward's or masq flow through its hooks, reply
+ * included, and the exact nft rule a drop calls for.  Skipped (with the
+ * reason) without root or nft.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "nat/explain.h"
 #include "nat/nft_eval.h"
 #include "nat/nft_ruleset.h"
 
@@ -247,6 +250,8 @@ static const struct kcase kcases[] = {
 	  set_cases },
 };
 
+#define NKCASES ((int)(sizeof(kcases) / sizeof(kcases[0])))
+
 static void
 pkt_make(const struct pcase *c, struct nft_eval_pkt *p)
 {
@@ -352,6 +357,87 @@ kcase_run(const struct kcase *k)
 	err_done(&e);
 }
 
+/* explain_filter (nat/explain.h): a forward's flow through the hooks, and
+ * the nft rule each drop calls for. */
+struct fcase {
+	const char *nft;
+	bool dnat;		/* our forward DNATs it; else a masq flow */
+	enum nft_eval_verdict want;
+	const char *fix;	/* NULL: none */
+};
+
+static const struct fcase fcases[] = {
+	{ ISSUE_FILTER, true, DROP,
+	  "nft add rule inet filter forward ct status dnat accept" },
+	/* (ct status dnat would accept the reply too: the status is the
+	 * connection's) */
+	{ "table inet filter { chain forward { type filter hook forward "
+	  "priority 0; policy drop; iifname \"wan0\" ct state new accept; "
+	  "}; }\n", true, DROP,
+	  "nft add rule inet filter forward ct state established,related "
+	  "accept" },
+	{ "table ip x { chain f { type filter hook forward priority 0;\n"
+	  "ct state established accept\n"
+	  "iifname \"lan0\" drop\n"
+	  "accept; }; }\n", false, DROP,
+	  "nft insert rule ip x f position 3 iifname \"lan0\" oifname "
+	  "\"wan0\" ip saddr 192.168.1.0/24 accept" },
+	{ "table ip x { chain p { type filter hook prerouting priority -300;\n"
+	  "tcp dport 8080 drop; }; }\n", true, DROP,
+	  "nft insert rule ip x p position 2 iifname \"wan0\" meta l4proto 6 "
+	  "th dport 8080 accept" },
+	{ "table ip x { chain p { type filter hook postrouting priority 0;\n"
+	  "oifname \"lan0\" accept; }; }\n", true, ACC, NULL },
+};
+
+static void
+fcase_run(const struct fcase *c)
+{
+	struct explain_flow f, a;
+	struct explain_filter_in in;
+	struct explain_filter ef;
+	struct nft_ruleset rs;
+	struct masq_err e;
+	char fix[1024];
+	bool has;
+	FILE *fp = popen("nft -f -", "w");
+
+	err_init(&e);
+	CHECK(fp && fputs(c->nft, fp) >= 0 && pclose(fp) == 0, "nft -f");
+	CHECK(nft_ruleset_read(&rs, &e) == 0, "read: %s", e.msg);
+	memset(&f, 0, sizeof(f));
+	f.family = AF_INET;
+	f.proto = IPPROTO_TCP;
+	f.has_sport = f.has_dport = true;
+	f.sport = 40000;
+	f.dport = c->dnat ? 8080 : 443;
+	inet_pton(AF_INET, c->dnat ? "192.0.2.10" : "192.168.1.20", f.src);
+	inet_pton(AF_INET, c->dnat ? "198.51.100.2" : "192.0.2.10", f.dst);
+	snprintf(f.iif, sizeof(f.iif), "%s", c->dnat ? "wan0" : "lan0");
+	a = f;
+	if (c->dnat) {
+		inet_pton(AF_INET, "192.168.1.10", a.dst);
+		a.dport = 80;
+	}
+	snprintf(a.oif, sizeof(a.oif), "%s", c->dnat ? "lan0" : "wan0");
+	memset(&in, 0, sizeof(in));
+	in.f = &f;
+	in.after = &a;
+	in.dnat = c->dnat;
+	in.snat = !c->dnat;
+	explain_filter_run(&rs, &in, true, &ef);
+	CHECK(ef.verdict == c->want, "%s: %s", c->nft,
+	      nft_eval_verdict_name(ef.verdict));
+	has = explain_filter_fix(&rs, &ef, &in, c->dnat ? NULL :
+				 "ip saddr 192.168.1.0/24", fix, sizeof(fix));
+	CHECK(has == (c->fix != NULL), "%s: a fix or not", c->nft);
+	if (has && c->fix)
+		CHECK(!strcmp(fix, c->fix), "fix '%s', want '%s'", fix, c->fix);
+	explain_filter_done(&ef);
+	nft_ruleset_done(&rs);
+	err_done(&e);
+}
+
 START_TEST(test_kernel)
 {
 	pid_t pid;
@@ -372,7 +458,10 @@ START_TEST(test_kernel)
 			perror("unshare");
 			_exit(2);
 		}
-		kcase_run(&kcases[_i]);
+		if (_i < NKCASES)
+			kcase_run(&kcases[_i]);
+		else
+			fcase_run(&fcases[_i - NKCASES]);
 		fflush(NULL);
 		_exit(child_fail);
 	}
@@ -409,8 +498,8 @@ eval_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_empty);
-	tcase_add_loop_test(tc, test_kernel, 0,
-			    (int)(sizeof(kcases) / sizeof(kcases[0])));
+	tcase_add_loop_test(tc, test_kernel, 0, NKCASES +
+			    (int)(sizeof(fcases) / sizeof(fcases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
