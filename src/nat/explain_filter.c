@@ -15,8 +15,9 @@
  * output device, output and postrouting no input device; the DNAT of
  * prerouting (priority -100) sets ct status dnat for the chains after it;
  * the SNAT of postrouting (100) changes the source for the chains after
- * it; the first packet is ct state new (a TCP SYN), the reply's first
- * established (a SYN/ACK) with the status seen-reply.
+ * it; the first packet is ct state new (a TCP SYN, an ICMP echo request),
+ * the reply's first established (a SYN/ACK, an echo reply) with the
+ * status seen-reply.
  */
 #include "config.h"
 
@@ -68,6 +69,13 @@ pkt_make(struct nft_eval_pkt *p, const struct explain_flow *f,
 	p->dport = dport;
 	p->has_tcp_flags = f->proto == IPPROTO_TCP;
 	p->tcp_flags = reply ? 0x12 : 0x02;
+	/* an ICMP flow explain is asked about is a ping: echo request, and
+	 * its reply an echo reply */
+	p->has_icmp = f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6;
+	if (f->proto == IPPROTO_ICMP)
+		p->icmp_type = reply ? 0 : 8;
+	else
+		p->icmp_type = reply ? 129 : 128;
 	pkt_if(&p->iif_state, p->iif, &p->iif_index, iif);
 	pkt_if(&p->oif_state, p->oif, &p->oif_index, oif);
 	p->ct_state = reply ? NFT_EVAL_CT_ESTABLISHED : NFT_EVAL_CT_NEW;

@@ -32,7 +32,7 @@ src_libmasq_a_SOURCES += \
 	src/nat/nft_dump.c \
 	src/nat/nft_valid.c \
 	src/nat/nft_ruleset.c src/nat/nft_ruleset.h \
-	src/nat/nft_eval.c src/nat/nft_eval.h \
+	src/nat/nft_eval.c src/nat/nft_eval.h src/nat/nft_rs_set.c \
 	src/nat/nl.c src/nat/nl.h \
 	src/nat/links.h src/nat/links_int.h src/nat/links.c \
 	src/nat/links_addr.c src/nat/links_route.c \

@@ -104,6 +104,14 @@ nft_dump(struct mnl_socket *nl, uint16_t type, int family, const char *table,
 }
 
 int
+nft_dump_elems(struct mnl_socket *nl, int family, const char *table,
+	       const char *set, mnl_cb_t cb, void *data, struct masq_err *e)
+{
+	return nft_dump_set(nl, NFT_MSG_GETSETELEM, family, table, set, cb,
+			    data, e);
+}
+
+int
 nft_dump_set(struct mnl_socket *nl, uint16_t type, int family,
 	     const char *table, const char *set, mnl_cb_t cb, void *data,
 	     struct masq_err *e)

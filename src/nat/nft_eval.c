@@ -40,6 +40,8 @@ struct run {
 	enum tri match;
 	char why[120];		/* the first reason for a maybe */
 	const char **mark_why;	/* the walk's: marks unknown since */
+	const struct nft_ruleset *rs;	/* for set lookups */
+	const struct nft_rs_chain *chain;	/* the rule's: its table */
 	int verdict;		/* NFT_RS_*, or NFT_RS_CONTINUE: none */
 	const char *target;	/* jump/goto: the chain (borrowed) */
 	bool reject;
@@ -141,6 +143,11 @@ th_header(const struct nft_eval_pkt *p, uint8_t *h, bool *k)
 	if (p->proto == 6 && p->has_tcp_flags) {
 		h[13] = p->tcp_flags;
 		k[13] = true;
+	}
+	if ((p->proto == 1 || p->proto == 58) && p->has_icmp) {
+		h[0] = p->icmp_type;
+		h[1] = p->icmp_code;
+		k[0] = k[1] = true;
 	}
 }
 
@@ -338,6 +345,88 @@ eval_cmp(struct run *u, const struct nft_rs_expr *x)
 		u->match = T_NO;
 }
 
+/* The element of @st holding @v (st->key_len bytes), or NULL: in an
+ * interval set the greatest key not above @v, when it starts an interval
+ * (not INTERVAL_END); else the equal key.  *@ok false when an element's
+ * key is longer than we keep. */
+static const struct nft_rs_elem *
+set_hit(const struct nft_rs_set *st, const uint8_t *v, bool *ok)
+{
+	const struct nft_rs_elem *best = NULL;
+	uint32_t len = st->key_len;
+	size_t i;
+
+	*ok = true;
+	for (i = 0; i < st->n_elems; i++) {
+		const struct nft_rs_elem *el = &st->elems[i];
+
+		if (el->key_len != len || el->key_end_len) {
+			*ok = false;
+			return NULL;
+		}
+		if (!(st->flags & NFT_RS_SET_INTERVAL)) {
+			if (!memcmp(el->key, v, len))
+				return el;
+			continue;
+		}
+		if (memcmp(el->key, v, len) <= 0 &&
+		    (!best || memcmp(el->key, best->key, len) > 0))
+			best = el;
+	}
+	return best && !(best->flags & NFT_RS_ELEM_INTERVAL_END) ? best : NULL;
+}
+
+/* A set or map lookup in the set of the rule's table. */
+static void
+eval_lookup(struct run *u, const struct nft_rs_expr *x)
+{
+	const struct nft_rs_set *st = strlen(x->obj) < 63 ?
+		nft_rs_set_find(u->rs, u->chain, x->obj) : NULL;
+	const struct nft_rs_elem *el;
+	const uint8_t *v;
+	const char *why;
+	bool ok;
+
+	/* a concatenation of ranges matches field by field (pipapo), not
+	 * as one key: not followed */
+	if (!st || !st->key_len || st->key_len > NFT_RS_DATA ||
+	    ((st->flags & NFT_RS_SET_CONCAT) &&
+	     (st->flags & NFT_RS_SET_INTERVAL))) {
+		maybe(u, "set lookup @", x->obj);
+		if (x->lookup_map && x->dreg)
+			reg_put(u, x->dreg, NULL, 4, "a map lookup");
+		else if (x->lookup_map)
+			u->verdict = NFT_RS_QUEUE;	/* a vmap: unknown */
+		return;
+	}
+	v = reg_get(u, x->sreg, st->key_len, &why);
+	el = v ? set_hit(st, v, &ok) : NULL;
+	if (!v || !ok) {
+		maybe(u, v ? "an element too long to keep in @" : why,
+		      v ? x->obj : "");
+		if (x->lookup_map)
+			u->verdict = NFT_RS_QUEUE;
+		return;
+	}
+	if (!x->lookup_map) {
+		if (!el == !x->lookup_inv)
+			u->match = T_NO;
+		return;
+	}
+	if (!el) {			/* a map without the key: NFT_BREAK */
+		u->match = T_NO;
+		return;
+	}
+	if (x->dreg == 0) {		/* a vmap: the verdict */
+		u->verdict = el->has_verdict ? el->verdict : NFT_RS_QUEUE;
+		u->target = el->chain;
+		return;
+	}
+	reg_put(u, x->dreg, el->data_len && el->data_len <= NFT_RS_DATA ?
+		el->data : NULL, el->data_len ? el->data_len : 4,
+		"a map value");
+}
+
 /* After an expression we do not know: it may have written any register
  * (numgen, osf, fib have a dreg we do not keep) or the mark (meta set, ct
  * set). */
@@ -390,9 +479,7 @@ eval_expr(struct run *u, const struct nft_rs_expr *x)
 		u->reject = true;
 		break;
 	case NFT_RS_X_LOOKUP:
-		maybe(u, "set lookup @", x->obj);
-		if (x->dreg)	/* a map: its value is what we cannot know */
-			reg_put(u, x->dreg, NULL, 4, "a map lookup");
+		eval_lookup(u, x);
 		break;
 	case NFT_RS_X_TARGET:
 		maybe(u, "xt target ", x->obj);
@@ -480,6 +567,8 @@ run_rule(struct walk *w, size_t i, struct run *u)
 	u->match = T_YES;
 	u->verdict = NFT_RS_CONTINUE;
 	u->mark_why = &w->mark_why;
+	u->rs = w->rs;
+	u->chain = &w->rs->chains[r->chain];
 	for (k = 0; k < NSLOT; k++)
 		u->r.unk[k] = k < 4 ? "the verdict register" : NULL;
 	/* the registers start zeroed in the kernel; known zero here too */

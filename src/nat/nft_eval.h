@@ -8,9 +8,10 @@
  * Owns: the three-valued walk (yes / no / maybe per rule), the register
  * model (meta iifname/oifname/iif/oif/l4proto/nfproto/protocol/mark, the
  * network and transport header bytes of the flow, ct state/status/mark),
- * bitwise masks, cmp, range, immediate verdicts, jump/goto/return,
- * policies, the order of base chains by priority.  Anything else a rule
- * could depend on (a set lookup, numgen, osf, limit, an xt match or
+ * bitwise masks, cmp, range, set and map lookups (intervals, '!=',
+ * vmaps), immediate verdicts, jump/goto/return, policies, the order of
+ * base chains by priority.  Anything else a rule could depend on
+ * (numgen, osf, limit, a set of concatenated ranges, an xt match or
  * target, a NAT statement of another table, a queue verdict ...) makes
  * the chain's verdict UNSURE, naming the expression: never a guess.
  * Counters and log are ignored.  The walk is pure: no netlink.
@@ -54,6 +55,8 @@ struct nft_eval_pkt {
 	uint16_t sport, dport;
 	bool has_tcp_flags;
 	uint8_t tcp_flags;		/* 0x02 SYN, 0x12 SYN|ACK ... */
+	bool has_icmp;			/* icmp / icmpv6: type and code */
+	uint8_t icmp_type, icmp_code;
 	enum nft_eval_if iif_state, oif_state;
 	char iif[16], oif[16];
 	uint32_t iif_index, oif_index;	/* 0 unknown */

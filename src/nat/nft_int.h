@@ -169,6 +169,21 @@ int nft_dump_set(struct mnl_socket *nl, uint16_t type, int family,
  */
 int nft_read_msg(const struct nlmsghdr *nlh, struct nft_tab *t);
 
+/* The same dump for the elements of set @set of @table in @family
+ * (NFT_MSG_GETSETELEM names one set). */
+int nft_dump_elems(struct mnl_socket *nl, int family, const char *table,
+		   const char *set,
+		   int (*cb)(const struct nlmsghdr *nlh, void *data),
+		   void *data, struct masq_err *e);
+
+/* A NFT_MSG_NEWSET / NEWSETELEM message into @rs (nft_rs_set.c): 0, or
+ * -1 when it does not parse.  An element message of a set @rs does not
+ * hold is left out (0).  nft_rs_sets_free() frees the sets. */
+struct nft_ruleset;
+int nft_rs_set_msg(const struct nlmsghdr *nlh, struct nft_ruleset *rs);
+int nft_rs_elem_msg(const struct nlmsghdr *nlh, struct nft_ruleset *rs);
+void nft_rs_sets_free(struct nft_ruleset *rs);
+
 /*
  * nftnl_*_nlmsg_parse() of @nlh, but -1 without calling it when an
  * attribute libnftnl checks has the wrong type: libnftnl (1.2.4) then

@@ -211,6 +211,7 @@ match_get(const struct nftnl_expr *ex, const char *name,
 		x->dreg = nftnl_expr_get_u32(ex, NFTNL_EXPR_LOOKUP_DREG);
 		x->lookup_inv = nftnl_expr_get_u32(ex, NFTNL_EXPR_LOOKUP_FLAGS) &
 				NFT_LOOKUP_F_INV;
+		x->lookup_map = nftnl_expr_is_set(ex, NFTNL_EXPR_LOOKUP_DREG);
 		if (nftnl_expr_is_set(ex, NFTNL_EXPR_LOOKUP_SET))
 			snprintf(x->obj, sizeof(x->obj), "%s",
 				 nftnl_expr_get_str(ex, NFTNL_EXPR_LOOKUP_SET));
@@ -364,11 +365,35 @@ out:
 	return MNL_CB_OK;
 }
 
-/* A message of any of the three dumps, by its type. */
+static int
+set_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rs_rd *rd = data;
+
+	if (nft_rs_set_msg(nlh, rd->rs) < 0)
+		rd->err = EINVAL;
+	return MNL_CB_OK;
+}
+
+static int
+elem_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rs_rd *rd = data;
+
+	if (nft_rs_elem_msg(nlh, rd->rs) < 0)
+		rd->err = EINVAL;
+	return MNL_CB_OK;
+}
+
+/* A message of any of the dumps, by its type. */
 static int
 any_cb(const struct nlmsghdr *nlh, void *data)
 {
 	switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
+	case NFT_MSG_NEWSET:
+		return set_cb(nlh, data);
+	case NFT_MSG_NEWSETELEM:
+		return elem_cb(nlh, data);
 	case NFT_MSG_NEWCHAIN:
 		return chain_cb(nlh, data);
 	case NFT_MSG_NEWRULE:
@@ -406,6 +431,23 @@ nft_ruleset_parse(const void *buf, size_t len, struct nft_ruleset *rs,
 	return rs_finish(rs, &rd, ret, e);
 }
 
+/* The elements of every set dumped, one dump per set (the kernel names
+ * one set per request). */
+static int
+elems_read(struct mnl_socket *nl, struct rs_rd *rd, struct masq_err *e)
+{
+	size_t i, n = rd->rs->n_sets;
+
+	for (i = 0; i < n; i++) {
+		const struct nft_rs_set *st = &rd->rs->sets[i];
+
+		if (nft_dump_elems(nl, st->family, st->table, st->name,
+				   elem_cb, rd, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 nft_ruleset_read(struct nft_ruleset *rs, struct masq_err *e)
 {
@@ -422,7 +464,9 @@ nft_ruleset_read(struct nft_ruleset *rs, struct masq_err *e)
 	    nft_dump(nl, NFT_MSG_GETRULE, NFPROTO_UNSPEC, NULL, rule_cb,
 		     &rd, e) == 0 &&
 	    nft_dump(nl, NFT_MSG_GETOBJ, NFPROTO_UNSPEC, NULL, obj_cb,
-		     &rd, e) == 0)
+		     &rd, e) == 0 &&
+	    nft_dump(nl, NFT_MSG_GETSET, NFPROTO_UNSPEC, NULL, set_cb,
+		     &rd, e) == 0 && elems_read(nl, &rd, e) == 0)
 		ret = 0;
 	mnl_socket_close(nl);
 	return rs_finish(rs, &rd, ret, e);
@@ -438,6 +482,7 @@ nft_ruleset_done(struct nft_ruleset *rs)
 	free(rs->rules);
 	free(rs->chains);
 	free(rs->helpers);
+	nft_rs_sets_free(rs);
 	memset(rs, 0, sizeof(*rs));
 }
 

@@ -115,6 +115,8 @@ struct nft_rs_expr {
 				 * there */
 	bool bw_shift;		/* BITWISE: a shift, not mask-and-xor */
 	bool lookup_inv;	/* LOOKUP: "!=" (NFT_LOOKUP_F_INV) */
+	bool lookup_map;	/* LOOKUP: a map (dreg given; 0 is the verdict
+				 * register: a vmap) */
 	uint32_t data_len, data2_len;	/* their lengths as sent (a length
 					 * over NFT_RS_DATA keeps its start) */
 	uint8_t data[NFT_RS_DATA];	/* CMP data, BITWISE mask, RANGE from */
@@ -158,6 +160,37 @@ struct nft_rs_helper {
 	char helper[16];	/* "ftp", "irc", "sip" */
 };
 
+/* Set flags (NFT_SET_*) and element flags the readers look at. */
+#define NFT_RS_SET_INTERVAL	0x4
+#define NFT_RS_SET_MAP		0x8
+#define NFT_RS_SET_CONCAT	0x80
+#define NFT_RS_ELEM_INTERVAL_END 0x1
+
+/* One element of a set or map, as the kernel dumps it: an interval set
+ * holds an element for each start and one flagged INTERVAL_END just past
+ * each end; a concatenation's interval has key .. key_end. */
+struct nft_rs_elem {
+	uint8_t key[NFT_RS_DATA], key_end[NFT_RS_DATA];
+	uint32_t key_len, key_end_len;	/* as sent; 0: none */
+	uint32_t flags;			/* NFT_RS_ELEM_* */
+	uint8_t data[NFT_RS_DATA];	/* a map's value */
+	uint32_t data_len;		/* as sent; 0: none */
+	bool has_verdict;		/* a vmap's value */
+	int verdict;			/* NFT_RS_ACCEPT ... */
+	char chain[64];			/* jump/goto: the chain (cut at 63) */
+};
+
+/* A named or anonymous set ("__set0") and its elements. */
+struct nft_rs_set {
+	int family;
+	char table[NFT_RS_NAMESZ];
+	char name[NFT_RS_NAMESZ];
+	uint32_t flags;			/* NFT_RS_SET_* and others */
+	uint32_t key_len, data_len;
+	struct nft_rs_elem *elems;
+	size_t n_elems;
+};
+
 struct nft_ruleset {
 	struct nft_rs_chain *chains;	/* in the kernel's order */
 	size_t n_chains;
@@ -166,11 +199,14 @@ struct nft_ruleset {
 	size_t n_rules;
 	struct nft_rs_helper *helpers;
 	size_t n_helpers;
+	struct nft_rs_set *sets;	/* with their elements */
+	size_t n_sets;
 };
 
 /*
  * Read every table of every family: chains, rules (a rule whose chain was
- * not in the chain dump is left out) and ct helper objects.  Needs
+ * not in the chain dump is left out), sets with their elements (an
+ * element message of no set dumped is left out) and ct helper objects.  Needs
  * CAP_NET_ADMIN.  0, or -1 with @e set (the capability named when that
  * is what is missing; "did not parse" when the kernel's answer is not
  * what libnftnl reads), @rs empty then.  Free with nft_ruleset_done().
@@ -179,8 +215,9 @@ int nft_ruleset_read(struct nft_ruleset *rs, struct masq_err *e);
 void nft_ruleset_done(struct nft_ruleset *rs);
 
 /*
- * The same over @len bytes of chain, rule and object messages (in that
- * order, as the dumps send them) instead of asking the kernel: the
+ * The same over @len bytes of chain, rule, set, set element and object
+ * messages (in that order, as the dumps send them) instead of asking the
+ * kernel: the
  * parser's byte-buffer entry point (tests, fuzzing).  Same results and
  * errors; other messages are skipped.
  */
@@ -193,6 +230,11 @@ nft_rs_chain_of(const struct nft_ruleset *rs, const struct nft_rs_rule *r)
 {
 	return &rs->chains[r->chain];
 }
+
+/* The set @name of the table of @c (same family and table), or NULL. */
+const struct nft_rs_set *nft_rs_set_find(const struct nft_ruleset *rs,
+					 const struct nft_rs_chain *c,
+					 const char *name);
 
 /* "ip", "ip6", "inet", "arp", "bridge", "netdev"; "?" for another. */
 const char *nft_rs_family_name(int family);

@@ -539,6 +539,33 @@ elem_ok(const struct nlattr *e, int depth)
 	return nest_ok(e, &lv, depth + 1);
 }
 
+/*
+ * A jump or goto names its chain: libnftnl 1.2.4's verdict parser reads
+ * tb[NFTA_VERDICT_CHAIN] from an array mnl_attr_parse_nested() does not
+ * clear, and strdup()s whatever the stack held when the attribute is
+ * missing (fuzz_nft_read: regress/fuzz_nft_read/jump-without-chain).
+ * The kernel always sends it.
+ */
+static bool
+verdict_ok(const struct nlattr *a)
+{
+	const struct nlattr *b;
+	bool jump = false, chain = false;
+	int left;
+
+	for_each_attr(b, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+		      left) {
+		if (mnl_attr_get_type(b) == NFTA_VERDICT_CODE) {
+			int32_t code = (int32_t)ntohl(mnl_attr_get_u32(b));
+
+			jump = code == NFT_JUMP || code == NFT_GOTO;
+		}
+		if (mnl_attr_get_type(b) == NFTA_VERDICT_CHAIN)
+			chain = true;
+	}
+	return !jump || chain;
+}
+
 static bool
 sub_ok(const struct nlattr *a, enum sub sub, int depth)
 {
@@ -573,6 +600,8 @@ sub_ok(const struct nlattr *a, enum sub sub, int depth)
 			if (!elem_ok(b, depth + 1))
 				return false;
 		return true;
+	case SUB_VERDICT:
+		return nest_ok(a, &subs[sub], depth + 1) && verdict_ok(a);
 	default:
 		return nest_ok(a, &subs[sub], depth + 1);
 	}

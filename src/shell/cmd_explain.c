@@ -557,7 +557,8 @@ out:
 const struct cmd_entry cmd_explain_entry = {
 	.name = "explain",
 	.usage = "PROTO SRC[:PORT] -> DST[:PORT] [in IF] [out IF]",
-	.summary = "which staged rule a flow meets and what it becomes",
+	.summary = "which staged rule a flow meets, what it becomes, and "
+		   "whether another table's filter drops it",
 	.help = "Walk one flow through the staged rules in userspace, as the\n"
 		"compiled table would: the port forwards first (DNAT), then\n"
 		"the masq rules with the new destination.  Prints the flow,\n"
@@ -569,7 +570,13 @@ const struct cmd_entry cmd_explain_entry = {
 		"route back to SRC names the interface (a local SRC means\n"
 		"this host sends it); without 'out', the route to the\n"
 		"destination does (a local destination gets no source NAT).\n"
-		"Nothing is sent and the kernel is not changed.",
+		"Then the flow, and its reply, meet every other table's base\n"
+		"chains on each hook they cross (read-only): each chain's\n"
+		"verdict (accept, drop, or unsure naming an expression it\n"
+		"cannot follow, such as numgen) with the rule handle or\n"
+		"policy that decides.  When one drops the flow, the first line\n"
+		"says so ('blocked: ...') with the nft rule that lets it\n"
+		"through.  Nothing is sent and the kernel is not changed.",
 	.kws = explain_kws,
 	.flags = 0,
 	.exec = cmd_explain,

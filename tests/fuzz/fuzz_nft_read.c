@@ -7,13 +7,17 @@
  * nftnl_*_nlmsg_parse, then our table's structure), the result printed
  * in nft syntax (nft_print.c, nft_ct.c: what `show nft` and the change
  * summary print); and the same bytes through nft_ruleset_parse(), the
- * every-owner reader of the diagnostics (nft_ruleset.c).  First byte: bit
- * 0 the family read (ip / ip6), bit 1 counters printed.
+ * every-owner reader of the diagnostics (nft_ruleset.c), and what that
+ * reader kept walked by the filter evaluator (nft_eval.c) with a fixed
+ * packet on every hook, IPv4 and IPv6.  First byte: bit 0 the family read
+ * (ip / ip6), bit 1 counters printed.
  *
  * Properties: the printed text holds no control byte but \n and \t (the
  * terminal gets only what it should), and is the same printed twice; the
  * plain ruleset is consistent (every rule's chain exists, every name is a
- * terminated string, no chain counts more rules than were kept).
+ * terminated string, no chain counts more rules than were kept); the
+ * evaluator ends (a goto loop is cut), keeps its indexes in range, and its
+ * hook verdict agrees with its chains' (a drop is the last chain met).
  */
 #include "config.h"
 
@@ -22,6 +26,7 @@
 
 #include "core/err.h"
 #include "nat/nft.h"
+#include "nat/nft_eval.h"
 #include "nat/nft_int.h"
 #include "nat/nft_ruleset.h"
 #include "nat/nl.h"
@@ -49,6 +54,72 @@ static void
 check_name(const char *s, size_t size)
 {
 	fuzz_assert(memchr(s, '\0', size) != NULL, "unterminated name");
+}
+
+/* A fixed packet: tcp 192.0.2.1:40000 -> 198.51.100.2:8080 (or the ip6
+ * documentation addresses), in "wan0" out "lan0", new. */
+static void
+eval_pkt(struct nft_eval_pkt *p, int family)
+{
+	static const uint8_t s6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t d6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	static const uint8_t s4[4] = { 192, 0, 2, 1 }, d4[4] = { 198, 51, 100, 2 };
+
+	memset(p, 0, sizeof(*p));
+	p->family = family;
+	p->proto = 6;
+	memcpy(p->src, family == NFT_RS_IP ? s4 : s6, family == NFT_RS_IP ?
+	       4 : 16);
+	memcpy(p->dst, family == NFT_RS_IP ? d4 : d6, family == NFT_RS_IP ?
+	       4 : 16);
+	p->has_sport = p->has_dport = p->has_tcp_flags = true;
+	p->sport = 40000;
+	p->dport = 8080;
+	p->tcp_flags = 0x02;
+	p->iif_state = p->oif_state = NFT_EVAL_IF_KNOWN;
+	memcpy(p->iif, "wan0", 5);
+	memcpy(p->oif, "lan0", 5);
+	p->iif_index = 2;
+	p->oif_index = 3;
+	p->ct_state = NFT_EVAL_CT_NEW;
+	p->ct_status = NFT_EVAL_ST_DST_NAT | NFT_EVAL_ST_DST_NAT_DONE;
+}
+
+static void
+check_eval(const struct nft_ruleset *rs)
+{
+	static const int fams[] = { NFT_RS_IP, NFT_RS_IP6 };
+	struct nft_eval_pkt p, q;
+	struct nft_eval_hook h;
+	size_t f, i;
+	int hook;
+
+	for (f = 0; f < 2; f++)
+		for (hook = 0; hook <= NFT_RS_POSTROUTING; hook++) {
+			eval_pkt(&p, fams[f]);
+			q = p;
+			q.mark = 1;
+			nft_eval_run(rs, hook, &p, &q, -100, &h);
+			fuzz_assert(h.decider < (long)h.n_chains, "decider");
+			fuzz_assert((h.decider < 0) ==
+				    (h.verdict == NFT_EVAL_ACCEPT), "verdict");
+			if (h.verdict == NFT_EVAL_DROP)
+				fuzz_assert(h.decider == (long)h.n_chains - 1,
+					    "a drop is the last chain met");
+			for (i = 0; i < h.n_chains; i++) {
+				const struct nft_eval_chain *c = &h.chains[i];
+
+				fuzz_assert(c->chain < rs->n_chains &&
+					    c->rule_chain < rs->n_chains,
+					    "chain index");
+				fuzz_assert(memchr(c->why, '\0',
+						   sizeof(c->why)) != NULL,
+					    "why unterminated");
+				fuzz_assert(nft_eval_verdict_name(c->verdict)
+					    != NULL, "name");
+			}
+			nft_eval_hook_done(&h);
+		}
 }
 
 static void
@@ -96,6 +167,7 @@ check_ruleset(const void *buf, size_t len)
 		check_name(rs.helpers[i].name, sizeof(rs.helpers[i].name));
 		check_name(rs.helpers[i].helper, sizeof(rs.helpers[i].helper));
 	}
+	check_eval(&rs);
 	nft_ruleset_done(&rs);
 }
 

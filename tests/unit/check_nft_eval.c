@@ -7,8 +7,10 @@
  * verdict, the chain and rule that decide (by position: the kernel picks
  * the handles) and, for "unsure", the expression named.  The bytecode is
  * the kernel's, so the inet nfproto guards, prefix masks, ranges and
- * ct bitmasks are those nft really generates.  Skipped (with the reason)
- * without root or nft.
+ * ct bitmasks are those nft really generates.  Then explain_filter
+ * (nat/explain.h): a forward's or masq flow through its hooks, reply
+ * included, and the exact nft rule a drop calls for.  Skipped (with the
+ * reason) without root or nft.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "nat/explain.h"
 #include "nat/nft_eval.h"
 #include "nat/nft_ruleset.h"
 
@@ -116,9 +119,12 @@ static const struct pcase match_cases[] = {
 	{ "tcp outside the range", FWD, "tcp", "192.0.2.7", "192.0.2.1", 1,
 	  2001, "a", "b", NEW, 0, 0, ACC, "t", "f", -1, NULL },
 	{ "a mark", FWD, "icmp", "192.0.2.7", "192.0.2.1", -1, -1, "a", "b",
-	  NEW, 0, 7, DROP, "t", "f", 2, NULL },
+	  NEW, 0, 7, DROP, "t", "f", 3, NULL },
+	{ "icmp echo-request accepted before the mark rule", FWD, "icmp",
+	  "192.0.2.8", "192.0.2.1", -1, -1, "a", "b", NEW, 0, 7, ACC, "t",
+	  "f", 2, NULL },
 	{ "oifname prefix wg*", FWD, "icmp", "192.0.2.7", "192.0.2.1", -1,
-	  -1, "a", "wg3", NEW, 0, 0, DROP, "t", "f", 3, NULL },
+	  -1, "a", "wg3", NEW, 0, 0, DROP, "t", "f", 4, NULL },
 	{ "no oif on prerouting: oifname never matches", NFT_RS_PREROUTING,
 	  "icmp", "192.0.2.7", "192.0.2.1", -1, -1, "a", NULL, NEW, 0, 0,
 	  ACC, "t", "p", -1, NULL },
@@ -132,12 +138,17 @@ static const struct pcase match_cases[] = {
 static const struct pcase unsure_cases[] = {
 	{ "numgen: cannot tell", FWD, "tcp", "192.0.2.7", "192.0.2.1", 1, 2,
 	  "a", "b", NEW, 0, 0, UNS, "u", "f", 0, "numgen" },
-	{ "udp never reaches the numgen (l4proto first); the set: unsure",
+	{ "udp never reaches the numgen (l4proto first); not in the set",
 	  FWD, "udp", "192.0.2.7", "192.0.2.1", 1, 2, "a", "b", NEW, 0, 0,
-	  UNS, "u", "f", 1, "set lookup" },
+	  ACC, "u", "f", -1, NULL },
+	{ "udp 123: in the anonymous set", FWD, "udp", "192.0.2.7",
+	  "192.0.2.1", 1, 123, "a", "b", NEW, 0, 0, DROP, "u", "f", 1, NULL },
 	{ "icmp: neither; the ip6 table drops nothing; policy", FWD, "icmp",
 	  "192.0.2.7", "192.0.2.1", -1, -1, "a", "b", NEW, 0, 0, ACC, "u",
 	  "f", -1, NULL },
+	{ "a concatenation of ranges: not followed", NFT_RS_INPUT, "tcp",
+	  "10.1.1.1", "192.0.2.1", 1, 50, "a", NULL, NEW, 0, 0, UNS, "u",
+	  "in", 0, "set lookup @cc" },
 	{ "ip6 to 2001:db8::/32 dropped by the ip6 table", FWD, "icmp",
 	  "fd00::1", "2001:db8::5", -1, -1, "a", "b", NEW, 0, 0, DROP, "six",
 	  "f", 0, NULL },
@@ -173,6 +184,28 @@ static const struct pcase jump_cases[] = {
 	  0, NULL },
 };
 
+static const struct pcase set_cases[] = {
+	{ "interval set: 10/8", FWD, "tcp", "10.1.2.3", "192.0.2.1", 1, 2,
+	  "a", "b", NEW, 0, 0, DROP, "s", "f", 0, NULL },
+	{ "interval set: the last of 192.0.2.0/24", FWD, "tcp",
+	  "192.0.2.255", "192.0.2.1", 1, 2, "a", "b", NEW, 0, 0, DROP, "s",
+	  "f", 0, NULL },
+	{ "vmap: 22 drops", FWD, "tcp", "192.0.3.0", "192.0.2.1", 1, 22, "a",
+	  "b", NEW, 0, 0, DROP, "s", "f", 1, NULL },
+	{ "vmap: 80 accepts", FWD, "tcp", "192.0.3.0", "192.0.2.1", 1, 80,
+	  "a", "b", NEW, 0, 0, ACC, "s", "f", 1, NULL },
+	{ "vmap miss, then != { 443, 8443 }: 443 passes to the policy", FWD,
+	  "tcp", "9.9.9.9", "192.0.2.1", 1, 443, "a", "b", NEW, 0, 0, ACC,
+	  "s", "f", -1, NULL },
+	{ "!= { 443, 8443 }: 25 dropped", FWD, "tcp", "9.9.9.9", "192.0.2.1",
+	  1, 25, "a", "b", NEW, 0, 0, DROP, "s", "f", 2, NULL },
+	{ "a mark set from a map: the statement is not followed", FWD,
+	  "icmp", "9.9.9.9", "192.0.2.1", -1, -1, "lan9", "b", NEW, 0, 0, UNS,
+	  "s", "m", 0, "expression meta" },
+	{ NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, 0, NULL, NULL,
+	  0, NULL },
+};
+
 static const struct kcase kcases[] = {
 	{ ISSUE_FILTER, issue_cases },
 	{ ISSUE_FILTER "add rule inet filter forward ct status dnat accept\n",
@@ -180,13 +213,18 @@ static const struct kcase kcases[] = {
 	{ "table ip t { chain f { type filter hook forward priority 0;\n"
 	  "ip saddr 10.0.0.0/8 counter drop\n"
 	  "tcp dport 1000-2000 drop\n"
+	  "ip saddr 192.0.2.8 icmp type echo-request accept\n"
 	  "meta mark 7 drop\n"
 	  "oifname \"wg*\" drop; }\n"
 	  "chain p { type filter hook prerouting priority 0;\n"
 	  "oifname \"b\" drop; }; }\n", match_cases },
 	{ "table ip u { chain f { type filter hook forward priority 0;\n"
 	  "meta l4proto tcp numgen random mod 2 0 drop\n"
-	  "udp dport { 53, 123 } drop; }; }\n"
+	  "udp dport { 53, 123 } drop; }\n"
+	  "set cc { type ipv4_addr . inet_service; flags interval;\n"
+	  "elements = { 10.0.0.0/8 . 1-100 }; }\n"
+	  "chain in { type filter hook input priority 0;\n"
+	  "ip saddr . tcp dport @cc drop; }; }\n"
 	  "table ip6 six { chain f { type filter hook forward priority 0;\n"
 	  "ip6 daddr 2001:db8::/32 log drop; }; }\n", unsure_cases },
 	{ "table inet j { chain f { type filter hook forward priority 0;\n"
@@ -200,7 +238,19 @@ static const struct kcase kcases[] = {
 	  "drop; }; }\n"
 	  "table ip masqsh { chain o { type filter hook output priority 0;\n"
 	  "policy drop; }; }\n", jump_cases },
+	{ "table inet s { set bad { type ipv4_addr; flags interval;\n"
+	  "elements = { 10.0.0.0/8, 192.0.2.0/24 }; }\n"
+	  "map mk { type ifname : mark; elements = { \"lan9\" : 5 }; }\n"
+	  "chain f { type filter hook forward priority 0;\n"
+	  "ip saddr @bad drop\n"
+	  "tcp dport vmap { 22 : drop, 80 : accept }\n"
+	  "tcp dport != { 443, 8443 } drop; }\n"
+	  "chain m { type filter hook forward priority 5;\n"
+	  "meta mark set iifname map @mk meta mark 5 drop; }; }\n",
+	  set_cases },
 };
+
+#define NKCASES ((int)(sizeof(kcases) / sizeof(kcases[0])))
 
 static void
 pkt_make(const struct pcase *c, struct nft_eval_pkt *p)
@@ -229,6 +279,8 @@ pkt_make(const struct pcase *c, struct nft_eval_pkt *p)
 	p->ct_state = c->ct_state;
 	p->ct_status = c->ct_status;
 	p->mark = c->mark;
+	p->has_icmp = p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6;
+	p->icmp_type = p->proto == IPPROTO_ICMP ? 8 : 128;	/* echo */
 }
 
 /* The handle of rule @k of chain @table @chain (any family). */
@@ -250,6 +302,7 @@ check_one(const struct nft_ruleset *rs, const struct pcase *c)
 	struct nft_eval_hook h;
 	const struct nft_eval_chain *d;
 	const struct nft_rs_chain *ch;
+	size_t k;
 
 	pkt_make(c, &p);
 	nft_eval_run(rs, c->hook, &p, NULL, 0, &h);
@@ -260,9 +313,14 @@ check_one(const struct nft_ruleset *rs, const struct pcase *c)
 		CHECK(h.decider < 0, "%s: a chain decided", c->what);
 		goto out;
 	}
-	/* accept: the last chain says it; else the decider */
-	d = h.decider >= 0 ? &h.chains[h.decider] :
-	    h.n_chains ? &h.chains[h.n_chains - 1] : NULL;
+	/* accept: the chain named (every chain met accepts); else the
+	 * decider */
+	d = h.decider >= 0 ? &h.chains[h.decider] : NULL;
+	for (k = 0; !d && k < h.n_chains; k++) {
+		ch = &rs->chains[h.chains[k].rule_chain];
+		if (!strcmp(ch->table, c->table) && !strcmp(ch->name, c->chain))
+			d = &h.chains[k];
+	}
 	CHECK(d != NULL, "%s: no chain", c->what);
 	if (!d)
 		goto out;
@@ -299,6 +357,87 @@ kcase_run(const struct kcase *k)
 	err_done(&e);
 }
 
+/* explain_filter (nat/explain.h): a forward's flow through the hooks, and
+ * the nft rule each drop calls for. */
+struct fcase {
+	const char *nft;
+	bool dnat;		/* our forward DNATs it; else a masq flow */
+	enum nft_eval_verdict want;
+	const char *fix;	/* NULL: none */
+};
+
+static const struct fcase fcases[] = {
+	{ ISSUE_FILTER, true, DROP,
+	  "nft add rule inet filter forward ct status dnat accept" },
+	/* (ct status dnat would accept the reply too: the status is the
+	 * connection's) */
+	{ "table inet filter { chain forward { type filter hook forward "
+	  "priority 0; policy drop; iifname \"wan0\" ct state new accept; "
+	  "}; }\n", true, DROP,
+	  "nft add rule inet filter forward ct state established,related "
+	  "accept" },
+	{ "table ip x { chain f { type filter hook forward priority 0;\n"
+	  "ct state established accept\n"
+	  "iifname \"lan0\" drop\n"
+	  "accept; }; }\n", false, DROP,
+	  "nft insert rule ip x f position 3 iifname \"lan0\" oifname "
+	  "\"wan0\" ip saddr 192.168.1.0/24 accept" },
+	{ "table ip x { chain p { type filter hook prerouting priority -300;\n"
+	  "tcp dport 8080 drop; }; }\n", true, DROP,
+	  "nft insert rule ip x p position 2 iifname \"wan0\" meta l4proto 6 "
+	  "th dport 8080 accept" },
+	{ "table ip x { chain p { type filter hook postrouting priority 0;\n"
+	  "oifname \"lan0\" accept; }; }\n", true, ACC, NULL },
+};
+
+static void
+fcase_run(const struct fcase *c)
+{
+	struct explain_flow f, a;
+	struct explain_filter_in in;
+	struct explain_filter ef;
+	struct nft_ruleset rs;
+	struct masq_err e;
+	char fix[1024];
+	bool has;
+	FILE *fp = popen("nft -f -", "w");
+
+	err_init(&e);
+	CHECK(fp && fputs(c->nft, fp) >= 0 && pclose(fp) == 0, "nft -f");
+	CHECK(nft_ruleset_read(&rs, &e) == 0, "read: %s", e.msg);
+	memset(&f, 0, sizeof(f));
+	f.family = AF_INET;
+	f.proto = IPPROTO_TCP;
+	f.has_sport = f.has_dport = true;
+	f.sport = 40000;
+	f.dport = c->dnat ? 8080 : 443;
+	inet_pton(AF_INET, c->dnat ? "192.0.2.10" : "192.168.1.20", f.src);
+	inet_pton(AF_INET, c->dnat ? "198.51.100.2" : "192.0.2.10", f.dst);
+	snprintf(f.iif, sizeof(f.iif), "%s", c->dnat ? "wan0" : "lan0");
+	a = f;
+	if (c->dnat) {
+		inet_pton(AF_INET, "192.168.1.10", a.dst);
+		a.dport = 80;
+	}
+	snprintf(a.oif, sizeof(a.oif), "%s", c->dnat ? "lan0" : "wan0");
+	memset(&in, 0, sizeof(in));
+	in.f = &f;
+	in.after = &a;
+	in.dnat = c->dnat;
+	in.snat = !c->dnat;
+	explain_filter_run(&rs, &in, true, &ef);
+	CHECK(ef.verdict == c->want, "%s: %s", c->nft,
+	      nft_eval_verdict_name(ef.verdict));
+	has = explain_filter_fix(&rs, &ef, &in, c->dnat ? NULL :
+				 "ip saddr 192.168.1.0/24", fix, sizeof(fix));
+	CHECK(has == (c->fix != NULL), "%s: a fix or not", c->nft);
+	if (has && c->fix)
+		CHECK(!strcmp(fix, c->fix), "fix '%s', want '%s'", fix, c->fix);
+	explain_filter_done(&ef);
+	nft_ruleset_done(&rs);
+	err_done(&e);
+}
+
 START_TEST(test_kernel)
 {
 	pid_t pid;
@@ -319,7 +458,10 @@ START_TEST(test_kernel)
 			perror("unshare");
 			_exit(2);
 		}
-		kcase_run(&kcases[_i]);
+		if (_i < NKCASES)
+			kcase_run(&kcases[_i]);
+		else
+			fcase_run(&fcases[_i - NKCASES]);
 		fflush(NULL);
 		_exit(child_fail);
 	}
@@ -356,8 +498,8 @@ eval_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_empty);
-	tcase_add_loop_test(tc, test_kernel, 0,
-			    (int)(sizeof(kcases) / sizeof(kcases[0])));
+	tcase_add_loop_test(tc, test_kernel, 0, NKCASES +
+			    (int)(sizeof(fcases) / sizeof(fcases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
