@@ -17,16 +17,19 @@ set -u
 
 why=$(ns_preflight) || skip "$why"
 masq_find_binary || skip "masqsh binary not found (build first or set MASQSH)"
-command -v iptables-restore >/dev/null && command -v iptables-save >/dev/null ||
+if ! command -v iptables-restore >/dev/null || ! command -v iptables-save >/dev/null; then
 	skip "iptables-restore / iptables-save are not installed (the oracle)"
+fi
 ns_trap
 A_TMP=""
 trap 'rm -rf "$A_TMP"; ns_cleanup' EXIT
 
 base=$NS_PREFIX
 NS_PREFIX=${base}a topo_create
+# shellcheck disable=SC2034  # read as ${!name} in same()
 A_C1=$C1 A_C2=$C2 A_GW=$GW A_SRV=$SRV A_TMP=$NS_TMP
 NS_PREFIX=${base}b topo_create
+# shellcheck disable=SC2034  # read as ${!name} in same()
 B_C1=$C1 B_C2=$C2 B_GW=$GW B_SRV=$SRV
 for g in "$A_GW" "$B_GW"; do
 	for a in 198.51.100.20 198.51.100.21 198.51.100.30; do
