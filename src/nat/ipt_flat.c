@@ -18,8 +18,10 @@
  *   - RETURN and -g in a built-in chain end in its policy, ACCEPT: in
  *     POSTROUTING a 'nonat' rule when it names -o (a masq rule must),
  *     else the negation, as for ACCEPT there.
- * Combining two rules' matches on the same column is an error unless they
- * are equal (exclusions add up): masqsh holds one value per column.
+ * Combining two rules' matches on the same column: masqsh holds one
+ * value per column, so exclusions add up, nested networks and interface
+ * names keep the narrower, disjoint ones make a dead rule (left out),
+ * and anything else is an error.
  * Does not own: reading the dump (ipt_parse.c, ipt_rule.c), the rule model
  * and its checks (the rule parsers get the file's words as tokens, so
  * their errors mark the file).
@@ -61,33 +63,95 @@ is_exc(size_t i)
 	return i == IPT_SRC_EXC || i == IPT_DST_EXC;
 }
 
-/* *d = a AND b, the values copied.  -1 naming b's word on a clash. */
+/*
+ * Two networks (or two interface names, "ppp+" a prefix) that must both
+ * match: 0 with *narrow the one inside the other, 1 when no packet can
+ * match both, -1 when neither holds (unknown syntax: the rule parsers
+ * will name it).
+ */
+static int
+narrower(size_t slot, const struct ipt_val *x, const struct ipt_val *y,
+	 const struct ipt_val **narrow)
+{
+	struct nat_net a, b;
+	size_t la, lb;
+
+	if (slot == IPT_IIF || slot == IPT_OIF) {
+		la = strlen(x->s);
+		lb = strlen(y->s);
+		if (la && x->s[la - 1] == '+' && strncmp(x->s, y->s, la - 1)
+		    == 0 && (lb >= la || y->s[lb - 1] != '+')) {
+			*narrow = y;
+			return 0;
+		}
+		if (lb && y->s[lb - 1] == '+' && strncmp(x->s, y->s, lb - 1)
+		    == 0) {
+			*narrow = x;
+			return 0;
+		}
+		return 1;
+	}
+	if (nat_net_parse(&a, x->s, 0) < 0 || nat_net_parse(&b, y->s, 0) < 0)
+		return -1;
+	if (a.family != b.family)
+		return 1;
+	if (a.plen <= b.plen && nat_net_has(&a, b.family, b.addr))
+		*narrow = y;
+	else if (b.plen <= a.plen && nat_net_has(&b, a.family, a.addr))
+		*narrow = x;
+	else
+		return 1;
+	return 0;
+}
+
+/*
+ * *d = a AND b, the values copied.  Two values for one column are fine
+ * when one lies inside the other (-s 10.0.0.0/8 then -s 10.1.0.0/16, -o
+ * ppp+ then -o ppp0): the narrower is kept.  1 when no packet matches
+ * both (the rule is dead: it does nothing, so nothing is written for it),
+ * -1 naming b's word when masqsh cannot hold the pair.
+ */
 static int
 match_conj(struct flat *fl, struct ipt_match *d, const struct ipt_match *a,
 	   const struct ipt_match *b)
 {
-	const struct ipt_val *x, *y;
+	static const bool nested[IPT_SLOT__N] = {
+		[IPT_SRC] = true, [IPT_DST] = true, [IPT_IIF] = true,
+		[IPT_OIF] = true,
+	};
+	const struct ipt_val *x, *y, *v;
 	size_t i;
+	int rc;
 
 	memset(d, 0, sizeof(*d));
 	for (i = 0; i < IPT_SLOT__N; i++) {
 		x = &a->v[i];
 		y = &b->v[i];
+		/* the inner rule's comment wins */
+		v = y->s ? y : x;
 		if (x->s && y->s && is_exc(i)) {
 			d->v[i].s = xasprintf("%s,%s", x->s, y->s);
 			d->v[i].t = y->t;
-		} else if (x->s && y->s && i != IPT_COMMENT &&
-			   strcmp(x->s, y->s) != 0) {
-			ipt_err(fl->e, fl->f, y->t, "'%s' cannot be combined "
-				"with '%s' of line %u that leads here",
-				y->s, x->s, x->t->lineno);
-			ipt_match_done(d);
-			return err_hint(fl->e, "masqsh rules hold one value "
-					"per column; merge the rules by hand");
-		} else if (x->s || y->s) {
-			/* the inner rule's comment wins */
-			const struct ipt_val *v = y->s ? y : x;
-
+			continue;
+		}
+		if (x->s && y->s && i != IPT_COMMENT && strcmp(x->s, y->s)) {
+			rc = nested[i] ? narrower(i, x, y, &v) : -1;
+			if (rc == 1) {
+				ipt_match_done(d);
+				return 1;
+			}
+			if (rc < 0) {
+				ipt_err(fl->e, fl->f, y->t, "'%s' cannot be "
+					"combined with '%s' of line %u that "
+					"leads here", y->s, x->s,
+					x->t->lineno);
+				ipt_match_done(d);
+				return err_hint(fl->e, "masqsh rules hold one "
+						"value per column; merge the "
+						"rules by hand");
+			}
+		}
+		if (v->s) {
 			d->v[i].s = xstrdup(v->s);
 			d->v[i].t = v->t;
 		}
@@ -115,7 +179,7 @@ match_count(const struct ipt_match *m, size_t *last)
  */
 static int
 neg_add(struct flat *fl, struct ipt_match *neg, const struct ipt_match *m,
-	const struct ipt_tok *why)
+	const struct ipt_tok *why, bool *stop)
 {
 	static const enum ipt_slot flip[IPT_SLOT__N] = {
 		[IPT_SRC] = IPT_SRC_EXC, [IPT_SRC_EXC] = IPT_SRC,
@@ -136,6 +200,10 @@ neg_add(struct flat *fl, struct ipt_match *neg, const struct ipt_match *m,
 	memset(&n1, 0, sizeof(n1));
 	n1.v[flip[last]] = m->v[last];
 	rc = match_conj(fl, &n2, neg, &n1);
+	if (rc == 1) {
+		*stop = true;	/* nothing is left for the rest */
+		return 0;
+	}
 	if (rc == 0) {
 		ipt_match_done(neg);
 		*neg = n2;
@@ -432,7 +500,7 @@ leave(struct flat *fl, const struct ipt_rule *r, struct ipt_match *neg,
 		*stop = true;
 		return 0;
 	}
-	return neg_add(fl, neg, &r->m, r->tt);
+	return neg_add(fl, neg, &r->m, r->tt, stop);
 }
 
 /* One rule of a chain, @m its matches with those that lead to it. */
@@ -506,6 +574,7 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 	fl->depth++;
 	memset(&neg, 0, sizeof(neg));
 	for (i = 0; i < c->n && !stop && rc == 0; i++) {
+		/* rc 1: the rule matches nothing here, and does nothing */
 		rc = match_conj(fl, &base, ctx, &neg);
 		if (rc == 0) {
 			rc = match_conj(fl, &m, &base, &c->r[i].m);
@@ -515,6 +584,8 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 			rc = step(fl, &c->r[i], &m, &neg, &stop);
 			ipt_match_done(&m);
 		}
+		if (rc == 1)
+			rc = 0;
 	}
 	ipt_match_done(&neg);
 	fl->depth--;
