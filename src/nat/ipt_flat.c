@@ -63,6 +63,26 @@ is_exc(size_t i)
 	return i == IPT_SRC_EXC || i == IPT_DST_EXC;
 }
 
+/* narrower() for protocols, "tcp" or "!tcp" (a RETURN's negation) */
+static int
+narrower_proto(const struct ipt_val *x, const struct ipt_val *y,
+	       const struct ipt_val **narrow)
+{
+	bool nx = x->s[0] == '!', ny = y->s[0] == '!';
+	int px = nat_proto_lookup(x->s + nx), py = nat_proto_lookup(y->s + ny);
+
+	if (px < 0 || py < 0)
+		return -1;
+	*narrow = y;
+	if (nx == ny)		/* both the same protocol, or two we'd need
+				 * to list ("!tcp" and "!udp") */
+		return px == py ? 0 : nx ? -1 : 1;
+	if (px == py)		/* tcp and !tcp */
+		return 1;
+	*narrow = nx ? y : x;	/* udp and !tcp: udp */
+	return 0;
+}
+
 /*
  * Two networks (or two interface names, "ppp+" a prefix) that must both
  * match: 0 with *narrow the one inside the other, 1 when no packet can
@@ -76,6 +96,8 @@ narrower(size_t slot, const struct ipt_val *x, const struct ipt_val *y,
 	struct nat_net a, b;
 	size_t la, lb;
 
+	if (slot == IPT_PROTO)
+		return narrower_proto(x, y, narrow);
 	if (slot == IPT_IIF || slot == IPT_OIF) {
 		la = strlen(x->s);
 		lb = strlen(y->s);
@@ -117,7 +139,7 @@ match_conj(struct flat *fl, struct ipt_match *d, const struct ipt_match *a,
 {
 	static const bool nested[IPT_SLOT__N] = {
 		[IPT_SRC] = true, [IPT_DST] = true, [IPT_IIF] = true,
-		[IPT_OIF] = true,
+		[IPT_OIF] = true, [IPT_PROTO] = true,
 	};
 	const struct ipt_val *x, *y, *v;
 	size_t i;
@@ -190,16 +212,27 @@ neg_add(struct flat *fl, struct ipt_match *neg, const struct ipt_match *m,
 	int rc;
 
 	/* (an exclusion list negates to an include list: in one of them) */
-	if (match_count(m, &last) != 1 || last > IPT_DST_EXC) {
+	if (match_count(m, &last) != 1 ||
+	    (last > IPT_DST_EXC && last != IPT_PROTO)) {
 		ipt_err(fl->e, fl->f, why, "the rules after this '%s' would "
 			"need its matches negated, which masqsh can do for "
-			"one -s or -d only", why->t.s);
+			"one -s, -d or -p only", why->t.s);
 		return err_hint(fl->e, "reorder the chain so the rules that "
 				"follow do not depend on it");
 	}
 	memset(&n1, 0, sizeof(n1));
-	n1.v[flip[last]] = m->v[last];
+	if (last == IPT_PROTO) {
+		const char *p = m->v[last].s;
+
+		n1.v[last].s = p[0] == '!' ? xstrdup(p + 1) :
+			       xasprintf("!%s", p);
+		n1.v[last].t = m->v[last].t;
+	} else {
+		n1.v[flip[last]] = m->v[last];
+	}
 	rc = match_conj(fl, &n2, neg, &n1);
+	if (last == IPT_PROTO)
+		free(n1.v[last].s);
 	if (rc == 1) {
 		*stop = true;	/* nothing is left for the rest */
 		return 0;
