@@ -10,7 +10,8 @@
  * does not stop the walk becomes a condition on the rules after it:
  *   - RETURN from a user chain: the rest of that chain only sees packets
  *     that did not match it, so its rules get the negation -- expressible
- *     when the RETURN matches on one address (-s or -d, or their '!');
+ *     when the RETURN matches on one address or protocol (-s, -d, -p,
+ *     or their '!');
  *   - -g CHAIN: the chain, then as a RETURN with the same matches;
  *   - ACCEPT (POSTROUTING: a 'nonat' rule; PREROUTING, in the built-in
  *     chain: the negation on the forwards after it, as there is no
@@ -20,8 +21,8 @@
  *     else the negation, as for ACCEPT there.
  * Combining two rules' matches on the same column: masqsh holds one
  * value per column, so exclusions add up, nested networks and interface
- * names keep the narrower, disjoint ones make a dead rule (left out),
- * and anything else is an error.
+ * names keep the narrower (so do "udp" and "!tcp"), disjoint ones make a
+ * dead rule (left out), and anything else is an error.
  * Does not own: reading the dump (ipt_parse.c, ipt_rule.c), the rule model
  * and its checks (the rule parsers get the file's words as tokens, so
  * their errors mark the file).
