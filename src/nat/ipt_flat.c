@@ -10,8 +10,8 @@
  * does not stop the walk becomes a condition on the rules after it:
  *   - RETURN from a user chain: the rest of that chain only sees packets
  *     that did not match it, so its rules get the negation -- expressible
- *     when the RETURN matches on one address or protocol (-s, -d, -p,
- *     or their '!');
+ *     when the RETURN matches on one address, protocol or port (-s, -d,
+ *     -p, --dport, or their '!') besides what led into the chain;
  *   - -g CHAIN: the chain, then as a RETURN with the same matches;
  *   - ACCEPT (POSTROUTING: a 'nonat' rule; PREROUTING, in the built-in
  *     chain: the negation on the forwards after it, as there is no
@@ -56,6 +56,13 @@ struct flat {
 	unsigned int depth;
 	bool *busy;		/* per chain: being inlined (loop check) */
 	unsigned long visits;	/* rules walked so far */
+	const struct ipt_match *ctx;	/* what led into the current chain */
+};
+
+/* The columns where one value can lie inside another (narrower()). */
+static const bool nested[IPT_SLOT__N] = {
+	[IPT_SRC] = true, [IPT_DST] = true, [IPT_IIF] = true,
+	[IPT_OIF] = true, [IPT_PROTO] = true,
 };
 
 static bool
@@ -138,10 +145,6 @@ static int
 match_conj(struct flat *fl, struct ipt_match *d, const struct ipt_match *a,
 	   const struct ipt_match *b)
 {
-	static const bool nested[IPT_SLOT__N] = {
-		[IPT_SRC] = true, [IPT_DST] = true, [IPT_IIF] = true,
-		[IPT_OIF] = true, [IPT_PROTO] = true,
-	};
 	const struct ipt_val *x, *y, *v;
 	size_t i;
 	int rc;
@@ -214,15 +217,15 @@ neg_add(struct flat *fl, struct ipt_match *neg, const struct ipt_match *m,
 
 	/* (an exclusion list negates to an include list: in one of them) */
 	if (match_count(m, &last) != 1 ||
-	    (last > IPT_DST_EXC && last != IPT_PROTO)) {
+	    (last > IPT_DST_EXC && last != IPT_PROTO && last != IPT_DPORT)) {
 		ipt_err(fl->e, fl->f, why, "the rules after this '%s' would "
 			"need its matches negated, which masqsh can do for "
-			"one -s, -d or -p only", why->t.s);
+			"one -s, -d, -p or --dport only", why->t.s);
 		return err_hint(fl->e, "reorder the chain so the rules that "
 				"follow do not depend on it");
 	}
 	memset(&n1, 0, sizeof(n1));
-	if (last == IPT_PROTO) {
+	if (last == IPT_PROTO || last == IPT_DPORT) {
 		const char *p = m->v[last].s;
 
 		n1.v[last].s = p[0] == '!' ? xstrdup(p + 1) :
@@ -232,7 +235,7 @@ neg_add(struct flat *fl, struct ipt_match *neg, const struct ipt_match *m,
 		n1.v[flip[last]] = m->v[last];
 	}
 	rc = match_conj(fl, &n2, neg, &n1);
-	if (last == IPT_PROTO)
+	if (last == IPT_PROTO || last == IPT_DPORT)
 		free(n1.v[last].s);
 	if (rc == 1) {
 		*stop = true;	/* nothing is left for the rest */
@@ -523,18 +526,47 @@ emit_fwd(struct flat *fl, const struct ipt_match *m, const struct ipt_rule *r)
 static int walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 		const struct ipt_tok *via);
 
+/*
+ * @m without what the chain's context already says: iptables-save repeats
+ * "-p tcp" in a chain reached by "-p tcp", and a RETURN on "-p tcp -m tcp
+ * --dport 25" there only needs its --dport negated.  *r borrows @m's
+ * values.
+ */
+static void
+match_reduce(const struct ipt_match *ctx, const struct ipt_match *m,
+	     struct ipt_match *r)
+{
+	const struct ipt_val *v;
+	size_t i;
+
+	*r = *m;
+	for (i = 0; ctx && i < IPT_SLOT__N; i++) {
+		if (!m->v[i].s || !ctx->v[i].s)
+			continue;
+		v = NULL;
+		if (strcmp(ctx->v[i].s, m->v[i].s) == 0)
+			v = &ctx->v[i];
+		else if (nested[i] && narrower(i, &ctx->v[i], &m->v[i], &v))
+			v = NULL;
+		if (v == &ctx->v[i])	/* the context is inside @m's value */
+			memset(&r->v[i], 0, sizeof(r->v[i]));
+	}
+}
+
 /* The packets of @r leave the chain: *stop, or a condition on the rest. */
 static int
 leave(struct flat *fl, const struct ipt_rule *r, struct ipt_match *neg,
       bool *stop)
 {
+	struct ipt_match red;
 	size_t last;
 
-	if (match_count(&r->m, &last) == 0) {
+	match_reduce(fl->ctx, &r->m, &red);
+	if (match_count(&red, &last) == 0) {
 		*stop = true;
 		return 0;
 	}
-	return neg_add(fl, neg, &r->m, r->tt, stop);
+	return neg_add(fl, neg, &red, r->tt, stop);
 }
 
 /* One rule of a chain, @m its matches with those that lead to it. */
@@ -589,6 +621,7 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
      const struct ipt_tok *via)
 {
 	const struct ipt_chain *c = &fl->f->ch[ci];
+	const struct ipt_match *saved;
 	struct ipt_match neg, base, m;
 	bool stop = false;
 	size_t i;
@@ -606,6 +639,8 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 	fl->visits += c->n;
 	fl->busy[ci] = true;
 	fl->depth++;
+	saved = fl->ctx;
+	fl->ctx = ctx;
 	memset(&neg, 0, sizeof(neg));
 	for (i = 0; i < c->n && !stop && rc == 0; i++) {
 		/* rc 1: the rule matches nothing here, and does nothing */
@@ -622,6 +657,7 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 			rc = 0;
 	}
 	ipt_match_done(&neg);
+	fl->ctx = saved;
 	fl->depth--;
 	fl->busy[ci] = false;
 	return rc;
@@ -631,7 +667,7 @@ int
 ipt_flatten(const struct ipt_file *f, struct ipt_import *im,
 	    struct masq_err *e)
 {
-	struct flat fl = { f, im, e, HOOK_PRE, 0, NULL, 0 };
+	struct flat fl = { f, im, e, HOOK_PRE, 0, NULL, 0, NULL };
 	struct ipt_match none;
 	size_t i;
 	int rc = 0;

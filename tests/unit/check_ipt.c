@@ -76,6 +76,13 @@ static const struct ok_case ok_cases[] = {
 	  "-A C -p tcp -j SNAT --to-source 203.0.113.1\n-A C -p icmp -j "
 	  "MASQUERADE\n-A C -j MASQUERADE\nCOMMIT\n",
 	  "out wan0 snat 203.0.113.1 proto tcp\nout wan0 proto !icmp" },
+	/* what the jump said is not negated again */
+	{ HEADC "-A POSTROUTING -o wan0 -p tcp -j C\n-A POSTROUTING -o wan0 "
+	  "-j MASQUERADE\n-A C -p tcp -m tcp --dport 25 -j RETURN\n-A C -o "
+	  "wan+ -p tcp -j SNAT --to-source 203.0.113.1\nCOMMIT\n",
+	  "out wan0 snat 203.0.113.1 proto tcp dport !25\nout wan0" },
+	{ HEADC "-A POSTROUTING -o wan0 -p tcp -j C\n-A C -p tcp -j RETURN\n"
+	  "-A C -j MASQUERADE\nCOMMIT\n", "" },
 	/* built-in chain, no -o for 'nonat': the negation instead */
 	{ HEAD "-A POSTROUTING -s 10.9.0.0/16 -j ACCEPT\n-A POSTROUTING "
 	  "! -d 10.0.0.0/8 -j RETURN\n-A POSTROUTING -o wan0 -j MASQUERADE\n"
