@@ -10,7 +10,8 @@
  * does not stop the walk becomes a condition on the rules after it:
  *   - RETURN from a user chain: the rest of that chain only sees packets
  *     that did not match it, so its rules get the negation -- expressible
- *     when the RETURN matches on one address (-s or -d, or their '!');
+ *     when the RETURN matches on one address, protocol or port (-s, -d,
+ *     -p, --dport, or their '!') besides what led into the chain;
  *   - -g CHAIN: the chain, then as a RETURN with the same matches;
  *   - ACCEPT (POSTROUTING: a 'nonat' rule; PREROUTING, in the built-in
  *     chain: the negation on the forwards after it, as there is no
@@ -18,8 +19,10 @@
  *   - RETURN and -g in a built-in chain end in its policy, ACCEPT: in
  *     POSTROUTING a 'nonat' rule when it names -o (a masq rule must),
  *     else the negation, as for ACCEPT there.
- * Combining two rules' matches on the same column is an error unless they
- * are equal (exclusions add up): masqsh holds one value per column.
+ * Combining two rules' matches on the same column: masqsh holds one
+ * value per column, so exclusions add up, nested networks and interface
+ * names keep the narrower (so do "udp" and "!tcp"), disjoint ones make a
+ * dead rule (left out), and anything else is an error.
  * Does not own: reading the dump (ipt_parse.c, ipt_rule.c), the rule model
  * and its checks (the rule parsers get the file's words as tokens, so
  * their errors mark the file).
@@ -53,6 +56,13 @@ struct flat {
 	unsigned int depth;
 	bool *busy;		/* per chain: being inlined (loop check) */
 	unsigned long visits;	/* rules walked so far */
+	const struct ipt_match *ctx;	/* what led into the current chain */
+};
+
+/* The columns where one value can lie inside another (narrower()). */
+static const bool nested[IPT_SLOT__N] = {
+	[IPT_SRC] = true, [IPT_DST] = true, [IPT_IIF] = true,
+	[IPT_OIF] = true, [IPT_PROTO] = true,
 };
 
 static bool
@@ -61,33 +71,113 @@ is_exc(size_t i)
 	return i == IPT_SRC_EXC || i == IPT_DST_EXC;
 }
 
-/* *d = a AND b, the values copied.  -1 naming b's word on a clash. */
+/* narrower() for protocols, "tcp" or "!tcp" (a RETURN's negation) */
+static int
+narrower_proto(const struct ipt_val *x, const struct ipt_val *y,
+	       const struct ipt_val **narrow)
+{
+	bool nx = x->s[0] == '!', ny = y->s[0] == '!';
+	int px = nat_proto_lookup(x->s + nx), py = nat_proto_lookup(y->s + ny);
+
+	if (px < 0 || py < 0)
+		return -1;
+	*narrow = y;
+	if (nx == ny)		/* both the same protocol, or two we'd need
+				 * to list ("!tcp" and "!udp") */
+		return px == py ? 0 : nx ? -1 : 1;
+	if (px == py)		/* tcp and !tcp */
+		return 1;
+	*narrow = nx ? y : x;	/* udp and !tcp: udp */
+	return 0;
+}
+
+/*
+ * Two networks (or two interface names, "ppp+" a prefix) that must both
+ * match: 0 with *narrow the one inside the other, 1 when no packet can
+ * match both, -1 when neither holds (unknown syntax: the rule parsers
+ * will name it).
+ */
+static int
+narrower(size_t slot, const struct ipt_val *x, const struct ipt_val *y,
+	 const struct ipt_val **narrow)
+{
+	struct nat_net a, b;
+	size_t la, lb;
+
+	if (slot == IPT_PROTO)
+		return narrower_proto(x, y, narrow);
+	if (slot == IPT_IIF || slot == IPT_OIF) {
+		la = strlen(x->s);
+		lb = strlen(y->s);
+		if (la && x->s[la - 1] == '+' && strncmp(x->s, y->s, la - 1)
+		    == 0 && (lb >= la || y->s[lb - 1] != '+')) {
+			*narrow = y;
+			return 0;
+		}
+		if (lb && y->s[lb - 1] == '+' && strncmp(x->s, y->s, lb - 1)
+		    == 0) {
+			*narrow = x;
+			return 0;
+		}
+		return 1;
+	}
+	if (nat_net_parse(&a, x->s, 0) < 0 || nat_net_parse(&b, y->s, 0) < 0)
+		return -1;
+	if (a.family != b.family)
+		return 1;
+	if (a.plen <= b.plen && nat_net_has(&a, b.family, b.addr))
+		*narrow = y;
+	else if (b.plen <= a.plen && nat_net_has(&b, a.family, a.addr))
+		*narrow = x;
+	else
+		return 1;
+	return 0;
+}
+
+/*
+ * *d = a AND b, the values copied.  Two values for one column are fine
+ * when one lies inside the other (-s 10.0.0.0/8 then -s 10.1.0.0/16, -o
+ * ppp+ then -o ppp0): the narrower is kept.  1 when no packet matches
+ * both (the rule is dead: it does nothing, so nothing is written for it),
+ * -1 naming b's word when masqsh cannot hold the pair.
+ */
 static int
 match_conj(struct flat *fl, struct ipt_match *d, const struct ipt_match *a,
 	   const struct ipt_match *b)
 {
-	const struct ipt_val *x, *y;
+	const struct ipt_val *x, *y, *v;
 	size_t i;
+	int rc;
 
 	memset(d, 0, sizeof(*d));
 	for (i = 0; i < IPT_SLOT__N; i++) {
 		x = &a->v[i];
 		y = &b->v[i];
+		/* the inner rule's comment wins */
+		v = y->s ? y : x;
 		if (x->s && y->s && is_exc(i)) {
 			d->v[i].s = xasprintf("%s,%s", x->s, y->s);
 			d->v[i].t = y->t;
-		} else if (x->s && y->s && i != IPT_COMMENT &&
-			   strcmp(x->s, y->s) != 0) {
-			ipt_err(fl->e, fl->f, y->t, "'%s' cannot be combined "
-				"with '%s' of line %u that leads here",
-				y->s, x->s, x->t->lineno);
-			ipt_match_done(d);
-			return err_hint(fl->e, "masqsh rules hold one value "
-					"per column; merge the rules by hand");
-		} else if (x->s || y->s) {
-			/* the inner rule's comment wins */
-			const struct ipt_val *v = y->s ? y : x;
-
+			continue;
+		}
+		if (x->s && y->s && i != IPT_COMMENT && strcmp(x->s, y->s)) {
+			rc = nested[i] ? narrower(i, x, y, &v) : -1;
+			if (rc == 1) {
+				ipt_match_done(d);
+				return 1;
+			}
+			if (rc < 0) {
+				ipt_err(fl->e, fl->f, y->t, "'%s' cannot be "
+					"combined with '%s' of line %u that "
+					"leads here", y->s, x->s,
+					x->t->lineno);
+				ipt_match_done(d);
+				return err_hint(fl->e, "masqsh rules hold one "
+						"value per column; merge the "
+						"rules by hand");
+			}
+		}
+		if (v->s) {
 			d->v[i].s = xstrdup(v->s);
 			d->v[i].t = v->t;
 		}
@@ -115,7 +205,7 @@ match_count(const struct ipt_match *m, size_t *last)
  */
 static int
 neg_add(struct flat *fl, struct ipt_match *neg, const struct ipt_match *m,
-	const struct ipt_tok *why)
+	const struct ipt_tok *why, bool *stop)
 {
 	static const enum ipt_slot flip[IPT_SLOT__N] = {
 		[IPT_SRC] = IPT_SRC_EXC, [IPT_SRC_EXC] = IPT_SRC,
@@ -126,16 +216,31 @@ neg_add(struct flat *fl, struct ipt_match *neg, const struct ipt_match *m,
 	int rc;
 
 	/* (an exclusion list negates to an include list: in one of them) */
-	if (match_count(m, &last) != 1 || last > IPT_DST_EXC) {
+	if (match_count(m, &last) != 1 ||
+	    (last > IPT_DST_EXC && last != IPT_PROTO && last != IPT_DPORT)) {
 		ipt_err(fl->e, fl->f, why, "the rules after this '%s' would "
 			"need its matches negated, which masqsh can do for "
-			"one -s or -d only", why->t.s);
+			"one -s, -d, -p or --dport only", why->t.s);
 		return err_hint(fl->e, "reorder the chain so the rules that "
 				"follow do not depend on it");
 	}
 	memset(&n1, 0, sizeof(n1));
-	n1.v[flip[last]] = m->v[last];
+	if (last == IPT_PROTO || last == IPT_DPORT) {
+		const char *p = m->v[last].s;
+
+		n1.v[last].s = p[0] == '!' ? xstrdup(p + 1) :
+			       xasprintf("!%s", p);
+		n1.v[last].t = m->v[last].t;
+	} else {
+		n1.v[flip[last]] = m->v[last];
+	}
 	rc = match_conj(fl, &n2, neg, &n1);
+	if (last == IPT_PROTO || last == IPT_DPORT)
+		free(n1.v[last].s);
+	if (rc == 1) {
+		*stop = true;	/* nothing is left for the rest */
+		return 0;
+	}
 	if (rc == 0) {
 		ipt_match_done(neg);
 		*neg = n2;
@@ -421,18 +526,47 @@ emit_fwd(struct flat *fl, const struct ipt_match *m, const struct ipt_rule *r)
 static int walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 		const struct ipt_tok *via);
 
+/*
+ * @m without what the chain's context already says: iptables-save repeats
+ * "-p tcp" in a chain reached by "-p tcp", and a RETURN on "-p tcp -m tcp
+ * --dport 25" there only needs its --dport negated.  *r borrows @m's
+ * values.
+ */
+static void
+match_reduce(const struct ipt_match *ctx, const struct ipt_match *m,
+	     struct ipt_match *r)
+{
+	const struct ipt_val *v;
+	size_t i;
+
+	*r = *m;
+	for (i = 0; ctx && i < IPT_SLOT__N; i++) {
+		if (!m->v[i].s || !ctx->v[i].s)
+			continue;
+		v = NULL;
+		if (strcmp(ctx->v[i].s, m->v[i].s) == 0)
+			v = &ctx->v[i];
+		else if (nested[i] && narrower(i, &ctx->v[i], &m->v[i], &v))
+			v = NULL;
+		if (v == &ctx->v[i])	/* the context is inside @m's value */
+			memset(&r->v[i], 0, sizeof(r->v[i]));
+	}
+}
+
 /* The packets of @r leave the chain: *stop, or a condition on the rest. */
 static int
 leave(struct flat *fl, const struct ipt_rule *r, struct ipt_match *neg,
       bool *stop)
 {
+	struct ipt_match red;
 	size_t last;
 
-	if (match_count(&r->m, &last) == 0) {
+	match_reduce(fl->ctx, &r->m, &red);
+	if (match_count(&red, &last) == 0) {
 		*stop = true;
 		return 0;
 	}
-	return neg_add(fl, neg, &r->m, r->tt);
+	return neg_add(fl, neg, &red, r->tt, stop);
 }
 
 /* One rule of a chain, @m its matches with those that lead to it. */
@@ -487,6 +621,7 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
      const struct ipt_tok *via)
 {
 	const struct ipt_chain *c = &fl->f->ch[ci];
+	const struct ipt_match *saved;
 	struct ipt_match neg, base, m;
 	bool stop = false;
 	size_t i;
@@ -504,8 +639,11 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 	fl->visits += c->n;
 	fl->busy[ci] = true;
 	fl->depth++;
+	saved = fl->ctx;
+	fl->ctx = ctx;
 	memset(&neg, 0, sizeof(neg));
 	for (i = 0; i < c->n && !stop && rc == 0; i++) {
+		/* rc 1: the rule matches nothing here, and does nothing */
 		rc = match_conj(fl, &base, ctx, &neg);
 		if (rc == 0) {
 			rc = match_conj(fl, &m, &base, &c->r[i].m);
@@ -515,8 +653,11 @@ walk(struct flat *fl, size_t ci, const struct ipt_match *ctx,
 			rc = step(fl, &c->r[i], &m, &neg, &stop);
 			ipt_match_done(&m);
 		}
+		if (rc == 1)
+			rc = 0;
 	}
 	ipt_match_done(&neg);
+	fl->ctx = saved;
 	fl->depth--;
 	fl->busy[ci] = false;
 	return rc;
@@ -526,7 +667,7 @@ int
 ipt_flatten(const struct ipt_file *f, struct ipt_import *im,
 	    struct masq_err *e)
 {
-	struct flat fl = { f, im, e, HOOK_PRE, 0, NULL, 0 };
+	struct flat fl = { f, im, e, HOOK_PRE, 0, NULL, 0, NULL };
 	struct ipt_match none;
 	size_t i;
 	int rc = 0;

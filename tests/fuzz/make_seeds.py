@@ -192,6 +192,34 @@ def import_seeds():
         b"CONTINUE eth2:!192.168.1.4 eth0::198.51.100.0/24\n")
 
 
+def ipt_seeds():
+    for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "data", "ipt", "*.rules"))):
+        put("fuzz_import_ipt", read(p))
+
+
+def ipt_real_seeds():
+    """Real iptables-save / ip6tables-save output (root): the rule files
+    of tests/cli/data/ipt that the tools accept, loaded into a scratch
+    network namespace and dumped again -- never the host's ruleset."""
+    import subprocess
+    ns = "masqsh-seed-ipt-%d" % os.getpid()
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        for p in sorted(glob.glob(os.path.join(TOP, "tests", "cli", "data", "ipt", "*.rules"))):
+            v6 = b"ip6tables-save" in read(p)
+            tool = "ip6tables" if v6 else "iptables"
+            r = subprocess.run(["ip", "netns", "exec", ns, tool + "-restore", p],
+                               capture_output=True)
+            if r.returncode != 0:
+                continue        # a file only masqsh refuses is no dump
+            for c in ([], ["-c"]):
+                out = subprocess.run(["ip", "netns", "exec", ns, tool + "-save"] + c,
+                                     capture_output=True, check=True).stdout
+                put("fuzz_import_ipt", out)
+    finally:
+        subprocess.run(["ip", "netns", "del", ns])
+
+
 def store_seeds(masqsh):
     """Databases masqsh itself wrote: rules, forwards, settings, and (when
     root, in a scratch namespace) applied revisions."""
@@ -402,11 +430,15 @@ def main():
     if sys.argv[1:] == ["rtnl"]:
         rtnl_seeds()
         return
+    if sys.argv[1:] == ["ipt"]:
+        ipt_real_seeds()
+        return
     rule_seeds()
     filter_seeds()
     crlf_seeds()
     cli_seeds()
     import_seeds()
+    ipt_seeds()
     redact_seeds()
     hist_seeds()
 

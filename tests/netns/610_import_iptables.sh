@@ -10,23 +10,27 @@
 #
 # The ruleset has a masquerade in a user chain reached by an interface
 # wildcard (-o wan+), a RETURN out of it, an exemption by ACCEPT in both
-# directions, an SNAT range with ports, '! -d', and a DNAT.
+# directions, an SNAT range with ports, '! -d', a -g into a chain with a
+# RETURN on --dport, and a DNAT.
 set -u
 # shellcheck source-path=SCRIPTDIR source=../lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
 
 why=$(ns_preflight) || skip "$why"
 masq_find_binary || skip "masqsh binary not found (build first or set MASQSH)"
-command -v iptables-restore >/dev/null && command -v iptables-save >/dev/null ||
+if ! command -v iptables-restore >/dev/null || ! command -v iptables-save >/dev/null; then
 	skip "iptables-restore / iptables-save are not installed (the oracle)"
+fi
 ns_trap
 A_TMP=""
 trap 'rm -rf "$A_TMP"; ns_cleanup' EXIT
 
 base=$NS_PREFIX
 NS_PREFIX=${base}a topo_create
+# shellcheck disable=SC2034  # read as ${!name} in same()
 A_C1=$C1 A_C2=$C2 A_GW=$GW A_SRV=$SRV A_TMP=$NS_TMP
 NS_PREFIX=${base}b topo_create
+# shellcheck disable=SC2034  # read as ${!name} in same()
 B_C1=$C1 B_C2=$C2 B_GW=$GW B_SRV=$SRV
 for g in "$A_GW" "$B_GW"; do
 	for a in 198.51.100.20 198.51.100.21 198.51.100.30; do
@@ -44,12 +48,16 @@ cat >"$A_TMP/nat.rules" <<'RULES'
 :OUTPUT ACCEPT [0:0]
 :POSTROUTING ACCEPT [0:0]
 :LAN - [0:0]
+:C2UDP - [0:0]
 -A PREROUTING -s 192.0.2.200/32 -j ACCEPT
 -A PREROUTING -i wan+ -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.1.10:80
 -A POSTROUTING -o wan+ -j LAN
 -A POSTROUTING -s 192.168.1.11/32 -o wan0 -j SNAT --to-source 198.51.100.30
 -A POSTROUTING -s 192.168.2.0/24 ! -d 192.0.2.200/32 -o wan0 -p tcp -j SNAT --to-source 198.51.100.20-198.51.100.21:20000-20099
+-A POSTROUTING -s 192.168.2.0/24 -o wan0 -p udp -g C2UDP
 -A POSTROUTING -s 192.168.2.0/24 -o wan0 -j MASQUERADE
+-A C2UDP -p udp -m udp --dport 5353 -j RETURN
+-A C2UDP -j SNAT --to-source 198.51.100.21
 -A LAN -s 192.168.1.11/32 -j RETURN
 -A LAN -s 192.168.1.0/24 -p tcp -m tcp --dport 443 -m comment --comment "no NAT for 443" -j ACCEPT
 -A LAN -s 192.168.1.0/24 -j MASQUERADE
@@ -64,7 +72,7 @@ GW=$B_GW
 out=$(gw_masqsh -c "import iptables $NS_TMP/dump" 2>&1) ||
 	fail "import failed: $out"
 echo "$out"
-assert_eq "import summary" "imported 5 masq rules and 1 forwards" "$out"
+assert_eq "import summary" "imported 7 masq rules and 1 forwards" "$out"
 gw_masqsh -c 'masq list' -c 'forward list'
 run gw_masqsh -c apply
 
@@ -97,7 +105,9 @@ same "lan1 to 443: exempt by ACCEPT" 192.168.1.10 \
 	C1 192.168.1.10 tcp 192.0.2.10 443 dst
 same "lan2 tcp to .200: '! -d' skips the SNAT range" 198.51.100.2 \
 	C2 192.168.2.10 tcp 192.0.2.200 80 dst
-same "lan2 udp: masquerade" 198.51.100.2 C2 192.168.2.10 udp 192.0.2.10 53 dst
+same "lan2 udp: -g C2UDP, SNAT" 198.51.100.21 C2 192.168.2.10 udp 192.0.2.10 53 dst
+same "lan2 udp 5353: RETURN from the goto, untranslated" 192.168.2.10 \
+	C2 192.168.2.10 udp 192.0.2.10 5353 dst
 same "forward 8080 from .10" 192.168.1.10 SRV 192.0.2.10 tcp 198.51.100.2 8080 src
 same "forward 8080 from .200: exempt by ACCEPT" 198.51.100.2 \
 	SRV 192.0.2.200 tcp 198.51.100.2 8080 src

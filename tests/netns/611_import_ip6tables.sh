@@ -18,8 +18,9 @@ set -u
 
 why=$(ns_preflight) || skip "$why"
 masq_find_binary || skip "masqsh binary not found (build first or set MASQSH)"
-command -v ip6tables-restore >/dev/null && command -v ip6tables-save >/dev/null ||
+if ! command -v ip6tables-restore >/dev/null || ! command -v ip6tables-save >/dev/null; then
 	skip "ip6tables-restore / ip6tables-save are not installed (the oracle)"
+fi
 ns_trap
 A_TMP=""
 trap 'rm -rf "$A_TMP"; ns_cleanup' EXIT
@@ -108,9 +109,11 @@ topo6() {
 base=$NS_PREFIX
 NS_PREFIX=${base}a topo_create
 topo6
+# shellcheck disable=SC2034  # read as ${!name} in same()
 A_C1=$C1 A_GW=$GW A_SRV=$SRV A_TMP=$NS_TMP
 NS_PREFIX=${base}b topo_create
 topo6
+# shellcheck disable=SC2034  # read as ${!name} in same()
 B_C1=$C1 B_GW=$GW B_SRV=$SRV
 
 cat >"$A_TMP/nat6.rules" <<'RULES'

@@ -59,6 +59,30 @@ static const struct ok_case ok_cases[] = {
 	  "--reqid 7 -j ACCEPT\n-A POSTROUTING -o wan0 -m policy --dir out "
 	  "--pol none -j MASQUERADE\nCOMMIT\n",
 	  "out wan0 nonat ipsec reqid=7\nout wan0 ipsec no" },
+	/* one value per column: the narrower of two nested ones; a rule
+	 * that cannot match after its jump is dead and gives nothing */
+	{ HEADC "-A POSTROUTING -s 10.0.0.0/8 -o wan+ -j C\n-A C -s "
+	  "10.1.0.0/16 -o wan0 -j MASQUERADE\n-A C -s 192.168.0.0/16 -j "
+	  "MASQUERADE\n-A C -o eth0 -j MASQUERADE\n-A C -s 0.0.0.0/0 -o "
+	  "wan1 -j SNAT --to-source 203.0.113.1\nCOMMIT\n",
+	  "out wan0 from 10.1.0.0/16\nout wan1 from 10.0.0.0/8 snat "
+	  "203.0.113.1" },
+	{ HEADC "-A POSTROUTING -o wan0 -j C\n-A POSTROUTING -o wan0 -j "
+	  "MASQUERADE\n-A C ! -s 10.0.0.0/8 -j RETURN\n-A C ! -s "
+	  "192.168.0.0/16 -j RETURN\n-A C -j SNAT --to-source 203.0.113.1\n"
+	  "COMMIT\n", "out wan0" },
+	/* a RETURN on -p: the rest gets the other protocols */
+	{ HEADC "-A POSTROUTING -o wan0 -j C\n-A C -p icmp -j RETURN\n"
+	  "-A C -p tcp -j SNAT --to-source 203.0.113.1\n-A C -p icmp -j "
+	  "MASQUERADE\n-A C -j MASQUERADE\nCOMMIT\n",
+	  "out wan0 snat 203.0.113.1 proto tcp\nout wan0 proto !icmp" },
+	/* what the jump said is not negated again */
+	{ HEADC "-A POSTROUTING -o wan0 -p tcp -j C\n-A POSTROUTING -o wan0 "
+	  "-j MASQUERADE\n-A C -p tcp -m tcp --dport 25 -j RETURN\n-A C -o "
+	  "wan+ -p tcp -j SNAT --to-source 203.0.113.1\nCOMMIT\n",
+	  "out wan0 snat 203.0.113.1 proto tcp dport !25\nout wan0" },
+	{ HEADC "-A POSTROUTING -o wan0 -p tcp -j C\n-A C -p tcp -j RETURN\n"
+	  "-A C -j MASQUERADE\nCOMMIT\n", "" },
 	/* built-in chain, no -o for 'nonat': the negation instead */
 	{ HEAD "-A POSTROUTING -s 10.9.0.0/16 -j ACCEPT\n-A POSTROUTING "
 	  "! -d 10.0.0.0/8 -j RETURN\n-A POSTROUTING -o wan0 -j MASQUERADE\n"
@@ -105,10 +129,11 @@ static const struct err_case err_cases[] = {
 	  "--to-destination 10.0.0.5-10.0.0.6\nCOMMIT\n", 4, 66, "range" },
 	{ HEADC "-A POSTROUTING -o wan0 -j C\n-A C -j D\n-A D -j C\nCOMMIT\n",
 	  8, 9, "loop" },
-	{ HEADC "-A POSTROUTING -o wan0 -j C\n-A C -o wan1 -j MASQUERADE\n"
-	  "COMMIT\n", 7, 9, "cannot be combined" },
 	{ HEADC "-A POSTROUTING -o wan0 -j C\n-A C -p tcp -j RETURN\n"
-	  "-A C -j MASQUERADE\nCOMMIT\n", 7, 16, "negated" },
+	  "-A C ! -p udp -j MASQUERADE\nCOMMIT\n", 8, 11,
+	  "cannot be combined" },
+	{ HEADC "-A POSTROUTING -o wan0 -j C\n-A C -p tcp --dport 80 -j "
+	  "RETURN\n-A C -j MASQUERADE\nCOMMIT\n", 7, 27, "negated" },
 	{ HEAD "-A POSTROUTING -o wan0 -j X\nCOMMIT\n", 4, 27, "'X'" },
 	{ HEAD "-A POSTROUTING -o wan0 -m comment --comment \"x -j "
 	  "MASQUERADE\nCOMMIT\n", 4, 45, "quote" },
