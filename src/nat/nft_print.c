@@ -1093,7 +1093,8 @@ do_lookup(struct pctx *p, const struct nftnl_expr *x)
 		free(pe.v);
 		return false;
 	}
-	qsort(pe.v, pe.n, sizeof(*pe.v), pelem_cmp);
+	if (pe.n > 0)	/* a set without elements: qsort(NULL) is UB */
+		qsort(pe.v, pe.n, sizeof(*pe.v), pelem_cmp);
 	inv = nftnl_expr_is_set(x, NFTNL_EXPR_LOOKUP_FLAGS) &&
 		(nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_FLAGS) &
 		 NFT_LOOKUP_F_INV);
