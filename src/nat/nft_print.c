@@ -1012,7 +1012,7 @@ put_elem(struct pctx *p, const uint8_t *lo, const uint8_t *hi, uint32_t len)
 {
 	uint8_t m[16];
 	bool pfx;
-	unsigned int i;
+	unsigned int i, plen;
 
 	if (!memcmp(lo, hi, len)) {
 		put_value(p, lo, len);
@@ -1023,10 +1023,18 @@ put_elem(struct pctx *p, const uint8_t *lo, const uint8_t *hi, uint32_t len)
 	memset(m, 0, sizeof(m));
 	for (i = 0; i < len; i++)
 		m[i] = (uint8_t)~(lo[i] ^ hi[i]);
-	(void)mask_plen(m, len, &pfx);
+	plen = mask_plen(m, len, &pfx);
 	for (i = 0; pfx && i < len; i++)
 		if ((lo[i] & (uint8_t)~m[i]) != 0 || (hi[i] | m[i]) != 0xff)
 			pfx = false;
+	if (p->kind == LHS_IFNAME && pfx && plen % 8 == 0) {
+		/* "ppp*": every name that starts with these bytes */
+		strbuf_putc(p->b, '"');
+		nft_put_text(p->b, (const char *)lo, strnlen((const char *)lo,
+							     plen / 8));
+		strbuf_add(p->b, "*\"", 2);
+		return;
+	}
 	if (p->kind == LHS_ADDR && pfx) {
 		memcpy(p->mask, m, len);
 		p->masked = true;
