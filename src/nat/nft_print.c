@@ -1074,9 +1074,25 @@ put_intervals(struct pctx *p, const struct pelems *pe, bool *first)
 	}
 }
 
+/* "LHS [!=] @NAME": a lookup in a named set (a hand edit of our table;
+ * we never make one), as nft prints it.  Its elements are not shown. */
+static bool
+named_lookup(struct pctx *p, const struct nftnl_set *s, bool inv)
+{
+	const char *name = nftnl_set_get_str(s, NFTNL_SET_NAME);
+
+	if (!name)
+		return false;
+	emit_sep(p);
+	strbuf_add(p->b, p->lhs, p->lhs_len);
+	strbuf_puts(p->b, inv ? " != @" : " @");
+	nft_put_text(p->b, name, SIZE_MAX);
+	return true;
+}
+
 /* "LHS [!=] { A, B-C, NET/LEN }" for a lookup in an anonymous set, the
- * elements sorted as nft sorts them.  False (printed as unknown) for a
- * set not in the table or a named one (we never make those). */
+ * elements sorted as nft sorts them; a named set by its name.  False
+ * (printed as unknown) for a set not in the table. */
 static bool
 do_lookup(struct pctx *p, const struct nftnl_expr *x)
 {
@@ -1087,8 +1103,12 @@ do_lookup(struct pctx *p, const struct nftnl_expr *x)
 	size_t i;
 
 	flush_gte(p);
-	if (!s || !nftnl_set_is_set(s, NFTNL_SET_KEY_LEN) ||
-	    !(nftnl_set_get_u32(s, NFTNL_SET_FLAGS) & NFT_SET_ANONYMOUS))
+	inv = nftnl_expr_is_set(x, NFTNL_EXPR_LOOKUP_FLAGS) &&
+		(nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_FLAGS) &
+		 NFT_LOOKUP_F_INV);
+	if (s && !(nftnl_set_get_u32(s, NFTNL_SET_FLAGS) & NFT_SET_ANONYMOUS))
+		return named_lookup(p, s, inv);
+	if (!s || !nftnl_set_is_set(s, NFTNL_SET_KEY_LEN))
 		return false;
 	memset(&pe, 0, sizeof(pe));
 	pe.klen = nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN);
@@ -1103,9 +1123,6 @@ do_lookup(struct pctx *p, const struct nftnl_expr *x)
 	}
 	if (pe.n > 0)	/* a set without elements: qsort(NULL) is UB */
 		qsort(pe.v, pe.n, sizeof(*pe.v), pelem_cmp);
-	inv = nftnl_expr_is_set(x, NFTNL_EXPR_LOOKUP_FLAGS) &&
-		(nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_FLAGS) &
-		 NFT_LOOKUP_F_INV);
 	emit_sep(p);
 	strbuf_add(p->b, p->lhs, p->lhs_len);
 	strbuf_puts(p->b, inv ? " != { " : " { ");
