@@ -699,16 +699,15 @@ compile_masq(struct nat_compiled *c, const struct nat_rule *mr,
 		masq_emit(t, cs, mr, &k);	/* the interfaces: one set */
 		return 0;
 	}
+	/* snat detect: one nft rule per interface, each to its address */
 	FAN(oif, mr->oifs, mr->n_oifs) {
 		struct combo k;
 
 		memset(&k, 0, sizeof(k));
 		k.oif = oif;
-		if (mr->action == NAT_DETECT) {
-			if (detect_addr(dc, mr, oif, t->family, e) < 0)
-				return -1;
-			k.snat_addr = &dc->addr;
-		}
+		if (detect_addr(dc, mr, oif, t->family, e) < 0)
+			return -1;
+		k.snat_addr = &dc->addr;
 		masq_emit(t, cs, mr, &k);
 	}
 	return 0;
