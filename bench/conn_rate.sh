@@ -46,7 +46,9 @@ while getopts R:n:c:t:h o; do
 	esac
 done
 case $NETS in '' | *[!0-9]*) bench_usage "$0" ;; esac
-[ "$NETS" -ge 2 ] && [ "$NETS" -le 32768 ] || bench_die "-n: 2..32768"
+if [ "$NETS" -lt 2 ] || [ "$NETS" -gt 32768 ]; then
+	bench_die "-n: 2..32768"
+fi
 
 [ "$(id -u)" -eq 0 ] || bench_die "needs root (network namespaces, nftables)"
 for t in ip nft conntrack cc awk; do
