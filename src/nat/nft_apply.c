@@ -5,7 +5,9 @@
  *
  * The batch is BEGIN, then per family: NEWTABLE masqsh (create, so it
  * exists), DELTABLE masqsh (drop the old one with everything in it), and
- * when the family is wanted NEWTABLE, the chains and every rule; then END.
+ * when the family is wanted NEWTABLE, the chains, the ct objects, the
+ * anonymous sets of the rules' lists (NEWSET, then NEWSETELEM messages of
+ * at most 256 elements) and every rule; then END.
  * The kernel applies all of it or nothing, and never looks at any other
  * table.  Check mode leaves out END: the kernel then processes and
  * validates every message and aborts the transaction, which is what `nft

@@ -8,9 +8,9 @@
  * order).  Every nft rule carries a counter and the comment "masqsh masq
  * ID" / "masqsh forward ID".  A column holding several values (sources,
  * destinations, exclusions, protocols, ports) becomes one lookup in an
- * anonymous set (nft_set.c), so a masqsh rule is one nft rule; only a
- * list of interfaces still fans out (one nft rule each: `detect` needs
- * each interface's own address).  One value stays a plain compare.  The
+ * anonymous set (nft_set.c), so a masqsh rule is one nft rule; so do
+ * several interfaces, but with `snat detect`, which fans out to one nft
+ * rule per interface, each with that interface's own address.  One value stays a plain compare.  The
  * expressions are
  * the ones nft itself generates for the same text, so that `nft list`
  * prints what nft_print.c prints.  Does not own: sending (nft_apply.c) or
@@ -41,10 +41,10 @@
 
 #define TH_DPORT_OFF 2
 
-/* One nft rule of a masq rule: the lists are sets, only a list of
- * interfaces still fans out (one nft rule per interface). */
+/* One nft rule of a masq rule: the lists are sets.  Only `snat detect`
+ * fans out, one nft rule per interface (each with its own address). */
 struct combo {
-	const struct nat_ifname *oif;
+	const struct nat_ifname *oif;		/* NULL: every one of the rule's */
 	const struct nat_net *snat_addr;	/* detect: the resolved address */
 };
 
@@ -164,6 +164,38 @@ match_ifname_neq(struct nftnl_rule *r, const struct nat_ifname *i)
 	if (i->wildcard)
 		len = (uint32_t)strlen(i->name);
 	cmp(r, NFT_CMP_NEQ, buf, len);
+}
+
+/*
+ * [io]ifname in the interfaces @v: a compare for one, else a lookup in an
+ * interval set of 16-byte names, as nft builds `oifname { "eth0", "ppp*" }`:
+ * a name is the interval [name, name], "ppp+" is [ppp\0.., ppp\xff..].
+ */
+static void
+match_ifnames(struct nftnl_rule *r, struct nft_tab *t, uint32_t key,
+	      const struct nat_ifname *v, size_t n, const struct nft_origin *o)
+{
+	struct nft_ival *iv;
+	uint32_t id;
+	size_t i, len;
+
+	if (n == 1) {
+		match_ifname(r, key, v);
+		return;
+	}
+	iv = xreallocarray(NULL, n, sizeof(*iv));
+	for (i = 0; i < n; i++) {
+		len = strnlen(v[i].name, NAT_IFNAMSIZ - 1);
+		memset(&iv[i], 0, sizeof(iv[i]));
+		memcpy(iv[i].lo, v[i].name, len);
+		memcpy(iv[i].hi, v[i].name, len);
+		if (v[i].wildcard)
+			memset(iv[i].hi + len, 0xff, NAT_IFNAMSIZ - len);
+	}
+	id = nft_set_add_ivals(t, NFT_KEY_IFNAME, NAT_IFNAMSIZ, iv, n, o);
+	free(iv);
+	meta_load(r, key);
+	nft_rule_add_lookup(r, id, false);
 }
 
 /* ip/ip6 saddr|daddr [!=] NET, as nft encodes a prefix. */
@@ -640,6 +672,8 @@ masq_emit(struct nft_tab *t, struct nft_chainset *cs,
 		match_ifname(r, NFT_META_IIFNAME, &mr->src_if);
 	if (k->oif)
 		match_ifname(r, NFT_META_OIFNAME, k->oif);
+	else if (mr->n_oifs > 0)
+		match_ifnames(r, t, NFT_META_OIFNAME, mr->oifs, mr->n_oifs, &o);
 	match_nets(r, t, false, mr->src.inc, mr->src.n_inc, false, &o);
 	match_nets(r, t, false, mr->src.exc, mr->src.n_exc, true, &o);
 	match_nets(r, t, true, mr->dst.inc, mr->dst.n_inc, false, &o);
@@ -699,16 +733,21 @@ compile_masq(struct nat_compiled *c, const struct nat_rule *mr,
 
 	tab_make(t);
 	cs = &t->chains[1];
+	if (mr->action != NAT_DETECT) {
+		struct combo k = { NULL, NULL };
+
+		masq_emit(t, cs, mr, &k);	/* the interfaces: one set */
+		return 0;
+	}
+	/* snat detect: one nft rule per interface, each to its address */
 	FAN(oif, mr->oifs, mr->n_oifs) {
 		struct combo k;
 
 		memset(&k, 0, sizeof(k));
 		k.oif = oif;
-		if (mr->action == NAT_DETECT) {
-			if (detect_addr(dc, mr, oif, t->family, e) < 0)
-				return -1;
-			k.snat_addr = &dc->addr;
-		}
+		if (detect_addr(dc, mr, oif, t->family, e) < 0)
+			return -1;
+		k.snat_addr = &dc->addr;
 		masq_emit(t, cs, mr, &k);
 	}
 	return 0;

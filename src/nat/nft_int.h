@@ -102,6 +102,7 @@ struct nft_ival {
 #define NFT_KEY_IP6ADDR		8
 #define NFT_KEY_INET_PROTO	12
 #define NFT_KEY_INET_SERVICE	13
+#define NFT_KEY_IFNAME		41
 
 /* Sort @v and merge overlapping and adjacent intervals in place; returns
  * how many are left.  Cannot fail. */

@@ -1017,7 +1017,7 @@ put_elem(struct pctx *p, const uint8_t *lo, const uint8_t *hi, uint32_t len)
 {
 	uint8_t m[16];
 	bool pfx;
-	unsigned int i;
+	unsigned int i, plen;
 
 	if (!memcmp(lo, hi, len)) {
 		put_value(p, lo, len);
@@ -1028,10 +1028,18 @@ put_elem(struct pctx *p, const uint8_t *lo, const uint8_t *hi, uint32_t len)
 	memset(m, 0, sizeof(m));
 	for (i = 0; i < len; i++)
 		m[i] = (uint8_t)~(lo[i] ^ hi[i]);
-	(void)mask_plen(m, len, &pfx);
+	plen = mask_plen(m, len, &pfx);
 	for (i = 0; pfx && i < len; i++)
 		if ((lo[i] & (uint8_t)~m[i]) != 0 || (hi[i] | m[i]) != 0xff)
 			pfx = false;
+	if (p->kind == LHS_IFNAME && pfx && plen % 8 == 0) {
+		/* "ppp*": every name that starts with these bytes */
+		strbuf_putc(p->b, '"');
+		nft_put_text(p->b, (const char *)lo, strnlen((const char *)lo,
+							     plen / 8));
+		strbuf_add(p->b, "*\"", 2);
+		return;
+	}
 	if (p->kind == LHS_ADDR && pfx) {
 		memcpy(p->mask, m, len);
 		p->masked = true;
@@ -1071,9 +1079,25 @@ put_intervals(struct pctx *p, const struct pelems *pe, bool *first)
 	}
 }
 
+/* "LHS [!=] @NAME": a lookup in a named set (a hand edit of our table;
+ * we never make one), as nft prints it.  Its elements are not shown. */
+static bool
+named_lookup(struct pctx *p, const struct nftnl_set *s, bool inv)
+{
+	const char *name = nftnl_set_get_str(s, NFTNL_SET_NAME);
+
+	if (!name)
+		return false;
+	emit_sep(p);
+	strbuf_add(p->b, p->lhs, p->lhs_len);
+	strbuf_puts(p->b, inv ? " != @" : " @");
+	nft_put_text(p->b, name, SIZE_MAX);
+	return true;
+}
+
 /* "LHS [!=] { A, B-C, NET/LEN }" for a lookup in an anonymous set, the
- * elements sorted as nft sorts them.  False (printed as unknown) for a
- * set not in the table or a named one (we never make those). */
+ * elements sorted as nft sorts them; a named set by its name.  False
+ * (printed as unknown) for a set not in the table. */
 static bool
 do_lookup(struct pctx *p, const struct nftnl_expr *x)
 {
@@ -1084,8 +1108,12 @@ do_lookup(struct pctx *p, const struct nftnl_expr *x)
 	size_t i;
 
 	flush_gte(p);
-	if (!s || !nftnl_set_is_set(s, NFTNL_SET_KEY_LEN) ||
-	    !(nftnl_set_get_u32(s, NFTNL_SET_FLAGS) & NFT_SET_ANONYMOUS))
+	inv = nftnl_expr_is_set(x, NFTNL_EXPR_LOOKUP_FLAGS) &&
+		(nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_FLAGS) &
+		 NFT_LOOKUP_F_INV);
+	if (s && !(nftnl_set_get_u32(s, NFTNL_SET_FLAGS) & NFT_SET_ANONYMOUS))
+		return named_lookup(p, s, inv);
+	if (!s || !nftnl_set_is_set(s, NFTNL_SET_KEY_LEN))
 		return false;
 	memset(&pe, 0, sizeof(pe));
 	pe.klen = nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN);
@@ -1098,10 +1126,8 @@ do_lookup(struct pctx *p, const struct nftnl_expr *x)
 		free(pe.v);
 		return false;
 	}
-	qsort(pe.v, pe.n, sizeof(*pe.v), pelem_cmp);
-	inv = nftnl_expr_is_set(x, NFTNL_EXPR_LOOKUP_FLAGS) &&
-		(nftnl_expr_get_u32(x, NFTNL_EXPR_LOOKUP_FLAGS) &
-		 NFT_LOOKUP_F_INV);
+	if (pe.n > 0)	/* a set without elements: qsort(NULL) is UB */
+		qsort(pe.v, pe.n, sizeof(*pe.v), pelem_cmp);
 	emit_sep(p);
 	strbuf_add(p->b, p->lhs, p->lhs_len);
 	strbuf_puts(p->b, inv ? " != { " : " { ");

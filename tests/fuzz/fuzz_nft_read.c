@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_nft_read.c - the nftables read-back fed raw nfnetlink bytes: a
- * datagram of NFT_MSG_NEWTABLE/NEWCHAIN/NEWRULE/NEWOBJ messages (as the
- * dumps of nft_kernel_read() receive them) walked by nl_cb_run() into the
+ * datagram of NFT_MSG_NEWTABLE/NEWCHAIN/NEWRULE/NEWOBJ/NEWSET/NEWSETELEM
+ * messages (as the dumps of nft_kernel_read() receive them; the sets are
+ * what a rule's list compiles to, printed where a rule looks them up) walked by nl_cb_run() into the
  * dump callbacks of nft_read.c (nft_read_msg(): libnftnl's
  * nftnl_*_nlmsg_parse, then our table's structure), the result printed
  * in nft syntax (nft_print.c, nft_ct.c: what `show nft` and the change

@@ -52,6 +52,16 @@ assert_match "diff shows the hand-edited sets as nft lists them" \
 assert_match "... which is what nft lists" \
 	'ip saddr \{ 10\.96\.0\.0-10\.98\.255\.255 \} tcp dport \{ 22, 80 \} ' \
 	"$(gw_nft list table ip masqsh)"
+# A named set (nft's, we make none) shows by its name, as nft prints it.
+run gw_nft add set ip masqsh blocked '{ type ipv4_addr; }'
+run gw_nft add element ip masqsh blocked '{ 10.95.0.1 }'
+run gw_nft add rule ip masqsh "$chain" ip saddr != @blocked counter masquerade comment '"handnamed"'
+gw_masqsh -c diff >"$NS_TMP/diff1" 2>&1
+assert_match "diff shows a lookup in a named set by its name" \
+	'^\+.*ip saddr != @blocked counter packets 0 bytes 0 masquerade comment "handnamed"' \
+	"$(cat "$NS_TMP/diff1")"
+assert_match "... which is what nft lists" 'ip saddr != @blocked counter' \
+	"$(gw_nft list table ip masqsh)"
 
 run gw_masqsh -c apply
 gw_masqsh -c diff >"$NS_TMP/diff2" 2>&1

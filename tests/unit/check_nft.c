@@ -395,7 +395,7 @@ struct golden {
 };
 
 static const struct golden goldens[] = {
-	{ "basic", set_basic, 15 },
+	{ "basic", set_basic, 14 },
 	{ "v6", set_v6, 5 },
 	{ "empty", set_empty, 0 },
 	{ "ct", set_ct, 11 },

@@ -31,6 +31,7 @@
 #include "core/store.h"
 #include "core/tok.h"
 #include "nat/nft.h"
+#include "nat/nft_int.h"
 #include "nat/rule.h"
 #include "ctl/revision.h"
 
@@ -1272,10 +1273,15 @@ START_TEST(test_change_of)
 {
 	static const char *const run[] = {
 		"out eth0 from 10.1.0.0/16",
-		"out eth0,eth1 from 10.2.0.0/16",	/* two nft rules */
+		"out eth0 from 10.2.0.0/16",	/* + eth1, below */
 		"out eth0 from 10.3.0.0/16",
 		"fwd:in eth0 proto tcp dport 80 to 10.1.0.2",
 		NULL,
+	};
+	/* 0.1 compiled "out eth0,eth1" to one nft rule per interface (now
+	 * one rule with a set): a table it applied runs masq 2 twice */
+	static const char *const run2[] = {
+		"out eth0", "out eth1 from 10.2.0.0/16", NULL,
 	};
 	static const char *const edited[] = {	/* same ids, other rules */
 		"out eth1 from 10.9.0.0/16",
@@ -1287,7 +1293,16 @@ START_TEST(test_change_of)
 	static const char *const fewer[] = { "out eth0", NULL };
 	static const char *const none[] = { NULL };
 	struct nat_compiled *a = compile_specs(run), *b;
+	struct nft_chainset *from, *to;
 	struct nat_change d;
+
+	b = compile_specs(run2);
+	from = &b->tab[NFT_TAB_IP].chains[1];
+	to = &a->tab[NFT_TAB_IP].chains[1];
+	ck_assert_uint_eq(from->n_rules, 2);
+	nft_chainset_add_rule(to, from->rules[1], &from->origin[1]);
+	from->n_rules = 1;	/* taken */
+	nat_compiled_free(b);
 
 	b = compile_specs(edited);
 	nat_change_of(a, b, &d);
