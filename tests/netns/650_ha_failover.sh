@@ -73,6 +73,20 @@ assert_match "diag ha on A: keepalived says MASTER" "this node is MASTER" \
 assert_match "diag ha on B: keepalived says BACKUP" "this node is BACKUP" \
 	"$(ha_masqsh "$B" -c "diag ha dir $NS_TMP/$B")"
 
+# show ha: the role now, the notify script's last event, sync counters.
+# show_ha NS: "STATE EVENT RUNNING RECEIVED>0 EXTERNAL" from show ha -j.
+show_ha() {
+	ha_masqsh "$1" -j -c "show ha dir $NS_TMP/$1" | "$NS_PY" -c 'import json,sys
+j = json.load(sys.stdin); c = j["conntrackd"]; l = j["last_change"]
+print(j["state"], l["event"] if l else "-", c["running"],
+      c.get("received", 0) > 0, c.get("external", 0))'
+}
+run ha_masqsh "$A" -c "show ha dir $NS_TMP/$A"
+assert_eq "show ha on A: state, last event, conntrackd, heard the peer, external" \
+	"master primary True True 0" "$(show_ha "$A")"
+assert_eq "show ha on B: the connections wait in its external cache" \
+	"backup backup True True 2" "$(show_ha "$B")"
+
 HA_RESULT=""
 # step NAME HOLDER OTHER ACTION...: run ACTION, wait for HOLDER to hold
 # the VIPs alone, let the flows run 3 s, check the window.
@@ -122,6 +136,7 @@ step() {
 }
 
 step "keepalived stopped: A->B" "$B" "$A" ha_stop_ka "$A"
+assert_match "show ha on B after the failover" "^master primary True True" "$(show_ha "$B")"
 step "keepalived back: B->A" "$A" "$B" ha_start_ka "$A"
 step "WAN link down: A->B" "$B" "$A" ip -n "$A" link set wan0 down
 step "WAN link up: B->A" "$A" "$B" ip -n "$A" link set wan0 up
