@@ -108,8 +108,8 @@ settings(const char *s)
 		(void)ha_conf_set(&c, line, sp + 1, &e);
 	}
 	reload(&c, &back);
-	fuzz_assert(memcmp(&c.vips, &back.vips, sizeof(c.vips)) == 0 &&
-		    c.n_vips == back.n_vips && c.priority == back.priority &&
+	fuzz_assert(c.n_vips == back.n_vips &&
+		    memcmp(c.vips, back.vips, c.n_vips * sizeof(c.vips[0])) == 0 && c.priority == back.priority &&
 		    c.vrid == back.vrid && c.master == back.master &&
 		    !strcmp(c.sync_dev, back.sync_dev) &&
 		    !strcmp(c.peer, back.peer) && !strcmp(c.local, back.local),
