@@ -75,8 +75,8 @@ ha_topo() {
 		# conntrack calls invalid.  Between taking the VIPs and the
 		# commit (~0.2 s), a server's segment to the WAN VIP has no
 		# entry on the new master: without this its own TCP stack
-		# answers with a reset and the connection is lost (1 run in
-		# 6 here); a client's segment would leave untranslated.
+		# answers with a reset and the connection is lost (2 runs in
+		# about 9 here); a client's segment would leave untranslated.
 		ip netns exec "$g" nft -f - <<-'EOF' || die "nft in $g"
 		table inet hapairfw {
 			chain input { type filter hook input priority 0; ct state invalid drop; }
