@@ -234,6 +234,7 @@ ha_flows_start() {
 	done
 	ip netns exec "$C" "$NS_PY" -c "$HA_PY_CLIENT" "$HA_SRV" \
 		</dev/null >"$NS_TMP/client.out" 2>&1 &
+	# shellcheck disable=SC2034 # the tests check it is alive
 	HA_CLIENT=$!
 	NS_PIDS+=("$!")
 	i=0

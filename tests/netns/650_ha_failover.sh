@@ -91,7 +91,7 @@ HA_RESULT=""
 # step NAME HOLDER OTHER ACTION...: run ACTION, wait for HOLDER to hold
 # the VIPs alone, let the flows run 3 s, check the window.
 step() {
-	local name=$1 holder=$2 other=$3 t0 t1 peers gap first last miss
+	local name=$1 holder=$2 other=$3 t0 t1 tm peers gap last miss tgap nnew
 	shift 3
 	t0=$(now_ms)
 	"$@"
@@ -110,17 +110,17 @@ step() {
 	t1=$(now_ms)
 	kill -0 "$HA_CLIENT" 2>/dev/null ||
 		fail "$name: the client stopped: $(cat "$NS_TMP/client.out")"
-	read -r peers gap first last miss <<<"$(ha_window tcp "$t0" "$t1")"
+	read -r peers gap _ last miss <<<"$(ha_window tcp "$t0" "$t1")"
 	assert_eq "$name: TCP source the server saw" "$TCP_PEER" "$peers"
 	assert_eq "$name: TCP lines lost (one stream, no reset)" 0 "$miss"
 	assert_match "$name: TCP data after the switch" '^[0-9]+$' "$last"
 	tgap=$gap
-	read -r peers gap first last miss <<<"$(ha_window udp "$t0" "$t1")"
+	read -r peers gap _ last miss <<<"$(ha_window udp "$t0" "$t1")"
 	# Datagrams that reach the new master between its taking the VIPs
 	# and its notify script's commit (~0.2 s) make a new entry of their
 	# own (with 'random', another port); the commit then replaces it.
 	# Counted and reported; the flow must be back on its port after.
-	other=$(awk -v t0="$t0" -v t1="$t1" -v p="${UDP_PEER%:*} ${UDP_PEER#*:}" \
+	nnew=$(awk -v t0="$t0" -v t1="$t1" -v p="${UDP_PEER%:*} ${UDP_PEER#*:}" \
 		'$1 == "udp" && $2 >= t0 && $2 <= t1 && $3 " " $4 != p' "$HA_LOG" | wc -l)
 	read -r peers _ <<<"$(ha_window udp $((t1 - 1500)) "$t1")"
 	assert_eq "$name: UDP source the server saw at the end" "$UDP_PEER" "$peers"
@@ -129,9 +129,9 @@ step() {
 	assert_eq "$name: ${holder##*-}'s conntrack entry, reply dport" \
 		"${TCP_PEER#*:}" "$(ct_reply dport tcp 7000 192.168.1.10 "$holder")"
 	echo "measured: $name: longest time without data at the server:" \
-		"tcp $tgap ms, udp $gap ms ($miss datagrams lost, $other" \
+		"tcp $tgap ms, udp $gap ms ($miss datagrams lost, $nnew" \
 		"through a new entry before the commit)"
-	HA_RESULT="$HA_RESULT$name|$tgap|$gap|$miss|$other
+	HA_RESULT="$HA_RESULT$name|$tgap|$gap|$miss|$nnew
 "
 }
 
