@@ -12,7 +12,9 @@
  *                   of the virtual addresses or none (some only: split);
  *   ha.tcp-liberal  nf_conntrack_tcp_be_liberal=1: conntrackd does not
  *                   replicate TCP windows, so the node taking over must
- *                   not judge segments by them.
+ *                   not judge segments by them; nf_conntrack_tcp_loose=0:
+ *                   a segment before the commit must not start a new
+ *                   translation.
  *
  * Uses the pair's settings and files from src/ctl/ha.h (diag reads them;
  * it writes nothing).  Not in `diag` (all): they need a configured pair,
