@@ -135,13 +135,16 @@ load_get(const struct nftnl_expr *ex, const char *name, struct nft_rs_expr *x)
 		return false;
 	x->kind = NFT_RS_X_LOAD;
 	x->dreg = nftnl_expr_get_u32(ex, at);
-	if (at == NFTNL_EXPR_META_DREG) {
+	/* by name: NFTNL_EXPR_PAYLOAD_DREG and NFTNL_EXPR_CT_DREG are the
+	 * same number (both NFTNL_EXPR_BASE), so a ct load compared by
+	 * attribute read as a payload load (diag ha's ct state check) */
+	if (name[0] == 'm') {
 		key = nftnl_expr_get_u32(ex, NFTNL_EXPR_META_KEY);
 		x->load = key == NFT_META_NFPROTO ? NFT_RS_LOAD_NFPROTO :
 			key == NFT_META_L4PROTO ? NFT_RS_LOAD_L4PROTO :
 			key == NFT_META_PROTOCOL ? NFT_RS_LOAD_PROTOCOL :
 			NFT_RS_LOAD_OTHER;
-	} else if (at == NFTNL_EXPR_PAYLOAD_DREG) {
+	} else if (name[0] == 'p') {
 		x->load = NFT_RS_LOAD_PAYLOAD;
 		x->base = nftnl_expr_get_u32(ex, NFTNL_EXPR_PAYLOAD_BASE);
 		x->off = nftnl_expr_get_u32(ex, NFTNL_EXPR_PAYLOAD_OFFSET);

@@ -159,6 +159,10 @@ assert_eq "B's conntrackd stopped: ha.conntrackd" fail "$(diag_status "$B" ha.co
 # The peer unreachable on the sync link.
 ip -n "$A" link set sync0 down
 assert_eq "A's sync link down: ha.sync-peer on B" fail "$(diag_status "$B" ha.sync-peer)"
+# The firewall's invalid drop on B (tests/lib/hapair.sh), then none.
+assert_eq "B drops invalid packets: ha.invalid-drop" pass "$(diag_status "$B" ha.invalid-drop)"
+ip netns exec "$B" nft delete table inet hapairfw
+assert_eq "B without the drop: ha.invalid-drop" warn "$(diag_status "$B" ha.invalid-drop)"
 # Loose TCP pick-up on B.
 assert_eq "B with tcp_loose=0: ha.tcp-liberal" pass "$(diag_status "$B" ha.tcp-liberal)"
 ns_sysctl "$B" net.netfilter.nf_conntrack_tcp_loose=1
