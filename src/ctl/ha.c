@@ -188,7 +188,9 @@ ha_vips_set(struct ha_conf *c, const char *val, struct masq_err *e)
 	size_t len;
 	struct ha_vip v;
 
+	/* unused slots zeroed: two confs with the same VIPs compare equal */
 	nc.n_vips = 0;
+	memset(nc.vips, 0, sizeof(nc.vips));
 	for (; *p; p = nl ? nl + 1 : p + len) {
 		nl = strchr(p, '\n');
 		len = nl ? (size_t)(nl - p) : strlen(p);

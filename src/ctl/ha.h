@@ -109,6 +109,7 @@ struct ha_paths {
 	char ctl_socket[HA_PATH_MAX];	/* conntrackd's UNIX socket */
 	char lock[HA_PATH_MAX];
 	char log[HA_PATH_MAX];
+	char state[HA_PATH_MAX];	/* the notify script's last event */
 };
 
 /* The standard paths (@dir NULL) or all of them under @dir.  -1
@@ -170,6 +171,14 @@ const char *ha_conntrackd_bin(void);
  */
 int ha_ping(const char *ifname, int family, const char *addr,
 	    unsigned int tries, unsigned int ms, struct masq_err *e);
+
+/*
+ * The state file the notify script writes on every transition: one line
+ * "primary|backup|fault SECONDS" (time(2)).  0 with @event and *@when
+ * set, -1 when @text is not such a line (anything else may be in a file
+ * someone edited).  Cannot fail otherwise.  Fuzzed (fuzz_ha).
+ */
+int ha_state_parse(const char *text, char event[8], long long *when);
 
 /* ---- conntrackd's statistics (ha_stats.c) ---- */
 

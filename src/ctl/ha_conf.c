@@ -71,6 +71,7 @@ ha_paths_init(struct ha_paths *p, const char *dir, struct masq_err *e)
 		snprintf(p->ctl_socket, HA_PATH_MAX, "/var/run/conntrackd.ctl");
 		snprintf(p->lock, HA_PATH_MAX, "/var/lock/conntrack.lock");
 		snprintf(p->log, HA_PATH_MAX, "/var/log/conntrackd.log");
+		snprintf(p->state, HA_PATH_MAX, "/run/masqsh-ha.state");
 		return 0;
 	}
 	n = strlen(dir);
@@ -94,6 +95,7 @@ ha_paths_init(struct ha_paths *p, const char *dir, struct masq_err *e)
 	snprintf(p->ctl_socket, HA_PATH_MAX, "%s/conntrackd.ctl", p->dir);
 	snprintf(p->lock, HA_PATH_MAX, "%s/conntrackd.lock", p->dir);
 	snprintf(p->log, HA_PATH_MAX, "%s/conntrackd.log", p->dir);
+	snprintf(p->state, HA_PATH_MAX, "%s/ha.state", p->dir);
 	return 0;
 }
 
@@ -376,9 +378,13 @@ ha_notify_text(const struct ha_conf *c, const struct ha_paths *p,
 		"by masqsh\n# ('ha apply'); the steps and their order are "
 		"conntrackd's own\n# primary-backup.sh.  Usage: %s "
 		"primary|backup|fault\n"
-		"CONNTRACKD=%s\nCONF=%s\n\n"
+		"CONNTRACKD=%s\nCONF=%s\nSTATE=%s\n\n"
 		"run() {\n\t\"$CONNTRACKD\" -C \"$CONF\" \"$@\" ||\n"
 		"\t\tlogger -t masqsh-ha \"conntrackd $* failed\"\n}\n\n"
+		"# the last transition, for 'show ha'\n"
+		"case \"$1\" in primary|backup|fault)\n"
+		"\techo \"$1 $(date +%%s)\" >\"$STATE.tmp\" && "
+		"mv \"$STATE.tmp\" \"$STATE\"\nesac\n\n"
 		"case \"$1\" in\nprimary)\n"
 		"\trun -c\t# commit the peer's connections (external cache) "
 		"to the kernel\n"
@@ -397,7 +403,7 @@ ha_notify_text(const struct ha_conf *c, const struct ha_paths *p,
 		"*)\n\techo \"usage: $0 primary|backup|fault\" >&2\n"
 		"\texit 2\n\t;;\nesac\nexit 0\n",
 		p->notify, bin ? bin : "/usr/sbin/conntrackd",
-		p->conntrackd_conf);
+		p->conntrackd_conf, p->state);
 	*text = strbuf_take(&b);
 	return 0;
 }

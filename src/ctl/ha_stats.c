@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,4 +137,32 @@ ha_ctd_stats_parse(const char *text, struct ha_ctd_stats *st)
 			ha_stats_line(st, sec, p, n);
 		}
 	}
+}
+
+int
+ha_state_parse(const char *text, char event[8], long long *when)
+{
+	static const char *const events[] = { "primary", "backup", "fault",
+		NULL };
+	size_t i, n, digits = 0;
+	const char *p;
+	long long v = 0;
+
+	for (i = 0; events[i]; i++) {
+		n = strlen(events[i]);
+		if (!strncmp(text, events[i], n) && text[n] == ' ')
+			break;
+	}
+	if (!events[i])
+		return -1;
+	/* 1..18 digits (no overflow), then an optional newline, nothing
+	 * else */
+	for (p = text + n + 1; *p >= '0' && *p <= '9' && digits < 18;
+	     p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (!digits || (*p && strcmp(p, "\n")))
+		return -1;
+	snprintf(event, 8, "%s", events[i]);
+	*when = v;
+	return 0;
 }

@@ -12,7 +12,11 @@
  *                   of the virtual addresses or none (some only: split);
  *   ha.tcp-liberal  nf_conntrack_tcp_be_liberal=1: conntrackd does not
  *                   replicate TCP windows, so the node taking over must
- *                   not judge segments by them.
+ *                   not judge segments by them; nf_conntrack_tcp_loose=0:
+ *                   a segment before the commit must not start a new
+ *                   translation;
+ *   ha.invalid-drop the firewall drops ct state invalid in input and
+ *                   forward (check_ha_fw.c says why).
  *
  * Uses the pair's settings and files from src/ctl/ha.h (diag reads them;
  * it writes nothing).  Not in `diag` (all): they need a configured pair,
@@ -207,7 +211,8 @@ const struct diag_check diag_ha_sync_peer_check = {
 };
 
 extern const struct diag_check diag_ha_conntrackd_check,
-	diag_ha_keepalived_check, diag_ha_tcp_liberal_check;
+	diag_ha_keepalived_check, diag_ha_tcp_liberal_check,
+	diag_ha_invalid_drop_check;
 
 const struct diag_check *const diag_ha_checks[] = {
 	&diag_ha_snat_vip_check,
@@ -215,5 +220,6 @@ const struct diag_check *const diag_ha_checks[] = {
 	&diag_ha_conntrackd_check,
 	&diag_ha_keepalived_check,
 	&diag_ha_tcp_liberal_check,
+	&diag_ha_invalid_drop_check,
 	NULL,
 };

@@ -192,7 +192,26 @@ ha_tcp_liberal_run(struct diag_ctx *ctx, struct diag_result *res)
 			 "net.netfilter.nf_conntrack_tcp_be_liberal=1");
 		return DIAG_WARN;
 	}
-	diag_message(res, "TCP window checking is liberal, as a pair needs");
+	/* loose pick-up makes a mid-stream segment that reaches the new
+	 * master before its commit a connection of its own, translated
+	 * anew (another port when the rule says 'random' or the port is
+	 * taken); the commit then fails for it with "exists" */
+	if (diag_proc_u64(ctx, "sys/net/netfilter/nf_conntrack_tcp_loose",
+			  &v) == 0) {
+		diag_evidence(res, "net.netfilter.nf_conntrack_tcp_loose = %llu",
+			      v);
+		if (v) {
+			diag_message(res, "TCP window checking is liberal, "
+				     "but loose pick-up is on: a segment that "
+				     "reaches the new master before its commit "
+				     "starts a new translation");
+			diag_fix(res, "sysctl -w "
+				 "net.netfilter.nf_conntrack_tcp_loose=0");
+			return DIAG_WARN;
+		}
+	}
+	diag_message(res, "TCP window checking is liberal and loose pick-up "
+		     "off, as a pair needs");
 	return DIAG_PASS;
 }
 
@@ -214,7 +233,7 @@ const struct diag_check diag_ha_keepalived_check = {
 
 const struct diag_check diag_ha_tcp_liberal_check = {
 	.id = "ha.tcp-liberal",
-	.title = "TCP window checking is liberal (windows are not replicated)",
+	.title = "TCP windows liberal (not replicated), loose pick-up off",
 	.faq = NULL,
 	.needs = 0,
 	.run = ha_tcp_liberal_run,

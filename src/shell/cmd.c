@@ -57,6 +57,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_show_masq_entry,
 	&cmd_show_conntrack_entry,
 	&cmd_show_stats_entry,
+	&cmd_show_ha_entry,
 	&cmd_show_ports_entry,
 	&cmd_show_timeouts_entry,
 	&cmd_timeouts_set_entry,

@@ -177,7 +177,7 @@ extern const struct cmd_entry cmd_export_nft_entry, cmd_explain_entry;
 extern const struct cmd_entry cmd_ha_sync_entry, cmd_ha_vip_entry,
 	cmd_ha_role_entry, cmd_ha_show_entry, cmd_ha_off_entry,
 	cmd_ha_apply_entry, cmd_export_conntrackd_entry,
-	cmd_export_keepalived_entry, cmd_diag_ha_entry;
+	cmd_export_keepalived_entry, cmd_diag_ha_entry, cmd_show_ha_entry;
 
 /*
  * Run one command line.  Blank and comment lines do nothing.  Returns the

@@ -61,7 +61,9 @@ const struct cmd_entry cmd_diag_ha_entry = {
 "ICMP echo); conntrackd answers 'conntrackd -s', has heard from the peer\n"
 "and counts no errors (ha.conntrackd); keepalived runs and this node\n"
 "holds all virtual addresses or none (ha.keepalived); and\n"
-"nf_conntrack_tcp_be_liberal is 1 (ha.tcp-liberal).  'dir DIR': the\n"
+"nf_conntrack_tcp_be_liberal is 1 and nf_conntrack_tcp_loose 0\n"
+"(ha.tcp-liberal); the firewall drops ct state invalid in input and\n"
+"forward (ha.invalid-drop).  'dir DIR': the\n"
 "files 'ha apply dir DIR' wrote, and keepalived's pid file DIR/\n"
 "keepalived.pid.  Exit status 1 when a check fails.",
 	.kws = diag_ha_kws,

@@ -98,7 +98,7 @@ ha_iface(struct cmd_ctx *ctx, const struct masq_tok *t, struct masq_err *e)
 	return cmds_iface_check(ctx, &ifn, t, e);
 }
 
-/* Load, let @edit change, save (not under -n), then show it. */
+/* Save @c (not under -n), then show it. */
 static int
 ha_edit(struct cmd_ctx *ctx, struct ha_conf *c, struct masq_err *e)
 {

@@ -54,4 +54,5 @@ src/shell/report_sec.$(OBJEXT): src/shell/report_versions.h
 CLEANFILES += src/shell/report_versions.h
 # the NAT pair (ha ..., export conntrackd|keepalived)
 src_libmasq_a_SOURCES += src/shell/cmd_ha.h src/shell/cmd_ha.c \
-	src/shell/cmd_ha_export.c src/shell/cmd_diag_ha.c
+	src/shell/cmd_ha_export.c src/shell/cmd_diag_ha.c \
+	src/shell/cmd_show_ha.c

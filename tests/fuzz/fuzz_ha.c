@@ -11,7 +11,9 @@
  *         keepalived.conf and notify script hold no control byte but
  *         '\n' and '\t' and no '"' outside the notify lines (nothing from
  *         the settings can change their syntax).
- *   odd:  conntrackd's statistics text.  Properties: two parses agree.
+ *   odd:  conntrackd's statistics text, and the notify script's state
+ *         line ("primary 1796404696").  Properties: two parses agree; a
+ *         state line that parses prints and parses back the same.
  */
 #include "config.h"
 
@@ -106,8 +108,8 @@ settings(const char *s)
 		(void)ha_conf_set(&c, line, sp + 1, &e);
 	}
 	reload(&c, &back);
-	fuzz_assert(memcmp(&c.vips, &back.vips, sizeof(c.vips)) == 0 &&
-		    c.n_vips == back.n_vips && c.priority == back.priority &&
+	fuzz_assert(c.n_vips == back.n_vips &&
+		    memcmp(c.vips, back.vips, c.n_vips * sizeof(c.vips[0])) == 0 && c.priority == back.priority &&
 		    c.vrid == back.vrid && c.master == back.master &&
 		    !strcmp(c.sync_dev, back.sync_dev) &&
 		    !strcmp(c.peer, back.peer) && !strcmp(c.local, back.local),
@@ -138,9 +140,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	s = fuzz_str(data + 1, size - 1);
 	if (data[0] & 1) {
+		char ev[8], again[40];
+		long long when, w2;
+
 		ha_ctd_stats_parse(s, &a);
 		ha_ctd_stats_parse(s, &b);
 		fuzz_assert(memcmp(&a, &b, sizeof(a)) == 0, "two parses differ");
+		/* the notify script's state line: what parses prints back
+		 * and parses the same */
+		if (ha_state_parse(s, ev, &when) == 0) {
+			snprintf(again, sizeof(again), "%s %lld\n", ev, when);
+			fuzz_assert(ha_state_parse(again, ev, &w2) == 0 &&
+				    w2 == when, "state line does not read back");
+		}
 	} else {
 		settings(s);
 	}

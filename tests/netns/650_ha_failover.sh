@@ -73,11 +73,25 @@ assert_match "diag ha on A: keepalived says MASTER" "this node is MASTER" \
 assert_match "diag ha on B: keepalived says BACKUP" "this node is BACKUP" \
 	"$(ha_masqsh "$B" -c "diag ha dir $NS_TMP/$B")"
 
+# show ha: the role now, the notify script's last event, sync counters.
+# show_ha NS: "STATE EVENT RUNNING RECEIVED>0 EXTERNAL" from show ha -j.
+show_ha() {
+	ha_masqsh "$1" -j -c "show ha dir $NS_TMP/$1" | "$NS_PY" -c 'import json,sys
+j = json.load(sys.stdin); c = j["conntrackd"]; l = j["last_change"]
+print(j["state"], l["event"] if l else "-", c["running"],
+      c.get("received", 0) > 0, c.get("external", 0))'
+}
+run ha_masqsh "$A" -c "show ha dir $NS_TMP/$A"
+assert_eq "show ha on A: state, last event, conntrackd, heard the peer, external" \
+	"master primary True True 0" "$(show_ha "$A")"
+assert_eq "show ha on B: the connections wait in its external cache" \
+	"backup backup True True 2" "$(show_ha "$B")"
+
 HA_RESULT=""
 # step NAME HOLDER OTHER ACTION...: run ACTION, wait for HOLDER to hold
 # the VIPs alone, let the flows run 3 s, check the window.
 step() {
-	local name=$1 holder=$2 other=$3 t0 t1 peers gap first last miss
+	local name=$1 holder=$2 other=$3 t0 t1 tm peers gap last miss tgap nnew
 	shift 3
 	t0=$(now_ms)
 	"$@"
@@ -96,17 +110,17 @@ step() {
 	t1=$(now_ms)
 	kill -0 "$HA_CLIENT" 2>/dev/null ||
 		fail "$name: the client stopped: $(cat "$NS_TMP/client.out")"
-	read -r peers gap first last miss <<<"$(ha_window tcp "$t0" "$t1")"
+	read -r peers gap _ last miss <<<"$(ha_window tcp "$t0" "$t1")"
 	assert_eq "$name: TCP source the server saw" "$TCP_PEER" "$peers"
 	assert_eq "$name: TCP lines lost (one stream, no reset)" 0 "$miss"
 	assert_match "$name: TCP data after the switch" '^[0-9]+$' "$last"
 	tgap=$gap
-	read -r peers gap first last miss <<<"$(ha_window udp "$t0" "$t1")"
+	read -r peers gap _ last miss <<<"$(ha_window udp "$t0" "$t1")"
 	# Datagrams that reach the new master between its taking the VIPs
 	# and its notify script's commit (~0.2 s) make a new entry of their
 	# own (with 'random', another port); the commit then replaces it.
 	# Counted and reported; the flow must be back on its port after.
-	other=$(awk -v t0="$t0" -v t1="$t1" -v p="${UDP_PEER%:*} ${UDP_PEER#*:}" \
+	nnew=$(awk -v t0="$t0" -v t1="$t1" -v p="${UDP_PEER%:*} ${UDP_PEER#*:}" \
 		'$1 == "udp" && $2 >= t0 && $2 <= t1 && $3 " " $4 != p' "$HA_LOG" | wc -l)
 	read -r peers _ <<<"$(ha_window udp $((t1 - 1500)) "$t1")"
 	assert_eq "$name: UDP source the server saw at the end" "$UDP_PEER" "$peers"
@@ -115,13 +129,14 @@ step() {
 	assert_eq "$name: ${holder##*-}'s conntrack entry, reply dport" \
 		"${TCP_PEER#*:}" "$(ct_reply dport tcp 7000 192.168.1.10 "$holder")"
 	echo "measured: $name: longest time without data at the server:" \
-		"tcp $tgap ms, udp $gap ms ($miss datagrams lost, $other" \
+		"tcp $tgap ms, udp $gap ms ($miss datagrams lost, $nnew" \
 		"through a new entry before the commit)"
-	HA_RESULT="$HA_RESULT$name|$tgap|$gap|$miss|$other
+	HA_RESULT="$HA_RESULT$name|$tgap|$gap|$miss|$nnew
 "
 }
 
 step "keepalived stopped: A->B" "$B" "$A" ha_stop_ka "$A"
+assert_match "show ha on B after the failover" "^master primary True True" "$(show_ha "$B")"
 step "keepalived back: B->A" "$A" "$B" ha_start_ka "$A"
 step "WAN link down: A->B" "$B" "$A" ip -n "$A" link set wan0 down
 step "WAN link up: B->A" "$A" "$B" ip -n "$A" link set wan0 up
@@ -144,6 +159,14 @@ assert_eq "B's conntrackd stopped: ha.conntrackd" fail "$(diag_status "$B" ha.co
 # The peer unreachable on the sync link.
 ip -n "$A" link set sync0 down
 assert_eq "A's sync link down: ha.sync-peer on B" fail "$(diag_status "$B" ha.sync-peer)"
+# The firewall's invalid drop on B (tests/lib/hapair.sh), then none.
+assert_eq "B drops invalid packets: ha.invalid-drop" pass "$(diag_status "$B" ha.invalid-drop)"
+ip netns exec "$B" nft delete table inet hapairfw
+assert_eq "B without the drop: ha.invalid-drop" warn "$(diag_status "$B" ha.invalid-drop)"
+# Loose TCP pick-up on B.
+assert_eq "B with tcp_loose=0: ha.tcp-liberal" pass "$(diag_status "$B" ha.tcp-liberal)"
+ns_sysctl "$B" net.netfilter.nf_conntrack_tcp_loose=1
+assert_eq "B with tcp_loose=1: ha.tcp-liberal" warn "$(diag_status "$B" ha.tcp-liberal)"
 # keepalived stopped on B.
 ha_stop_ka "$B"
 assert_eq "B's keepalived stopped: ha.keepalived" fail "$(diag_status "$B" ha.keepalived)"

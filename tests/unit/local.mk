@@ -20,7 +20,8 @@ UNIT_TESTS = \
 	tests/unit/check_diag \
 	tests/unit/check_tui \
 	tests/unit/check_mtu \
-	tests/unit/check_report
+	tests/unit/check_report \
+	tests/unit/check_ha
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 EXTRA_DIST += tests/unit/data
@@ -77,3 +78,6 @@ tests_unit_check_mtu_LDADD = $(UNIT_LDADD)
 tests_unit_check_report_SOURCES = tests/unit/check_report.c
 tests_unit_check_report_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_report_LDADD = $(UNIT_LDADD)
+tests_unit_check_ha_SOURCES = tests/unit/check_ha.c
+tests_unit_check_ha_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_ha_LDADD = $(UNIT_LDADD)
