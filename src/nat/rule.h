@@ -288,8 +288,8 @@ char *nat_forward_format_kw(const struct nat_forward *f);
 char *nat_rule_format_columns(const struct nat_rule *r);
 /* Snat-file line (format 1), tab-separated, trailing "-" columns
  * dropped, comment not included; NONAT is written CONTINUE.  NULL when
- * the rule has no snat form: MASQUERADE with persistent, which Shorewall
- * refuses.  Caller frees. */
+ * the rule has no snat form, because Shorewall refuses it: MASQUERADE
+ * with persistent, a SOURCE interface with exclusions.  Caller frees. */
 char *nat_rule_format_snat(const struct nat_rule *r);
 
 /*

@@ -487,7 +487,8 @@ nat_rule_format_snat(const struct nat_rule *r)
 	struct strbuf b = STRBUF_INIT;
 	size_t keep, mark[8], i;
 
-	if (r->action == NAT_MASQUERADE && r->persistent)
+	if ((r->action == NAT_MASQUERADE && r->persistent) ||
+	    (r->has_src_if && r->src.n_exc))
 		return NULL;
 	sb_snat_action(&b, r);
 	mark[0] = b.len;

@@ -20,7 +20,9 @@
  * and ULOG actions, user-defined actions, $FW, providers, ipsets, inline
  * matches ';;', the '{ key=value }' form) and what Shorewall's compiler
  * refuses (MASQUERADE with persistent, SNAT without an address, options
- * on CONTINUE, a missing ACTION or DEST).
+ * on CONTINUE, a missing ACTION or DEST, a SOURCE interface with
+ * exclusions).  tests/netns/621 holds these verdicts against Shorewall's
+ * own compiler.
  *
  * Does not own: the file (directives, comments, which format a file is:
  * shell/cmd_import.c), the value parsers (rule_parse.c, rule_values.c,
@@ -417,6 +419,14 @@ snat_cols(struct nat_pctx *c, const struct masq_tok *col[SC__N],
 	sp = nat_span_tok(col[SC_SOURCE]);
 	if (!nat_span_is(&sp, "-") && nat_p_source(c, &sp, r) < 0)
 		return -1;
+	if (r->has_src_if && r->src.n_exc) {
+		/* shorewall check: "SOURCE interface may not be specified
+		 * with a source IP address in the POSTROUTING chain" */
+		nat_perr(c, &sp, "a SOURCE interface takes no exclusions in a "
+			 "snat file (Shorewall refuses it too)");
+		return err_hint(c->e, "name the networks behind it instead: "
+				"NET!EXCL");
+	}
 	sp = nat_span_tok(col[SC_ACTION]);
 	if (col_action(c, &sp, r, &mk) < 0)
 		return -1;

@@ -405,12 +405,13 @@ export_write(FILE *fp, const struct nat_ruleset *rs, enum sw_format format)
 		cols = format == SW_SNAT ? nat_rule_format_snat(r) :
 		       nat_rule_format_columns(r);
 		if (!cols) {
-			/* Shorewall refuses MASQUERADE with persistent:
+			/* what Shorewall refuses in a snat file is
 			 * written as a note, never as a line it rejects */
 			cols = nat_rule_format_kw(r);
 			fprintf(fp, "# rule %lld has no snat form (MASQUERADE "
-				"with persistent): masq add %s\n",
-				(long long)r->id, cols);
+				"with persistent, or a SOURCE interface with "
+				"exclusions): masq add %s\n", (long long)r->id,
+				cols);
 		} else {
 			fprintf(fp, "%s\n", cols);
 		}
@@ -501,7 +502,8 @@ const struct cmd_entry cmd_export_shorewall_entry = {
 		"snat file (with ?COMMENT lines; NONAT is written CONTINUE).\n"
 		"'import shorewall' reads either back to the same rules.  Port\n"
 		"forwards and timeout policies are not part of them (a '#' note\n"
-		"says so), nor, in a snat file, MASQUERADE with persistent.",
+		"says so), nor, in a snat file, a SOURCE interface with\n"
+		"exclusions.",
 	.kws = export_kws,
 	.flags = 0,
 	.exec = cmd_export_shorewall,

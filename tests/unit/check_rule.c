@@ -804,9 +804,8 @@ static const struct snat_case snat_ok[] = {
 	  "out=eth0 dst=::/0!2001:db8::/32 src=fd00::/64 masq",
 	  "MASQUERADE\tfd00::/64\teth0:::/0!2001:db8::/32" },
 	{ "MASQUERADE - eth0:", 1, "out=eth0 masq", "MASQUERADE\t-\teth0" },
-	{ "MASQUERADE eth1:!192.168.1.4 eth0,eth3", 1,
-	  "out=eth0,eth3 srcif=eth1 src=!192.168.1.4/32 masq",
-	  "MASQUERADE\teth1:!192.168.1.4\teth0,eth3" },
+	{ "MASQUERADE eth1 eth0,eth3", 1, "out=eth0,eth3 srcif=eth1 masq",
+	  "MASQUERADE\teth1\teth0,eth3" },
 	/* the range in the exclusion, and every match column */
 	{ "MASQUERADE 192.168.1.0/24!192.168.1.8-192.168.1.9 eth0 "
 	  "tcp 80,8000:8080 yes !0x10/0xff:C - - - -", 1,
@@ -889,6 +888,7 @@ static const struct err_case snat_err[] = {
 	{ "SNAT(1.1.1.1) 192.168.1.0/24 eth0 { probability=0.33 }", 34, 1,
 	  "'{ COLUMN=VALUE }' form" },
 	{ "MASQUERADE - eth0 ;; -j ACCEPT", 18, 2, "inline matches" },
+	{ "MASQUERADE eth1:!192.168.1.4 eth0", 11, 17, "takes no exclusions" },
 	{ "MASQUERADE 192.168.1.0/24!192.168.1.9-192.168.1.8 eth0", 26, 23,
 	  "ends before" },
 	{ "MASQUERADE 10.0.0.0/8 eth0:fd00::/8", 11, 10, "already uses IPv6" },
