@@ -939,6 +939,66 @@ START_TEST(test_snat_sport)
 }
 END_TEST
 
+/* The fewest aligned blocks covering exactly lo..hi of 0..255, by
+ * trying every block that may start at lo (not the greedy choice). */
+static unsigned int
+min_blocks(unsigned int lo, unsigned int hi, unsigned int memo[256][256])
+{
+	unsigned int size, best = ~0u, n;
+
+	if (lo > hi)
+		return 0;
+	if (memo[lo][hi])
+		return memo[lo][hi];
+	for (size = 1; size <= 256 && lo % size == 0 && lo + size - 1 <= hi;
+	     size *= 2) {
+		n = 1 + min_blocks(lo + size, hi, memo);
+		if (n < best)
+			best = n;
+	}
+	memo[lo][hi] = best;
+	return best;
+}
+
+/* Every range of the last byte: exactly the addresses of the range are
+ * in the list, and no list of prefixes is shorter. */
+START_TEST(test_range_exhaustive)
+{
+	static unsigned int memo[256][256];
+	char line[64];
+	struct nat_rule r;
+	struct masq_err e;
+	unsigned int lo, hi, x;
+	uint8_t a[16];
+
+	err_init(&e);
+	for (lo = 0; lo < 256; lo++) {
+		for (hi = lo; hi < 256; hi++) {
+			snprintf(line, sizeof(line), "eth0 10.0.0.%u-10.0.0.%u",
+				 lo, hi);
+			nat_rule_init(&r);
+			ck_assert_int_eq(nat_rule_parse_columns(&r, line, line,
+					 0, &e), 0);
+			if (r.src.n_inc != min_blocks(lo, hi, memo))
+				ck_abort_msg("%s: %zu prefixes, %u would do",
+					     line, r.src.n_inc,
+					     min_blocks(lo, hi, memo));
+			inet_pton(AF_INET, "10.0.0.0", a);
+			for (x = 0; x < 256; x++) {
+				a[3] = (uint8_t)x;
+				if (nat_netlist_has(&r.src, AF_INET, a) !=
+				    (x >= lo && x <= hi))
+					ck_abort_msg("%s: 10.0.0.%u wrongly %s",
+						     line, x, x >= lo &&
+						     x <= hi ? "out" : "in");
+			}
+			nat_rule_done(&r);
+		}
+	}
+	err_done(&e);
+}
+END_TEST
+
 START_TEST(test_col_err)
 {
 	const struct err_case *c = &col_err[_i];
@@ -1971,6 +2031,7 @@ rule_suite(void)
 	tcase_add_loop_test(tc, test_snat_err, 0,
 			    sizeof(snat_err) / sizeof(snat_err[0]));
 	tcase_add_test(tc, test_snat_sport);
+	tcase_add_test(tc, test_range_exhaustive);
 	tcase_add_loop_test(tc, test_range_worst, 0,
 			    sizeof(range_worst) / sizeof(range_worst[0]));
 	suite_add_tcase(s, tc);
