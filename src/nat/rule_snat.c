@@ -341,7 +341,19 @@ snat_split(char *buf, const char *text, const char *line, size_t base,
 {
 	int n = 0;
 	size_t i = 0, j;
+	char *semi = strstr(buf, ";;");
 
+	if (semi) {
+		/* Shorewall starts inline matches at ";;" anywhere */
+		struct masq_tok t = { .s = semi, .line = line,
+				      .off = base + (size_t)(semi - buf),
+				      .len = 2 };
+
+		err_tok(e, MASQ_EUSAGE, &t, "';;' with inline matches is not "
+			"supported");
+		return err_hint(e, "write the columns in order; '-' leaves "
+				"one empty");
+	}
 	for (;;) {
 		i += strspn(buf + i, " \t\r\n");
 		if (!buf[i])
@@ -349,10 +361,9 @@ snat_split(char *buf, const char *text, const char *line, size_t base,
 		j = i + strcspn(buf + i, " \t\r\n");
 		col[n] = (struct masq_tok){ .s = buf + i, .line = line,
 					    .off = base + i, .len = j - i };
-		if (buf[i] == '{' || (buf[i] == ';' && buf[i + 1] == ';')) {
-			err_tok(e, MASQ_EUSAGE, &col[n], "%s is not supported",
-				buf[i] == '{' ? "the '{ COLUMN=VALUE }' form" :
-				"';;' with inline matches");
+		if (buf[i] == '{') {
+			err_tok(e, MASQ_EUSAGE, &col[n], "the '{ COLUMN=VALUE }' "
+				"form is not supported");
 			return err_hint(e, "write the columns in order; '-' "
 					"leaves one empty");
 		}
