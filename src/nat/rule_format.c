@@ -442,6 +442,22 @@ nat_rule_format_columns(const struct nat_rule *r)
 	return strbuf_take(&b);
 }
 
+bool
+nat_rule_has_snat_form(const struct nat_rule *r)
+{
+	size_t i;
+
+	if ((r->action == NAT_MASQUERADE && r->persistent) ||
+	    (r->has_src_if && r->src.n_exc))
+		return false;
+	/* DEST "-" is the empty column and "$FW" the firewall: interfaces
+	 * so named cannot be written there (found by fuzz_import) */
+	for (i = 0; i < r->n_oifs; i++)
+		if (!strcmp(r->oifs[i].name, "-") || r->oifs[i].name[0] == '$')
+			return false;
+	return true;
+}
+
 /* snat ACTION: MASQUERADE[+][(PORTS[:random]|random)], SNAT[+](ADDRESS
  * column), CONTINUE[+]. */
 static void
@@ -487,8 +503,7 @@ nat_rule_format_snat(const struct nat_rule *r)
 	struct strbuf b = STRBUF_INIT;
 	size_t keep, mark[8], i;
 
-	if ((r->action == NAT_MASQUERADE && r->persistent) ||
-	    (r->has_src_if && r->src.n_exc))
+	if (!nat_rule_has_snat_form(r))
 		return NULL;
 	sb_snat_action(&b, r);
 	mark[0] = b.len;

@@ -408,10 +408,9 @@ export_write(FILE *fp, const struct nat_ruleset *rs, enum sw_format format)
 			/* what Shorewall refuses in a snat file is
 			 * written as a note, never as a line it rejects */
 			cols = nat_rule_format_kw(r);
-			fprintf(fp, "# rule %lld has no snat form (MASQUERADE "
-				"with persistent, or a SOURCE interface with "
-				"exclusions): masq add %s\n", (long long)r->id,
-				cols);
+			fprintf(fp, "# rule %lld has no snat form (see "
+				"masqsh-rules(5)): masq add %s\n",
+				(long long)r->id, cols);
 		} else {
 			fprintf(fp, "%s\n", cols);
 		}
@@ -503,7 +502,7 @@ const struct cmd_entry cmd_export_shorewall_entry = {
 		"'import shorewall' reads either back to the same rules.  Port\n"
 		"forwards and timeout policies are not part of them (a '#' note\n"
 		"says so), nor, in a snat file, a SOURCE interface with\n"
-		"exclusions.",
+		"exclusions or an interface named '-'.",
 	.kws = export_kws,
 	.flags = 0,
 	.exec = cmd_export_shorewall,
