@@ -219,25 +219,58 @@ read_lines(FILE *fp, struct specs *lines)
 	return ferror(fp) ? -1 : 0;
 }
 
+/* Does @l read as a rule of @format (errors discarded)? */
+static bool
+line_parses(const char *l, enum sw_format format)
+{
+	struct nat_rule r;
+	struct masq_err e;
+	int rc;
+
+	err_init(&e);
+	nat_rule_init(&r);
+	rc = format == SW_SNAT ? nat_rule_parse_snat(&r, l, l, 0, 2, &e) :
+	     nat_rule_parse_columns(&r, l, l, 0, &e);
+	nat_rule_done(&r);
+	err_done(&e);
+	return rc == 0;
+}
+
 /*
  * Which format @lines are in, by content: the first rule line of a snat
  * file starts with its ACTION (MASQUERADE, SNAT(..), CONTINUE ...), the
  * first of a masq file with an interface.  The file name says nothing
  * (both are often kept as "masq" or "snat" anyway).
+ *
+ * An interface may be named like an action ("NONAT"), so a first line
+ * that starts like a snat line but reads only as a masq line is a masq
+ * line -- when the column header above it says so ("#INTERFACE", as
+ * Shorewall's samples and our export write it).  Without that header it
+ * stays a snat line with its error: "MASQUERADE 192.168.1.0/24" is far
+ * more likely a snat line missing its DEST than a masq line for an
+ * interface named MASQUERADE.
  */
 static enum sw_format
 detect_format(const struct specs *lines)
 {
+	bool masq_header = false;
 	const char *p;
 	size_t i;
 
 	for (i = 0; i < lines->n; i++) {
 		p = lines->v[i] + strspn(lines->v[i], " \t");
+		if (!strncmp(p, "#INTERFACE", 10))
+			masq_header = true;
 		if (!*p || *p == '#' || *p == '?' ||
 		    (!strncmp(p, "COMMENT", 7) && (!p[7] ||
 						   strchr(" \t#", p[7]))))
 			continue;
-		return nat_snat_line(p) ? SW_SNAT : SW_MASQ;
+		if (!nat_snat_line(p))
+			return SW_MASQ;
+		if (masq_header && !line_parses(p, SW_SNAT) &&
+		    line_parses(p, SW_MASQ))
+			return SW_MASQ;
+		return SW_SNAT;
 	}
 	return SW_MASQ;
 }
