@@ -450,12 +450,15 @@ nat_rule_has_snat_form(const struct nat_rule *r)
 	if ((r->action == NAT_MASQUERADE && r->persistent) ||
 	    (r->has_src_if && r->src.n_exc))
 		return false;
-	/* DEST "-" is the empty column and "$FW" the firewall: interfaces
-	 * so named cannot be written there (found by fuzz_import) */
+	/* DEST "-" is the empty column, "$FW" the firewall, '{' the start
+	 * of the COLUMN=VALUE form and ";;" of inline matches: interfaces so
+	 * named cannot be written in a snat line (found by fuzz_import) */
 	for (i = 0; i < r->n_oifs; i++)
-		if (!strcmp(r->oifs[i].name, "-") || r->oifs[i].name[0] == '$')
+		if (!strcmp(r->oifs[i].name, "-") ||
+		    (r->oifs[i].name[0] && strchr("${", r->oifs[i].name[0])) ||
+		    strstr(r->oifs[i].name, ";;"))
 			return false;
-	return true;
+	return !r->has_src_if || !strstr(r->src_if.name, ";;");
 }
 
 /* snat ACTION: MASQUERADE[+][(PORTS[:random]|random)], SNAT[+](ADDRESS

@@ -65,9 +65,10 @@ line_tok(const char *l, const char *p, size_t n)
 	return t;
 }
 
-/* The comment text after a (?)COMMENT word at @p; a longer one than
- * NAT_COMMENT_MAX would be stored and then never read back (found by
- * tests/fuzz/fuzz_import). */
+/* The comment text after a (?)COMMENT word at @p, to the end of the
+ * line: a '#' in it is text, as masqsh has always written and read it
+ * (a comment may hold one).  A longer one than NAT_COMMENT_MAX would be
+ * stored and then never read back (found by tests/fuzz/fuzz_import). */
 static int
 comment_set(struct sw_file *f, const char *l, const char *p,
 	    struct masq_err *e)
@@ -76,7 +77,7 @@ comment_set(struct sw_file *f, const char *l, const char *p,
 	struct masq_tok t;
 
 	p += strspn(p, " \t");
-	n = strcspn(p, "#");
+	n = strlen(p);
 	while (n && strchr(" \t", p[n - 1]))
 		n--;
 	if (n > NAT_COMMENT_MAX) {
