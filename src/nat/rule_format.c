@@ -450,6 +450,10 @@ nat_rule_has_snat_form(const struct nat_rule *r)
 	if ((r->action == NAT_MASQUERADE && r->persistent) ||
 	    (r->has_src_if && r->src.n_exc))
 		return false;
+	/* aliases are IPv4 only in Shorewall: "eth0:0:2001:db8::/32" reads
+	 * as the IPv6 DEST "0:2001:db8::/32" */
+	if (r->alias >= 0 && netlist_is_v6(&r->dst))
+		return false;
 	/* DEST "-" is the empty column, "$FW" the firewall, '{' the start
 	 * of the COLUMN=VALUE form and ";;" of inline matches: interfaces so
 	 * named cannot be written in a snat line (found by fuzz_import) */

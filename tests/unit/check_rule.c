@@ -931,6 +931,28 @@ START_TEST(test_snat_sport)
 	ck_assert_uint_eq(e.pos, 25);
 	nat_rule_done(&r);
 	err_done(&e);
+	/* masq lines with no snat form (each found by fuzz_import or
+	 * refused by Shorewall) */
+	{
+		static const char *const none[] = {
+			"eth0:0:2001:db8::/32 fd00::/64 2001:db8::1",
+			"eth0 eth1:!192.168.1.4", "- 10.0.0.0/8",
+			"$x 10.0.0.0/8", "a;;b 10.0.0.0/8", "eth0 a;;b",
+		};
+		size_t i;
+
+		err_init(&e);
+		for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+			nat_rule_init(&r);
+			ck_assert_int_eq(nat_rule_parse_columns(&r, none[i],
+					 none[i], 0, &e), 0);
+			ck_assert_msg(!nat_rule_has_snat_form(&r), "%s",
+				      none[i]);
+			ck_assert_ptr_null(nat_rule_format_snat(&r));
+			nat_rule_done(&r);
+		}
+		err_done(&e);
+	}
 	ck_assert(nat_snat_line("MASQUERADE 10.0.0.0/8 eth0"));
 	ck_assert(nat_snat_line("  SNAT+(1.2.3.4) - eth0"));
 	ck_assert(nat_snat_line("CONTINUE:info - eth0"));
