@@ -10,8 +10,10 @@
  * with the masq file's ADDRESS syntax inside the parentheses (address or
  * range, :LOW-HIGH, :random, :persistent, detect), or CONTINUE[+]; a '+'
  * is the masq file's leading '+' on INTERFACE (before one-to-one NAT).
- * ACCEPT and NONAT are read as CONTINUE: older snat files and the masq
- * file's NONAT say the same thing, "this traffic is not translated".
+ * ACCEPT and NONAT are read as CONTINUE: the masq file's NONAT says the
+ * same thing, "this traffic is not translated", and the issue asked for
+ * them -- although Shorewall 5.2's compiler refuses both in a snat file
+ * ("Invalid ACTION"; tests/netns/621 records the difference).
  * DEST is the masq file's INTERFACE column without the '+'.  The other
  * columns are the masq file's.
  *
