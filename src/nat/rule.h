@@ -329,9 +329,12 @@ char *nat_forward_format_kw(const struct nat_forward *f);
 char *nat_rule_format_columns(const struct nat_rule *r);
 /* Snat-file line (format 1), tab-separated, trailing "-" columns
  * dropped, comment not included; NONAT is written CONTINUE.  NULL when
- * the rule has no snat form: MASQUERADE with persistent, which Shorewall
- * refuses.  Caller frees. */
+ * the rule has no snat form.  Caller frees. */
 char *nat_rule_format_snat(const struct nat_rule *r);
+/* Can @r be written as a snat line?  Not when Shorewall refuses it
+ * (MASQUERADE with persistent, a SOURCE interface with exclusions) or the
+ * line would read back otherwise (an interface named "-" or "$..."). */
+bool nat_rule_has_snat_form(const struct nat_rule *r);
 
 /*
  * A rule from its stored text (rule_text.c): the canonical keyword form

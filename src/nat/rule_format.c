@@ -449,6 +449,29 @@ nat_rule_format_columns(const struct nat_rule *r)
 	return strbuf_take(&b);
 }
 
+bool
+nat_rule_has_snat_form(const struct nat_rule *r)
+{
+	size_t i;
+
+	if ((r->action == NAT_MASQUERADE && r->persistent) ||
+	    (r->has_src_if && r->src.n_exc))
+		return false;
+	/* aliases are IPv4 only in Shorewall: "eth0:0:2001:db8::/32" reads
+	 * as the IPv6 DEST "0:2001:db8::/32" */
+	if (r->alias >= 0 && netlist_is_v6(&r->dst))
+		return false;
+	/* DEST "-" is the empty column, "$FW" the firewall, '{' the start
+	 * of the COLUMN=VALUE form and ";;" of inline matches: interfaces so
+	 * named cannot be written in a snat line (found by fuzz_import) */
+	for (i = 0; i < r->n_oifs; i++)
+		if (!strcmp(r->oifs[i].name, "-") ||
+		    (r->oifs[i].name[0] && strchr("${", r->oifs[i].name[0])) ||
+		    strstr(r->oifs[i].name, ";;"))
+			return false;
+	return !r->has_src_if || !strstr(r->src_if.name, ";;");
+}
+
 /* snat ACTION: MASQUERADE[+][(PORTS[:random]|random)], SNAT[+](ADDRESS
  * column), CONTINUE[+]. */
 static void
@@ -494,7 +517,7 @@ nat_rule_format_snat(const struct nat_rule *r)
 	struct strbuf b = STRBUF_INIT;
 	size_t keep, mark[8], i;
 
-	if (r->action == NAT_MASQUERADE && r->persistent)
+	if (!nat_rule_has_snat_form(r))
 		return NULL;
 	sb_snat_action(&b, r);
 	mark[0] = b.len;

@@ -10,8 +10,10 @@
  * with the masq file's ADDRESS syntax inside the parentheses (address or
  * range, :LOW-HIGH, :random, :persistent, detect), or CONTINUE[+]; a '+'
  * is the masq file's leading '+' on INTERFACE (before one-to-one NAT).
- * ACCEPT and NONAT are read as CONTINUE: older snat files and the masq
- * file's NONAT say the same thing, "this traffic is not translated".
+ * ACCEPT and NONAT are read as CONTINUE: the masq file's NONAT says the
+ * same thing, "this traffic is not translated", and the issue asked for
+ * them -- although Shorewall 5.2's compiler refuses both in a snat file
+ * ("Invalid ACTION"; tests/netns/621 records the difference).
  * DEST is the masq file's INTERFACE column without the '+'.  The other
  * columns are the masq file's.
  *
@@ -20,7 +22,9 @@
  * and ULOG actions, user-defined actions, $FW, providers, ipsets, inline
  * matches ';;', the '{ key=value }' form) and what Shorewall's compiler
  * refuses (MASQUERADE with persistent, SNAT without an address, options
- * on CONTINUE, a missing ACTION or DEST).
+ * on CONTINUE, a missing ACTION or DEST, a SOURCE interface with
+ * exclusions).  tests/netns/621 holds these verdicts against Shorewall's
+ * own compiler.
  *
  * Does not own: the file (directives, comments, which format a file is:
  * shell/cmd_import.c), the value parsers (rule_parse.c, rule_values.c,
@@ -339,7 +343,19 @@ snat_split(char *buf, const char *text, const char *line, size_t base,
 {
 	int n = 0;
 	size_t i = 0, j;
+	char *semi = strstr(buf, ";;");
 
+	if (semi) {
+		/* Shorewall starts inline matches at ";;" anywhere */
+		struct masq_tok t = { .s = semi, .line = line,
+				      .off = base + (size_t)(semi - buf),
+				      .len = 2 };
+
+		err_tok(e, MASQ_EUSAGE, &t, "';;' with inline matches is not "
+			"supported");
+		return err_hint(e, "write the columns in order; '-' leaves "
+				"one empty");
+	}
 	for (;;) {
 		i += strspn(buf + i, " \t\r\n");
 		if (!buf[i])
@@ -347,10 +363,9 @@ snat_split(char *buf, const char *text, const char *line, size_t base,
 		j = i + strcspn(buf + i, " \t\r\n");
 		col[n] = (struct masq_tok){ .s = buf + i, .line = line,
 					    .off = base + i, .len = j - i };
-		if (buf[i] == '{' || (buf[i] == ';' && buf[i + 1] == ';')) {
-			err_tok(e, MASQ_EUSAGE, &col[n], "%s is not supported",
-				buf[i] == '{' ? "the '{ COLUMN=VALUE }' form" :
-				"';;' with inline matches");
+		if (buf[i] == '{') {
+			err_tok(e, MASQ_EUSAGE, &col[n], "the '{ COLUMN=VALUE }' "
+				"form is not supported");
 			return err_hint(e, "write the columns in order; '-' "
 					"leaves one empty");
 		}
@@ -417,6 +432,14 @@ snat_cols(struct nat_pctx *c, const struct masq_tok *col[SC__N],
 	sp = nat_span_tok(col[SC_SOURCE]);
 	if (!nat_span_is(&sp, "-") && nat_p_source(c, &sp, r) < 0)
 		return -1;
+	if (r->has_src_if && r->src.n_exc) {
+		/* shorewall check: "SOURCE interface may not be specified
+		 * with a source IP address in the POSTROUTING chain" */
+		nat_perr(c, &sp, "a SOURCE interface takes no exclusions in a "
+			 "snat file (Shorewall refuses it too)");
+		return err_hint(c->e, "name the networks behind it instead: "
+				"NET!EXCL");
+	}
 	sp = nat_span_tok(col[SC_ACTION]);
 	if (col_action(c, &sp, r, &mk) < 0)
 		return -1;

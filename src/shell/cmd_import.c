@@ -65,9 +65,10 @@ line_tok(const char *l, const char *p, size_t n)
 	return t;
 }
 
-/* The comment text after a (?)COMMENT word at @p; a longer one than
- * NAT_COMMENT_MAX would be stored and then never read back (found by
- * tests/fuzz/fuzz_import). */
+/* The comment text after a (?)COMMENT word at @p, to the end of the
+ * line: a '#' in it is text, as masqsh has always written and read it
+ * (a comment may hold one).  A longer one than NAT_COMMENT_MAX would be
+ * stored and then never read back (found by tests/fuzz/fuzz_import). */
 static int
 comment_set(struct sw_file *f, const char *l, const char *p,
 	    struct masq_err *e)
@@ -76,7 +77,7 @@ comment_set(struct sw_file *f, const char *l, const char *p,
 	struct masq_tok t;
 
 	p += strspn(p, " \t");
-	n = strcspn(p, "#");
+	n = strlen(p);
 	while (n && strchr(" \t", p[n - 1]))
 		n--;
 	if (n > NAT_COMMENT_MAX) {
@@ -219,25 +220,58 @@ read_lines(FILE *fp, struct specs *lines)
 	return ferror(fp) ? -1 : 0;
 }
 
+/* Does @l read as a rule of @format (errors discarded)? */
+static bool
+line_parses(const char *l, enum sw_format format)
+{
+	struct nat_rule r;
+	struct masq_err e;
+	int rc;
+
+	err_init(&e);
+	nat_rule_init(&r);
+	rc = format == SW_SNAT ? nat_rule_parse_snat(&r, l, l, 0, 2, &e) :
+	     nat_rule_parse_columns(&r, l, l, 0, &e);
+	nat_rule_done(&r);
+	err_done(&e);
+	return rc == 0;
+}
+
 /*
  * Which format @lines are in, by content: the first rule line of a snat
  * file starts with its ACTION (MASQUERADE, SNAT(..), CONTINUE ...), the
  * first of a masq file with an interface.  The file name says nothing
  * (both are often kept as "masq" or "snat" anyway).
+ *
+ * An interface may be named like an action ("NONAT"), so a first line
+ * that starts like a snat line but reads only as a masq line is a masq
+ * line -- when the column header above it says so ("#INTERFACE", as
+ * Shorewall's samples and our export write it).  Without that header it
+ * stays a snat line with its error: "MASQUERADE 192.168.1.0/24" is far
+ * more likely a snat line missing its DEST than a masq line for an
+ * interface named MASQUERADE.
  */
 static enum sw_format
 detect_format(const struct specs *lines)
 {
+	bool masq_header = false;
 	const char *p;
 	size_t i;
 
 	for (i = 0; i < lines->n; i++) {
 		p = lines->v[i] + strspn(lines->v[i], " \t");
+		if (!strncmp(p, "#INTERFACE", 10))
+			masq_header = true;
 		if (!*p || *p == '#' || *p == '?' ||
 		    (!strncmp(p, "COMMENT", 7) && (!p[7] ||
 						   strchr(" \t#", p[7]))))
 			continue;
-		return nat_snat_line(p) ? SW_SNAT : SW_MASQ;
+		if (!nat_snat_line(p))
+			return SW_MASQ;
+		if (masq_header && !line_parses(p, SW_SNAT) &&
+		    line_parses(p, SW_MASQ))
+			return SW_MASQ;
+		return SW_SNAT;
 	}
 	return SW_MASQ;
 }
@@ -405,11 +439,11 @@ export_write(FILE *fp, const struct nat_ruleset *rs, enum sw_format format)
 		cols = format == SW_SNAT ? nat_rule_format_snat(r) :
 		       nat_rule_format_columns(r);
 		if (!cols) {
-			/* Shorewall refuses MASQUERADE with persistent:
+			/* what Shorewall refuses in a snat file is
 			 * written as a note, never as a line it rejects */
 			cols = nat_rule_format_kw(r);
-			fprintf(fp, "# rule %lld has no snat form (MASQUERADE "
-				"with persistent): masq add %s\n",
+			fprintf(fp, "# rule %lld has no snat form (see "
+				"masqsh-rules(5)): masq add %s\n",
 				(long long)r->id, cols);
 		} else {
 			fprintf(fp, "%s\n", cols);
@@ -501,7 +535,8 @@ const struct cmd_entry cmd_export_shorewall_entry = {
 		"snat file (with ?COMMENT lines; NONAT is written CONTINUE).\n"
 		"'import shorewall' reads either back to the same rules.  Port\n"
 		"forwards and timeout policies are not part of them (a '#' note\n"
-		"says so), nor, in a snat file, MASQUERADE with persistent.",
+		"says so), nor, in a snat file, a SOURCE interface with\n"
+		"exclusions or an interface named '-'.",
 	.kws = export_kws,
 	.flags = 0,
 	.exec = cmd_export_shorewall,

@@ -827,9 +827,8 @@ static const struct snat_case snat_ok[] = {
 	  "out=eth0 dst=::/0!2001:db8::/32 src=fd00::/64 masq",
 	  "MASQUERADE\tfd00::/64\teth0:::/0!2001:db8::/32" },
 	{ "MASQUERADE - eth0:", 1, "out=eth0 masq", "MASQUERADE\t-\teth0" },
-	{ "MASQUERADE eth1:!192.168.1.4 eth0,eth3", 1,
-	  "out=eth0,eth3 srcif=eth1 src=!192.168.1.4/32 masq",
-	  "MASQUERADE\teth1:!192.168.1.4\teth0,eth3" },
+	{ "MASQUERADE eth1 eth0,eth3", 1, "out=eth0,eth3 srcif=eth1 masq",
+	  "MASQUERADE\teth1\teth0,eth3" },
 	/* the range in the exclusion, and every match column */
 	{ "MASQUERADE 192.168.1.0/24!192.168.1.8-192.168.1.9 eth0 "
 	  "tcp 80,8000:8080 yes !0x10/0xff:C - - - -", 1,
@@ -912,6 +911,8 @@ static const struct err_case snat_err[] = {
 	{ "SNAT(1.1.1.1) 192.168.1.0/24 eth0 { probability=0.33 }", 34, 1,
 	  "'{ COLUMN=VALUE }' form" },
 	{ "MASQUERADE - eth0 ;; -j ACCEPT", 18, 2, "inline matches" },
+	{ "MASQUERADE - eth0;; -j ACCEPT", 17, 2, "inline matches" },
+	{ "MASQUERADE eth1:!192.168.1.4 eth0", 11, 17, "takes no exclusions" },
 	{ "MASQUERADE 192.168.1.0/24!192.168.1.9-192.168.1.8 eth0", 26, 23,
 	  "ends before" },
 	{ "MASQUERADE 10.0.0.0/8 eth0:fd00::/8", 27, 8, "already uses IPv4" },
@@ -953,12 +954,94 @@ START_TEST(test_snat_sport)
 	ck_assert_uint_eq(e.pos, 25);
 	nat_rule_done(&r);
 	err_done(&e);
+	/* masq lines with no snat form (each found by fuzz_import or
+	 * refused by Shorewall) */
+	{
+		static const char *const none[] = {
+			"eth0:0:2001:db8::/32 fd00::/64 2001:db8::1",
+			"eth0 eth1:!192.168.1.4", "- 10.0.0.0/8",
+			"$x 10.0.0.0/8", "a;;b 10.0.0.0/8", "eth0 a;;b",
+		};
+		size_t i;
+
+		err_init(&e);
+		for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+			nat_rule_init(&r);
+			ck_assert_int_eq(nat_rule_parse_columns(&r, none[i],
+					 none[i], 0, &e), 0);
+			ck_assert_msg(!nat_rule_has_snat_form(&r), "%s",
+				      none[i]);
+			ck_assert_ptr_null(nat_rule_format_snat(&r));
+			nat_rule_done(&r);
+		}
+		err_done(&e);
+	}
 	ck_assert(nat_snat_line("MASQUERADE 10.0.0.0/8 eth0"));
 	ck_assert(nat_snat_line("  SNAT+(1.2.3.4) - eth0"));
 	ck_assert(nat_snat_line("CONTINUE:info - eth0"));
 	ck_assert(!nat_snat_line("eth0 10.0.0.0/8"));
 	ck_assert(!nat_snat_line("SNATX - eth0"));
 	ck_assert(!nat_snat_line("snat - eth0"));
+}
+END_TEST
+
+/* The fewest aligned blocks covering exactly lo..hi of 0..255, by
+ * trying every block that may start at lo (not the greedy choice). */
+static unsigned int
+min_blocks(unsigned int lo, unsigned int hi, unsigned int memo[256][256])
+{
+	unsigned int size, best = ~0u, n;
+
+	if (lo > hi)
+		return 0;
+	if (memo[lo][hi])
+		return memo[lo][hi];
+	for (size = 1; size <= 256 && lo % size == 0 && lo + size - 1 <= hi;
+	     size *= 2) {
+		n = 1 + min_blocks(lo + size, hi, memo);
+		if (n < best)
+			best = n;
+	}
+	memo[lo][hi] = best;
+	return best;
+}
+
+/* Every range of the last byte: exactly the addresses of the range are
+ * in the list, and no list of prefixes is shorter. */
+START_TEST(test_range_exhaustive)
+{
+	static unsigned int memo[256][256];
+	char line[64];
+	struct nat_rule r;
+	struct masq_err e;
+	unsigned int lo, hi, x;
+	uint8_t a[16];
+
+	err_init(&e);
+	for (lo = 0; lo < 256; lo++) {
+		for (hi = lo; hi < 256; hi++) {
+			snprintf(line, sizeof(line), "eth0 10.0.0.%u-10.0.0.%u",
+				 lo, hi);
+			nat_rule_init(&r);
+			ck_assert_int_eq(nat_rule_parse_columns(&r, line, line,
+					 0, &e), 0);
+			if (r.src.n_inc != min_blocks(lo, hi, memo))
+				ck_abort_msg("%s: %zu prefixes, %u would do",
+					     line, r.src.n_inc,
+					     min_blocks(lo, hi, memo));
+			inet_pton(AF_INET, "10.0.0.0", a);
+			for (x = 0; x < 256; x++) {
+				a[3] = (uint8_t)x;
+				if (nat_netlist_has(&r.src, AF_INET, a) !=
+				    (x >= lo && x <= hi))
+					ck_abort_msg("%s: 10.0.0.%u wrongly %s",
+						     line, x, x >= lo &&
+						     x <= hi ? "out" : "in");
+			}
+			nat_rule_done(&r);
+		}
+	}
+	err_done(&e);
 }
 END_TEST
 
@@ -2090,6 +2173,13 @@ rule_suite(void)
 	tcase_add_test(tc, test_snat_sport);
 	tcase_add_loop_test(tc, test_range_worst, 0,
 			    sizeof(range_worst) / sizeof(range_worst[0]));
+	suite_add_tcase(s, tc);
+
+	/* 32,896 ranges, each checked address by address: seconds on a
+	 * loaded machine, more than Check's default 4 */
+	tc = tcase_create("ranges");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_range_exhaustive);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("keywords");
