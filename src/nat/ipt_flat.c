@@ -472,6 +472,8 @@ emit_masq(struct flat *fl, const struct ipt_match *m,
 		words_slot(&w, "ports", &r->ports);
 		if (r->random)
 			words_add(&w, "random", r->random, NULL);
+		if (r->random_fully)
+			words_add(&w, "fully-random", r->random_fully, NULL);
 		if (r->persistent)
 			words_add(&w, "persistent", r->persistent, NULL);
 	} else {

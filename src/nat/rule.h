@@ -148,6 +148,11 @@ struct nat_rule {
 	bool has_ports;
 	struct nat_port_range ports;	/* ":lo-hi" source port remap */
 	bool random, persistent;
+	/* nft's fully-random (NF_NAT_RANGE_PROTO_RANDOM_FULLY, iptables'
+	 * --random-fully): every source port from a PRNG, not a keyed hash
+	 * of the flow; never together with random (the kernel would let
+	 * fully-random win and the rule would say two things) */
+	bool fully_random;
 
 	struct nat_proto proto;		/* PROTO */
 	struct nat_ports dport;		/* PORT(S) */
@@ -330,7 +335,8 @@ char *nat_rule_format_columns(const struct nat_rule *r);
 /* Snat-file line (format 1), tab-separated, trailing "-" columns
  * dropped, comment not included; NONAT is written CONTINUE.  NULL when
  * the rule has no snat form: MASQUERADE with persistent, which Shorewall
- * refuses.  Caller frees. */
+ * refuses, or with fully-random, which it has no word for.  Caller
+ * frees. */
 char *nat_rule_format_snat(const struct nat_rule *r);
 
 /*

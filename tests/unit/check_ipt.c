@@ -96,6 +96,14 @@ static const struct ok_case ok_cases[] = {
 	  "wan0 -p tcp --dport 80 -j DNAT --to-destination 10.0.0.5:8080\n"
 	  "COMMIT\n",
 	  "| in wan0 proto tcp dport 80 to 10.0.0.5:8080 from !192.0.2.9" },
+	/* --random-fully: fully-random */
+	{ HEAD "-A POSTROUTING -o wan0 -j MASQUERADE --random-fully\n"
+	  "-A POSTROUTING -s 10.0.0.0/8 -o wan1 -p tcp -j SNAT --to-source "
+	  "203.0.113.1-203.0.113.2:1024-2048 --random-fully --persistent\n"
+	  "COMMIT\n",
+	  "out wan0 fully-random\nout wan1 from 10.0.0.0/8 snat "
+	  "203.0.113.1-203.0.113.2 ports 1024-2048 fully-random persistent "
+	  "proto tcp" },
 	/* -d HOST on a DNAT: the forward's dst, without the /32 */
 	{ HEAD "-A PREROUTING -i wan0 -d 198.51.100.3/32 -p tcp -m tcp "
 	  "--dport 80 -j DNAT --to-destination 10.0.0.5\n-A PREROUTING -i "
@@ -130,8 +138,12 @@ static const struct err_case err_cases[] = {
 	  "COMMIT\n", 4, 31, "destination ports only" },
 	{ HEAD "-A POSTROUTING ! -o wan0 -j MASQUERADE\nCOMMIT\n", 4, 18,
 	  "negated interface" },
-	{ HEAD "-A POSTROUTING -o wan0 -j MASQUERADE --random-fully\n"
-	  "COMMIT\n", 4, 38, "--random-fully" },
+	/* the kernel would let --random-fully win: a rule has one */
+	{ HEAD "-A POSTROUTING -o wan0 -j MASQUERADE --random --random-fully"
+	  "\nCOMMIT\n", 4, 47, "two ways" },
+	{ HEAD "-A PREROUTING -i wan0 -p tcp --dport 80 -j DNAT "
+	  "--to-destination 10.0.0.5 --random-fully\nCOMMIT\n", 4, 75,
+	  "does not go with -j DNAT" },
 	{ HEAD "-A POSTROUTING -s 10.0.0.0/8 -j MASQUERADE\nCOMMIT\n", 4, 33,
 	  "no -o" },
 	/* -d on a DNAT is the forward's dst: one address, never a network
