@@ -6,7 +6,8 @@
 # 192.168.1.11 is SNATed to a port range fully-random (udp), lan2
 # masquerades plainly.  The kernel's table holds the flag on the masq and
 # the snat expressions (nft list, and the expression flags under nft
-# --debug=netlink); 'show compiled' prints it as nft does.  Flows still
+# --debug=netlink); 'show compiled' prints it as nft does, and 'diff'
+# reads it back.  Flows still
 # translate; the plain masquerade keeps each flow's source port (nothing
 # clashes), fully-random does not -- the difference the flag makes.  The
 # same holds for a rule that came in through import iptables --random-fully.
@@ -28,6 +29,17 @@ assert_match "kernel: snat to the range, fully-random" \
 assert_match "kernel: plain masquerade on lan2's rule" \
 	'ip saddr 192\.168\.2\.0/24 counter packets [0-9]+ bytes [0-9]+ masquerade comment' \
 	"$(cat "$NS_TMP/kernel")"
+# read back from the kernel, the flag is the staged one; a hand edit with
+# it shows in diff as nft writes it
+assert_eq "diff right after apply" "in sync" "$(gw_masqsh -c diff 2>&1)"
+chain=$(awk '/^\tchain /{c=$2} /hook postrouting/{print c; exit}' "$NS_TMP/kernel")
+run gw_nft add rule ip masqsh "$chain" oifname wan0 ip saddr 10.99.0.0/16 counter masquerade fully-random,persistent comment '"handedit"'
+assert_match "diff shows the hand edit's flags" \
+	'^\+.*ip saddr 10\.99\.0\.0/16 counter packets [0-9]+ bytes [0-9]+ masquerade fully-random,persistent comment "handedit"' \
+	"$(gw_masqsh -c diff 2>&1)"
+run gw_masqsh -c apply
+assert_eq "diff after re-apply" "in sync" "$(gw_masqsh -c diff 2>&1)"
+
 # the expressions themselves: NF_NAT_RANGE_PROTO_RANDOM_FULLY is 0x10
 # (nft itself writes 0x12 for the snat, proto range + fully random; we
 # also set NF_NAT_RANGE_MAP_IPS, 0x1, which the kernel sets anyway)
