@@ -8,11 +8,10 @@
  * Keyword form: keywords in any order, each at most once, unique prefixes
  * accepted.  The values are parsed in the canonical keyword order (out,
  * to, from, except, snat, prefix, ports, random, fully-random, persistent,
- * nonat, proto,
- * dport, ipsec, mark, user, timeout, early, alias, comment), so that "dport
- * smtp" can be looked up for the protocol given later on the line and a
- * timeout policy checked against it.  "timeout" has no column: a rule
- * with a policy exists in the keyword form only.
+ * nonat, proto, dport, ipsec, mark, user, timeout, early, alias, comment),
+ * so that "dport smtp" can be looked up for the protocol given later on
+ * the line and a timeout policy checked against it.  "timeout" has no
+ * column: a rule with a policy exists in the keyword form only.
  *
  * Column form, INTERFACE column: [+]IFLIST[:[ALIAS]][:DEST]; an alias is
  * one to three digits.  An IPv6 DEST needs the alias slot written, empty
