@@ -30,6 +30,7 @@
 #include "config.h"
 
 #include <assert.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -471,6 +472,8 @@ emit_masq(struct flat *fl, const struct ipt_match *m,
 		words_slot(&w, "ports", &r->ports);
 		if (r->random)
 			words_add(&w, "random", r->random, NULL);
+		if (r->random_fully)
+			words_add(&w, "fully-random", r->random_fully, NULL);
 		if (r->persistent)
 			words_add(&w, "persistent", r->persistent, NULL);
 	} else {
@@ -488,6 +491,43 @@ emit_masq(struct flat *fl, const struct ipt_match *m,
 	return words_emit(fl, &w, false, r->tt);
 }
 
+/*
+ * -d on a DNAT: the forward's "dst", one public address.  A network or
+ * '! -d' is refused: a forward listens on one address (its dst is what
+ * hairpin and explain name as the public side), so "any address of
+ * 198.51.100.0/24" or "any but X" has no forward that says the same.
+ * *out (caller's) is the address without its /32 or /128.
+ */
+static int
+fwd_dst_val(struct flat *fl, const struct ipt_match *m, char **out)
+{
+	const struct ipt_val *d = &m->v[IPT_DST], *x = &m->v[IPT_DST_EXC];
+	struct nat_net n;
+	const char *slash;
+
+	*out = NULL;
+	if (x->s) {
+		ipt_err(fl->e, fl->f, x->t, "a forward's dst is one address: "
+			"masqsh cannot forward 'any destination but %s'",
+			x->s);
+		return err_hint(fl->e, "name the public address the DNAT is "
+				"for with -d ADDR, or keep this rule in "
+				"iptables");
+	}
+	if (!d->s)
+		return 0;
+	if (nat_net_parse(&n, d->s, 0) < 0 ||
+	    n.plen != (n.family == AF_INET6 ? 128 : 32)) {
+		ipt_err(fl->e, fl->f, d->t, "a forward's dst is one public "
+			"address, not a network ('-d %s')", d->s);
+		return err_hint(fl->e, "split the rule, one DNAT per public "
+				"address");
+	}
+	slash = strchr(d->s, '/');
+	*out = slash ? xstrndup(d->s, (size_t)(slash - d->s)) : xstrdup(d->s);
+	return 0;
+}
+
 static int
 emit_fwd(struct flat *fl, const struct ipt_match *m, const struct ipt_rule *r)
 {
@@ -495,26 +535,23 @@ emit_fwd(struct flat *fl, const struct ipt_match *m, const struct ipt_rule *r)
 		IPT_OIF, IPT_MARK, IPT_UID, IPT_GID, IPT_IPSEC, -1
 	};
 	const struct ipt_val *v = m->v;
-	const struct ipt_val *d = v[IPT_DST].s ? &v[IPT_DST] : &v[IPT_DST_EXC];
 	struct words w;
+	char *dst;
 
 	w.n = 0;
-	if (no_slots(fl, m, none, "a forward") < 0)
+	if (no_slots(fl, m, none, "a forward") < 0 ||
+	    fwd_dst_val(fl, m, &dst) < 0)
 		return -1;
-	if (d->s) {
-		/* forward add ... dst ADDR is another change in progress */
-		ipt_err(fl->e, fl->f, d->t, "masqsh forwards do not match the "
-			"destination address ('-d %s') yet", d->t->t.s);
-		return err_hint(fl->e, "drop -d if the interface has one "
-				"address, or keep this rule in iptables");
-	}
 	if (!v[IPT_IIF].s) {
+		free(dst);
 		ipt_err(fl->e, fl->f, r->tt, "a forward names its incoming "
 			"interface: this DNAT has no -i");
 		return err_hint(fl->e, "add '-i IFACE' to the rule (or to "
 				"the jump that leads here)");
 	}
 	words_slot(&w, "in", &v[IPT_IIF]);
+	if (dst)
+		words_add(&w, "dst", v[IPT_DST].t, dst);
 	words_slot(&w, "proto", &v[IPT_PROTO]);
 	words_slot(&w, "dport", &v[IPT_DPORT]);
 	words_slot(&w, "to", &r->to);

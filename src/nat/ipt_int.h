@@ -53,7 +53,7 @@ struct ipt_rule {
 	size_t chain;			/* JUMP/GOTO: index of the chain */
 	/* MASQ/SNAT/DNAT: the address ("snat"/"to" value), ports, flags */
 	struct ipt_val to, ports;
-	const struct ipt_tok *random, *persistent;
+	const struct ipt_tok *random, *random_fully, *persistent;
 };
 
 struct ipt_chain {

@@ -11,7 +11,9 @@
  * --dports, -m policy --pol ipsec|none --dir out (--reqid, --spi,
  * --tunnel-src, --tunnel-dst), -m mark --mark, -m owner --uid-owner /
  * --gid-owner, -m comment.  The targets: MASQUERADE, SNAT, DNAT, ACCEPT,
- * RETURN and user chains (-j, -g).
+ * RETURN and user chains (-j, -g), with --to-ports, --to-source,
+ * --to-destination, --random, --random-fully (masqsh's fully-random) and
+ * --persistent.
  * Does not own: checking the values (address syntax, port ranges): the
  * rule parsers do that when ipt_flat.c builds the rules.
  */
@@ -418,16 +420,11 @@ target_opts_check(const struct ipt_file *f, const struct ipt_rule *r,
 		{ O_TOSRC, 1u << IPT_T_SNAT },
 		{ O_TODST, 1u << IPT_T_DNAT },
 		{ O_RANDOM, 1u << IPT_T_MASQ | 1u << IPT_T_SNAT },
+		{ O_RANDFULL, 1u << IPT_T_MASQ | 1u << IPT_T_SNAT },
 		{ O_PERSIST, 1u << IPT_T_SNAT },
 	};
 	size_t i;
 
-	if (rw->o[O_RANDFULL]) {
-		ipt_err(e, f, rw->o[O_RANDFULL], "masqsh has no fully random "
-			"port choice ('--random-fully')");
-		return err_hint(e, "masqsh's 'random' is iptables' --random; "
-				"change the rule to --random to import it");
-	}
 	for (i = 0; i < sizeof(use) / sizeof(use[0]); i++)
 		if (rw->o[use[i].o] && !(use[i].ok & (1u << r->target)))
 			return ipt_err(e, f, rw->o[use[i].o], "'%s' does not "
@@ -453,6 +450,7 @@ target_values(const struct ipt_file *f, struct ipt_rule *r,
 		r->ports.s = ports_val(r->ports.t->t.s, false);
 	}
 	r->random = rw->o[O_RANDOM];
+	r->random_fully = rw->o[O_RANDFULL];
 	r->persistent = rw->o[O_PERSIST];
 	t = r->target == IPT_T_SNAT ? rw->v[O_TOSRC] : rw->v[O_TODST];
 	if (r->target != IPT_T_SNAT && r->target != IPT_T_DNAT)

@@ -689,6 +689,8 @@ masq_emit(struct nft_tab *t, struct nft_chainset *cs,
 	nft_ct_rule_timeout(r, mr);	/* "ct timeout set", nft_ct.c */
 	if (mr->random)
 		flags |= NF_NAT_RANGE_PROTO_RANDOM;
+	if (mr->fully_random)
+		flags |= NF_NAT_RANGE_PROTO_RANDOM_FULLY;
 	if (mr->persistent)
 		flags |= NF_NAT_RANGE_PERSISTENT;
 	switch (mr->action) {

@@ -148,6 +148,11 @@ struct nat_rule {
 	bool has_ports;
 	struct nat_port_range ports;	/* ":lo-hi" source port remap */
 	bool random, persistent;
+	/* nft's fully-random (NF_NAT_RANGE_PROTO_RANDOM_FULLY, iptables'
+	 * --random-fully): every source port from a PRNG, not a keyed hash
+	 * of the flow; never together with random (the kernel would let
+	 * fully-random win and the rule would say two things) */
+	bool fully_random;
 
 	struct nat_proto proto;		/* PROTO */
 	struct nat_ports dport;		/* PORT(S) */
@@ -332,8 +337,9 @@ char *nat_rule_format_columns(const struct nat_rule *r);
  * the rule has no snat form.  Caller frees. */
 char *nat_rule_format_snat(const struct nat_rule *r);
 /* Can @r be written as a snat line?  Not when Shorewall refuses it
- * (MASQUERADE with persistent, a SOURCE interface with exclusions) or the
- * line would read back otherwise (an interface named "-" or "$..."). */
+ * (MASQUERADE with persistent, a SOURCE interface with exclusions), has no
+ * word for it (MASQUERADE with fully-random), or the line would read back
+ * otherwise (an interface named "-" or "$..."). */
 bool nat_rule_has_snat_form(const struct nat_rule *r);
 
 /*

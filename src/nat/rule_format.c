@@ -254,6 +254,8 @@ nat_rule_format_kw(const struct nat_rule *r)
 	}
 	if (r->random)
 		sb_lit(&b, " random");
+	if (r->fully_random)
+		sb_lit(&b, " fully-random");
 	if (r->persistent)
 		sb_lit(&b, " persistent");
 	if (r->action == NAT_NONAT)
@@ -364,12 +366,13 @@ sb_col_source(struct strbuf *b, const struct nat_rule *r)
 	}
 }
 
-/* ADDRESS column: NONAT, ADDRESS, detect, "random" or "-", then
- * [:LOW-HIGH][:random][:persistent]. */
+/* ADDRESS column: NONAT, ADDRESS, detect, "random", "fully-random" or
+ * "-", then [:LOW-HIGH][:random|:fully-random][:persistent]. */
 static void
 sb_col_address(struct strbuf *b, const struct nat_rule *r)
 {
-	bool opts = r->has_ports || r->random || r->persistent;
+	bool opts = r->has_ports || r->random || r->fully_random ||
+		    r->persistent;
 
 	if (r->action == NAT_NONAT) {
 		strbuf_addf(b, "NONAT");
@@ -384,7 +387,7 @@ sb_col_address(struct strbuf *b, const struct nat_rule *r)
 	} else if (!opts) {
 		strbuf_addf(b, "-");
 	} else if (!r->has_ports && !r->persistent) {
-		strbuf_addf(b, "random");
+		strbuf_addf(b, r->random ? "random" : "fully-random");
 		opts = false;
 	}
 	if (!opts || r->action == NAT_NONAT)
@@ -395,6 +398,8 @@ sb_col_address(struct strbuf *b, const struct nat_rule *r)
 	}
 	if (r->random)
 		strbuf_addf(b, ":random");
+	if (r->fully_random)
+		strbuf_addf(b, ":fully-random");
 	if (r->persistent)
 		strbuf_addf(b, ":persistent");
 }
@@ -454,7 +459,8 @@ nat_rule_has_snat_form(const struct nat_rule *r)
 {
 	size_t i;
 
-	if ((r->action == NAT_MASQUERADE && r->persistent) ||
+	if ((r->action == NAT_MASQUERADE && (r->persistent ||
+					     r->fully_random)) ||
 	    (r->has_src_if && r->src.n_exc))
 		return false;
 	/* aliases are IPv4 only in Shorewall: "eth0:0:2001:db8::/32" reads

@@ -36,6 +36,7 @@ struct nat_pctx {
 /* Where each part of a rule was written, for validation errors. */
 struct nat_marks {
 	struct nat_span snat, ports, random, persistent, nonat, detect;
+	struct nat_span fully_random;
 	struct nat_span prefix;
 	struct nat_span proto, dport, alias, timeout;
 };

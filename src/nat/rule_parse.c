@@ -7,11 +7,11 @@
  *
  * Keyword form: keywords in any order, each at most once, unique prefixes
  * accepted.  The values are parsed in the canonical keyword order (out,
- * to, from, except, snat, prefix, ports, random, persistent, nonat, proto,
- * dport, ipsec, mark, user, timeout, early, alias, comment), so that "dport
- * smtp" can be looked up for the protocol given later on the line and a
- * timeout policy checked against it.  "timeout" has no column: a rule
- * with a policy exists in the keyword form only.
+ * to, from, except, snat, prefix, ports, random, fully-random, persistent,
+ * nonat, proto, dport, ipsec, mark, user, timeout, early, alias, comment),
+ * so that "dport smtp" can be looked up for the protocol given later on
+ * the line and a timeout policy checked against it.  "timeout" has no
+ * column: a rule with a policy exists in the keyword form only.
  *
  * Column form, INTERFACE column: [+]IFLIST[:[ALIAS]][:DEST]; an alias is
  * one to three digits.  An IPv6 DEST needs the alias slot written, empty
@@ -19,7 +19,9 @@
  * ADDRESS column: an IPv6 address or range followed by options is written
  * in brackets ("[2001:db8::1]:1024-2000"); "detect" may take options too
  * ("detect:random"), an extension so every model has a column form;
- * so is "prefix=NET6" (NPTv6, keyword 'prefix').
+ * so is "prefix=NET6" (NPTv6, keyword 'prefix'), and so is the option
+ * ":fully-random" (or "fully-random" alone, as "random"): Shorewall has
+ * no column for nft's fully-random.
  * SOURCE "-" means any source (Shorewall would want 0.0.0.0/0).
  *
  * Does not own: value parsers (rule_values.c), addresses and names
@@ -106,7 +108,7 @@ nat_p_source(struct nat_pctx *c, const struct nat_span *sp,
 
 enum kw {
 	KW_OUT, KW_TO, KW_FROM, KW_EXCEPT, KW_SNAT, KW_PREFIX, KW_PORTS,
-	KW_RANDOM,
+	KW_RANDOM, KW_FULLY_RANDOM,
 	KW_PERSISTENT, KW_NONAT, KW_PROTO, KW_DPORT, KW_IPSEC, KW_MARK,
 	KW_USER, KW_TIMEOUT, KW_EARLY, KW_ALIAS, KW_COMMENT, KW__N
 };
@@ -116,7 +118,8 @@ static const char *const kw_names[KW__N] = {
 	[KW_OUT] = "out", [KW_TO] = "to", [KW_FROM] = "from",
 	[KW_EXCEPT] = "except", [KW_SNAT] = "snat", [KW_PREFIX] = "prefix",
 	[KW_PORTS] = "ports",
-	[KW_RANDOM] = "random", [KW_PERSISTENT] = "persistent",
+	[KW_RANDOM] = "random", [KW_FULLY_RANDOM] = "fully-random",
+	[KW_PERSISTENT] = "persistent",
 	[KW_NONAT] = "nonat", [KW_PROTO] = "proto", [KW_DPORT] = "dport",
 	[KW_IPSEC] = "ipsec", [KW_MARK] = "mark", [KW_USER] = "user",
 	[KW_TIMEOUT] = "timeout", [KW_EARLY] = "early", [KW_ALIAS] = "alias",
@@ -280,9 +283,11 @@ kw_action(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r,
 		r->has_ports = true;
 	}
 	mk->random = nat_span_tok(w->key[KW_RANDOM]);
+	mk->fully_random = nat_span_tok(w->key[KW_FULLY_RANDOM]);
 	mk->persistent = nat_span_tok(w->key[KW_PERSISTENT]);
 	mk->nonat = nat_span_tok(w->key[KW_NONAT]);
 	r->random = w->key[KW_RANDOM] != NULL;
+	r->fully_random = w->key[KW_FULLY_RANDOM] != NULL;
 	r->persistent = w->key[KW_PERSISTENT] != NULL;
 	if (w->key[KW_NONAT])
 		r->action = NAT_NONAT;
@@ -404,7 +409,9 @@ col_interface(struct nat_pctx *c, const struct nat_span *sp,
 	return nat_p_netlist(c, &rest, &r->dst, false);
 }
 
-static const char *const addr_opts[] = { "random", "persistent", NULL };
+static const char *const addr_opts[] = {
+	"random", "fully-random", "persistent", NULL
+};
 
 /* An unbracketed IPv6 address or range: hex digits, ':' and '-' only. */
 static bool
@@ -474,6 +481,9 @@ col_address_action(struct nat_pctx *c, const struct nat_span *addr,
 	} else if (nat_span_is(addr, "random")) {
 		r->random = true;
 		mk->random = *addr;
+	} else if (nat_span_is(addr, "fully-random")) {
+		r->fully_random = true;
+		mk->fully_random = *addr;
 	} else if (addr->len) {
 		mk->snat = *addr;
 		if (nat_p_snat(c, addr, r) < 0)
@@ -499,6 +509,9 @@ col_address_opt(struct nat_pctx *c, const struct nat_span *sp,
 	} else if (nat_span_is(it, "random") && !r->random) {
 		mk->random = *it;
 		r->random = true;
+	} else if (nat_span_is(it, "fully-random") && !r->fully_random) {
+		mk->fully_random = *it;
+		r->fully_random = true;
 	} else if (nat_span_is(it, "persistent") && !r->persistent) {
 		mk->persistent = *it;
 		r->persistent = true;
@@ -507,16 +520,17 @@ col_address_opt(struct nat_pctx *c, const struct nat_span *sp,
 		sug = err_suggest(w, addr_opts);
 		nat_perr(c, it->len ? it : sp, "unexpected '%.*s' in the "
 			 "ADDRESS column", (int)it->len, nat_span_str(it));
-		if (sug)
+		/* a known option given twice is no typo */
+		if (sug && strcmp(sug, w) != 0)
 			return err_hint(c->e, "did you mean '%s'?", sug);
-		return err_hint(c->e, "write ADDRESS[:LOW-HIGH][:random]"
-				"[:persistent], each part once");
+		return err_hint(c->e, "write ADDRESS[:LOW-HIGH][:random|"
+				":fully-random][:persistent], each part once");
 	}
 	return 0;
 }
 
-/* ADDRESS column: ADDRESS[:LOW-HIGH][:random][:persistent], "-",
- * "random", NONAT, detect[:OPTIONS], [IPV6][:OPTIONS]. */
+/* ADDRESS column: ADDRESS[:LOW-HIGH][:random|:fully-random][:persistent],
+ * "-", "random", "fully-random", NONAT, detect[:OPTIONS], [IPV6][:OPTIONS]. */
 int
 nat_col_address(struct nat_pctx *c, const struct nat_span *sp,
 	    struct nat_rule *r, struct nat_marks *mk)
@@ -530,6 +544,11 @@ nat_col_address(struct nat_pctx *c, const struct nat_span *sp,
 	if (nat_span_is(sp, "random")) {
 		r->random = true;
 		mk->random = *sp;
+		return 0;
+	}
+	if (nat_span_is(sp, "fully-random")) {
+		r->fully_random = true;
+		mk->fully_random = *sp;
 		return 0;
 	}
 	if (sp->len > 7 && strncmp(nat_span_str(sp), "prefix=", 7) == 0) {

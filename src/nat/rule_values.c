@@ -771,6 +771,8 @@ prefix_check(struct nat_pctx *c, const struct nat_rule *r,
 
 	if (mk->random.t)
 		bad = &mk->random, what = "random";
+	else if (mk->fully_random.t)
+		bad = &mk->fully_random, what = "fully-random";
 	else if (mk->persistent.t)
 		bad = &mk->persistent, what = "persistent";
 	else if (mk->ports.t)
@@ -823,6 +825,8 @@ nat_rule_validate(struct nat_pctx *c, const struct nat_rule *r,
 
 		if (mk->random.t)
 			bad = &mk->random, what = "random";
+		else if (mk->fully_random.t)
+			bad = &mk->fully_random, what = "fully-random";
 		else if (mk->persistent.t)
 			bad = &mk->persistent, what = "persistent";
 		else if (mk->ports.t)
@@ -832,6 +836,14 @@ nat_rule_validate(struct nat_pctx *c, const struct nat_rule *r,
 				 "which translates nothing", what);
 			return err_hint(c->e, "remove '%s', or NONAT", what);
 		}
+	}
+	if (r->random && r->fully_random) {
+		/* the kernel takes both and lets fully-random win
+		 * (nf_nat_l4proto_unique_tuple): one of the words would
+		 * say nothing */
+		nat_perr(c, &mk->fully_random, "'fully-random' and 'random' "
+			 "are two ways to pick the source port; a rule has one");
+		return err_hint(c->e, "remove 'random' or 'fully-random'");
 	}
 	if (r->persistent && r->action == NAT_MASQUERADE) {
 		nat_perr(c, &mk->persistent, "'persistent' needs an SNAT address "

@@ -183,12 +183,15 @@ static void
 result_src(const struct explain_flow *f, const struct nat_rule *r,
 	   const char *a, const char *ports, char *buf, size_t size)
 {
-	bool br = f->family == AF_INET6 && (r->has_ports || f->has_sport);
+	/* random and fully-random never keep the flow's port (the kernel
+	 * skips that try under NF_NAT_RANGE_PROTO_RANDOM_ALL): no port */
+	bool keep = f->has_sport && !r->random && !r->fully_random;
+	bool br = f->family == AF_INET6 && (r->has_ports || keep);
 	char p[16] = "";
 
 	if (r->has_ports)
 		snprintf(p, sizeof(p), ":%s", ports);
-	else if (f->has_sport)
+	else if (keep)
 		snprintf(p, sizeof(p), ":%u", f->sport);
 	snprintf(buf, size, "%s%s%s%s", br ? "[" : "", a, br ? "]" : "", p);
 }
@@ -296,10 +299,18 @@ print_result(struct cmd_ctx *ctx, const struct nat_ruleset *rs,
 				 r->ports.hi);
 		if (r->has_ports)
 			out_str(ctx->out, "ports", ", port from %s", ports);
+		else if (r->fully_random)
+			out_null(ctx->out, "ports", ", port fully random");
+		else if (r->random)
+			out_null(ctx->out, "ports", ", port picked at random");
 		else
 			out_null(ctx->out, "ports", ", port kept when free");
-		out_bool(ctx->out, "random", r->random ? ", random" : NULL,
-			 r->random);
+		/* said with the port above when there is no range */
+		out_bool(ctx->out, "random", r->random && r->has_ports ?
+			 ", random" : NULL, r->random);
+		out_bool(ctx->out, "fully_random", r->fully_random &&
+			 r->has_ports ? ", fully random" : NULL,
+			 r->fully_random);
 		out_bool(ctx->out, "persistent", r->persistent ?
 			 ", persistent" : NULL, r->persistent);
 		out_str(ctx->out, "how", " (%s)\n", note);

@@ -137,10 +137,11 @@ const struct cmd_entry cmd_import_iptables_entry = {
 	.summary = "stage the nat table of an iptables-save dump",
 	.help = "Read iptables-save or ip6tables-save output (a whole dump or\n"
 		"just -t nat; other tables are skipped).  PREROUTING DNAT rules\n"
-		"become forwards, POSTROUTING MASQUERADE/SNAT/ACCEPT rules masq\n"
-		"rules, in order, with user chains inlined (-j, -g, RETURN).\n"
-		"What masqsh cannot express exactly (other targets and matches,\n"
-		"--random-fully, DNAT with -d, chain loops) is an error, reported\n"
+		"become forwards (-d HOST: the forward's dst), POSTROUTING\n"
+		"MASQUERADE/SNAT/ACCEPT rules masq rules, in order, with user\n"
+		"chains inlined (-j, -g, RETURN).  What masqsh cannot express\n"
+		"exactly (other targets and matches, --random-fully, DNAT with\n"
+		"-d NET or ! -d, chain loops) is an error, reported\n"
 		"as FILE:LINE:COL, and imports no rule.  With 'replace' the\n"
 		"staged masq rules and forwards are replaced, else appended.",
 	.kws = import_ipt_kws,

@@ -25,6 +25,7 @@ static const struct cmd_kw masq_add_kws[] = {
 	{ "prefix", CMD_ARG_ADDR, "NET6", "NPTv6: map the 'from' IPv6 prefix onto this one of the same length", 0, NULL },
 	{ "ports", CMD_ARG_PORTS, "LO-HI", "remap source ports into this range (needs proto)", 0, NULL },
 	{ "random", CMD_ARG_NONE, NULL, "randomise the source port mapping", 0, NULL },
+	{ "fully-random", CMD_ARG_NONE, NULL, "every source port from a PRNG (iptables' --random-fully)", 0, NULL },
 	{ "persistent", CMD_ARG_NONE, NULL, "same source address per client (snat to a range)", 0, NULL },
 	{ "nonat", CMD_ARG_NONE, NULL, "exempt matching connections from translation", 0, NULL },
 	{ "proto", CMD_ARG_PROTO, "[!]PROTO[,..]", "only these protocols", 0, NULL },
@@ -146,6 +147,9 @@ const struct cmd_entry cmd_masq_add_entry = {
 		"unless it looks like a typo of an existing one.  The rule is\n"
 		"checked in full now: e.g. 'snat detect' on a wildcard (ppp+)\n"
 		"is refused here, not first by 'check'.\n"
+		"The source port: kept when free, or 'random' (a keyed hash,\n"
+		"iptables' --random) or 'fully-random' (a PRNG for every\n"
+		"connection, iptables' --random-fully), not both.\n"
 		"IPv6: the family comes from the addresses, and a rule may not\n"
 		"mix IPv4 and IPv6.  NPTv6 maps a prefix onto another of the\n"
 		"same length, keeping the host bits:\n"

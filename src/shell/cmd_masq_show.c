@@ -231,6 +231,7 @@ show_rule(struct cmd_ctx *ctx, const struct nat_rule *r, unsigned int pos,
 	field(ctx, "ports", "source ports:", r->has_ports ?
 	      xasprintf("%u-%u", r->ports.lo, r->ports.hi) : NULL);
 	flag(ctx, "random", "random:", r->random);
+	flag(ctx, "fully_random", "fully random:", r->fully_random);
 	flag(ctx, "persistent", "persistent:", r->persistent);
 	field(ctx, "proto", "protocols:", protos(&r->proto));
 	field(ctx, "dport", "dest ports:", ports(&r->dport));

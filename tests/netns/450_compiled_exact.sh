@@ -7,7 +7,7 @@
 # addresses, v4 and v6, with and without port ranges and flags; marks
 # with prefix and other masks; users, groups, ipsec, protocol lists and
 # negations, port lists and negated ports, exclusions, wildcard
-# interfaces, detect, nonat, ct timeouts, helpers, the MSS clamp and port
+# interfaces, detect, nonat, fully-random, ct timeouts, helpers, the MSS clamp and port
 # forwards.  One namespace, no traffic: the text is what is compared.
 set -u
 # shellcheck source-path=SCRIPTDIR source=../lib/netns.sh
@@ -55,6 +55,12 @@ masq add out wan0 from 2001:db8:1::/64 snat 2001:db8::-2001:db8:ffff:ffff:ffff:f
 masq add out wan0 from 2001:db8:1::/64 snat 2001:db8::8000:0:0:0-2001:db8::ffff:ffff:ffff:ffff
 masq add out wan0 from 2001:db8:1::/64 snat 2001:db8::1:0-2001:db8::1:ffff random
 masq add out wan0 from 2001:db8:1::/64 snat 2001:db8::1-2001:db8::1:0 persistent
+masq add out wan0 from 192.168.1.0/24 snat 198.51.100.2-198.51.100.3 proto tcp ports 1024-2048 fully-random persistent
+masq add out wan0 from 192.168.1.0/24 snat 198.51.100.2 fully-random
+masq add out wan0 from 192.168.1.0/24 fully-random
+masq add out wan0 from 192.168.1.0/24 proto udp ports 1024-2048 fully-random
+masq add out wan0 from 2001:db8:1::/64 snat 2001:db8::1:0-2001:db8::1:ffff fully-random
+masq add out wan0 from 2001:db8:1::/64 fully-random
 # sources, destinations, exclusions, protocols, ports
 masq add out wan0 from 192.168.1.0/25 except 192.168.1.10,192.168.1.64/27 to 192.0.2.0/23!192.0.2.128/25 proto tcp dport 1024-2047,80
 masq add out wan0 from 192.168.1.0/25 proto tcp dport !22,1000-2000
@@ -155,6 +161,12 @@ compare() {
 compare "show compiled = nft list table ip + ip6 (tricky table)"
 assert_match "the aligned range prints as nft prints it" \
 	'snat to 198\.51\.100\.2/31 comment "masqsh masq 1"' "$(cat "$NS_TMP/kernel")"
+assert_match "fully-random with persistent, as nft prints the flags" \
+	'snat to 198\.51\.100\.2/31:1024-2048 fully-random,persistent comment' \
+	"$(cat "$NS_TMP/kernel")"
+assert_match "masquerade fully-random (v6)" \
+	'ip6 saddr 2001:db8:1::/64 counter packets [0-9]+ bytes [0-9]+ masquerade fully-random comment' \
+	"$(cat "$NS_TMP/kernel")"
 assert_match "an IPv6 prefix with a port has no brackets" \
 	'snat to 2001:db8::/112:1000-2000 ' "$(cat "$NS_TMP/kernel")"
 assert_match "a tunnel-src network stays a network in the kernel" \

@@ -11,7 +11,8 @@
 # The ruleset has a masquerade in a user chain reached by an interface
 # wildcard (-o wan+), a RETURN out of it, an exemption by ACCEPT in both
 # directions, an SNAT range with ports, '! -d', a -g into a chain with a
-# RETURN on --dport, and a DNAT.
+# RETURN on --dport, and two DNATs, one for a single public address (-d,
+# the forward's dst).
 set -u
 # shellcheck source-path=SCRIPTDIR source=../lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
@@ -39,7 +40,7 @@ for g in "$A_GW" "$B_GW"; do
 done
 for c in "$A_C1" "$B_C1"; do srv_start "$c" tcp 80; done
 # the gateways answer on 8080 themselves: what is not forwarded is seen
-for g in "$A_GW" "$B_GW"; do srv_start "$g" tcp 8080; done
+for g in "$A_GW" "$B_GW"; do srv_start "$g" tcp 8080; srv_start "$g" tcp 80; done
 
 cat >"$A_TMP/nat.rules" <<'RULES'
 *nat
@@ -51,6 +52,7 @@ cat >"$A_TMP/nat.rules" <<'RULES'
 :C2UDP - [0:0]
 -A PREROUTING -s 192.0.2.200/32 -j ACCEPT
 -A PREROUTING -i wan+ -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.1.10:80
+-A PREROUTING -i wan0 -d 198.51.100.20/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 192.168.1.10
 -A POSTROUTING -o wan+ -j LAN
 -A POSTROUTING -s 192.168.1.11/32 -o wan0 -j SNAT --to-source 198.51.100.30
 -A POSTROUTING -s 192.168.2.0/24 ! -d 192.0.2.200/32 -o wan0 -p tcp -j SNAT --to-source 198.51.100.20-198.51.100.21:20000-20099
@@ -72,7 +74,7 @@ GW=$B_GW
 out=$(gw_masqsh -c "import iptables $NS_TMP/dump" 2>&1) ||
 	fail "import failed: $out"
 echo "$out"
-assert_eq "import summary" "imported 7 masq rules and 1 forwards" "$out"
+assert_eq "import summary" "imported 7 masq rules and 2 forwards" "$out"
 gw_masqsh -c 'masq list' -c 'forward list'
 run gw_masqsh -c apply
 
@@ -111,6 +113,13 @@ same "lan2 udp 5353: RETURN from the goto, untranslated" 192.168.2.10 \
 same "forward 8080 from .10" 192.168.1.10 SRV 192.0.2.10 tcp 198.51.100.2 8080 src
 same "forward 8080 from .200: exempt by ACCEPT" 198.51.100.2 \
 	SRV 192.0.2.200 tcp 198.51.100.2 8080 src
+# -d 198.51.100.20: port 80 of that address only goes to lan1's server;
+# the same port of the gateway's other addresses is the gateway's own
+same "forward -d .20 port 80" 192.168.1.10 SRV 192.0.2.10 tcp 198.51.100.20 80 src
+same "port 80 of .21: not forwarded (-d .20 only)" 198.51.100.21 \
+	SRV 192.0.2.10 tcp 198.51.100.21 80 src
+same "port 80 of .2: not forwarded (-d .20 only)" 198.51.100.2 \
+	SRV 192.0.2.10 tcp 198.51.100.2 80 src
 
 # The SNAT range: the address is a function of the flow (same on both),
 # the port anywhere in 20000-20099.

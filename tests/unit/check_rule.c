@@ -176,6 +176,8 @@ dump(const struct nat_rule *r, char *b, size_t sz)
 		app(b, sz, " ports=%u-%u", r->ports.lo, r->ports.hi);
 	if (r->random)
 		app(b, sz, " random");
+	if (r->fully_random)
+		app(b, sz, " fully-random");
 	if (r->persistent)
 		app(b, sz, " persistent");
 	dump_proto(b, sz, &r->proto);
@@ -429,6 +431,21 @@ static const struct col_case col_ok[] = {
 	  "out eth0 from eth1 snat detect random" },
 	{ "eth0 eth1 detect:persistent",
 	  "out=eth0 srcif=eth1 detect persistent", NULL },
+	/* fully-random: our extension, alone or as an option */
+	{ "eth0 eth1 fully-random", "out=eth0 srcif=eth1 masq fully-random",
+	  "out eth0 from eth1 fully-random" },
+	{ "eth0 eth1 203.0.113.10-203.0.113.20:1024-2000:fully-random:"
+	  "persistent udp",
+	  "out=eth0 srcif=eth1 snat to=203.0.113.10-203.0.113.20 "
+	  "ports=1024-2000 fully-random persistent proto=17",
+	  "out eth0 from eth1 snat 203.0.113.10-203.0.113.20 ports 1024-2000 "
+	  "fully-random persistent proto udp" },
+	{ "eth0 eth1 :1024-65535:fully-random tcp",
+	  "out=eth0 srcif=eth1 masq ports=1024-65535 fully-random proto=6",
+	  NULL },
+	{ "eth0 eth1 detect:fully-random",
+	  "out=eth0 srcif=eth1 detect fully-random",
+	  "out eth0 from eth1 snat detect fully-random" },
 	{ "eth0 2001:db8:1::/48 2001:db8::1",
 	  "out=eth0 src=2001:db8:1::/48 snat to=2001:db8::1-2001:db8::1",
 	  "out eth0 from 2001:db8:1::/48 snat 2001:db8::1" },
@@ -640,6 +657,9 @@ static const struct err_case col_err[] = {
 	{ "eth0 eth1 :persistent", 11, 10, "needs an SNAT address" },
 	{ "eth0 eth1 random:persistent", 17, 10, "needs an SNAT address" },
 	{ "eth0 eth1 NONAT:random", 16, 6, "NONAT" },
+	{ "eth0 eth1 NONAT:fully-random", 16, 12, "NONAT" },
+	{ "eth0 eth1 203.0.113.10:random:fully-random", 30, 12, "two ways" },
+	{ "eth0 eth1 :fully-random:fully-random", 24, 12, "unexpected" },
 	{ "eth0 eth1 203.0.113.10/32", 10, 15, "no prefix length" },
 	{ "eth0 eth1 203.0.113.10:bogus", 23, 5, "unexpected 'bogus'" },
 	{ "eth0 eth1 203.0.113.10:randon", 23, 6, "unexpected" },
@@ -1098,6 +1118,11 @@ static const struct col_case kw_ok[] = {
 	{ "out eth0 pro udp dp 53 ra", "out=eth0 masq random proto=17 "
 	  "dport=53-53", "out eth0 random proto udp dport 53" },
 	{ "out ppp+ random", "out=ppp+ masq random", "out ppp+ random" },
+	{ "out ppp+ fully-random", "out=ppp+ masq fully-random",
+	  "out ppp+ fully-random" },
+	/* "fu" is enough; "fr" stays "from" */
+	{ "fu out ppp+ fr 10.0.0.0/8", "out=ppp+ src=10.0.0.0/8 masq "
+	  "fully-random", "out ppp+ from 10.0.0.0/8 fully-random" },
 	{ "out wan0 from fd00:1::/64 prefix 2001:db8:1::/64",
 	  "out=wan0 src=fd00:1::/64 prefix to=2001:db8:1::/64",
 	  "out wan0 from fd00:1::/64 prefix 2001:db8:1::/64" },
@@ -1250,6 +1275,8 @@ END_TEST
 static const struct err_case kw_err[] = {
 	{ "out eth0:1", 4, 6, "aliases are not real interfaces" },
 	{ "out eth0 proto tcp proto udp", 19, 5, "given twice" },
+	{ "out eth0 random fully-random", 16, 12, "two ways" },
+	{ "out eth0 f 10.0.0.0/8", 9, 1, "ambiguous keyword 'f'" },
 	{ "out eth0 p tcp", 9, 1, "ambiguous keyword 'p'" },
 	{ "out eth0 e", 9, 1, "ambiguous keyword 'e'" },
 	{ "out eth0 form 10.0.0.0/8", 9, 4, "unknown keyword 'form'" },
