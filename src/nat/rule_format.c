@@ -222,8 +222,11 @@ nat_rule_format_kw(const struct nat_rule *r)
 	char *q;
 
 	strbuf_init(&b, 96);
-	sb_lit(&b, "out ");
-	sb_ifs(&b, r->oifs, r->n_oifs);
+	/* no 'out' at all is the any-interface rule (rule_parse.c) */
+	if (r->n_oifs) {
+		sb_lit(&b, "out ");
+		sb_ifs(&b, r->oifs, r->n_oifs);
+	}
 	if (r->dst.n_inc || r->dst.n_exc) {
 		sb_lit(&b, " to ");
 		nat_sb_netlist(&b, &r->dst);
@@ -294,7 +297,10 @@ nat_rule_format_kw(const struct nat_rule *r)
 		strbuf_puts(&b, q);
 		free(q);
 	}
-	return strbuf_take(&b);
+	q = strbuf_take(&b);
+	if (!r->n_oifs && q[0] == ' ')	/* " from ..." of an any-if rule */
+		memmove(q, q + 1, strlen(q));
+	return q;
 }
 
 void
@@ -424,6 +430,8 @@ nat_rule_format_columns(const struct nat_rule *r)
 	struct strbuf b = STRBUF_INIT;
 	size_t keep, mark[8], i;
 
+	if (!r->n_oifs)		/* INTERFACE is a required column */
+		return NULL;
 	sb_col_interface(&b, r);
 	mark[0] = b.len;
 	strbuf_addf(&b, "\t");
@@ -494,7 +502,8 @@ nat_rule_format_snat(const struct nat_rule *r)
 	struct strbuf b = STRBUF_INIT;
 	size_t keep, mark[8], i;
 
-	if (r->action == NAT_MASQUERADE && r->persistent)
+	/* DEST names the interface and is required in a snat file too */
+	if ((r->action == NAT_MASQUERADE && r->persistent) || !r->n_oifs)
 		return NULL;
 	sb_snat_action(&b, r);
 	mark[0] = b.len;

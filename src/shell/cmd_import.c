@@ -405,12 +405,15 @@ export_write(FILE *fp, const struct nat_ruleset *rs, enum sw_format format)
 		cols = format == SW_SNAT ? nat_rule_format_snat(r) :
 		       nat_rule_format_columns(r);
 		if (!cols) {
-			/* Shorewall refuses MASQUERADE with persistent:
-			 * written as a note, never as a line it rejects */
+			/* Shorewall refuses MASQUERADE with persistent, and
+			 * its files have no any-interface rule: written as
+			 * a note, never as a line it rejects */
 			cols = nat_rule_format_kw(r);
-			fprintf(fp, "# rule %lld has no snat form (MASQUERADE "
-				"with persistent): masq add %s\n",
-				(long long)r->id, cols);
+			fprintf(fp, "# rule %lld has no %s form (%s): "
+				"masq add %s\n", (long long)r->id,
+				format_names[format], r->n_oifs ?
+				"MASQUERADE with persistent" : "no interface",
+				cols);
 		} else {
 			fprintf(fp, "%s\n", cols);
 		}
