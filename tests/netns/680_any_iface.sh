@@ -18,6 +18,13 @@ srv_start "$C2"
 
 S1=2001:db8:200::10 UP6=2001:db8:100::2 UP4=198.51.100.2
 
+# diag_status ID: the status of one check (JSON).
+diag_status() {
+	gw_masqsh -j -c "diag $1" | "$NS_PY" -c '
+import json, sys
+print(json.load(sys.stdin)[0]["status"])'
+}
+
 # "rule gw" of the show masq -j rows from SRC, sorted and unique.
 masq_rule_gw() {
 	gw_masqsh -j -c "show masq src $1" | "$NS_PY" -c '
@@ -79,8 +86,23 @@ out=$(gw_masqsh -c "explain udp fd00:1::10 -> $S1")
 assert_match "explain: v6 snat" \
 	"snat: snat by masq rule 4: source becomes $UP6" "$out"
 
+echo "== diag: the nonat exempts the LANs; no rule names an uplink"
+assert_eq "diag rules.lan-to-lan with the nonat" pass \
+	"$(diag_status rules.lan-to-lan)"
+assert_eq "diag routing.multi-uplink (rule 5 names wan0)" pass \
+	"$(diag_status routing.multi-uplink)"
+
 echo "== without the nonat rules, LAN-to-LAN is translated too (out lan2)"
 run gw_masqsh -c 'masq del 1' -c 'masq del 2' -c apply
+out=$(gw_masqsh -c 'diag rules.lan-to-lan')
+echo "$out"
+assert_eq "diag rules.lan-to-lan without the nonat" warn \
+	"$(diag_status rules.lan-to-lan)"
+assert_match "diag: the any-interface rule out lan2" \
+	'masq rule 3 \(position 1\) translates traffic out lan2' "$out"
+# an IPv4 rule does not catch the IPv6 LANs (it did before: any family)
+assert_eq "diag: v6 LANs not blamed on the v4 rule" 0 \
+	"$(grep -c 'rule 3 .* LAN fd00' <<<"$out")"
 expect_nat "v4 snat out lan2" "$C1" 192.168.1.10 tcp 192.168.2.10 80 $UP4
 assert_eq "v4 snat out lan2: rule in show masq" "3 $UP4" \
 	"$(masq_rule_gw 192.168.1.10)"
