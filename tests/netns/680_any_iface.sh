@@ -77,6 +77,10 @@ assert_match "v4 snat rule as nft lists it" \
 	"^	+ip saddr 192\.168\.1\.0/24 counter snat to $UP4 comment \"masqsh masq 3\"" \
 	"$(cat "$NS_TMP/kernel")"
 
+out=$(gw_masqsh -c diff 2>&1) && rc=0 || rc=$?
+assert_eq "diff: the kernel's table reads back as the staged rules" \
+	"0" "$rc"
+
 echo "== explain (routes read in the gateway)"
 out=$(gw_masqsh -c 'explain tcp 192.168.1.10:4000 -> 192.168.2.10:80')
 echo "$out"
