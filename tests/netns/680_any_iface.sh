@@ -111,6 +111,12 @@ expect_nat "v4 snat out lan2" "$C1" 192.168.1.10 tcp 192.168.2.10 80 $UP4
 assert_eq "v4 snat out lan2: rule in show masq" "3 $UP4" \
 	"$(masq_rule_gw 192.168.1.10)"
 expect_nat "v6 snat out lan2" "$C1" fd00:1::10 udp fd00:2::10 53 $UP6
+# masqtop's rules view counts the live entry under the any-interface rule
+top=$(ip netns exec "$GW" "${MASQSH%/*}/masqtop" --db "$NS_TMP/masq.db" \
+	-b -v rules -w 100 2>&1) || fail "masqtop -b -v rules: $top"
+echo "$top"
+assert_match "masqtop rules view: rule 4 has the v6 entry" '^ *4 +1( |$)' \
+	"$top"
 out=$(gw_masqsh -c 'explain tcp 192.168.1.10 -> 192.168.2.10:80')
 assert_match "explain: snat out lan2" \
 	"snat: snat by masq rule 3: source becomes $UP4" "$out"
