@@ -17,7 +17,7 @@
 
 static const struct cmd_kw masq_add_kws[] = {
 	{ "at", CMD_ARG_NUM, "POS", "insert before this position (default: append)", 0, NULL },
-	{ "out", CMD_ARG_IFACE, "IFACE[,..]", "outgoing interface(s); 'ppp+' is a wildcard; none: any (then from/to and snat or nonat are needed)", 0, NULL },
+	{ "out", CMD_ARG_IFACE, "IFACE[,..]", "outgoing interface(s), 'ppp+' a wildcard; left out: any interface", 0, NULL },
 	{ "to", CMD_ARG_ADDR, "DEST[,..][!EXCL,..]", "only connections to these destinations", 0, NULL },
 	{ "from", CMD_ARG_ADDR, "SOURCE[,..][!EXCL,..]", "only connections from these sources", 0, NULL },
 	{ "except", CMD_ARG_ADDR, "ADDR[,..]", "sources that are not matched", 0, NULL },
