@@ -51,11 +51,14 @@ if_matches(const struct nat_ifname *n, const char *ifname)
 	return !strcmp(ifname, n->name);
 }
 
+/* Does @r leave by @ifname?  A rule without 'out' leaves by every one. */
 static bool
 rule_out(const struct nat_rule *r, const char *ifname)
 {
 	size_t i;
 
+	if (!r->n_oifs)
+		return true;
 	for (i = 0; i < r->n_oifs; i++)
 		if (if_matches(&r->oifs[i], ifname))
 			return true;
@@ -203,6 +206,9 @@ catches(const struct nat_rule *r, const struct nat_net *n,
 	size_t i, k;
 	bool lan = false;
 
+	/* a rule translates one family: an IPv4 rule never catches a v6 LAN */
+	if (nat_rule_family(r) != n->family)
+		return false;
 	for (i = 0; i < rs->n_masq && !lan; i++)
 		for (k = 0; k < rs->masq[i].src.n_inc; k++)
 			if (rs->masq[i].action != NAT_NONAT &&
@@ -337,10 +343,12 @@ uplink_run(struct diag_ctx *ctx, struct diag_result *res)
 
 	if ((st = view_load(ctx, &v, res)) != DIAG_PASS)
 		return st;
-	/* the uplinks: interfaces present that some translating rule uses */
+	/* the uplinks: interfaces present that some translating rule names
+	 * (a rule without 'out' names none: it says nothing of uplinks) */
 	for (k = 0; k < v.na && nn < 16; k++) {
 		for (i = 0; i < v.rs->n_masq; i++)
 			if (v.rs->masq[i].action != NAT_NONAT &&
+			    v.rs->masq[i].n_oifs &&
 			    rule_out(&v.rs->masq[i], v.a[k].ifname))
 				break;
 		if (i == v.rs->n_masq || is_lan(&v, v.a[k].ifname))

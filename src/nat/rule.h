@@ -130,7 +130,8 @@ struct nat_rule {
 
 	/* INTERFACE */
 	bool early;			/* leading '+' (before one-to-one NAT) */
-	size_t n_oifs;
+	size_t n_oifs;			/* 0: any output interface (keyword
+					 * form without 'out') */
 	struct nat_ifname *oifs;
 	int alias;			/* ":digit" label, -1 when none */
 	struct nat_netlist dst;		/* ":dest" qualifiers + exclusions */
@@ -330,7 +331,8 @@ char *nat_ct_policy_format(const struct nat_ct_policy *t);
 char *nat_rule_format_kw(const struct nat_rule *r);
 char *nat_forward_format_kw(const struct nat_forward *f);
 /* Masq-file column form, tab-separated, trailing "-" columns dropped,
- * comment not included.  Caller frees. */
+ * comment not included.  NULL for a rule without interfaces: INTERFACE
+ * is a required column.  Caller frees. */
 char *nat_rule_format_columns(const struct nat_rule *r);
 /* Snat-file line (format 1), tab-separated, trailing "-" columns
  * dropped, comment not included; NONAT is written CONTINUE.  NULL when
@@ -338,8 +340,9 @@ char *nat_rule_format_columns(const struct nat_rule *r);
 char *nat_rule_format_snat(const struct nat_rule *r);
 /* Can @r be written as a snat line?  Not when Shorewall refuses it
  * (MASQUERADE with persistent, a SOURCE interface with exclusions), has no
- * word for it (MASQUERADE with fully-random), or the line would read back
- * otherwise (an interface named "-" or "$..."). */
+ * word for it (MASQUERADE with fully-random, a rule for any interface:
+ * DEST is required), or the line would read back otherwise (an interface
+ * named "-" or "$..."). */
 bool nat_rule_has_snat_form(const struct nat_rule *r);
 
 /*

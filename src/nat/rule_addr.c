@@ -363,6 +363,15 @@ nat_p_iflist(struct nat_pctx *c, const struct nat_span *sp,
 
 	if (sp->len == 0)
 		return nat_perr(c, sp, "interface list is empty");
+	if (sp->len == 1 && s[0] == '-') {
+		/* '-' is the empty column of a Shorewall file: it must not
+		 * become an interface named "-" (Linux would allow that
+		 * name), nor silently mean "any interface" there */
+		nat_perr(c, sp, "'-' is not an interface: the output "
+			 "interface is required here");
+		return err_hint(c->e, "name the interface; a rule for any "
+				"interface is 'masq add' without 'out'");
+	}
 	while (i <= sp->len) {
 		for (j = i; j < sp->len && s[j] != ','; j++)
 			;

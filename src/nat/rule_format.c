@@ -222,8 +222,11 @@ nat_rule_format_kw(const struct nat_rule *r)
 	char *q;
 
 	strbuf_init(&b, 96);
-	sb_lit(&b, "out ");
-	sb_ifs(&b, r->oifs, r->n_oifs);
+	/* no 'out' at all is the any-interface rule (rule_parse.c) */
+	if (r->n_oifs) {
+		sb_lit(&b, "out ");
+		sb_ifs(&b, r->oifs, r->n_oifs);
+	}
 	if (r->dst.n_inc || r->dst.n_exc) {
 		sb_lit(&b, " to ");
 		nat_sb_netlist(&b, &r->dst);
@@ -296,7 +299,10 @@ nat_rule_format_kw(const struct nat_rule *r)
 		strbuf_puts(&b, q);
 		free(q);
 	}
-	return strbuf_take(&b);
+	q = strbuf_take(&b);
+	if (!r->n_oifs && q[0] == ' ')	/* " from ..." of an any-if rule */
+		memmove(q, q + 1, strlen(q));
+	return q;
 }
 
 void
@@ -429,6 +435,8 @@ nat_rule_format_columns(const struct nat_rule *r)
 	struct strbuf b = STRBUF_INIT;
 	size_t keep, mark[8], i;
 
+	if (!r->n_oifs)		/* INTERFACE is a required column */
+		return NULL;
 	sb_col_interface(&b, r);
 	mark[0] = b.len;
 	strbuf_addf(&b, "\t");
@@ -461,7 +469,7 @@ nat_rule_has_snat_form(const struct nat_rule *r)
 
 	if ((r->action == NAT_MASQUERADE && (r->persistent ||
 					     r->fully_random)) ||
-	    (r->has_src_if && r->src.n_exc))
+	    (r->has_src_if && r->src.n_exc) || !r->n_oifs)
 		return false;
 	/* aliases are IPv4 only in Shorewall: "eth0:0:2001:db8::/32" reads
 	 * as the IPv6 DEST "0:2001:db8::/32" */

@@ -220,10 +220,48 @@ kw_collect(struct nat_pctx *c, const struct masq_tok *tv, size_t tc,
 		}
 		w->val[k] = &tv[++i];
 	}
-	if (!w->key[KW_OUT]) {
-		err_set(e, MASQ_EUSAGE, "a masq rule needs 'out IFACE'");
-		return err_hint(e, "e.g. 'masq add out eth0 from "
-				"192.168.1.0/24'");
+	return 0;
+}
+
+/*
+ * A rule without 'out' matches every output interface: the compiled rule
+ * has no oifname match.  A forgotten 'out' must not silently NAT every
+ * forwarded flow (LAN to LAN included), so such a rule has to say whom it
+ * is for ('from' or 'to') and what it does with an explicit translation
+ * ('snat ADDR', 'nonat' or 'prefix').  Masquerade, 'detect' and an alias
+ * label all take something from the output interface (its address, or the
+ * alias added to it), so they keep needing 'out'.
+ */
+static int
+kw_anyif(struct nat_pctx *c, const struct kw_words *w,
+	 const struct nat_rule *r)
+{
+	struct masq_err *e = c->e;
+
+	if (w->key[KW_OUT])
+		return 0;
+	if (!w->val[KW_FROM] && !w->val[KW_TO]) {
+		err_set(e, MASQ_EUSAGE, "a masq rule without 'out IFACE' "
+			"needs 'from' or 'to'");
+		return err_hint(e, "add 'out IFACE', or limit the rule with "
+				"'from NET' or 'to NET', e.g. 'masq add from "
+				"10.0.0.0/8 snat 203.0.113.5'");
+	}
+	if (r->action == NAT_MASQUERADE) {
+		err_set(e, MASQ_EUSAGE, "masquerade needs 'out IFACE': it "
+			"takes the address of the output interface");
+		return err_hint(e, "add 'out IFACE', or give the address with "
+				"'snat ADDR' to translate out of any interface");
+	}
+	if (r->action == NAT_DETECT) {
+		err_tok(e, MASQ_EUSAGE, w->val[KW_SNAT], "'detect' needs "
+			"'out IFACE': it takes that interface's address");
+		return err_hint(e, "add 'out IFACE', or write the address");
+	}
+	if (w->key[KW_ALIAS]) {
+		err_tok(e, MASQ_EUSAGE, w->key[KW_ALIAS], "'alias' needs "
+			"'out IFACE': it names an alias of that interface");
+		return err_hint(e, "add 'out IFACE', or drop 'alias'");
 	}
 	return 0;
 }
@@ -234,7 +272,7 @@ kw_where(struct nat_pctx *c, const struct kw_words *w, struct nat_rule *r)
 {
 	struct nat_span sp = nat_span_tok(w->val[KW_OUT]);
 
-	if (nat_p_iflist(c, &sp, &r->oifs, &r->n_oifs) < 0)
+	if (sp.t && nat_p_iflist(c, &sp, &r->oifs, &r->n_oifs) < 0)
 		return -1;
 	sp = nat_span_tok(w->val[KW_TO]);
 	if (sp.t && nat_p_netlist(c, &sp, &r->dst, false) < 0)
@@ -361,7 +399,8 @@ nat_rule_parse_kw(struct nat_rule *r, const struct masq_tok *tv, size_t tc,
 	memset(&mk, 0, sizeof(mk));
 	if (kw_collect(&c, tv, tc, &w) < 0 || kw_where(&c, &w, r) < 0 ||
 	    kw_action(&c, &w, r, &mk) < 0 || kw_match(&c, &w, r, &mk) < 0 ||
-	    kw_extra(&c, &w, r, &mk) < 0 || nat_rule_validate(&c, r, &mk) < 0) {
+	    kw_extra(&c, &w, r, &mk) < 0 || kw_anyif(&c, &w, r) < 0 ||
+	    nat_rule_validate(&c, r, &mk) < 0) {
 		nat_rule_done(r);
 		return -1;
 	}

@@ -91,6 +91,9 @@ oifs_cover(const struct nat_rule *a, const struct nat_rule *b)
 {
 	size_t i, k;
 
+	/* no interfaces: any interface (a rule without 'out') */
+	if (!a->n_oifs || !b->n_oifs)
+		return !a->n_oifs;
 	for (i = 0; i < b->n_oifs; i++) {
 		for (k = 0; k < a->n_oifs; k++)
 			if (ifname_covers(&a->oifs[k], &b->oifs[i]))
@@ -190,6 +193,25 @@ snat_addr_local(const struct nat_rule *r, const char *ifname)
 	return hit;
 }
 
+/* Is an address of @r's SNAT range configured on any interface?  For a
+ * rule without 'out'; when the list cannot be read, say yes (no warning). */
+static bool
+snat_addr_anywhere(const struct nat_rule *r)
+{
+	struct masq_err lerr;
+	char **names = NULL;
+	size_t n = 0, i;
+	bool hit;
+
+	err_init(&lerr);
+	hit = links_names(&names, &n, &lerr) < 0;
+	for (i = 0; i < n && !hit; i++)
+		hit = snat_addr_local(r, names[i]);
+	links_names_free(names, n);
+	err_done(&lerr);
+	return hit;
+}
+
 static void
 finding(struct cmd_ctx *ctx, const char *kind, int64_t id, char *msg)
 {
@@ -243,6 +265,15 @@ lint_masq(struct cmd_ctx *ctx, const struct nat_ruleset *rs)
 					b->oifs[k].name));
 				free(to);
 			}
+		}
+		if (!b->n_oifs && b->action == NAT_SNAT &&
+		    !snat_addr_anywhere(b)) {
+			to = cmds_range_format(&b->to);
+			finding(ctx, "masq", b->id, xasprintf("snat address "
+				"%s is not configured on any interface; "
+				"replies reach this host only if it is routed "
+				"here", to));
+			free(to);
 		}
 	}
 }

@@ -439,12 +439,13 @@ export_write(FILE *fp, const struct nat_ruleset *rs, enum sw_format format)
 		cols = format == SW_SNAT ? nat_rule_format_snat(r) :
 		       nat_rule_format_columns(r);
 		if (!cols) {
-			/* what Shorewall refuses in a snat file is
-			 * written as a note, never as a line it rejects */
+			/* what Shorewall refuses, or its files cannot hold
+			 * (a rule for any interface), is written as a note,
+			 * never as a line it rejects */
 			cols = nat_rule_format_kw(r);
-			fprintf(fp, "# rule %lld has no snat form (see "
+			fprintf(fp, "# rule %lld has no %s form (see "
 				"masqsh-rules(5)): masq add %s\n",
-				(long long)r->id, cols);
+				(long long)r->id, format_names[format], cols);
 		} else {
 			fprintf(fp, "%s\n", cols);
 		}

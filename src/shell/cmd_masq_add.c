@@ -17,7 +17,7 @@
 
 static const struct cmd_kw masq_add_kws[] = {
 	{ "at", CMD_ARG_NUM, "POS", "insert before this position (default: append)", 0, NULL },
-	{ "out", CMD_ARG_IFACE, "IFACE[,..]", "outgoing interface(s); 'ppp+' is a wildcard", 0, NULL },
+	{ "out", CMD_ARG_IFACE, "IFACE[,..]", "outgoing interface(s), 'ppp+' a wildcard; left out: any interface", 0, NULL },
 	{ "to", CMD_ARG_ADDR, "DEST[,..][!EXCL,..]", "only connections to these destinations", 0, NULL },
 	{ "from", CMD_ARG_ADDR, "SOURCE[,..][!EXCL,..]", "only connections from these sources", 0, NULL },
 	{ "except", CMD_ARG_ADDR, "ADDR[,..]", "sources that are not matched", 0, NULL },
@@ -135,7 +135,7 @@ out:
 
 const struct cmd_entry cmd_masq_add_entry = {
 	.name = "masq add",
-	.usage = "[at POS] out IFACE[,..] [KEYWORD [VALUE]]... | "
+	.usage = "[at POS] [out IFACE[,..]] [KEYWORD [VALUE]]... | "
 		 "[at POS] line 'COLUMNS'",
 	.summary = "stage a masquerade/SNAT rule (loaded by 'apply')",
 	.help = "Stage a masquerade or SNAT rule, appended or inserted before\n"
@@ -153,7 +153,14 @@ const struct cmd_entry cmd_masq_add_entry = {
 		"IPv6: the family comes from the addresses, and a rule may not\n"
 		"mix IPv4 and IPv6.  NPTv6 maps a prefix onto another of the\n"
 		"same length, keeping the host bits:\n"
-		"  masq add out wan0 from fd00:1::/64 prefix 2001:db8:1::/64",
+		"  masq add out wan0 from fd00:1::/64 prefix 2001:db8:1::/64\n"
+		"Without 'out' a rule matches any output interface.  So that a\n"
+		"forgotten 'out' cannot NAT LAN-to-LAN traffic, such a rule\n"
+		"needs 'from' or 'to' and an explicit snat ADDR, nonat or\n"
+		"prefix (masquerade and detect take the out interface's\n"
+		"address); it has no masq file (column) form:\n"
+		"  masq add from 10.0.0.0/8 snat 203.0.113.5\n"
+		"  masq add from 10.0.0.0/8 to 10.0.0.0/8 nonat",
 	.kws = masq_add_kws,
 	.flags = CMD_WRITES,
 	.exec = cmd_masq_add,

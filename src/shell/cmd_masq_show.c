@@ -218,10 +218,17 @@ show_rule(struct cmd_ctx *ctx, const struct nat_rule *r, unsigned int pos,
 	out_int(ctx->out, "id", "masq rule %lld", r->id);
 	out_int(ctx->out, "pos", ", position %lld\n", pos);
 	out_str(ctx->out, "rule", "  keyword form: masq add %s\n", spec);
-	out_str(ctx->out, "columns", "  column form:  %s\n", cols);
+	if (cols || out_is_json(ctx->out))
+		out_str(ctx->out, "columns", "  column form:  %s\n", cols);
+	else
+		out_text(ctx->out, "  column form:  none (a masq file's "
+			 "INTERFACE column is required)\n");
 	free(cols);
 	out_obj_open(ctx->out, "fields");
-	field(ctx, "interfaces", "interfaces:", ifaces(r));
+	/* JSON keeps null for "any": an interface may be named "any" */
+	field(ctx, "interfaces", "interfaces:", r->n_oifs ||
+	      out_is_json(ctx->out) ? ifaces(r) :
+	      xstrdup("any (the rule has no 'out')"));
 	field(ctx, "to", "to:", netlist(&r->dst));
 	field(ctx, "from", "from:", netlist(&r->src));
 	field(ctx, "from_iface", "in interface:", r->has_src_if ?

@@ -53,7 +53,12 @@ masq_round_trip(const struct nat_rule *r)
 	free(t1);
 	/* the column form is an export: it must print, not round-trip
 	 * (keywords such as timeouts have no column) */
-	free(nat_rule_format_columns(r));
+	t1 = nat_rule_format_columns(r);
+	/* only a rule without interfaces (no 'out') has no column form */
+	fuzz_assert(!t1 == !r->n_oifs, "column form %s for %zu interfaces",
+		    t1 ? t1 : "(none)", r->n_oifs);
+	free(t1);
+	free(nat_rule_format_snat(r));
 	free(nat_ct_policy_format(&r->timeout));
 	nat_rule_done(&back);
 	err_done(&e);

@@ -281,6 +281,17 @@ round_trip(const struct nat_rule *r, const char *want_dump)
 	nat_rule_done(&r4);
 
 	cols = nat_rule_format_columns(r);
+	if (!r->n_oifs) {
+		/* any interface: INTERFACE (masq) and DEST (snat) are
+		 * required columns, so there is no column form */
+		ck_assert_ptr_null(cols);
+		ck_assert_ptr_null(nat_rule_format_snat(r));
+		free(kw);
+		free(kw2);
+		nat_rule_done(&r2);
+		err_done(&e);
+		return;
+	}
 	nat_rule_init(&r3);
 	ck_assert_msg(nat_rule_parse_columns(&r3, cols, cols, 0, &e) == 0,
 		      "columns '%s' do not parse: %s", cols, e.msg);
@@ -618,6 +629,8 @@ static const struct err_case col_err[] = {
 	/* INTERFACE */
 	{ "eth+0 -", 3, 1, "only allowed at the end" },
 	{ "+ -", 0, 1, "interface list is empty" },
+	{ "- 10.0.0.0/8 203.0.113.1", 0, 1, "'-' is not an interface" },
+	{ "+-:10.1.0.0/16 10.0.0.0/8", 1, 1, "'-' is not an interface" },
 	{ "abcdefghijklmnop -", 0, 16, "longer than 15" },
 	{ "eth0,,eth1 -", 4, 1, "empty interface name" },
 	{ "eth0/1 -", 4, 1, "invalid character" },
@@ -979,7 +992,7 @@ START_TEST(test_snat_sport)
 	{
 		static const char *const none[] = {
 			"eth0:0:2001:db8::/32 fd00::/64 2001:db8::1",
-			"eth0 eth1:!192.168.1.4", "- 10.0.0.0/8",
+			"eth0 eth1:!192.168.1.4",	/* "-" is refused now */
 			"$x 10.0.0.0/8", "a;;b 10.0.0.0/8", "eth0 a;;b",
 		};
 		size_t i;
@@ -1244,6 +1257,27 @@ static const struct col_case kw_ok[] = {
 	{ "out eth0 proto tcp timeout tcp-syn-sent=1d,tcp-retrans=3",
 	  "out=eth0 masq proto=6 timeout=tcp-syn-sent:86400,tcp-retrans:3",
 	  "out eth0 proto tcp timeout tcp-syn-sent=86400,tcp-retrans=3" },
+	/* any interface: no 'out', from/to and an explicit translation */
+	{ "from 10.0.0.0/8 snat 203.0.113.5",
+	  "out= src=10.0.0.0/8 snat to=203.0.113.5-203.0.113.5",
+	  "from 10.0.0.0/8 snat 203.0.113.5" },
+	{ "snat 203.0.113.5-203.0.113.9 persistent to 198.51.100.0/24",
+	  "out= dst=198.51.100.0/24 snat to=203.0.113.5-203.0.113.9 "
+	  "persistent",
+	  "to 198.51.100.0/24 snat 203.0.113.5-203.0.113.9 persistent" },
+	{ "fr 10.0.0.0/8 to 10.0.0.0/8 nonat comment 'lan to lan'",
+	  "out= dst=10.0.0.0/8 src=10.0.0.0/8 nonat comment=lan to lan",
+	  "to 10.0.0.0/8 from 10.0.0.0/8 nonat comment \"lan to lan\"" },
+	{ "from fd00:1::/64 except fd00:1::9 snat 2001:db8::5 proto tcp",
+	  "out= src=fd00:1::/64!fd00:1::9/128 snat to=2001:db8::5-2001:db8::5 "
+	  "proto=6",
+	  "from fd00:1::/64 except fd00:1::9 snat 2001:db8::5 proto tcp" },
+	{ "from fd00:1::/64 prefix 2001:db8:1::/64",
+	  "out= src=fd00:1::/64 prefix to=2001:db8:1::/64",
+	  "from fd00:1::/64 prefix 2001:db8:1::/64" },
+	{ "from eth1 snat 203.0.113.5",
+	  "out= srcif=eth1 snat to=203.0.113.5-203.0.113.5",
+	  "from eth1 snat 203.0.113.5" },
 };
 
 START_TEST(test_kw_ok)
@@ -1283,7 +1317,17 @@ static const struct err_case kw_err[] = {
 	{ "out ppp+ snat detect", 14, 6, "not the wildcard 'ppp+'" },
 	{ "out eth0,ppp+ snat detect", 19, 6, "not the wildcard" },
 	{ "out eth0 snat", 9, 4, "needs a value" },
-	{ "from 10.0.0.0/8", 0, 0, "needs 'out IFACE'" },
+	/* any interface: a forgotten 'out' must not NAT everything */
+	{ "from 10.0.0.0/8", 0, 0, "masquerade needs 'out IFACE'" },
+	{ "to 198.51.100.0/24 proto tcp", 0, 0, "masquerade needs 'out" },
+	{ "snat 203.0.113.5", 0, 0, "without 'out IFACE' needs 'from' or 'to'" },
+	{ "nonat", 0, 0, "without 'out IFACE' needs 'from' or 'to'" },
+	{ "proto tcp snat 203.0.113.5", 0, 0, "needs 'from' or 'to'" },
+	{ "from 10.0.0.0/8 snat detect", 21, 6, "'detect' needs 'out IFACE'" },
+	{ "out - from 10.0.0.0/8 snat 203.0.113.1", 4, 1,
+	  "'-' is not an interface" },
+	{ "from 10.0.0.0/8 snat 203.0.113.5 alias 1", 33, 5,
+	  "'alias' needs 'out IFACE'" },
 	{ "out eth0 snat 203.0.113.1,203.0.113.5", 26, 11, "second one" },
 	{ "out eth0 snat 203.0.113.1-203.0.113.5,203.0.113.9-203.0.113.12",
 	  38, 24, "second one" },
