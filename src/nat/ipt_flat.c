@@ -17,7 +17,7 @@
  *     chain: the negation on the forwards after it, as there is no
  *     'nonat' forward);
  *   - RETURN and -g in a built-in chain end in its policy, ACCEPT: in
- *     POSTROUTING a 'nonat' rule when it names -o (a masq rule must),
+ *     POSTROUTING a 'nonat' rule when it names -o,
  *     else the negation, as for ACCEPT there.
  * Combining two rules' matches on the same column: masqsh holds one
  * value per column, so exclusions add up, nested networks and interface
@@ -451,20 +451,31 @@ emit_masq(struct flat *fl, const struct ipt_match *m,
 	w.n = 0;
 	if (no_slots(fl, m, none, "a masq rule") < 0)
 		return -1;
-	if (!v[IPT_OIF].s) {
-		ipt_err(fl->e, fl->f, r->tt, "a masq rule names its outgoing "
-			"interface: this rule has no -o");
+	/*
+	 * Without -o: a masq rule for any interface (masqsh-rules(5) ANY
+	 * INTERFACE) for SNAT and exemptions.  MASQUERADE takes the address
+	 * of the interface a packet leaves by, which such a rule does not
+	 * name (and which masqsh refuses without 'out').
+	 */
+	if (!v[IPT_OIF].s && r->target == IPT_T_MASQ && !nonat) {
+		ipt_err(fl->e, fl->f, r->tt, "MASQUERADE without -o: masqsh "
+			"masquerades out of a named interface");
 		return err_hint(fl->e, "add '-o IFACE' to the rule (or to "
-				"the jump that leads here)");
+				"the jump that leads here), or use -j SNAT "
+				"--to-source ADDR");
 	}
 	words_slot(&w, "out", &v[IPT_OIF]);
 	words_netlist(&w, "to", &v[IPT_DST], &v[IPT_DST_EXC]);
 	words_slot(&w, "from", &v[IPT_SRC]);
 	/* an ip6tables rule without an address would be an IPv4 rule in
 	 * masqsh (rule.h: nat_rule_family); ::/0 keeps it IPv6 and matches
-	 * every source */
+	 * every source.  A rule for any interface names its sources or
+	 * destinations: an iptables rule without -o, -s and -d means every
+	 * source, which 0.0.0.0/0 says. */
 	if (fl->f->v6 && !v[IPT_SRC].s && !has_v6_addr(m, r))
 		words_add(&w, "from", r->tt, xstrdup("::/0"));
+	else if (!v[IPT_OIF].s && !v[IPT_SRC].s && !v[IPT_DST].s)
+		words_add(&w, "from", r->tt, xstrdup("0.0.0.0/0"));
 	words_slot(&w, "except", &v[IPT_SRC_EXC]);
 	if (r->target == IPT_T_SNAT && !nonat)
 		words_slot(&w, "snat", &r->to);

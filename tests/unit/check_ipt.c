@@ -26,6 +26,15 @@ static const struct ok_case ok_cases[] = {
 	  "out wan0" },
 	{ "# c\n*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j DROP\nCOMMIT\n",
 	  "" },
+	/* without -o: a rule for any interface; every source when it names
+	 * none */
+	{ HEAD "-A POSTROUTING -s 10.0.0.0/8 -j SNAT --to-source 203.0.113.1"
+	  "\n-A POSTROUTING -p udp -j SNAT --to-source 203.0.113.2\nCOMMIT\n",
+	  "from 10.0.0.0/8 snat 203.0.113.1\n"
+	  "from 0.0.0.0/0 snat 203.0.113.2 proto udp" },
+	{ HEADC "-A POSTROUTING -o wan0 -j C\n-A POSTROUTING -j C\n"
+	  "-A C -d 192.0.2.0/24 -j ACCEPT\nCOMMIT\n",
+	  "out wan0 to 192.0.2.0/24 nonat\nto 192.0.2.0/24 nonat" },
 	{ HEAD "[3:180] -A POSTROUTING -s 10.0.0.0/255.255.255.0 -o ppp+ "
 	  "-p tcp -j SNAT --to-source 203.0.113.1-203.0.113.3:1024-2048 "
 	  "--random --persistent\nCOMMIT\n",
@@ -145,7 +154,7 @@ static const struct err_case err_cases[] = {
 	  "--to-destination 10.0.0.5 --random-fully\nCOMMIT\n", 4, 75,
 	  "does not go with -j DNAT" },
 	{ HEAD "-A POSTROUTING -s 10.0.0.0/8 -j MASQUERADE\nCOMMIT\n", 4, 33,
-	  "no -o" },
+	  "MASQUERADE without -o" },
 	/* -d on a DNAT is the forward's dst: one address, never a network
 	 * nor an exclusion (also one that an ACCEPT before it makes) */
 	{ HEAD "-A PREROUTING -i wan0 -d 192.0.2.0/24 -p tcp --dport 80 -j "
