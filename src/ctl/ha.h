@@ -199,4 +199,37 @@ struct ha_ctd_stats {
  */
 void ha_ctd_stats_parse(const char *text, struct ha_ctd_stats *st);
 
+/* ---- the same rules on both nodes (ha_digest.c) ---- */
+
+#define HA_DIGEST_HEXLEN 64
+
+/*
+ * The digest of a table's text as `show compiled` prints it: SHA-256 in
+ * lower-case hex, the value `masqsh show compiled | sha256sum` gives, so
+ * an admin can check it without masqsh.  Cannot fail.
+ */
+void ha_rules_digest(const char *text, char hex[HA_DIGEST_HEXLEN + 1]);
+
+/*
+ * The peer's digest as typed: 64 hex digits (either case), an optional
+ * "sha256:" in front; canonical (lower case) into @hex.  -1 (MASQ_EUSAGE,
+ * saying what is wrong) otherwise.  Fuzzed (fuzz_ha).
+ */
+int ha_digest_parse(const char *s, char hex[HA_DIGEST_HEXLEN + 1],
+		    struct masq_err *e);
+
+/*
+ * The lines of @here that @peer lacks and those of @peer that @here lacks,
+ * counted as multisets (a rule twice here and once there is one
+ * difference); blank lines and trailing blanks or CR are ignored, so a
+ * copy that went through another system still compares.  @fn gets each
+ * ('-' here only, '+' on the peer only, the line without its end) in the
+ * order of @here then @peer.  Returns the number of differences.
+ * Any bytes; cannot fail.  Fuzzed (fuzz_ha).
+ */
+size_t ha_rules_compare(const char *here, const char *peer,
+			void (*fn)(void *arg, char side, const char *line,
+				   size_t len),
+			void *arg);
+
 #endif
