@@ -232,4 +232,29 @@ size_t ha_rules_compare(const char *here, const char *peer,
 				   size_t len),
 			void *arg);
 
+/* ---- the pair now (ha_status.c): what `show ha` and masqtop show ---- */
+
+struct ha_status {
+	size_t held, n_vips;		/* virtual addresses held here / set */
+	const char *state;		/* "master" (all held), "backup"
+					 * (none), "split"; static */
+	bool last_known;		/* the notify script's state file */
+	char last_event[8];		/* "primary", "backup", "fault" */
+	long long last_time;		/* time(2) of it */
+	bool ctd_running;		/* conntrackd answered -s */
+	struct ha_ctd_stats ctd;	/* its counters when it did */
+};
+
+/*
+ * The pair as it runs now on this node: the VIPs of @c held here, the
+ * state file at @p->state, `conntrackd -C @p->conntrackd_conf -s` (runs
+ * it: up to its own time, a few ms).  Cannot fail: what cannot be read
+ * is "not known" / "not running".
+ */
+void ha_status_get(const struct ha_conf *c, const struct ha_paths *p,
+		   struct ha_status *st);
+
+/* conntrackd's errors of every kind, summed as `show ha` counts them. */
+unsigned long long ha_ctd_errors(const struct ha_ctd_stats *s);
+
 #endif

@@ -326,7 +326,7 @@ END_TEST
 START_TEST(test_hdr_unreplied)
 {
 	struct top_table *t = filled(300);
-	char lines[TOP_HDR_LINES][TOP_LINE];
+	char lines[TOP_HDR_MAX][TOP_LINE];
 	struct top_model m;
 
 	model(&m, t);
@@ -670,7 +670,7 @@ END_TEST
 static void
 alerts_render(struct top_model *m, char *line, char **json)
 {
-	char lines[TOP_HDR_LINES][TOP_LINE];
+	char lines[TOP_HDR_MAX][TOP_LINE];
 	size_t len = 0;
 	FILE *fp;
 
