@@ -232,6 +232,18 @@ size_t ha_rules_compare(const char *here, const char *peer,
 				   size_t len),
 			void *arg);
 
+/*
+ * When ha_rules_compare() finds no difference the tables may still hold
+ * their lines in another order, and order decides (first match wins).
+ * The first non-blank line (1-based, ignoring what ha_rules_compare()
+ * ignores) where @here and @peer differ, its text in each (@a and
+ * @alen, @b and @blen; borrowed from the inputs); 0 when they are the same in
+ * order (or one ends first: then the counts differ, which
+ * ha_rules_compare() reports).  Cannot fail.  Fuzzed (fuzz_ha).
+ */
+size_t ha_rules_order(const char *here, const char *peer, const char **a,
+		      size_t *alen, const char **b, size_t *blen);
+
 /* ---- the pair now (ha_status.c): what `show ha` and masqtop show ---- */
 
 struct ha_status {

@@ -135,6 +135,42 @@ hd_mark(struct hd_line *v, size_t n)
 	return ndiff;
 }
 
+/* The next non-blank line at *@p (trimmed as hd_split() does); false at
+ * the end. */
+static bool
+hd_next(const char **p, const char **line, size_t *len)
+{
+	const char *nl;
+
+	while (**p) {
+		nl = strchr(*p, '\n');
+		*line = *p;
+		*len = nl ? (size_t)(nl - *p) : strlen(*p);
+		*p = nl ? nl + 1 : *p + *len;
+		while (*len && ((*line)[*len - 1] == ' ' ||
+				(*line)[*len - 1] == '\t' ||
+				(*line)[*len - 1] == '\r'))
+			(*len)--;
+		if (*len)
+			return true;
+	}
+	return false;
+}
+
+size_t
+ha_rules_order(const char *here, const char *peer, const char **a,
+	       size_t *alen, const char **b, size_t *blen)
+{
+	size_t n = 0;
+
+	while (hd_next(&here, a, alen) && hd_next(&peer, b, blen)) {
+		n++;
+		if (*alen != *blen || memcmp(*a, *b, *alen))
+			return n;
+	}
+	return 0;
+}
+
 size_t
 ha_rules_compare(const char *here, const char *peer,
 		 void (*fn)(void *arg, char side, const char *line,

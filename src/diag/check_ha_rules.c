@@ -84,6 +84,38 @@ same_rules_line(void *arg, char side, const char *line, size_t len)
 			      line);
 }
 
+/* The same lines: in the same order (PASS) or not (FAIL: the first match
+ * wins, so order is part of the rules). */
+static enum diag_status
+same_rules_order(struct diag_ctx *ctx, const char *kernel,
+		 struct diag_result *res)
+{
+	const char *a, *b;
+	size_t alen, blen, at;
+
+	at = ha_rules_order(kernel, ctx->ha_peer_rules, &a, &alen, &b, &blen);
+	if (!at) {
+		diag_message(res, "the peer's table (%s) is the same as the "
+			     "one this node runs", ctx->ha_peer_rules_name);
+		return DIAG_PASS;
+	}
+	while (alen && (*a == ' ' || *a == '\t')) {
+		a++;
+		alen--;
+	}
+	while (blen && (*b == ' ' || *b == '\t')) {
+		b++;
+		blen--;
+	}
+	diag_message(res, "the tables hold the same lines in another order "
+		     "(the first match wins): line %zu here is '%.*s', on the "
+		     "peer '%.*s'", at, (int)(alen > 200 ? 200 : alen), a,
+		     (int)(blen > 200 ? 200 : blen), b);
+	diag_fix(res, "put the rules in the same order on both nodes ('masq "
+		 "list', 'masq move N to M'), then 'apply'");
+	return DIAG_FAIL;
+}
+
 /* The peer's text against ours: PASS or FAIL naming the difference. */
 static enum diag_status
 same_rules_text(struct diag_ctx *ctx, const char *kernel,
@@ -93,11 +125,8 @@ same_rules_text(struct diag_ctx *ctx, const char *kernel,
 	size_t n = ha_rules_compare(kernel, ctx->ha_peer_rules,
 				    same_rules_line, &a);
 
-	if (!n) {
-		diag_message(res, "the peer's table (%s) is the same as the "
-			     "one this node runs", ctx->ha_peer_rules_name);
-		return DIAG_PASS;
-	}
+	if (!n)
+		return same_rules_order(ctx, kernel, res);
 	if (a.n > SAME_RULES_SHOWN)
 		diag_evidence(res, "... %zu more", a.n - SAME_RULES_SHOWN);
 	if (a.first_here)

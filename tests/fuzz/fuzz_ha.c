@@ -21,7 +21,8 @@
  *         Properties: a table against itself has no difference; the
  *         count is symmetric and equals the lines reported; lines only
  *         here minus lines only there is the difference of their
- *         non-blank line counts; equal digests iff equal texts.
+ *         non-blank line counts; equal digests iff equal texts; the
+ *         first line out of order is one that differs.
  */
 #include "config.h"
 
@@ -174,7 +175,8 @@ same_rules(char *s)
 	char *a = s, *b = strchr(s, 0x1e), none[1] = "";
 	struct masq_err e;
 	long n[2] = { 0, 0 }, m[2] = { 0, 0 };
-	size_t k, i;
+	const char *la, *lb;
+	size_t k, i, lal, lbl;
 
 	err_init(&e);
 	if (ha_digest_parse(s, hex, &e) == 0) {
@@ -197,6 +199,14 @@ same_rules(char *s)
 		    "count %zu vs reported %ld+%ld", k, n[0], n[1]);
 	fuzz_assert(n[0] - n[1] == lines_of(a) - lines_of(b),
 		    "line balance");
+	/* in order: a table against itself never differs; a position
+	 * found is one where both have a line and they differ */
+	fuzz_assert(ha_rules_order(a, a, &la, &lal, &lb, &lbl) == 0,
+		    "self out of order");
+	if ((i = ha_rules_order(a, b, &la, &lal, &lb, &lbl)) > 0)
+		fuzz_assert(lal && lbl && (lal != lbl ||
+					   memcmp(la, lb, lal)),
+			    "order: line %zu is no difference", i);
 	ha_rules_digest(a, da);
 	ha_rules_digest(b, db);
 	fuzz_assert(!strcmp(da, db) == !strcmp(a, b), "digest vs text");

@@ -13,7 +13,8 @@
 #   - the same rule on both: peer-digest PASSes; B applies one more rule:
 #     peer-digest FAILs, peer-rules FILE FAILs naming the rule only the
 #     peer runs; A staging a rule without applying is evidence, not a
-#     difference; a bad digest is a usage error (exit 2) marking it.
+#     difference; the same rules in another order FAIL (first match
+#     wins); a bad digest is a usage error (exit 2) marking it.
 set -u
 # shellcheck source-path=SCRIPTDIR source=../lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
@@ -96,6 +97,22 @@ assert_match "evidence: staged here, not applied" "not applied" "$(jq -r '.evide
 run ha_masqsh "$A" -c apply
 r=$(same_rules "$A" peer-digest "$kernel2")
 assert_eq "after apply on A: pass" pass "$(jq -r .status <<<"$r")"
+
+# The same rules in another order on B: the first match wins, so it
+# differs (digest and text), and the text names the first line out of order.
+run ha_masqsh "$B" -c "masq move 2 to 1" -c apply
+kernel3=$(ha_masqsh "$B" -j -c "show compiled digest" | jq -r .kernel)
+r=$(same_rules "$A" peer-digest "$kernel3")
+assert_eq "another order on B: peer-digest fails" fail "$(jq -r .status <<<"$r")"
+ha_masqsh "$B" -c "show compiled kernel" >"$NS_TMP/b.nft"
+r=$(same_rules "$A" peer-rules "$NS_TMP/b.nft"); echo "$r"
+assert_eq "another order on B: peer-rules fails" fail "$(jq -r .status <<<"$r")"
+assert_match "the message says order and the line" \
+	"same lines in another order .*: line [0-9]+ here is 'oifname \"wan0\" ip saddr 192\.168\.1\.0/24 .*', on the peer 'oifname \"wan0\" ip saddr 192\.168\.5\.0/24 " \
+	"$(jq -r .message <<<"$r")"
+run ha_masqsh "$B" -c "masq move 1 to 2" -c apply
+r=$(same_rules "$A" peer-digest "$kernel2")
+assert_eq "order restored: pass" pass "$(jq -r .status <<<"$r")"
 
 # A bad digest: exit 2, the word marked, nothing run.
 rc=0; out=$(ha_masqsh "$A" -c "diag ha peer-digest 12ab" 2>&1) || rc=$?

@@ -318,6 +318,21 @@ cmp_vec[] = {
 	{ "  a b\n", "a b\n", 2, "-  a b|+a b|" },	/* indent counts */
 };
 
+START_TEST(test_rules_order)
+{
+	const char *a, *b;
+	size_t al, bl;
+
+	ck_assert_uint_eq(ha_rules_order("x\ny\n", "x\r\n\ny \n", &a, &al,
+					 &b, &bl), 0);
+	ck_assert_uint_eq(ha_rules_order("x\n\ny\nz", "x\nz\ny", &a, &al,
+					 &b, &bl), 2);
+	ck_assert(al == 1 && *a == 'y' && bl == 1 && *b == 'z');
+	ck_assert_uint_eq(ha_rules_order("x\n", "x\ny\n", &a, &al, &b, &bl),
+			  0);
+}
+END_TEST
+
 START_TEST(test_rules_compare)
 {
 	diff_got[0] = '\0';
@@ -347,6 +362,7 @@ ha_suite(void)
 	tcase_add_loop_test(tc, test_sha256, 0,
 			    (int)(sizeof(sha_vec) / sizeof(sha_vec[0])));
 	tcase_add_test(tc, test_digest_parse);
+	tcase_add_test(tc, test_rules_order);
 	tcase_add_loop_test(tc, test_rules_compare, 0,
 			    (int)(sizeof(cmp_vec) / sizeof(cmp_vec[0])));
 	suite_add_tcase(s, tc);
