@@ -13,4 +13,5 @@ src_libmasq_a_SOURCES += \
 	src/core/tok.c src/core/tok.h \
 	src/core/kw.c src/core/kw.h \
 	src/core/ctent.c src/core/ctent.h \
-	src/core/filter.c src/core/filter.h
+	src/core/filter.c src/core/filter.h \
+	src/core/sha256.c src/core/sha256.h

@@ -199,4 +199,74 @@ struct ha_ctd_stats {
  */
 void ha_ctd_stats_parse(const char *text, struct ha_ctd_stats *st);
 
+/* ---- the same rules on both nodes (ha_digest.c) ---- */
+
+#define HA_DIGEST_HEXLEN 64
+
+/*
+ * The digest of a table's text as `show compiled` prints it: SHA-256 in
+ * lower-case hex, the value `masqsh show compiled | sha256sum` gives, so
+ * an admin can check it without masqsh.  Cannot fail.
+ */
+void ha_rules_digest(const char *text, char hex[HA_DIGEST_HEXLEN + 1]);
+
+/*
+ * The peer's digest as typed: 64 hex digits (either case), an optional
+ * "sha256:" in front; canonical (lower case) into @hex.  -1 (MASQ_EUSAGE,
+ * saying what is wrong) otherwise.  Fuzzed (fuzz_ha).
+ */
+int ha_digest_parse(const char *s, char hex[HA_DIGEST_HEXLEN + 1],
+		    struct masq_err *e);
+
+/*
+ * The lines of @here that @peer lacks and those of @peer that @here lacks,
+ * counted as multisets (a rule twice here and once there is one
+ * difference); blank lines and trailing blanks or CR are ignored, so a
+ * copy that went through another system still compares.  @fn gets each
+ * ('-' here only, '+' on the peer only, the line without its end) in the
+ * order of @here then @peer.  Returns the number of differences.
+ * Any bytes; cannot fail.  Fuzzed (fuzz_ha).
+ */
+size_t ha_rules_compare(const char *here, const char *peer,
+			void (*fn)(void *arg, char side, const char *line,
+				   size_t len),
+			void *arg);
+
+/*
+ * When ha_rules_compare() finds no difference the tables may still hold
+ * their lines in another order, and order decides (first match wins).
+ * The first non-blank line (1-based, ignoring what ha_rules_compare()
+ * ignores) where @here and @peer differ, its text in each (@a and
+ * @alen, @b and @blen; borrowed from the inputs); 0 when they are the same in
+ * order (or one ends first: then the counts differ, which
+ * ha_rules_compare() reports).  Cannot fail.  Fuzzed (fuzz_ha).
+ */
+size_t ha_rules_order(const char *here, const char *peer, const char **a,
+		      size_t *alen, const char **b, size_t *blen);
+
+/* ---- the pair now (ha_status.c): what `show ha` and masqtop show ---- */
+
+struct ha_status {
+	size_t held, n_vips;		/* virtual addresses held here / set */
+	const char *state;		/* "master" (all held), "backup"
+					 * (none), "split"; static */
+	bool last_known;		/* the notify script's state file */
+	char last_event[8];		/* "primary", "backup", "fault" */
+	long long last_time;		/* time(2) of it */
+	bool ctd_running;		/* conntrackd answered -s */
+	struct ha_ctd_stats ctd;	/* its counters when it did */
+};
+
+/*
+ * The pair as it runs now on this node: the VIPs of @c held here, the
+ * state file at @p->state, `conntrackd -C @p->conntrackd_conf -s` (runs
+ * it: up to its own time, a few ms).  Cannot fail: what cannot be read
+ * is "not known" / "not running".
+ */
+void ha_status_get(const struct ha_conf *c, const struct ha_paths *p,
+		   struct ha_status *st);
+
+/* conntrackd's errors of every kind, summed as `show ha` counts them. */
+unsigned long long ha_ctd_errors(const struct ha_ctd_stats *s);
+
 #endif

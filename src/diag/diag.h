@@ -59,6 +59,12 @@ struct diag_ctx {
 	size_t n_paths;
 	bool fix;		/* the user asked for the fix to be done */
 	const char *ha_dir;	/* diag ha: `ha apply dir`'s DIR, or NULL */
+	/* diag ha: the peer's kernel table, as a digest (64 lower-case hex,
+	 * ha_digest_parse()) or as the text `show compiled kernel` printed
+	 * there; NULL when not given (ha.same-rules then says how). */
+	const char *ha_peer_digest;
+	const char *ha_peer_rules;
+	const char *ha_peer_rules_name;	/* the file it came from */
 	/* Where /proc and /sys are ("/proc", "/sys"; tests may redirect). */
 	const char *proc;
 	const char *sys;

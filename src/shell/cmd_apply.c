@@ -11,13 +11,15 @@
  * as they were.  Here: the question an interactive apply asks first
  * (ctl_apply_ask()) and the printing.  With -n it is `check`, failing
  * where apply would refuse.
- * show compiled: the table apply would load, in nft syntax, from our own
- * printer.
+ * show compiled [digest] [kernel]: the table apply would load (or the
+ * kernel runs), in nft syntax, from our own printer; or their digests.
  */
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "ctl/ha.h"
 #include "ctl/revision.h"
 #include "nat/nft.h"
 #include "shell/cmd_int.h"
@@ -168,50 +170,119 @@ const struct cmd_entry cmd_apply_entry = {
 	.exec = cmd_apply,
 };
 
+static const struct cmd_kw show_compiled_kws[] = {
+	{ "digest", CMD_ARG_NONE, NULL, "SHA-256 of the staged and the "
+	  "running table (compare with the pair's other node)", 0, NULL },
+	{ "kernel", CMD_ARG_NONE, NULL, "the table the kernel runs now "
+	  "instead of the staged one", 0, NULL },
+	{ NULL, 0, NULL, NULL, 0, NULL },
+};
+
+/*
+ * show compiled digest: the digests of both texts (ha_rules_digest(), so
+ * `show compiled | sha256sum` agrees); with `kernel` only the running
+ * one.  "none" (null) when the kernel holds no table of ours.
+ */
+static void
+show_compiled_digest(struct cmd_ctx *ctx, const char *staged,
+		     const char *kernel)
+{
+	char sd[HA_DIGEST_HEXLEN + 1], kd[HA_DIGEST_HEXLEN + 1];
+
+	out_obj_open(ctx->out, NULL);
+	if (staged) {
+		ha_rules_digest(staged, sd);
+		out_str(ctx->out, "staged", "staged %s\n", sd);
+	}
+	ha_rules_digest(kernel, kd);
+	if (kernel[0])
+		out_str(ctx->out, "kernel", "kernel %s\n", kd);
+	else
+		out_null(ctx->out, "kernel", "kernel none (no masqsh table in "
+			 "the kernel)\n");
+	if (staged)
+		out_bool(ctx->out, "in_sync", NULL, !strcmp(staged, kernel));
+	out_obj_close(ctx->out);
+}
+
+/* The staged table's text (NULL with -1 on error); caller frees. */
+static int
+show_compiled_staged(struct cmd_ctx *ctx, struct nat_ruleset *rs,
+		     char **text, int *n_rules, struct masq_err *e)
+{
+	struct nat_compiled *c = NULL;
+
+	*text = NULL;
+	if (load_compile(ctx, rs, &c, e) < 0)
+		goto out;
+	*text = nat_compiled_print(c);
+	*n_rules = nat_compiled_rule_count(c);
+	if (!*text)
+		err_set(e, MASQ_EFAIL, "cannot print the compiled rules");
+out:
+	if (c)
+		nat_compiled_free(c);
+	return *text ? 0 : -1;
+}
+
 static int
 cmd_show_compiled(struct cmd_ctx *ctx, const struct cmd_args *a,
 		  struct masq_err *e)
 {
-	struct nat_compiled *c = NULL;
+	const struct masq_tok *v[2];
+	char *text = NULL, *kernel = NULL;
 	struct nat_ruleset rs;
-	char *text = NULL;
-	int rc = -1;
+	int rc = -1, n_rules = 0;
 
-	(void)a;
 	nat_ruleset_init(&rs);
-	if (load_compile(ctx, &rs, &c, e) < 0)
+	if (cmd_args_bind(&cmd_show_compiled_entry, a, v, e) < 0)
 		goto out;
-	text = nat_compiled_print(c);
-	if (!text) {
-		err_set(e, MASQ_EFAIL, "cannot print the compiled rules");
+	if (!(v[1] && v[0]) &&
+	    show_compiled_staged(ctx, &rs, &text, &n_rules, e) < 0)
+		goto out;
+	if ((v[0] || v[1]) && nat_kernel_print(&kernel, false, e) < 0)
+		goto out;
+	rc = 0;
+	if (v[0]) {
+		show_compiled_digest(ctx, text, kernel);
 		goto out;
 	}
 	out_obj_open(ctx->out, NULL);
-	out_str(ctx->out, "family", NULL,
-		nat_ruleset_has_ipv6(&rs) ? "ip,ip6" : "ip");
-	out_int(ctx->out, "nft_rules", NULL, nat_compiled_rule_count(c));
-	out_str(ctx->out, "text", "%s", text);
+	if (!v[1]) {
+		out_str(ctx->out, "family", NULL,
+			nat_ruleset_has_ipv6(&rs) ? "ip,ip6" : "ip");
+		out_int(ctx->out, "nft_rules", NULL, n_rules);
+	}
+	out_str(ctx->out, "text", "%s", v[1] ? kernel : text);
 	out_obj_close(ctx->out);
-	rc = 0;
 out:
 	free(text);
-	if (c)
-		nat_compiled_free(c);
+	free(kernel);
 	nat_ruleset_done(&rs);
 	return rc;
 }
 
 const struct cmd_entry cmd_show_compiled_entry = {
 	.name = "show compiled",
-	.usage = "",
+	.usage = "[digest] [kernel]",
 	.summary = "print the nftables table that 'apply' would load",
 	.help = "Print the staged rules compiled to our nftables table, in\n"
 		"nft syntax, as 'nft list table ip masqsh' prints it after an\n"
 		"apply (counters at zero).  Rules using 'detect' take the\n"
 		"interface's current addresses.  A rule with lists (from a,b,\n"
 		"dport 22,80, ...) is one nft rule; its lists print as sets,\n"
-		"'ip saddr { a, b }', overlapping or adjacent networks merged.",
-	.kws = NULL,
-	.flags = 0,
+		"'ip saddr { a, b }', overlapping or adjacent networks merged.\n"
+		"'kernel': the table the kernel runs now instead (read back,\n"
+		"counters zeroed; empty when there is none).\n"
+		"'digest': the SHA-256 of the staged table's text and of the\n"
+		"running one's ('none' when the kernel holds none), the values\n"
+		"'show compiled | sha256sum' gives; with 'kernel', the running\n"
+		"one only.  The two nodes of a NAT pair must run the same\n"
+		"table: 'diag ha peer-digest HEX' compares (ha.same-rules).\n"
+		"JSON keys: family, nft_rules, text; with digest: staged,\n"
+		"kernel (null: none), in_sync.  'kernel' and 'digest'\n"
+		"read the kernel (CAP_NET_ADMIN).",
+	.kws = show_compiled_kws,
+	.flags = 0,	/* plain: none; digest and kernel read it */
 	.exec = cmd_show_compiled,
 };

@@ -23,9 +23,11 @@
 /* A dump of more than this is not a NAT gateway's ruleset. */
 #define IPT_FILE_MAX (16u << 20)
 
-/* The file's bytes in *buf (caller frees), *len of them. */
-static int
-slurp(const char *path, char **buf, size_t *len, struct masq_err *e)
+/* Shared with diag ha peer-rules (cmd_int.h): the file's bytes in *buf,
+ * NUL-terminated (caller frees), *len of them, at most @max. */
+int
+cmds_slurp(const char *path, size_t max, char **buf, size_t *len,
+	   struct masq_err *e)
 {
 	FILE *fp = fopen(path, "r");
 	size_t cap = 65536, n = 0, got;
@@ -33,17 +35,17 @@ slurp(const char *path, char **buf, size_t *len, struct masq_err *e)
 
 	if (!fp)
 		return err_sys(e, MASQ_EFAIL, errno, "cannot read '%s'", path);
-	b = xmalloc(cap);
+	b = xmalloc(cap + 1);
 	while ((got = fread(b + n, 1, cap - n, fp)) > 0) {
 		n += got;
-		if (n == cap && cap >= IPT_FILE_MAX) {
+		if (n == cap && cap >= max) {
 			free(b);
 			fclose(fp);
 			return err_set(e, MASQ_EUSAGE, "'%s' is larger than "
-				       "%u MiB", path, IPT_FILE_MAX >> 20);
+				       "%zu MiB", path, max >> 20);
 		}
 		if (n == cap)
-			b = xrealloc(b, cap *= 2);
+			b = xrealloc(b, (cap *= 2) + 1);
 	}
 	if (ferror(fp)) {
 		free(b);
@@ -51,6 +53,7 @@ slurp(const char *path, char **buf, size_t *len, struct masq_err *e)
 		return err_sys(e, MASQ_EFAIL, errno, "cannot read '%s'", path);
 	}
 	fclose(fp);
+	b[n] = '\0';
 	*buf = b;
 	*len = n;
 	return 0;
@@ -107,7 +110,7 @@ cmd_import_iptables(struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (cmd_args_bind(&cmd_import_iptables_entry, a, vals, e) < 0)
 		return -1;
 	replace = vals[1] != NULL;
-	if (slurp(vals[0]->s, &buf, &len, e) < 0 ||
+	if (cmds_slurp(vals[0]->s, IPT_FILE_MAX, &buf, &len, e) < 0 ||
 	    ipt_import_parse(&im, buf, len, vals[0]->s, e) < 0 ||
 	    cmd_ctx_store(ctx, &s, e) < 0)
 		goto out;

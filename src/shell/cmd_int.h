@@ -151,6 +151,12 @@ char *cmds_range_format(const struct nat_addr_range *r);
 int cmds_load(struct cmd_ctx *ctx, struct nat_ruleset *rs,
 	      struct masq_err *e);
 
+/* The bytes of the file at @path, NUL-terminated, in *@buf (caller
+ * frees), *@len of them; MASQ_EUSAGE when larger than @max, MASQ_EFAIL
+ * (errno) when it cannot be read (cmd_import_ipt.c). */
+int cmds_slurp(const char *path, size_t max, char **buf, size_t *len,
+	       struct masq_err *e);
+
 /* `check`: lint, compile, have the kernel check the batch; prints the
  * findings and a summary.  Also `apply -n`. */
 int cmds_check_run(struct cmd_ctx *ctx, struct masq_err *e);

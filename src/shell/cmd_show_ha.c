@@ -5,7 +5,8 @@
  * last transition the notify script recorded, the peer, and conntrackd's
  * sync counters.  Reads only; `diag ha` judges.
  *
- * Owns the output only: the settings, files and counters are ctl/ha.h's.
+ * Owns the output only: the settings, files and counters are ctl/ha.h's
+ * (ha_status_get(), which masqtop's pair line shares).
  */
 #include "config.h"
 
@@ -19,68 +20,50 @@
 
 /* The notify script's last event, if its state file says one. */
 static void
-show_ha_last(struct cmd_ctx *ctx, const struct ha_paths *p)
+show_ha_last(struct cmd_ctx *ctx, const struct ha_status *st)
 {
-	char buf[64], event[8], when[32];
-	long long t;
-	size_t n = 0;
-	FILE *f = fopen(p->state, "re");
+	char when[32];
 	struct tm tm;
-	time_t tt;
+	time_t tt = (time_t)st->last_time;
 
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-	if (!f || ha_state_parse(buf, event, &t) < 0) {
+	if (!st->last_known) {
 		out_null(ctx->out, "last_change", "last change: %s (no "
 			 "transition recorded yet)\n");
 		return;
 	}
-	tt = (time_t)t;
 	if (!gmtime_r(&tt, &tm) ||
 	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm))
-		snprintf(when, sizeof(when), "%lld", t);
+		snprintf(when, sizeof(when), "%lld", st->last_time);
 	out_obj_open(ctx->out, "last_change");
-	out_str(ctx->out, "event", "last change: %s", event);
-	out_int(ctx->out, "time", NULL, t);
+	out_str(ctx->out, "event", "last change: %s", st->last_event);
+	out_int(ctx->out, "time", NULL, st->last_time);
 	out_text(ctx->out, " at %s\n", when);
 	out_obj_close(ctx->out);
 }
 
 /* conntrackd's counters, or "not running". */
 static void
-show_ha_sync(struct cmd_ctx *ctx, const struct ha_paths *p)
+show_ha_sync(struct cmd_ctx *ctx, const struct ha_paths *p,
+	     const struct ha_status *st)
 {
-	const char *bin = ha_conntrackd_bin();
-	const char *argv[] = { bin, "-C", p->conntrackd_conf, "-s", NULL };
-	struct ha_ctd_stats s;
-	struct masq_err e;
-	char out[8192];
-	bool up;
+	const struct ha_ctd_stats *s = &st->ctd;
 
-	err_init(&e);
-	up = bin && ha_run(argv, out, sizeof(out), &e) == 0;
-	err_done(&e);
 	out_obj_open(ctx->out, "conntrackd");
-	out_bool(ctx->out, "running", NULL, up);
-	if (!up) {
+	out_bool(ctx->out, "running", NULL, st->ctd_running);
+	if (!st->ctd_running) {
 		out_text(ctx->out, "conntrackd: not answering on %s\n",
 			 p->ctl_socket);
 		out_obj_close(ctx->out);
 		return;
 	}
-	ha_ctd_stats_parse(out, &s);
 	out_u64(ctx->out, "sent", "sync: %" PRIu64 " packets sent",
-		s.pkts_sent);
-	out_u64(ctx->out, "received", ", %" PRIu64 " received", s.pkts_recv);
-	out_u64(ctx->out, "errors", ", %" PRIu64 " errors",
-		s.err_send + s.err_recv + s.failed + s.malformed + s.lost);
+		s->pkts_sent);
+	out_u64(ctx->out, "received", ", %" PRIu64 " received", s->pkts_recv);
+	out_u64(ctx->out, "errors", ", %" PRIu64 " errors", ha_ctd_errors(s));
 	out_u64(ctx->out, "internal", "; connections: %" PRIu64 " here",
-		s.active_internal);
+		s->active_internal);
 	out_u64(ctx->out, "external", ", %" PRIu64 " from the peer\n",
-		s.active_external);
+		s->active_external);
 	out_obj_close(ctx->out);
 }
 
@@ -97,8 +80,8 @@ cmd_show_ha(struct cmd_ctx *ctx, const struct cmd_args *a,
 	const struct masq_tok *v[1];
 	struct ha_paths p;
 	struct ha_conf c;
+	struct ha_status st;
 	struct store *s;
-	size_t i, held = 0;
 
 	if (cmd_args_bind(&cmd_show_ha_entry, a, v, e) < 0)
 		return -1;
@@ -111,22 +94,20 @@ cmd_show_ha(struct cmd_ctx *ctx, const struct cmd_args *a,
 		return err_hint(e, "'ha sync dev IFACE peer ADDR' and 'ha vip "
 				"IFACE ADDR/PLEN'");
 	}
-	for (i = 0; i < c.n_vips; i++)
-		held += ha_vip_held(&c.vips[i]);
+	ha_status_get(&c, &p, &st);
 	out_obj_open(ctx->out, NULL);
-	out_str(ctx->out, "state", "ha: this node is %s", !held ? "backup" :
-		held == c.n_vips ? "master" : "split");
-	out_u64(ctx->out, "held", " (holds %" PRIu64, held);
+	out_str(ctx->out, "state", "ha: this node is %s", st.state);
+	out_u64(ctx->out, "held", " (holds %" PRIu64, st.held);
 	out_u64(ctx->out, "vips", " of %" PRIu64 " virtual addresses)",
-		c.n_vips);
+		st.n_vips);
 	out_str(ctx->out, "role", "; configured %s", c.master ? "master" :
 		"backup");
 	out_int(ctx->out, "priority", " priority %lld\n", c.priority);
-	show_ha_last(ctx, &p);
+	show_ha_last(ctx, &st);
 	if (c.sync_dev[0]) {
 		out_str(ctx->out, "peer", "peer: %s", c.peer);
 		out_str(ctx->out, "sync_dev", " on %s\n", c.sync_dev);
-		show_ha_sync(ctx, &p);
+		show_ha_sync(ctx, &p, &st);
 	}
 	out_obj_close(ctx->out);
 	return 0;

@@ -57,6 +57,33 @@ rules_stamp(struct store *s)
 }
 
 void
+top_pair_read(const char *db, const char *ha_dir,
+	      const struct top_pair *prev, struct top_pair *p)
+{
+	struct store *s = NULL;
+	struct ha_paths paths;
+	struct ha_conf c;
+	struct masq_err e;
+
+	memset(p, 0, sizeof(*p));
+	err_init(&e);
+	if (store_open_ro(&s, db ? db : store_default_path(), &e) == -1 ||
+	    ha_conf_load(s, &c, &e) == -1 || !ha_conf_any(&c) ||
+	    ha_paths_init(&paths, ha_dir, &e) == -1)
+		goto out;
+	p->configured = true;
+	p->master = c.master;
+	snprintf(p->peer, sizeof(p->peer), "%s", c.sync_dev[0] ? c.peer : "");
+	ha_status_get(&c, &paths, &p->st);
+	p->peer_heard = p->st.ctd_running && p->st.ctd.pkts_recv >
+			(prev && prev->st.ctd_running ? prev->st.ctd.pkts_recv : 0);
+out:
+	if (s)
+		store_close(s);
+	err_done(&e);
+}
+
+void
 top_alerts_read(const char *db, struct top_alerts *a)
 {
 	top_db_read(db, a, NULL);

@@ -14,7 +14,10 @@
 #ifndef MASQ_TUI_ALERTS_H
 #define MASQ_TUI_ALERTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "ctl/ha.h"
 
 #define TOP_ALERT_TEXT 160
 
@@ -40,5 +43,28 @@ void top_alerts_read(const char *db, struct top_alerts *a);
  * TOP_DB_NONE / TOP_DB_UNREADABLE.  Cannot fail.
  */
 void top_db_read(const char *db, struct top_alerts *a, uint64_t *stamp);
+
+/*
+ * The NAT pair's line: whether one is configured in the database, and
+ * what `show ha` computes for it now (ctl/ha.h: ha_status_get(), the same
+ * function, at the standard paths).  peer_heard: conntrackd's received
+ * packets moved since the previous read (the first read: any at all).
+ */
+struct top_pair {
+	bool configured;
+	bool master;			/* the configured role */
+	char peer[HA_ADDRSTRLEN];	/* "" : no sync link */
+	bool peer_heard;
+	struct ha_status st;
+};
+
+/*
+ * Read the pair of the database at @db (NULL: the default path) into
+ * @p, its files under @ha_dir (NULL: the standard paths); @prev is the previous read (NULL: none).  Runs conntrackd -s: for
+ * the poller's thread, not the screen's.  Cannot fail: no database, no
+ * pair or an unreadable one is "not configured".
+ */
+void top_pair_read(const char *db, const char *ha_dir,
+		   const struct top_pair *prev, struct top_pair *p);
 
 #endif

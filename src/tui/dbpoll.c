@@ -20,23 +20,29 @@
 
 struct top_dbpoll {
 	const char *db;
+	const char *ha_dir;		/* the pair's files, NULL: standard */
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool running, stop, kick;
 	uint64_t stamp;			/* of the rules last loaded */
+	struct top_pair pair;		/* the last read (the thread's) */
 	struct top_dbnews pend;		/* read, not yet taken */
 	double last;			/* no thread: when it last read */
 };
 
-/* One read into @n: the alerts, and whether the stamp of the rules moved
- * away from *@stamp (which follows). */
+/* One read into @n: the alerts, the pair (@pair: the previous read, which
+ * follows), and whether the stamp of the rules moved away from *@stamp
+ * (which follows). */
 static void
-poll_read(const char *db, uint64_t *stamp, struct top_dbnews *n)
+poll_read(const char *db, const char *ha_dir, uint64_t *stamp,
+	  struct top_pair *pair, struct top_dbnews *n)
 {
 	uint64_t st;
 
 	top_db_read(db, &n->a, &st);
+	top_pair_read(db, ha_dir, pair, &n->pair);
+	*pair = n->pair;
 	n->alerts = true;
 	n->rules = st != *stamp;
 	*stamp = st;
@@ -48,6 +54,7 @@ publish(struct top_dbpoll *p, const struct top_dbnews *n)
 {
 	p->pend.alerts = true;
 	p->pend.a = n->a;
+	p->pend.pair = n->pair;
 	p->pend.rules |= n->rules;
 }
 
@@ -71,7 +78,7 @@ poll_thread(void *data)
 		p->kick = false;
 		stamp = p->stamp;
 		pthread_mutex_unlock(&p->mu);
-		poll_read(p->db, &stamp, &n);
+		poll_read(p->db, p->ha_dir, &stamp, &p->pair, &n);
 		pthread_mutex_lock(&p->mu);
 		p->stamp = stamp;
 		publish(p, &n);
@@ -114,14 +121,16 @@ mono(void)
 }
 
 struct top_dbpoll *
-top_dbpoll_new(const char *db, bool thread, struct top_dbnews *news)
+top_dbpoll_new(const char *db, const char *ha_dir, bool thread,
+	       struct top_dbnews *news)
 {
 	struct top_dbpoll *p = xcalloc(1, sizeof(*p));
 
 	p->db = db ? db : store_default_path();
+	p->ha_dir = ha_dir;
 	/* no stamp is TOP_DB_NONE + 2: the first read always names rules */
 	p->stamp = TOP_DB_UNREADABLE + 1;
-	poll_read(p->db, &p->stamp, news);
+	poll_read(p->db, p->ha_dir, &p->stamp, &p->pair, news);
 	p->last = mono();
 	if (thread)
 		poll_start(p);
@@ -137,7 +146,7 @@ top_dbpoll_take(struct top_dbpoll *p, double now, struct top_dbnews *news)
 			return false;
 		p->kick = false;
 		p->last = now;
-		poll_read(p->db, &p->stamp, news);
+		poll_read(p->db, p->ha_dir, &p->stamp, &p->pair, news);
 		return true;
 	}
 	if (pthread_mutex_trylock(&p->mu) != 0)

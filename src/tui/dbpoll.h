@@ -5,7 +5,9 @@
  *
  * Owns: the one other thread.  Every TOP_DBPOLL_PERIOD seconds (or at
  * once when kicked) it opens the database read-only and reads the active
- * alerts and the stamp of the rules (alerts.h: the newest revision and
+ * alerts, the NAT pair's state (alerts.h: top_pair_read(), which runs
+ * conntrackd -s: another reason it is not the UI's) and the stamp of the
+ * rules (alerts.h: the newest revision and
  * every staged rule), and says when the stamp changed -- so an apply, a
  * rollback or an edit made from any shell reaches the rule column within
  * a period.  SQLite may wait on a lock; the screen never does: the UI
@@ -32,16 +34,18 @@ struct top_dbnews {
 	bool alerts;		/* @a holds a newer read */
 	struct top_alerts a;
 	bool rules;		/* the rules changed: load them again */
+	struct top_pair pair;	/* the NAT pair, read with @a */
 };
 
 /*
- * Read @db (NULL: the default path) now, into @news (both parts set),
+ * Read @db (NULL: the default path; the pair's files under @ha_dir, NULL:
+ * the standard paths) now, into @news (both parts set),
  * then, with @thread, start reading it in the background.  Returns the
  * poller (free with top_dbpoll_free()).  Cannot fail: without a thread
  * (pthread_create failed) it reads in top_dbpoll_take().
  */
-struct top_dbpoll *top_dbpoll_new(const char *db, bool thread,
-				  struct top_dbnews *news);
+struct top_dbpoll *top_dbpoll_new(const char *db, const char *ha_dir,
+				  bool thread, struct top_dbnews *news);
 
 /*
  * What was read since the last take, into @news (its parts false when

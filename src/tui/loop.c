@@ -307,7 +307,8 @@ rules_load(struct run *r, enum rules_when when)
 	}
 }
 
-/* What the database poller found: alerts, news of the rules. */
+/* What the database poller found: alerts and the pair, news of the
+ * rules. */
 static void
 db_take(struct run *r, double now)
 {
@@ -315,8 +316,10 @@ db_take(struct run *r, double now)
 
 	if (!top_dbpoll_take(r->dbp, now, &n))
 		return;
-	if (n.alerts)
+	if (n.alerts) {
 		r->app.m.hdr.alerts = n.a;
+		r->app.m.hdr.pair = n.pair;
+	}
 	if (n.rules)
 		rules_load(r, RULES_CHANGED);
 }
@@ -551,8 +554,9 @@ db_start(struct run *r, const struct top_opts *o)
 {
 	struct top_dbnews n;
 
-	r->dbp = top_dbpoll_new(o->db, !o->batch, &n);
+	r->dbp = top_dbpoll_new(o->db, o->ha_dir, !o->batch, &n);
 	r->app.m.hdr.alerts = n.a;
+	r->app.m.hdr.pair = n.pair;
 	rules_load(r, o->batch ? RULES_START_BATCH : RULES_START);
 }
 

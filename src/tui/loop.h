@@ -27,6 +27,7 @@ struct top_opts {
 	int width;		/* -w; 0: the terminal's or 80 */
 	long lines;		/* --lines: batch rows; 0 all */
 	const char *db;		/* --db, for the rule evaluator */
+	const char *ha_dir;	/* --ha-dir: the pair's files, or NULL */
 	int view;		/* -v: enum top_view_id to start in */
 };
 

@@ -13,12 +13,13 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "ctl/ha.h"
 #include "tui/loop.h"
 #include "tui/model.h"
 
 static const char usage[] =
 "usage: masqtop [-d SECS] [-f FILTER] [-s SORT] [-b] [-n ITER] [-w WIDTH] [-j]\n"
-"               [--lines N] [--db PATH] [--all] [-h] [-V]\n"
+"               [--lines N] [--db PATH] [--ha-dir DIR] [--all] [-h] [-V]\n"
 "  -d, --delay SECS    refresh interval (default 2; fractions allowed)\n"
 "  -f, --filter F      show only entries matching the filter language\n"
 "  -s, --sort COL      sort column: proto src gw dst state expires bytes\n"
@@ -32,6 +33,8 @@ static const char usage[] =
 "      --lines N       batch: only the first N rows (what a screen that\n"
 "                      tall shows first; default all)\n"
 "      --db PATH       rule database (default " MASQSH_DBDIR "/masq.db; env MASQSH_DB)\n"
+"      --ha-dir DIR    the NAT pair's files 'ha apply dir DIR' wrote (default:\n"
+"                      the standard paths), for the pair's header line\n"
 "  -a, --all           every entry, not only NAT'ed ones\n"
 "  -h, --help          this help;  -V, --version  the version\n"
 "Keys: press ? in masqtop.\n";
@@ -60,6 +63,7 @@ static const struct option lopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "lines", required_argument, NULL, 'L' },
 	{ "db", required_argument, NULL, 'D' },
+	{ "ha-dir", required_argument, NULL, 'H' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -115,6 +119,25 @@ opt_number(struct top_opts *o, int c, const char *arg)
 	return OPT_RUN;
 }
 
+/* --ha-dir: checked as `show ha dir` checks it. */
+static int
+opt_ha_dir(struct top_opts *o, const char *arg)
+{
+	struct ha_paths p;
+	struct masq_err e;
+	int rc = OPT_RUN;
+
+	err_init(&e);
+	if (ha_paths_init(&p, arg, &e) < 0) {
+		fprintf(stderr, "masqtop: error: bad --ha-dir '%s': %s\n",
+			arg, e.msg);
+		rc = 2;
+	}
+	err_done(&e);
+	o->ha_dir = arg;
+	return rc;
+}
+
 /* Option @c with argument @arg (NULL: none) into @o.  Returns OPT_RUN, or
  * the exit status after -h, -V or a bad option (said on stderr). */
 static int
@@ -149,6 +172,8 @@ opt_one(struct top_opts *o, int c, const char *arg)
 	case 'D':
 		o->db = arg;
 		break;
+	case 'H':
+		return opt_ha_dir(o, arg);
 	case 'a':
 		o->all = true;
 		break;

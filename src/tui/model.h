@@ -84,6 +84,7 @@ struct top_hdr {
 	bool read_slow;
 	bool resyncing, paused;
 	struct top_alerts alerts;	/* the engine's; active -1: none known */
+	struct top_pair pair;		/* the NAT pair (alerts.h) */
 };
 
 struct top_model {

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/out.h"
 #include "core/strbuf.h"
@@ -50,6 +51,36 @@ clip(char *s, int width)
 {
 	if (width >= 0 && strlen(s) > (size_t)width)
 		s[width] = '\0';
+}
+
+/*
+ * The pair's line, in `show ha`'s words: "pair master 2/2 VIPs (role
+ * master)  peer 10.9.0.2 heard  last primary 18:20:01Z  sync sent 30 recv
+ * 29 err 0 ext 1".
+ */
+static void
+top_pair_line(const struct top_pair *p, char *line)
+{
+	const struct ha_status *st = &p->st;
+	char last[48] = "last -", sync[160] = "";
+	struct tm tm;
+	time_t t = (time_t)st->last_time;
+
+	if (st->last_known && gmtime_r(&t, &tm))
+		snprintf(last, sizeof(last), "last %s %02d:%02d:%02dZ",
+			 st->last_event, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (p->peer[0] && st->ctd_running)
+		snprintf(sync, sizeof(sync), "  sync sent %llu recv %llu err "
+			 "%llu ext %llu", st->ctd.pkts_sent, st->ctd.pkts_recv,
+			 ha_ctd_errors(&st->ctd), st->ctd.active_external);
+	else if (p->peer[0])
+		snprintf(sync, sizeof(sync), "  conntrackd not answering");
+	snprintf(line, TOP_LINE, "pair %s %zu/%zu VIPs (role %s)  peer %s%s  "
+		 "%s%s", st->state, st->held, st->n_vips,
+		 p->master ? "master" : "backup", p->peer[0] ? p->peer : "-",
+		 !st->ctd_running ? "" : p->peer_heard ? " heard" : " silent",
+		 last,
+		 sync);
 }
 
 size_t
@@ -112,9 +143,17 @@ top_hdr_lines(const struct top_model *m, int width, char lines[][TOP_LINE])
 			 "%sevents overrun %" PRIu64 "x (resynchronised)",
 			 n ? "  " : "", h->overruns);
 	}
-	for (n = 0; n < TOP_HDR_LINES; n++)
+	if (h->pair.configured)
+		top_pair_line(&h->pair, lines[TOP_HDR_LINES]);
+	for (n = 0; n < top_hdr_count(m); n++)
 		clip(lines[n], width);
-	return TOP_HDR_LINES;
+	return top_hdr_count(m);
+}
+
+size_t
+top_hdr_count(const struct top_model *m)
+{
+	return m->hdr.pair.configured ? TOP_HDR_MAX : TOP_HDR_LINES;
 }
 
 size_t
@@ -266,6 +305,42 @@ json_row(FILE *fp, const struct top_col *cols, size_t ncols,
 	putc('}', fp);
 }
 
+/* ,"pair":null or the pair's object, in `show ha -j`'s key names. */
+static void
+json_pair(FILE *fp, const struct top_pair *p)
+{
+	const struct ha_status *st = &p->st;
+
+	if (!p->configured) {
+		fputs(",\"pair\":null", fp);
+		return;
+	}
+	fprintf(fp, ",\"pair\":{\"state\":\"%s\",\"held\":%zu,\"vips\":%zu"
+		",\"role\":\"%s\",\"peer\":", st->state, st->held, st->n_vips,
+		p->master ? "master" : "backup");
+	if (p->peer[0])
+		out_json_string(fp, p->peer);
+	else
+		fputs("null", fp);
+	fprintf(fp, ",\"peer_heard\":%s,\"last_change\":",
+		p->peer_heard ? "true" : "false");
+	if (st->last_known) {
+		fputs("{\"event\":", fp);
+		out_json_string(fp, st->last_event);
+		fprintf(fp, ",\"time\":%lld}", st->last_time);
+	} else {
+		fputs("null", fp);
+	}
+	if (st->ctd_running)
+		fprintf(fp, ",\"conntrackd\":{\"running\":true,\"sent\":%llu,"
+			"\"received\":%llu,\"errors\":%llu,\"internal\":%llu,"
+			"\"external\":%llu}}", st->ctd.pkts_sent,
+			st->ctd.pkts_recv, ha_ctd_errors(&st->ctd),
+			st->ctd.active_internal, st->ctd.active_external);
+	else
+		fputs(",\"conntrackd\":{\"running\":false}}", fp);
+}
+
 static void
 json_header(FILE *fp, const struct top_model *m)
 {
@@ -312,6 +387,7 @@ json_header(FILE *fp, const struct top_model *m)
 			fputs("null", fp);
 		putc('}', fp);
 	}
+	json_pair(fp, &h->pair);
 	fprintf(fp, ",\"view\":\"%s\",\"sort\":\"%s\",\"reverse\":%s"
 		",\"nat_only\":%s,\"filter\":",
 		top_view_name(m->view), cols[m->sort[m->view]].key,
@@ -333,7 +409,7 @@ int
 top_batch_print_rows(FILE *fp, struct top_model *m, int width, bool json,
 		     size_t maxrows)
 {
-	char lines[TOP_HDR_LINES][TOP_LINE], line[TOP_LINE];
+	char lines[TOP_HDR_MAX][TOP_LINE], line[TOP_LINE];
 	struct top_grid g = { 0 };
 	const struct top_col *cols;
 	uint32_t *order = NULL;

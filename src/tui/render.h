@@ -16,13 +16,16 @@
 
 #include "tui/model.h"
 
-#define TOP_HDR_LINES 4
+#define TOP_HDR_LINES 4		/* always; */
+#define TOP_HDR_MAX 5		/* and the pair's line when one is set */
 #define TOP_LINE 1024		/* widest line masqtop lays out */
 
-/* Header lines of @m clipped to @width columns into @lines.  Returns how
- * many (TOP_HDR_LINES).  Cannot fail. */
+/* Header lines of @m clipped to @width columns into @lines (room for
+ * TOP_HDR_MAX).  Returns how many: top_hdr_count().  Cannot fail. */
 size_t top_hdr_lines(const struct top_model *m, int width,
 		     char lines[][TOP_LINE]);
+/* TOP_HDR_LINES, or TOP_HDR_MAX when a NAT pair is configured. */
+size_t top_hdr_count(const struct top_model *m);
 
 /* The fill bar alone ("[####      ]", @w cells between the brackets). */
 void top_bar(char *buf, int w, uint64_t used, uint64_t max);

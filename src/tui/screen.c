@@ -74,7 +74,7 @@ pair(const struct top_screen *s, int p, attr_t fallback)
 size_t
 top_screen_page(struct top_screen *s, struct top_app *app)
 {
-	int rows = LINES - TOP_HDR_LINES - 2;
+	int rows = LINES - (int)top_hdr_count(&app->m) - 2;
 
 	(void)s;
 	app->page = rows > 0 ? (size_t)rows : 1;
@@ -84,7 +84,7 @@ top_screen_page(struct top_screen *s, struct top_app *app)
 void
 top_screen_draw(struct top_screen *s, struct top_app *app)
 {
-	char hdr[TOP_HDR_LINES][TOP_LINE], line[TOP_LINE];
+	char hdr[TOP_HDR_MAX][TOP_LINE], line[TOP_LINE];
 	const struct top_grid *g = &app->grid;
 	size_t i, n, r;
 	int y = 0;

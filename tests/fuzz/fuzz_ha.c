@@ -11,9 +11,18 @@
  *         keepalived.conf and notify script hold no control byte but
  *         '\n' and '\t' and no '"' outside the notify lines (nothing from
  *         the settings can change their syntax).
- *   odd:  conntrackd's statistics text, and the notify script's state
- *         line ("primary 1796404696").  Properties: two parses agree; a
- *         state line that parses prints and parses back the same.
+ *   odd (& 3 == 1):  conntrackd's statistics text, and the notify
+ *         script's state line ("primary 1796404696").  Properties: two
+ *         parses agree; a state line that parses prints and parses back
+ *         the same.
+ *   & 3 == 3: ha.same-rules' text (ha_digest.c): the whole input as a
+ *         peer digest (what parses is 64 lower-case hex and parses back
+ *         the same), then two tables split at the first 0x1e byte.
+ *         Properties: a table against itself has no difference; the
+ *         count is symmetric and equals the lines reported; lines only
+ *         here minus lines only there is the difference of their
+ *         non-blank line counts; equal digests iff equal texts; the
+ *         first line out of order is one that differs.
  */
 #include "config.h"
 
@@ -130,6 +139,79 @@ settings(const char *s)
 	free(copy);
 }
 
+static void
+diff_count(void *arg, char side, const char *line, size_t len)
+{
+	long *n = arg;
+
+	(void)line;
+	fuzz_assert(len > 0 && (side == '-' || side == '+'), "bad report");
+	n[side == '-' ? 0 : 1]++;
+}
+
+/* Non-blank lines, as ha_rules_compare() counts them. */
+static long
+lines_of(const char *t)
+{
+	long n = 0;
+	bool any = false;
+
+	for (; *t; t++) {
+		if (*t == '\n') {
+			n += any;
+			any = false;
+		} else if (*t != ' ' && *t != '\t' && *t != '\r') {
+			any = true;
+		}
+	}
+	return n + any;
+}
+
+static void
+same_rules(char *s)
+{
+	char hex[HA_DIGEST_HEXLEN + 1], back[HA_DIGEST_HEXLEN + 1];
+	char da[HA_DIGEST_HEXLEN + 1], db[HA_DIGEST_HEXLEN + 1];
+	char *a = s, *b = strchr(s, 0x1e), none[1] = "";
+	struct masq_err e;
+	long n[2] = { 0, 0 }, m[2] = { 0, 0 };
+	const char *la, *lb;
+	size_t k, i, lal, lbl;
+
+	err_init(&e);
+	if (ha_digest_parse(s, hex, &e) == 0) {
+		for (i = 0; i < HA_DIGEST_HEXLEN; i++)
+			fuzz_assert(strchr("0123456789abcdef", hex[i]) &&
+				    hex[i], "digest not canonical: %s", hex);
+		fuzz_assert(ha_digest_parse(hex, back, &e) == 0 &&
+			    !strcmp(hex, back), "digest does not read back");
+	}
+	err_done(&e);
+	if (b)
+		*b++ = '\0';
+	else
+		b = none;
+	fuzz_assert(ha_rules_compare(a, a, NULL, NULL) == 0, "self differs");
+	k = ha_rules_compare(a, b, diff_count, n);
+	fuzz_assert(k == ha_rules_compare(b, a, diff_count, m),
+		    "not symmetric");
+	fuzz_assert((long)k == n[0] + n[1] && n[0] == m[1] && n[1] == m[0],
+		    "count %zu vs reported %ld+%ld", k, n[0], n[1]);
+	fuzz_assert(n[0] - n[1] == lines_of(a) - lines_of(b),
+		    "line balance");
+	/* in order: a table against itself never differs; a position
+	 * found is one where both have a line and they differ */
+	fuzz_assert(ha_rules_order(a, a, &la, &lal, &lb, &lbl) == 0,
+		    "self out of order");
+	if ((i = ha_rules_order(a, b, &la, &lal, &lb, &lbl)) > 0)
+		fuzz_assert(lal && lbl && (lal != lbl ||
+					   memcmp(la, lb, lal)),
+			    "order: line %zu is no difference", i);
+	ha_rules_digest(a, da);
+	ha_rules_digest(b, db);
+	fuzz_assert(!strcmp(da, db) == !strcmp(a, b), "digest vs text");
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -139,7 +221,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > 8192)
 		return 0;
 	s = fuzz_str(data + 1, size - 1);
-	if (data[0] & 1) {
+	if ((data[0] & 3) == 3) {
+		same_rules(s);
+	} else if (data[0] & 1) {
 		char ev[8], again[40];
 		long long when, w2;
 

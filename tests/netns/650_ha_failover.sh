@@ -87,6 +87,23 @@ assert_eq "show ha on A: state, last event, conntrackd, heard the peer, external
 assert_eq "show ha on B: the connections wait in its external cache" \
 	"backup backup True True 2" "$(show_ha "$B")"
 
+# masqtop's pair line: the numbers show ha has (both from ha_status_get).
+MASQTOP=$(dirname "$MASQSH")/masqtop
+top_pair() {
+	ip netns exec "$1" "$MASQTOP" -b -j -n 1 --db "$NS_TMP/$1/masq.db" \
+		--ha-dir "$NS_TMP/$1" | "$NS_PY" -c 'import json,sys
+p = json.load(sys.stdin)["pair"]; c = p["conntrackd"]; l = p["last_change"]
+print(p["state"], l["event"] if l else "-", c["running"],
+      c.get("received", 0) > 0, c.get("external", 0))'
+}
+assert_eq "masqtop -j on A: the pair as show ha says" "$(show_ha "$A")" "$(top_pair "$A")"
+assert_eq "masqtop -j on B: the pair as show ha says" "$(show_ha "$B")" "$(top_pair "$B")"
+line=$(ip netns exec "$A" "$MASQTOP" -b -n 1 -w 200 --db "$NS_TMP/$A/masq.db" \
+	--ha-dir "$NS_TMP/$A" | grep '^pair ')
+echo "$line"
+assert_match "masqtop's pair line on A" \
+	"^pair master 2/2 VIPs \(role master\)  peer 10\.9\.0\.2 heard  last primary [0-9]{2}:[0-9]{2}:[0-9]{2}Z  sync sent [0-9]+ recv [1-9][0-9]* err 0 ext 0\$" "$line"
+
 HA_RESULT=""
 # step NAME HOLDER OTHER ACTION...: run ACTION, wait for HOLDER to hold
 # the VIPs alone, let the flows run 3 s, check the window.

@@ -132,6 +132,24 @@ if [ -n "$alerts" ]; then
 	check "cleared alerts leave the header" wait_for '^alerts 0$'
 fi
 
+# The NAT pair's line (issue 14): set a pair in the database from another
+# shell; within a poll the header grows by its line (no daemons here:
+# backup, nothing recorded, conntrackd not answering) and the column
+# titles move down one; 'ha off' takes it away again.
+if "$MASQSH" --db "$db" -c 'ha sync dev sync0 peer 10.9.0.2' \
+	-c 'ha vip lan0 192.168.1.1/24' -c 'ha role master' >/dev/null 2>&1; then
+	check "the pair's line shows within seconds" wait_for \
+		'^pair backup 0/1 VIPs \(role master\)  peer 10\.9\.0\.2  last -  conntrackd not answering$'
+	check "the column titles are on line 6 under the pair's line" \
+		sh -c "tmux -L $sock capture-pane -p -t mt | sed -n 6p | grep -q '^PROTO '"
+	"$MASQSH" --db "$db" -c 'ha off' >/dev/null 2>&1
+	check "ha off: the pair's line goes" wait_gone '^pair '
+	check "the column titles are back on line 5" \
+		sh -c "tmux -L $sock capture-pane -p -t mt | sed -n 5p | grep -q '^PROTO '"
+else
+	bad "the pair is set in the test database" "masqsh ha sync/vip failed"
+fi
+
 keys t
 check "t shows every entry" wait_for 'rows 22 .* all '
 keys t

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sha256.h"
 #include "ctl/ha.h"
 
 static const struct {
@@ -239,6 +240,108 @@ START_TEST(test_stats)
 }
 END_TEST
 
+/* FIPS 180-4 / NIST example vectors, fed whole and byte by byte. */
+static const struct { const char *in, *hex; } sha_vec[] = {
+	{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+	{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+	{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	{ "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+	  "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+	  "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1" },
+};
+
+START_TEST(test_sha256)
+{
+	char hex[SHA256_HEXLEN + 1];
+	uint8_t d[SHA256_LEN];
+	struct sha256 st;
+	size_t i, n = strlen(sha_vec[_i].in);
+
+	sha256_hex(sha_vec[_i].in, n, hex);
+	ck_assert_str_eq(hex, sha_vec[_i].hex);
+	sha256_init(&st);
+	for (i = 0; i < n; i++)
+		sha256_update(&st, sha_vec[_i].in + i, 1);
+	sha256_final(&st, d);
+	for (i = 0; i < SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	ck_assert_str_eq(hex, sha_vec[_i].hex);
+}
+END_TEST
+
+START_TEST(test_digest_parse)
+{
+	char hex[HA_DIGEST_HEXLEN + 1];
+	struct masq_err e;
+
+	err_init(&e);
+	ck_assert_int_eq(ha_digest_parse("sha256:BA7816BF8F01CFEA414140DE5DAE"
+		"2223B00361A396177A9CB410FF61F20015AD", hex, &e), 0);
+	ck_assert_str_eq(hex, sha_vec[1].hex);
+	ck_assert_int_eq(ha_digest_parse("ba78", hex, &e), -1);
+	ck_assert_int_eq(e.code, MASQ_EUSAGE);
+	ck_assert_str_eq(e.msg, "a digest is 64 hex digits, not 4");
+	err_reset(&e);
+	ck_assert_int_eq(ha_digest_parse("ba7816bf8f01cfea414140de5dae2223b0"
+		"0361a396177a9cb410ff61f20015adz", hex, &e), -1);
+	ck_assert_str_eq(e.msg, "a digest is 64 hex digits; position 65 is "
+			 "not one");
+	err_reset(&e);
+	ck_assert_int_eq(ha_digest_parse("ba7816bf8f01cfea414140de5dae2223b0"
+		"0361a396177a9cb410ff61f20015ad0", hex, &e), -1);
+	ck_assert_str_eq(e.msg, "a digest is 64 hex digits; this one is "
+			 "longer");
+	err_done(&e);
+}
+END_TEST
+
+static char diff_got[512];
+
+static void
+diff_note(void *arg, char side, const char *line, size_t len)
+{
+	(void)arg;
+	snprintf(diff_got + strlen(diff_got), sizeof(diff_got) -
+		 strlen(diff_got), "%c%.*s|", side, (int)len, line);
+}
+
+/* {here, peer, differences, what is reported in order} */
+static const struct { const char *a, *b; size_t n; const char *got; }
+cmp_vec[] = {
+	{ "x\ny\n", "x\ny\n", 0, "" },
+	{ "x\ny\n", "x\r\n\n  \ny  \n", 0, "" },	/* CR, blanks */
+	{ "x\ny\n", "y\nx\n", 0, "" },		/* order: sets */
+	{ "x\ny\nz", "x\nw\ny\n", 2, "-z|+w|" },
+	{ "x\nx\ny\n", "x\ny\n", 1, "-x|" },	/* a multiset */
+	{ "", "a\n\nb", 2, "+a|+b|" },
+	{ "  a b\n", "a b\n", 2, "-  a b|+a b|" },	/* indent counts */
+};
+
+START_TEST(test_rules_order)
+{
+	const char *a, *b;
+	size_t al, bl;
+
+	ck_assert_uint_eq(ha_rules_order("x\ny\n", "x\r\n\ny \n", &a, &al,
+					 &b, &bl), 0);
+	ck_assert_uint_eq(ha_rules_order("x\n\ny\nz", "x\nz\ny", &a, &al,
+					 &b, &bl), 2);
+	ck_assert(al == 1 && *a == 'y' && bl == 1 && *b == 'z');
+	ck_assert_uint_eq(ha_rules_order("x\n", "x\ny\n", &a, &al, &b, &bl),
+			  0);
+}
+END_TEST
+
+START_TEST(test_rules_compare)
+{
+	diff_got[0] = '\0';
+	ck_assert_uint_eq(ha_rules_compare(cmp_vec[_i].a, cmp_vec[_i].b,
+					   diff_note, NULL), cmp_vec[_i].n);
+	ck_assert_str_eq(diff_got, cmp_vec[_i].got);
+}
+END_TEST
+
 static Suite *
 ha_suite(void)
 {
@@ -256,6 +359,12 @@ ha_suite(void)
 	tcase_add_test(tc, test_keepalived);
 	tcase_add_test(tc, test_notify_order);
 	tcase_add_test(tc, test_stats);
+	tcase_add_loop_test(tc, test_sha256, 0,
+			    (int)(sizeof(sha_vec) / sizeof(sha_vec[0])));
+	tcase_add_test(tc, test_digest_parse);
+	tcase_add_test(tc, test_rules_order);
+	tcase_add_loop_test(tc, test_rules_compare, 0,
+			    (int)(sizeof(cmp_vec) / sizeof(cmp_vec[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -326,7 +326,7 @@ END_TEST
 START_TEST(test_hdr_unreplied)
 {
 	struct top_table *t = filled(300);
-	char lines[TOP_HDR_LINES][TOP_LINE];
+	char lines[TOP_HDR_MAX][TOP_LINE];
 	struct top_model m;
 
 	model(&m, t);
@@ -336,6 +336,49 @@ START_TEST(test_hdr_unreplied)
 	ck_assert_uint_eq(m.hdr.unreplied, 75);
 	ck_assert_msg(strstr(lines[1], " unreplied 25.0% ") != NULL, "%s",
 		      lines[1]);
+	top_model_done(&m);
+	top_table_free(t);
+}
+END_TEST
+
+/* The NAT pair's line: only when one is configured, a fifth line in
+ * show ha's words; heard/silent only when conntrackd answered. */
+START_TEST(test_hdr_pair)
+{
+	struct top_table *t = filled(3);
+	char lines[TOP_HDR_MAX][TOP_LINE];
+	struct top_model m;
+	struct top_pair *p;
+
+	model(&m, t);
+	ck_assert_uint_eq(top_hdr_lines(&m, 200, lines), TOP_HDR_LINES);
+	p = &m.hdr.pair;
+	p->configured = true;
+	p->master = true;
+	strcpy(p->peer, "10.9.0.2");
+	p->st.state = "split";
+	p->st.held = 1;
+	p->st.n_vips = 2;
+	ck_assert_uint_eq(top_hdr_lines(&m, 200, lines), TOP_HDR_MAX);
+	ck_assert_uint_eq(top_hdr_count(&m), TOP_HDR_MAX);
+	ck_assert_str_eq(lines[4], "pair split 1/2 VIPs (role master)  peer "
+			 "10.9.0.2  last -  conntrackd not answering");
+	p->st.last_known = true;
+	strcpy(p->st.last_event, "primary");
+	p->st.last_time = 1796404696;	/* 2026-12-04 17:18:16 UTC */
+	p->st.ctd_running = true;
+	p->peer_heard = true;
+	p->st.ctd.pkts_sent = 30;
+	p->st.ctd.pkts_recv = 29;
+	p->st.ctd.lost = 2;
+	p->st.ctd.err_recv = 1;
+	p->st.ctd.active_external = 4;
+	top_hdr_lines(&m, 200, lines);
+	ck_assert_str_eq(lines[4], "pair split 1/2 VIPs (role master)  peer "
+			 "10.9.0.2 heard  last primary 17:18:16Z  sync sent 30 "
+			 "recv 29 err 3 ext 4");
+	top_hdr_lines(&m, 30, lines);
+	ck_assert_str_eq(lines[4], "pair split 1/2 VIPs (role mast");
 	top_model_done(&m);
 	top_table_free(t);
 }
@@ -670,7 +713,7 @@ END_TEST
 static void
 alerts_render(struct top_model *m, char *line, char **json)
 {
-	char lines[TOP_HDR_LINES][TOP_LINE];
+	char lines[TOP_HDR_MAX][TOP_LINE];
 	size_t len = 0;
 	FILE *fp;
 
@@ -774,6 +817,7 @@ tui_suite(void)
 	tcase_add_loop_test(tc, test_sort_window, 0, 2 * (int)ncols);
 	tcase_add_test(tc, test_filter_and_views);
 	tcase_add_test(tc, test_hdr_unreplied);
+	tcase_add_test(tc, test_hdr_pair);
 	tcase_add_test(tc, test_ports_budget);
 	tcase_add_test(tc, test_keymap);
 	tcase_add_test(tc, test_keys_masqsh);
