@@ -27,6 +27,15 @@ flush_pmtu() { ip -n "$GW" -6 route flush cache >/dev/null 2>&1 || true
 
 ip -n "$ISP" link set net0 mtu 1400
 ip -n "$SRV" link set eth0 mtu 1400
+# The v6 path answers before diag asks: on a loaded machine neighbour
+# discovery on the fresh links can take longer than diag's two rounds
+# (one CI-like run saw every probe lost, 84 bytes too).  Small pings do
+# not touch the path MTU.
+for _ in $(seq 50); do
+	ip netns exec "$GW" ping -6 -n -c 1 -W 1 -s 16 2001:db8:200::10 \
+		>/dev/null 2>&1 && break
+	sleep 0.1
+done
 
 echo "== (a) Packet Too Big delivered"
 diag_mtu 2001:db8:200::10
