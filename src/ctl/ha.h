@@ -205,6 +205,14 @@ struct ha_ctd_stats {
  */
 void ha_ctd_stats_parse(const char *text, struct ha_ctd_stats *st);
 
+/*
+ * Does the conntrackd.conf @text replicate the expectations of @helper
+ * (ExpectationSync On, or a list naming it; the last ExpectationSync
+ * counts)?  1 yes, 0 no.  Any bytes; cannot fail.  The fuzzed parser of
+ * fuzz_ha (ha_expect.c).
+ */
+int ha_expect_sync_covers(const char *text, const char *helper);
+
 /* ---- the same rules on both nodes (ha_digest.c) ---- */
 
 #define HA_DIGEST_HEXLEN 64
