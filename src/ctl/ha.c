@@ -20,6 +20,7 @@
 
 #include "core/strbuf.h"
 #include "ctl/ha.h"
+#include "nat/rule.h"
 
 void
 ha_conf_init(struct ha_conf *c)
@@ -272,6 +273,21 @@ ha_conf_set(struct ha_conf *c, const char *key, const char *val,
 	return 0;
 }
 
+/* The names of the configured conntrack helpers into @c. */
+static int
+ha_helpers_load(struct store *s, struct ha_conf *c, struct masq_err *e)
+{
+	struct nat_helpers hs;
+	size_t i;
+
+	if (nat_helpers_load(s, &hs, e) < 0)
+		return -1;
+	for (i = 0; i < hs.n && i < HA_HELPERS_MAX; i++)
+		snprintf(c->helpers[i], HA_HELPER_NAMSIZ, "%s", hs.v[i].name);
+	c->n_helpers = i;
+	return 0;
+}
+
 int
 ha_conf_load(struct store *s, struct ha_conf *c, struct masq_err *e)
 {
@@ -288,7 +304,7 @@ ha_conf_load(struct store *s, struct ha_conf *c, struct masq_err *e)
 			err_prefix(e, "stored setting %s", v[i].key);
 	}
 	store_settings_free(v, n);
-	return rc;
+	return rc < 0 ? rc : ha_helpers_load(s, c, e);
 }
 
 /* "IF ADDR/PLEN\n..." for the store; NULL when there is none. */

@@ -28,6 +28,8 @@
 #define HA_PRIO_MASTER 150
 #define HA_PRIO_BACKUP 100
 #define HA_VRID_DEFAULT 51
+#define HA_HELPERS_MAX 16		/* NAT_HELPERS_MAX */
+#define HA_HELPER_NAMSIZ 16
 
 struct ha_vip {
 	char ifname[HA_IFNAMSIZ];
@@ -46,6 +48,10 @@ struct ha_conf {
 	unsigned int vrid;		/* first virtual router id, 1..255 */
 	size_t n_vips;
 	struct ha_vip vips[HA_VIPS_MAX];
+	/* the conntrack helpers of `helper add` (the "helpers" setting, not
+	 * an ha.* one): their expectations are replicated (ExpectationSync) */
+	size_t n_helpers;
+	char helpers[HA_HELPERS_MAX][HA_HELPER_NAMSIZ];
 };
 
 /* No pair: backup, priority 100, vrid 51, nothing set.  Cannot fail. */
@@ -198,6 +204,14 @@ struct ha_ctd_stats {
  * fuzzed parser of fuzz_ha.
  */
 void ha_ctd_stats_parse(const char *text, struct ha_ctd_stats *st);
+
+/*
+ * Does the conntrackd.conf @text replicate the expectations of @helper
+ * (ExpectationSync On, or a list naming it; the last ExpectationSync
+ * counts)?  1 yes, 0 no.  Any bytes; cannot fail.  The fuzzed parser of
+ * fuzz_ha (ha_expect.c).
+ */
+int ha_expect_sync_covers(const char *text, const char *helper);
 
 /* ---- the same rules on both nodes (ha_digest.c) ---- */
 

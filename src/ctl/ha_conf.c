@@ -219,6 +219,29 @@ ha_need_sync(const struct ha_conf *c, struct masq_err *e)
 	return err_hint(e, "'ha sync dev IFACE peer ADDR' first");
 }
 
+/*
+ * ExpectationSync naming the configured helpers, nothing without any.
+ * Named rather than "On": only the helpers masqsh assigns create
+ * expectations, and a named list is what 'diag ha' (ha.helpers) checks
+ * the file against.
+ */
+static void
+ha_expect_block(struct strbuf *b, const struct ha_conf *c)
+{
+	size_t i;
+
+	if (!c->n_helpers)
+		return;
+	strbuf_puts(b, "\t\t# the helpers' expectations (an FTP data "
+		    "connection not yet\n\t\t# opened) are replicated too: "
+		    "without them such a connection\n\t\t# fails after a "
+		    "failover ('helper add' lists the helpers)\n"
+		    "\t\tExpectationSync {\n");
+	for (i = 0; i < c->n_helpers; i++)
+		strbuf_addf(b, "\t\t\t%s\n", c->helpers[i]);
+	strbuf_puts(b, "\t\t}\n");
+}
+
 int
 ha_conntrackd_text(const struct ha_conf *c, const struct ha_paths *p,
 		   char **text, struct masq_err *e)
@@ -251,9 +274,11 @@ ha_conntrackd_text(const struct ha_conf *c, const struct ha_paths *p,
 		"\tOptions {\n\t\t# the kernel's window data is not "
 		"replicated: the pair runs\n\t\t# with "
 		"nf_conntrack_tcp_be_liberal=1 ('diag ha' checks)\n"
-		"\t\tTCPWindowTracking Off\n\t}\n}\n",
+		"\t\tTCPWindowTracking Off\n",
 		c->sync_dev, c->peer, v, local, v, c->peer, HA_SYNC_PORT,
 		c->sync_dev);
+	ha_expect_block(&b, c);
+	strbuf_puts(&b, "\t}\n}\n");
 	strbuf_addf(&b, "General {\n"
 		"\t# %s\n\tSystemd %s\n"
 		"\tHashSize 32768\n\tHashLimit 131072\n"

@@ -12,5 +12,5 @@ src_libmasq_a_SOURCES += \
 	src/ctl/alerts.c
 # the NAT pair: settings, conntrackd/keepalived files, writing them
 src_libmasq_a_SOURCES += src/ctl/ha.h src/ctl/ha.c src/ctl/ha_conf.c \
-	src/ctl/ha_run.c src/ctl/ha_stats.c src/ctl/ha_digest.c \
+	src/ctl/ha_run.c src/ctl/ha_stats.c src/ctl/ha_expect.c src/ctl/ha_digest.c \
 	src/ctl/ha_status.c

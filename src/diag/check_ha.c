@@ -18,7 +18,10 @@
  *   ha.invalid-drop the firewall drops ct state invalid in input and
  *                   forward (check_ha_fw.c says why);
  *   ha.same-rules   both nodes run the same masqsh table
- *                   (check_ha_rules.c).
+ *                   (check_ha_rules.c);
+ *   ha.helpers      the conntrackd.conf in use replicates the expectations
+ *                   of every assigned conntrack helper (ExpectationSync;
+ *                   check_ha_helpers.c).
  *
  * Uses the pair's settings and files from src/ctl/ha.h (diag reads them;
  * it writes nothing).  Not in `diag` (all): they need a configured pair,
@@ -214,7 +217,8 @@ const struct diag_check diag_ha_sync_peer_check = {
 
 extern const struct diag_check diag_ha_conntrackd_check,
 	diag_ha_keepalived_check, diag_ha_tcp_liberal_check,
-	diag_ha_invalid_drop_check, diag_ha_same_rules_check;
+	diag_ha_invalid_drop_check, diag_ha_same_rules_check,
+	diag_ha_helpers_check;
 
 const struct diag_check *const diag_ha_checks[] = {
 	&diag_ha_snat_vip_check,
@@ -224,5 +228,6 @@ const struct diag_check *const diag_ha_checks[] = {
 	&diag_ha_tcp_liberal_check,
 	&diag_ha_invalid_drop_check,
 	&diag_ha_same_rules_check,
+	&diag_ha_helpers_check,
 	NULL,
 };

@@ -12,4 +12,5 @@ src_libmasq_a_SOURCES += src/diag/mtu.h src/diag/mtu_search.c src/diag/mtu_probe
 src_libmasq_a_SOURCES += src/diag/check_dynaddr.c src/diag/check_ports.c
 # diag ha: the NAT pair's checks (settings and files from src/ctl/ha.h)
 src_libmasq_a_SOURCES += src/diag/check_ha.h src/diag/check_ha.c \
-	src/diag/check_ha_daemons.c src/diag/check_ha_fw.c src/diag/check_ha_rules.c
+	src/diag/check_ha_daemons.c src/diag/check_ha_fw.c src/diag/check_ha_rules.c \
+	src/diag/check_ha_helpers.c

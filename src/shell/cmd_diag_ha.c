@@ -98,7 +98,9 @@ const struct cmd_entry cmd_diag_ha_entry = {
 "'show compiled digest' prints on the peer, or 'peer-rules FILE', what\n"
 "'show compiled kernel' printed there, it is a WARN that prints this\n"
 "node's digest and the command to run on the peer; with FILE a\n"
-"difference is named line by line).  'dir DIR': the\n"
+"difference is named line by line); conntrackd.conf replicates the\n"
+"expectations of every helper 'helper add' stored (ha.helpers:\n"
+"ExpectationSync; fix 'ha apply').  'dir DIR': the\n"
 "files 'ha apply dir DIR' wrote, and keepalived's pid file DIR/\n"
 "keepalived.pid.  Exit status 1 when a check fails.",
 	.kws = diag_ha_kws,

@@ -154,7 +154,10 @@ const struct cmd_entry cmd_export_conntrackd_entry = {
 		"sync link ('ha sync') to the peer, the external cache, and a\n"
 		"filter that keeps connections to and from the gateways\n"
 		"themselves (this node's addresses, read now, the peer's and\n"
-		"the virtual ones) out of the replication.  With 'dir DIR'\n"
+		"the virtual ones) out of the replication.  With conntrack\n"
+		"helpers ('helper add'), ExpectationSync names them, so their\n"
+		"expectations (FTP data connections) survive a failover.\n"
+		"With 'dir DIR'\n"
 		"the lock, socket and log paths are under DIR (a lab or a\n"
 		"test running conntrackd by hand).",
 	.kws = ha_dir_kws,

@@ -14,7 +14,8 @@
  *   odd (& 3 == 1):  conntrackd's statistics text, and the notify
  *         script's state line ("primary 1796404696").  Properties: two
  *         parses agree; a state line that parses prints and parses back
- *         the same.
+ *         the same.  The same text as a conntrackd.conf read for
+ *         ha.helpers' ExpectationSync (expect_sync() says what holds).
  *   & 3 == 3: ha.same-rules' text (ha_digest.c): the whole input as a
  *         peer digest (what parses is 64 lower-case hex and parses back
  *         the same), then two tables split at the first 0x1e byte.
@@ -32,6 +33,7 @@
 #include "core/strbuf.h"
 #include "ctl/ha.h"
 #include "fuzz.h"
+#include "nat/rule.h"
 
 /* The settings of @c as ha_conf_save() writes them, set on @out. */
 static void
@@ -212,6 +214,46 @@ same_rules(char *s)
 	fuzz_assert(!strcmp(da, db) == !strcmp(a, b), "digest vs text");
 }
 
+/* ha.helpers' reader of a conntrackd.conf (ha_expect_sync_covers()),
+ * for each helper masqsh knows: the same answer twice; the text with
+ * every line commented out covers nothing; whatever the text left open
+ * (a list, a keyword), "}" and a last ExpectationSync On|Off decide. */
+static void
+expect_sync(const char *s)
+{
+	struct strbuf b = STRBUF_INIT;
+	char *com, *on, *off;
+	const char *p;
+	size_t i, len = strlen(s);
+
+	strbuf_putc(&b, '#');
+	for (p = s; *p; p++) {
+		strbuf_putc(&b, *p);
+		if (*p == '\n')
+			strbuf_putc(&b, '#');
+	}
+	com = strbuf_take(&b);
+	strbuf_add(&b, s, len);
+	strbuf_puts(&b, "\n}\nExpectationSync On\n");
+	on = strbuf_take(&b);
+	strbuf_add(&b, s, len);
+	strbuf_puts(&b, "\n}\nexpectationsync off\n");
+	off = strbuf_take(&b);
+	for (i = 0; nat_helper_names[i]; i++) {
+		const char *h = nat_helper_names[i];
+
+		fuzz_assert(ha_expect_sync_covers(s, h) ==
+			    ha_expect_sync_covers(s, h), "two reads differ");
+		fuzz_assert(!ha_expect_sync_covers(com, h),
+			    "commented-out text covers %s", h);
+		fuzz_assert(ha_expect_sync_covers(on, h), "On: not %s", h);
+		fuzz_assert(!ha_expect_sync_covers(off, h), "Off: %s", h);
+	}
+	free(com);
+	free(on);
+	free(off);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -227,6 +269,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char ev[8], again[40];
 		long long when, w2;
 
+		expect_sync(s);
 		ha_ctd_stats_parse(s, &a);
 		ha_ctd_stats_parse(s, &b);
 		fuzz_assert(memcmp(&a, &b, sizeof(a)) == 0, "two parses differ");

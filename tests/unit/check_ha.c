@@ -5,7 +5,8 @@
  * refused ones), the stored settings' parser, the paths under a
  * directory, the keepalived file's sync group and instances, the notify
  * script's conntrackd steps in their documented order, and the numbers
- * read from conntrackd 1.4.7's `-s` text.  No kernel needed.
+ * read from conntrackd 1.4.7's `-s` text, the helpers' ExpectationSync
+ * written and read back.  No kernel needed.
  */
 #include "config.h"
 
@@ -173,6 +174,71 @@ START_TEST(test_keepalived)
 	ha_conf_init(&c);
 	ck_assert_int_eq(ha_keepalived_text(&c, &p, &t, &e), -1);
 	err_done(&e);
+}
+END_TEST
+
+/* ExpectationSync in the generated conntrackd.conf: the helpers named,
+ * inside Sync's Options; no block without helpers. */
+START_TEST(test_conntrackd_helpers)
+{
+	struct ha_conf c;
+	struct ha_paths p;
+	struct masq_err e;
+	char *t;
+
+	err_init(&e);
+	pair(&c);
+	ck_assert_int_eq(ha_paths_init(&p, "/run/t", &e), 0);
+	ck_assert_int_eq(ha_conntrackd_text(&c, &p, &t, &e), 0);
+	ck_assert_ptr_null(strstr(t, "ExpectationSync"));
+	ck_assert_int_eq(ha_expect_sync_covers(t, "ftp"), 0);
+	free(t);
+	c.n_helpers = 2;
+	strcpy(c.helpers[0], "ftp");
+	strcpy(c.helpers[1], "netbios-ns");
+	ck_assert_int_eq(ha_conntrackd_text(&c, &p, &t, &e), 0);
+	ck_assert_ptr_nonnull(strstr(t, "\t\tTCPWindowTracking Off\n"
+				     "\t\t# the helpers' expectations"));
+	ck_assert_ptr_nonnull(strstr(t, "\t\tExpectationSync {\n\t\t\tftp\n"
+				     "\t\t\tnetbios-ns\n\t\t}\n\t}\n}\n"
+				     "General {"));
+	ck_assert_int_eq(ha_expect_sync_covers(t, "ftp"), 1);
+	ck_assert_int_eq(ha_expect_sync_covers(t, "netbios-ns"), 1);
+	ck_assert_int_eq(ha_expect_sync_covers(t, "sip"), 0);
+	free(t);
+	err_done(&e);
+}
+END_TEST
+
+static const struct {
+	const char *text, *helper;
+	int covers;
+} expect_vec[] = {
+	{ "", "ftp", 0 },
+	{ "ExpectationSync On", "ftp", 1 },
+	{ "expectationsync ON\n", "sip", 1 },
+	{ "ExpectationSync Off", "ftp", 0 },
+	{ "ExpectationSync{ftp}", "ftp", 1 },
+	{ "ExpectationSync {\n\tsip # ftp\n\tftp\n}", "ftp", 1 },
+	{ "ExpectationSync {\n\tsip # ftp\n}", "ftp", 0 },
+	{ "# ExpectationSync On\n", "ftp", 0 },
+	{ "#ExpectationSync { ftp }", "ftp", 0 },
+	{ "ExpectationSync { ftpx ftp2 }", "ftp", 0 },
+	{ "ExpectationSync { FTP }", "ftp", 0 },	/* names exactly */
+	/* the last one counts */
+	{ "ExpectationSync { ftp }\nExpectationSync Off", "ftp", 0 },
+	{ "ExpectationSync Off\nExpectationSync { ftp }", "ftp", 1 },
+	{ "ExpectationSync", "ftp", 0 },
+	{ "ExpectationSync { ftp", "ftp", 1 },
+	{ "ExpectationSync } ftp", "ftp", 0 },
+	{ "TCPWindowTracking ExpectationSync", "ftp", 0 },
+};
+
+START_TEST(test_expect_sync)
+{
+	ck_assert_int_eq(ha_expect_sync_covers(expect_vec[_i].text,
+					       expect_vec[_i].helper),
+			 expect_vec[_i].covers);
 }
 END_TEST
 
@@ -357,6 +423,9 @@ ha_suite(void)
 	tcase_add_test(tc, test_settings);
 	tcase_add_test(tc, test_paths);
 	tcase_add_test(tc, test_keepalived);
+	tcase_add_test(tc, test_conntrackd_helpers);
+	tcase_add_loop_test(tc, test_expect_sync, 0,
+			    (int)(sizeof(expect_vec) / sizeof(expect_vec[0])));
 	tcase_add_test(tc, test_notify_order);
 	tcase_add_test(tc, test_stats);
 	tcase_add_loop_test(tc, test_sha256, 0,
