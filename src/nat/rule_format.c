@@ -429,11 +429,38 @@ sb_col_match(struct strbuf *b, const struct nat_rule *r, size_t i)
 		strbuf_addf(b, "-");
 }
 
+/*
+ * The columns a masq line and a snat line share (PROTO .. USER, 3-7) after
+ * the first three, whose ends are @mark[0..2]; then trailing "-" columns
+ * are dropped, down to column @first_drop at most.
+ */
+static char *
+line_finish(struct strbuf *b, const struct nat_rule *r, size_t mark[8],
+	    size_t first_drop)
+{
+	size_t keep, i;
+
+	for (i = 3; i < 8; i++) {
+		strbuf_addf(b, "\t");
+		sb_col_match(b, r, i);
+		mark[i] = b->len;
+	}
+	keep = mark[7];
+	for (i = 7; i >= first_drop; i--) {
+		if (mark[i] - mark[i - 1] == 2 && b->s[mark[i] - 1] == '-')
+			keep = mark[i - 1];
+		else
+			break;
+	}
+	strbuf_truncate(b, keep);
+	return strbuf_take(b);
+}
+
 char *
 nat_rule_format_columns(const struct nat_rule *r)
 {
 	struct strbuf b = STRBUF_INIT;
-	size_t keep, mark[8], i;
+	size_t mark[8];
 
 	if (!r->n_oifs)		/* INTERFACE is a required column */
 		return NULL;
@@ -445,21 +472,8 @@ nat_rule_format_columns(const struct nat_rule *r)
 	strbuf_addf(&b, "\t");
 	sb_col_address(&b, r);
 	mark[2] = b.len;
-	for (i = 3; i < 8; i++) {
-		strbuf_addf(&b, "\t");
-		sb_col_match(&b, r, i);
-		mark[i] = b.len;
-	}
-	/* drop trailing "-" columns (SOURCE always stays) */
-	keep = mark[7];
-	for (i = 7; i >= 2; i--) {
-		if (mark[i] - mark[i - 1] == 2 && b.s[mark[i] - 1] == '-')
-			keep = mark[i - 1];
-		else
-			break;
-	}
-	strbuf_truncate(&b, keep);
-	return strbuf_take(&b);
+	/* SOURCE always stays */
+	return line_finish(&b, r, mark, 2);
 }
 
 bool
@@ -529,7 +543,7 @@ char *
 nat_rule_format_snat(const struct nat_rule *r)
 {
 	struct strbuf b = STRBUF_INIT;
-	size_t keep, mark[8], i;
+	size_t mark[8];
 
 	if (!nat_rule_has_snat_form(r))
 		return NULL;
@@ -541,21 +555,8 @@ nat_rule_format_snat(const struct nat_rule *r)
 	strbuf_addf(&b, "\t");
 	sb_snat_dest(&b, r);
 	mark[2] = b.len;
-	for (i = 3; i < 8; i++) {
-		strbuf_addf(&b, "\t");
-		sb_col_match(&b, r, i);
-		mark[i] = b.len;
-	}
-	/* drop trailing "-" columns (DEST always stays) */
-	keep = mark[7];
-	for (i = 7; i >= 3; i--) {
-		if (mark[i] - mark[i - 1] == 2 && b.s[mark[i] - 1] == '-')
-			keep = mark[i - 1];
-		else
-			break;
-	}
-	strbuf_truncate(&b, keep);
-	return strbuf_take(&b);
+	/* DEST always stays */
+	return line_finish(&b, r, mark, 3);
 }
 
 char *
